@@ -1,0 +1,145 @@
+"""The error tree: every refusal the service gives is an `IntakeError` with a status and a stable
+problem `type`, rendered by one handler (`intake_service.problems`) as RFC 9457 problem+json.
+
+A subclass names what went wrong; `reason` is the short word that goes into the intake log's
+`rejected` event and the rejection metric, so that operators can count and filter by it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from intake_service.i18n import t
+
+# RFC 9457 suggests a tag URI for types that need not be dereferenceable; each is listed in the
+# README with what a client should do about it.
+PROBLEM_BASE = "tag:pos-intake,2026:problem/"
+
+
+class IntakeError(Exception):
+    status: int = 500
+    slug: str = "internal"
+    title_key: str = "problem.internal"
+
+    def __init__(
+        self, detail_key: str | None = None, *, reason: str | None = None, **values: Any
+    ) -> None:
+        super().__init__(detail_key or self.slug)
+        self.detail_key = detail_key
+        self.values = values
+        self.reason = reason or self.slug
+
+    @property
+    def type(self) -> str:
+        return PROBLEM_BASE + self.slug
+
+    def headers(self) -> dict[str, str]:
+        return {}
+
+    def body(self, lang: str) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": self.type,
+            "title": t(self.title_key, lang),
+            "status": self.status,
+        }
+        if self.detail_key:
+            body["detail"] = t(self.detail_key, lang, **self.values)
+        return body
+
+
+class Unauthorized(IntakeError):
+    status, slug, title_key = 401, "unauthorized", "problem.unauthorized"
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="pos-intake"'}
+
+
+class BadJSON(IntakeError):
+    status, slug, title_key = 400, "bad-json", "problem.bad-json"
+
+
+class Forbidden(IntakeError):
+    """The organisation does not allow this origin, or the request did not come from our form."""
+
+    status, slug, title_key = 403, "forbidden", "problem.forbidden"
+
+
+class FormExpired(IntakeError):
+    status, slug, title_key = 400, "form-expired", "problem.form-expired"
+
+
+class FormInvalid(IntakeError):
+    """A form token that is not ours, belongs to another organisation, or was already used."""
+
+    status, slug, title_key = 400, "form-invalid", "problem.form-invalid"
+
+
+class Spam(IntakeError):
+    status, slug, title_key = 422, "spam", "problem.spam"
+
+
+class NotFound(IntakeError):
+    status, slug, title_key = 404, "not-found", "problem.not-found"
+
+
+class MethodNotAllowed(IntakeError):
+    status, slug, title_key = 405, "method-not-allowed", "problem.method-not-allowed"
+
+
+class PayloadTooLarge(IntakeError):
+    status, slug, title_key = 413, "payload-too-large", "problem.payload-too-large"
+
+
+class UnsupportedMediaType(IntakeError):
+    status, slug, title_key = 415, "unsupported-media-type", "problem.unsupported-media-type"
+
+
+class ValidationFailed(IntakeError):
+    """Per-field errors: each `(field, message_key, values)`; all are reported, not just the first."""
+
+    status, slug, title_key = 422, "validation", "problem.validation"
+
+    def __init__(self, errors: list[tuple[str, str, dict[str, Any]]]) -> None:
+        fields = ", ".join(dict.fromkeys(field for field, _, _ in errors))
+        codes = ",".join(dict.fromkeys(f"{field}:{key.split('.')[-1]}" for field, key, _ in errors))
+        super().__init__("detail.validation", reason=f"validation {codes}", fields=fields)
+        self.errors = errors
+
+    def body(self, lang: str) -> dict[str, Any]:
+        body = super().body(lang)
+        body["errors"] = [
+            {
+                "field": field,
+                "pointer": "#/" + field.replace(".", "/"),
+                "code": key.split(".", 1)[1],
+                "detail": t(key, lang, **values),
+            }
+            for field, key, values in self.errors
+        ]
+        return body
+
+
+class IdempotencyConflict(IntakeError):
+    status, slug, title_key = 422, "idempotency-conflict", "problem.idempotency-conflict"
+
+
+class RateLimited(IntakeError):
+    status, slug, title_key = 429, "rate-limited", "problem.rate-limited"
+
+    def __init__(self, retry_after: int, *, scope: str) -> None:
+        super().__init__("detail.rate-limited", reason=f"rate-limited {scope}", seconds=retry_after)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
+class Unavailable(IntakeError):
+    status, slug, title_key = 503, "unavailable", "problem.unavailable"
+
+    def __init__(self, detail: str, *, retry_after: int = 5) -> None:
+        super().__init__(None, reason=f"unavailable {detail}")
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}

@@ -1,0 +1,312 @@
+"""The one message catalogue: every string a person reads, Russian first, English second.
+
+API problem titles and details, field errors and category titles all come from here; the widget's
+templates (a later part) read the same catalogue so that a citizen never meets two wordings.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("ru", "en")
+DEFAULT_LANGUAGE = "ru"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # problem titles
+    "problem.unauthorized": {
+        "ru": "Нужен действующий ключ API",
+        "en": "A valid API key is required",
+    },
+    "problem.bad-json": {"ru": "Тело запроса — не JSON", "en": "The request body is not JSON"},
+    "problem.unsupported-media-type": {
+        "ru": "Неподдерживаемый тип содержимого",
+        "en": "Unsupported content type",
+    },
+    "problem.payload-too-large": {"ru": "Запрос слишком большой", "en": "Request too large"},
+    "problem.validation": {
+        "ru": "Обращение заполнено с ошибками",
+        "en": "The appeal has errors",
+    },
+    "problem.idempotency-conflict": {
+        "ru": "Ключ идемпотентности уже использован с другим запросом",
+        "en": "Idempotency key already used with another request",
+    },
+    "problem.rate-limited": {"ru": "Слишком много запросов", "en": "Too many requests"},
+    "problem.not-found": {"ru": "Не найдено", "en": "Not found"},
+    "problem.method-not-allowed": {"ru": "Метод не поддерживается", "en": "Method not allowed"},
+    "problem.unavailable": {"ru": "Сервис временно недоступен", "en": "Service unavailable"},
+    "problem.internal": {"ru": "Внутренняя ошибка сервиса", "en": "Internal server error"},
+    # problem details
+    "detail.key-missing": {
+        "ru": "Передайте ключ API в заголовке Authorization: Bearer <ключ>.",
+        "en": "Send the API key in the header Authorization: Bearer <key>.",
+    },
+    "detail.key-unknown": {"ru": "Такого ключа API нет.", "en": "No such API key."},
+    "detail.key-revoked": {"ru": "Ключ API отозван.", "en": "The API key has been revoked."},
+    "detail.bad-json": {
+        "ru": "Не удалось разобрать JSON: {error}.",
+        "en": "Could not parse the JSON: {error}.",
+    },
+    "detail.media-type": {
+        "ru": "Отправьте тело как application/json, а не {got}.",
+        "en": "Send the body as application/json, not {got}.",
+    },
+    "detail.too-large": {
+        "ru": "Тело запроса больше {limit} байт.",
+        "en": "The request body is larger than {limit} bytes.",
+    },
+    "detail.validation": {
+        "ru": "Исправьте поля: {fields}.",
+        "en": "Correct these fields: {fields}.",
+    },
+    "detail.idempotency-conflict": {
+        "ru": "Ключ «{key}» уже использован для другого обращения; возьмите новый ключ.",
+        "en": "Key '{key}' was already used for another appeal; use a new key.",
+    },
+    "detail.rate-limited": {
+        "ru": "Повторите через {seconds} с.",
+        "en": "Try again in {seconds} s.",
+    },
+    "detail.tracking-unknown": {
+        "ru": "Ссылка для отслеживания недействительна.",
+        "en": "The tracking link is not valid.",
+    },
+    "detail.no-route": {"ru": "Адреса {path} нет.", "en": "There is nothing at {path}."},
+    "detail.receipts": {
+        "ru": "Передайте список квитанций в поле receipts.",
+        "en": "Send a list of receipts in the field receipts.",
+    },
+    # field errors
+    "field.required": {"ru": "Обязательное поле.", "en": "This field is required."},
+    "field.unknown": {"ru": "Неизвестное поле.", "en": "Unknown field."},
+    "field.not-object": {
+        "ru": "Ожидается JSON-объект.",
+        "en": "A JSON object is expected.",
+    },
+    "field.not-string": {"ru": "Ожидается строка.", "en": "A string is expected."},
+    "field.not-number": {"ru": "Ожидается число.", "en": "A number is expected."},
+    "field.too-short": {
+        "ru": "Не короче {min} символов.",
+        "en": "At least {min} characters.",
+    },
+    "field.too-long": {"ru": "Не длиннее {max} символов.", "en": "At most {max} characters."},
+    "field.bad-characters": {
+        "ru": "Недопустимые управляющие символы.",
+        "en": "Contains control characters that are not allowed.",
+    },
+    "field.category-unknown": {
+        "ru": "Такой категории нет у организации; выберите из справочника.",
+        "en": "The organisation has no such category; pick one from its catalogue.",
+    },
+    "field.kind": {
+        "ru": "Тип — «message» (сообщение) или «official» (обращение по 59-ФЗ).",
+        "en": "Kind is 'message' or 'official' (an appeal under 59-FZ).",
+    },
+    "field.consent": {
+        "ru": "Нужно согласие на обработку персональных данных (152-ФЗ).",
+        "en": "Consent to personal-data processing (152-FZ) is required.",
+    },
+    "field.lat-range": {
+        "ru": "Широта от −90 до 90.",
+        "en": "Latitude must be between -90 and 90.",
+    },
+    "field.lon-range": {
+        "ru": "Долгота от −180 до 180.",
+        "en": "Longitude must be between -180 and 180.",
+    },
+    "field.lat-lon-pair": {
+        "ru": "Укажите и широту, и долготу.",
+        "en": "Give both latitude and longitude.",
+    },
+    "field.email": {"ru": "Неверный адрес e-mail.", "en": "Not a valid e-mail address."},
+    "field.phone": {"ru": "Неверный номер телефона.", "en": "Not a valid phone number."},
+    "field.contact-channel": {
+        "ru": "Укажите e-mail или телефон, чтобы получить ответ.",
+        "en": "Give an e-mail or a phone number to receive the answer.",
+    },
+    "field.official-email": {
+        "ru": "Для обращения по 59-ФЗ нужен e-mail для ответа.",
+        "en": "An official appeal under 59-FZ needs an e-mail for the answer.",
+    },
+    "field.url": {
+        "ru": "Ожидается адрес http(s)://…",
+        "en": "An http(s):// URL is expected.",
+    },
+    # statuses
+    "status.accepted": {"ru": "Принято", "en": "Accepted"},
+    # the loader (embed.js gets these when served)
+    "loader.badge": {"ru": "Обратная связь · Госуслуги", "en": "Feedback · Gosuslugi"},
+    "loader.title": {"ru": "Обратная связь — Госуслуги", "en": "Feedback — Gosuslugi"},
+    "loader.close": {"ru": "Закрыть", "en": "Close"},
+    # the form
+    "form.title": {"ru": "Сообщить о проблеме", "en": "Report a problem"},
+    "form.to": {"ru": "Адресат: {org}", "en": "To: {org}"},
+    "form.required-note": {
+        "ru": "Поля со звёздочкой (*) обязательны.",
+        "en": "Fields marked with an asterisk (*) are required.",
+    },
+    "form.kind": {"ru": "Что вы отправляете", "en": "What you are sending"},
+    "form.kind.message": {"ru": "Сообщение", "en": "Message"},
+    "form.kind.message-hint": {
+        "ru": "Быстрый ответ в течение 30 дней, по срочным темам — 10 дней.",
+        "en": "Answered within 30 days, urgent topics within 10.",
+    },
+    "form.kind.official": {
+        "ru": "Официальное обращение (59-ФЗ)",
+        "en": "Official appeal (59-FZ)",
+    },
+    "form.kind.official-hint": {
+        "ru": "Регистрация до 3 дней, ответ до 30 дней. Нужен e-mail для ответа.",
+        "en": "Registered within 3 days, answered within 30. An e-mail is needed.",
+    },
+    "form.category": {"ru": "Тема", "en": "Topic"},
+    "form.category.choose": {"ru": "Выберите тему", "en": "Choose a topic"},
+    "form.text": {"ru": "Опишите проблему", "en": "Describe the problem"},
+    "form.text.counter": {"ru": "{count} из {max} символов", "en": "{count} of {max} characters"},
+    "form.address": {"ru": "Адрес места", "en": "Address of the place"},
+    "form.location": {"ru": "Указать моё местоположение", "en": "Use my location"},
+    "form.location.set": {
+        "ru": "Местоположение указано: {lat}, {lon}",
+        "en": "Location set: {lat}, {lon}",
+    },
+    "form.location.failed": {
+        "ru": "Не удалось определить местоположение. Укажите адрес.",
+        "en": "Could not get your location. Please give the address.",
+    },
+    "form.photos": {"ru": "Фотографии", "en": "Photos"},
+    "form.photos.hint": {
+        "ru": "До 3 файлов JPEG, PNG или WebP, каждый до 5 МБ.",
+        "en": "Up to 3 JPEG, PNG or WebP files, 5 MB each.",
+    },
+    "form.contact": {"ru": "Как с вами связаться", "en": "How to reach you"},
+    "form.name": {"ru": "Имя", "en": "Name"},
+    "form.email": {"ru": "E-mail", "en": "E-mail"},
+    "form.phone": {"ru": "Телефон", "en": "Phone"},
+    "form.contact.hint": {
+        "ru": "Укажите e-mail или телефон — туда придёт ответ.",
+        "en": "Give an e-mail or a phone: the answer goes there.",
+    },
+    "form.consent": {
+        "ru": "Я согласен(на) на обработку моих персональных данных",
+        "en": "I agree to the processing of my personal data",
+    },
+    "form.policy": {
+        "ru": "Условия обработки персональных данных",
+        "en": "How personal data is processed",
+    },
+    "form.policy.text": {
+        "ru": "Оператор — {org}. Данные (имя, контакты, текст, адрес, фотографии) обрабатываются "
+        "для рассмотрения обращения и ответа на него в соответствии с Федеральным законом "
+        "от 27.07.2006 № 152-ФЗ «О персональных данных» и хранятся в течение срока, "
+        "установленного для обращений граждан. Согласие можно отозвать, написав оператору.",
+        "en": "The controller is {org}. Your data (name, contacts, text, address, photos) is "
+        "processed to consider and answer the appeal under Russian Federal Law No. 152-FZ "
+        "on Personal Data and kept for the period set for citizens' appeals. You may withdraw "
+        "consent by writing to the controller.",
+    },
+    "form.submit": {"ru": "Отправить", "en": "Send"},
+    "form.sending": {"ru": "Отправляем…", "en": "Sending…"},
+    "form.errors": {
+        "ru": "Проверьте поля, отмеченные ниже.",
+        "en": "Please check the fields marked below.",
+    },
+    "form.failed": {
+        "ru": "Не удалось отправить. Проверьте соединение и попробуйте ещё раз.",
+        "en": "Could not send. Check your connection and try again.",
+    },
+    "form.honeypot": {"ru": "Не заполняйте это поле", "en": "Leave this field empty"},
+    "success.title": {"ru": "Обращение принято", "en": "Your appeal has been accepted"},
+    "success.number": {"ru": "Номер обращения", "en": "Appeal number"},
+    "success.link": {
+        "ru": "Следить за статусом",
+        "en": "Follow its status",
+    },
+    "success.note": {
+        "ru": "Сохраните номер и ссылку: по ним можно узнать статус и прочитать ответ.",
+        "en": "Keep the number and the link: they show the status and the answer.",
+    },
+    "success.close": {"ru": "Закрыть", "en": "Close"},
+    "success.another": {"ru": "Написать ещё", "en": "Write another"},
+    "status.page-title": {"ru": "Обращение {number}", "en": "Appeal {number}"},
+    "status.current": {"ru": "Статус", "en": "Status"},
+    "status.history": {"ru": "История", "en": "History"},
+    "status.to": {"ru": "Адресат", "en": "To"},
+    "status.category": {"ru": "Тема", "en": "Topic"},
+    "status.text": {"ru": "Текст обращения", "en": "Your text"},
+    "status.filed": {"ru": "Подано", "en": "Filed"},
+    "status.new": {
+        "ru": "Обращение принято. Сохраните ссылку на эту страницу.",
+        "en": "Your appeal has been accepted. Keep the link to this page.",
+    },
+    "page.error": {"ru": "Ошибка", "en": "Error"},
+    # problems of the form
+    "problem.forbidden": {"ru": "Доступ запрещён", "en": "Forbidden"},
+    "problem.form-expired": {"ru": "Форма устарела", "en": "The form has expired"},
+    "problem.form-invalid": {"ru": "Форма недействительна", "en": "The form is not valid"},
+    "problem.spam": {
+        "ru": "Похоже на автоматическую отправку",
+        "en": "This looks like an automated submission",
+    },
+    "detail.org-unknown": {
+        "ru": "Организации «{org}» нет на платформе.",
+        "en": "There is no organisation '{org}' on the platform.",
+    },
+    "detail.origin-not-allowed": {
+        "ru": "Сайт {origin} не может показывать форму организации «{org}».",
+        "en": "The site {origin} may not show the form of '{org}'.",
+    },
+    "detail.cross-origin-post": {
+        "ru": "Форму можно отправить только со страницы формы.",
+        "en": "The form can only be sent from the form page.",
+    },
+    "detail.form-expired": {
+        "ru": "Форма была открыта слишком давно. Обновите её и отправьте снова — текст сохранится.",
+        "en": "The form was opened too long ago. Reload it and send again.",
+    },
+    "detail.form-invalid": {
+        "ru": "Форма повреждена или уже была отправлена. Откройте её заново.",
+        "en": "The form is damaged or was already sent. Open it again.",
+    },
+    "detail.too-fast": {
+        "ru": "Форма отправлена слишком быстро. Подождите несколько секунд и отправьте ещё раз.",
+        "en": "The form was sent too quickly. Wait a few seconds and send it again.",
+    },
+    "detail.honeypot": {
+        "ru": "Форма заполнена автоматически.",
+        "en": "The form was filled in automatically.",
+    },
+    "field.photos-count": {"ru": "Не больше {max} фотографий.", "en": "At most {max} photos."},
+    "field.photo-size": {
+        "ru": "Файл «{name}» больше 5 МБ.",
+        "en": "The file '{name}' is larger than 5 MB.",
+    },
+    "field.photo-type": {
+        "ru": "Файл «{name}» — не фотография JPEG, PNG или WebP.",
+        "en": "The file '{name}' is not a JPEG, PNG or WebP photo.",
+    },
+}
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The first supported language of an Accept-Language header, else Russian."""
+    if not accept_language:
+        return DEFAULT_LANGUAGE
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        ranked.append((-quality, index, tag.strip().lower()[:2]))
+    for quality, _, lang in sorted(ranked):
+        if quality < 0 and lang in LANGUAGES:
+            return lang
+    return DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
+    """The message `key` in `lang` (Russian if missing), with `{name}` fields filled in."""
+    entry = MESSAGES[key]
+    text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
+    return text.format(**values) if values else text

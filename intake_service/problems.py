@@ -1,0 +1,87 @@
+"""The one error handler: every refusal becomes an RFC 9457 problem+json answer in the caller's
+language, and every refusal of an `IntakeError` is written to the intake log as `rejected`."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from intake_service.errors import IntakeError, MethodNotAllowed, NotFound
+from intake_service.i18n import negotiate
+from intake_service.pages import page_language, render, wants_html
+
+log = logging.getLogger("pos_intake")
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem_response(error: IntakeError, request: Request) -> Response:
+    lang = negotiate(request.headers.get("accept-language"))
+    body = error.body(lang)
+    body["instance"] = request.url.path
+    request_id = getattr(request.state, "request_id", None)
+    if request_id:
+        body["request_id"] = request_id
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status_code=error.status,
+        media_type=PROBLEM_JSON,
+        headers={**error.headers(), "Content-Language": lang},
+    )
+
+
+def error_page(error: IntakeError, request: Request) -> Response:
+    """The same problem as a page, for a person whose browser asked for HTML."""
+    lang = page_language(request)
+    body = error.body(lang)
+    response = render(
+        "error.html",
+        lang,
+        {"title": body["title"], "detail": body.get("detail", "")},
+        status=error.status,
+    )
+    response.headers.update(error.headers())
+    return response
+
+
+def respond(error: IntakeError, request: Request) -> Response:
+    if wants_html(request):
+        return error_page(error, request)
+    return problem_response(error, request)
+
+
+async def handle_intake_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, IntakeError)
+    await request.app.state.runtime.reject(request, exc)
+    return respond(exc, request)
+
+
+async def handle_http_exception(request: Request, exc: Exception) -> Response:
+    """Routing misses (404, 405): answered as problems, not logged — scanners are not appeals."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        error: IntakeError = MethodNotAllowed()
+        response = problem_response(error, request)
+        if exc.headers and "Allow" in exc.headers:
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
+    if exc.status_code == 404:
+        return respond(NotFound("detail.no-route", path=request.url.path), request)
+    error = IntakeError()
+    error.status = exc.status_code
+    return problem_response(error, request)
+
+
+async def handle_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(IntakeError(), request)
+
+
+EXCEPTION_HANDLERS = {
+    IntakeError: handle_intake_error,
+    HTTPException: handle_http_exception,
+    Exception: handle_unexpected,
+}

@@ -1,0 +1,211 @@
+"""One table of settings: every knob the service has, its default and what it is for.
+
+The table feeds the CLI's `--help`, the README's settings section (a test checks that every
+setting is documented there) and the running service. Values come, strongest first, from
+command-line flags, `POS_*` environment variables, a TOML file (`--config` / `POS_CONFIG`) and
+the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    secret: bool = False
+
+    @property
+    def env(self) -> str:
+        return "POS_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "pos-intake.db", "Path of the SQLite database file."),
+    Setting("config", "", "Path of a TOML file with settings (keys are the names in this table)."),
+    Setting("host", "127.0.0.1", "Address the HTTP server listens on."),
+    Setting("port", 8000, "Port the HTTP server listens on."),
+    Setting(
+        "base_url",
+        "",
+        "Public URL of the service, used in tracking links and snippets; "
+        "empty means the URL the request came in on.",
+    ),
+    Setting(
+        "secret_key",
+        "",
+        "Key that signs tracking links and form tokens; empty means one generated once and "
+        "kept in the database.",
+        secret=True,
+    ),
+    Setting(
+        "synchronous",
+        "FULL",
+        "SQLite synchronous mode of the writer: FULL survives power loss, NORMAL only a crash.",
+    ),
+    Setting("writer_max_batch", 256, "Most writes the single writer commits in one transaction."),
+    Setting("max_body_bytes", 65536, "Largest JSON request body accepted, in bytes."),
+    Setting(
+        "rate_limit_key",
+        600,
+        "Requests a minute allowed per API key (burst of the same size); 0 turns it off.",
+    ),
+    Setting(
+        "rate_limit_address",
+        600,
+        "Requests a minute allowed per client address (burst of the same size); 0 turns it off.",
+    ),
+    Setting(
+        "idempotency_ttl",
+        86400,
+        "Seconds an Idempotency-Key is remembered.",
+    ),
+    Setting(
+        "queue_visibility_timeout",
+        30.0,
+        "Seconds a pulled queue message stays invisible before it is delivered again.",
+    ),
+    Setting("queue_max_wait", 20.0, "Longest long-poll wait of the queue pull, in seconds."),
+    Setting(
+        "rate_limit_org",
+        600,
+        "Form submissions a minute allowed per organisation (burst of the same size); 0 turns it off.",
+    ),
+    Setting(
+        "form_min_seconds",
+        3.0,
+        "Fewer seconds than this between opening the form and sending it is refused as a robot.",
+    ),
+    Setting(
+        "form_max_age",
+        7200,
+        "Seconds a form stays valid after it was opened; an older one must be reloaded.",
+    ),
+    Setting(
+        "media_dir",
+        "",
+        "Folder for photos of appeals; empty means a folder named after the database, beside it.",
+    ),
+    Setting(
+        "examples_port",
+        0,
+        "Port `pos-intake demo` serves the example host pages on; 0 means the service port + 1.",
+    ),
+    Setting(
+        "forwarded_allow_ips",
+        "127.0.0.1",
+        "Proxies trusted to set X-Forwarded-For (comma-separated, '*' for any).",
+    ),
+    Setting("log_level", "info", "Log level of the server: debug, info, warning, error."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str
+    config: str
+    host: str
+    port: int
+    base_url: str
+    secret_key: str
+    synchronous: str
+    writer_max_batch: int
+    max_body_bytes: int
+    rate_limit_key: int
+    rate_limit_address: int
+    idempotency_ttl: int
+    queue_visibility_timeout: float
+    queue_max_wait: float
+    rate_limit_org: int
+    form_min_seconds: float
+    form_max_age: int
+    media_dir: str
+    examples_port: int
+    forwarded_allow_ips: str
+    log_level: str
+
+    def __repr__(self) -> str:
+        shown = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if _BY_NAME[f.name].secret and value:
+                value = "**********"
+            shown.append(f"{f.name}={value!r}")
+        return "Settings(" + ", ".join(shown) + ")"
+
+    def replace(self, **changes: Any) -> Settings:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update({k: _coerce(_BY_NAME[k], v) for k, v in changes.items()})
+        return Settings(**values)
+
+
+class SettingsError(ValueError):
+    """A setting's value cannot be used; the message names the setting and its source."""
+
+
+def _coerce(setting: Setting, value: Any) -> Any:
+    kind = type(setting.default)
+    try:
+        if kind is int and not isinstance(value, bool):
+            return int(value)
+        if kind is float:
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError):
+        what = {int: "a whole number", float: "a number"}.get(kind, "text")
+        raise SettingsError(
+            f"{setting.name} ({setting.env}) must be {what}, not {value!r}"
+        ) from None
+
+
+def load(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Settings from defaults < TOML file < environment < `overrides` (non-None values only)."""
+    environ = os.environ if environ is None else environ
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+
+    config_path = overrides.get("config") or environ.get("POS_CONFIG", "")
+    if config_path:
+        path = Path(config_path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise SettingsError(f"cannot read config file {path}: {exc.strerror}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"config file {path} is not valid TOML: {exc}") from None
+        for key, value in data.items():
+            if key not in _BY_NAME or isinstance(value, dict):
+                continue  # tables ([org.*], [sinks]) belong to other parts of the config
+            values[key] = value
+        values["config"] = str(path)
+
+    for setting in SETTINGS:
+        if setting.env in environ:
+            values[setting.name] = environ[setting.env]
+    values.update({k: v for k, v in overrides.items() if k in _BY_NAME})
+
+    settings = Settings(**{s.name: _coerce(s, values[s.name]) for s in SETTINGS})
+    if settings.synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
+        raise SettingsError("synchronous (POS_SYNCHRONOUS) must be FULL, NORMAL or EXTRA")
+    return settings
+
+
+def help_table() -> str:
+    """The settings as text, for `pos-intake serve --help` and the README."""
+    lines = []
+    for s in SETTINGS:
+        default = "(empty)" if s.default == "" else s.default
+        lines.append(f"  {s.env:<30} {s.help} Default: {default}.")
+    return "\n".join(lines)
