@@ -1,0 +1,151 @@
+"""The intake log: the append-only `events` table. Every step of every appeal and every refused
+request is a row here; operators read it (`pos-intake log tail`), the citizen's history is
+drawn from it, and no row is ever updated or deleted."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from intake_service.store import now_iso
+
+
+class EventType(StrEnum):
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    DELIVERED = "delivered"  # handed to a consumer of the embedded queue (may repeat)
+    FORWARDED = "forwarded"  # a sink confirmed it: the consumer acknowledged, the broker acked
+    FAILED = "failed"
+    DEAD = "dead"
+
+
+# What the citizen sees in the history of an appeal; the rest is the plumbing operators read.
+PUBLIC_TYPES = (EventType.ACCEPTED,)
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    at: str
+    type: str
+    org: str | None
+    appeal_id: str | None
+    request_id: str | None
+    remote_addr: str | None
+    reason: str | None
+    data: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": self.at,
+            "type": self.type,
+            "org": self.org,
+            "appeal_id": self.appeal_id,
+            "request_id": self.request_id,
+            "remote_addr": self.remote_addr,
+            "reason": self.reason,
+            "data": self.data,
+        }
+
+    def line(self) -> str:
+        """One line for a person reading the terminal."""
+        parts = [self.at[:19].replace("T", " "), f"{self.type:<9}", self.org or "-"]
+        number = self.data.get("number")
+        if number:
+            parts.append(str(number))
+        for key, label in (
+            ("category", "category"),
+            ("kind", "kind"),
+            ("channel", "channel"),
+            ("embed_origin", "origin"),
+            ("photos", "photos"),
+            ("sink", "sink"),
+            ("delivery", "delivery"),
+        ):
+            if self.data.get(key):
+                parts.append(f"{label}={self.data[key]}")
+        if self.reason:
+            parts.append(f"reason={self.reason!r}")
+        if self.remote_addr:
+            parts.append(f"from={self.remote_addr}")
+        if self.request_id:
+            parts.append(f"request={self.request_id}")
+        return "  ".join(parts)
+
+
+def insert_event(
+    conn: sqlite3.Connection,
+    type: EventType,
+    *,
+    org_id: int | None = None,
+    appeal_id: str | None = None,
+    request_id: str | None = None,
+    remote_addr: str | None = None,
+    reason: str | None = None,
+    data: dict[str, Any] | None = None,
+    at: str | None = None,
+) -> None:
+    conn.execute(
+        "INSERT INTO events (at, type, org_id, appeal_id, request_id, remote_addr, reason, data) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            at or now_iso(),
+            str(type),
+            org_id,
+            appeal_id,
+            request_id,
+            remote_addr,
+            reason,
+            json.dumps(data, ensure_ascii=False, separators=(",", ":")) if data else None,
+        ),
+    )
+
+
+_SELECT = (
+    "SELECT e.id, e.at, e.type, o.slug AS org, e.appeal_id, e.request_id, e.remote_addr, "
+    "e.reason, e.data FROM events e LEFT JOIN orgs o ON o.id = e.org_id "
+)
+
+
+def _event(row: sqlite3.Row) -> Event:
+    values = dict(row)
+    values["data"] = json.loads(values["data"]) if values["data"] else {}
+    return Event(**values)
+
+
+def read_events(
+    conn: sqlite3.Connection,
+    *,
+    after_id: int = 0,
+    org_id: int | None = None,
+    limit: int = 1000,
+) -> list[Event]:
+    """Events newer than `after_id`, oldest first, optionally of one organisation."""
+    where, args = "WHERE e.id > ?", [after_id]
+    if org_id is not None:
+        where += " AND e.org_id = ?"
+        args.append(org_id)
+    rows = conn.execute(_SELECT + where + " ORDER BY e.id LIMIT ?", (*args, limit))
+    return [_event(row) for row in rows]
+
+
+def last_events(conn: sqlite3.Connection, *, org_id: int | None, count: int) -> list[Event]:
+    """The `count` most recent events, oldest first (what `log tail` shows before following)."""
+    where, args = "", []
+    if org_id is not None:
+        where, args = "WHERE e.org_id = ? ", [org_id]
+    rows = conn.execute(_SELECT + where + "ORDER BY e.id DESC LIMIT ?", (*args, count)).fetchall()
+    return [_event(row) for row in reversed(rows)]
+
+
+def appeal_history(conn: sqlite3.Connection, appeal_id: str) -> list[Event]:
+    marks = ",".join("?" * len(PUBLIC_TYPES))
+    rows = conn.execute(
+        _SELECT + f"WHERE e.appeal_id = ? AND e.type IN ({marks}) ORDER BY e.id",
+        (appeal_id, *PUBLIC_TYPES),
+    )
+    return [_event(row) for row in rows]

@@ -1,0 +1,168 @@
+"""Numbered schema migrations, each applied once in its own transaction and recorded in the
+`migrations` table. Add a new function with the next number; never edit an applied one."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def migration(number: int) -> Callable[[Migration], Migration]:
+    def register(fn: Migration) -> Migration:
+        if number in MIGRATIONS:
+            raise RuntimeError(f"migration {number} defined twice")
+        MIGRATIONS[number] = fn
+        return fn
+
+    return register
+
+
+# Tables whose change must make running services reload their organisation directory.
+_CONFIG_TABLES = ("orgs", "org_origins", "org_categories", "api_keys")
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run `;`-separated statements inside the caller's transaction (executescript would
+    commit it first). Statements here contain no `;` of their own."""
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+@migration(1)
+def initial_schema(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO meta (key, value) VALUES ('config_version', '0');
+
+        CREATE TABLE orgs (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            parent_id INTEGER REFERENCES orgs(id),
+            settings TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE org_origins (
+            org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+            origin TEXT NOT NULL,
+            PRIMARY KEY (org_id, origin)
+        );
+        -- Overrides of the default catalogue: a disabled default, or a category of the org's own.
+        CREATE TABLE org_categories (
+            org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+            code TEXT NOT NULL,
+            title_ru TEXT,
+            title_en TEXT,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (org_id, code)
+        );
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+            hash TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE TABLE org_sequences (
+            org_id INTEGER NOT NULL,
+            year INTEGER NOT NULL,
+            last INTEGER NOT NULL,
+            PRIMARY KEY (org_id, year)
+        );
+
+        CREATE TABLE appeals (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            number TEXT NOT NULL UNIQUE,
+            origin_org_id INTEGER NOT NULL REFERENCES orgs(id),
+            target_org_id INTEGER NOT NULL REFERENCES orgs(id),
+            kind TEXT NOT NULL,
+            category TEXT NOT NULL,
+            text TEXT NOT NULL,
+            address TEXT,
+            lat REAL,
+            lon REAL,
+            contact TEXT NOT NULL,
+            page_url TEXT,
+            channel TEXT NOT NULL,
+            embed_origin TEXT,
+            loader_version TEXT,
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+
+        -- The intake log: append-only. Appeal history and operator views are read from it.
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            type TEXT NOT NULL,
+            org_id INTEGER,
+            appeal_id TEXT,
+            request_id TEXT,
+            remote_addr TEXT,
+            reason TEXT,
+            data TEXT
+        );
+        CREATE INDEX events_by_appeal ON events (appeal_id) WHERE appeal_id IS NOT NULL;
+
+        -- One row per appeal and sink. For the embedded queue the row is the message itself.
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            appeal_id TEXT NOT NULL,
+            org_id INTEGER NOT NULL,
+            sink TEXT NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL,
+            receipt TEXT,
+            last_error TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX outbox_due ON outbox (sink, org_id, next_attempt_at) WHERE state != 'done';
+        CREATE UNIQUE INDEX outbox_receipt ON outbox (receipt) WHERE receipt IS NOT NULL;
+
+        CREATE TABLE idempotency (
+            org_id INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            body_hash TEXT NOT NULL,
+            response TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            PRIMARY KEY (org_id, key)
+        );
+        """,
+    )
+    for table in _CONFIG_TABLES:
+        for action in ("INSERT", "UPDATE", "DELETE"):
+            conn.execute(
+                f"CREATE TRIGGER {table}_{action.lower()}_bumps_config AFTER {action} ON {table} "
+                "BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+                "WHERE key = 'config_version'; END"
+            )
+
+
+@migration(2)
+def form_nonces_and_photos(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        -- One row per form token that filed an appeal: the same form cannot file twice.
+        CREATE TABLE form_nonces (nonce TEXT PRIMARY KEY, used_at REAL NOT NULL);
+
+        -- Photos live as files beside the database, these rows say which belong to an appeal.
+        CREATE TABLE appeal_photos (
+            appeal_id TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            media_type TEXT NOT NULL,
+            bytes INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            PRIMARY KEY (appeal_id, n)
+        )
+        """,
+    )

@@ -1,0 +1,116 @@
+"""The SQLite database: how connections are opened, the schema brought up to date, and the few
+process-wide values kept in `meta`.
+
+Writes of the running service go through the single `Writer` (writer.py); the CLI, which runs in
+its own short-lived process, writes through its own connection — WAL and a busy timeout make the
+two take turns. Readers open their own connections.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from intake_service.migrations import MIGRATIONS
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or brought up to date; the message says which file and why."""
+
+
+def connect(
+    path: str | Path, *, synchronous: str = "FULL", readonly: bool = False
+) -> sqlite3.Connection:
+    """A connection with the project's pragmas: WAL, foreign keys, a busy timeout."""
+    path = Path(path)
+    try:
+        if readonly:
+            conn = sqlite3.connect(
+                f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+            )
+        else:
+            if not path.parent.exists():
+                raise StoreError(f"the folder of the database {path} does not exist")
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not readonly:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise StoreError(f"{path}: WAL mode is not available (journal_mode={mode})")
+            conn.execute(f"PRAGMA synchronous = {synchronous.upper()}")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot open the database {path}: {exc}") from None
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> list[int]:
+    """Apply the migrations not yet recorded, each in its own transaction; return their numbers."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS migrations (number INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    done = {row[0] for row in conn.execute("SELECT number FROM migrations")}
+    newer = [n for n in done if n not in MIGRATIONS]
+    if newer:
+        raise StoreError(
+            f"the database has migration {max(newer)}, newer than this version of pos-intake knows"
+        )
+    applied = []
+    for number in sorted(MIGRATIONS):
+        if number in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("SELECT 1 FROM migrations WHERE number = ?", (number,)).fetchone():
+                conn.execute("ROLLBACK")  # another process got there first
+                continue
+            MIGRATIONS[number](conn)
+            conn.execute(
+                "INSERT INTO migrations (number, applied_at) VALUES (?, ?)", (number, now_iso())
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        applied.append(number)
+    return applied
+
+
+def open_database(path: str | Path, *, synchronous: str = "FULL") -> sqlite3.Connection:
+    """Open (creating if needed) and migrate; the connection every CLI command starts from."""
+    conn = connect(path, synchronous=synchronous)
+    migrate(conn)
+    return conn
+
+
+def secret_key(conn: sqlite3.Connection, configured: str) -> str:
+    """The configured signing key, or one generated on first start and kept in `meta`.
+
+    Keeping it in the database means tracking links survive restarts without any setup; a
+    deployment of several nodes sets POS_SECRET_KEY so that they all share one.
+    """
+    if configured:
+        return configured
+    conn.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('secret_key', ?)",
+        (secrets.token_urlsafe(48),),
+    )
+    return conn.execute("SELECT value FROM meta WHERE key = 'secret_key'").fetchone()[0]
+
+
+def config_version(conn: sqlite3.Connection) -> int:
+    """Bumped by triggers on every change to organisations, origins, categories and keys."""
+    return int(conn.execute("SELECT value FROM meta WHERE key = 'config_version'").fetchone()[0])
+
+
+def now_iso(ts: float | None = None) -> str:
+    """UTC timestamp with milliseconds, the one format the log and the API use."""
+    moment = datetime.fromtimestamp(time.time() if ts is None else ts, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
