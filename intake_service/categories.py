@@ -1,0 +1,60 @@
+"""The category catalogue. A default Russian catalogue ships; an organisation narrows it (turns
+defaults off) or extends it (adds its own codes) through `org_categories` rows. Codes are stable:
+queues, reports and routing rules refer to them, titles may change."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    title_ru: str
+    title_en: str
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title_ru
+
+
+DEFAULT_CATALOGUE: tuple[Category, ...] = (
+    Category("housing", "ЖКХ", "Housing and utilities"),
+    Category("improvement", "Благоустройство", "Public spaces and landscaping"),
+    Category("roads", "Дороги", "Roads"),
+    Category("street_lighting", "Уличное освещение", "Street lighting"),
+    Category("transport", "Транспорт", "Public transport"),
+    Category("education", "Образование", "Education"),
+    Category("health", "Здравоохранение", "Health care"),
+    Category("social", "Социальная защита", "Social protection"),
+    Category("ecology", "Экология", "Environment"),
+    Category("other", "Другое", "Other"),
+)
+
+
+def org_catalogue(conn: sqlite3.Connection, org_id: int) -> list[Category]:
+    """The default catalogue with the organisation's overrides applied, defaults first."""
+    overrides = {
+        row["code"]: row
+        for row in conn.execute(
+            "SELECT code, title_ru, title_en, enabled FROM org_categories WHERE org_id = ?",
+            (org_id,),
+        )
+    }
+    result = []
+    for default in DEFAULT_CATALOGUE:
+        row = overrides.pop(default.code, None)
+        if row is None:
+            result.append(default)
+        elif row["enabled"]:
+            result.append(
+                Category(
+                    default.code,
+                    row["title_ru"] or default.title_ru,
+                    row["title_en"] or default.title_en,
+                )
+            )
+    for code, row in overrides.items():
+        if row["enabled"]:
+            result.append(Category(code, row["title_ru"] or code, row["title_en"] or ""))
+    return result

@@ -1,0 +1,86 @@
+"""The service's in-memory view of the registry: organisations, keys and catalogues.
+
+Every request needs its organisation, key and category catalogue; reading them from SQLite each
+time would cost more than the rest of validation. The directory keeps them in memory and reloads
+all of them whenever `meta.config_version` moves — triggers bump it on every change, including
+changes made by the CLI in another process — so a revoked key stops working on the very next
+request. Checking the version is one primary-key read.
+"""
+
+from __future__ import annotations
+
+import hmac
+import sqlite3
+from dataclasses import dataclass
+
+from intake_service.categories import Category, org_catalogue
+from intake_service.errors import Unauthorized
+from intake_service.orgs import Org, hash_secret, list_orgs, split_key
+from intake_service.store import config_version
+
+
+@dataclass(frozen=True)
+class _Key:
+    org_id: int
+    hash: str
+    revoked: bool
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who a request acts for, as decided by the service — never by the request body."""
+
+    org: Org
+    key_id: str
+
+
+class OrgDirectory:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._version = -1
+        self._orgs_by_id: dict[int, Org] = {}
+        self._orgs_by_slug: dict[str, Org] = {}
+        self._keys: dict[str, _Key] = {}
+        self._catalogues: dict[int, dict[str, Category]] = {}
+
+    def refresh(self) -> None:
+        version = config_version(self._conn)
+        if version == self._version:
+            return
+        orgs = list_orgs(self._conn)
+        self._orgs_by_id = {o.id: o for o in orgs}
+        self._orgs_by_slug = {o.slug: o for o in orgs}
+        self._catalogues = {
+            o.id: {c.code: c for c in org_catalogue(self._conn, o.id)} for o in orgs
+        }
+        self._keys = {
+            row["id"]: _Key(row["org_id"], row["hash"], row["revoked_at"] is not None)
+            for row in self._conn.execute("SELECT id, org_id, hash, revoked_at FROM api_keys")
+        }
+        self._version = version
+
+    def org(self, org_id: int) -> Org:
+        self.refresh()
+        return self._orgs_by_id[org_id]
+
+    def org_by_slug(self, slug: str) -> Org | None:
+        self.refresh()
+        return self._orgs_by_slug.get(slug)
+
+    def catalogue(self, org_id: int) -> dict[str, Category]:
+        self.refresh()
+        return self._catalogues[org_id]
+
+    def authenticate(self, authorization: str | None) -> Caller:
+        """The organisation of a `Bearer` API key, or Unauthorized saying what is wrong."""
+        self.refresh()
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("detail.key-missing", reason="key-missing")
+        parts = split_key(token.strip())
+        key = self._keys.get(parts[0]) if parts else None
+        if parts is None or key is None or not hmac.compare_digest(key.hash, hash_secret(parts[1])):
+            raise Unauthorized("detail.key-unknown", reason="key-unknown")
+        if key.revoked:
+            raise Unauthorized("detail.key-revoked", reason="key-revoked")
+        return Caller(org=self._orgs_by_id[key.org_id], key_id=parts[0])

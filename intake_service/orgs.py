@@ -1,0 +1,254 @@
+"""The organisation registry: organisations, their allowed origins, category overrides and API
+keys. These functions take a connection and are shared by the CLI (its own process) and the
+service; the service reads them through `OrgDirectory` (directory.py), which caches them.
+
+API keys look like `pos_<id>_<secret>`. Only a SHA-256 of the secret is stored: the secret is 256
+random bits, so a slow password hash would add nothing but latency to every request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import secrets
+import sqlite3
+from dataclasses import dataclass, field
+
+from intake_service.categories import DEFAULT_CATALOGUE
+from intake_service.i18n import t
+from intake_service.origins import OriginError, normalise_origin
+from intake_service.store import now_iso
+
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+_CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+KEY_PREFIX = "pos"
+
+
+class OrgError(ValueError):
+    """A registry request that cannot be done; the message says why in words a person uses."""
+
+
+@dataclass(frozen=True)
+class Org:
+    id: int
+    slug: str
+    name: str
+    parent: str | None
+    origins: list[str] = field(default_factory=list)
+    settings: dict[str, object] = field(default_factory=dict)
+    created_at: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "slug": self.slug,
+            "name": self.name,
+            "parent": self.parent,
+            "origins": self.origins,
+            "created_at": self.created_at,
+        }
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    id: str
+    org_id: int
+    hash: str
+    label: str
+    created_at: str
+    revoked_at: str | None
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def split_key(token: str) -> tuple[str, str] | None:
+    """(key id, secret) of a well-formed key, else None."""
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_PREFIX or not parts[1] or not parts[2]:
+        return None
+    return parts[1], parts[2]
+
+
+def _row_to_org(conn: sqlite3.Connection, row: sqlite3.Row) -> Org:
+    origins = [
+        r[0]
+        for r in conn.execute(
+            "SELECT origin FROM org_origins WHERE org_id = ? ORDER BY origin", (row["id"],)
+        )
+    ]
+    parent = None
+    if row["parent_id"] is not None:
+        parent = conn.execute("SELECT slug FROM orgs WHERE id = ?", (row["parent_id"],)).fetchone()[
+            0
+        ]
+    return Org(
+        id=row["id"],
+        slug=row["slug"],
+        name=row["name"],
+        parent=parent,
+        origins=origins,
+        settings=json.loads(row["settings"]),
+        created_at=row["created_at"],
+    )
+
+
+def get_org(conn: sqlite3.Connection, slug: str) -> Org:
+    row = conn.execute("SELECT * FROM orgs WHERE slug = ?", (slug,)).fetchone()
+    if row is None:
+        raise OrgError(f"there is no organisation {slug!r}; `pos-intake org list` shows them")
+    return _row_to_org(conn, row)
+
+
+def list_orgs(conn: sqlite3.Connection) -> list[Org]:
+    return [_row_to_org(conn, row) for row in conn.execute("SELECT * FROM orgs ORDER BY slug")]
+
+
+def create_org(
+    conn: sqlite3.Connection,
+    slug: str,
+    name: str,
+    *,
+    origins: list[str] = (),  # type: ignore[assignment]
+    parent: str | None = None,
+) -> Org:
+    if not _SLUG.match(slug):
+        raise OrgError(
+            f"{slug!r} cannot be a slug: use 2–40 lower-case Latin letters, digits and hyphens, "
+            "e.g. mo-manturovo"
+        )
+    if not name.strip():
+        raise OrgError("the organisation needs a name (--name)")
+    try:
+        normalised = [normalise_origin(o) for o in origins]
+    except OriginError as exc:
+        raise OrgError(str(exc)) from None
+    with _transaction(conn):
+        if conn.execute("SELECT 1 FROM orgs WHERE slug = ?", (slug,)).fetchone():
+            raise OrgError(f"the organisation {slug!r} already exists")
+        parent_id = None
+        if parent is not None:
+            parent_id = get_org(conn, parent).id
+        org_id = conn.execute(
+            "INSERT INTO orgs (slug, name, parent_id, created_at) VALUES (?, ?, ?, ?)",
+            (slug, name.strip(), parent_id, now_iso()),
+        ).lastrowid
+        conn.executemany(
+            "INSERT OR IGNORE INTO org_origins (org_id, origin) VALUES (?, ?)",
+            [(org_id, o) for o in normalised],
+        )
+    return get_org(conn, slug)
+
+
+def add_origin(conn: sqlite3.Connection, slug: str, origin: str) -> Org:
+    try:
+        normalised = normalise_origin(origin)
+    except OriginError as exc:
+        raise OrgError(str(exc)) from None
+    org = get_org(conn, slug)
+    conn.execute(
+        "INSERT OR IGNORE INTO org_origins (org_id, origin) VALUES (?, ?)", (org.id, normalised)
+    )
+    return get_org(conn, slug)
+
+
+def remove_origin(conn: sqlite3.Connection, slug: str, origin: str) -> Org:
+    org = get_org(conn, slug)
+    try:
+        normalised = normalise_origin(origin)
+    except OriginError:
+        normalised = origin.strip()
+    deleted = conn.execute(
+        "DELETE FROM org_origins WHERE org_id = ? AND origin = ?", (org.id, normalised)
+    ).rowcount
+    if not deleted:
+        raise OrgError(
+            f"{slug} has no origin {origin!r}; it has: {', '.join(org.origins) or 'none'}"
+        )
+    return get_org(conn, slug)
+
+
+def set_category(
+    conn: sqlite3.Connection,
+    slug: str,
+    code: str,
+    *,
+    enabled: bool = True,
+    title_ru: str | None = None,
+    title_en: str | None = None,
+) -> None:
+    """Turn a default category off or on, retitle it, or add a category of the org's own."""
+    org = get_org(conn, slug)
+    is_default = any(c.code == code for c in DEFAULT_CATALOGUE)
+    if not _CODE.match(code):
+        raise OrgError(f"{code!r} cannot be a category code: use lower-case letters, digits and _")
+    if not is_default and enabled and not title_ru:
+        raise OrgError(f"{code!r} is a new category: give it a Russian title (--title-ru)")
+    conn.execute(
+        "INSERT INTO org_categories (org_id, code, title_ru, title_en, enabled) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, code) DO UPDATE SET "
+        "title_ru = coalesce(excluded.title_ru, title_ru), "
+        "title_en = coalesce(excluded.title_en, title_en), enabled = excluded.enabled",
+        (org.id, code, title_ru, title_en, int(enabled)),
+    )
+
+
+def create_key(conn: sqlite3.Connection, slug: str, label: str = "") -> str:
+    """Make an API key for the organisation; the whole key is returned once and never stored."""
+    org = get_org(conn, slug)
+    key_id = secrets.token_hex(5)
+    secret = secrets.token_urlsafe(32)
+    conn.execute(
+        "INSERT INTO api_keys (id, org_id, hash, label, created_at) VALUES (?, ?, ?, ?, ?)",
+        (key_id, org.id, hash_secret(secret), label, now_iso()),
+    )
+    return f"{KEY_PREFIX}_{key_id}_{secret}"
+
+
+def list_keys(conn: sqlite3.Connection, slug: str) -> list[ApiKey]:
+    org = get_org(conn, slug)
+    return [
+        ApiKey(**dict(row))
+        for row in conn.execute(
+            "SELECT id, org_id, hash, label, created_at, revoked_at FROM api_keys "
+            "WHERE org_id = ? ORDER BY created_at",
+            (org.id,),
+        )
+    ]
+
+
+def revoke_key(conn: sqlite3.Connection, slug: str, key_id: str) -> None:
+    org = get_org(conn, slug)
+    updated = conn.execute(
+        "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND org_id = ? AND revoked_at IS NULL",
+        (now_iso(), key_id, org.id),
+    ).rowcount
+    if not updated:
+        raise OrgError(f"{slug} has no active key {key_id!r}; `pos-intake org key {slug} --list`")
+
+
+def snippet(base_url: str, slug: str, *, fallback: bool = False) -> str:
+    """The one line a webmaster pastes into the site; with `fallback`, followed on the same line
+    by a `<noscript>` link to the full-page form for visitors without JavaScript."""
+    base = html.escape(base_url.rstrip("/"), quote=True)
+    line = f'<script async src="{base}/embed.js" data-org="{slug}"></script>'
+    if fallback:
+        label = html.escape(t("loader.badge"))
+        line += f'<noscript><a href="{base}/w/{slug}/form">{label}</a></noscript>'
+    return line
+
+
+class _transaction:
+    """BEGIN IMMEDIATE … COMMIT on an autocommit connection; rolls back on any error."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
