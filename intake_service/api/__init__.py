@@ -1,0 +1,22 @@
+"""The JSON API under /api/v1 and the tracking link."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from intake_service.api import appeals, queue
+
+ROUTES = [
+    Route("/api/v1/appeals", appeals.create_appeal, methods=["POST"], name="create_appeal"),
+    Route("/api/v1/categories", appeals.list_categories, methods=["GET"], name="categories"),
+    Route("/api/v1/status/{token}", appeals.appeal_status, methods=["GET"], name="status"),
+    Route(
+        "/api/v1/appeals/{id:uuid}/photos/{n:int}",
+        appeals.appeal_photo,
+        methods=["GET"],
+        name="photo",
+    ),
+    Route("/s/{token}", appeals.appeal_status, methods=["GET"], name="tracking"),
+    Route("/api/v1/queue", queue.pull, methods=["GET"], name="queue_pull"),
+    Route("/api/v1/queue/ack", queue.ack, methods=["POST"], name="queue_ack"),
+]

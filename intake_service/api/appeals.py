@@ -1,0 +1,121 @@
+"""Filing an appeal, reading its status by tracking token, and the organisation's categories."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+
+from intake_service import photos
+from intake_service.api.requests import authenticate, client_address, read_json, runtime_of
+from intake_service.appeal_input import validate_appeal
+from intake_service.appeals import (
+    Idempotency,
+    NewAppeal,
+    body_hash,
+    find_idempotent,
+    status_view,
+)
+from intake_service.errors import NotFound, ValidationFailed
+from intake_service.pages import page_language, render, wants_html
+
+log = logging.getLogger("pos_intake")
+_IDEMPOTENCY_KEY = re.compile(r'^"?([\x21\x23-\x7e]{1,255})"?$')
+
+
+def _idempotency(request: Request, parsed: object) -> Idempotency | None:
+    header = request.headers.get("idempotency-key")
+    if header is None:
+        return None
+    match = _IDEMPOTENCY_KEY.match(header.strip())
+    if not match:
+        raise ValidationFailed([("Idempotency-Key", "field.too-long", {"max": 255})])
+    ttl = runtime_of(request).settings.idempotency_ttl
+    return Idempotency(match.group(1), body_hash(parsed), ttl)
+
+
+async def create_appeal(request: Request) -> Response:
+    """POST /api/v1/appeals: 201 with number and tracking link, sent only after the commit."""
+    runtime = runtime_of(request)
+    caller = authenticate(request)
+    org = caller.org
+    parsed = await read_json(request)
+    idem = _idempotency(request, parsed)
+    if idem is not None:
+        first = find_idempotent(runtime.reader, org.id, idem)
+        if first is not None:
+            return _created(first, replayed=True)
+
+    appeal_input = validate_appeal(parsed, runtime.directory.catalogue(org.id))
+    appeal_id, tracking_url = runtime.new_appeal_id(request)
+    appeal = NewAppeal(
+        id=appeal_id,
+        origin_org=org,
+        target_org=org,
+        input=appeal_input,
+        channel="api",
+        request_id=request.state.request_id,
+        remote_addr=client_address(request),
+    )
+    accepted = await runtime.file(appeal, tracking_url, idem=idem)
+    return _created(accepted.response, replayed=accepted.replayed)
+
+
+def _created(body: dict[str, object], *, replayed: bool) -> Response:
+    headers = {"Location": str(body["tracking_url"])}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(body, status_code=201, headers=headers)
+
+
+async def list_categories(request: Request) -> Response:
+    """GET /api/v1/categories: the organisation's catalogue in the asked language."""
+    runtime = runtime_of(request)
+    caller = authenticate(request)
+    lang = page_language(request)
+    categories = [
+        {"code": c.code, "title": c.title(lang)}
+        for c in runtime.directory.catalogue(caller.org.id).values()
+    ]
+    return JSONResponse({"categories": categories}, headers={"Content-Language": lang})
+
+
+async def appeal_status(request: Request) -> Response:
+    """GET /s/{token} (the tracking link) and /api/v1/status/{token}: status and history."""
+    runtime = runtime_of(request)
+    runtime.address_limiter.check(client_address(request))
+    appeal_id = runtime.tokens.appeal_id(request.path_params["token"])
+    view = None
+    if appeal_id is not None:
+        view = status_view(
+            runtime.reader,
+            appeal_id,
+            lambda slug: runtime.directory.catalogue(runtime.directory.org_by_slug(slug).id),
+            page_language(request),
+        )
+    if view is None:
+        raise NotFound("detail.tracking-unknown", reason="tracking-unknown")
+    if wants_html(request):
+        lang = page_language(request)
+        return render(
+            "status.html", lang, {"view": view, "new": request.query_params.get("new") == "1"}
+        )
+    return JSONResponse(view)
+
+
+async def appeal_photo(request: Request) -> Response:
+    """GET /api/v1/appeals/{id}/photos/{n}: a photo, to the organisation the appeal went to."""
+    runtime = runtime_of(request)
+    caller = authenticate(request)
+    appeal_id = str(request.path_params["id"])
+    row = runtime.reader.execute(
+        "SELECT p.media_type FROM appeal_photos p JOIN appeals a ON a.id = p.appeal_id "
+        "WHERE p.appeal_id = ? AND p.n = ? AND a.target_org_id = ?",
+        (appeal_id, request.path_params["n"], caller.org.id),
+    ).fetchone()
+    if row is None:  # another organisation's appeal looks exactly like a missing one
+        raise NotFound("detail.no-route", reason="photo-unknown", path=request.url.path)
+    path = photos.path_of(runtime.media_root, appeal_id, request.path_params["n"], row[0])
+    return FileResponse(path, media_type=row[0], headers={"Cache-Control": "private, no-store"})

@@ -1,0 +1,34 @@
+"""`create_app(settings)`: the Starlette application with its routes, middleware and the one
+error handler. The lifespan opens the database and starts the writer (runtime.py)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from intake_service import api, assets, form, ops
+from intake_service.middleware import RequestContext
+from intake_service.problems import EXCEPTION_HANDLERS
+from intake_service.runtime import running
+from intake_service.settings import Settings
+
+
+def create_app(settings: Settings) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with running(settings) as runtime:
+            app.state.runtime = runtime
+            yield
+
+    static = Mount("/w/static", StaticFiles(directory=assets.shipped("widget") / "static"))
+    return Starlette(
+        routes=[*api.ROUTES, *form.ROUTES, static, *ops.ROUTES],
+        middleware=[Middleware(RequestContext)],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=lifespan,
+    )

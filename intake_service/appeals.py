@@ -1,0 +1,270 @@
+"""The appeal's life: accepted in one transaction with its log event and outbox rows, told back as
+a status with history, and handed to agencies as a versioned document.
+
+`accept_op` builds the writer operation. Everything in it happens in one savepoint inside the
+writer's batch: the idempotency check and record, the human number, the appeal row, the
+`accepted` event and one outbox row per sink. Either all of it is on disk when the answer goes
+out, or none of it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from intake_service.appeal_input import AppealInput
+from intake_service.categories import Category
+from intake_service.errors import IdempotencyConflict
+from intake_service.events import EventType, appeal_history, insert_event
+from intake_service.forward.outbox import EMBEDDED_SINK, add_rows
+from intake_service.i18n import t
+from intake_service.ids import human_number
+from intake_service.orgs import Org
+from intake_service.store import now_iso
+
+DOCUMENT_SCHEMA = "pos-intake/appeal@1"
+
+
+@dataclass(frozen=True)
+class NewAppeal:
+    id: str
+    origin_org: Org
+    target_org: Org
+    input: AppealInput
+    channel: str  # "api" now; "form" once the badge exists
+    request_id: str | None
+    remote_addr: str | None
+    embed_origin: str | None = None
+    page_url: str | None = None  # from the form token; API callers send it in the body
+    loader_version: str | None = None
+    photo_count: int = 0
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    key: str
+    body_hash: str
+    ttl: float
+
+
+@dataclass(frozen=True)
+class Accepted:
+    response: dict[str, Any]
+    replayed: bool
+
+
+def body_hash(parsed: Any) -> str:
+    """Hash of the request as meant, not as spelt: key order and white space do not count."""
+    canonical = json.dumps(parsed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def find_idempotent(
+    conn: sqlite3.Connection, org_id: int, idem: Idempotency
+) -> dict[str, Any] | None:
+    """The first answer given under this key, or IdempotencyConflict if the body differs."""
+    row = conn.execute(
+        "SELECT body_hash, response FROM idempotency WHERE org_id = ? AND key = ? AND created_at > ?",
+        (org_id, idem.key, time.time() - idem.ttl),
+    ).fetchone()
+    if row is None:
+        return None
+    if row["body_hash"] != idem.body_hash:
+        raise IdempotencyConflict("detail.idempotency-conflict", key=idem.key)
+    return json.loads(row["response"])
+
+
+def accept_op(
+    appeal: NewAppeal,
+    tracking_url: str,
+    idem: Idempotency | None,
+    sinks: tuple[str, ...] = (EMBEDDED_SINK,),
+    also: Callable[[sqlite3.Connection], None] | None = None,
+) -> Callable[[sqlite3.Connection], Accepted]:
+    """The writer operation; `also` runs first in the same savepoint (the form's one-time nonce,
+    the photo rows) and may raise to refuse the whole appeal."""
+
+    def op(conn: sqlite3.Connection) -> Accepted:
+        if idem is not None:
+            first = find_idempotent(conn, appeal.origin_org.id, idem)
+            if first is not None:  # a retry raced the first request into the same batch
+                return Accepted(first, replayed=True)
+        if also is not None:
+            also(conn)
+        now = time.time()
+        at = now_iso(now)
+        year = datetime.fromtimestamp(now, UTC).year
+        org = appeal.target_org
+        sequence = conn.execute(
+            "INSERT INTO org_sequences (org_id, year, last) VALUES (?, ?, 1) "
+            "ON CONFLICT (org_id, year) DO UPDATE SET last = last + 1 RETURNING last",
+            (org.id, year),
+        ).fetchone()[0]
+        number = human_number(org.slug, year, sequence)
+        data = appeal.input
+        page_url = appeal.page_url or data.page_url
+        conn.execute(
+            "INSERT INTO appeals (id, number, origin_org_id, target_org_id, kind, category, text, "
+            "address, lat, lon, contact, page_url, channel, embed_origin, loader_version, status, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                appeal.id,
+                number,
+                appeal.origin_org.id,
+                org.id,
+                data.kind,
+                data.category,
+                data.text,
+                data.address,
+                data.lat,
+                data.lon,
+                json.dumps(data.contact, ensure_ascii=False),
+                page_url,
+                appeal.channel,
+                appeal.embed_origin,
+                appeal.loader_version,
+                EventType.ACCEPTED,
+                at,
+            ),
+        )
+        # The log carries no personal data: number, category and where it came from.
+        insert_event(
+            conn,
+            EventType.ACCEPTED,
+            org_id=org.id,
+            appeal_id=appeal.id,
+            request_id=appeal.request_id,
+            remote_addr=appeal.remote_addr,
+            data={
+                "number": number,
+                "category": data.category,
+                "kind": data.kind,
+                "channel": appeal.channel,
+                "origin_org": appeal.origin_org.slug,
+                "page_url": page_url,
+                "embed_origin": appeal.embed_origin,
+                "loader_version": appeal.loader_version,
+                "photos": appeal.photo_count,
+            },
+            at=at,
+        )
+        add_rows(conn, appeal.id, org.id, list(sinks), now=now, at=at)
+        response = {
+            "id": appeal.id,
+            "number": number,
+            "status": str(EventType.ACCEPTED),
+            "tracking_url": tracking_url,
+        }
+        if idem is not None:
+            conn.execute(
+                "INSERT OR REPLACE INTO idempotency (org_id, key, body_hash, response, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (appeal.origin_org.id, idem.key, idem.body_hash, json.dumps(response), now),
+            )
+        return Accepted(response, replayed=False)
+
+    return op
+
+
+def forget_idempotency_op(ttl: float, form_max_age: float) -> Callable[[sqlite3.Connection], int]:
+    """Idempotency keys and form nonces are only needed while a retry or replay could come."""
+
+    def op(conn: sqlite3.Connection) -> int:
+        now = time.time()
+        keys = conn.execute("DELETE FROM idempotency WHERE created_at <= ?", (now - ttl,))
+        nonces = conn.execute(
+            "DELETE FROM form_nonces WHERE used_at <= ?", (now - form_max_age - 60,)
+        )
+        return keys.rowcount + nonces.rowcount
+
+    return op
+
+
+_APPEAL_COLUMNS = (
+    "a.id, a.number, a.kind, a.category, a.text, a.address, a.lat, a.lon, a.contact, a.page_url, "
+    "a.channel, a.embed_origin, a.loader_version, a.status, a.created_at, "
+    "t.slug AS org_slug, t.name AS org_name, o.slug AS origin_slug, o.name AS origin_name"
+)
+_APPEAL_FROM = (
+    " FROM appeals a JOIN orgs t ON t.id = a.target_org_id JOIN orgs o ON o.id = a.origin_org_id"
+)
+
+
+def load_appeals(conn: sqlite3.Connection, ids: list[str]) -> dict[str, sqlite3.Row]:
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(f"SELECT {_APPEAL_COLUMNS}{_APPEAL_FROM} WHERE a.id IN ({marks})", ids)
+    return {row["id"]: row for row in rows}
+
+
+def document(
+    row: sqlite3.Row, categories: dict[str, Category], photos: list[dict[str, object]]
+) -> dict[str, Any]:
+    """The versioned JSON an agency receives: the same from every queue and sink."""
+    category = categories.get(row["category"])
+    location = None
+    if row["lat"] is not None:
+        location = {"lat": row["lat"], "lon": row["lon"]}
+    return {
+        "schema": DOCUMENT_SCHEMA,
+        "id": row["id"],
+        "number": row["number"],
+        "kind": row["kind"],
+        "status": row["status"],
+        "category": {
+            "code": row["category"],
+            "title": category.title_ru if category else row["category"],
+        },
+        "text": row["text"],
+        "address": row["address"],
+        "location": location,
+        "contact": json.loads(row["contact"]),
+        "photos": photos,
+        "org": {"slug": row["org_slug"], "name": row["org_name"]},
+        "origin_org": {"slug": row["origin_slug"], "name": row["origin_name"]},
+        "source": {
+            "channel": row["channel"],
+            "page_url": row["page_url"],
+            "embed_origin": row["embed_origin"],
+            "loader_version": row["loader_version"],
+        },
+        "created_at": row["created_at"],
+    }
+
+
+def status_view(
+    conn: sqlite3.Connection,
+    appeal_id: str,
+    categories: Callable[[str], dict[str, Category]],
+    lang: str,
+) -> dict[str, Any] | None:
+    """What the holder of the tracking link sees: status and history, no contact details."""
+    row = load_appeals(conn, [appeal_id]).get(appeal_id)
+    if row is None:
+        return None
+    category = categories(row["org_slug"]).get(row["category"])
+    return {
+        "number": row["number"],
+        "status": row["status"],
+        "status_title": t(f"status.{row['status']}", lang),
+        "kind": row["kind"],
+        "category": {
+            "code": row["category"],
+            "title": category.title(lang) if category else row["category"],
+        },
+        "text": row["text"],
+        "address": row["address"],
+        "org": {"slug": row["org_slug"], "name": row["org_name"]},
+        "created_at": row["created_at"],
+        "history": [
+            {"at": e.at, "status": e.type, "title": t(f"status.{e.type}", lang)}
+            for e in appeal_history(conn, appeal_id)
+        ],
+    }

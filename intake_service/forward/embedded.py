@@ -1,0 +1,103 @@
+"""The embedded queue: agencies pull their organisation's appeals over HTTP and acknowledge them.
+
+At-least-once, like SQS: a pull hands out messages under a fresh receipt and hides them for the
+visibility timeout; an acknowledgement with that receipt marks them done; a message not
+acknowledged in time is handed out again under a new receipt (the old receipt stops working), and
+its `delivery_count` grows. Consumers drop repeats by `message_id` (the appeal id).
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from intake_service.events import EventType, insert_event
+from intake_service.forward.outbox import EMBEDDED_SINK, OutboxState
+from intake_service.store import now_iso
+
+
+@dataclass(frozen=True)
+class Claimed:
+    outbox_id: int
+    appeal_id: str
+    receipt: str
+    delivery_count: int
+
+
+def claim_op(
+    org_id: int, max_messages: int, visibility: float, request_id: str | None
+) -> Callable[[sqlite3.Connection], list[Claimed]]:
+    """A writer operation: hand out up to `max_messages` due messages of the organisation."""
+
+    def op(conn: sqlite3.Connection) -> list[Claimed]:
+        now = time.time()
+        at = now_iso(now)
+        rows = conn.execute(
+            "SELECT x.id, x.appeal_id, x.attempts, a.number FROM outbox x "
+            "JOIN appeals a ON a.id = x.appeal_id "
+            "WHERE x.sink = ? AND x.org_id = ? AND x.state != 'done' AND x.next_attempt_at <= ? "
+            "ORDER BY x.id LIMIT ?",
+            (EMBEDDED_SINK, org_id, now, max_messages),
+        ).fetchall()
+        claimed = []
+        for row in rows:
+            receipt = secrets.token_urlsafe(18)
+            conn.execute(
+                "UPDATE outbox SET state = ?, attempts = attempts + 1, receipt = ?, "
+                "next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                (OutboxState.INFLIGHT, receipt, now + visibility, at, row["id"]),
+            )
+            count = row["attempts"] + 1
+            insert_event(
+                conn,
+                EventType.DELIVERED,
+                org_id=org_id,
+                appeal_id=row["appeal_id"],
+                request_id=request_id,
+                data={"number": row["number"], "sink": EMBEDDED_SINK, "delivery": count},
+                at=at,
+            )
+            claimed.append(Claimed(row["id"], row["appeal_id"], receipt, count))
+        return claimed
+
+    return op
+
+
+def ack_op(
+    org_id: int, receipts: list[str], request_id: str | None
+) -> Callable[[sqlite3.Connection], tuple[list[str], list[str]]]:
+    """A writer operation: mark messages done; returns (acknowledged, unknown-or-expired)."""
+
+    def op(conn: sqlite3.Connection) -> tuple[list[str], list[str]]:
+        at = now_iso()
+        acked, unknown = [], []
+        for receipt in receipts:
+            row = conn.execute(
+                "SELECT x.id, x.appeal_id, x.attempts, a.number FROM outbox x "
+                "JOIN appeals a ON a.id = x.appeal_id "
+                "WHERE x.receipt = ? AND x.org_id = ? AND x.sink = ? AND x.state = ?",
+                (receipt, org_id, EMBEDDED_SINK, OutboxState.INFLIGHT),
+            ).fetchone()
+            if row is None:
+                unknown.append(receipt)
+                continue
+            conn.execute(
+                "UPDATE outbox SET state = ?, receipt = NULL, updated_at = ? WHERE id = ?",
+                (OutboxState.DONE, at, row["id"]),
+            )
+            insert_event(
+                conn,
+                EventType.FORWARDED,
+                org_id=org_id,
+                appeal_id=row["appeal_id"],
+                request_id=request_id,
+                data={"number": row["number"], "sink": EMBEDDED_SINK, "delivery": row["attempts"]},
+                at=at,
+            )
+            acked.append(receipt)
+        return acked, unknown
+
+    return op

@@ -1,0 +1,74 @@
+"""Counters for /metrics in the Prometheus text format, kept in the event loop's thread.
+
+Hand-written rather than a client library: a handful of counters and one histogram, and the
+exposition format is a few lines of text."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+
+
+def _labels(**labels: str) -> str:
+    if not labels:
+        return ""
+    escaped = (
+        f'{k}="{v.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"'
+        for k, v in labels.items()
+    )
+    return "{" + ",".join(escaped) + "}"
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.accepted: Counter[str] = Counter()  # by org
+        self.rejected: Counter[str] = Counter()  # by reason
+        self.batch_count = 0
+        self.batch_sum = 0
+        self.batch_buckets: Counter[int] = Counter()
+
+    def record_batch(self, size: int) -> None:
+        self.batch_count += 1
+        self.batch_sum += size
+        for bound in BATCH_BUCKETS:
+            if size <= bound:
+                self.batch_buckets[bound] += 1
+
+    def render(self, queue_depth: Iterable[tuple[str, str, int]]) -> str:
+        lines = [
+            "# HELP pos_appeals_accepted_total Appeals accepted and stored, by organisation.",
+            "# TYPE pos_appeals_accepted_total counter",
+        ]
+        lines += [
+            f"pos_appeals_accepted_total{_labels(org=org)} {n}"
+            for org, n in sorted(self.accepted.items())
+        ]
+        lines += [
+            "# HELP pos_rejections_total Requests refused, by reason.",
+            "# TYPE pos_rejections_total counter",
+        ]
+        lines += [
+            f"pos_rejections_total{_labels(reason=reason)} {n}"
+            for reason, n in sorted(self.rejected.items())
+        ]
+        lines += [
+            "# HELP pos_writer_batch_size Writes committed together by the single writer.",
+            "# TYPE pos_writer_batch_size histogram",
+        ]
+        lines += [
+            f'pos_writer_batch_size_bucket{{le="{bound}"}} {self.batch_buckets[bound]}'
+            for bound in BATCH_BUCKETS
+        ]
+        lines += [
+            f'pos_writer_batch_size_bucket{{le="+Inf"}} {self.batch_count}',
+            f"pos_writer_batch_size_sum {self.batch_sum}",
+            f"pos_writer_batch_size_count {self.batch_count}",
+            "# HELP pos_queue_depth Outbox messages not yet confirmed, by organisation and sink.",
+            "# TYPE pos_queue_depth gauge",
+        ]
+        lines += [
+            f"pos_queue_depth{_labels(org=org, sink=sink)} {n}" for org, sink, n in queue_depth
+        ]
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,67 @@
+"""Plain ASGI middleware (not BaseHTTPMiddleware, whose limits Starlette's own docs list).
+
+`RequestContext` writes the access log (uvicorn's own is off: it would print tracking
+tokens), gives every request an id — the caller's `X-Request-ID` if it is sane, else a
+new one — echoes it in the response, and adds the headers every answer carries: no sniffing, no
+referrer, and a CSP that forbids everything, which API and JSON answers never need.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import time
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+_SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Tracking tokens are capabilities: whoever has one reads the appeal. Keep them out of logs.
+_TOKEN_PATH = re.compile(r"^(/s/|/api/v1/status/)[^/]+")
+access_log = logging.getLogger("pos_intake.access")
+
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+    (b"cache-control", b"no-store"),
+)
+
+
+class RequestContext:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = ""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                incoming = value.decode("latin-1")
+                break
+        request_id = incoming if _SANE_ID.match(incoming) else secrets.token_hex(8)
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                if access_log.isEnabledFor(logging.INFO):
+                    access_log.info(
+                        '%s "%s %s" %d %.1fms request=%s',
+                        scope["client"][0] if scope.get("client") else "-",
+                        scope["method"],
+                        _TOKEN_PATH.sub(r"\1…", scope["path"]),
+                        message["status"],
+                        (time.perf_counter() - started) * 1000,
+                        request_id,
+                    )
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers.append((b"x-request-id", request_id.encode()))
+                headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,175 @@
+"""Everything a request handler needs, built when the service starts and closed when it stops:
+settings, the single writer, a reader connection, the organisation directory, token signer,
+rate limiters, metrics and the queue's wake-up signals.
+
+Reads here are short indexed look-ups done on the event loop's own connection: a thread hop would
+cost more than the read. WAL lets them run while the writer commits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from starlette.requests import Request
+
+from intake_service.appeals import (
+    Accepted,
+    Idempotency,
+    NewAppeal,
+    accept_op,
+    forget_idempotency_op,
+)
+from intake_service.directory import OrgDirectory
+from intake_service.errors import IntakeError, Unavailable
+from intake_service.events import EventType, insert_event
+from intake_service.ids import uuid7
+from intake_service.metrics import Metrics
+from intake_service.photos import media_root
+from intake_service.ratelimit import RateLimiter
+from intake_service.settings import Settings
+from intake_service.store import connect, open_database, secret_key
+from intake_service.tokens import Tokens
+from intake_service.writer import Writer, WriterStopped
+
+log = logging.getLogger("pos_intake")
+HOUSEKEEPING_SECONDS = 3600.0
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    writer: Writer
+    reader: sqlite3.Connection
+    directory: OrgDirectory
+    tokens: Tokens
+    metrics: Metrics
+    key_limiter: RateLimiter
+    address_limiter: RateLimiter
+    org_limiter: RateLimiter
+    media_root: Path
+    queue_signals: defaultdict[int, asyncio.Event] = field(
+        default_factory=lambda: defaultdict(asyncio.Event)
+    )
+
+    def notify_queue(self, org_id: int) -> None:
+        """Wake long-polls waiting on this organisation's queue."""
+        signal = self.queue_signals.pop(org_id, None)
+        if signal is not None:
+            signal.set()
+
+    def base_url(self, request: Request) -> str:
+        return (self.settings.base_url or str(request.base_url)).rstrip("/")
+
+    def new_appeal_id(self, request: Request) -> tuple[str, str]:
+        """A fresh appeal id and the tracking link that will name it."""
+        appeal_id = uuid7()
+        return appeal_id, f"{self.base_url(request)}/s/{self.tokens.tracking(appeal_id)}"
+
+    async def file(
+        self,
+        appeal: NewAppeal,
+        tracking_url: str,
+        *,
+        idem: Idempotency | None = None,
+        also: Callable[[sqlite3.Connection], None] | None = None,
+    ) -> Accepted:
+        """Commit a checked appeal (the one path for the API and the form) and wake its queue.
+        Storage failures become 503 so that the client retries instead of assuming success."""
+        try:
+            accepted = await self.writer.submit(accept_op(appeal, tracking_url, idem, also=also))
+        except WriterStopped:
+            raise Unavailable("writer stopped") from None
+        except sqlite3.Error as exc:
+            log.error("could not store an appeal of %s: %s", appeal.target_org.slug, exc)
+            raise Unavailable("storage") from None
+        if not accepted.replayed:
+            self.metrics.accepted[appeal.target_org.slug] += 1
+            self.notify_queue(appeal.target_org.id)
+        return accepted
+
+    async def reject(self, request: Request, error: IntakeError) -> None:
+        """Write the refusal to the intake log and count it. Never raises: the caller's answer
+        to the client must go out even if the log cannot be written (the failure is logged)."""
+        self.metrics.rejected[error.slug] += 1
+        org_id = getattr(request.state, "org_id", None)
+        request_id = getattr(request.state, "request_id", None)
+        remote = request.client.host if request.client else None
+        data = {"status": error.status, "path": request.url.path, "method": request.method}
+
+        def op(conn: sqlite3.Connection) -> None:
+            insert_event(
+                conn,
+                EventType.REJECTED,
+                org_id=org_id,
+                request_id=request_id,
+                remote_addr=remote,
+                reason=error.reason,
+                data=data,
+            )
+
+        try:
+            await self.writer.submit(op)
+        except Exception:
+            log.exception("could not log a rejection (%s, request %s)", error.reason, request_id)
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[Runtime]:
+    """Open the database (migrating it), start the writer, and tear both down at the end."""
+    setup = open_database(settings.db, synchronous=settings.synchronous)
+    try:
+        key = secret_key(setup, settings.secret_key)
+    finally:
+        setup.close()
+    metrics = Metrics()
+    writer = Writer(
+        settings.db,
+        synchronous=settings.synchronous,
+        max_batch=settings.writer_max_batch,
+        on_batch=metrics.record_batch,
+    )
+    await writer.start()
+    reader = connect(settings.db, synchronous=settings.synchronous)
+    runtime = Runtime(
+        settings=settings,
+        writer=writer,
+        reader=reader,
+        directory=OrgDirectory(reader),
+        tokens=Tokens(key),
+        metrics=metrics,
+        key_limiter=RateLimiter(settings.rate_limit_key, "key"),
+        address_limiter=RateLimiter(settings.rate_limit_address, "address"),
+        org_limiter=RateLimiter(settings.rate_limit_org, "org"),
+        media_root=media_root(settings.db, settings.media_dir),
+    )
+    housekeeping = asyncio.create_task(_housekeeping(runtime))
+    try:
+        yield runtime
+    finally:
+        housekeeping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await housekeeping
+        for signal in runtime.queue_signals.values():
+            signal.set()
+        await writer.stop()
+        reader.close()
+
+
+async def _housekeeping(runtime: Runtime) -> None:
+    """Forget idempotency keys and used form nonces past their time, once an hour."""
+    settings = runtime.settings
+    while True:
+        try:
+            await runtime.writer.submit(
+                forget_idempotency_op(settings.idempotency_ttl, settings.form_max_age)
+            )
+        except Exception:
+            log.exception("housekeeping failed; trying again in an hour")
+        await asyncio.sleep(HOUSEKEEPING_SECONDS)

@@ -1,0 +1,69 @@
+"""Signed tokens (itsdangerous).
+
+A tracking token is the appeal's id with a signature: it needs no table, cannot be guessed or
+forged, and stays valid across restarts because the key is kept (settings.secret_key or the one
+generated into the database).
+
+A form token is issued with every form page. It binds the organisation, the embedding origin the
+service verified, the page URL, the loader version, a one-time nonce and the issue time, so that
+the submission is tagged from what the service itself saw when it served the form — never from
+fields the browser sends back. The iframe keeps no cookie: this token is its whole state.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, SignatureExpired, Signer, URLSafeTimedSerializer
+
+
+class FormTokenError(Exception):
+    """The form token is not one of ours (`forged`) or too old (`expired`)."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+@dataclass(frozen=True)
+class FormGrant:
+    org: str
+    origin: str  # "" when the form was opened as a full page, not embedded
+    page_url: str | None
+    loader_version: str | None
+    nonce: str
+    issued_at: float
+
+
+class Tokens:
+    def __init__(self, secret_key: str) -> None:
+        self._tracking = Signer(secret_key, salt="pos-intake.tracking")
+        self._form = URLSafeTimedSerializer(secret_key, salt="pos-intake.form")
+
+    def tracking(self, appeal_id: str) -> str:
+        return self._tracking.sign(uuid.UUID(appeal_id).hex).decode()
+
+    def appeal_id(self, tracking_token: str) -> str | None:
+        """The appeal a tracking token names, or None if it is not one of ours."""
+        try:
+            raw = self._tracking.unsign(tracking_token.encode()).decode()
+            return str(uuid.UUID(hex=raw))
+        except (BadSignature, ValueError, UnicodeError):
+            return None
+
+    def form(self, grant: FormGrant) -> str:
+        payload = [grant.org, grant.origin, grant.page_url, grant.loader_version, grant.nonce]
+        return self._form.dumps(payload)
+
+    def read_form(self, token: str, max_age: float) -> FormGrant:
+        try:
+            payload, signed_at = self._form.loads(token, max_age=max_age, return_timestamp=True)
+        except SignatureExpired:
+            raise FormTokenError("expired") from None
+        except (BadSignature, UnicodeError, ValueError):
+            raise FormTokenError("forged") from None
+        if not (isinstance(payload, list) and len(payload) == 5):
+            raise FormTokenError("forged")
+        org, origin, page_url, version, nonce = payload
+        return FormGrant(org, origin, page_url, version, nonce, signed_at.timestamp())
