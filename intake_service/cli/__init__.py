@@ -1,0 +1,64 @@
+"""The `pos-intake` command: serve, demo, org, log, queue.
+
+Every command takes `--db` (env POS_DB). Errors a person can act on are printed as one line,
+`pos-intake: <what is wrong>`, with exit code 1; wrong usage exits 2 with argparse's message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from intake_service import __version__
+from intake_service.cli import log_cmd, org_cmd, serve_cmd
+from intake_service.orgs import OrgError
+from intake_service.settings import SettingsError, help_table
+from intake_service.store import StoreError
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="SQLite database file (env POS_DB, default ./pos-intake.db)")
+    parser.add_argument("--config", help="TOML settings file (env POS_CONFIG)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pos-intake",
+        description="Feedback intake for public bodies: badge, durable intake, log and queue.",
+    )
+    parser.add_argument("--version", action="version", version=f"pos-intake {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    for name, summary in (
+        ("serve", "run the service"),
+        ("demo", "run the service with a demo organisation and print its key and URLs"),
+    ):
+        sub = commands.add_parser(
+            name,
+            help=summary,
+            description=summary.capitalize() + ".",
+            epilog="settings (flags win over the environment, which wins over --config):\n"
+            + help_table(),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        _common(sub)
+        sub.add_argument("--host", help="listen address (env POS_HOST, default 127.0.0.1)")
+        sub.add_argument("--port", type=int, help="listen port (env POS_PORT, default 8000)")
+        sub.set_defaults(handler=serve_cmd.demo if name == "demo" else serve_cmd.serve)
+
+    org_cmd.add_parser(commands, _common)
+    log_cmd.add_parsers(commands, _common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except (OrgError, SettingsError, StoreError) as exc:
+        print(f"pos-intake: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,97 @@
+"""`pos-intake log tail` and `pos-intake queue stats`: reading the intake log and the outbox from
+the database file, so they work beside a running service (WAL lets readers in) or without one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import time
+from collections.abc import Callable
+
+from intake_service.events import Event, last_events, read_events
+from intake_service.forward.outbox import stats
+from intake_service.orgs import get_org
+from intake_service.settings import load
+from intake_service.store import open_database
+
+FOLLOW_POLL_SECONDS = 0.25
+
+
+def add_parsers(commands: argparse._SubParsersAction, common: Callable[..., None]) -> None:
+    log = commands.add_parser("log", help="read the intake log", description="Read the intake log.")
+    sub = log.add_subparsers(dest="log_command", required=True, metavar="ACTION")
+    p = sub.add_parser(
+        "tail",
+        help="show the latest events: accepted appeals, rejected requests with reasons, deliveries",
+    )
+    p.add_argument("--org", help="only this organisation's events")
+    p.add_argument("--follow", "-f", action="store_true", help="keep printing new events")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("-n", "--lines", type=int, default=20, help="how many to show first (20)")
+    common(p)
+    p.set_defaults(handler=_tail)
+
+    queue = commands.add_parser("queue", help="the outbox and embedded queue")
+    sub = queue.add_subparsers(dest="queue_command", required=True, metavar="ACTION")
+    p = sub.add_parser("stats", help="messages per organisation, sink and state")
+    p.add_argument("--json", action="store_true", help="one JSON document")
+    common(p)
+    p.set_defaults(handler=_stats)
+
+
+def _open(args: argparse.Namespace) -> sqlite3.Connection:
+    settings = load({"db": args.db, "config": args.config})
+    return open_database(settings.db, synchronous=settings.synchronous)
+
+
+def _print(event: Event, as_json: bool) -> None:
+    print(json.dumps(event.as_dict(), ensure_ascii=False) if as_json else event.line(), flush=True)
+
+
+def _tail(args: argparse.Namespace) -> int:
+    conn = _open(args)
+    try:
+        org_id = get_org(conn, args.org).id if args.org else None
+        events = last_events(conn, org_id=org_id, count=max(0, args.lines))
+        for event in events:
+            _print(event, args.json)
+        last_id = events[-1].id if events else _max_id(conn)
+        while args.follow:
+            newer = read_events(conn, after_id=last_id, org_id=org_id)
+            for event in newer:
+                _print(event, args.json)
+                last_id = event.id
+            if not newer:
+                # org-filtered reads skip others' events; move past them so the next read is short
+                last_id = max(last_id, _max_id(conn)) if org_id is None else last_id
+                time.sleep(FOLLOW_POLL_SECONDS)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        conn.close()
+    return 0
+
+
+def _max_id(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+
+
+def _stats(args: argparse.Namespace) -> int:
+    conn = _open(args)
+    try:
+        rows = stats(conn)
+    finally:
+        conn.close()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print("the outbox is empty")
+        return 0
+    print(f"{'org':<20} {'sink':<10} {'state':<9} {'count':>8}  oldest change")
+    for row in rows:
+        print(
+            f"{row['org']:<20} {row['sink']:<10} {row['state']:<9} {row['count']:>8}  {row['oldest']}"
+        )
+    return 0

@@ -1,0 +1,211 @@
+"""`pos-intake org …`: organisations, their origins, categories, API keys and snippet."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit
+
+from intake_service.categories import org_catalogue
+from intake_service.orgs import (
+    OrgError,
+    add_origin,
+    create_key,
+    create_org,
+    get_org,
+    list_keys,
+    list_orgs,
+    remove_origin,
+    revoke_key,
+    set_category,
+    snippet,
+)
+from intake_service.settings import load
+from intake_service.store import open_database
+
+
+def add_parser(commands: argparse._SubParsersAction, common: Callable[..., None]) -> None:
+    org = commands.add_parser(
+        "org", help="manage organisations", description="Manage organisations."
+    )
+    sub = org.add_subparsers(dest="org_command", required=True, metavar="ACTION")
+
+    p = sub.add_parser("add", help="create an organisation")
+    p.add_argument("slug", help="short Latin name used in URLs and numbers, e.g. mo-manturovo")
+    p.add_argument("--name", required=True, help="display name, e.g. «Администрация г. Мантурово»")
+    p.add_argument("--origin", action="append", default=[], help="allowed site origin (repeatable)")
+    p.add_argument("--parent", help="slug of the parent organisation")
+    p.set_defaults(handler=_add)
+
+    p = sub.add_parser("list", help="list organisations")
+    p.add_argument("--json", action="store_true", help="one JSON document")
+    p.set_defaults(handler=_list)
+
+    p = sub.add_parser("show", help="show one organisation with its categories and keys")
+    p.add_argument("slug")
+    p.add_argument("--json", action="store_true", help="one JSON document")
+    p.set_defaults(handler=_show)
+
+    p = sub.add_parser("origins", help="add or remove an allowed origin")
+    p.add_argument("slug")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--add", metavar="ORIGIN")
+    group.add_argument("--remove", metavar="ORIGIN")
+    p.set_defaults(handler=_origins)
+
+    p = sub.add_parser(
+        "key",
+        help="create an API key (printed once, as the last line), list or revoke keys",
+    )
+    p.add_argument("slug")
+    p.add_argument("--label", default="", help="what the key is for, e.g. 'crm'")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--list", action="store_true", help="list keys instead of creating one")
+    group.add_argument("--revoke", metavar="KEY_ID", help="revoke a key by its id")
+    p.set_defaults(handler=_key)
+
+    p = sub.add_parser("snippet", help="print the <script> line to paste into the site")
+    p.add_argument("slug")
+    p.add_argument("--base-url", required=True, help="public URL of this service")
+    p.add_argument(
+        "--script-only",
+        action="store_true",
+        help="leave out the <noscript> link for visitors without JavaScript",
+    )
+    p.set_defaults(handler=_snippet)
+
+    p = sub.add_parser(
+        "category",
+        help="turn a default category off or on, retitle it, or add one of the org's own",
+    )
+    p.add_argument("slug")
+    p.add_argument("code")
+    state = p.add_mutually_exclusive_group()
+    state.add_argument("--off", action="store_true", help="hide the category")
+    state.add_argument("--on", action="store_true", help="show it (the default)")
+    p.add_argument("--title-ru")
+    p.add_argument("--title-en")
+    p.set_defaults(handler=_category)
+
+    for parser in sub.choices.values():
+        common(parser)
+
+
+@contextlib.contextmanager
+def _conn(args: argparse.Namespace) -> Iterator[sqlite3.Connection]:
+    settings = load({"db": args.db, "config": args.config})
+    conn = open_database(settings.db, synchronous=settings.synchronous)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def _print_org(org_dict: dict[str, object]) -> None:
+    print(f"{org_dict['slug']}  {org_dict['name']}")
+    if org_dict.get("parent"):
+        print(f"  parent:  {org_dict['parent']}")
+    origins = org_dict.get("origins") or []
+    print("  origins: " + (", ".join(origins) if origins else "(none: the badge shows nowhere)"))  # type: ignore[arg-type]
+
+
+def _add(args: argparse.Namespace) -> int:
+    with _conn(args) as conn:
+        org = create_org(conn, args.slug, args.name, origins=args.origin, parent=args.parent)
+    print("created:")
+    _print_org(org.as_dict())
+    print(f"next: pos-intake org key {org.slug}   (an API key)")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    with _conn(args) as conn:
+        orgs = list_orgs(conn)
+    if args.json:
+        print(json.dumps([o.as_dict() for o in orgs], ensure_ascii=False, indent=2))
+    elif not orgs:
+        print("no organisations yet: pos-intake org add SLUG --name NAME --origin https://…")
+    else:
+        for org in orgs:
+            origins = ", ".join(org.origins) or "-"
+            print(f"{org.slug:<24} {org.name}  [{origins}]")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    with _conn(args) as conn:
+        org = get_org(conn, args.slug)
+        categories = org_catalogue(conn, org.id)
+        keys = list_keys(conn, args.slug)
+    info = org.as_dict()
+    info["categories"] = [{"code": c.code, "title": c.title_ru} for c in categories]
+    info["keys"] = [
+        {"id": k.id, "label": k.label, "created_at": k.created_at, "revoked_at": k.revoked_at}
+        for k in keys
+    ]
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return 0
+    _print_org(info)
+    print("  categories: " + ", ".join(f"{c.code} ({c.title_ru})" for c in categories))
+    active = [k for k in keys if not k.revoked_at]
+    print(f"  API keys: {len(active)} active, {len(keys) - len(active)} revoked")
+    return 0
+
+
+def _origins(args: argparse.Namespace) -> int:
+    with _conn(args) as conn:
+        if args.add:
+            org = add_origin(conn, args.slug, args.add)
+        else:
+            org = remove_origin(conn, args.slug, args.remove)
+    _print_org(org.as_dict())
+    return 0
+
+
+def _key(args: argparse.Namespace) -> int:
+    with _conn(args) as conn:
+        if args.list:
+            for k in list_keys(conn, args.slug):
+                state = f"revoked {k.revoked_at}" if k.revoked_at else "active"
+                print(f"{k.id}  {k.label or '-':<12} created {k.created_at}  {state}")
+            return 0
+        if args.revoke:
+            revoke_key(conn, args.slug, args.revoke)
+            print(f"revoked key {args.revoke} of {args.slug}; requests with it now get 401")
+            return 0
+        key = create_key(conn, args.slug, args.label)
+    print(f"API key for {args.slug} (shown once; only its hash is stored):")
+    print(key)
+    return 0
+
+
+def _snippet(args: argparse.Namespace) -> int:
+    parts = urlsplit(args.base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise OrgError(
+            f"--base-url {args.base_url!r} must be an http(s) URL such as https://pos.example.ru"
+        )
+    with _conn(args) as conn:
+        get_org(conn, args.slug)
+    print(snippet(args.base_url, args.slug, fallback=not args.script_only))
+    return 0
+
+
+def _category(args: argparse.Namespace) -> int:
+    with _conn(args) as conn:
+        set_category(
+            conn,
+            args.slug,
+            args.code,
+            enabled=not args.off,
+            title_ru=args.title_ru,
+            title_en=args.title_en,
+        )
+        org = get_org(conn, args.slug)
+        categories = org_catalogue(conn, org.id)
+    print(f"{args.slug} categories: " + ", ".join(c.code for c in categories))
+    return 0

@@ -1,0 +1,140 @@
+"""`pos-intake serve` and `pos-intake demo`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sqlite3
+
+import uvicorn
+
+from intake_service.app import create_app
+from intake_service.examples_site import create_examples_app
+from intake_service.orgs import OrgError, create_key, create_org, get_org, snippet
+from intake_service.settings import Settings, load
+from intake_service.store import open_database
+
+DEMO_SLUG = "demo"
+DEMO_NAME = "Демонстрационная организация"
+DEMO_ORIGINS = ["http://localhost:*", "http://127.0.0.1:*"]
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return load({name: getattr(args, name, None) for name in ("db", "config", "host", "port")})
+
+
+def _configure_logging(level: str) -> None:
+    """Our log lines (access, errors) in uvicorn's format, on stderr."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-9s %(name)s: %(message)s"))
+    logger = logging.getLogger("pos_intake")
+    logger.handlers[:] = [handler]
+    logger.setLevel(level.upper())
+    logger.propagate = False
+
+
+def _service_config(settings: Settings) -> uvicorn.Config:
+    return uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        server_header=False,
+        access_log=False,  # RequestContext logs access without tracking tokens
+    )
+
+
+def _run(settings: Settings) -> None:
+    _configure_logging(settings.log_level)
+    uvicorn.Server(_service_config(settings)).run()
+
+
+def _run_with_examples(settings: Settings, base: str, examples_port: int) -> None:
+    """The service and the example host pages, one process, two ports (two origins).
+
+    The examples server starts first; the service's signal handlers then take over, and when
+    the service stops on Ctrl-C uvicorn hands the signal back to the examples server."""
+    _configure_logging(settings.log_level)
+    examples = uvicorn.Server(
+        uvicorn.Config(
+            create_examples_app(base),
+            host=settings.host,
+            port=examples_port,
+            log_level="warning",
+            server_header=False,
+        )
+    )
+    service = uvicorn.Server(_service_config(settings))
+
+    async def both() -> None:
+        await asyncio.gather(examples.serve(), service.serve())
+
+    asyncio.run(both())
+
+
+def serve(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    open_database(settings.db, synchronous=settings.synchronous).close()
+    _run(settings)
+    return 0
+
+
+def ensure_demo_org(conn: sqlite3.Connection) -> bool:
+    """Create the demo organisation if it is missing; True if it was created."""
+    try:
+        get_org(conn, DEMO_SLUG)
+        return False
+    except OrgError:
+        create_org(conn, DEMO_SLUG, DEMO_NAME, origins=DEMO_ORIGINS)
+        return True
+
+
+def demo(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    conn = open_database(settings.db, synchronous=settings.synchronous)
+    try:
+        created = ensure_demo_org(conn)
+        key = create_key(conn, DEMO_SLUG, label="demo")
+    finally:
+        conn.close()
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    base = settings.base_url or f"http://{host}:{settings.port}"
+    examples_port = settings.examples_port or settings.port + 1
+    examples = f"http://{host}:{examples_port}"
+    print(
+        f"""
+pos-intake demo — organisation "{DEMO_SLUG}" ({DEMO_NAME}){" created" if created else ""}
+database      {settings.db}
+service       {base}/
+API described {base}/openapi.json
+health        {base}/healthz   ready: {base}/readyz   metrics: {base}/metrics
+API key       {key}
+              (a new key each run; only its hash is stored — keep it now)
+
+File an appeal:
+  curl -sS -X POST {base}/api/v1/appeals \\
+    -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \\
+    -d '{{"category": "street_lighting", "text": "Не горит фонарь у дома 5 по ул. Ленина",
+         "contact": {{"name": "Иван", "email": "ivan@example.ru"}}, "consent": true}}'
+Pull it from the queue:
+  curl -sS '{base}/api/v1/queue?wait=5' -H 'Authorization: Bearer {key}'
+Watch the intake log (another terminal):
+  pos-intake log tail --follow --db {settings.db}
+
+Example host pages (another origin, as an agency's site would be):
+  {examples}/                  all of them
+  {examples}/plain.html        the one-line snippet
+  {examples}/strict-csp.html   a page with a strict Content-Security-Policy
+  {examples}/hostile-css.html  aggressive global CSS and a z-index 2147483647 bar
+  {examples}/spa.html          a single-page app re-inserting the snippet
+  {examples}/inline.html       inline badges and the site's own button
+Snippet for your own page:
+  {snippet(base, DEMO_SLUG)}
+""",
+        flush=True,
+    )
+    _run_with_examples(settings, base, examples_port)
+    return 0
