@@ -1,0 +1,271 @@
+"""Real parts for the stories: the service as a uvicorn subprocess on a free port with its own
+SQLite file, and the `pos-intake` CLI as a subprocess against the same file."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Coroutine, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+import httpx
+import pytest
+
+CLI = [sys.executable, "-m", "intake_service"]
+START_TIMEOUT = 20.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+T = TypeVar("T")
+
+
+def run_async(coroutine: Coroutine[object, object, T]) -> T:
+    """Run a coroutine on its own event loop in its own thread.
+
+    Playwright's sync API keeps an event loop running on the main thread once the session's
+    browser has started, so asyncio.run() there would refuse; a fresh thread has no loop.
+    """
+    result: list[T] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(asyncio.run(coroutine))
+        except BaseException as error:  # handed back to the calling test
+            errors.append(error)
+
+    thread = threading.Thread(target=target, name="run-async")
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return result[0]
+
+
+def run_cli(db: Path, *args: str, check: bool = True, **env: str) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [*CLI, *args, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env},
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"pos-intake {' '.join(args)} exited {result.returncode}\n"
+            f"stdout: {result.stdout}\nstderr: {result.stderr}"
+        )
+    return result
+
+
+@dataclass
+class Service:
+    """A running `pos-intake serve` process."""
+
+    db: Path
+    env: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+    log_path: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Service:
+        self.log_path = self.db.with_suffix(f".{self.port}.log")
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [*CLI, "serve", "--db", str(self.db), "--port", str(self.port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **self.env},
+        )
+        log.close()
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"the service exited at start:\n{self.log()}")
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            time.sleep(0.05)
+        raise AssertionError(f"the service did not answer in {START_TIMEOUT} s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path else ""
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no flush — what a power cut looks like to the process."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def restart(self) -> Service:
+        self.stop()
+        return self.start()
+
+
+@dataclass
+class Org:
+    slug: str
+    key: str
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "pos-intake.db"
+
+
+def make_org(db: Path, slug: str, *origins: str) -> Org:
+    args = ["org", "add", slug, "--name", f"Администрация {slug}"]
+    for origin in origins:
+        args += ["--origin", origin]
+    run_cli(db, *args)
+    key = run_cli(db, "org", "key", slug).stdout.strip().splitlines()[-1]
+    return Org(slug, key)
+
+
+@pytest.fixture
+def org(db: Path) -> Org:
+    return make_org(db, "demo", "https://demo.example.ru")
+
+
+@pytest.fixture
+def service(db: Path, org: Org, request: pytest.FixtureRequest) -> Iterator[Service]:
+    """A server for the `org` organisation; a test may set env by `@pytest.mark.service_env`."""
+    marker = request.node.get_closest_marker("service_env")
+    env = dict(marker.kwargs) if marker else {}
+    svc = Service(db, env=env).start()
+    yield svc
+    svc.stop()
+
+
+def appeal(**changes: object) -> dict[str, object]:
+    """A valid appeal as a citizen's agency back end would send it."""
+    body: dict[str, object] = {
+        "category": "street_lighting",
+        "text": "Не горит фонарь у дома 5 по улице Ленина уже неделю.",
+        "address": "г. Мантурово, ул. Ленина, 5",
+        "lat": 58.3265,
+        "lon": 44.7652,
+        "contact": {"name": "Иван Петров", "email": "ivan@example.ru", "phone": "+7 900 123-45-67"},
+        "consent": True,
+        "page_url": "https://demo.example.ru/contacts",
+    }
+    body.update(changes)
+    return body
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def events(db: Path, *extra: str) -> list[dict]:
+    """The intake log as `pos-intake log tail --json` prints it."""
+    import json
+
+    out = run_cli(db, "log", "tail", "--json", "-n", "100000", *extra).stdout
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+# --- the browser stories -------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+]
+
+
+@dataclass
+class DemoSite:
+    """`pos-intake demo` running: the service, the example host pages on a second port, a key."""
+
+    db: Path
+    service: str
+    examples: str
+    key: str
+    process: subprocess.Popen
+
+
+def start_demo(tmp: Path, **env: str) -> DemoSite:
+    port, examples_port = free_port(), free_port()
+    db = tmp / "demo.db"
+    out_path = tmp / "demo.out"
+    with out_path.open("w") as out:
+        process = subprocess.Popen(
+            [*CLI, "demo", "--db", str(db), "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "POS_EXAMPLES_PORT": str(examples_port), **env},
+        )
+    service, examples = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{examples_port}"
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"demo exited:\n{out_path.read_text()}")
+        try:
+            if (
+                httpx.get(service + "/readyz", timeout=1).status_code == 200
+                and httpx.get(examples + "/", timeout=1).status_code == 200
+            ):
+                break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    else:
+        raise AssertionError(f"demo did not start:\n{out_path.read_text()}")
+    key = next(
+        line.split()[-1] for line in out_path.read_text().splitlines() if line.startswith("API key")
+    )
+    return DemoSite(db, service, examples, key, process)
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
+    site = start_demo(tmp_path_factory.mktemp("demo"), POS_FORM_MIN_SECONDS="1")
+    yield site
+    site.process.send_signal(signal.SIGINT)
+    try:
+        site.process.wait(15)
+    except subprocess.TimeoutExpired:
+        site.process.kill()
+        site.process.wait(5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        raise AssertionError(f"{CHROMIUM} is missing: scripts/test installs the chromium package")
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()

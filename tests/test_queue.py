@@ -1,0 +1,134 @@
+"""An agency system pulls its organisation's appeals from the embedded queue and acknowledges
+them; what it does not acknowledge in time comes back."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import httpx
+
+from conftest import appeal, bearer, events, make_org
+
+QUEUE = "/api/v1/queue"
+
+
+def pull(service, key: str, **params) -> list[dict]:
+    response = httpx.get(service.url + QUEUE, params=params, headers=bearer(key), timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()["messages"]
+
+
+def ack(service, key: str, receipts: list[str]) -> dict:
+    response = httpx.post(
+        service.url + QUEUE + "/ack", json={"receipts": receipts}, headers=bearer(key), timeout=10
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def file(service, key: str, **changes) -> dict:
+    response = httpx.post(
+        service.url + "/api/v1/appeals", json=appeal(**changes), headers=bearer(key), timeout=10
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_pulled_message_is_the_versioned_appeal_document_tagged_with_its_organisation(service, org):
+    created = file(service, org.key)
+    [message] = pull(service, org.key)
+
+    assert message["message_id"] == created["id"]
+    assert message["delivery_count"] == 1
+    body = message["body"]
+    assert body["schema"] == "pos-intake/appeal@1"
+    assert body["number"] == created["number"]
+    assert body["org"] == {"slug": "demo", "name": "Администрация demo"}
+    assert body["origin_org"]["slug"] == "demo"
+    assert body["category"] == {"code": "street_lighting", "title": "Уличное освещение"}
+    assert body["location"] == {"lat": 58.3265, "lon": 44.7652}
+    assert body["contact"]["email"] == "ivan@example.ru"
+    assert body["source"]["channel"] == "api"
+    assert body["source"]["page_url"] == "https://demo.example.ru/contacts"
+
+    assert ack(service, org.key, [message["receipt"]]) == {
+        "acked": [message["receipt"]],
+        "unknown": [],
+    }
+    assert pull(service, org.key) == []
+    types = [e["type"] for e in events(service.db) if e["appeal_id"] == created["id"]]
+    assert types == ["accepted", "delivered", "forwarded"]
+
+
+def test_unacknowledged_message_is_delivered_again_after_the_visibility_timeout(service, org):
+    created = file(service, org.key)
+    [first] = pull(service, org.key, visibility=1)
+    assert pull(service, org.key) == []  # hidden while in flight
+
+    time.sleep(1.2)
+    [again] = pull(service, org.key, visibility=30)
+    assert again["message_id"] == created["id"]
+    assert again["delivery_count"] == 2
+    assert again["receipt"] != first["receipt"]
+
+    # the first receipt died with the redelivery; the new one works
+    assert ack(service, org.key, [first["receipt"]]) == {"acked": [], "unknown": [first["receipt"]]}
+    assert ack(service, org.key, [again["receipt"]])["acked"] == [again["receipt"]]
+    assert pull(service, org.key) == []
+
+
+def test_long_poll_returns_as_soon_as_an_appeal_arrives(service, org):
+    got: list[list[dict]] = []
+    waiter = threading.Thread(target=lambda: got.append(pull(service, org.key, wait=15)))
+    started = time.monotonic()
+    waiter.start()
+    time.sleep(0.5)
+    created = file(service, org.key)
+    waiter.join(20)
+    elapsed = time.monotonic() - started
+
+    assert [m["message_id"] for m in got[0]] == [created["id"]]
+    assert elapsed < 5, f"the long poll waited {elapsed:.1f} s for an appeal that had arrived"
+
+
+def test_long_poll_with_nothing_to_deliver_returns_empty_after_the_wait(service, org):
+    started = time.monotonic()
+    assert pull(service, org.key, wait=1) == []
+    assert 0.9 <= time.monotonic() - started < 5
+
+
+def test_each_organisation_sees_only_its_own_queue(service, org, db):
+    other = make_org(db, "other", "https://other.example.ru")
+    mine = file(service, org.key)
+    theirs = file(service, other.key)
+
+    assert [m["message_id"] for m in pull(service, other.key)] == [theirs["id"]]
+    [message] = pull(service, org.key)
+    assert message["message_id"] == mine["id"]
+    # a receipt of one organisation cannot acknowledge for another
+    assert ack(service, other.key, [message["receipt"]])["acked"] == []
+
+
+def test_queue_asks_for_a_key_and_sane_parameters(service, org):
+    assert httpx.get(service.url + QUEUE, timeout=5).status_code == 401
+    bad = httpx.get(service.url + QUEUE, params={"max": 0}, headers=bearer(org.key), timeout=5)
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "max"
+    empty_ack = httpx.post(
+        service.url + QUEUE + "/ack", json={"receipts": []}, headers=bearer(org.key), timeout=5
+    )
+    assert empty_ack.status_code == 422
+
+
+def test_queue_depth_is_in_metrics_and_queue_stats(service, org):
+    file(service, org.key)
+    file(service, org.key)
+    metrics = httpx.get(service.url + "/metrics", timeout=5).text
+    assert 'pos_queue_depth{org="demo",sink="embedded"} 2' in metrics
+
+    from conftest import run_cli
+
+    stats = run_cli(service.db, "queue", "stats").stdout
+    assert "demo" in stats and "embedded" in stats and "pending" in stats
+    assert " 2 " in stats

@@ -1,0 +1,49 @@
+"""Settings: one table, documented, read from flags, environment and a TOML file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from intake_service.settings import SETTINGS, SettingsError, load
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = README.read_text(encoding="utf-8")
+    missing = [s.env for s in SETTINGS if f"`{s.env}`" not in readme]
+    assert not missing, f"README does not document {missing}"
+
+
+def test_flags_beat_environment_beat_file_beat_defaults(tmp_path):
+    config = tmp_path / "pos.toml"
+    config.write_text('port = 9001\nhost = "0.0.0.0"\nmax_body_bytes = 1000\n', encoding="utf-8")
+    settings = load(
+        {"config": str(config), "port": 9003},
+        environ={"POS_PORT": "9002", "POS_MAX_BODY_BYTES": "2000"},
+    )
+    assert settings.port == 9003
+    assert settings.max_body_bytes == 2000
+    assert settings.host == "0.0.0.0"
+    assert settings.rate_limit_key == 600
+
+
+def test_secret_key_never_shows_in_a_repr():
+    settings = load(environ={"POS_SECRET_KEY": "hunter2-very-secret"})
+    assert "hunter2" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"POS_PORT": "eighty"}, "port (POS_PORT) must be a whole number, not 'eighty'"),
+        ({"POS_SYNCHRONOUS": "OFF"}, "synchronous"),
+        ({"POS_CONFIG": "/nonexistent/pos.toml"}, "cannot read config file"),
+    ],
+)
+def test_bad_settings_are_refused_with_the_name_of_the_setting(environ, message):
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        load(environ=environ)
