@@ -1,0 +1,103 @@
+"""Photos attached to appeals: checked by their content (not their name or declared type), kept
+as files outside the database in a folder per appeal, and listed in `appeal_photos`.
+
+Files are written and fsynced before the appeal's transaction commits, so a committed appeal
+never lacks its photos; if the commit fails the folder is removed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_PHOTOS = 3
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+
+@dataclass(frozen=True)
+class Photo:
+    media_type: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def sniff(data: bytes) -> str | None:
+    """The image type by its first bytes, or None if it is none of the accepted ones."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def media_root(db_path: str, configured: str) -> Path:
+    if configured:
+        return Path(configured)
+    db = Path(db_path)
+    return db.parent / f"{db.stem}-media"
+
+
+def save(root: Path, appeal_id: str, photos: list[Photo]) -> Path | None:
+    """Write the photos durably; returns the appeal's folder (None when there are no photos)."""
+    if not photos:
+        return None
+    folder = root / appeal_id
+    folder.mkdir(parents=True, exist_ok=False)
+    for n, photo in enumerate(photos, start=1):
+        path = folder / f"{n}.{EXTENSIONS[photo.media_type]}"
+        with path.open("wb") as f:
+            f.write(photo.data)
+            f.flush()
+            os.fsync(f.fileno())
+    for directory in (folder, root):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    return folder
+
+
+def discard(folder: Path | None) -> None:
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def record(conn: sqlite3.Connection, appeal_id: str, photos: list[Photo]) -> None:
+    conn.executemany(
+        "INSERT INTO appeal_photos (appeal_id, n, media_type, bytes, sha256) VALUES (?, ?, ?, ?, ?)",
+        [
+            (appeal_id, n, p.media_type, len(p.data), p.sha256)
+            for n, p in enumerate(photos, start=1)
+        ],
+    )
+
+
+def listed(conn: sqlite3.Connection, appeal_id: str) -> list[dict[str, object]]:
+    rows = conn.execute(
+        "SELECT n, media_type, bytes FROM appeal_photos WHERE appeal_id = ? ORDER BY n",
+        (appeal_id,),
+    )
+    return [
+        {
+            "n": row["n"],
+            "media_type": row["media_type"],
+            "bytes": row["bytes"],
+            "url": f"/api/v1/appeals/{appeal_id}/photos/{row['n']}",
+        }
+        for row in rows
+    ]
+
+
+def path_of(root: Path, appeal_id: str, n: int, media_type: str) -> Path:
+    return root / appeal_id / f"{n}.{EXTENSIONS[media_type]}"
