@@ -1,0 +1,75 @@
+"""axe-core finds no serious or critical problem on the badge, the form, the success screen and
+the tracking page."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+axe = Axe()
+
+
+def serious(page) -> list[str]:
+    results = axe.run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="ru-RU")
+    yield context.new_page()
+    context.close()
+
+
+def test_badge_on_a_host_page(page, demo_site):
+    page.goto(demo_site.examples + "/plain.html")
+    expect(page.get_by_role("link", name="Обратная связь · Госуслуги")).to_be_visible()
+    assert serious(page) == []
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_form_and_success_screen(page, demo_site, lang):
+    page.goto(f"{demo_site.service}/w/demo/form?lang={lang}")
+    assert serious(page) == []
+
+    page.locator("#category").select_option("roads")
+    page.locator("#text").fill("Яма на дороге у дома 7, глубокая.")
+    page.locator("#name").fill("Пётр")
+    page.locator("#email").fill("petr@example.ru")
+    page.locator("#consent").check()
+    time.sleep(1.1)
+    page.locator("#send").click()
+    expect(page.locator("#success-number")).to_have_text(re.compile(r"DEMO-"))
+    assert serious(page) == []
+
+
+def test_form_with_errors_shown(page, demo_site):
+    page.goto(f"{demo_site.service}/w/demo/form")
+    time.sleep(1.1)
+    page.locator("#send").click()
+    expect(page.locator("#summary")).to_be_visible()
+    assert serious(page) == []
+
+
+def test_tracking_page(page, demo_site):
+    page.goto(f"{demo_site.service}/w/demo/form")
+    page.locator("#category").select_option("roads")
+    page.locator("#text").fill("Яма на дороге у дома 7, глубокая.")
+    page.locator("#name").fill("Пётр")
+    page.locator("#phone").fill("+79000000000")
+    page.locator("#consent").check()
+    time.sleep(1.1)
+    page.locator("#send").click()
+    link = page.locator("#success-link")
+    expect(link).to_have_attribute("href", re.compile("/s/"))
+    page.goto(link.get_attribute("href"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("DEMO-")
+    assert serious(page) == []
