@@ -1,0 +1,359 @@
+"""What durable intake costs: the real service against the same handler without storage.
+
+In one run, on this machine:
+
+1. peak — `pos-intake serve` and `bench/bare_app.py` (the same request checks, no storage),
+   each pinned to core 0 with taskset, loaded in turn by wrk pinned to core 1 with the same
+   POST script and connections; rounds alternate so that drift hits both alike; the median
+   round counts.
+2. p99 at 70 % of peak — both loaded at one fixed rate, 70 % of the durable peak, with the
+   paced mode of the same wrk script.
+3. a full store — the durable peak again on a store that already holds 1,000,000 appeals
+   (with their log entries and delivered queue rows), side by side with a fresh empty store.
+
+Prints appeals/s, p50 and p99 for each and the ratios against the targets
+(durable ≥ 0.75 × bare; p99 at 70 % ≤ 2 × bare p99; full store within 10 % of empty).
+Installs Debian's wrk when it is missing. Non-2xx answers make the run fail.
+
+Run: python bench/intake.py [--seconds 10] [--rounds 3] [--connections 64] [--stored 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+LUA = BENCH / "post_appeal.lua"
+SERVER_CORE = "0"
+LOAD_CORE = "1"
+UNLIMITED = {"POS_RATE_LIMIT_KEY": "0", "POS_RATE_LIMIT_ADDRESS": "0", "POS_RATE_LIMIT_ORG": "0"}
+
+
+@dataclass
+class Load:
+    """One wrk run, as post_appeal.lua's done() reports it."""
+
+    requests: int
+    seconds: float
+    errors: int
+    p50_ms: float
+    p99_ms: float
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+    def row(self, label: str) -> str:
+        return (
+            f"| {label} | {self.rate:,.0f} | {self.p50_ms:.2f} | {self.p99_ms:.2f} "
+            f"| {self.errors} |"
+        )
+
+
+def ensure_wrk() -> str:
+    if shutil.which("wrk") is None:
+        print("installing Debian's wrk …", file=sys.stderr)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, capture_output=True)
+    path = shutil.which("wrk")
+    if path is None:
+        raise SystemExit("wrk is missing and apt-get could not install it")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def cli(db: Path, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "intake_service", "--db", str(db), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+def prepare(db: Path) -> str:
+    """An organisation made by the CLI, as an agency admin would; returns its API key."""
+    cli(db, "org", "add", "bench", "--name", "Бенчмарк", "--origin", "https://bench.example")
+    return cli(db, "org", "key", "bench").strip().splitlines()[-1]
+
+
+@contextmanager
+def served(command: list[str], env: dict[str, str], log: Path) -> Iterator[str]:
+    """Run a server pinned to the server core; yields its base URL once it accepts requests."""
+    port = free_port()
+    full_env = {**os.environ, **UNLIMITED, **env, "POS_PORT": str(port)}
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            ["taskset", "-c", SERVER_CORE, *command],
+            env=full_env,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(url + "/api/v1/appeals", timeout=1)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"server did not start, see {log}") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def durable(db: Path) -> list[str]:
+    return [sys.executable, "-m", "intake_service", "serve", "--db", str(db)]
+
+
+def bare(db: Path) -> list[str]:
+    return [sys.executable, str(BENCH / "bare_app.py"), "--db", str(db)]
+
+
+def load(wrk: str, url: str, key: str, seconds: float, connections: int, rate: float = 0) -> Load:
+    env = {**os.environ, "POS_BENCH_KEY": key, "POS_BENCH_RATE": str(rate)}
+    result = subprocess.run(
+        [
+            "taskset", "-c", LOAD_CORE, wrk, "-t1", f"-c{connections}", f"-d{seconds}s",
+            "--latency", "--timeout", "10s", "-s", str(LUA), url,
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    line = next(x for x in result.stdout.splitlines() if x.startswith("POS_BENCH_JSON "))
+    data = json.loads(line.removeprefix("POS_BENCH_JSON "))
+    errors = sum(data[k] for k in ("connect", "read", "write", "status", "timeout"))
+    return Load(
+        requests=data["requests"],
+        seconds=data["duration_us"] / 1e6,
+        errors=errors,
+        p50_ms=data["p50_us"] / 1000,
+        p99_ms=data["p99_us"] / 1000,
+    )
+
+
+def stored_appeals(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM appeals").fetchone()[0]
+
+
+def prefill(db: Path, url: str, key: str, count: int) -> None:
+    """Fill the store with `count` appeals shaped like one filed through the API: its row,
+    its `accepted` log entry and its queue row (delivered, as in a store that has run a while),
+    numbered in the organisation's sequence so that the next number continues after them."""
+    reply = httpx.post(
+        url + "/api/v1/appeals",
+        json={
+            "category": "roads",
+            "text": "Яма на проезжей части у дома 12 по улице Ленина, глубина около 20 см.",
+            "address": "ул. Ленина, 12",
+            "contact": {"name": "Иван Петров", "email": "ivan.petrov@example.ru"},
+            "consent": True,
+        },
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    reply.raise_for_status()
+    template = reply.json()["id"]
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        org_id, year_number = conn.execute(
+            "SELECT target_org_id, number FROM appeals WHERE id = ?", (template,)
+        ).fetchone()
+        prefix = year_number.rsplit("-", 1)[0]
+        # Ids sort before the uuid7s of new appeals, as older uuid7s would.
+        conn.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+            "INSERT INTO appeals (id, number, origin_org_id, target_org_id, kind, category, "
+            "text, address, lat, lon, contact, page_url, channel, embed_origin, loader_version, "
+            "status, created_at) "
+            "SELECT printf('00000000-0000-7000-8000-%012x', i), printf('%s-%06d', ?, i + 1), "
+            "origin_org_id, target_org_id, kind, category, text, address, lat, lon, contact, "
+            "page_url, channel, embed_origin, loader_version, status, created_at "
+            "FROM appeals, n WHERE appeals.id = ?",
+            (count - 1, prefix, template),
+        )
+        conn.execute(
+            "INSERT INTO events (at, type, org_id, appeal_id, request_id, remote_addr, reason, "
+            "data) SELECT e.at, e.type, e.org_id, a.id, e.request_id, e.remote_addr, e.reason, "
+            "json_set(e.data, '$.number', a.number) "
+            "FROM appeals a, events e WHERE e.appeal_id = ? AND a.id LIKE '00000000-%'",
+            (template,),
+        )
+        conn.execute(
+            "INSERT INTO outbox (appeal_id, org_id, sink, state, attempts, next_attempt_at, "
+            "updated_at) SELECT a.id, x.org_id, x.sink, 'done', 1, x.next_attempt_at, "
+            "x.updated_at FROM appeals a, outbox x "
+            "WHERE x.appeal_id = ? AND a.id LIKE '00000000-%'",
+            (template,),
+        )
+        conn.execute(
+            "UPDATE org_sequences SET last = ? WHERE org_id = ? AND year = ?",
+            (count + 1, org_id, int(prefix.rsplit("-", 1)[1])),
+        )
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores, Linux {platform.release()}, "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+
+
+def verdict(ok: bool) -> str:
+    return "meets target" if ok else "MISSES target"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=10, help="length of each load run")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating peak rounds")
+    parser.add_argument("--connections", type=int, default=64, help="wrk connections")
+    parser.add_argument("--stored", type=int, default=1_000_000, help="appeals in the full store")
+    args = parser.parse_args()
+    if (os.cpu_count() or 1) < 2:
+        raise SystemExit("needs two cores: one for the server, one for wrk")
+    wrk = ensure_wrk()
+    seconds, conns = args.seconds, args.connections
+    print(f"machine: {machine()}")
+    print(f"load: wrk -t1 -c{conns}, {seconds:g} s runs; server on core 0, wrk on core 1\n")
+
+    with tempfile.TemporaryDirectory(prefix="pos-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        log = tmp / "servers.log"
+        durable_db, bare_db = tmp / "durable.db", tmp / "bare.db"
+        durable_key, bare_key = prepare(durable_db), prepare(bare_db)
+
+        peaks: dict[str, list[Load]] = {"bare": [], "durable": []}
+        with (
+            served(bare(bare_db), {}, log) as bare_url,
+            served(durable(durable_db), {}, log) as durable_url,
+        ):
+            targets = {"bare": (bare_url, bare_key), "durable": (durable_url, durable_key)}
+            for url, key in targets.values():  # warm-up, not counted
+                load(wrk, url, key, 2, conns)
+            for _ in range(args.rounds):
+                for name, (url, key) in targets.items():
+                    peaks[name].append(load(wrk, url, key, seconds, conns))
+            peak = {
+                n: sorted(runs, key=lambda x: x.rate)[len(runs) // 2] for n, runs in peaks.items()
+            }
+            paced_rate = 0.7 * peak["durable"].rate
+            paced = {
+                n: load(wrk, url, key, seconds, conns, rate=paced_rate)
+                for n, (url, key) in targets.items()
+            }
+
+        print("### Peak (median of alternating rounds)\n")
+        print("| handler | appeals/s | p50 ms | p99 ms | errors |")
+        print("|---|---:|---:|---:|---:|")
+        for name, runs in peaks.items():
+            for i, run in enumerate(runs, 1):
+                print(run.row(f"{name}, round {i}"))
+        rate_ratio = peak["durable"].rate / peak["bare"].rate
+        print(
+            f"\ndurable / bare rate: **{rate_ratio:.2f}** (target ≥ 0.75: {verdict(rate_ratio >= 0.75)})\n"
+        )
+
+        print(f"### Fixed rate: {paced_rate:,.0f} appeals/s (70 % of the durable peak)\n")
+        print("| handler | appeals/s | p50 ms | p99 ms | errors |")
+        print("|---|---:|---:|---:|---:|")
+        for name, run in paced.items():
+            print(run.row(name))
+        p99_ratio = paced["durable"].p99_ms / paced["bare"].p99_ms
+        print(
+            f"\ndurable / bare p99: **{p99_ratio:.2f}** (target ≤ 2: {verdict(p99_ratio <= 2)})\n"
+        )
+
+        empty_db, full_db = tmp / "empty.db", tmp / "full.db"
+        empty_key, full_key = prepare(empty_db), prepare(full_db)
+        started = time.monotonic()
+        with served(durable(full_db), {}, log) as url:
+            prefill(full_db, url, full_key, args.stored)
+        fill_seconds = time.monotonic() - started
+        stored = stored_appeals(full_db)
+        size_mb = full_db.stat().st_size / 1e6
+        store_runs: dict[str, list[Load]] = {"empty": [], "full": []}
+        with (
+            served(durable(empty_db), {}, log) as empty_url,
+            served(durable(full_db), {}, log) as full_url,
+        ):
+            stores = {"empty": (empty_url, empty_key), "full": (full_url, full_key)}
+            for url, key in stores.values():  # warm-up, not counted
+                load(wrk, url, key, 2, conns)
+            for _ in range(args.rounds):
+                for name, (url, key) in stores.items():
+                    store_runs[name].append(load(wrk, url, key, seconds, conns))
+        median = {n: sorted(r, key=lambda x: x.rate)[len(r) // 2] for n, r in store_runs.items()}
+
+        print(
+            f"### Store size: empty against {stored:,} appeals "
+            f"({size_mb:,.0f} MB, filled in {fill_seconds:.0f} s)\n"
+        )
+        print("| store | appeals/s | p50 ms | p99 ms | errors |")
+        print("|---|---:|---:|---:|---:|")
+        for name, runs in store_runs.items():
+            for i, run in enumerate(runs, 1):
+                print(run.row(f"{name}, round {i}"))
+        store_ratio = median["full"].rate / median["empty"].rate
+        print(
+            f"\nfull / empty rate: **{store_ratio:.2f}** "
+            f"(target within 10 %: {verdict(abs(1 - store_ratio) <= 0.10)})"
+        )
+
+        all_runs = [*peaks["bare"], *peaks["durable"], *paced.values()]
+        all_runs += [*store_runs["empty"], *store_runs["full"]]
+        if any(run.errors for run in all_runs):
+            print("\nsome requests failed: the figures above are not valid", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
