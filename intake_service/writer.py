@@ -1,4 +1,4 @@
-"""The single writer: one thread owns the write connection and commits in groups.
+"""The single writer: one connection, one transaction at a time, commits in groups.
 
 Requests hand in an operation (a function of the connection) and await its future. The writer
 takes everything waiting, runs each operation inside its own savepoint in one `BEGIN IMMEDIATE …
@@ -6,25 +6,28 @@ COMMIT`, and only after the commit resolves the futures — so an answer that sa
 always sent after the data is on disk, and no request waits longer than the batch after the one
 in progress. One failing operation rolls back to its savepoint and fails alone.
 
-A thread rather than an asyncio task because sqlite3 blocks: the thread releases the GIL while
-SQLite works and fsyncs, and the event loop keeps serving requests meanwhile.
+The operations themselves run on the event loop: they are a few indexed statements on pages in
+the cache, shorter than a hop to another thread. What can block — waiting for the write lock a
+CLI command holds, and the COMMIT with its fsync and WAL checkpoints — runs on the writer's own
+thread, which holds no GIL while SQLite works, so the loop keeps serving requests and gathering
+the next batch. (An earlier version ran whole batches on that thread: its Python code and the
+loop's fought over the GIL and every handoff cost up to the 5 ms switch interval — bench/.)
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import queue
 import sqlite3
-import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from intake_service.store import connect
 
 T = TypeVar("T")
 Operation = Callable[[sqlite3.Connection], Any]
-_STOP = object()
+Outcome = tuple["asyncio.Future[Any]", Any, BaseException | None]
 
 
 class WriterStopped(RuntimeError):
@@ -44,86 +47,70 @@ class Writer:
         self._synchronous = synchronous
         self._max_batch = max(1, max_batch)
         self._on_batch = on_batch
-        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pending: list[tuple[Operation, asyncio.Future[Any]]] = []
+        self._wake = asyncio.Event()
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pos-intake-writer")
+        self._conn: sqlite3.Connection | None = None
+        self._task: asyncio.Task[None] | None = None
         self._running = False
-        self._ready = threading.Event()
-        self._startup_error: BaseException | None = None
 
     @property
     def alive(self) -> bool:
-        return self._running and self._thread is not None and self._thread.is_alive()
+        return self._running and self._task is not None and not self._task.done()
 
     async def start(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._thread = threading.Thread(target=self._run, name="pos-intake-writer", daemon=True)
+        self._conn = await self._blocking(connect, self._path, synchronous=self._synchronous)
         self._running = True
-        self._thread.start()
-        await asyncio.to_thread(self._ready.wait)
-        if self._startup_error is not None:
-            self._running = False
-            raise self._startup_error
+        self._task = asyncio.create_task(self._run(), name="pos-intake-writer")
 
     async def stop(self) -> None:
         """Finish everything already handed in, then close the connection."""
-        if not self._running or self._thread is None:
+        if not self._running or self._task is None:
             return
         self._running = False
-        self._queue.put(_STOP)
-        await asyncio.to_thread(self._thread.join)
+        self._wake.set()
+        with contextlib.suppress(Exception):
+            await self._task
+        if self._conn is not None:
+            await self._blocking(self._conn.close)
+        self._thread.shutdown(wait=True)
 
     def submit_nowait(self, op: Operation) -> asyncio.Future[Any]:
-        if not self.alive or self._loop is None:
+        if not self.alive:
             raise WriterStopped("the writer is not running")
-        future: asyncio.Future[Any] = self._loop.create_future()
-        self._queue.put((op, future))
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending.append((op, future))
+        self._wake.set()
         return future
 
     async def submit(self, op: Callable[[sqlite3.Connection], T]) -> T:
         """Run `op` in the next batch and return its result once the batch is committed."""
         return await self.submit_nowait(op)
 
-    # --- the writer thread -------------------------------------------------------------------
+    # --- the batches ---------------------------------------------------------------------------
 
-    def _run(self) -> None:
-        try:
-            conn = connect(self._path, synchronous=self._synchronous)
-        except BaseException as exc:  # reported to start()
-            self._startup_error = exc
-            self._ready.set()
-            return
-        self._ready.set()
-        try:
-            stopping = False
-            while not stopping:
-                first = self._queue.get()
-                if first is _STOP:
-                    break
-                batch = [first]
-                while len(batch) < self._max_batch:
-                    try:
-                        item = self._queue.get_nowait()
-                    except queue.Empty:
-                        break
-                    if item is _STOP:
-                        stopping = True
-                        break
-                    batch.append(item)
-                outcomes = self._commit(conn, batch)
-                assert self._loop is not None
-                # a closed loop means nobody is waiting any more
-                with contextlib.suppress(RuntimeError):
-                    self._loop.call_soon_threadsafe(self._resolve, outcomes)
-        finally:
-            conn.close()
+    async def _blocking(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._thread, lambda: fn(*args, **kwargs))
 
-    def _commit(
-        self, conn: sqlite3.Connection, batch: list[tuple[Operation, asyncio.Future[Any]]]
-    ) -> list[tuple[asyncio.Future[Any], Any, BaseException | None]]:
-        outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
+    async def _run(self) -> None:
+        while self._running or self._pending:
+            if not self._pending:
+                await self._wake.wait()
+                self._wake.clear()
+                continue
+            self._resolve(await self._commit())
+
+    async def _commit(self) -> list[Outcome]:
+        conn = self._conn
+        assert conn is not None
+        outcomes: list[Outcome] = []
+        batch: list[tuple[Operation, asyncio.Future[Any]]] = []
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            await self._blocking(conn.execute, "BEGIN IMMEDIATE")
+            # taken after the lock is ours, so that what arrived meanwhile joins this batch
+            batch = self._pending[: self._max_batch]
+            del self._pending[: self._max_batch]
             for op, future in batch:
                 conn.execute("SAVEPOINT op")
                 try:
@@ -135,17 +122,18 @@ class Writer:
                 else:
                     conn.execute("RELEASE op")
                     outcomes.append((future, result, None))
-            conn.execute("COMMIT")
+            await self._blocking(conn.execute, "COMMIT")
         except Exception as exc:  # the transaction as a whole failed: nothing of it is kept
+            if not batch:  # BEGIN itself failed: the waiting operations fail with it
+                batch = self._pending[: self._max_batch]
+                del self._pending[: self._max_batch]
             if conn.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
+                    await self._blocking(conn.execute, "ROLLBACK")
             return [(future, None, exc) for _, future in batch]
         return outcomes
 
-    def _resolve(
-        self, outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]]
-    ) -> None:
+    def _resolve(self, outcomes: list[Outcome]) -> None:
         if self._on_batch is not None:
             self._on_batch(len(outcomes))
         for future, result, error in outcomes:
