@@ -86,7 +86,7 @@ def free_port() -> int:
 
 def cli(db: Path, *args: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "intake_service", "--db", str(db), *args],
+        [sys.executable, "-m", "intake_service", *args, "--db", str(db)],
         check=True,
         capture_output=True,
         text=True,
@@ -142,7 +142,7 @@ def bare(db: Path) -> list[str]:
     return [sys.executable, str(BENCH / "bare_app.py"), "--db", str(db)]
 
 
-def load(wrk: str, url: str, key: str, seconds: float, connections: int, rate: float = 0) -> Load:
+def load(wrk: str, url: str, key: str, seconds: int, connections: int, rate: float = 0) -> Load:
     env = {**os.environ, "POS_BENCH_KEY": key, "POS_BENCH_RATE": str(rate)}
     result = subprocess.run(
         [
@@ -252,7 +252,7 @@ def verdict(ok: bool) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=10, help="length of each load run")
+    parser.add_argument("--seconds", type=int, default=10, help="length of each load run")
     parser.add_argument("--rounds", type=int, default=3, help="alternating peak rounds")
     parser.add_argument("--connections", type=int, default=64, help="wrk connections")
     parser.add_argument("--stored", type=int, default=1_000_000, help="appeals in the full store")
