@@ -166,6 +166,20 @@ def load(wrk: str, url: str, key: str, seconds: int, connections: int, rate: flo
     )
 
 
+def alternate(
+    wrk: str, targets: dict[str, tuple[str, str]], rounds: int, seconds: int, connections: int
+) -> dict[str, list[Load]]:
+    """Peak runs of each target (name -> URL, key) in turn, round after round, after a short
+    warm-up of each that is not counted: drift of the machine hits all targets alike."""
+    for url, key in targets.values():
+        load(wrk, url, key, 2, connections)
+    runs: dict[str, list[Load]] = {name: [] for name in targets}
+    for _ in range(rounds):
+        for name, (url, key) in targets.items():
+            runs[name].append(load(wrk, url, key, seconds, connections))
+    return runs
+
+
 def stored_appeals(db: Path) -> int:
     with sqlite3.connect(db) as conn:
         return conn.execute("SELECT count(*) FROM appeals").fetchone()[0]
@@ -270,17 +284,12 @@ def main() -> int:
         durable_db, bare_db = tmp / "durable.db", tmp / "bare.db"
         durable_key, bare_key = prepare(durable_db), prepare(bare_db)
 
-        peaks: dict[str, list[Load]] = {"bare": [], "durable": []}
         with (
             served(bare(bare_db), {}, log) as bare_url,
             served(durable(durable_db), {}, log) as durable_url,
         ):
             targets = {"bare": (bare_url, bare_key), "durable": (durable_url, durable_key)}
-            for url, key in targets.values():  # warm-up, not counted
-                load(wrk, url, key, 2, conns)
-            for _ in range(args.rounds):
-                for name, (url, key) in targets.items():
-                    peaks[name].append(load(wrk, url, key, seconds, conns))
+            peaks = alternate(wrk, targets, args.rounds, seconds, conns)
             peak = {
                 n: sorted(runs, key=lambda x: x.rate)[len(runs) // 2] for n, runs in peaks.items()
             }
@@ -319,17 +328,12 @@ def main() -> int:
         fill_seconds = time.monotonic() - started
         stored = stored_appeals(full_db)
         size_mb = full_db.stat().st_size / 1e6
-        store_runs: dict[str, list[Load]] = {"empty": [], "full": []}
         with (
             served(durable(empty_db), {}, log) as empty_url,
             served(durable(full_db), {}, log) as full_url,
         ):
             stores = {"empty": (empty_url, empty_key), "full": (full_url, full_key)}
-            for url, key in stores.values():  # warm-up, not counted
-                load(wrk, url, key, 2, conns)
-            for _ in range(args.rounds):
-                for name, (url, key) in stores.items():
-                    store_runs[name].append(load(wrk, url, key, seconds, conns))
+            store_runs = alternate(wrk, stores, args.rounds, seconds, conns)
         median = {n: sorted(r, key=lambda x: x.rate)[len(r) // 2] for n, r in store_runs.items()}
 
         print(
