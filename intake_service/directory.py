@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from intake_service.categories import Category, org_catalogue
 from intake_service.errors import Unauthorized
+from intake_service.forward.sinks import Sink, list_sinks
 from intake_service.orgs import Org, hash_secret, list_orgs, split_key
 from intake_service.store import config_version
 
@@ -42,6 +43,7 @@ class OrgDirectory:
         self._orgs_by_slug: dict[str, Org] = {}
         self._keys: dict[str, _Key] = {}
         self._catalogues: dict[int, dict[str, Category]] = {}
+        self._sinks: list[Sink] = []
 
     def refresh(self) -> None:
         version = config_version(self._conn)
@@ -57,6 +59,7 @@ class OrgDirectory:
             row["id"]: _Key(row["org_id"], row["hash"], row["revoked_at"] is not None)
             for row in self._conn.execute("SELECT id, org_id, hash, revoked_at FROM api_keys")
         }
+        self._sinks = list_sinks(self._conn)
         self._version = version
 
     def org(self, org_id: int) -> Org:
@@ -70,6 +73,17 @@ class OrgDirectory:
     def catalogue(self, org_id: int) -> dict[str, Category]:
         self.refresh()
         return self._catalogues[org_id]
+
+    def sinks(self) -> list[Sink]:
+        self.refresh()
+        return self._sinks
+
+    def sink(self, sink_id: int) -> Sink | None:
+        return next((s for s in self.sinks() if s.id == sink_id), None)
+
+    def sink_names(self, org_id: int) -> tuple[str, ...]:
+        """The outbox sinks of a new appeal of this organisation: its own and the defaults."""
+        return tuple(s.name for s in self.sinks() if s.org_id in (None, org_id))
 
     def authenticate(self, authorization: str | None) -> Caller:
         """The organisation of a `Bearer` API key, or Unauthorized saying what is wrong."""

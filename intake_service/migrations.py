@@ -166,3 +166,34 @@ def form_nonces_and_photos(conn: sqlite3.Connection) -> None:
         )
         """,
     )
+
+
+@migration(3)
+def sinks(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        -- Where an organisation's appeals are forwarded besides the embedded queue. A row without
+        -- an organisation is a default sink for all of them. Secrets stay here, never in logs.
+        CREATE TABLE sinks (
+            id INTEGER PRIMARY KEY,
+            org_id INTEGER REFERENCES orgs(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('rabbitmq', 'webhook')),
+            url TEXT NOT NULL,
+            exchange TEXT,
+            secret TEXT,
+            quorum INTEGER NOT NULL DEFAULT 0,
+            source TEXT NOT NULL DEFAULT 'cli',
+            created_at TEXT NOT NULL
+        );
+        -- What the forwarder looks for: rows of external sinks that are due.
+        CREATE INDEX outbox_forward ON outbox (next_attempt_at)
+            WHERE state IN ('pending', 'failed') AND sink != 'embedded'
+        """,
+    )
+    for action in ("INSERT", "UPDATE", "DELETE"):
+        conn.execute(
+            f"CREATE TRIGGER sinks_{action.lower()}_bumps_config AFTER {action} ON sinks "
+            "BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+            "WHERE key = 'config_version'; END"
+        )

@@ -22,7 +22,8 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    """Ready when the writer is alive and can take the write lock and commit."""
+    """Ready when the writer is alive and can take the write lock and commit; degraded (still
+    200) when a sink fails or the outbox is full."""
     runtime = request.app.state.runtime
     checks: dict[str, str] = {}
 
@@ -41,10 +42,20 @@ async def readyz(request: Request) -> Response:
         except Exception as exc:
             checks["database"] = f"not writable: {exc}"
     ready = checks.get("writer") == "ok" and checks.get("database") == "writable"
-    return JSONResponse(
-        {"status": "ready" if ready else "not ready", "checks": checks},
-        status_code=200 if ready else 503,
-    )
+    status = "ready" if ready else "not ready"
+    body: dict[str, object] = {"status": status, "checks": checks}
+    forwarder = runtime.forwarder
+    if forwarder is not None:
+        # A sink that is down does not stop intake — appeals wait in the outbox — so the node
+        # stays in rotation (200) and says it is degraded.
+        failing = forwarder.failing_sinks()
+        checks["sinks"] = "ok" if not failing else "failing"
+        body["outbox_backlog"] = forwarder.backlog
+        if failing:
+            body["failing_sinks"] = failing
+        if ready and (failing or forwarder.backlog >= runtime.settings.outbox_limit):
+            body["status"] = "degraded"
+    return JSONResponse(body, status_code=200 if ready else 503)
 
 
 async def metrics(request: Request) -> Response:

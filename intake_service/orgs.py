@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from intake_service.categories import DEFAULT_CATALOGUE
 from intake_service.i18n import t
 from intake_service.origins import OriginError, normalise_origin
-from intake_service.store import now_iso
+from intake_service.store import now_iso, transaction
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 _CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -119,13 +119,15 @@ def create_org(
             f"{slug!r} cannot be a slug: use 2–40 lower-case Latin letters, digits and hyphens, "
             "e.g. mo-manturovo"
         )
+    if slug == "all":
+        raise OrgError("'all' is reserved: `pos-intake org sink all …` names the default sinks")
     if not name.strip():
         raise OrgError("the organisation needs a name (--name)")
     try:
         normalised = [normalise_origin(o) for o in origins]
     except OriginError as exc:
         raise OrgError(str(exc)) from None
-    with _transaction(conn):
+    with transaction(conn):
         if conn.execute("SELECT 1 FROM orgs WHERE slug = ?", (slug,)).fetchone():
             raise OrgError(f"the organisation {slug!r} already exists")
         parent_id = None
@@ -238,17 +240,3 @@ def snippet(base_url: str, slug: str, *, fallback: bool = False) -> str:
         label = html.escape(t("loader.badge"))
         line += f'<noscript><a href="{base}/w/{slug}/form">{label}</a></noscript>'
     return line
-
-
-class _transaction:
-    """BEGIN IMMEDIATE … COMMIT on an autocommit connection; rolls back on any error."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
-        return self.conn
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")

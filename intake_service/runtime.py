@@ -29,6 +29,9 @@ from intake_service.appeals import (
 from intake_service.directory import OrgDirectory
 from intake_service.errors import IntakeError, Unavailable
 from intake_service.events import EventType, insert_event
+from intake_service.forward.forwarder import Forwarder
+from intake_service.forward.outbox import EMBEDDED_SINK
+from intake_service.forward.sinks import apply_config, config_sinks
 from intake_service.ids import uuid7
 from intake_service.metrics import Metrics
 from intake_service.photos import media_root
@@ -54,6 +57,7 @@ class Runtime:
     address_limiter: RateLimiter
     org_limiter: RateLimiter
     media_root: Path
+    forwarder: Forwarder | None = None
     queue_signals: defaultdict[int, asyncio.Event] = field(
         default_factory=lambda: defaultdict(asyncio.Event)
     )
@@ -82,8 +86,21 @@ class Runtime:
     ) -> Accepted:
         """Commit a checked appeal (the one path for the API and the form) and wake its queue.
         Storage failures become 503 so that the client retries instead of assuming success."""
+        org_id = appeal.target_org.id
+        sinks = (EMBEDDED_SINK, *self.directory.sink_names(org_id))
+        if (
+            len(sinks) > 1
+            and self.forwarder is not None
+            and self.forwarder.backlog >= self.settings.outbox_limit
+        ):
+            log.warning(
+                "outbox limit reached (%d waiting): refusing new appeals", self.forwarder.backlog
+            )
+            raise Unavailable("outbox-full", retry_after=30)
         try:
-            accepted = await self.writer.submit(accept_op(appeal, tracking_url, idem, also=also))
+            accepted = await self.writer.submit(
+                accept_op(appeal, tracking_url, idem, sinks=sinks, also=also)
+            )
         except WriterStopped:
             raise Unavailable("writer stopped") from None
         except sqlite3.Error as exc:
@@ -91,7 +108,9 @@ class Runtime:
             raise Unavailable("storage") from None
         if not accepted.replayed:
             self.metrics.accepted[appeal.target_org.slug] += 1
-            self.notify_queue(appeal.target_org.id)
+            self.notify_queue(org_id)
+            if self.forwarder is not None and len(sinks) > 1:
+                self.forwarder.wake()
         return accepted
 
     async def reject(self, request: Request, error: IntakeError) -> None:
@@ -149,17 +168,35 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
         org_limiter=RateLimiter(settings.rate_limit_org, "org"),
         media_root=media_root(settings.db, settings.media_dir),
     )
+    if settings.config:
+        _apply_config_sinks(settings)
+    runtime.forwarder = Forwarder(settings, writer, reader, runtime.directory)
     housekeeping = asyncio.create_task(_housekeeping(runtime))
+    forwarding = asyncio.create_task(runtime.forwarder.run(), name="pos-intake-forwarder")
     try:
         yield runtime
     finally:
-        housekeeping.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await housekeeping
+        for task in (housekeeping, forwarding):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await runtime.forwarder.close()
         for signal in runtime.queue_signals.values():
             signal.set()
         await writer.stop()
         reader.close()
+
+
+def _apply_config_sinks(settings: Settings) -> None:
+    """The config file's `[[sinks]]` tables replace the sinks it set last time."""
+    entries = config_sinks(settings.config)
+    conn = connect(settings.db, synchronous=settings.synchronous)
+    try:
+        count = apply_config(conn, entries)
+    finally:
+        conn.close()
+    if count:
+        log.info("%d sink(s) from %s", count, settings.config)
 
 
 async def _housekeeping(runtime: Runtime) -> None:

@@ -104,6 +104,32 @@ SETTINGS: tuple[Setting, ...] = (
         "127.0.0.1",
         "Proxies trusted to set X-Forwarded-For (comma-separated, '*' for any).",
     ),
+    Setting(
+        "forward_max_attempts",
+        12,
+        "Deliveries tried per appeal and sink (RabbitMQ, webhook) before it is marked dead.",
+    ),
+    Setting(
+        "forward_backoff",
+        1.0,
+        "Seconds before the first retry of a failed delivery; doubled each time, with jitter.",
+    ),
+    Setting("forward_backoff_max", 300.0, "Longest wait between retries of a delivery, seconds."),
+    Setting(
+        "forward_timeout",
+        5.0,
+        "Seconds a broker confirm or a webhook answer may take before the delivery counts failed.",
+    ),
+    Setting(
+        "forward_in_flight",
+        256,
+        "Most deliveries the forwarder has in flight at once (their confirms awaited together).",
+    ),
+    Setting(
+        "outbox_limit",
+        100000,
+        "Undelivered appeals waiting for external sinks above which intake answers 503.",
+    ),
     Setting("log_level", "info", "Log level of the server: debug, info, warning, error."),
 )
 
@@ -132,6 +158,12 @@ class Settings:
     media_dir: str
     examples_port: int
     forwarded_allow_ips: str
+    forward_max_attempts: int
+    forward_backoff: float
+    forward_backoff_max: float
+    forward_timeout: float
+    forward_in_flight: int
+    outbox_limit: int
     log_level: str
 
     def __repr__(self) -> str:

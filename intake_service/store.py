@@ -114,3 +114,17 @@ def now_iso(ts: float | None = None) -> str:
     """UTC timestamp with milliseconds, the one format the log and the API use."""
     moment = datetime.fromtimestamp(time.time() if ts is None else ts, UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class transaction:
+    """BEGIN IMMEDIATE … COMMIT on an autocommit connection; rolls back on any error."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")

@@ -24,7 +24,11 @@ def test_health_and_readiness(service):
     assert httpx.get(service.url + "/healthz", timeout=5).json()["status"] == "ok"
     ready = httpx.get(service.url + "/readyz", timeout=5)
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready", "checks": {"writer": "ok", "database": "writable"}}
+    assert ready.json() == {
+        "status": "ready",
+        "checks": {"writer": "ok", "database": "writable", "sinks": "ok"},
+        "outbox_backlog": 0,
+    }
 
 
 def test_readiness_fails_when_the_database_cannot_be_written(service, db):

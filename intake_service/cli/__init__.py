@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from intake_service import __version__
-from intake_service.cli import log_cmd, org_cmd, serve_cmd
+from intake_service.cli import log_cmd, org_cmd, queue_cmd, serve_cmd
 from intake_service.orgs import OrgError
 from intake_service.settings import SettingsError, help_table
 from intake_service.store import StoreError
@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     org_cmd.add_parser(commands, _common)
     log_cmd.add_parsers(commands, _common)
+    queue_cmd.add_parsers(commands, _common)
     return parser
 
 

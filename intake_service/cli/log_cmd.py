@@ -1,4 +1,4 @@
-"""`pos-intake log tail` and `pos-intake queue stats`: reading the intake log and the outbox from
+"""`pos-intake log tail`: reading the intake log from
 the database file, so they work beside a running service (WAL lets readers in) or without one."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable
 
 from intake_service.events import Event, last_events, read_events
-from intake_service.forward.outbox import stats
 from intake_service.orgs import get_org
 from intake_service.settings import load
 from intake_service.store import open_database
@@ -31,13 +30,6 @@ def add_parsers(commands: argparse._SubParsersAction, common: Callable[..., None
     p.add_argument("-n", "--lines", type=int, default=20, help="how many to show first (20)")
     common(p)
     p.set_defaults(handler=_tail)
-
-    queue = commands.add_parser("queue", help="the outbox and embedded queue")
-    sub = queue.add_subparsers(dest="queue_command", required=True, metavar="ACTION")
-    p = sub.add_parser("stats", help="messages per organisation, sink and state")
-    p.add_argument("--json", action="store_true", help="one JSON document")
-    common(p)
-    p.set_defaults(handler=_stats)
 
 
 def _open(args: argparse.Namespace) -> sqlite3.Connection:
@@ -75,23 +67,3 @@ def _tail(args: argparse.Namespace) -> int:
 
 def _max_id(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
-
-
-def _stats(args: argparse.Namespace) -> int:
-    conn = _open(args)
-    try:
-        rows = stats(conn)
-    finally:
-        conn.close()
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return 0
-    if not rows:
-        print("the outbox is empty")
-        return 0
-    print(f"{'org':<20} {'sink':<10} {'state':<9} {'count':>8}  oldest change")
-    for row in rows:
-        print(
-            f"{row['org']:<20} {row['sink']:<10} {row['state']:<9} {row['count']:>8}  {row['oldest']}"
-        )
-    return 0

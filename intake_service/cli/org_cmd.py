@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from intake_service.categories import org_catalogue
+from intake_service.cli import sink_cmd
 from intake_service.orgs import (
     OrgError,
     add_origin,
@@ -92,6 +93,7 @@ def add_parser(commands: argparse._SubParsersAction, common: Callable[..., None]
 
     for parser in sub.choices.values():
         common(parser)
+    sink_cmd.add_parser(sub, common)
 
 
 @contextlib.contextmanager

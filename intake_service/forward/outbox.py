@@ -37,11 +37,46 @@ def add_rows(
 def stats(conn: sqlite3.Connection) -> list[dict[str, object]]:
     """Counts per organisation, sink and state — `pos-intake queue stats` and /metrics."""
     rows = conn.execute(
-        "SELECT o.slug AS org, x.sink, x.state, count(*) AS count, min(x.updated_at) AS oldest "
+        "SELECT o.slug AS org, x.sink, x.state, count(*) AS count, min(x.updated_at) AS oldest, "
+        "sum(x.attempts) AS attempts, "
+        "(SELECT y.last_error FROM outbox y WHERE y.org_id = x.org_id AND y.sink = x.sink "
+        " AND y.state = x.state AND y.last_error IS NOT NULL ORDER BY y.updated_at DESC LIMIT 1) "
+        "AS last_error "
         "FROM outbox x JOIN orgs o ON o.id = x.org_id "
         "GROUP BY o.slug, x.sink, x.state ORDER BY o.slug, x.sink, x.state"
     )
     return [dict(row) for row in rows]
+
+
+def deliveries(conn: sqlite3.Connection, appeal: str) -> list[dict[str, object]]:
+    """Where one appeal (by id or number) went: one row per sink with state, attempts and error."""
+    rows = conn.execute(
+        "SELECT a.number, x.appeal_id, x.sink, x.state, x.attempts, x.last_error, x.updated_at, "
+        "x.next_attempt_at FROM outbox x JOIN appeals a ON a.id = x.appeal_id "
+        "WHERE a.id = ? OR a.number = ? ORDER BY x.id",
+        (appeal, appeal.upper()),
+    )
+    return [dict(row) for row in rows]
+
+
+def retry(
+    conn: sqlite3.Connection, *, appeal: str | None = None, dead: bool = False, now: float, at: str
+) -> int:
+    """Make deliveries due again with a fresh count of attempts: one appeal's failed or dead
+    ones, or every dead one. The embedded queue's rows are left to its consumers."""
+    where = "x.sink != 'embedded' AND x.state IN ('failed', 'dead')"
+    params: list[object] = [OutboxState.PENDING, now, at]
+    if appeal is not None:
+        where += " AND x.appeal_id IN (SELECT id FROM appeals WHERE id = ? OR number = ?)"
+        params += [appeal, appeal.upper()]
+    elif dead:
+        where += " AND x.state = 'dead'"
+    cursor = conn.execute(
+        "UPDATE outbox AS x SET state = ?, attempts = 0, next_attempt_at = ?, updated_at = ? "
+        f"WHERE {where}",
+        params,
+    )
+    return cursor.rowcount
 
 
 def depth(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
