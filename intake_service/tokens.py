@@ -8,6 +8,10 @@ A form token is issued with every form page. It binds the organisation, the embe
 service verified, the page URL, the loader version, a one-time nonce and the issue time, so that
 the submission is tagged from what the service itself saw when it served the form — never from
 fields the browser sends back. The iframe keeps no cookie: this token is its whole state.
+
+The issue time travels in the payload in milliseconds: the serializer's own timestamp (used for
+expiry) has whole seconds only, and a truncated issue time would make the form look up to a second
+older than it is — enough for a robot to slip under the minimum fill time.
 """
 
 from __future__ import annotations
@@ -53,7 +57,14 @@ class Tokens:
             return None
 
     def form(self, grant: FormGrant) -> str:
-        payload = [grant.org, grant.origin, grant.page_url, grant.loader_version, grant.nonce]
+        payload = [
+            grant.org,
+            grant.origin,
+            grant.page_url,
+            grant.loader_version,
+            grant.nonce,
+            round(grant.issued_at * 1000),
+        ]
         return self._form.dumps(payload)
 
     def read_form(self, token: str, max_age: float) -> FormGrant:
@@ -63,7 +74,7 @@ class Tokens:
             raise FormTokenError("expired") from None
         except (BadSignature, UnicodeError, ValueError):
             raise FormTokenError("forged") from None
-        if not (isinstance(payload, list) and len(payload) == 5):
+        if not (isinstance(payload, list) and len(payload) == 6 and isinstance(payload[5], int)):
             raise FormTokenError("forged")
-        org, origin, page_url, version, nonce = payload
-        return FormGrant(org, origin, page_url, version, nonce, signed_at.timestamp())
+        org, origin, page_url, version, nonce, issued_ms = payload
+        return FormGrant(org, origin, page_url, version, nonce, issued_ms / 1000)
