@@ -7,27 +7,33 @@ always sent after the data is on disk, and no request waits longer than the batc
 in progress. One failing operation rolls back to its savepoint and fails alone.
 
 The operations themselves run on the event loop: they are a few indexed statements on pages in
-the cache, shorter than a hop to another thread. What can block — waiting for the write lock a
-CLI command holds, and the COMMIT with its fsync and WAL checkpoints — runs on the writer's own
-thread, which holds no GIL while SQLite works, so the loop keeps serving requests and gathering
-the next batch. (An earlier version ran whole batches on that thread: its Python code and the
-loop's fought over the GIL and every handoff cost up to the 5 ms switch interval — bench/.)
+the cache, shorter than a hop to another thread. BEGIN too, when the lock is free; while a CLI
+command holds it the writer retries with pauses instead of blocking. The COMMIT, with its fsync
+and WAL checkpoints, runs on the writer's own thread, which holds no GIL while SQLite works, so
+the loop keeps serving requests and gathering the next batch. (An earlier version ran whole
+batches on that thread: its Python code and the loop's fought over the GIL and every handoff
+cost up to the 5 ms switch interval — bench/.)
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sqlite3
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from intake_service.store import connect
+from intake_service.store import BUSY_TIMEOUT_MS, connect
 
+log = logging.getLogger("pos_intake")
 T = TypeVar("T")
 Operation = Callable[[sqlite3.Connection], Any]
-Outcome = tuple["asyncio.Future[Any]", Any, BaseException | None]
+AfterCommit = Callable[[Any], None]
+Pending = tuple[Operation, "asyncio.Future[Any]", AfterCommit | None]
+Outcome = tuple["asyncio.Future[Any]", Any, BaseException | None, AfterCommit | None]
 
 
 class WriterStopped(RuntimeError):
@@ -47,7 +53,7 @@ class Writer:
         self._synchronous = synchronous
         self._max_batch = max(1, max_batch)
         self._on_batch = on_batch
-        self._pending: list[tuple[Operation, asyncio.Future[Any]]] = []
+        self._pending: list[Pending] = []
         self._wake = asyncio.Event()
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pos-intake-writer")
         self._conn: sqlite3.Connection | None = None
@@ -60,6 +66,7 @@ class Writer:
 
     async def start(self) -> None:
         self._conn = await self._blocking(connect, self._path, synchronous=self._synchronous)
+        self._conn.execute("PRAGMA busy_timeout = 0")  # _begin waits for the lock itself
         self._running = True
         self._task = asyncio.create_task(self._run(), name="pos-intake-writer")
 
@@ -75,17 +82,28 @@ class Writer:
             await self._blocking(self._conn.close)
         self._thread.shutdown(wait=True)
 
-    def submit_nowait(self, op: Operation) -> asyncio.Future[Any]:
+    def submit_nowait(
+        self, op: Operation, *, after_commit: AfterCommit | None = None
+    ) -> asyncio.Future[Any]:
         if not self.alive:
             raise WriterStopped("the writer is not running")
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._pending.append((op, future))
+        self._pending.append((op, future, after_commit))
         self._wake.set()
         return future
 
-    async def submit(self, op: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `op` in the next batch and return its result once the batch is committed."""
-        return await self.submit_nowait(op)
+    async def submit(
+        self,
+        op: Callable[[sqlite3.Connection], T],
+        *,
+        after_commit: Callable[[T], None] | None = None,
+    ) -> T:
+        """Run `op` in the next batch and return its result once the batch is committed.
+
+        `after_commit(result)` runs right after the commit, in the same turn of the event loop
+        and before any waiter resumes: what must follow the data onto disk (waking the
+        forwarder) starts at once instead of a few loop turns later, behind other requests."""
+        return await self.submit_nowait(op, after_commit=after_commit)
 
     # --- the batches ---------------------------------------------------------------------------
 
@@ -105,23 +123,23 @@ class Writer:
         conn = self._conn
         assert conn is not None
         outcomes: list[Outcome] = []
-        batch: list[tuple[Operation, asyncio.Future[Any]]] = []
+        batch: list[Pending] = []
         try:
-            await self._blocking(conn.execute, "BEGIN IMMEDIATE")
+            await self._begin(conn)
             # taken after the lock is ours, so that what arrived meanwhile joins this batch
             batch = self._pending[: self._max_batch]
             del self._pending[: self._max_batch]
-            for op, future in batch:
+            for op, future, after_commit in batch:
                 conn.execute("SAVEPOINT op")
                 try:
                     result = op(conn)
                 except Exception as exc:
                     conn.execute("ROLLBACK TO op")
                     conn.execute("RELEASE op")
-                    outcomes.append((future, None, exc))
+                    outcomes.append((future, None, exc, None))
                 else:
                     conn.execute("RELEASE op")
-                    outcomes.append((future, result, None))
+                    outcomes.append((future, result, None, after_commit))
             await self._blocking(conn.execute, "COMMIT")
         except Exception as exc:  # the transaction as a whole failed: nothing of it is kept
             if not batch:  # BEGIN itself failed: the waiting operations fail with it
@@ -130,13 +148,35 @@ class Writer:
             if conn.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     await self._blocking(conn.execute, "ROLLBACK")
-            return [(future, None, exc) for _, future in batch]
+            return [(future, None, exc, None) for _, future, _ in batch]
         return outcomes
+
+    async def _begin(self, conn: sqlite3.Connection) -> None:
+        """BEGIN IMMEDIATE right on the loop when the write lock is free — the usual case, no
+        thread hop; while a CLI command holds it, retry with growing pauses that leave the loop
+        free, up to the same busy timeout every other connection has."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        pause = 0.001
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.05)
 
     def _resolve(self, outcomes: list[Outcome]) -> None:
         if self._on_batch is not None:
             self._on_batch(len(outcomes))
-        for future, result, error in outcomes:
+        for _, result, error, after_commit in outcomes:
+            if error is None and after_commit is not None:
+                try:
+                    after_commit(result)
+                except Exception:
+                    log.exception("writer: an after-commit hook failed; the data is stored")
+        for future, result, error, _ in outcomes:
             if future.done():  # the request was cancelled; the write stands regardless
                 continue
             if error is not None:
