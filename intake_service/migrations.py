@@ -191,6 +191,46 @@ def sinks(conn: sqlite3.Connection) -> None:
             WHERE state IN ('pending', 'failed') AND sink != 'embedded'
         """,
     )
+    _sinks_bump_config_version(conn)
+
+
+@migration(4)
+def sink_ids_never_reused(conn: sqlite3.Connection) -> None:
+    """Outbox rows name their sink by id (`sink:<id>`), so an id must never come back: without
+    AUTOINCREMENT SQLite hands the highest id out again after that sink is removed, and the
+    removed sink's waiting rows would go to whoever got the id. Rebuild the table with
+    AUTOINCREMENT and start its sequence above every id the outbox has ever named."""
+    _run_script(
+        conn,
+        """
+        CREATE TABLE sinks_new (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            org_id INTEGER REFERENCES orgs(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('rabbitmq', 'webhook')),
+            url TEXT NOT NULL,
+            exchange TEXT,
+            secret TEXT,
+            quorum INTEGER NOT NULL DEFAULT 0,
+            source TEXT NOT NULL DEFAULT 'cli',
+            created_at TEXT NOT NULL
+        );
+        INSERT INTO sinks_new (id, org_id, kind, url, exchange, secret, quorum, source, created_at)
+            SELECT id, org_id, kind, url, exchange, secret, quorum, source, created_at FROM sinks;
+        DROP TABLE sinks;
+        ALTER TABLE sinks_new RENAME TO sinks
+        """,
+    )
+    highest = conn.execute(
+        "SELECT max(coalesce((SELECT max(id) FROM sinks), 0), coalesce((SELECT "
+        "max(CAST(substr(sink, 6) AS INTEGER)) FROM outbox WHERE sink LIKE 'sink:%'), 0))"
+    ).fetchone()[0]
+    conn.execute("DELETE FROM sqlite_sequence WHERE name = 'sinks'")
+    conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('sinks', ?)", (highest,))
+    _sinks_bump_config_version(conn)
+
+
+def _sinks_bump_config_version(conn: sqlite3.Connection) -> None:
+    """Any change to the sinks bumps `config_version`, so running services re-read them."""
     for action in ("INSERT", "UPDATE", "DELETE"):
         conn.execute(
             f"CREATE TRIGGER sinks_{action.lower()}_bumps_config AFTER {action} ON sinks "

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -33,9 +33,9 @@ class Sink:
     id: int
     org_id: int | None
     kind: str
-    url: str
+    url: str = field(repr=False)  # may hold a password
     exchange: str | None
-    secret: str | None
+    secret: str | None = field(repr=False)
     quorum: bool
     source: str
 
@@ -59,14 +59,17 @@ class Sink:
 
 
 def masked_url(url: str) -> str:
-    """The URL with any password replaced, fit for logs and listings."""
+    """The URL with any password and query string replaced, fit for logs and listings: webhook
+    URLs often carry a token in their query."""
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+    if parts.query:
+        parts = parts._replace(query="***")
+    if parts.password is not None:
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        parts = parts._replace(netloc=f"{parts.username}:***@{host}")
+    return urlunsplit(parts)
 
 
 def check_sink(kind: str, url: str, exchange: str | None, secret: str | None) -> None:
@@ -76,12 +79,16 @@ def check_sink(kind: str, url: str, exchange: str | None, secret: str | None) ->
     scheme = urlsplit(url).scheme
     if kind == "rabbitmq":
         if scheme not in ("amqp", "amqps"):
-            raise OrgError(f"a rabbitmq sink needs an amqp:// or amqps:// URL, not {url!r}")
+            raise OrgError(
+                f"a rabbitmq sink needs an amqp:// or amqps:// URL, not {masked_url(url)!r}"
+            )
         if exchange is not None and not _EXCHANGE.match(exchange):
             raise OrgError(f"exchange name {exchange!r} is not valid")
     else:
         if scheme not in ("http", "https") or not urlsplit(url).hostname:
-            raise OrgError(f"a webhook sink needs an http:// or https:// URL, not {url!r}")
+            raise OrgError(
+                f"a webhook sink needs an http:// or https:// URL, not {masked_url(url)!r}"
+            )
         if not secret or len(secret) < 16:
             raise OrgError("a webhook sink needs --secret of at least 16 characters")
 
@@ -98,17 +105,23 @@ def add_sink(
     source: str = "cli",
 ) -> Sink:
     check_sink(kind, url, exchange, secret)
-    if kind == "rabbitmq":
-        exchange = exchange or DEFAULT_EXCHANGE
-        secret = None
-    else:
-        exchange, quorum = None, False
+    exchange, secret, quorum = _normalised(kind, exchange, secret, quorum)
     cursor = conn.execute(
         "INSERT INTO sinks (org_id, kind, url, exchange, secret, quorum, source, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (org_id, kind, url, exchange, secret, int(quorum), source, now_iso()),
     )
     return Sink(int(cursor.lastrowid or 0), org_id, kind, url, exchange, secret, quorum, source)
+
+
+def _normalised(
+    kind: str, exchange: str | None, secret: str | None, quorum: bool
+) -> tuple[str | None, str | None, bool]:
+    """What is stored of a sink's options: an exchange and quorum only for RabbitMQ (the default
+    exchange when none is given), a secret only for webhooks."""
+    if kind == "rabbitmq":
+        return exchange or DEFAULT_EXCHANGE, None, quorum
+    return None, secret, False
 
 
 def list_sinks(conn: sqlite3.Connection) -> list[Sink]:
@@ -136,10 +149,14 @@ def remove_sink(conn: sqlite3.Connection, org_id: int | None, sink_id: int) -> b
 
 
 def apply_config(conn: sqlite3.Connection, entries: list[dict[str, Any]]) -> int:
-    """Replace the sinks that came from the config file with its `[[sinks]]` tables
-    (keys: org — a slug or "all" —, kind, url, exchange, secret, quorum)."""
+    """Make the sinks that came from the config file match its `[[sinks]]` tables (keys: org —
+    a slug or "all" —, kind, url, exchange, secret, quorum).
+
+    A sink the file still lists keeps its row and id, so the outbox rows waiting for it (named
+    `sink:<id>`) still reach it after a restart; one no longer listed is removed (its rows go
+    dead, visibly); a new one is added."""
     with transaction(conn):
-        conn.execute("DELETE FROM sinks WHERE source = 'config'")
+        unclaimed = {s.id: s for s in list_sinks(conn) if s.source == "config"}
         for entry in entries:
             slug = str(entry.get("org", ALL_ORGS))
             org_id = None
@@ -148,16 +165,31 @@ def apply_config(conn: sqlite3.Connection, entries: list[dict[str, Any]]) -> int
                 if row is None:
                     raise OrgError(f"config [[sinks]]: no organisation {slug!r}")
                 org_id = row[0]
-            add_sink(
-                conn,
-                org_id,
-                str(entry.get("kind", "")),
-                str(entry.get("url", "")),
-                exchange=entry.get("exchange"),
-                secret=entry.get("secret"),
-                quorum=bool(entry.get("quorum", False)),
-                source="config",
+            kind, url = str(entry.get("kind", "")), str(entry.get("url", ""))
+            exchange, secret, quorum = (
+                entry.get("exchange"),
+                entry.get("secret"),
+                bool(entry.get("quorum", False)),
             )
+            check_sink(kind, url, exchange, secret)
+            wanted = (org_id, kind, url, *_normalised(kind, exchange, secret, quorum))
+            same = next(
+                (
+                    s.id
+                    for s in unclaimed.values()
+                    if (s.org_id, s.kind, s.url, s.exchange, s.secret, s.quorum) == wanted
+                ),
+                None,
+            )
+            if same is not None:
+                del unclaimed[same]
+                continue
+            add_sink(
+                conn, org_id, kind, url, exchange=exchange, secret=secret, quorum=quorum,
+                source="config",
+            )  # fmt: skip
+        for sink_id in unclaimed:
+            conn.execute("DELETE FROM sinks WHERE id = ?", (sink_id,))
     return len(entries)
 
 
