@@ -16,12 +16,15 @@ import contextlib
 import logging
 
 import aio_pika
+import aiormq
 from aio_pika.abc import AbstractExchange, AbstractRobustConnection
+from aiormq import spec
 
 from intake_service.forward.sinks import Sink, masked_url
 from intake_service.forward.types import Outgoing
 
 log = logging.getLogger("pos_intake")
+PERSISTENT = int(aio_pika.DeliveryMode.PERSISTENT)
 
 
 class RabbitPublisher:
@@ -66,22 +69,31 @@ class RabbitPublisher:
     async def publish(self, messages: list[Outgoing]) -> list[str | None]:
         """One error text per message, None where the broker confirmed it."""
         try:
-            exchange = await self._ready_exchange()
-            if self.sink.quorum:
-                for slug in {m.org_slug for m in messages}:
-                    await self._bind_quorum_queue(exchange, slug)
+            # one timeout over all of it: a robust connection's channel waits for a reconnect
+            # that may never come, and a sink that hangs must count as failing
+            async with asyncio.timeout(self._timeout):
+                exchange = await self._ready_exchange()
+                if self.sink.quorum:
+                    for slug in {m.org_slug for m in messages}:
+                        await self._bind_quorum_queue(exchange, slug)
+                channel = await exchange.channel.get_underlay_channel()
         except Exception as exc:
             await self.close()
             return [f"connect: {_describe(exc)}"] * len(messages)
 
         async def one(message: Outgoing) -> str | None:
+            # aiormq's publish under aio-pika's Exchange.publish, without its per-message
+            # Message object and without waiting for the frame to reach the socket (`wait`):
+            # the broker's confirm, awaited here, says more. A third less time per appeal.
             try:
-                await exchange.publish(
-                    aio_pika.Message(
-                        message.body,
+                await channel.basic_publish(
+                    message.body,
+                    exchange=exchange.name,
+                    routing_key=message.org_slug,
+                    properties=spec.Basic.Properties(
                         content_type="application/json",
                         content_encoding="utf-8",
-                        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                        delivery_mode=PERSISTENT,
                         message_id=message.appeal_id,
                         headers={
                             "org": message.org_slug,
@@ -89,12 +101,20 @@ class RabbitPublisher:
                             "schema": message.schema,
                         },
                     ),
-                    routing_key=message.org_slug,
                     mandatory=True,
                     timeout=self._timeout,
+                    wait=False,
                 )
-            except aio_pika.exceptions.DeliveryError as exc:
+            except aiormq.exceptions.PublishError as exc:  # returned: no queue bound
                 return f"not routed: {_describe(exc)}"
+            except aiormq.exceptions.DeliveryError as exc:  # nack
+                return f"refused by the broker: {_describe(exc)}"
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():
+                    raise  # we are being cancelled (shutdown), not the confirm
+                # a closed connection fails the confirms still awaited by cancelling them
+                return "publish: the connection closed before the broker confirmed"
             except Exception as exc:
                 return f"publish: {_describe(exc)}"
             return None
@@ -114,7 +134,7 @@ class RabbitPublisher:
 
 def _describe(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
-    if isinstance(exc, aio_pika.exceptions.DeliveryError) and exc.message is not None:
+    if isinstance(exc, aiormq.exceptions.PublishError):
         frame = exc.frame
         text = f"{getattr(frame, 'reply_text', 'returned')} (no queue bound for this org)"
     return f"{type(exc).__name__}: {text}"[:300]
