@@ -86,6 +86,7 @@ def accept_op(
     idem: Idempotency | None,
     sinks: tuple[str, ...] = (EMBEDDED_SINK,),
     also: Callable[[sqlite3.Connection], None] | None = None,
+    node: str = "",
 ) -> Callable[[sqlite3.Connection], Accepted]:
     """The writer operation; `also` runs first in the same savepoint (the form's one-time nonce,
     the photo rows) and may raise to refuse the whole appeal."""
@@ -106,7 +107,7 @@ def accept_op(
             "ON CONFLICT (org_id, year) DO UPDATE SET last = last + 1 RETURNING last",
             (org.id, year),
         ).fetchone()[0]
-        number = human_number(org.slug, year, sequence)
+        number = human_number(org.slug, year, sequence, node)
         data = appeal.input
         page_url = appeal.page_url or data.page_url
         conn.execute(

@@ -37,6 +37,10 @@ def uuid7() -> str:
     return str(uuid.UUID(int=value))
 
 
-def human_number(slug: str, year: int, sequence: int) -> str:
-    """The number a citizen is told: organisation, year, a sequence that restarts each year."""
+def human_number(slug: str, year: int, sequence: int, node: str = "") -> str:
+    """The number a citizen is told: organisation, year, a sequence that restarts each year —
+    and, when several intake nodes each count their own sequence, the node's name, so that two
+    nodes never hand out the same number."""
+    if node:
+        return f"{slug.upper()}-{year}-{node.upper()}-{sequence:06d}"
     return f"{slug.upper()}-{year}-{sequence:06d}"

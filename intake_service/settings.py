@@ -9,6 +9,7 @@ the defaults below.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -38,6 +39,12 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Public URL of the service, used in tracking links and snippets; "
         "empty means the URL the request came in on.",
+    ),
+    Setting(
+        "node",
+        "",
+        "This node's name in appeal numbers (DEMO-2026-B-000123) when several intake nodes serve "
+        "the same organisations, each with its own database; up to 4 letters or digits.",
     ),
     Setting(
         "secret_key",
@@ -143,6 +150,7 @@ class Settings:
     host: str
     port: int
     base_url: str
+    node: str
     secret_key: str
     synchronous: str
     writer_max_batch: int
@@ -231,6 +239,8 @@ def load(
     settings = Settings(**{s.name: _coerce(s, values[s.name]) for s in SETTINGS})
     if settings.synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
         raise SettingsError("synchronous (POS_SYNCHRONOUS) must be FULL, NORMAL or EXTRA")
+    if not re.fullmatch(r"[A-Za-z0-9]{0,4}", settings.node):
+        raise SettingsError("node (POS_NODE) must be up to 4 Latin letters or digits, e.g. B or N2")
     return settings
 
 
