@@ -83,20 +83,30 @@ def record(conn: sqlite3.Connection, appeal_id: str, photos: list[Photo]) -> Non
     )
 
 
-def listed(conn: sqlite3.Connection, appeal_id: str) -> list[dict[str, object]]:
+def listed_for(
+    conn: sqlite3.Connection, appeal_ids: list[str], *, base_url: str = ""
+) -> dict[str, list[dict[str, object]]]:
+    """The photos of several appeals in one query, by appeal id, each with the URL an agency
+    fetches it from (with its API key). `base_url` makes the URL absolute: a consumer of RabbitMQ
+    or a webhook does not know which intake node holds the photo."""
+    found: dict[str, list[dict[str, object]]] = {appeal_id: [] for appeal_id in appeal_ids}
+    if not appeal_ids:
+        return found
     rows = conn.execute(
-        "SELECT n, media_type, bytes FROM appeal_photos WHERE appeal_id = ? ORDER BY n",
-        (appeal_id,),
+        "SELECT appeal_id, n, media_type, bytes FROM appeal_photos "
+        f"WHERE appeal_id IN ({','.join('?' * len(appeal_ids))}) ORDER BY appeal_id, n",
+        appeal_ids,
     )
-    return [
-        {
-            "n": row["n"],
-            "media_type": row["media_type"],
-            "bytes": row["bytes"],
-            "url": f"/api/v1/appeals/{appeal_id}/photos/{row['n']}",
-        }
-        for row in rows
-    ]
+    for row in rows:
+        found[row["appeal_id"]].append(
+            {
+                "n": row["n"],
+                "media_type": row["media_type"],
+                "bytes": row["bytes"],
+                "url": f"{base_url}/api/v1/appeals/{row['appeal_id']}/photos/{row['n']}",
+            }
+        )
+    return found
 
 
 def path_of(root: Path, appeal_id: str, n: int, media_type: str) -> Path:

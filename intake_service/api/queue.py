@@ -56,16 +56,16 @@ async def pull(request: Request) -> Response:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(signal.wait(), timeout=min(remaining, POLL_SECONDS))
 
-    rows = load_appeals(runtime.reader, [c.appeal_id for c in claimed])
+    ids = [c.appeal_id for c in claimed]
+    rows = load_appeals(runtime.reader, ids)
+    pictures = photos.listed_for(runtime.reader, ids, base_url=runtime.base_url(request))
     catalogue = runtime.directory.catalogue(org_id)
     messages = [
         {
             "message_id": c.appeal_id,
             "receipt": c.receipt,
             "delivery_count": c.delivery_count,
-            "body": document(
-                rows[c.appeal_id], catalogue, photos.listed(runtime.reader, c.appeal_id)
-            ),
+            "body": document(rows[c.appeal_id], catalogue, pictures[c.appeal_id]),
         }
         for c in claimed
     ]
