@@ -28,6 +28,7 @@ class Metrics:
         self.batch_count = 0
         self.batch_sum = 0
         self.batch_buckets: Counter[int] = Counter()
+        self.deliveries: Counter[tuple[str, str]] = Counter()  # by sink and outcome
 
     def record_batch(self, size: int) -> None:
         self.batch_count += 1
@@ -36,7 +37,12 @@ class Metrics:
             if size <= bound:
                 self.batch_buckets[bound] += 1
 
-    def render(self, queue_depth: Iterable[tuple[str, str, int]]) -> str:
+    def render(
+        self,
+        queue_depth: Iterable[tuple[str, str, int]],
+        sinks_up: Iterable[tuple[str, str, bool]] = (),
+    ) -> str:
+        """`sinks_up`: (sink, kind, whether its last delivery succeeded) per configured sink."""
         lines = [
             "# HELP pos_appeals_accepted_total Appeals accepted and stored, by organisation.",
             "# TYPE pos_appeals_accepted_total counter",
@@ -70,5 +76,22 @@ class Metrics:
         ]
         lines += [
             f"pos_queue_depth{_labels(org=org, sink=sink)} {n}" for org, sink, n in queue_depth
+        ]
+        lines += [
+            "# HELP pos_deliveries_total Attempts to hand appeals to external sinks, by sink and "
+            "outcome (forwarded, failed, dead).",
+            "# TYPE pos_deliveries_total counter",
+        ]
+        lines += [
+            f"pos_deliveries_total{_labels(sink=sink, outcome=outcome)} {n}"
+            for (sink, outcome), n in sorted(self.deliveries.items())
+        ]
+        lines += [
+            "# HELP pos_sink_up 1 while a sink's last delivery succeeded (or none was tried), "
+            "0 while it fails.",
+            "# TYPE pos_sink_up gauge",
+        ]
+        lines += [
+            f"pos_sink_up{_labels(sink=sink, kind=kind)} {int(up)}" for sink, kind, up in sinks_up
         ]
         return "\n".join(lines) + "\n"

@@ -60,7 +60,9 @@ async def readyz(request: Request) -> Response:
 
 async def metrics(request: Request) -> Response:
     runtime = request.app.state.runtime
-    text = runtime.metrics.render(depth(runtime.reader))
+    forwarder = runtime.forwarder
+    sinks_up = forwarder.sinks_up() if forwarder is not None else []
+    text = runtime.metrics.render(depth(runtime.reader), sinks_up)
     return PlainTextResponse(text, media_type="text/plain; version=0.0.4")
 
 

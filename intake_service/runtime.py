@@ -97,9 +97,20 @@ class Runtime:
                 "outbox limit reached (%d waiting): refusing new appeals", self.forwarder.backlog
             )
             raise Unavailable("outbox-full", retry_after=30)
+        if len(sinks) > 1 and self.forwarder is not None and self.forwarder.behind():
+            await self.forwarder.catch_up()
+        forwarder = self.forwarder if len(sinks) > 1 else None
+
+        def forward_now(accepted: Accepted) -> None:
+            if forwarder is not None and not accepted.replayed:
+                forwarder.wake(new_rows=len(sinks) - 1)
+
         try:
             accepted = await self.writer.submit(
-                accept_op(appeal, tracking_url, idem, sinks=sinks, also=also)
+                accept_op(
+                    appeal, tracking_url, idem, sinks=sinks, also=also, node=self.settings.node
+                ),
+                after_commit=forward_now,
             )
         except WriterStopped:
             raise Unavailable("writer stopped") from None
@@ -109,8 +120,6 @@ class Runtime:
         if not accepted.replayed:
             self.metrics.accepted[appeal.target_org.slug] += 1
             self.notify_queue(org_id)
-            if self.forwarder is not None and len(sinks) > 1:
-                self.forwarder.wake()
         return accepted
 
     async def reject(self, request: Request, error: IntakeError) -> None:
@@ -170,7 +179,14 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
     )
     if settings.config:
         _apply_config_sinks(settings)
-    runtime.forwarder = Forwarder(settings, writer, reader, runtime.directory)
+    runtime.forwarder = Forwarder(
+        settings, writer, reader, runtime.directory, metrics=runtime.metrics
+    )
+    if runtime.directory.sinks() and not settings.base_url:
+        log.warning(
+            "POS_BASE_URL is not set: photo links in appeals forwarded to RabbitMQ or webhooks "
+            "are paths without a host, which their consumers cannot fetch"
+        )
     housekeeping = asyncio.create_task(_housekeeping(runtime))
     forwarding = asyncio.create_task(runtime.forwarder.run(), name="pos-intake-forwarder")
     try:
@@ -188,7 +204,8 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
 
 
 def _apply_config_sinks(settings: Settings) -> None:
-    """The config file's `[[sinks]]` tables replace the sinks it set last time."""
+    """The config file's `[[sinks]]` tables replace the sinks it set last time (keeping the ids
+    of those it still lists)."""
     entries = config_sinks(settings.config)
     conn = connect(settings.db, synchronous=settings.synchronous)
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+import re
 import secrets
 import sqlite3
 import subprocess
@@ -27,12 +28,14 @@ from conftest import (
     bearer,
     events,
     free_port,
+    make_org,
     run_async,
     run_cli,
 )
 
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 ROOT = Path(__file__).resolve().parent.parent
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 FAST_RETRIES = {"POS_FORWARD_BACKOFF": "0.05", "POS_FORWARD_BACKOFF_MAX": "0.5"}
 
 
@@ -149,6 +152,31 @@ def rabbitmqctl(*args: str) -> None:
 
 
 # --- RabbitMQ ---------------------------------------------------------------------------------
+def test_two_intake_nodes_feed_one_exchange_with_numbers_of_their_own(tmp_path, consumer):
+    """Scale-out as the README describes it: two nodes, each with its own database and outbox,
+    the same sink; the agency's one queue gets every appeal, and no number is handed out twice."""
+    consumer.bind()
+    nodes = []
+    for name in ("A", "B"):
+        node_db = tmp_path / f"node-{name}.db"
+        key = make_org(node_db, consumer.routing_key, "https://demo.example.ru").key
+        attach_rabbit(node_db, consumer.routing_key, consumer.exchange)
+        nodes.append((Service(node_db, env={"POS_NODE": name}).start(), key))
+    try:
+        filed = [
+            httpx.post(svc.url + "/api/v1/appeals", json=appeal(), headers=bearer(key)).json()
+            for _ in range(3)
+            for svc, key in nodes
+        ]
+        messages = consumer.receive(6)
+    finally:
+        for svc, _ in nodes:
+            svc.stop()
+    numbers = [f["number"] for f in filed]
+    assert len(set(numbers)) == 6
+    assert sorted(n.split("-")[2] for n in numbers) == ["A"] * 3 + ["B"] * 3
+    received = {json.loads(m.body)["number"] for m in messages}
+    assert received == set(numbers)
 
 
 def test_appeal_reaches_the_agencys_queue_with_its_headers(db, org, consumer):
@@ -163,6 +191,17 @@ def test_appeal_reaches_the_agencys_queue_with_its_headers(db, org, consumer):
         assert reply.status_code == 201
         filed = reply.json()
         [message] = consumer.receive(1)
+        wait_until(
+            lambda: (
+                'pos_deliveries_total{sink="sink:1",outcome="forwarded"} 1'
+                in httpx.get(service.url + "/metrics").text
+            ),
+            what="the delivery to be counted",
+        )
+        assert (
+            'pos_sink_up{sink="sink:1",kind="rabbitmq"} 1'
+            in httpx.get(service.url + "/metrics").text
+        )
     finally:
         service.stop()
 
@@ -180,6 +219,43 @@ def test_appeal_reaches_the_agencys_queue_with_its_headers(db, org, consumer):
     assert [e["data"]["number"] for e in forwarded] == [filed["number"]]
 
 
+def test_forwarded_photo_links_lead_to_the_node_that_holds_the_photo(db, org, consumer):
+    """A RabbitMQ consumer knows no host: with POS_BASE_URL the photo URLs in the message are
+    absolute, and fetching one with the organisation's key returns the photo."""
+    consumer.bind()
+    attach_rabbit(db, org.slug, consumer.exchange)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {"POS_BASE_URL": base, "POS_FORM_MIN_SECONDS": "1"}
+    service = Service(db, port=port, env=env).start()
+    try:
+        form = httpx.get(f"{base}/w/{org.slug}/form", params={"origin": "https://demo.example.ru"})
+        token = re.search(r'name="token" value="([^"]+)"', form.text).group(1)
+        time.sleep(1.1)  # a person takes longer than POS_FORM_MIN_SECONDS to write
+        reply = httpx.post(
+            f"{base}/w/{org.slug}/appeals",
+            data={
+                "token": token,
+                "kind": "message",
+                "category": appeal()["category"],
+                "text": "Фонарь у дома 3 снова не горит, фото прилагаю.",
+                "name": "Мария",
+                "email": "maria@example.ru",
+                "consent": "on",
+            },
+            files=[("photos", ("lamp.png", PNG, "image/png"))],
+            headers={"Origin": base, "Accept": "application/json"},
+        )
+        assert reply.status_code == 201, reply.text
+        [message] = consumer.receive(1)
+        [photo] = json.loads(message.body)["photos"]
+        assert photo["url"].startswith(base + "/api/v1/appeals/")
+        got = httpx.get(photo["url"], headers=bearer(org.key))
+        assert got.status_code == 200 and got.content == PNG
+    finally:
+        service.stop()
+
+
 @pytest.mark.service_env(POS_FORWARD_MAX_ATTEMPTS="3", **FAST_RETRIES)
 def test_unroutable_appeal_is_retried_then_dead_and_sent_again_on_retry(db, org, consumer, service):
     attach_rabbit(db, org.slug, consumer.exchange)  # nobody has bound a queue yet
@@ -187,17 +263,25 @@ def test_unroutable_appeal_is_retried_then_dead_and_sent_again_on_retry(db, org,
     number = reply.json()["number"]
 
     wait_until(lambda: outbox_states(db).get("dead") == 1, what="the delivery to be dead")
+    metrics = httpx.get(service.url + "/metrics").text
+    assert 'pos_deliveries_total{sink="sink:1",outcome="failed"} 2' in metrics
+    assert 'pos_deliveries_total{sink="sink:1",outcome="dead"} 1' in metrics
+    assert 'pos_sink_up{sink="sink:1",kind="rabbitmq"} 0' in metrics
     stats = run_cli(db, "queue", "stats").stdout
     assert "dead" in stats and "not routed" in stats
     kinds = [e["type"] for e in events(db) if e["data"].get("sink") == "sink:1"]
     assert kinds == ["failed", "failed", "dead"]
     assert "not routed" in run_cli(db, "queue", "show", number).stdout
+    listed = run_cli(db, "queue", "dead").stdout
+    assert number in listed and "not routed" in listed and "1 dead" in listed
+    assert "no dead deliveries" in run_cli(db, "queue", "dead", "--org", "nobody").stdout
 
     consumer.bind()
     assert "1 delivery due again" in run_cli(db, "queue", "retry", "--dead").stdout
     [message] = consumer.receive(1)
     assert json.loads(message.body)["number"] == number
     wait_until(lambda: outbox_states(db) == {"done": 1}, what="the retried delivery to be done")
+    assert "no dead deliveries" in run_cli(db, "queue", "dead").stdout
 
 
 @pytest.mark.service_env(POS_FORWARD_MAX_ATTEMPTS="1000", **FAST_RETRIES)
@@ -225,8 +309,14 @@ def test_broker_stopped_under_load_every_accepted_appeal_arrives(
         rabbitmqctl("stop_app")
         during = len(accepted)
         wait_until(lambda: len(accepted) > during + 50, what="intake to go on while down")
+        # a publish to a stopped broker may take up to POS_FORWARD_TIMEOUT to fail
+        wait_until(
+            lambda: httpx.get(service.url + "/readyz").json()["status"] == "degraded",
+            what="/readyz to say degraded",
+        )
         ready = httpx.get(service.url + "/readyz").json()
-        assert ready["status"] == "degraded" and ready["checks"]["sinks"] == "failing"
+        assert ready["checks"]["sinks"] == "failing"
+        assert ready["failing_sinks"] == ["sink:1 (rabbitmq)"]  # no host or error for anyone
         assert ready["outbox_backlog"] > 0
         rabbitmqctl("start_app")
         wait_until(lambda: len(accepted) > during + 100, what="appeals after the outage")
@@ -456,6 +546,14 @@ def test_sink_commands_refuse_what_could_never_deliver(db, org):
     assert gone.returncode != 0, "a default sink is removed through 'all', not through one org"
     assert "removed" in run_cli(db, "org", "sink", "all", "remove", "1").stdout
 
+    # the outbox names sinks by id: a removed sink's id is never handed out again, or its
+    # waiting appeals would go to whoever got it
+    run_cli(db, "org", "sink", org.slug, "add", "webhook", "--url",
+            "https://crm.demo.example.ru/pos?token=abc123", "--secret", "0123456789abcdef")  # fmt: skip
+    [again] = json.loads(run_cli(db, "org", "sink", org.slug, "list", "--json").stdout)
+    assert again["id"] == 2
+    assert again["url"] == "https://crm.demo.example.ru/pos?***"  # a token in the query is hidden
+
 
 def test_sinks_from_the_config_file_are_applied_at_start(db, org, tmp_path):
     config = tmp_path / "pos-intake.toml"
@@ -486,6 +584,18 @@ exchange = "pos.from-config"
         ("rabbitmq", "all", "config"),
     ]
     assert "config-file-secret" not in listed and sinks[0]["secret"] == "set"
+
+    # restarting with the same file keeps the sinks and their ids: appeals waiting in the outbox
+    # for `sink:<id>` still reach them, also when sinks added by the CLI came in between
+    attach_rabbit(db, org.slug, "pos.from-cli")
+    Service(db, env={"POS_CONFIG": str(config)}).start().stop()
+    again = json.loads(run_cli(db, "org", "sink", org.slug, "list", "--json").stdout)
+    assert [(s["id"], s["source"]) for s in again] == [
+        (sinks[0]["id"], "config"),
+        (sinks[1]["id"], "config"),
+        (3, "cli"),
+    ]
+    run_cli(db, "org", "sink", org.slug, "remove", "3")
 
     config.write_text("", encoding="utf-8")  # taken out of the file: gone at the next start
     Service(db, env={"POS_CONFIG": str(config)}).start().stop()

@@ -1,4 +1,4 @@
-"""`pos-intake queue stats|show|retry`: the outbox as an operator sees it — where appeals went,
+"""`pos-intake queue stats|show|dead|retry`: the outbox as an operator sees it — where appeals went,
 how many attempts, the last error, what is dead — and sending again what failed.
 
 These read and write the database file directly, so they work beside a running service (its
@@ -12,7 +12,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 
-from intake_service.forward.outbox import deliveries, retry, stats
+from intake_service.forward.outbox import dead, deliveries, retry, stats
 from intake_service.orgs import OrgError
 from intake_service.settings import load
 from intake_service.store import now_iso, open_database, transaction
@@ -30,6 +30,12 @@ def add_parsers(commands: argparse._SubParsersAction, common: Callable[..., None
     p.add_argument("--json", action="store_true", help="one JSON document")
     p.set_defaults(handler=_show)
 
+    p = sub.add_parser("dead", help="deliveries that gave up, newest first, with their errors")
+    p.add_argument("--org", help="only this organisation's (its slug)")
+    p.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
+    p.add_argument("--json", action="store_true", help="one JSON document")
+    p.set_defaults(handler=_dead)
+
     p = sub.add_parser("retry", help="send failed or dead deliveries again")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("appeal", nargs="?", help="the appeal's id or number")
@@ -44,15 +50,25 @@ def _open(args: argparse.Namespace) -> sqlite3.Connection:
     return open_database(settings.db, synchronous=settings.synchronous)
 
 
-def _stats(args: argparse.Namespace) -> int:
+def _read(
+    args: argparse.Namespace, query: Callable[[sqlite3.Connection], list[dict[str, object]]]
+) -> list[dict[str, object]]:
     conn = _open(args)
     try:
-        rows = stats(conn)
+        return query(conn)
     finally:
         conn.close()
+
+
+def _print_json(rows: list[dict[str, object]]) -> int:
+    print(json.dumps(rows, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    rows = _read(args, stats)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return 0
+        return _print_json(rows)
     if not rows:
         print("the outbox is empty")
         return 0
@@ -67,16 +83,11 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    conn = _open(args)
-    try:
-        rows = deliveries(conn, args.appeal)
-    finally:
-        conn.close()
+    rows = _read(args, lambda conn: deliveries(conn, args.appeal))
     if not rows:
         raise OrgError(f"no appeal {args.appeal!r} (give its id or number)")
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return 0
+        return _print_json(rows)
     print(f"{rows[0]['number']}  ({rows[0]['appeal_id']})")
     for row in rows:
         line = f"  {row['sink']:<10} {row['state']:<9} attempts {row['attempts']}"
@@ -85,6 +96,22 @@ def _show(args: argparse.Namespace) -> int:
         if row["last_error"]:
             line += f"  last error: {row['last_error']}"
         print(line)
+    return 0
+
+
+def _dead(args: argparse.Namespace) -> int:
+    rows = _read(args, lambda conn: dead(conn, org=args.org, limit=max(1, args.limit)))
+    if args.json:
+        return _print_json(rows)
+    if not rows:
+        print("no dead deliveries" + (f" for {args.org}" if args.org else ""))
+        return 0
+    for row in rows:
+        print(
+            f"{row['number']}  {row['org']:<20} {row['sink']:<10} attempts {row['attempts']}  "
+            f"{row['updated_at']}\n  last error: {row['last_error']}"
+        )
+    print(f"\n{len(rows)} dead; `pos-intake queue retry --dead` sends them again")
     return 0
 
 

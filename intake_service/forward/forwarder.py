@@ -18,11 +18,9 @@ import asyncio
 import contextlib
 import json
 import logging
-import random
 import sqlite3
 import time
-from collections import defaultdict
-from collections.abc import Callable
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -30,19 +28,21 @@ from urllib.parse import urlsplit
 from intake_service import photos
 from intake_service.appeals import DOCUMENT_SCHEMA, document, load_appeals
 from intake_service.directory import OrgDirectory
-from intake_service.events import EventType, insert_event
-from intake_service.forward.outbox import OutboxState
+from intake_service.forward.outbox import Settled, settle_op
 from intake_service.forward.rabbitmq import RabbitPublisher
-from intake_service.forward.sinks import Sink, masked_url
+from intake_service.forward.sinks import Sink
 from intake_service.forward.types import Outgoing
 from intake_service.forward.webhook import WebhookPoster
+from intake_service.metrics import Metrics
 from intake_service.settings import Settings
-from intake_service.store import now_iso
 from intake_service.writer import Writer
 
 log = logging.getLogger("pos_intake")
 IDLE_SECONDS = 1.0  # longest sleep when nothing is due and nobody wakes the forwarder
 BACKLOG_SECONDS = 1.0  # how often the backlog figure for /readyz and intake is recounted
+SLOTS_PER_SINK = 2  # batches publishing at once per sink: one confirming while the next goes out
+PACING_WAIT_SECONDS = 1.0  # longest an appeal's answer waits for the forwarder to catch up
+PACING_BACKLOG = 64  # healthy deliveries waiting above which intake lets the forwarder catch up
 
 
 class Publisher(Protocol):
@@ -66,57 +66,94 @@ class SinkHealth:
         return self.last_error_at is not None and (self.last_ok or 0) < self.last_error_at
 
 
-@dataclass(frozen=True)
-class Settled:
-    outbox_id: int
-    appeal_id: str
-    org_id: int
-    sink: str
-    number: str
-    error: str | None
-
-
 @dataclass
 class Forwarder:
     settings: Settings
     writer: Writer
     reader: sqlite3.Connection
     directory: OrgDirectory
-    backlog: int = 0
+    metrics: Metrics = field(default_factory=Metrics)
+    backlog: int = 0  # undelivered rows: counted once a second, kept current in between
+    waiting: int = 0  # of those, the ones due now (pacing): the same way
     health: dict[int, SinkHealth] = field(default_factory=lambda: defaultdict(SinkHealth))
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
-    _in_flight: set[int] = field(default_factory=set)
+    _kick_scheduled: bool = False
+    _closing: bool = False
+    _progress: asyncio.Event = field(default_factory=asyncio.Event)
+    _publishing: Counter[str] = field(default_factory=Counter)  # batches publishing, by sink
+    _in_flight: set[int] = field(default_factory=set)  # outbox rows taken, not yet settled
     _publishers: dict[int, Publisher] = field(default_factory=dict)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
-    def wake(self) -> None:
-        """A new appeal was committed: look for due rows now rather than after the idle sleep."""
-        self._wake.set()
+    def wake(self, new_rows: int = 0) -> None:
+        """A new appeal was committed: look for due rows in the next turn of the event loop
+        rather than after the idle sleep. Called right after the commit (the writer's
+        after-commit hook); the wakes of one committed batch share one look."""
+        self.backlog += new_rows
+        self.waiting += new_rows
+        self._look_soon()
+
+    def _look_soon(self) -> None:
+        if not self._kick_scheduled and not self._closing:
+            self._kick_scheduled = True
+            asyncio.get_running_loop().call_soon(self._kick)
+
+    def _kick(self) -> None:
+        self._kick_scheduled = False
+        try:
+            self._start_due()
+        except Exception:
+            log.exception("forwarder: could not read the outbox; trying again")
+            self._wake.set()
+
+    def behind(self) -> bool:
+        """More healthy deliveries waiting than PACING_BACKLOG: intake should let the forwarder
+        catch up (a small bound keeps the confirm latency of a busy node low; measured in
+        bench/forward.py, where 512 let it reach seconds). Not while a sink fails — then appeals
+        wait in the outbox, up to the outbox limit, and intake goes on at full speed."""
+        if self.waiting <= PACING_BACKLOG:
+            return False
+        return not any(h.failing for h in self.health.values())
+
+    async def catch_up(self) -> None:
+        """Wait (at most a second) for the next settled batch. Intake calls this when `behind`,
+        so that under full load the forwarder gets its share of the one event loop and the
+        backlog stays flat instead of growing for as long as the load lasts."""
+        progress = self._progress
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(progress.wait(), PACING_WAIT_SECONDS)
+
+    def sinks_up(self) -> list[tuple[str, str, bool]]:
+        """(sink, kind, up) for /metrics: every configured sink, down while its last delivery
+        failed."""
+        return [
+            (s.name, s.kind, not (s.id in self.health and self.health[s.id].failing))
+            for s in self.directory.sinks()
+        ]
 
     def failing_sinks(self) -> list[str]:
-        """Sinks whose last delivery failed, named without secrets."""
-        by_id = {s.id: s for s in self.directory.sinks()}
-        return [
-            f"{by_id[i].kind} {masked_url(by_id[i].url)}: {h.last_error}"
-            for i, h in self.health.items()
-            if h.failing and i in by_id
-        ]
+        """Sinks whose last delivery failed, for /readyz: by outbox name and kind only. /readyz
+        answers anyone who can reach it, so broker hosts, webhook URLs and error texts stay in
+        the CLI (`pos-intake queue stats`) and the log."""
+        return [f"{name} ({kind})" for name, kind, up in self.sinks_up() if not up]
 
     async def run(self) -> None:
         counted = 0.0
         while True:
             try:
                 if time.monotonic() - counted >= BACKLOG_SECONDS:
-                    self.backlog = self._count_backlog()
+                    self.backlog, self.waiting = self._count_backlog()
                     counted = time.monotonic()
                 self._start_due()
             except Exception:
                 log.exception("forwarder: could not read the outbox; trying again")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), IDLE_SECONDS)
+                async with asyncio.timeout(IDLE_SECONDS):
+                    await self._wake.wait()
             self._wake.clear()
 
     async def close(self) -> None:
+        self._closing = True  # a delivery ending now must not start the next one
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):
@@ -128,33 +165,46 @@ class Forwarder:
 
     # --- picking up due rows ------------------------------------------------------------------
 
-    def _count_backlog(self) -> int:
-        return int(
-            self.reader.execute(
-                "SELECT count(*) FROM outbox WHERE state IN ('pending', 'failed') "
-                "AND sink != 'embedded'"
-            ).fetchone()[0]
-        )
+    def _count_backlog(self) -> tuple[int, int]:
+        """(undelivered, due now): the first for the outbox limit and /readyz, the second for
+        pacing — rows waiting out a backoff are no work the forwarder could catch up on."""
+        total, due = self.reader.execute(
+            "SELECT count(*), coalesce(sum(next_attempt_at <= ?), 0) FROM outbox "
+            "WHERE state IN ('pending', 'failed') AND sink != 'embedded'",
+            (time.time(),),
+        ).fetchone()
+        return int(total), int(due)
 
     def _start_due(self) -> None:
-        room = self.settings.forward_in_flight - len(self._in_flight)
-        if room <= 0:
+        """A batch for each sink with a free publishing slot, of everything due for it (up to
+        `forward_in_flight` rows).
+
+        A sink has at most SLOTS_PER_SINK batches publishing at once, so rows that come in
+        meanwhile gather into the next one — group commit again: under load batches grow and
+        each publish round and each settling transaction serves many appeals; when idle, an
+        appeal goes out on its own. A slot frees when the sink has confirmed, before the rows
+        are settled; until then they stay in `_in_flight` and are not picked again."""
+        if self._closing:
             return
+        sinks = self.directory.sinks()
+        full = sorted(name for name, n in self._publishing.items() if n >= SLOTS_PER_SINK)
+        if sinks and all(s.name in full for s in sinks):
+            return  # the end of a publish wakes us again
+        taken = sorted(self._in_flight)
         rows = self.reader.execute(
             "SELECT x.id, x.appeal_id, x.org_id, x.sink FROM outbox x "
             "WHERE x.state IN ('pending', 'failed') AND x.sink != 'embedded' "
+            f"AND x.sink NOT IN ({','.join('?' * len(full))}) "
+            f"AND x.id NOT IN ({','.join('?' * len(taken))}) "
             "AND x.next_attempt_at <= ? ORDER BY x.next_attempt_at LIMIT ?",
-            (time.time(), room + len(self._in_flight)),
+            (*full, *taken, time.time(), self.settings.forward_in_flight),
         ).fetchall()
         by_sink: dict[str, list[sqlite3.Row]] = defaultdict(list)
         for row in rows:
-            if (
-                row["id"] not in self._in_flight
-                and len(self._in_flight) < self.settings.forward_in_flight
-            ):
-                self._in_flight.add(row["id"])
-                by_sink[row["sink"]].append(row)
+            by_sink[row["sink"]].append(row)
         for sink_name, sink_rows in by_sink.items():
+            self._publishing[sink_name] += 1
+            self._in_flight.update(r["id"] for r in sink_rows)
             task = asyncio.create_task(self._deliver(sink_name, sink_rows))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -182,18 +232,29 @@ class Forwarder:
     # --- one batch for one sink ---------------------------------------------------------------
 
     async def _deliver(self, sink_name: str, rows: list[sqlite3.Row]) -> None:
+        slot_held = True
         try:
             sink = self.directory.sink(int(sink_name.removeprefix("sink:")))
-            appeals = load_appeals(self.reader, [r["appeal_id"] for r in rows])
-            if sink is None:
-                errors: list[str | None] = ["sink removed"] * len(rows)
-                final = True
-            else:
-                outgoing = [self._outgoing(r, appeals[r["appeal_id"]]) for r in rows]
-                errors = await self._publisher(sink).publish(outgoing)
-                errors = [_without_secrets(e, sink) for e in errors]
-                self._note_health(sink.id, errors)
-                final = False
+            ids = [r["appeal_id"] for r in rows]
+            appeals = load_appeals(self.reader, ids)
+            # a row is for a sink that is gone: removed, or (databases from before migration 4
+            # reused ids) its id now names another organisation's sink
+            gone = [sink is None or sink.org_id not in (None, r["org_id"]) for r in rows]
+            errors: dict[int, str | None] = {}
+            to_send = [r for r, g in zip(rows, gone, strict=True) if not g]
+            if sink is not None and to_send:
+                base_url = self.settings.base_url.rstrip("/")
+                pictures = photos.listed_for(self.reader, ids, base_url=base_url)
+                outgoing = [self._outgoing(r, appeals[r["appeal_id"]], pictures) for r in to_send]
+                answers = await self._publisher(sink).publish(outgoing)
+                answers = [_without_secrets(e, sink) for e in answers]
+                self._note_health(sink.id, answers)
+                errors = {r["id"]: e for r, e in zip(to_send, answers, strict=True)}
+            answered_at = time.time()
+            # the sink has answered: the next batch may go out while this one is settled
+            self._publishing[sink_name] -= 1
+            slot_held = False
+            self._look_soon()
             settled = [
                 Settled(
                     r["id"],
@@ -201,22 +262,81 @@ class Forwarder:
                     r["org_id"],
                     sink_name,
                     appeals[r["appeal_id"]]["number"],
-                    e,
+                    "sink removed" if g else errors[r["id"]],
+                    answered_at,
+                    final=g,
                 )
-                for r, e in zip(rows, errors, strict=True)
+                for r, g in zip(rows, gone, strict=True)
             ]
-            await self.writer.submit(self._settle_op(settled, final=final))
+            await self._settle(sink_name, settled)
         except asyncio.CancelledError:
             raise
-        except Exception:
-            log.exception("forwarder: delivery to %s failed unexpectedly; rows stay due", sink_name)
+        except Exception as exc:
+            log.exception("forwarder: delivery to %s failed unexpectedly", sink_name)
+            await self._settle_after_error(sink_name, rows, exc)
         finally:
+            if slot_held:
+                self._publishing[sink_name] -= 1
             self._in_flight.difference_update(r["id"] for r in rows)
-            self._wake.set()
+            self._look_soon()
 
-    def _outgoing(self, row: sqlite3.Row, appeal: sqlite3.Row) -> Outgoing:
+    async def _settle(self, sink_name: str, settled: list[Settled]) -> None:
+        outcomes = await self.writer.submit(
+            settle_op(
+                settled,
+                max_attempts=self.settings.forward_max_attempts,
+                backoff=self.settings.forward_backoff,
+                backoff_max=self.settings.forward_backoff_max,
+            )
+        )
+        for outcome, count in outcomes.items():
+            self.metrics.deliveries[(sink_name, outcome)] += count
+        # kept current between the recounts: settled rows are no longer due (done, dead, or
+        # waiting out a backoff), and done or dead ones no longer undelivered
+        self.waiting -= len(settled)
+        self.backlog -= sum(1 for x in settled if x.error is None or x.final)
+        progress, self._progress = self._progress, asyncio.Event()
+        progress.set()
+
+    async def _settle_after_error(
+        self, sink_name: str, rows: list[sqlite3.Row], exc: Exception
+    ) -> None:
+        """A batch that broke on something unexpected (a bug, a URL the HTTP client refuses)
+        counts as a failed attempt with backoff like any other, so a poison row neither spins
+        nor blocks its sink; the error text names only the exception's type (the log has the
+        rest), since its message may hold a URL with a password."""
+        try:
+            ids = [r["appeal_id"] for r in rows]
+            numbers = dict(
+                self.reader.execute(
+                    f"SELECT id, number FROM appeals WHERE id IN ({','.join('?' * len(ids))})", ids
+                ).fetchall()
+            )
+            error = f"internal error ({type(exc).__name__}), see the service log"
+            now = time.time()
+            await self._settle(
+                sink_name,
+                [
+                    Settled(
+                        r["id"],
+                        r["appeal_id"],
+                        r["org_id"],
+                        sink_name,
+                        numbers.get(r["appeal_id"], ""),
+                        error,
+                        now,
+                    )
+                    for r in rows
+                ],
+            )
+        except Exception:
+            log.exception("forwarder: could not record the failure; the rows stay due")
+
+    def _outgoing(
+        self, row: sqlite3.Row, appeal: sqlite3.Row, pictures: dict[str, list[dict[str, object]]]
+    ) -> Outgoing:
         catalogue = self.directory.catalogue(row["org_id"])
-        body = document(appeal, catalogue, photos.listed(self.reader, row["appeal_id"]))
+        body = document(appeal, catalogue, pictures[row["appeal_id"]])
         return Outgoing(
             outbox_id=row["id"],
             appeal_id=row["appeal_id"],
@@ -234,52 +354,6 @@ class Forwarder:
             health.last_ok = now
         if failures:
             health.last_error, health.last_error_at = failures[-1], now
-
-    def _settle_op(
-        self, settled: list[Settled], *, final: bool
-    ) -> Callable[[sqlite3.Connection], None]:
-        max_attempts = self.settings.forward_max_attempts
-        base, ceiling = self.settings.forward_backoff, self.settings.forward_backoff_max
-
-        def op(conn: sqlite3.Connection) -> None:
-            now = time.time()
-            at = now_iso(now)
-            for s in settled:
-                row = conn.execute(
-                    "SELECT attempts, state FROM outbox WHERE id = ?", (s.outbox_id,)
-                ).fetchone()
-                if row is None or row["state"] not in (OutboxState.PENDING, OutboxState.FAILED):
-                    continue  # settled meanwhile (e.g. by `queue retry`): leave it
-                attempt = row["attempts"] + 1
-                data = {"number": s.number, "sink": s.sink, "attempt": attempt}
-                if s.error is None:
-                    state, due, event = OutboxState.DONE, now, EventType.FORWARDED
-                elif final or attempt >= max_attempts:
-                    state, due, event = OutboxState.DEAD, now, EventType.DEAD
-                else:
-                    delay = min(ceiling, base * 2 ** (attempt - 1))
-                    state, due, event = (
-                        OutboxState.FAILED,
-                        now + random.uniform(delay / 2, delay),
-                        EventType.FAILED,
-                    )
-                    data["next_attempt_in"] = round(due - now, 3)
-                conn.execute(
-                    "UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, "
-                    "last_error = ?, updated_at = ? WHERE id = ?",
-                    (state, attempt, due, s.error, at, s.outbox_id),
-                )
-                insert_event(
-                    conn,
-                    event,
-                    org_id=s.org_id,
-                    appeal_id=s.appeal_id,
-                    reason=s.error,
-                    data=data,
-                    at=at,
-                )
-
-        return op
 
 
 def _without_secrets(error: str | None, sink: Sink) -> str | None:

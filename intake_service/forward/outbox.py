@@ -10,8 +10,16 @@ and `dead` after the last attempt.
 
 from __future__ import annotations
 
+import random
 import sqlite3
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
+
+from intake_service.events import EventType, insert_event
+from intake_service.store import now_iso
 
 EMBEDDED_SINK = "embedded"
 
@@ -59,6 +67,20 @@ def deliveries(conn: sqlite3.Connection, appeal: str) -> list[dict[str, object]]
     return [dict(row) for row in rows]
 
 
+def dead(
+    conn: sqlite3.Connection, *, org: str | None = None, limit: int = 100
+) -> list[dict[str, object]]:
+    """Dead deliveries, newest first: what an operator has to look at (and `queue retry`)."""
+    rows = conn.execute(
+        "SELECT a.number, x.appeal_id, o.slug AS org, x.sink, x.attempts, x.last_error, "
+        "x.updated_at FROM outbox x JOIN appeals a ON a.id = x.appeal_id "
+        "JOIN orgs o ON o.id = x.org_id WHERE x.state = 'dead' AND (? IS NULL OR o.slug = ?) "
+        "ORDER BY x.updated_at DESC, x.id DESC LIMIT ?",
+        (org, org, limit),
+    )
+    return [dict(row) for row in rows]
+
+
 def retry(
     conn: sqlite3.Connection, *, appeal: str | None = None, dead: bool = False, now: float, at: str
 ) -> int:
@@ -86,3 +108,76 @@ def depth(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
         "WHERE x.state != 'done' GROUP BY o.slug, x.sink"
     )
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A sink's answer for one row of an external sink, ready to be written back."""
+
+    outbox_id: int
+    appeal_id: str
+    org_id: int
+    sink: str
+    number: str
+    error: str | None
+    answered_at: float  # when the sink confirmed or refused
+    final: bool = False  # no point in trying again: the sink is gone
+
+
+def settle_op(
+    settled: list[Settled], *, max_attempts: int, backoff: float, backoff_max: float
+) -> Callable[[sqlite3.Connection], Counter[str]]:
+    """The writer operation settling one answered batch: `done` with a `forwarded` event,
+    `failed` with the next attempt after an exponential backoff with jitter, or `dead` after the
+    last attempt. Returns how many rows ended how, for /metrics."""
+
+    def op(conn: sqlite3.Connection) -> Counter[str]:
+        outcomes: Counter[str] = Counter()
+        now = time.time()
+        at = now_iso(now)
+        ids = [s.outbox_id for s in settled]
+        marks = ",".join("?" * len(ids))
+        current = {
+            r["id"]: r
+            for r in conn.execute(
+                f"SELECT id, attempts, state FROM outbox WHERE id IN ({marks})", ids
+            )
+        }
+        updates: list[tuple[object, ...]] = []
+        for s in settled:
+            row = current.get(s.outbox_id)
+            if row is None or row["state"] not in (OutboxState.PENDING, OutboxState.FAILED):
+                continue  # settled meanwhile (e.g. by `queue retry`): leave it
+            attempt = row["attempts"] + 1
+            data: dict[str, object] = {
+                "number": s.number,
+                "sink": s.sink,
+                "attempt": attempt,
+                "answered_at": now_iso(s.answered_at),
+            }
+            if s.error is None:
+                state, due, event = OutboxState.DONE, now, EventType.FORWARDED
+            elif s.final or attempt >= max_attempts:
+                state, due, event = OutboxState.DEAD, now, EventType.DEAD
+            else:
+                delay = min(backoff_max, backoff * 2 ** (attempt - 1))
+                state, due, event = (
+                    OutboxState.FAILED,
+                    now + random.uniform(delay / 2, delay),
+                    EventType.FAILED,
+                )
+                data["next_attempt_in"] = round(due - now, 3)
+            updates.append((state, attempt, due, s.error, at, s.outbox_id))
+            outcomes[str(event)] += 1
+            insert_event(
+                conn, event, org_id=s.org_id, appeal_id=s.appeal_id, reason=s.error, data=data,
+                at=at,
+            )  # fmt: skip
+        conn.executemany(
+            "UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, "
+            "last_error = ?, updated_at = ? WHERE id = ?",
+            updates,
+        )
+        return outcomes
+
+    return op
