@@ -356,7 +356,8 @@ def main() -> int:
         if any(run.errors for run in all_runs):
             print("\nsome requests failed: the figures above are not valid", file=sys.stderr)
             return 1
-    return 0
+    met = rate_ratio >= 0.75 and p99_ratio <= 2 and abs(1 - store_ratio) <= 0.10
+    return 0 if met else 1  # like bench/forward.py: a missed target is a failed run
 
 
 if __name__ == "__main__":
