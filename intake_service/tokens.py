@@ -69,7 +69,7 @@ class Tokens:
 
     def read_form(self, token: str, max_age: float) -> FormGrant:
         try:
-            payload, signed_at = self._form.loads(token, max_age=max_age, return_timestamp=True)
+            payload = self._form.loads(token, max_age=max_age)
         except SignatureExpired:
             raise FormTokenError("expired") from None
         except (BadSignature, UnicodeError, ValueError):
