@@ -88,18 +88,14 @@ class Runtime:
         Storage failures become 503 so that the client retries instead of assuming success."""
         org_id = appeal.target_org.id
         sinks = (EMBEDDED_SINK, *self.directory.sink_names(org_id))
-        if (
-            len(sinks) > 1
-            and self.forwarder is not None
-            and self.forwarder.backlog >= self.settings.outbox_limit
-        ):
+        forwarder = self.forwarder if len(sinks) > 1 else None  # None: no external sink
+        if forwarder is not None and forwarder.backlog >= self.settings.outbox_limit:
             log.warning(
-                "outbox limit reached (%d waiting): refusing new appeals", self.forwarder.backlog
+                "outbox limit reached (%d waiting): refusing new appeals", forwarder.backlog
             )
             raise Unavailable("outbox-full", retry_after=30)
-        if len(sinks) > 1 and self.forwarder is not None and self.forwarder.behind():
-            await self.forwarder.catch_up()
-        forwarder = self.forwarder if len(sinks) > 1 else None
+        if forwarder is not None and forwarder.behind():
+            await forwarder.catch_up()
 
         def forward_now(accepted: Accepted) -> None:
             if forwarder is not None and not accepted.replayed:

@@ -235,8 +235,7 @@ class Forwarder:
         slot_held = True
         try:
             sink = self.directory.sink(int(sink_name.removeprefix("sink:")))
-            ids = [r["appeal_id"] for r in rows]
-            appeals = load_appeals(self.reader, ids)
+            appeals = load_appeals(self.reader, [r["appeal_id"] for r in rows])
             # a row is for a sink that is gone: removed, or (databases from before migration 4
             # reused ids) its id now names another organisation's sink
             gone = [sink is None or sink.org_id not in (None, r["org_id"]) for r in rows]
@@ -244,7 +243,8 @@ class Forwarder:
             to_send = [r for r, g in zip(rows, gone, strict=True) if not g]
             if sink is not None and to_send:
                 base_url = self.settings.base_url.rstrip("/")
-                pictures = photos.listed_for(self.reader, ids, base_url=base_url)
+                sent_ids = [r["appeal_id"] for r in to_send]
+                pictures = photos.listed_for(self.reader, sent_ids, base_url=base_url)
                 outgoing = [self._outgoing(r, appeals[r["appeal_id"]], pictures) for r in to_send]
                 answers = await self._publisher(sink).publish(outgoing)
                 answers = [_without_secrets(e, sink) for e in answers]
@@ -306,12 +306,7 @@ class Forwarder:
         nor blocks its sink; the error text names only the exception's type (the log has the
         rest), since its message may hold a URL with a password."""
         try:
-            ids = [r["appeal_id"] for r in rows]
-            numbers = dict(
-                self.reader.execute(
-                    f"SELECT id, number FROM appeals WHERE id IN ({','.join('?' * len(ids))})", ids
-                ).fetchall()
-            )
+            appeals = load_appeals(self.reader, [r["appeal_id"] for r in rows])
             error = f"internal error ({type(exc).__name__}), see the service log"
             now = time.time()
             await self._settle(
@@ -322,7 +317,7 @@ class Forwarder:
                         r["appeal_id"],
                         r["org_id"],
                         sink_name,
-                        numbers.get(r["appeal_id"], ""),
+                        appeals[r["appeal_id"]]["number"] if r["appeal_id"] in appeals else "",
                         error,
                         now,
                     )
