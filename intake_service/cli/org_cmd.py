@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from intake_service.categories import org_catalogue
 from intake_service.cli import sink_cmd
+from intake_service.org_settings import SETTINGS, describe, update_settings
 from intake_service.orgs import (
     OrgError,
     add_origin,
@@ -91,6 +92,18 @@ def add_parser(commands: argparse._SubParsersAction, common: Callable[..., None]
     p.add_argument("--title-en")
     p.set_defaults(handler=_category)
 
+    p = sub.add_parser(
+        "set",
+        help="time zone, public contacts, embedded queue on/off",
+        description="Change an organisation's own settings; an empty value restores the default.",
+    )
+    p.add_argument("slug")
+    for setting in SETTINGS:
+        flag = "--" + setting.name.replace("_", "-")
+        p.add_argument(flag, dest=setting.name, metavar="VALUE", help=setting.help)
+    p.add_argument("--json", action="store_true", help="print the settings as one JSON document")
+    p.set_defaults(handler=_set)
+
     for parser in sub.choices.values():
         common(parser)
     sink_cmd.add_parser(sub, common)
@@ -143,6 +156,7 @@ def _show(args: argparse.Namespace) -> int:
         categories = org_catalogue(conn, org.id)
         keys = list_keys(conn, args.slug)
     info = org.as_dict()
+    info["settings"] = describe(org)
     info["categories"] = [{"code": c.code, "title": c.title_ru} for c in categories]
     info["keys"] = [
         {"id": k.id, "label": k.label, "created_at": k.created_at, "revoked_at": k.revoked_at}
@@ -155,6 +169,7 @@ def _show(args: argparse.Namespace) -> int:
     print("  categories: " + ", ".join(f"{c.code} ({c.title_ru})" for c in categories))
     active = [k for k in keys if not k.revoked_at]
     print(f"  API keys: {len(active)} active, {len(keys) - len(active)} revoked")
+    _print_settings(info["settings"])  # type: ignore[arg-type]
     return 0
 
 
@@ -210,4 +225,31 @@ def _category(args: argparse.Namespace) -> int:
         org = get_org(conn, args.slug)
         categories = org_catalogue(conn, org.id)
     print(f"{args.slug} categories: " + ", ".join(c.code for c in categories))
+    return 0
+
+
+def _print_settings(settings: dict[str, object]) -> None:
+    shown = {True: "on", False: "off", None: "-"}
+    for name, value in settings.items():
+        label = name.replace("_", " ") + ":"
+        print(
+            f"  {label:<16}{shown.get(value, value) if isinstance(value, bool | None) else value}"
+        )
+
+
+def _set(args: argparse.Namespace) -> int:
+    changes = {s.name: getattr(args, s.name) for s in SETTINGS if getattr(args, s.name) is not None}
+    with _conn(args) as conn:
+        org = update_settings(conn, args.slug, changes) if changes else get_org(conn, args.slug)
+    settings = describe(org)
+    if args.json:
+        print(json.dumps(settings, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{org.slug}  {org.name}")
+    _print_settings(settings)
+    if changes.get("embedded_queue") is not None and not settings["embedded_queue"]:
+        print(
+            "  new appeals no longer wait in the pull API (GET /api/v1/queue); "
+            "attach a sink (pos-intake org sink …) so they reach the agency"
+        )
     return 0

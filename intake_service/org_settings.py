@@ -1,0 +1,110 @@
+"""An organisation's own settings: its time zone, its public contacts and whether it reads the
+embedded queue. They live in the `settings` JSON of its row (no migration per setting), are
+checked here when they are set, and are read through the `Org` properties, which fill in the
+defaults — so an organisation created before a setting existed behaves as the default says.
+
+Public contacts are what a citizen is shown when the organisation cannot take the appeal here
+(a site that is not, or no longer, allowed to embed the form): a phone, an e-mail, a website.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from intake_service.orgs import Org, OrgError, get_org
+
+DEFAULT_TIMEZONE = "Europe/Moscow"
+_PHONE = re.compile(r"^\+?[0-9 ()\-]{5,30}$")
+_EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[^@\s<>\"]{1,190}\.[^@\s<>\"]{2,}$")
+_URL = re.compile(r"^https?://[^\s<>\"]{3,300}$")
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    help: str
+
+
+SETTINGS = (
+    Setting("timezone", f"IANA time zone of the organisation's pages (default {DEFAULT_TIMEZONE})"),
+    Setting("phone", "public phone shown to citizens, e.g. '+7 (49442) 2-12-34'"),
+    Setting("email", "public e-mail shown to citizens"),
+    Setting("website", "public website shown to citizens, https://…"),
+    Setting("embedded_queue", "on: every appeal waits in the pull API for the agency; off: none"),
+)
+
+
+def timezone_of(org: Org) -> ZoneInfo:
+    """The organisation's zone; a name that no longer resolves falls back to the default."""
+    try:
+        return ZoneInfo(str(org.settings.get("timezone") or DEFAULT_TIMEZONE))
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def public_contacts(org: Org) -> dict[str, str]:
+    """The contacts a citizen may be shown: only those that are set."""
+    return {k: str(org.settings[k]) for k in ("phone", "email", "website") if org.settings.get(k)}
+
+
+def embedded_queue_on(org: Org) -> bool:
+    return org.settings.get("embedded_queue", True) is not False
+
+
+def _checked(name: str, value: str) -> object:
+    """The stored form of one setting, or OrgError saying what is wrong with the value."""
+    value = value.strip()
+    if name == "embedded_queue":
+        if value.lower() in ("on", "yes", "true", "1"):
+            return True
+        if value.lower() in ("off", "no", "false", "0"):
+            return False
+        raise OrgError(f"--embedded-queue takes on or off, not {value!r}")
+    if value == "":
+        return None  # an empty value clears the setting
+    if name == "timezone":
+        if value not in available_timezones():
+            raise OrgError(
+                f"{value!r} is not a time zone name; use an IANA name such as Europe/Moscow, "
+                "Europe/Samara, Asia/Yekaterinburg or Asia/Vladivostok"
+            )
+        return value
+    pattern = {"phone": _PHONE, "email": _EMAIL, "website": _URL}[name]
+    if not pattern.match(value):
+        examples = {
+            "phone": "+7 (49442) 2-12-34",
+            "email": "priemnaya@manturovo.ru",
+            "website": "https://manturovo.ru",
+        }
+        raise OrgError(f"{value!r} is not a {name}; write it as {examples[name]}")
+    return value
+
+
+def update_settings(conn: sqlite3.Connection, slug: str, changes: dict[str, str]) -> Org:
+    """Check and store the given settings of an organisation (empty string: back to default)."""
+    org = get_org(conn, slug)
+    merged = dict(org.settings)
+    for name, raw in changes.items():
+        value = _checked(name, raw)
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    conn.execute(
+        "UPDATE orgs SET settings = ? WHERE id = ?",
+        (json.dumps(merged, ensure_ascii=False, sort_keys=True), org.id),
+    )
+    return get_org(conn, slug)
+
+
+def describe(org: Org) -> dict[str, object]:
+    """Every setting with its effective value, for `org show` and `org set`."""
+    return {
+        "timezone": timezone_of(org).key,
+        **{k: org.settings.get(k) for k in ("phone", "email", "website")},
+        "embedded_queue": embedded_queue_on(org),
+    }
