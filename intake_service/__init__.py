@@ -1,4 +1,4 @@
-"""pos-intake: feedback intake for public bodies (see DESIGN.md in the steering repo)."""
+"""pos-intake: feedback intake for public bodies (README.md says how to use it, ARCHITECTURE.md how it is built)."""
 
 from __future__ import annotations
 
