@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 
 from intake_service.categories import DEFAULT_CATALOGUE
 from intake_service.i18n import t
-from intake_service.origins import OriginError, normalise_origin
+from intake_service.origins import (
+    OriginError,
+    display_origin,
+    normalise_origin,
+    normalise_pattern,
+)
 from intake_service.store import now_iso, transaction
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
@@ -124,7 +129,7 @@ def create_org(
     if not name.strip():
         raise OrgError("the organisation needs a name (--name)")
     try:
-        normalised = [normalise_origin(o) for o in origins]
+        normalised = [normalise_pattern(o) for o in origins]
     except OriginError as exc:
         raise OrgError(str(exc)) from None
     with transaction(conn):
@@ -146,7 +151,7 @@ def create_org(
 
 def add_origin(conn: sqlite3.Connection, slug: str, origin: str) -> Org:
     try:
-        normalised = normalise_origin(origin)
+        normalised = normalise_pattern(origin)
     except OriginError as exc:
         raise OrgError(str(exc)) from None
     org = get_org(conn, slug)
@@ -157,6 +162,8 @@ def add_origin(conn: sqlite3.Connection, slug: str, origin: str) -> Org:
 
 
 def remove_origin(conn: sqlite3.Connection, slug: str, origin: str) -> Org:
+    """Either spelling removes a pattern (`https://мантурово.рф` or its punycode); only parsing
+    is applied, not the rules for new patterns, so a pattern they now refuse can be removed."""
     org = get_org(conn, slug)
     try:
         normalised = normalise_origin(origin)
@@ -167,7 +174,8 @@ def remove_origin(conn: sqlite3.Connection, slug: str, origin: str) -> Org:
     ).rowcount
     if not deleted:
         raise OrgError(
-            f"{slug} has no origin {origin!r}; it has: {', '.join(org.origins) or 'none'}"
+            f"{slug} has no origin {origin!r}; it has: "
+            f"{', '.join(display_origin(o) for o in org.origins) or 'none'}"
         )
     return get_org(conn, slug)
 

@@ -25,6 +25,7 @@ from intake_service.orgs import (
     set_category,
     snippet,
 )
+from intake_service.origins import display_origin, normalise_origin
 from intake_service.settings import load
 from intake_service.store import open_database
 
@@ -123,8 +124,15 @@ def _print_org(org_dict: dict[str, object]) -> None:
     print(f"{org_dict['slug']}  {org_dict['name']}")
     if org_dict.get("parent"):
         print(f"  parent:  {org_dict['parent']}")
-    origins = org_dict.get("origins") or []
-    print("  origins: " + (", ".join(origins) if origins else "(none: the badge shows nowhere)"))  # type: ignore[arg-type]
+    origins = [display_origin(o) for o in org_dict.get("origins") or []]  # type: ignore[attr-defined]
+    print(
+        "  origins: "
+        + (
+            ", ".join(origins)
+            if origins
+            else "(none: on every site the badge opens a notice with your contacts, not the form)"
+        )
+    )
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -145,7 +153,7 @@ def _list(args: argparse.Namespace) -> int:
         print("no organisations yet: pos-intake org add SLUG --name NAME --origin https://…")
     else:
         for org in orgs:
-            origins = ", ".join(org.origins) or "-"
+            origins = ", ".join(display_origin(o) for o in org.origins) or "-"
             print(f"{org.slug:<24} {org.name}  [{origins}]")
     return 0
 
@@ -157,6 +165,8 @@ def _show(args: argparse.Namespace) -> int:
         keys = list_keys(conn, args.slug)
     info = org.as_dict()
     info["settings"] = describe(org)
+    # JSON keeps the stored (ASCII) origins; this is the Unicode spelling people read.
+    info["origins_display"] = [display_origin(o) for o in org.origins]
     info["categories"] = [{"code": c.code, "title": c.title_ru} for c in categories]
     info["keys"] = [
         {"id": k.id, "label": k.label, "created_at": k.created_at, "revoked_at": k.revoked_at}
@@ -179,6 +189,8 @@ def _origins(args: argparse.Namespace) -> int:
             org = add_origin(conn, args.slug, args.add)
         else:
             org = remove_origin(conn, args.slug, args.remove)
+    if args.add:  # it parsed in add_origin, so it parses here: the spelling that was stored
+        print(f"added: {display_origin(normalise_origin(args.add))}")
     _print_org(org.as_dict())
     return 0
 
