@@ -1,54 +1,74 @@
-/* pos-intake loader: a badge that opens the form in a modal dialog. See examples/README.md */
+// pos-intake loader: a badge that opens the form in a modal dialog. See examples/README.md.
+// Served without its comment lines (intake_service/assets.py): write comments on lines of their own.
 (() => {
   'use strict';
-  const VERSION = '1.0.0';
+  const VERSION = '1.1.0';
   var T = /*i18n*/{"ru":{"badge":"Обратная связь · Госуслуги","title":"Обратная связь — Госуслуги","close":"Закрыть"},"en":{"badge":"Feedback · Gosuslugi","title":"Feedback — Gosuslugi","close":"Close"}}/*end*/;
   const w = window, doc = document, enc = encodeURIComponent, script = doc.currentScript;
+  const isFn = f => typeof f == 'function';
+  // Trust only our own function: an element with id or name "PosIntake" (<form id=PosIntake>)
+  // is window.PosIntake too, with its inputs as properties. Ours: a function with _add and a
+  // version string (run again: the first instance takes this script); the page's queue stub:
+  // a function with an array q. Anything else is ignored and shadowed.
   let api = w.PosIntake;
-  // Run again (an SPA re-inserting the snippet): the first instance takes this script.
-  if (api && api.v) return api._add(script);
+  if (isFn(api) && isFn(api._add) && typeof api.v == 'string') return api._add(script);
+  const queue = isFn(api) && Array.isArray(api.q) ? api.q : [];
 
   const SERVICE = new URL(script.src).origin;
   const sheet = new CSSStyleSheet();
-  sheet.replaceSync(`:host{all:initial}
-a{display:block;padding:12px 18px;border-radius:22px;color:#fff;font:600 15px/20px system-ui,sans-serif;
+  sheet.replaceSync(`a{display:block;padding:12px 18px;border-radius:22px;color:#fff;font:600 15px/20px system-ui,sans-serif;
 text-decoration:none;box-shadow:0 2px 12px #0006}
 a:focus-visible{outline:3px solid #111;outline-offset:2px}
+svg{display:none;width:28px;height:28px;fill:#fff}
 dialog{flex-direction:column;width:min(480px,100% - 32px);height:min(720px,90%);max-width:none;
 max-height:none;padding:0;border:0;border-radius:12px;overflow:hidden}
 dialog[open]{display:flex}
 ::backdrop{background:#0008}
-div{text-align:right;border-bottom:1px solid #ddd}
+div{display:flex;align-items:center;padding-left:16px;border-bottom:1px solid #ddd;font:600 15px system-ui,sans-serif}
+p{flex:1;margin:4px 0}
+small{display:block;font-weight:400}
 button{width:44px;height:44px;border:0;background:none;font:28px sans-serif}
 iframe{flex:1;border:0}
-@media (max-width:639.98px){dialog{width:100%;height:100%;border-radius:0}}`);
+@media (max-width:639.98px){dialog{width:100%;height:100%;border-radius:0}
+.f{display:grid;place-items:center;width:56px;height:56px;padding:0;border-radius:50%}.f span{display:none}.f svg{display:block}}`);
 
-  let first, floating, layer; // settings of the first script; the floating badge; dialogs' host
+  // The first script's settings, the floating badge, the dialogs' host element.
+  let first, floating, layer;
   const dialogs = {}, targets = {}, on = {};
 
   // Page CSS reaches our host elements: inline !important beats it.
   const host = (name, css) => {
-    const e = doc.createElement(name);
+    const e = el(name);
     css = Object.assign({all: 'initial'}, css);
     for (const k in css) e.style.setProperty(k, css[k], 'important');
     e.attachShadow({mode: 'open'}).adoptedStyleSheets = [sheet];
     return e;
   };
-  const el = name => doc.createElement(name);
+  const el = (name, text) => Object.assign(doc.createElement(name), text ? {textContent: text} : {});
+  const svg = (name, k, v) => (name = doc.createElementNS('http://www.w3.org/2000/svg', name), name.setAttribute(k, v), name);
   const attach = e => e.isConnected || (doc.body || doc.documentElement).append(e);
   const emit = (type, payload) => (on[type] || []).forEach(fn => setTimeout(() => fn(payload)));
   const form = o => `${SERVICE}/w/${enc(o.org)}/form?`;
 
-  const badge = (o, css) => {
-    const h = host('pos-intake-badge', css), a = Object.assign(el('a'), {
-      href: form(o) + 'lang=' + o.lang, // a real link too
-      textContent: o.t.badge,
+  // A real link too (a middle click opens the full-page form). The floating badge (round) turns
+  // into a round icon below 640 px, so that it covers little of the page; its accessible name
+  // stays the text (aria-label). The icon is built node by node: no innerHTML.
+  const badge = (o, css, round) => {
+    const h = host('pos-intake-badge', css), a = Object.assign(el('a', o.t.badge), {
+      href: form(o) + 'lang=' + o.lang,
       onclick: e => {
         if (e.button || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
         e.preventDefault();
         open(o, a);
       }
     });
+    a.setAttribute('aria-label', o.t.badge);
+    if (round) {
+      const i = svg('svg', 'viewBox', '0 0 24 24');
+      i.append(svg('path', 'd', 'M3 4h18v12H10l-5 4v-4H3zm4 4v2h10V8zm0 4v2h6v-2z'));
+      a.className = 'f';
+      a.replaceChildren(el('span', o.t.badge), i);
+    }
     a.style.background = o.color;
     h.shadowRoot.append(a);
     return h;
@@ -66,21 +86,21 @@ iframe{flex:1;border:0}
       try {
         doc.querySelectorAll(d.target).forEach(t => t.setAttribute('aria-haspopup', 'dialog'));
         targets[d.target] = o;
-      } catch (x) { /* not a selector */ }
+      } catch (x) {}
     } else if (d.mode == 'inline') {
       s.after(badge(o, {display: 'inline-block'}));
     } else {
       floating = floating || badge(o, {
         position: 'fixed', 'z-index': 2147483647, display: 'block',
         [p[0] == 't' ? 'top' : 'bottom']: '16px', [p[1] == 'l' ? 'left' : 'right']: '16px'
-      });
+      }, 1);
       floating.popover = 'manual';
       attach(floating);
-      try { floating.showPopover(); } catch (x) { /* no top layer: z-index */ }
+      // No top layer in old browsers: the z-index has to do.
+      try { floating.showPopover(); } catch (x) {}
     }
   };
 
-  // The host's own buttons: data-target selectors.
   doc.addEventListener('click', e => {
     for (const sel in targets) {
       const t = e.target.closest && e.target.closest(sel);
@@ -88,7 +108,9 @@ iframe{flex:1;border:0}
     }
   }, true);
 
-  // A new iframe, not a new src: no entry in the page's history.
+  // A new iframe, not a new src: no entry in the page's history. The page goes without its query
+  // and fragment: they may hold personal data (/lk/profile?snils=…), which would end up in the
+  // intake log and the agencies' documents. The service drops them too.
   const frame = d => {
     const o = d.o, f = Object.assign(el('iframe'), {
       title: o.t.title,
@@ -96,21 +118,23 @@ iframe{flex:1;border:0}
       referrerPolicy: 'no-referrer',
       sandbox: 'allow-scripts allow-forms allow-same-origin allow-popups allow-popups-to-escape-sandbox',
       src: form(o) + 'origin=' + enc(location.origin) + '&page=' +
-        enc(location.href.split('#')[0].slice(0, 2000)) + '&lang=' + o.lang + '&v=' + VERSION
+        enc((location.origin + location.pathname).slice(0, 2000)) + '&lang=' + o.lang + '&v=' + VERSION
     });
     d.f ? d.f.replaceWith(f) : d.append(f);
     d.f = f;
     d.done = 0;
   };
 
+  // The header strip: the service's name, and under it the organisation's name once its form
+  // has said it (`ready`), set as text.
   const dialog = o => {
-    const d = el('dialog'), head = el('div'), x = el('button');
+    const d = el('dialog'), name = el('p', o.t.badge), x = el('button', '×'), head = el('div');
     d.o = o;
     d.setAttribute('aria-label', o.t.title);
-    x.textContent = '×';
+    name.append(d.n = el('small'));
     x.setAttribute('aria-label', o.t.close);
     x.onclick = () => d.close();
-    head.append(x);
+    head.append(name, x);
     d.append(head);
     d.onclose = () => {
       emit('close', {});
@@ -127,23 +151,25 @@ iframe{flex:1;border:0}
     attach(layer = layer || host('pos-intake-dialog'));
     const key = o.lang + o.org, d = dialogs[key] || (dialogs[key] = dialog(o));
     if (d.open) return;
-    if (!d.f || d.done) frame(d); // after `submitted`, a fresh form
+    // After `submitted`, a fresh form.
+    if (!d.f || d.done) frame(d);
     d.by = by || doc.activeElement;
     d.showModal();
   };
   const close = () => Object.values(dialogs).forEach(d => d.close());
 
-  // Only from our own iframes: the service's origin and that frame's window.
+  // Only from our own iframes: the service's origin and that frame's window. The host page
+  // hears the appeal's number only, never the tracking link: any script on the host page could
+  // collect it, and the link shows the appeal's text and address. The citizen keeps the link on
+  // the form's success screen.
   w.addEventListener('message', e => {
-    const m = e.data;
+    const m = e.data, p = m && m.payload || {};
     if (e.origin !== SERVICE || !m || m.ns !== 'pos' || m.v !== 1) return;
     for (const d of Object.values(dialogs)) {
       if (e.source !== d.f.contentWindow) continue;
       if (m.type == 'close') d.close();
-      if (m.type == 'ready' || m.type == 'submitted') {
-        d.done = m.type == 'submitted';
-        emit(m.type, m.payload || {});
-      }
+      if (m.type == 'ready') d.n.textContent = String(p.org || '').slice(0, 200), d.done = 0, emit('ready', {});
+      if (m.type == 'submitted') d.done = 1, emit('submitted', {number: String(p.number)});
     }
   });
 
@@ -153,8 +179,8 @@ iframe{flex:1;border:0}
   api.close = close;
   api.on = (type, fn) => (on[type] = on[type] || []).push(fn);
   api.v = VERSION;
-  api._add = add; // for a second run
-  const queue = (w.PosIntake && w.PosIntake.q) || [];
+  // For a second run of the snippet (an SPA inserting it again).
+  api._add = add;
   w.PosIntake = api;
   add(script);
   queue.forEach(args => api(...args));

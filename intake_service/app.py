@@ -11,7 +11,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from intake_service import api, assets, form, ops
+from intake_service import api, assets, form, home, ops
 from intake_service.middleware import RequestContext
 from intake_service.problems import EXCEPTION_HANDLERS
 from intake_service.runtime import running
@@ -27,7 +27,7 @@ def create_app(settings: Settings) -> Starlette:
 
     static = Mount("/w/static", StaticFiles(directory=assets.shipped("widget") / "static"))
     return Starlette(
-        routes=[*api.ROUTES, *form.ROUTES, static, *ops.ROUTES],
+        routes=[*api.ROUTES, *form.ROUTES, *home.ROUTES, static, *ops.ROUTES],
         middleware=[Middleware(RequestContext)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,

@@ -5,8 +5,10 @@
 and a checkout finds them one level up.
 
 The loader is served with its strings taken from the one message catalogue (the JSON between
-`/*i18n*/` and `/*end*/` is replaced once at start), an ETag over the served bytes, and a short
-public cache so that a fixed loader reaches every host page within minutes.
+`/*i18n*/` and `/*end*/` is replaced once at start), without its comment lines (lines whose first
+characters are `//`: they explain the source to us and cost host pages about a sixth of the
+3 KB gzip budget), an ETag over the served bytes, and a short public cache so that a fixed loader
+reaches every host page within minutes.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from intake_service.i18n import LANGUAGES, t
 
 _HERE = Path(__file__).resolve().parent
 _STRINGS = re.compile(r"/\*i18n\*/.*?/\*end\*/", re.S)
+_COMMENT_LINE = re.compile(r"^[ \t]*//[^\n]*\n", re.M)
 LOADER_KEYS = ("badge", "title", "close")
 
 
@@ -45,6 +48,7 @@ def loader() -> tuple[bytes, bytes, str]:
     """(the loader as served, its gzip, its ETag)."""
     source = shipped("embed.js").read_text(encoding="utf-8")
     strings = json.dumps(loader_strings(), ensure_ascii=False, separators=(",", ":"))
+    source = _COMMENT_LINE.sub("", source)
     served = _STRINGS.sub(lambda _: f"/*i18n*/{strings}/*end*/", source, count=1).encode()
     etag = '"' + hashlib.sha256(served).hexdigest()[:16] + '"'
     return served, gzip.compress(served, 9, mtime=0), etag

@@ -16,7 +16,7 @@ import secrets
 import sqlite3
 import time
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
@@ -39,9 +39,10 @@ from intake_service.errors import (
     Spam,
     ValidationFailed,
 )
+from intake_service.org_settings import public_contacts
 from intake_service.orgs import Org
 from intake_service.origins import OriginError, normalise_origin, origin_allowed
-from intake_service.pages import page_language, render, wants_html
+from intake_service.pages import contact_links, page_language, render, wants_html
 from intake_service.tokens import FormGrant, FormTokenError
 
 _VERSION = re.compile(r"^[0-9A-Za-z.+-]{1,20}$")
@@ -60,17 +61,25 @@ def _org(request: Request) -> Org:
 
 
 def _page_url(raw: str | None, origin: str) -> str | None:
-    """The host page's URL, kept only if it is a web URL on the embedding origin."""
+    """The host page's origin and path, kept only if it is a web URL on the embedding origin.
+
+    The query and the fragment are dropped whatever the loader sent: on a personal account page
+    they hold personal data (`/lk/profile?snils=…&email=…`), and the page URL goes into the
+    intake log and every agency's copy of the appeal. The current loader sends none; older
+    copies of it cached on host pages do."""
     if not raw or not origin or len(raw) > 2000:
         return None
-    parts = urlsplit(raw)
+    try:
+        parts = urlsplit(raw)
+    except ValueError:
+        return None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     try:
         same = normalise_origin(f"{parts.scheme}://{parts.netloc}") == normalise_origin(origin)
     except OriginError:
         return None
-    return raw if same else None
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "", "")) if same else None
 
 
 def _form_context(
@@ -92,6 +101,7 @@ def _form_context(
         "values": {"kind": "message"},
         "errors": {},
         "summary": None,
+        "contacts": contact_links(public_contacts(org)),
     }
 
 
@@ -100,6 +110,7 @@ async def form_page(request: Request) -> Response:
     runtime = runtime_of(request)
     lang = page_language(request)
     runtime.address_limiter.check(client_address(request))
+    org: Org | None = None
     try:
         org = _org(request)
         origin = request.query_params.get("origin", "")
@@ -117,6 +128,11 @@ async def form_page(request: Request) -> Response:
                 )
     except IntakeError as error:
         await runtime.reject(request, error)
+        if org is not None and _origin_refused(error):
+            # The webmaster reads the reason in the intake log; the citizen, in the badge's
+            # dialog, a page that says what to do instead. It carries no form and no token, so
+            # any site may frame it: a refused frame would show only the browser's broken icon.
+            return _unavailable_page(org, lang, frame_ancestors="*")
         return _error_page(error, lang)
 
     version = request.query_params.get("v")
@@ -143,6 +159,25 @@ def _error_page(error: IntakeError, lang: str) -> Response:
         lang,
         {"title": error.body(lang)["title"], "detail": error.body(lang).get("detail", "")},
         status=error.status,
+    )
+
+
+def _origin_refused(error: IntakeError) -> bool:
+    return isinstance(error, Forbidden) and error.detail_key == "detail.origin-not-allowed"
+
+
+def _unavailable_page(
+    org: Org, lang: str, *, text: str | None = None, frame_ancestors: str = "'none'"
+) -> Response:
+    """For the citizen on a site that may not (or no longer) show the organisation's form: what
+    happened in their words, the organisation's public contacts and, after a refused
+    submission, their own text to copy. The webmaster's wording stays in the problem detail."""
+    return render(
+        "unavailable.html",
+        lang,
+        {"org": org, "contacts": contact_links(public_contacts(org)), "text": text},
+        status=403,
+        frame_ancestors=frame_ancestors,
     )
 
 
@@ -351,6 +386,11 @@ def _form_again(request: Request, error: IntakeError, lang: str, form: FormData 
     JavaScript (a full page)."""
     runtime = runtime_of(request)
     org_id = getattr(request.state, "org_id", None)
+    if org_id is not None and _origin_refused(error):
+        text = form.get("text") if form is not None else None
+        return _unavailable_page(
+            runtime.directory.org(org_id), lang, text=text if isinstance(text, str) else None
+        )
     if org_id is None or isinstance(error, Forbidden):
         return _error_page(error, lang)
     org = runtime.directory.org(org_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 LANGUAGES = ("ru", "en")
 DEFAULT_LANGUAGE = "ru"
+NBH = "\u2011"  # non-breaking hyphen
 
 MESSAGES: dict[str, dict[str, str]] = {
     # problem titles
@@ -149,13 +150,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Быстрый ответ в течение 30 дней, по срочным темам — 10 дней.",
         "en": "Answered within 30 days, urgent topics within 10.",
     },
+    # Form texts write "59‑ФЗ" and "e‑mail" with a non-breaking hyphen (U+2011, NBH below):
+    # a narrow form must not break a line after "59-".
     "form.kind.official": {
-        "ru": "Официальное обращение (59-ФЗ)",
-        "en": "Official appeal (59-FZ)",
+        "ru": f"Официальное обращение (59{NBH}ФЗ)",
+        "en": f"Official appeal (59{NBH}FZ)",
     },
     "form.kind.official-hint": {
-        "ru": "Регистрация до 3 дней, ответ до 30 дней. Нужен e-mail для ответа.",
-        "en": "Registered within 3 days, answered within 30. An e-mail is needed.",
+        "ru": f"Регистрация до 3 дней, ответ до 30 дней. Нужен e{NBH}mail для ответа.",
+        "en": f"Registered within 3 days, answered within 30. An e{NBH}mail is needed.",
     },
     "form.category": {"ru": "Тема", "en": "Topic"},
     "form.category.choose": {"ru": "Выберите тему", "en": "Choose a topic"},
@@ -195,10 +198,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "form.policy.text": {
         "ru": "Оператор — {org}. Данные (имя, контакты, текст, адрес, фотографии) обрабатываются "
         "для рассмотрения обращения и ответа на него в соответствии с Федеральным законом "
-        "от 27.07.2006 № 152-ФЗ «О персональных данных» и хранятся в течение срока, "
+        f"от 27.07.2006 № 152{NBH}ФЗ «О персональных данных» и хранятся в течение срока, "
         "установленного для обращений граждан. Согласие можно отозвать, написав оператору.",
         "en": "The controller is {org}. Your data (name, contacts, text, address, photos) is "
-        "processed to consider and answer the appeal under Russian Federal Law No. 152-FZ "
+        f"processed to consider and answer the appeal under Russian Federal Law No. 152{NBH}FZ "
         "on Personal Data and kept for the period set for citizens' appeals. You may withdraw "
         "consent by writing to the controller.",
     },
@@ -237,6 +240,67 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your appeal has been accepted. Keep the link to this page.",
     },
     "page.error": {"ru": "Ошибка", "en": "Error"},
+    # what a citizen reads when the site may not (or no longer) show the organisation's form
+    "unavailable.title": {
+        "ru": "Форма недоступна на этом сайте",
+        "en": "The form is not available on this site",
+    },
+    "unavailable.text": {
+        "ru": "Организация «{org}» сейчас не принимает обращения через этот сайт. "
+        "Свяжитесь с ней напрямую.",
+        "en": "{org} does not take appeals through this site at the moment. "
+        "Please contact it directly.",
+    },
+    "unavailable.kept": {
+        "ru": "Ваш текст не потерян — вот он. Скопируйте его, чтобы отправить другим способом:",
+        "en": "Your text is not lost — here it is. Copy it to send it another way:",
+    },
+    "gone.title": {"ru": "Обращение не отправлено", "en": "Your appeal was not sent"},
+    "gone.text": {
+        "ru": "Организация «{org}» больше не принимает обращения через этот сайт. Ваш текст "
+        "не потерян: он остался в форме ниже. Скопируйте его и свяжитесь с организацией напрямую.",
+        "en": "{org} no longer takes appeals through this site. Your text is not lost: it is "
+        "still in the form below. Copy it and contact the organisation directly.",
+    },
+    "contacts.title": {"ru": "Контакты организации", "en": "How to reach the organisation"},
+    "contacts.phone": {"ru": "Телефон", "en": "Phone"},
+    "contacts.email": {"ru": "E-mail", "en": "E-mail"},
+    "contacts.website": {"ru": "Сайт", "en": "Website"},
+    "contacts.none": {
+        "ru": "Контакты организации указаны на её официальном сайте.",
+        "en": "The organisation's contacts are on its official website.",
+    },
+    # the service's own front page
+    "home.title": {"ru": "Платформа обратной связи", "en": "Feedback platform"},
+    "home.lead": {
+        "ru": "Приём обращений граждан для органов власти и организаций. На сайте организации "
+        "кнопка «Обратная связь» открывает форму; обращение сразу получает номер и ссылку "
+        "для отслеживания и попадает в организацию.",
+        "en": "Citizens' appeals for public bodies and organisations. On an organisation's site "
+        "the Feedback badge opens the form; the appeal gets a number and a tracking link at "
+        "once and goes to the organisation.",
+    },
+    "home.track": {"ru": "Узнать статус обращения", "en": "Check an appeal's status"},
+    "home.track.hint": {
+        "ru": "Вставьте ссылку для отслеживания, которую вы получили после отправки обращения. "
+        "По одному номеру статус не показывается: номер могут знать и другие люди.",
+        "en": "Paste the tracking link you got when you sent the appeal. The number alone does "
+        "not show the status: other people may know it too.",
+    },
+    "home.track.label": {"ru": "Ссылка для отслеживания", "en": "Tracking link"},
+    "home.track.submit": {"ru": "Открыть", "en": "Open"},
+    "home.track.invalid": {
+        "ru": "Это не ссылка для отслеживания, или она повреждена. Скопируйте её целиком "
+        "с экрана, который вы увидели после отправки.",
+        "en": "This is not a tracking link, or it is damaged. Copy the whole link from the "
+        "screen you saw after sending.",
+    },
+    "home.developers": {
+        "ru": "Для организаций и разработчиков",
+        "en": "For organisations and developers",
+    },
+    "home.api": {"ru": "Описание API (OpenAPI, JSON)", "en": "API description (OpenAPI, JSON)"},
+    "home.other-language": {"ru": "English", "en": "Русский"},
     # problems of the form
     "problem.forbidden": {"ru": "Доступ запрещён", "en": "Forbidden"},
     "problem.form-expired": {"ru": "Форма устарела", "en": "The form has expired"},
@@ -249,6 +313,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Организации «{org}» нет на платформе.",
         "en": "There is no organisation '{org}' on the platform.",
     },
+    # For webmasters and API callers (the problem's detail); citizens read "unavailable.*" and
+    # "gone.*" instead.
     "detail.origin-not-allowed": {
         "ru": "Сайт {origin} не может показывать форму организации «{org}».",
         "en": "The site {origin} may not show the form of '{org}'.",

@@ -1,9 +1,15 @@
 """HTML pages for people: Jinja2 templates from `widget/templates`, in the reader's language, each
-sent with a strict CSP (no inline script or style; scripts, styles and images only from here)."""
+sent with a strict CSP (no inline script or style; scripts, styles and images only from here).
+Also what those pages show in a reader's terms: times in the organisation's zone, contacts as
+links."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
@@ -61,3 +67,33 @@ def wants_html(request: Request) -> bool:
     """A browser navigating (not a script asking for JSON)."""
     accept = request.headers.get("accept", "")
     return "text/html" in accept and "application/json" not in accept.split(",")[0]
+
+
+def local_time(iso: str, zone: ZoneInfo, lang: str) -> str:
+    """A stored UTC time as a person there reads it, with the zone named, because the reader may
+    live elsewhere: "23.11.2026, 20:40 (UTC+3, Europe/Moscow)"; English "2026-11-23 20:40 (…)"."""
+    moment = datetime.fromisoformat(iso).astimezone(zone)
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    utc = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    shown = moment.strftime("%d.%m.%Y, %H:%M" if lang == "ru" else "%Y-%m-%d %H:%M")
+    return f"{shown} ({utc}, {zone.key})"
+
+
+def contact_links(contacts: dict[str, str]) -> list[dict[str, str | None]]:
+    """An organisation's public contacts (only those set) as `{kind, text, href}` for templates:
+    a phone as a tel: link, an e-mail as mailto:, a website only as an http(s) link (a stored
+    value is checked when it is set; this is the second look). Jinja escapes every value."""
+    links: list[dict[str, str | None]] = []
+    if phone := contacts.get("phone"):
+        links.append(
+            {"kind": "phone", "text": phone, "href": "tel:" + re.sub(r"[^\d+]", "", phone)}
+        )
+    if email := contacts.get("email"):
+        links.append({"kind": "email", "text": email, "href": "mailto:" + quote(email, safe="@")})
+    if website := contacts.get("website"):
+        web = urlsplit(website).scheme in ("http", "https") and " " not in website
+        links.append({"kind": "website", "text": website, "href": website if web else None})
+    return links

@@ -10,6 +10,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from conftest import run_cli
+
 axe = Axe()
 
 
@@ -73,3 +75,33 @@ def test_tracking_page(page, demo_site):
     page.goto(link.get_attribute("href"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("DEMO-")
     assert serious(page) == []
+
+
+def test_front_page(page, demo_site):
+    page.goto(demo_site.service + "/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Платформа обратной связи")
+    assert serious(page) == []
+    page.get_by_role("button", name="Открыть").click()  # nothing pasted: the error is shown
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert serious(page) == []
+
+
+def test_page_for_a_site_that_may_not_show_the_form(page, demo_site):
+    run_cli(
+        demo_site.db, "org", "add", "a11y-closed", "--name", "Закрытая", "--origin", "https://x.ru"
+    )
+    run_cli(demo_site.db, "org", "set", "a11y-closed", "--phone", "+7 900 000-00-00")
+    page.goto(f"{demo_site.service}/w/a11y-closed/form?origin={demo_site.examples}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Форма недоступна на этом сайте")
+    assert serious(page) == []
+
+
+def test_round_badge_on_a_phone(browser, demo_site):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU")
+    try:
+        page = context.new_page()
+        page.goto(demo_site.examples + "/plain.html")
+        expect(page.get_by_role("link", name="Обратная связь · Госуслуги")).to_be_visible()
+        assert serious(page) == []
+    finally:
+        context.close()

@@ -14,7 +14,7 @@ from conftest import events
 
 BADGE = "Обратная связь · Госуслуги"
 FRAME = "iframe[title='Обратная связь — Госуслуги']"
-PAGES = ["plain", "strict-csp", "hostile-css", "spa", "inline"]
+PAGES = ["plain", "strict-csp", "hostile-css", "spa", "inline", "named-form"]
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ from intake_service.appeals import (
     status_view,
 )
 from intake_service.errors import NotFound, ValidationFailed
-from intake_service.pages import page_language, render, wants_html
+from intake_service.org_settings import timezone_of
+from intake_service.pages import local_time, page_language, render, wants_html
 
 log = logging.getLogger("pos_intake")
 _IDEMPOTENCY_KEY = re.compile(r'^"?([\x21\x23-\x7e]{1,255})"?$')
@@ -98,10 +99,17 @@ async def appeal_status(request: Request) -> Response:
     if view is None:
         raise NotFound("detail.tracking-unknown", reason="tracking-unknown")
     if wants_html(request):
+        # Times as people there read them: in the organisation's zone, named. The JSON keeps
+        # ISO 8601 in UTC ("Z").
         lang = page_language(request)
-        return render(
-            "status.html", lang, {"view": view, "new": request.query_params.get("new") == "1"}
-        )
+        org = runtime.directory.org_by_slug(view["org"]["slug"])
+        zone = timezone_of(org) if org is not None else None
+
+        def when(iso: str) -> str:
+            return local_time(iso, zone, lang) if zone else iso
+
+        context = {"view": view, "new": request.query_params.get("new") == "1", "when": when}
+        return render("status.html", lang, context)
     return JSONResponse(view)
 
 

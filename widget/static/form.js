@@ -9,6 +9,8 @@
   var data = body.dataset;
   var embedOrigin = data.embedOrigin;
   var framed = window.parent !== window && embedOrigin;
+  // In the badge's dialog the success screen fills the frame (form.css).
+  if (framed) document.documentElement.classList.add('framed');
 
   function tell(type, payload) {
     // Only to the origin the service verified when it served this form; never "*".
@@ -85,7 +87,19 @@
     document.getElementById('success-link').href = result.tracking_url;
     screen.hidden = false;
     screen.focus();
-    tell('submitted', {number: result.number, tracking_url: result.tracking_url});
+    // The number only: the tracking link shows the appeal's text and address to whoever holds
+    // it, and any script on the host page would hear it. The citizen has it on this screen.
+    tell('submitted', {number: result.number});
+  }
+
+  // The site lost its right to show the form while it was open (403): the appeal was not taken.
+  // Say so in the citizen's words, with the organisation's contacts; what they typed stays in
+  // the form, to copy.
+  var gone = document.getElementById('origin-gone');
+  function refused() {
+    gone.hidden = false;
+    send.disabled = true;
+    gone.focus();
   }
 
   document.getElementById('close').addEventListener('click', function () {
@@ -102,11 +116,13 @@
       .then(function (response) {
         return response.json().then(function (json) {
           if (response.status === 201) success(json);
+          else if (response.status === 403) return refused();
           else showErrors(json);
+          send.disabled = false;
         });
       })
-      .catch(function () { showErrors({detail: data.failed}); })
-      .then(function () { send.disabled = false; send.textContent = sendLabel; });
+      .catch(function () { showErrors({detail: data.failed}); send.disabled = false; })
+      .then(function () { send.textContent = sendLabel; });
   });
 
   // Keys pressed inside a cross-origin frame never reach the host page: pass Escape on so that
@@ -115,5 +131,5 @@
     if (event.key === 'Escape') tell('close');
   });
 
-  tell('ready');
+  tell('ready', {org: data.org});
 })();

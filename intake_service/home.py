@@ -1,0 +1,77 @@
+"""The service's front page (`/`): what this service is, where its API is described, and a way
+in for a citizen who holds a tracking link.
+
+The lookup takes the whole tracking link, never a number: the number alone is no capability
+(it is printed on letters, said on the phone), the signed token in the link is. The link is
+posted, not put in a query string, so the token stays out of access logs and browser history;
+the answer is a redirect to the tracking page itself. What the page links to is one list, so the
+operators' console joins it when it exists.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from intake_service.api.requests import client_address, runtime_of
+from intake_service.errors import NotFound, PayloadTooLarge
+from intake_service.i18n import t
+from intake_service.pages import page_language, render
+
+_TOKEN = r"[A-Za-z0-9_-]{16,200}\.[A-Za-z0-9_-]{8,200}"
+# A pasted link (any host: a node behind another name, a link copied from a letter) or the bare
+# token. Only the token is used: the redirect always goes to this service's own /s/ path.
+_LINK = re.compile(rf"(?:/s/|/api/v1/status/|^)({_TOKEN})(?:[/?#].*)?$")
+_MAX_BODY = 8192
+
+
+def _links() -> list[dict[str, str]]:
+    """Where the page sends people next (the console goes here once there is one)."""
+    return [{"href": "/openapi.json", "title": "home.api"}]
+
+
+def _context(lang: str, *, link: str = "", error: str | None = None) -> dict[str, Any]:
+    return {
+        "other_lang": "en" if lang == "ru" else "ru",
+        "links": _links(),
+        "link": link,
+        "error": error,
+    }
+
+
+async def home(request: Request) -> Response:
+    """GET / — the front page, in the reader's language (?lang=, else Accept-Language)."""
+    lang = page_language(request)
+    return render("home.html", lang, _context(lang))
+
+
+async def track(request: Request) -> Response:
+    """POST /track (link=…) — to the tracking page the link names, or the front page again
+    saying what is wrong with the link."""
+    runtime = runtime_of(request)
+    runtime.address_limiter.check(client_address(request))
+    lang = page_language(request)
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > _MAX_BODY:
+        raise PayloadTooLarge("detail.too-large", limit=_MAX_BODY)
+    form = await request.form(max_files=0, max_fields=4)
+    raw = form.get("link")
+    link = raw.strip()[:1000] if isinstance(raw, str) else ""
+    match = _LINK.search(link)
+    token = match.group(1) if match else None
+    if token is None or runtime.tokens.appeal_id(token) is None:
+        error = NotFound("detail.tracking-unknown", reason="tracking-unknown")
+        await runtime.reject(request, error)
+        context = _context(lang, link=link, error=t("home.track.invalid", lang))
+        return render("home.html", lang, context, status=error.status)
+    return RedirectResponse(f"/s/{token}" + ("?lang=en" if lang == "en" else ""), status_code=303)
+
+
+ROUTES = [
+    Route("/", home, methods=["GET"]),
+    Route("/track", track, methods=["POST"]),
+]
