@@ -27,7 +27,7 @@ from starlette.routing import Route
 from intake_service import photos
 from intake_service.api.requests import client_address, runtime_of
 from intake_service.appeal_input import TEXT_MAX, TEXT_MIN, validate_appeal
-from intake_service.appeals import NewAppeal
+from intake_service.appeals import NewAppeal, form_nonce_used, spend_form_nonce
 from intake_service.assets import embed_js
 from intake_service.errors import (
     Forbidden,
@@ -200,6 +200,8 @@ def _grant(request: Request, form: FormData, org: Org) -> FormGrant:
         raise FormInvalid("detail.form-invalid", reason="token-forged") from None
     if grant.org != org.slug:
         raise FormInvalid("detail.form-invalid", reason="token-other-org")
+    if form_nonce_used(runtime.reader, grant.nonce):  # checked again inside the transaction
+        raise FormInvalid("detail.form-invalid", reason="token-replayed")
     if grant.origin and not origin_allowed(grant.origin, org.origins):
         raise Forbidden(
             "detail.origin-not-allowed",
@@ -277,7 +279,6 @@ async def submit(request: Request) -> Response:
     try:
         org = _org(request)
         runtime.address_limiter.check(client_address(request))
-        runtime.org_limiter.check(org.slug)
         _check_sender(request)
         form = await _read_form(request)
         grant = _grant(request, form, org)
@@ -290,6 +291,9 @@ async def submit(request: Request) -> Response:
             raise ValidationFailed(failed.errors + photo_errors) from None
         if photo_errors:
             raise ValidationFailed(photo_errors)
+        # Only a submission that passed every check spends the organisation's budget: refusals
+        # cost their sender's address alone, so strangers cannot lock citizens out of the form.
+        runtime.org_limiter.check(org.slug)
         response = await _accept(request, org, grant, appeal_input, attached)
     except IntakeError as error:
         if not as_page:
@@ -328,12 +332,8 @@ async def _accept(
     )
 
     def also(conn: sqlite3.Connection) -> None:
-        try:
-            conn.execute(
-                "INSERT INTO form_nonces (nonce, used_at) VALUES (?, ?)", (grant.nonce, time.time())
-            )
-        except sqlite3.IntegrityError:
-            raise FormInvalid("detail.form-invalid", reason="token-replayed") from None
+        if not spend_form_nonce(conn, grant.nonce):
+            raise FormInvalid("detail.form-invalid", reason="token-replayed")
         photos.record(conn, appeal_id, attached)
 
     # fsync of up to 15 MB: off the event loop

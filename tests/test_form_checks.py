@@ -1,0 +1,68 @@
+"""The form's submission, checked in the order a citizen needs: refusals of strangers cost the
+organisation nothing, field errors come before the robot check, the answer speaks the form's
+language, a body too large is cut off as it arrives, and a form files once — on the node that
+served it."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from conftest import Service, events
+
+DEMO_ORIGIN = "https://demo.example.ru"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+
+
+def form_token(service: Service, org: str = "demo") -> str:
+    page = httpx.get(f"{service.url}/w/{org}/form", params={"origin": DEMO_ORIGIN}, timeout=5)
+    assert page.status_code == 200, page.text
+    return re.search(r'name="token" value="([^"]+)"', page.text).group(1)
+
+
+def fields(token: str, **changes: str) -> dict[str, str]:
+    data = {
+        "token": token,
+        "kind": "message",
+        "category": "roads",
+        "text": "Яма на дороге у школы номер 3.",
+        "name": "Мария",
+        "email": "maria@example.ru",
+        "consent": "on",
+    }
+    data.update(changes)
+    return data
+
+
+def post(service: Service, data: dict[str, str], *, headers=None, files=None, query: str = ""):
+    sent = {"Origin": service.url, "Accept": "application/json", **(headers or {})}
+    return httpx.post(
+        f"{service.url}/w/demo/appeals{query}", data=data, files=files, headers=sent, timeout=10
+    )
+
+
+def rejections(service: Service) -> list[dict]:
+    return [e for e in events(service.db) if e["type"] == "rejected"]
+
+
+@pytest.mark.service_env(POS_RATE_LIMIT_ORG="3", POS_FORM_MIN_SECONDS="0")
+def test_refused_posts_of_a_stranger_do_not_spend_the_organisations_budget(service, org):
+    token = form_token(service)
+    for _ in range(10):  # tokenless, cross-origin, or both: each is refused on its own merits
+        assert post(service, {"text": "spam"}).status_code == 400
+        assert (
+            post(service, fields(token), headers={"Origin": "https://evil.example"}).status_code
+            == 403
+        )
+    replayed = form_token(service)
+    assert post(service, fields(replayed)).status_code == 201
+    for _ in range(5):  # one real token sent again and again is refused before the budget too
+        assert post(service, fields(replayed)).status_code == 400
+
+    citizen = post(service, fields(form_token(service)))
+    assert citizen.status_code == 201, citizen.text
+    reasons = {e["reason"] for e in rejections(service)}
+    assert "rate-limited org" not in reasons
+    assert {"token-missing", "token-replayed"} <= reasons
