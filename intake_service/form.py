@@ -211,9 +211,14 @@ def _grant(request: Request, form: FormData, org: Org) -> FormGrant:
         )
     if form.get("website"):
         raise Spam("detail.honeypot", reason="honeypot")
-    if time.time() - grant.issued_at < runtime.settings.form_min_seconds:
-        raise Spam("detail.too-fast", reason="too-fast")
     return grant
+
+
+def _check_timing(request: Request, grant: FormGrant) -> None:
+    """A form sent sooner after it opened than a person can fill it is a robot's. Checked after
+    the fields, so that a person who sent an empty form at once learns what to fill in."""
+    if time.time() - grant.issued_at < runtime_of(request).settings.form_min_seconds:
+        raise Spam("detail.too-fast", reason="too-fast")
 
 
 def _field(form: FormData, name: str) -> str | None:
@@ -291,6 +296,7 @@ async def submit(request: Request) -> Response:
             raise ValidationFailed(failed.errors + photo_errors) from None
         if photo_errors:
             raise ValidationFailed(photo_errors)
+        _check_timing(request, grant)
         # Only a submission that passed every check spends the organisation's budget: refusals
         # cost their sender's address alone, so strangers cannot lock citizens out of the form.
         runtime.org_limiter.check(org.slug)

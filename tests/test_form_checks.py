@@ -66,3 +66,26 @@ def test_refused_posts_of_a_stranger_do_not_spend_the_organisations_budget(servi
     reasons = {e["reason"] for e in rejections(service)}
     assert "rate-limited org" not in reasons
     assert {"token-missing", "token-replayed"} <= reasons
+
+
+@pytest.mark.service_env(POS_FORM_MIN_SECONDS="30")
+def test_an_empty_form_sent_at_once_names_the_fields_to_fill_before_the_robot_check(service, org):
+    empty = post(service, {"token": form_token(service), "kind": "message"})
+    assert empty.status_code == 422
+    problem = empty.json()
+    assert problem["type"].endswith("/validation")
+    assert {"category", "text", "consent"} <= {e["field"] for e in problem["errors"]}
+
+    bad_photo = post(
+        service,
+        fields(form_token(service)),
+        files=[("photos", ("cat.png", b"<?php evil(); ?>", "image/png"))],
+    )
+    assert bad_photo.status_code == 422
+    assert bad_photo.json()["errors"][0]["code"] == "photo-type"
+
+    # the same form filled in correctly but just as fast is still a robot's
+    fast = post(service, fields(form_token(service)))
+    assert fast.status_code == 422
+    assert fast.json()["type"].endswith("/spam")
+    assert rejections(service)[-1]["reason"] == "too-fast"
