@@ -89,3 +89,26 @@ def test_an_empty_form_sent_at_once_names_the_fields_to_fill_before_the_robot_ch
     assert fast.status_code == 422
     assert fast.json()["type"].endswith("/spam")
     assert rejections(service)[-1]["reason"] == "too-fast"
+
+
+@pytest.mark.service_env(POS_FORM_MIN_SECONDS="0")
+def test_a_russian_form_answers_in_russian_whatever_the_browser_prefers(service, org):
+    english_browser = {"Accept-Language": "en-GB,en;q=0.9"}
+    trapped = post(
+        service,
+        fields(form_token(service), website="http://spam.example"),
+        headers=english_browser,
+        query="?lang=ru",
+    )
+    assert trapped.status_code == 422
+    assert trapped.json()["detail"] == "Форма заполнена автоматически."
+    assert trapped.headers["content-language"] == "ru"
+
+    invalid = post(
+        service, fields(form_token(service), text="x"), headers=english_browser, query="?lang=ru"
+    )
+    assert invalid.json()["title"] == "Обращение заполнено с ошибками"
+    assert invalid.json()["errors"][0]["detail"] == "Не короче 10 символов."
+
+    english_form = post(service, {"token": "x"}, query="?lang=en")  # the form's choice, again
+    assert english_form.json()["title"] == "The form is not valid"
