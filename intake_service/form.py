@@ -25,7 +25,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from intake_service import photos
-from intake_service.api.requests import client_address, runtime_of
+from intake_service.api.requests import body_limited, client_address, runtime_of
 from intake_service.appeal_input import TEXT_MAX, TEXT_MIN, validate_appeal
 from intake_service.appeals import NewAppeal, form_nonce_used, spend_form_nonce
 from intake_service.assets import embed_js
@@ -35,7 +35,6 @@ from intake_service.errors import (
     FormInvalid,
     IntakeError,
     NotFound,
-    PayloadTooLarge,
     Spam,
     ValidationFailed,
 )
@@ -172,11 +171,10 @@ def _check_sender(request: Request) -> None:
 
 
 async def _read_form(request: Request) -> FormData:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > FORM_MAX_BYTES:
-        raise PayloadTooLarge("detail.too-large", limit=FORM_MAX_BYTES)
+    """The form's fields and files, read no further than FORM_MAX_BYTES whatever the framing
+    (a chunked body has no Content-Length to refuse up front)."""
     try:
-        return await request.form(
+        return await body_limited(request, FORM_MAX_BYTES).form(
             max_files=photos.MAX_PHOTOS, max_fields=40, max_part_size=FORM_FIELD_BYTES
         )
     except HTTPException as exc:  # Starlette's own limits: too many files or fields

@@ -5,6 +5,8 @@ served it."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 
 import httpx
@@ -112,3 +114,55 @@ def test_a_russian_form_answers_in_russian_whatever_the_browser_prefers(service,
 
     english_form = post(service, {"token": "x"}, query="?lang=en")  # the form's choice, again
     assert english_form.json()["title"] == "The form is not valid"
+
+
+def test_a_chunked_form_body_past_the_limit_is_refused_as_it_arrives(service, org):
+    """No Content-Length to refuse up front: the service counts the bytes and answers 413 once
+    they pass the limit, while the client is still sending — it does not read 64 MB first."""
+    total = 64 * 1024 * 1024
+    answer, sent = asyncio.run(_send_chunked_until_answered(service, total))
+    assert answer.startswith(b"HTTP/1.1 413 "), answer[:200]
+    assert b"application/problem+json" in answer
+    assert sent < total
+    assert httpx.get(service.url + "/healthz", timeout=5).status_code == 200
+    assert rejections(service)[-1]["reason"] == "payload-too-large"
+
+
+async def _send_chunked_until_answered(service: Service, total: int) -> tuple[bytes, int]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", service.port)
+    boundary = "pos-intake-test"
+    writer.write(
+        (
+            "POST /w/demo/appeals HTTP/1.1\r\n"
+            f"Host: 127.0.0.1:{service.port}\r\n"
+            f"Origin: {service.url}\r\n"
+            "Accept: application/json\r\n"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n"
+        ).encode()
+    )
+    part = (
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="photos"; filename="big.png"\r\n'
+        "Content-Type: image/png\r\n\r\n"
+    ).encode()
+    writer.write(b"%x\r\n%s\r\n" % (len(part), part))
+    answer = asyncio.ensure_future(reader.read(65536))
+    chunk, sent = b"\0" * 65536, 0
+    while sent < total and not answer.done():
+        writer.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        drained = asyncio.ensure_future(writer.drain())
+        await asyncio.wait([drained, answer], return_when=asyncio.FIRST_COMPLETED)
+        if not drained.done():
+            drained.cancel()
+        elif drained.exception() is not None:  # the service closed the connection
+            break
+        sent += len(chunk)
+    if not answer.done():  # all sent and not refused: end the body and see what it says
+        end = f"\r\n--{boundary}--\r\n".encode()
+        writer.write(b"%x\r\n%s\r\n0\r\n\r\n" % (len(end), end))
+    received = await asyncio.wait_for(answer, 60)
+    writer.close()
+    with contextlib.suppress(ConnectionError):
+        await writer.wait_closed()
+    return received, sent
