@@ -342,11 +342,11 @@ async def _accept(
 
     # fsync of up to 15 MB: off the event loop
     folder = await asyncio.to_thread(photos.save, runtime.media_root, appeal_id, attached)
-    try:
-        accepted = await runtime.file(appeal, tracking_url, also=also)
-    except BaseException:
-        photos.discard(folder)
-        raise
+    # The folder goes only when the appeal is known not to commit (the writer says so), not
+    # when this request is cancelled while its queued appeal still commits with the photos.
+    accepted = await runtime.file(
+        appeal, tracking_url, also=also, on_failure=lambda: photos.discard(folder)
+    )
     return accepted.response
 
 

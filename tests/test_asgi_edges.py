@@ -8,7 +8,10 @@ paths through uvicorn."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import re
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from intake_service.app import create_app
 from intake_service.runtime import Runtime
 from intake_service.settings import load
 
-from conftest import make_org, run_async
+from conftest import bearer, make_org, run_async
 
 BASE = "http://testserver"
 
@@ -66,3 +69,61 @@ def test_content_length_of_unicode_digits_is_not_a_length(db: Path):
     assert api.json()["type"].endswith("/bad-json")
     assert form.status_code == 400, form.text  # the form was read and has no token
     assert form.json()["type"].endswith("/form-invalid")
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+FORM_FIELDS = {
+    "kind": "message",
+    "category": "roads",
+    "text": "Яма на дороге у школы номер 3.",
+    "name": "Мария",
+    "email": "maria@example.ru",
+    "consent": "on",
+}
+
+
+def test_an_appeal_whose_request_is_cancelled_in_the_writers_queue_keeps_its_photos(db: Path):
+    """The request goes away (its task cancelled) while its appeal waits for the write lock; the
+    queued appeal still commits — and so its photo must still be there for the agency."""
+    org = make_org(db, "demo", "https://demo.example.ru")
+
+    async def story() -> tuple[int, list[httpx.Response]]:
+        async with in_process(db, form_min_seconds=0) as (client, runtime):
+            page = await client.get("/w/demo/form", params={"origin": "https://demo.example.ru"})
+            token = re.search(r'name="token" value="([^"]+)"', page.text).group(1)
+            await runtime.writer.submit(lambda conn: None)  # start-up writes are done
+            assert runtime.writer.waiting == 0
+            cli = sqlite3.connect(db, isolation_level=None)
+            cli.execute("BEGIN IMMEDIATE")  # a CLI command holding the write lock
+            try:
+                sending = asyncio.ensure_future(
+                    client.post(
+                        "/w/demo/appeals",
+                        data={"token": token, **FORM_FIELDS},
+                        files=[("photos", ("lamp.png", PNG, "image/png"))],
+                        headers={"Origin": BASE, "Accept": "application/json"},
+                    )
+                )
+                while runtime.writer.waiting == 0:  # the appeal has reached the writer's queue
+                    assert not sending.done(), sending.result().text
+                    await asyncio.sleep(0.01)
+                sending.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sending
+            finally:
+                cli.execute("ROLLBACK")
+                cli.close()
+            await runtime.writer.submit(lambda conn: None)  # the batch after the appeal's
+            stored = runtime.reader.execute("SELECT count(*) FROM appeals").fetchone()[0]
+            pulled = await client.get("/api/v1/queue?max=10", headers=bearer(org.key))
+            photos = [
+                await client.get(photo["url"], headers=bearer(org.key))
+                for message in pulled.json()["messages"]
+                for photo in message["body"]["photos"]
+            ]
+            return stored, photos
+
+    stored, photos = run_async(story())
+    assert stored == 1  # the cancelled request's appeal was committed
+    assert [p.status_code for p in photos] == [200]
+    assert photos[0].content == PNG
