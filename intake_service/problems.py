@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from intake_service.errors import IntakeError, MethodNotAllowed, NotFound
+from intake_service.middleware import loggable_path
 from intake_service.pages import page_language, render, wants_html
 
 log = logging.getLogger("pos_intake")
@@ -78,7 +79,9 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
-    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    log.exception(
+        "unexpected error on %s %s", request.method, loggable_path(request.url.path), exc_info=exc
+    )
     return problem_response(IntakeError(), request)
 
 

@@ -34,6 +34,7 @@ from intake_service.forward.outbox import EMBEDDED_SINK
 from intake_service.forward.sinks import apply_config, config_sinks
 from intake_service.ids import uuid7
 from intake_service.metrics import Metrics
+from intake_service.middleware import loggable_path
 from intake_service.photos import media_root
 from intake_service.ratelimit import RateLimiter
 from intake_service.settings import Settings
@@ -140,7 +141,11 @@ class Runtime:
         org_id = getattr(request.state, "org_id", None)
         request_id = getattr(request.state, "request_id", None)
         remote = request.client.host if request.client else None
-        data = {"status": error.status, "path": request.url.path, "method": request.method}
+        data = {
+            "status": error.status,
+            "path": loggable_path(request.url.path),
+            "method": request.method,
+        }
 
         def op(conn: sqlite3.Connection) -> None:
             insert_event(
