@@ -195,6 +195,8 @@ def _grant(request: Request, form: FormData, org: Org) -> FormGrant:
     except FormTokenError as exc:
         if exc.why == "expired":
             raise FormExpired("detail.form-expired", reason="token-expired") from None
+        if exc.why == "other-node":  # its nonce could be spent again here: one form, one appeal
+            raise FormInvalid("detail.form-other-node", reason="token-other-node") from None
         raise FormInvalid("detail.form-invalid", reason="token-forged") from None
     if grant.org != org.slug:
         raise FormInvalid("detail.form-invalid", reason="token-other-org")

@@ -38,7 +38,7 @@ from intake_service.middleware import loggable_path
 from intake_service.photos import media_root
 from intake_service.ratelimit import RateLimiter
 from intake_service.settings import Settings
-from intake_service.store import connect, open_database, secret_key
+from intake_service.store import connect, instance_id, open_database, secret_key
 from intake_service.tokens import Tokens
 from intake_service.writer import Writer, WriterStopped
 
@@ -170,6 +170,7 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
     setup = open_database(settings.db, synchronous=settings.synchronous)
     try:
         key = secret_key(setup, settings.secret_key)
+        issuer = instance_id(setup)
     finally:
         setup.close()
     metrics = Metrics()
@@ -186,7 +187,7 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
         writer=writer,
         reader=reader,
         directory=OrgDirectory(reader),
-        tokens=Tokens(key),
+        tokens=Tokens(key, issuer),
         metrics=metrics,
         key_limiter=RateLimiter(settings.rate_limit_key, "key"),
         address_limiter=RateLimiter(settings.rate_limit_address, "address"),

@@ -12,7 +12,7 @@ import re
 import httpx
 import pytest
 
-from conftest import Service, events
+from conftest import Service, events, make_org
 
 DEMO_ORIGIN = "https://demo.example.ru"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
@@ -166,3 +166,29 @@ async def _send_chunked_until_answered(service: Service, total: int) -> tuple[by
     with contextlib.suppress(ConnectionError):
         await writer.wait_closed()
     return received, sent
+
+
+def test_a_form_files_once_and_only_on_the_node_that_served_it(tmp_path):
+    """Nodes share the signing key but each has its own database and its own spent nonces."""
+    shared = {"POS_SECRET_KEY": "one-key-for-every-node-" + "x" * 20, "POS_FORM_MIN_SECONDS": "0"}
+    nodes = []
+    for name in ("a", "b"):
+        db = tmp_path / f"{name}.db"
+        make_org(db, "demo", DEMO_ORIGIN)
+        nodes.append(Service(db, env=shared).start())
+    a, b = nodes
+    try:
+        token = form_token(a)
+        elsewhere = post(b, fields(token))
+        assert elsewhere.status_code == 400
+        assert "другом сервере" in elsewhere.json()["detail"]
+        assert rejections(b)[-1]["reason"] == "token-other-node"
+
+        assert post(a, fields(token)).status_code == 201
+        again = post(a, fields(token))
+        assert again.status_code == 400
+        assert rejections(a)[-1]["reason"] == "token-replayed"
+        assert post(b, fields(form_token(b))).status_code == 201  # B's own forms file on B
+    finally:
+        for node in nodes:
+            node.stop()
