@@ -46,6 +46,10 @@ from intake_service.tokens import FormGrant, FormTokenError
 _VERSION = re.compile(r"^[0-9A-Za-z.+-]{1,20}$")
 FORM_FIELD_BYTES = 64 * 1024
 FORM_MAX_BYTES = photos.MAX_PHOTOS * photos.MAX_PHOTO_BYTES + 256 * 1024
+# The form's own POST then carries its real Origin (under no-referrer browsers send
+# `Origin: null`), which is what tells us it came from our page in browsers without Sec-Fetch-*
+# headers; other sites still get no referrer from the form, and its URL holds no secret.
+FORM_REFERRER_POLICY = "same-origin"
 
 
 def _org(request: Request) -> Org:
@@ -133,6 +137,7 @@ async def form_page(request: Request) -> Response:
         lang,
         _form_context(request, org, lang, token, origin),
         frame_ancestors=origin or "'none'",
+        referrer_policy=FORM_REFERRER_POLICY,
     )
 
 
@@ -154,8 +159,11 @@ def _service_origin(request: Request) -> str:
 def _check_sender(request: Request) -> None:
     """Only our own form page (same origin) may post; a page elsewhere posting here may not.
 
-    Our pages send no referrer, so a browser's plain form POST carries `Origin: null`; it still
-    says `Sec-Fetch-Site: same-origin`, which no page script can set."""
+    The form page is sent with `Referrer-Policy: same-origin`, so its POST carries our own
+    `Origin` — accepted with `Sec-Fetch-Site: same-origin` or, from browsers that send no
+    Sec-Fetch-* headers (Safari before 16.4), without it. `Origin: null` (sandboxed frames,
+    data: URLs, or a page under no-referrer) counts only with `Sec-Fetch-Site: same-origin`,
+    which no page script can set."""
     origin = request.headers.get("origin")
     fetch_site = request.headers.get("sec-fetch-site")
     if origin in (None, "null"):
@@ -371,7 +379,9 @@ def _form_again(request: Request, error: IntakeError, lang: str, form: FormData 
             for k, v in form.multi_items()
             if isinstance(v, str) and k not in ("token", "website")
         }
-    return render("form.html", lang, context, status=error.status)
+    return render(
+        "form.html", lang, context, status=error.status, referrer_policy=FORM_REFERRER_POLICY
+    )
 
 
 ROUTES = [

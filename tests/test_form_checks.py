@@ -8,9 +8,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import time
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from conftest import Service, events, make_org
 
@@ -192,3 +194,47 @@ def test_a_form_files_once_and_only_on_the_node_that_served_it(tmp_path):
     finally:
         for node in nodes:
             node.stop()
+
+
+def test_the_form_page_posts_with_its_own_origin_so_browsers_without_sec_fetch_can_file(
+    browser, demo_site
+):
+    """Safari before 16.4 sends no Sec-Fetch-* headers, so a form POST is known to be ours only
+    by its Origin — which a browser sends (instead of `null`) only because the form page allows
+    a same-origin referrer. The page's own form (no JavaScript: a plain navigation) shows it."""
+    context = browser.new_context(java_script_enabled=False, locale="ru-RU")
+    try:
+        page = context.new_page()
+        page.goto(f"{demo_site.service}/w/demo/form")
+        page.get_by_role("combobox", name="Тема").select_option("roads")
+        page.get_by_label("Опишите проблему").fill("Яма на дороге у дома 7, глубокая.")
+        page.get_by_label("Имя *", exact=True).fill("Пётр")
+        page.get_by_label("E-mail", exact=True).fill("petr@example.ru")
+        page.get_by_label("Я согласен(на) на обработку моих персональных данных").check()
+        page.wait_for_timeout(1100)  # the demo's minimum fill time
+        with page.expect_request(lambda r: r.method == "POST") as sent:
+            page.get_by_role("button", name="Отправить").click()
+        expect(page.get_by_role("status")).to_contain_text("Обращение принято")
+        assert sent.value.header_value("origin") == demo_site.service
+    finally:
+        context.close()
+
+
+def test_without_sec_fetch_headers_only_our_own_origin_may_post(demo_site):
+    form = httpx.get(f"{demo_site.service}/w/demo/form", timeout=5)
+    assert form.headers["referrer-policy"] == "same-origin"
+    token = re.search(r'name="token" value="([^"]+)"', form.text).group(1)
+    time.sleep(1.1)  # the demo's minimum fill time
+    url = f"{demo_site.service}/w/demo/appeals"
+    hidden = httpx.post(
+        url, data=fields(token), headers={"Origin": "null", "Accept": "application/json"}
+    )
+    assert hidden.status_code == 403  # a sandboxed frame or a data: URL says null
+    ours = httpx.post(
+        url, data=fields(token), headers={"Origin": demo_site.service, "Accept": "application/json"}
+    )
+    assert ours.status_code == 201, ours.text
+    tracking = httpx.get(ours.json()["tracking_url"], headers={"Accept": "text/html"}, timeout=5)
+    assert tracking.headers["referrer-policy"] == "no-referrer"
+    assert '<meta name="referrer" content="no-referrer">' in tracking.text
+    assert '<meta name="referrer" content="same-origin">' in form.text
