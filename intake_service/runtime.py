@@ -36,7 +36,7 @@ from intake_service.ids import uuid7
 from intake_service.metrics import Metrics
 from intake_service.middleware import loggable_path
 from intake_service.photos import media_root
-from intake_service.ratelimit import RateLimiter
+from intake_service.ratelimit import RateLimiter, address_key
 from intake_service.settings import Settings
 from intake_service.store import connect, instance_id, open_database, secret_key
 from intake_service.tokens import Tokens
@@ -190,7 +190,7 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
         tokens=Tokens(key, issuer),
         metrics=metrics,
         key_limiter=RateLimiter(settings.rate_limit_key, "key"),
-        address_limiter=RateLimiter(settings.rate_limit_address, "address"),
+        address_limiter=RateLimiter(settings.rate_limit_address, "address", key=address_key),
         org_limiter=RateLimiter(settings.rate_limit_org, "org"),
         media_root=media_root(settings.db, settings.media_dir),
     )
