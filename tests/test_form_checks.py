@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from conftest import Service, events, make_org
+from conftest import Service, events, make_org, run_async
 
 DEMO_ORIGIN = "https://demo.example.ru"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
@@ -122,7 +122,7 @@ def test_a_chunked_form_body_past_the_limit_is_refused_as_it_arrives(service, or
     """No Content-Length to refuse up front: the service counts the bytes and answers 413 once
     they pass the limit, while the client is still sending — it does not read 64 MB first."""
     total = 64 * 1024 * 1024
-    answer, sent = asyncio.run(_send_chunked_until_answered(service, total))
+    answer, sent = run_async(_send_chunked_until_answered(service, total))
     assert answer.startswith(b"HTTP/1.1 413 "), answer[:200]
     assert b"application/problem+json" in answer
     assert sent < total
