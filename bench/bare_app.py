@@ -51,7 +51,7 @@ from intake_service.metrics import Metrics
 from intake_service.middleware import RequestContext
 from intake_service.photos import media_root
 from intake_service.problems import handle_http_exception, handle_unexpected, respond
-from intake_service.ratelimit import RateLimiter
+from intake_service.ratelimit import RateLimiter, address_key
 from intake_service.runtime import Runtime
 from intake_service.settings import Settings, load
 from intake_service.store import connect, open_database, secret_key
@@ -115,7 +115,7 @@ def create_bare_app(settings: Settings) -> Starlette:
             tokens=Tokens(key),
             metrics=Metrics(),
             key_limiter=RateLimiter(settings.rate_limit_key, "key"),
-            address_limiter=RateLimiter(settings.rate_limit_address, "address"),
+            address_limiter=RateLimiter(settings.rate_limit_address, "address", key=address_key),
             org_limiter=RateLimiter(settings.rate_limit_org, "org"),
             media_root=media_root(settings.db, settings.media_dir),
         )

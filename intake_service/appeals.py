@@ -173,6 +173,23 @@ def accept_op(
     return op
 
 
+def form_nonce_used(conn: sqlite3.Connection, nonce: str) -> bool:
+    """Whether a form token's nonce has filed an appeal already (a read before the writer, so
+    that a replayed token is refused without spending the organisation's budget)."""
+    return (
+        conn.execute("SELECT 1 FROM form_nonces WHERE nonce = ?", (nonce,)).fetchone() is not None
+    )
+
+
+def spend_form_nonce(conn: sqlite3.Connection, nonce: str) -> bool:
+    """Mark a form token used, inside the appeal's transaction; False if it was used already."""
+    try:
+        conn.execute("INSERT INTO form_nonces (nonce, used_at) VALUES (?, ?)", (nonce, time.time()))
+    except sqlite3.IntegrityError:
+        return False
+    return True
+
+
 def forget_idempotency_op(ttl: float, form_max_age: float) -> Callable[[sqlite3.Connection], int]:
     """Idempotency keys and form nonces are only needed while a retry or replay could come."""
 

@@ -25,9 +25,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from intake_service import photos
-from intake_service.api.requests import client_address, runtime_of
+from intake_service.api.requests import body_limited, client_address, runtime_of
 from intake_service.appeal_input import TEXT_MAX, TEXT_MIN, validate_appeal
-from intake_service.appeals import NewAppeal
+from intake_service.appeals import NewAppeal, form_nonce_used, spend_form_nonce
 from intake_service.assets import embed_js
 from intake_service.errors import (
     Forbidden,
@@ -35,7 +35,6 @@ from intake_service.errors import (
     FormInvalid,
     IntakeError,
     NotFound,
-    PayloadTooLarge,
     Spam,
     ValidationFailed,
 )
@@ -48,6 +47,10 @@ from intake_service.tokens import FormGrant, FormTokenError
 _VERSION = re.compile(r"^[0-9A-Za-z.+-]{1,20}$")
 FORM_FIELD_BYTES = 64 * 1024
 FORM_MAX_BYTES = photos.MAX_PHOTOS * photos.MAX_PHOTO_BYTES + 256 * 1024
+# The form's own POST then carries its real Origin (under no-referrer browsers send
+# `Origin: null`), which is what tells us it came from our page in browsers without Sec-Fetch-*
+# headers; other sites still get no referrer from the form, and its URL holds no secret.
+FORM_REFERRER_POLICY = "same-origin"
 
 
 def _org(request: Request) -> Org:
@@ -150,6 +153,7 @@ async def form_page(request: Request) -> Response:
         lang,
         _form_context(request, org, lang, token, origin),
         frame_ancestors=origin or "'none'",
+        referrer_policy=FORM_REFERRER_POLICY,
     )
 
 
@@ -190,8 +194,11 @@ def _service_origin(request: Request) -> str:
 def _check_sender(request: Request) -> None:
     """Only our own form page (same origin) may post; a page elsewhere posting here may not.
 
-    Our pages send no referrer, so a browser's plain form POST carries `Origin: null`; it still
-    says `Sec-Fetch-Site: same-origin`, which no page script can set."""
+    The form page is sent with `Referrer-Policy: same-origin`, so its POST carries our own
+    `Origin` — accepted with `Sec-Fetch-Site: same-origin` or, from browsers that send no
+    Sec-Fetch-* headers (Safari before 16.4), without it. `Origin: null` (sandboxed frames,
+    data: URLs, or a page under no-referrer) counts only with `Sec-Fetch-Site: same-origin`,
+    which no page script can set."""
     origin = request.headers.get("origin")
     fetch_site = request.headers.get("sec-fetch-site")
     if origin in (None, "null"):
@@ -207,11 +214,10 @@ def _check_sender(request: Request) -> None:
 
 
 async def _read_form(request: Request) -> FormData:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > FORM_MAX_BYTES:
-        raise PayloadTooLarge("detail.too-large", limit=FORM_MAX_BYTES)
+    """The form's fields and files, read no further than FORM_MAX_BYTES whatever the framing
+    (a chunked body has no Content-Length to refuse up front)."""
     try:
-        return await request.form(
+        return await body_limited(request, FORM_MAX_BYTES).form(
             max_files=photos.MAX_PHOTOS, max_fields=40, max_part_size=FORM_FIELD_BYTES
         )
     except HTTPException as exc:  # Starlette's own limits: too many files or fields
@@ -232,9 +238,13 @@ def _grant(request: Request, form: FormData, org: Org) -> FormGrant:
     except FormTokenError as exc:
         if exc.why == "expired":
             raise FormExpired("detail.form-expired", reason="token-expired") from None
+        if exc.why == "other-node":  # its nonce could be spent again here: one form, one appeal
+            raise FormInvalid("detail.form-other-node", reason="token-other-node") from None
         raise FormInvalid("detail.form-invalid", reason="token-forged") from None
     if grant.org != org.slug:
         raise FormInvalid("detail.form-invalid", reason="token-other-org")
+    if form_nonce_used(runtime.reader, grant.nonce):  # checked again inside the transaction
+        raise FormInvalid("detail.form-invalid", reason="token-replayed")
     if grant.origin and not origin_allowed(grant.origin, org.origins):
         raise Forbidden(
             "detail.origin-not-allowed",
@@ -244,9 +254,14 @@ def _grant(request: Request, form: FormData, org: Org) -> FormGrant:
         )
     if form.get("website"):
         raise Spam("detail.honeypot", reason="honeypot")
-    if time.time() - grant.issued_at < runtime.settings.form_min_seconds:
-        raise Spam("detail.too-fast", reason="too-fast")
     return grant
+
+
+def _check_timing(request: Request, grant: FormGrant) -> None:
+    """A form sent sooner after it opened than a person can fill it is a robot's. Checked after
+    the fields, so that a person who sent an empty form at once learns what to fill in."""
+    if time.time() - grant.issued_at < runtime_of(request).settings.form_min_seconds:
+        raise Spam("detail.too-fast", reason="too-fast")
 
 
 def _field(form: FormData, name: str) -> str | None:
@@ -312,7 +327,6 @@ async def submit(request: Request) -> Response:
     try:
         org = _org(request)
         runtime.address_limiter.check(client_address(request))
-        runtime.org_limiter.check(org.slug)
         _check_sender(request)
         form = await _read_form(request)
         grant = _grant(request, form, org)
@@ -325,6 +339,10 @@ async def submit(request: Request) -> Response:
             raise ValidationFailed(failed.errors + photo_errors) from None
         if photo_errors:
             raise ValidationFailed(photo_errors)
+        _check_timing(request, grant)
+        # Only a submission that passed every check spends the organisation's budget: refusals
+        # cost their sender's address alone, so strangers cannot lock citizens out of the form.
+        runtime.org_limiter.check(org.slug)
         response = await _accept(request, org, grant, appeal_input, attached)
     except IntakeError as error:
         if not as_page:
@@ -363,21 +381,17 @@ async def _accept(
     )
 
     def also(conn: sqlite3.Connection) -> None:
-        try:
-            conn.execute(
-                "INSERT INTO form_nonces (nonce, used_at) VALUES (?, ?)", (grant.nonce, time.time())
-            )
-        except sqlite3.IntegrityError:
-            raise FormInvalid("detail.form-invalid", reason="token-replayed") from None
+        if not spend_form_nonce(conn, grant.nonce):
+            raise FormInvalid("detail.form-invalid", reason="token-replayed")
         photos.record(conn, appeal_id, attached)
 
     # fsync of up to 15 MB: off the event loop
     folder = await asyncio.to_thread(photos.save, runtime.media_root, appeal_id, attached)
-    try:
-        accepted = await runtime.file(appeal, tracking_url, also=also)
-    except BaseException:
-        photos.discard(folder)
-        raise
+    # The folder goes only when the appeal is known not to commit (the writer says so), not
+    # when this request is cancelled while its queued appeal still commits with the photos.
+    accepted = await runtime.file(
+        appeal, tracking_url, also=also, on_failure=lambda: photos.discard(folder)
+    )
     return accepted.response
 
 
@@ -405,7 +419,9 @@ def _form_again(request: Request, error: IntakeError, lang: str, form: FormData 
             for k, v in form.multi_items()
             if isinstance(v, str) and k not in ("token", "website")
         }
-    return render("form.html", lang, context, status=error.status)
+    return render(
+        "form.html", lang, context, status=error.status, referrer_policy=FORM_REFERRER_POLICY
+    )
 
 
 ROUTES = [

@@ -331,6 +331,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Форма повреждена или уже была отправлена. Откройте её заново.",
         "en": "The form is damaged or was already sent. Open it again.",
     },
+    "detail.form-other-node": {
+        "ru": "Форма была открыта на другом сервере. Обновите форму и отправьте обращение снова.",
+        "en": "The form was opened on another server. Reload the form and send it again.",
+    },
     "detail.too-fast": {
         "ru": "Форма отправлена слишком быстро. Подождите несколько секунд и отправьте ещё раз.",
         "en": "The form was sent too quickly. Wait a few seconds and send it again.",

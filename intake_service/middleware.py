@@ -17,7 +17,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Tracking tokens are capabilities: whoever has one reads the appeal. Keep them out of logs.
-_TOKEN_PATH = re.compile(r"^(/s/|/api/v1/status/)[^/]+")
+_TOKEN_PATH = re.compile(r"(/s/|/api/v1/status/)[^/]+")
+
+
+def loggable_path(path: str) -> str:
+    """The path as every log may show it — the access log, the intake log's events, error
+    lines: a tracking link's token replaced by "…"."""
+    return _TOKEN_PATH.sub(r"\1…", path)
+
+
 access_log = logging.getLogger("pos_intake.access")
 
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
@@ -52,7 +60,7 @@ class RequestContext:
                         '%s "%s %s" %d %.1fms request=%s',
                         scope["client"][0] if scope.get("client") else "-",
                         scope["method"],
-                        _TOKEN_PATH.sub(r"\1…", scope["path"]),
+                        loggable_path(scope["path"]),
                         message["status"],
                         (time.perf_counter() - started) * 1000,
                         request_id,

@@ -49,18 +49,25 @@ def render(
     *,
     status: int = 200,
     frame_ancestors: str = "'none'",
+    referrer_policy: str | None = None,
 ) -> HTMLResponse:
+    """The page, with `no-referrer` (added by the middleware) unless `referrer_policy` says
+    otherwise: pages whose URL holds a capability (tracking links) must keep it."""
+
     def translate(key: str, **values: object) -> str:
         return t(key, lang, **values)
 
     html = _env.get_template(template).render(
-        lang=lang, t=translate, version=__version__, **context
+        lang=lang,
+        t=translate,
+        version=__version__,
+        referrer_policy=referrer_policy or "no-referrer",  # the <meta> must say the same
+        **context,
     )
-    return HTMLResponse(
-        html,
-        status_code=status,
-        headers={"Content-Security-Policy": csp(frame_ancestors), "Content-Language": lang},
-    )
+    headers = {"Content-Security-Policy": csp(frame_ancestors), "Content-Language": lang}
+    if referrer_policy:
+        headers["Referrer-Policy"] = referrer_policy
+    return HTMLResponse(html, status_code=status, headers=headers)
 
 
 def wants_html(request: Request) -> bool:

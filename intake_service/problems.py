@@ -1,5 +1,6 @@
 """The one error handler: every refusal becomes an RFC 9457 problem+json answer in the caller's
-language, and every refusal of an `IntakeError` is written to the intake log as `rejected`."""
+language (the `?lang=` asked for, else Accept-Language), and every refusal of an `IntakeError` is
+written to the intake log as `rejected`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from intake_service.errors import IntakeError, MethodNotAllowed, NotFound
-from intake_service.i18n import negotiate
+from intake_service.middleware import loggable_path
 from intake_service.pages import page_language, render, wants_html
 
 log = logging.getLogger("pos_intake")
@@ -19,7 +20,9 @@ PROBLEM_JSON = "application/problem+json"
 
 
 def problem_response(error: IntakeError, request: Request) -> Response:
-    lang = negotiate(request.headers.get("accept-language"))
+    # An explicit `?lang=` (the form posts to its own language) wins over Accept-Language, so
+    # that one form speaks one language in its page and in its errors.
+    lang = page_language(request)
     body = error.body(lang)
     body["instance"] = request.url.path
     request_id = getattr(request.state, "request_id", None)
@@ -76,7 +79,9 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
-    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    log.exception(
+        "unexpected error on %s %s", request.method, loggable_path(request.url.path), exc_info=exc
+    )
     return problem_response(IntakeError(), request)
 
 

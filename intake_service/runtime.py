@@ -34,10 +34,11 @@ from intake_service.forward.outbox import EMBEDDED_SINK
 from intake_service.forward.sinks import apply_config, config_sinks
 from intake_service.ids import uuid7
 from intake_service.metrics import Metrics
+from intake_service.middleware import loggable_path
 from intake_service.photos import media_root
-from intake_service.ratelimit import RateLimiter
+from intake_service.ratelimit import RateLimiter, address_key
 from intake_service.settings import Settings
-from intake_service.store import connect, open_database, secret_key
+from intake_service.store import connect, instance_id, open_database, secret_key
 from intake_service.tokens import Tokens
 from intake_service.writer import Writer, WriterStopped
 
@@ -83,33 +84,48 @@ class Runtime:
         *,
         idem: Idempotency | None = None,
         also: Callable[[sqlite3.Connection], None] | None = None,
+        on_failure: Callable[[], None] | None = None,
     ) -> Accepted:
         """Commit a checked appeal (the one path for the API and the form) and wake its queue.
-        Storage failures become 503 so that the client retries instead of assuming success."""
+        Storage failures become 503 so that the client retries instead of assuming success.
+
+        `on_failure()` runs once if the appeal will not be committed: here when it is refused
+        before reaching the writer, else by the writer when its operation fails. Not when the
+        awaiting request is cancelled — its operation, already queued, commits all the same."""
         org_id = appeal.target_org.id
         sinks = (EMBEDDED_SINK, *self.directory.sink_names(org_id))
         forwarder = self.forwarder if len(sinks) > 1 else None  # None: no external sink
-        if forwarder is not None and forwarder.backlog >= self.settings.outbox_limit:
-            log.warning(
-                "outbox limit reached (%d waiting): refusing new appeals", forwarder.backlog
-            )
-            raise Unavailable("outbox-full", retry_after=30)
-        if forwarder is not None and forwarder.behind():
-            await forwarder.catch_up()
 
         def forward_now(accepted: Accepted) -> None:
             if forwarder is not None and not accepted.replayed:
                 forwarder.wake(new_rows=len(sinks) - 1)
 
+        def failed(_: BaseException) -> None:
+            if on_failure is not None:
+                on_failure()
+
         try:
-            accepted = await self.writer.submit(
+            if forwarder is not None and forwarder.backlog >= self.settings.outbox_limit:
+                log.warning(
+                    "outbox limit reached (%d waiting): refusing new appeals", forwarder.backlog
+                )
+                raise Unavailable("outbox-full", retry_after=30)
+            if forwarder is not None and forwarder.behind():
+                await forwarder.catch_up()
+            committed = self.writer.submit_nowait(
                 accept_op(
                     appeal, tracking_url, idem, sinks=sinks, also=also, node=self.settings.node
                 ),
                 after_commit=forward_now,
+                after_failure=failed,
             )
-        except WriterStopped:
-            raise Unavailable("writer stopped") from None
+        except BaseException as exc:  # never queued: nothing will be stored
+            failed(exc)
+            if isinstance(exc, WriterStopped):
+                raise Unavailable("writer stopped") from None
+            raise
+        try:
+            accepted = await committed
         except sqlite3.Error as exc:
             log.error("could not store an appeal of %s: %s", appeal.target_org.slug, exc)
             raise Unavailable("storage") from None
@@ -125,7 +141,11 @@ class Runtime:
         org_id = getattr(request.state, "org_id", None)
         request_id = getattr(request.state, "request_id", None)
         remote = request.client.host if request.client else None
-        data = {"status": error.status, "path": request.url.path, "method": request.method}
+        data = {
+            "status": error.status,
+            "path": loggable_path(request.url.path),
+            "method": request.method,
+        }
 
         def op(conn: sqlite3.Connection) -> None:
             insert_event(
@@ -150,6 +170,7 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
     setup = open_database(settings.db, synchronous=settings.synchronous)
     try:
         key = secret_key(setup, settings.secret_key)
+        issuer = instance_id(setup)
     finally:
         setup.close()
     metrics = Metrics()
@@ -166,10 +187,10 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
         writer=writer,
         reader=reader,
         directory=OrgDirectory(reader),
-        tokens=Tokens(key),
+        tokens=Tokens(key, issuer),
         metrics=metrics,
         key_limiter=RateLimiter(settings.rate_limit_key, "key"),
-        address_limiter=RateLimiter(settings.rate_limit_address, "address"),
+        address_limiter=RateLimiter(settings.rate_limit_address, "address", key=address_key),
         org_limiter=RateLimiter(settings.rate_limit_org, "org"),
         media_root=media_root(settings.db, settings.media_dir),
     )

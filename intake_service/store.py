@@ -105,6 +105,19 @@ def secret_key(conn: sqlite3.Connection, configured: str) -> str:
     return conn.execute("SELECT value FROM meta WHERE key = 'secret_key'").fetchone()[0]
 
 
+def instance_id(conn: sqlite3.Connection) -> str:
+    """This database's own random id, generated once and kept in `meta`.
+
+    Nodes share the signing key but not their databases, so a form token must say which
+    database issued it: its nonce can only be spent once there (`form_nonces`). Unlike
+    POS_NODE, the id needs no setup and tells nodes apart even when they are all unnamed."""
+    conn.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('instance_id', ?)",
+        (secrets.token_urlsafe(12),),
+    )
+    return conn.execute("SELECT value FROM meta WHERE key = 'instance_id'").fetchone()[0]
+
+
 def config_version(conn: sqlite3.Connection) -> int:
     """Bumped by triggers on every change to organisations, origins, categories and keys."""
     return int(conn.execute("SELECT value FROM meta WHERE key = 'config_version'").fetchone()[0])

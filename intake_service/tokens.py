@@ -12,6 +12,10 @@ fields the browser sends back. The iframe keeps no cookie: this token is its who
 The issue time travels in the payload in milliseconds: the serializer's own timestamp (used for
 expiry) has whole seconds only, and a truncated issue time would make the form look up to a second
 older than it is — enough for a robot to slip under the minimum fill time.
+
+A form token also names the database that issued it (`store.instance_id`): its nonce is spent in
+that database's `form_nonces`, so on another node, with the same key but its own database, the
+same token could file once more. Another node's token is refused as `other-node`.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from itsdangerous import BadSignature, SignatureExpired, Signer, URLSafeTimedSer
 
 
 class FormTokenError(Exception):
-    """The form token is not one of ours (`forged`) or too old (`expired`)."""
+    """The form token is not one of ours (`forged`), too old (`expired`), or issued by another
+    node (`other-node`)."""
 
     def __init__(self, why: str) -> None:
         super().__init__(why)
@@ -41,9 +46,10 @@ class FormGrant:
 
 
 class Tokens:
-    def __init__(self, secret_key: str) -> None:
+    def __init__(self, secret_key: str, issuer: str = "") -> None:
         self._tracking = Signer(secret_key, salt="pos-intake.tracking")
         self._form = URLSafeTimedSerializer(secret_key, salt="pos-intake.form")
+        self.issuer = issuer
 
     def tracking(self, appeal_id: str) -> str:
         return self._tracking.sign(uuid.UUID(appeal_id).hex).decode()
@@ -64,6 +70,7 @@ class Tokens:
             grant.loader_version,
             grant.nonce,
             round(grant.issued_at * 1000),
+            self.issuer,
         ]
         return self._form.dumps(payload)
 
@@ -74,7 +81,11 @@ class Tokens:
             raise FormTokenError("expired") from None
         except (BadSignature, UnicodeError, ValueError):
             raise FormTokenError("forged") from None
-        if not (isinstance(payload, list) and len(payload) == 6 and isinstance(payload[5], int)):
+        # A token of the six-field format of earlier versions has no issuer: it reads as forged
+        # (a form opened before the upgrade is refused once and must be reloaded).
+        if not (isinstance(payload, list) and len(payload) == 7 and isinstance(payload[5], int)):
             raise FormTokenError("forged")
-        org, origin, page_url, version, nonce, issued_ms = payload
+        org, origin, page_url, version, nonce, issued_ms, issuer = payload
+        if issuer != self.issuer:
+            raise FormTokenError("other-node")
         return FormGrant(org, origin, page_url, version, nonce, issued_ms / 1000)

@@ -24,7 +24,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from intake_service.store import BUSY_TIMEOUT_MS, connect
 
@@ -32,8 +32,16 @@ log = logging.getLogger("pos_intake")
 T = TypeVar("T")
 Operation = Callable[[sqlite3.Connection], Any]
 AfterCommit = Callable[[Any], None]
-Pending = tuple[Operation, "asyncio.Future[Any]", AfterCommit | None]
-Outcome = tuple["asyncio.Future[Any]", Any, BaseException | None, AfterCommit | None]
+AfterFailure = Callable[[BaseException], None]
+
+
+class Hooks(NamedTuple):
+    after_commit: AfterCommit | None = None
+    after_failure: AfterFailure | None = None
+
+
+Pending = tuple[Operation, "asyncio.Future[Any]", Hooks]
+Outcome = tuple["asyncio.Future[Any]", Any, BaseException | None, Hooks]
 
 
 class WriterStopped(RuntimeError):
@@ -64,6 +72,12 @@ class Writer:
     def alive(self) -> bool:
         return self._running and self._task is not None and not self._task.done()
 
+    @property
+    def waiting(self) -> int:
+        """Operations handed in and not yet taken into a batch (while a CLI command holds the
+        write lock, everything handed in waits here)."""
+        return len(self._pending)
+
     async def start(self) -> None:
         self._conn = await self._blocking(connect, self._path, synchronous=self._synchronous)
         self._conn.execute("PRAGMA busy_timeout = 0")  # _begin waits for the lock itself
@@ -83,12 +97,22 @@ class Writer:
         self._thread.shutdown(wait=True)
 
     def submit_nowait(
-        self, op: Operation, *, after_commit: AfterCommit | None = None
+        self,
+        op: Operation,
+        *,
+        after_commit: AfterCommit | None = None,
+        after_failure: AfterFailure | None = None,
     ) -> asyncio.Future[Any]:
+        """Queue `op`; the future resolves once its batch committed (see `submit`).
+
+        Cancelling the future does not take the operation back: it runs and commits all the
+        same. So what must be undone when the operation does NOT commit belongs in
+        `after_failure(error)`, which the writer calls when the operation raised or its
+        transaction failed — whether or not anyone still awaits the future."""
         if not self.alive:
             raise WriterStopped("the writer is not running")
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._pending.append((op, future, after_commit))
+        self._pending.append((op, future, Hooks(after_commit, after_failure)))
         self._wake.set()
         return future
 
@@ -97,13 +121,15 @@ class Writer:
         op: Callable[[sqlite3.Connection], T],
         *,
         after_commit: Callable[[T], None] | None = None,
+        after_failure: AfterFailure | None = None,
     ) -> T:
         """Run `op` in the next batch and return its result once the batch is committed.
 
         `after_commit(result)` runs right after the commit, in the same turn of the event loop
         and before any waiter resumes: what must follow the data onto disk (waking the
-        forwarder) starts at once instead of a few loop turns later, behind other requests."""
-        return await self.submit_nowait(op, after_commit=after_commit)
+        forwarder) starts at once instead of a few loop turns later, behind other requests.
+        `after_failure(error)` runs instead when the operation is not committed."""
+        return await self.submit_nowait(op, after_commit=after_commit, after_failure=after_failure)
 
     # --- the batches ---------------------------------------------------------------------------
 
@@ -129,17 +155,17 @@ class Writer:
             # taken after the lock is ours, so that what arrived meanwhile joins this batch
             batch = self._pending[: self._max_batch]
             del self._pending[: self._max_batch]
-            for op, future, after_commit in batch:
+            for op, future, hooks in batch:
                 conn.execute("SAVEPOINT op")
                 try:
                     result = op(conn)
                 except Exception as exc:
                     conn.execute("ROLLBACK TO op")
                     conn.execute("RELEASE op")
-                    outcomes.append((future, None, exc, None))
+                    outcomes.append((future, None, exc, hooks))
                 else:
                     conn.execute("RELEASE op")
-                    outcomes.append((future, result, None, after_commit))
+                    outcomes.append((future, result, None, hooks))
             await self._blocking(conn.execute, "COMMIT")
         except Exception as exc:  # the transaction as a whole failed: nothing of it is kept
             if not batch:  # BEGIN itself failed: the waiting operations fail with it
@@ -148,7 +174,7 @@ class Writer:
             if conn.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     await self._blocking(conn.execute, "ROLLBACK")
-            return [(future, None, exc, None) for _, future, _ in batch]
+            return [(future, None, exc, hooks) for _, future, hooks in batch]
         return outcomes
 
     async def _begin(self, conn: sqlite3.Connection) -> None:
@@ -170,12 +196,17 @@ class Writer:
     def _resolve(self, outcomes: list[Outcome]) -> None:
         if self._on_batch is not None:
             self._on_batch(len(outcomes))
-        for _, result, error, after_commit in outcomes:
-            if error is None and after_commit is not None:
+        for _, result, error, hooks in outcomes:
+            if error is None and hooks.after_commit is not None:
                 try:
-                    after_commit(result)
+                    hooks.after_commit(result)
                 except Exception:
                     log.exception("writer: an after-commit hook failed; the data is stored")
+            elif error is not None and hooks.after_failure is not None:
+                try:
+                    hooks.after_failure(error)
+                except Exception:
+                    log.exception("writer: an after-failure hook failed; nothing was stored")
         for future, result, error, _ in outcomes:
             if future.done():  # the request was cancelled; the write stands regardless
                 continue

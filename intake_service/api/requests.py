@@ -5,13 +5,17 @@ its refusal, so the handlers stay about their own work."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from starlette.requests import Request
+from starlette.types import Message
 
 from intake_service.directory import Caller
 from intake_service.errors import BadJSON, PayloadTooLarge, UnsupportedMediaType
 from intake_service.runtime import Runtime
+
+_DIGITS = re.compile(r"[0-9]{1,18}")
 
 
 def runtime_of(request: Request) -> Runtime:
@@ -32,6 +36,37 @@ def authenticate(request: Request) -> Caller:
     return caller
 
 
+def declared_length(request: Request) -> int | None:
+    """The Content-Length the client declared, if it is one: ASCII digits only (`str.isdigit`
+    also takes '²' and other Unicode digits, on which `int()` fails)."""
+    declared = request.headers.get("content-length", "").strip()
+    return int(declared) if _DIGITS.fullmatch(declared) else None
+
+
+def body_limited(request: Request, limit: int) -> Request:
+    """The request with a body that may not grow past `limit` bytes, however it is framed.
+
+    A declared Content-Length over the limit is refused at once; otherwise the bytes are counted
+    as they arrive, and the read that passes the limit raises PayloadTooLarge — so a chunked body
+    is never read (or spooled to disk by the multipart parser) further than the limit."""
+    declared = declared_length(request)
+    if declared is not None and declared > limit:
+        raise PayloadTooLarge("detail.too-large", limit=limit)
+    receive = request.receive
+    received = 0
+
+    async def counting() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise PayloadTooLarge("detail.too-large", limit=limit)
+        return message
+
+    return Request(request.scope, counting)
+
+
 async def read_json(request: Request) -> Any:
     runtime = runtime_of(request)
     limit = runtime.settings.max_body_bytes
@@ -40,16 +75,7 @@ async def read_json(request: Request) -> Any:
         media_type.startswith("application/") and media_type.endswith("+json")
     ):
         raise UnsupportedMediaType("detail.media-type", got=media_type or "(none)")
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge("detail.too-large", limit=limit)
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge("detail.too-large", limit=limit)
-        chunks.append(chunk)
-    raw = b"".join(chunks)
+    raw = await body_limited(request, limit).body()
     try:
         return json.loads(raw)
     except UnicodeDecodeError:
