@@ -138,7 +138,8 @@ def test_wildcard_matching_stays_strict(db, service):
     ):
         page = form(service, outside)
         assert page.status_code == 403, outside
-        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+        # The refusal page may be framed anywhere because it carries nothing: no form, no token.
+        assert 'name="token"' not in page.text and "<form" not in page.text, outside
 
 
 @pytest.mark.parametrize("port", ["²", "٣", "４４３", "1²"])
