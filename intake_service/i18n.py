@@ -34,6 +34,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "problem.method-not-allowed": {"ru": "Метод не поддерживается", "en": "Method not allowed"},
     "problem.unavailable": {"ru": "Сервис временно недоступен", "en": "Service unavailable"},
     "problem.internal": {"ru": "Внутренняя ошибка сервиса", "en": "Internal server error"},
+    "problem.bad-parameter": {
+        "ru": "Неверные параметры запроса к очереди",
+        "en": "Invalid queue request parameters",
+    },
+    "problem.queue-off": {
+        "ru": "Встроенная очередь организации выключена",
+        "en": "The organisation's embedded queue is off",
+    },
     # problem details
     "detail.key-missing": {
         "ru": "Передайте ключ API в заголовке Authorization: Bearer <ключ>.",
@@ -73,6 +81,30 @@ MESSAGES: dict[str, dict[str, str]] = {
     "detail.receipts": {
         "ru": "Передайте список квитанций в поле receipts.",
         "en": "Send a list of receipts in the field receipts.",
+    },
+    "detail.bad-parameter": {
+        "ru": "Исправьте параметры: {names}.",
+        "en": "Correct these parameters: {names}.",
+    },
+    "detail.queue-off": {
+        "ru": "Организация «{org}» получает обращения не из встроенной очереди, и сообщений в ней "
+        "не осталось. Включить её: pos-intake org set {org} --embedded-queue on.",
+        "en": "The organisation '{org}' does not receive its appeals through the embedded queue, "
+        "and no messages are left in it. To turn it on: "
+        "pos-intake org set {org} --embedded-queue on.",
+    },
+    # parameters of the queue API
+    "parameter.whole-range": {
+        "ru": "{name}: целое число от {low} до {high}.",
+        "en": "{name}: a whole number from {low} to {high}.",
+    },
+    "parameter.number-range": {
+        "ru": "{name}: число от {low} до {high}.",
+        "en": "{name}: a number from {low} to {high}.",
+    },
+    "parameter.receipts": {
+        "ru": "receipts: список от 1 до {max} квитанций — строк до 64 символов.",
+        "en": "receipts: a list of 1 to {max} receipts, strings of up to 64 characters.",
     },
     # field errors
     "field.required": {"ru": "Обязательное поле.", "en": "This field is required."},

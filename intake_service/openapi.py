@@ -26,6 +26,10 @@ _PROBLEM = {
                 "properties": {
                     "field": {"type": "string"},
                     "pointer": {"type": "string"},
+                    "parameter": {
+                        "type": "string",
+                        "description": "The query or request parameter (bad-parameter).",
+                    },
                     "code": {"type": "string"},
                     "detail": {"type": "string"},
                 },
@@ -263,7 +267,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                             },
                             "Messages, invisible to others until acknowledged or timed out.",
                         ),
-                        **_problems(401, 422, 429),
+                        **_problems(400, 401, 409, 429),
                     },
                 }
             },
@@ -300,7 +304,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                             },
                             "Which receipts were acknowledged; unknown ones had expired.",
                         ),
-                        **_problems(400, 401, 413, 415, 422, 429),
+                        **_problems(400, 401, 413, 415, 429),
                     },
                 }
             },
@@ -460,7 +464,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                         "200": {
                             "description": "Prometheus text format.",
                             "content": {"text/plain": {"schema": {"type": "string"}}},
-                        }
+                        },
                     },
                 }
             },

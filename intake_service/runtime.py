@@ -30,10 +30,11 @@ from intake_service.directory import OrgDirectory
 from intake_service.errors import IntakeError, Unavailable
 from intake_service.events import EventType, insert_event
 from intake_service.forward.forwarder import Forwarder
-from intake_service.forward.outbox import EMBEDDED_SINK
+from intake_service.forward.outbox import EMBEDDED_SINK, expire_op
 from intake_service.forward.sinks import apply_config, config_sinks
 from intake_service.ids import uuid7
 from intake_service.metrics import Metrics
+from intake_service.org_settings import embedded_queue_on
 from intake_service.photos import media_root
 from intake_service.ratelimit import RateLimiter
 from intake_service.settings import Settings
@@ -43,6 +44,8 @@ from intake_service.writer import Writer, WriterStopped
 
 log = logging.getLogger("pos_intake")
 HOUSEKEEPING_SECONDS = 3600.0
+EXPIRY_BATCH = 1000  # queue messages expired per writer operation
+EXPIRY_MAX_SECONDS = 60.0  # longest pause between two looks for expired queue messages
 
 
 @dataclass
@@ -87,8 +90,12 @@ class Runtime:
         """Commit a checked appeal (the one path for the API and the form) and wake its queue.
         Storage failures become 503 so that the client retries instead of assuming success."""
         org_id = appeal.target_org.id
-        sinks = (EMBEDDED_SINK, *self.directory.sink_names(org_id))
-        forwarder = self.forwarder if len(sinks) > 1 else None  # None: no external sink
+        external = self.directory.sink_names(org_id)
+        # an organisation that reads its appeals only from RabbitMQ or webhooks turns its
+        # embedded queue off: then no row waits there for a consumer that never comes
+        queued = embedded_queue_on(appeal.target_org)
+        sinks = (EMBEDDED_SINK, *external) if queued else external
+        forwarder = self.forwarder if external else None  # None: no external sink
         if forwarder is not None and forwarder.backlog >= self.settings.outbox_limit:
             log.warning(
                 "outbox limit reached (%d waiting): refusing new appeals", forwarder.backlog
@@ -99,7 +106,7 @@ class Runtime:
 
         def forward_now(accepted: Accepted) -> None:
             if forwarder is not None and not accepted.replayed:
-                forwarder.wake(new_rows=len(sinks) - 1)
+                forwarder.wake(new_rows=len(external))
 
         try:
             accepted = await self.writer.submit(
@@ -115,7 +122,8 @@ class Runtime:
             raise Unavailable("storage") from None
         if not accepted.replayed:
             self.metrics.accepted[appeal.target_org.slug] += 1
-            self.notify_queue(org_id)
+            if queued:
+                self.notify_queue(org_id)
         return accepted
 
     async def reject(self, request: Request, error: IntakeError) -> None:
@@ -213,13 +221,50 @@ def _apply_config_sinks(settings: Settings) -> None:
 
 
 async def _housekeeping(runtime: Runtime) -> None:
-    """Forget idempotency keys and used form nonces past their time, once an hour."""
+    """Bounded upkeep through the one writer, first right at start: expire embedded-queue
+    messages past the retention period (every few seconds to a minute), and forget idempotency
+    keys and used form nonces past their time (once an hour)."""
     settings = runtime.settings
+    retention = float(settings.queue_retention)
+    # a quarter of the retention, within bounds: a message expires at most 25 % late, and a
+    # look that finds nothing is one indexed read
+    pause = min(EXPIRY_MAX_SECONDS, max(0.5, retention / 4))
+    forgotten_at = -HOUSEKEEPING_SECONDS
+    loop = asyncio.get_running_loop()
     while True:
         try:
-            await runtime.writer.submit(
-                forget_idempotency_op(settings.idempotency_ttl, settings.form_max_age)
-            )
+            await expire_queue(runtime, retention)
+        except WriterStopped:
+            return
         except Exception:
-            log.exception("housekeeping failed; trying again in an hour")
-        await asyncio.sleep(HOUSEKEEPING_SECONDS)
+            log.exception("expiring queue messages failed; trying again in %g s", pause)
+        if loop.time() - forgotten_at >= HOUSEKEEPING_SECONDS:
+            forgotten_at = loop.time()
+            try:
+                await runtime.writer.submit(
+                    forget_idempotency_op(settings.idempotency_ttl, settings.form_max_age)
+                )
+            except WriterStopped:
+                return
+            except Exception:
+                log.exception("housekeeping failed; trying again in an hour")
+        await asyncio.sleep(pause)
+
+
+async def expire_queue(runtime: Runtime, retention: float) -> int:
+    """Expire every embedded-queue message older than the retention, EXPIRY_BATCH at a time:
+    each batch is one short operation in the writer's group commit, so intake goes on between
+    them even when a million are due at once. Returns how many expired."""
+    total = 0
+    while True:
+        expired = await runtime.writer.submit(expire_op(retention, EXPIRY_BATCH))
+        total += len(expired)
+        if len(expired) < EXPIRY_BATCH:
+            break
+    if total:
+        log.info(
+            "%d message(s) of the embedded queue expired: not acknowledged within %g s",
+            total,
+            retention,
+        )
+    return total

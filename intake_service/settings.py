@@ -82,6 +82,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("queue_max_wait", 20.0, "Longest long-poll wait of the queue pull, in seconds."),
     Setting(
+        "queue_retention",
+        1209600,
+        "Seconds a message waits in the embedded queue for its acknowledgement before it expires "
+        "(an `expired` event; the appeal itself is kept); at least 1, default 14 days.",
+    ),
+    Setting(
         "rate_limit_org",
         600,
         "Form submissions a minute allowed per organisation (burst of the same size); 0 turns it off.",
@@ -160,6 +166,7 @@ class Settings:
     idempotency_ttl: int
     queue_visibility_timeout: float
     queue_max_wait: float
+    queue_retention: int
     rate_limit_org: int
     form_min_seconds: float
     form_max_age: int
@@ -239,6 +246,11 @@ def load(
     settings = Settings(**{s.name: _coerce(s, values[s.name]) for s in SETTINGS})
     if settings.synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
         raise SettingsError("synchronous (POS_SYNCHRONOUS) must be FULL, NORMAL or EXTRA")
+    if settings.queue_retention < 1:
+        raise SettingsError(
+            "queue_retention (POS_QUEUE_RETENTION) must be at least 1 second: messages nobody "
+            "acknowledges must expire, or a queue nobody reads grows without bound"
+        )
     if not re.fullmatch(r"[A-Za-z0-9]{0,4}", settings.node):
         raise SettingsError("node (POS_NODE) must be up to 4 Latin letters or digits, e.g. B or N2")
     return settings
