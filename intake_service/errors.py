@@ -54,6 +54,16 @@ class Unauthorized(IntakeError):
         return {"WWW-Authenticate": 'Bearer realm="pos-intake"'}
 
 
+class MetricsUnauthorized(Unauthorized):
+    """/metrics with POS_METRICS_TOKEN set, and no or another token: the same problem type as a
+    missing API key, with a title that does not send the scraper looking for one."""
+
+    title_key = "problem.metrics-unauthorized"
+
+    def __init__(self) -> None:
+        super().__init__("detail.metrics-token", reason="metrics-token")
+
+
 class BadJSON(IntakeError):
     status, slug, title_key = 400, "bad-json", "problem.bad-json"
 

@@ -42,6 +42,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Встроенная очередь организации выключена",
         "en": "The organisation's embedded queue is off",
     },
+    "problem.metrics-unauthorized": {
+        "ru": "Нужен токен доступа к метрикам",
+        "en": "A metrics access token is required",
+    },
     # problem details
     "detail.key-missing": {
         "ru": "Передайте ключ API в заголовке Authorization: Bearer <ключ>.",
@@ -92,6 +96,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The organisation '{org}' does not receive its appeals through the embedded queue, "
         "and no messages are left in it. To turn it on: "
         "pos-intake org set {org} --embedded-queue on.",
+    },
+    "detail.metrics-token": {
+        "ru": "Передайте токен метрик в заголовке Authorization: Bearer <токен>.",
+        "en": "Send the metrics token in the header Authorization: Bearer <token>.",
+    },
+    "detail.metrics-local": {
+        "ru": "Метрики доступны только с этого же узла или по токену (POS_METRICS_TOKEN).",
+        "en": "Metrics are served only to this host, or with a token (POS_METRICS_TOKEN).",
     },
     # parameters of the queue API
     "parameter.whole-range": {

@@ -460,11 +460,14 @@ def openapi_document(base_url: str) -> dict[str, Any]:
             "/metrics": {
                 "get": {
                     "summary": "Prometheus metrics",
+                    "description": "With POS_METRICS_TOKEN set, send it as a Bearer token; "
+                    "without one, only clients on the service's own host are answered.",
                     "responses": {
                         "200": {
                             "description": "Prometheus text format.",
                             "content": {"text/plain": {"schema": {"type": "string"}}},
                         },
+                        **_problems(401, 403),
                     },
                 }
             },

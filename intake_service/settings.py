@@ -143,6 +143,13 @@ SETTINGS: tuple[Setting, ...] = (
         100000,
         "Undelivered appeals waiting for external sinks above which intake answers 503.",
     ),
+    Setting(
+        "metrics_token",
+        "",
+        "Token a scraper must send as `Authorization: Bearer …` to read /metrics; empty means "
+        "/metrics answers only clients on this host (loopback, after proxy headers).",
+        secret=True,
+    ),
     Setting("log_level", "info", "Log level of the server: debug, info, warning, error."),
 )
 
@@ -179,6 +186,7 @@ class Settings:
     forward_timeout: float
     forward_in_flight: int
     outbox_limit: int
+    metrics_token: str
     log_level: str
 
     def __repr__(self) -> str:
