@@ -44,7 +44,12 @@ from intake_service.writer import Writer, WriterStopped
 
 log = logging.getLogger("pos_intake")
 HOUSEKEEPING_SECONDS = 3600.0
-EXPIRY_BATCH = 1000  # queue messages expired per writer operation
+# Queue messages expired per writer operation, and the pause before the next one. Measured
+# (bench/backlog.py): ~10-30 us a message on the loop, so a batch holds the loop for a few ms —
+# about what one intake request costs — and the pause leaves the writer to intake most of the
+# time: 1,000,000 expire in a couple of minutes while intake goes on.
+EXPIRY_BATCH = 250
+EXPIRY_PAUSE_SECONDS = 0.01
 EXPIRY_MAX_SECONDS = 60.0  # longest pause between two looks for expired queue messages
 
 
@@ -64,6 +69,7 @@ class Runtime:
     queue_signals: defaultdict[int, asyncio.Event] = field(
         default_factory=lambda: defaultdict(asyncio.Event)
     )
+    unrouted_warned: set[int] = field(default_factory=set)  # orgs whose appeals go nowhere
 
     def notify_queue(self, org_id: int) -> None:
         """Wake long-polls waiting on this organisation's queue."""
@@ -95,6 +101,14 @@ class Runtime:
         # embedded queue off: then no row waits there for a consumer that never comes
         queued = embedded_queue_on(appeal.target_org)
         sinks = (EMBEDDED_SINK, *external) if queued else external
+        if not sinks and org_id not in self.unrouted_warned:
+            self.unrouted_warned.add(org_id)
+            log.warning(
+                "%s has its embedded queue off and no sink: its appeals are stored and logged "
+                "but handed to nobody (pos-intake org sink %s add …, or --embedded-queue on)",
+                appeal.target_org.slug,
+                appeal.target_org.slug,
+            )
         forwarder = self.forwarder if external else None  # None: no external sink
         if forwarder is not None and forwarder.backlog >= self.settings.outbox_limit:
             log.warning(
@@ -253,14 +267,16 @@ async def _housekeeping(runtime: Runtime) -> None:
 
 async def expire_queue(runtime: Runtime, retention: float) -> int:
     """Expire every embedded-queue message older than the retention, EXPIRY_BATCH at a time:
-    each batch is one short operation in the writer's group commit, so intake goes on between
-    them even when a million are due at once. Returns how many expired."""
+    each batch is one short operation in the writer's group commit, with a pause after it, so
+    intake goes on between them even when a million are due at once (the first start after an
+    upgrade, a shorter retention). Returns how many expired."""
     total = 0
     while True:
         expired = await runtime.writer.submit(expire_op(retention, EXPIRY_BATCH))
         total += len(expired)
         if len(expired) < EXPIRY_BATCH:
             break
+        await asyncio.sleep(EXPIRY_PAUSE_SECONDS)
     if total:
         log.info(
             "%d message(s) of the embedded queue expired: not acknowledged within %g s",

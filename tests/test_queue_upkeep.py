@@ -88,6 +88,10 @@ def test_an_organisation_with_its_embedded_queue_off_gets_no_queue_rows(service,
     assert problem["title"] == "Встроенная очередь организации выключена"
     assert "pos-intake org set mq-only --embedded-queue on" in problem["detail"]
     assert refused.elapsed.total_seconds() < 4, "an off queue must not long-poll"
+    # with no sink either, its appeals reach nobody: the operator is told, once
+    file(service, other.key)
+    service.stop()
+    assert service.log().count("mq-only has its embedded queue off and no sink") == 1
 
 
 def test_messages_waiting_when_the_queue_is_turned_off_are_still_handed_out(service, org, db):
