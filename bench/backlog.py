@@ -94,7 +94,8 @@ def file(url: str, key: str) -> str:
 
 def fill_queue(db: Path, template: str, count: int, age: float) -> float:
     """`count` copies of the appeal `template` with their embedded-queue rows, pending, written
-    `age` seconds ago (spread over count / 1,000 s after that) — a queue nobody has pulled.
+    `age` seconds ago (spread over count / 1,000 s after that, all due now) — a queue nobody
+    has pulled.
     Returns seconds taken."""
     started = time.monotonic()
     day_ago = time.time() - age
@@ -120,12 +121,14 @@ def fill_queue(db: Path, template: str, count: int, age: float) -> float:
             "AND s.org_id = appeals.target_org_id AND s.year = ?",
             (count, prefix, template, year),
         )
+        copies = f"{seq:08x}-0000-7000-8000-%"
+        first = conn.execute("SELECT min(seq) FROM appeals WHERE id LIKE ?", (copies,)).fetchone()
         conn.execute(
             "INSERT INTO outbox (appeal_id, org_id, sink, state, next_attempt_at, updated_at, "
             "created_at) SELECT a.id, a.target_org_id, 'embedded', 'pending', "
             "? + (a.seq - ?) * 0.001, a.created_at, ? + (a.seq - ?) * 0.001 "
             "FROM appeals a WHERE a.id LIKE ?",
-            (day_ago, seq, day_ago, seq, f"{seq:08x}-0000-7000-8000-%"),
+            (day_ago, first[0], day_ago, first[0], copies),
         )
         conn.execute(  # the template's own row is as old as its copies
             "UPDATE outbox SET created_at = ?, next_attempt_at = ? WHERE appeal_id = ?",
@@ -199,6 +202,18 @@ def waiting(db: Path, slug: str) -> int:
             conn.execute(
                 "SELECT coalesce(sum(c.n), 0) FROM outbox_counts c JOIN orgs o ON o.id = c.org_id "
                 "WHERE o.slug = ? AND c.sink = 'embedded' AND c.state IN ('pending', 'inflight')",
+                (slug,),
+            ).fetchone()[0]
+        )
+
+
+def handed_out(db: Path, slug: str) -> int:
+    """Messages of an organisation's queue handed out so far (in flight)."""
+    with sqlite3.connect(db) as conn:
+        return int(
+            conn.execute(
+                "SELECT coalesce(sum(c.n), 0) FROM outbox_counts c JOIN orgs o ON o.id = c.org_id "
+                "WHERE o.slug = ? AND c.sink = 'embedded' AND c.state = 'inflight'",
                 (slug,),
             ).fetchone()[0]
         )
@@ -292,6 +307,11 @@ def main() -> int:
 
         print(
             f"### Latency with {args.waiting:,} messages waiting (client side, one after another)\n"
+        )
+        pulled = {slug: handed_out(db, slug) / (args.requests + 1) for slug in ("silent", "bench")}
+        print(
+            f"messages a pull handed out, on average: `silent` {pulled['silent']:.1f}, "
+            f"`bench` {pulled['bench']:.1f}\n"
         )
         print("| request | n | p50 ms | p99 ms | max ms | ≤ 10 ms |")
         print("|---|---:|---:|---:|---:|---|")
