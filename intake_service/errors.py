@@ -54,6 +54,16 @@ class Unauthorized(IntakeError):
         return {"WWW-Authenticate": 'Bearer realm="pos-intake"'}
 
 
+class MetricsUnauthorized(Unauthorized):
+    """/metrics with POS_METRICS_TOKEN set, and no or another token: the same problem type as a
+    missing API key, with a title that does not send the scraper looking for one."""
+
+    title_key = "problem.metrics-unauthorized"
+
+    def __init__(self) -> None:
+        super().__init__("detail.metrics-token", reason="metrics-token")
+
+
 class BadJSON(IntakeError):
     status, slug, title_key = 400, "bad-json", "problem.bad-json"
 
@@ -117,6 +127,36 @@ class ValidationFailed(IntakeError):
             for field, key, values in self.errors
         ]
         return body
+
+
+class BadParameter(IntakeError):
+    """A request to the embedded queue whose parameters are out of range: each error names the
+    parameter and, in words, what it takes. Not `validation`, whose title speaks of an appeal."""
+
+    status, slug, title_key = 400, "bad-parameter", "problem.bad-parameter"
+
+    def __init__(self, errors: list[tuple[str, str, dict[str, Any]]]) -> None:
+        names = ", ".join(dict.fromkeys(name for name, _, _ in errors))
+        super().__init__("detail.bad-parameter", reason=f"bad-parameter {names}", names=names)
+        self.errors = errors
+
+    def body(self, lang: str) -> dict[str, Any]:
+        body = super().body(lang)
+        body["errors"] = [
+            {"parameter": name, "code": key.split(".", 1)[1], "detail": t(key, lang, **values)}
+            for name, key, values in self.errors
+        ]
+        return body
+
+
+class QueueOff(IntakeError):
+    """A pull from an organisation whose embedded queue is turned off, once nothing is left in
+    it: a consumer polling in vain is told so instead of getting empty lists forever."""
+
+    status, slug, title_key = 409, "queue-off", "problem.queue-off"
+
+    def __init__(self, org: str) -> None:
+        super().__init__("detail.queue-off", org=org)
 
 
 class IdempotencyConflict(IntakeError):

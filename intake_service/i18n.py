@@ -35,6 +35,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "problem.method-not-allowed": {"ru": "Метод не поддерживается", "en": "Method not allowed"},
     "problem.unavailable": {"ru": "Сервис временно недоступен", "en": "Service unavailable"},
     "problem.internal": {"ru": "Внутренняя ошибка сервиса", "en": "Internal server error"},
+    "problem.bad-parameter": {
+        "ru": "Неверные параметры запроса к очереди",
+        "en": "Invalid queue request parameters",
+    },
+    "problem.queue-off": {
+        "ru": "Встроенная очередь организации выключена",
+        "en": "The organisation's embedded queue is off",
+    },
+    "problem.metrics-unauthorized": {
+        "ru": "Нужен токен доступа к метрикам",
+        "en": "A metrics access token is required",
+    },
     # problem details
     "detail.key-missing": {
         "ru": "Передайте ключ API в заголовке Authorization: Bearer <ключ>.",
@@ -74,6 +86,38 @@ MESSAGES: dict[str, dict[str, str]] = {
     "detail.receipts": {
         "ru": "Передайте список квитанций в поле receipts.",
         "en": "Send a list of receipts in the field receipts.",
+    },
+    "detail.bad-parameter": {
+        "ru": "Исправьте параметры: {names}.",
+        "en": "Correct these parameters: {names}.",
+    },
+    "detail.queue-off": {
+        "ru": "Организация «{org}» получает обращения не из встроенной очереди, и сообщений в ней "
+        "не осталось. Включить её: pos-intake org set {org} --embedded-queue on.",
+        "en": "The organisation '{org}' does not receive its appeals through the embedded queue, "
+        "and no messages are left in it. To turn it on: "
+        "pos-intake org set {org} --embedded-queue on.",
+    },
+    "detail.metrics-token": {
+        "ru": "Передайте токен метрик в заголовке Authorization: Bearer <токен>.",
+        "en": "Send the metrics token in the header Authorization: Bearer <token>.",
+    },
+    "detail.metrics-local": {
+        "ru": "Метрики доступны только с этого же узла или по токену (POS_METRICS_TOKEN).",
+        "en": "Metrics are served only to this host, or with a token (POS_METRICS_TOKEN).",
+    },
+    # parameters of the queue API
+    "parameter.whole-range": {
+        "ru": "{name}: целое число от {low} до {high}.",
+        "en": "{name}: a whole number from {low} to {high}.",
+    },
+    "parameter.number-range": {
+        "ru": "{name}: число от {low} до {high}.",
+        "en": "{name}: a number from {low} to {high}.",
+    },
+    "parameter.receipts": {
+        "ru": "receipts: список от 1 до {max} квитанций — строк до 64 символов.",
+        "en": "receipts: a list of 1 to {max} receipts, strings of up to 64 characters.",
     },
     # field errors
     "field.required": {"ru": "Обязательное поле.", "en": "This field is required."},

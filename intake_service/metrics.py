@@ -71,7 +71,8 @@ class Metrics:
             f'pos_writer_batch_size_bucket{{le="+Inf"}} {self.batch_count}',
             f"pos_writer_batch_size_sum {self.batch_sum}",
             f"pos_writer_batch_size_count {self.batch_count}",
-            "# HELP pos_queue_depth Outbox messages not yet confirmed, by organisation and sink.",
+            "# HELP pos_queue_depth Outbox messages waiting for their sink (neither done nor "
+            "expired), by organisation and sink.",
             "# TYPE pos_queue_depth gauge",
         ]
         lines += [

@@ -237,3 +237,72 @@ def _sinks_bump_config_version(conn: sqlite3.Connection) -> None:
             "BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
             "WHERE key = 'config_version'; END"
         )
+
+
+@migration(5)
+def outbox_counts_and_queue_indexes(conn: sqlite3.Connection) -> None:
+    """Counts kept current, and indexes whose cost does not grow with a backlog.
+
+    `/metrics`, `/readyz` and the forwarder's pacing used to count the outbox on the event loop;
+    a queue nobody reads grows forever and every count got slower with it. `outbox_counts` holds
+    the number of rows per organisation, sink and state, kept by triggers in the same
+    transaction as every change of a row — including changes the CLI makes from another process
+    (`queue retry`), which counters in the service's memory would miss.
+
+    `created_at` is when the row was written: the embedded queue's retention counts from it.
+
+    The old `outbox_due` index (sink, org_id, next_attempt_at) made a pull sort every due row by
+    id, and `outbox_forward` (next_attempt_at) made the forwarder step over the rows of a busy
+    sink to reach another's. They are replaced by indexes each query walks in its own order and
+    stops after LIMIT: a pull by (org_id, next_attempt_at) over the embedded queue's waiting
+    rows, the forwarder by (sink, next_attempt_at) over external sinks' due rows, and the
+    retention job by created_at. Done, expired and dead rows are in none of them."""
+    conn.execute("ALTER TABLE outbox ADD COLUMN created_at REAL")
+    conn.execute(
+        "UPDATE outbox SET created_at = coalesce((SELECT (julianday(a.created_at) - 2440587.5) "
+        "* 86400.0 FROM appeals a WHERE a.id = outbox.appeal_id), next_attempt_at) "
+        "WHERE state != 'done'"
+    )
+    _run_script(
+        conn,
+        """
+        DROP INDEX outbox_due;
+        DROP INDEX outbox_forward;
+        CREATE INDEX outbox_queue ON outbox (org_id, next_attempt_at)
+            WHERE sink = 'embedded' AND state IN ('pending', 'inflight');
+        CREATE INDEX outbox_expiry ON outbox (created_at)
+            WHERE sink = 'embedded' AND state IN ('pending', 'inflight');
+        CREATE INDEX outbox_forward_due ON outbox (sink, next_attempt_at)
+            WHERE state IN ('pending', 'failed') AND sink != 'embedded';
+        CREATE TABLE outbox_counts (
+            org_id INTEGER NOT NULL,
+            sink TEXT NOT NULL,
+            state TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (org_id, sink, state)
+        ) WITHOUT ROWID;
+        INSERT INTO outbox_counts (org_id, sink, state, n)
+            SELECT org_id, sink, state, count(*) FROM outbox GROUP BY org_id, sink, state
+        """,
+    )
+    # Triggers hold `;` of their own, so they are not part of the script above.
+    conn.execute(
+        "CREATE TRIGGER outbox_counts_insert AFTER INSERT ON outbox BEGIN "
+        "INSERT INTO outbox_counts (org_id, sink, state, n) "
+        "VALUES (new.org_id, new.sink, new.state, 1) "
+        "ON CONFLICT (org_id, sink, state) DO UPDATE SET n = n + 1; END"
+    )
+    conn.execute(
+        "CREATE TRIGGER outbox_counts_update AFTER UPDATE OF state ON outbox "
+        "WHEN old.state != new.state BEGIN "
+        "UPDATE outbox_counts SET n = n - 1 "
+        "WHERE org_id = old.org_id AND sink = old.sink AND state = old.state; "
+        "INSERT INTO outbox_counts (org_id, sink, state, n) "
+        "VALUES (new.org_id, new.sink, new.state, 1) "
+        "ON CONFLICT (org_id, sink, state) DO UPDATE SET n = n + 1; END"
+    )
+    conn.execute(
+        "CREATE TRIGGER outbox_counts_delete AFTER DELETE ON outbox BEGIN "
+        "UPDATE outbox_counts SET n = n - 1 "
+        "WHERE org_id = old.org_id AND sink = old.sink AND state = old.state; END"
+    )

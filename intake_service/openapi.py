@@ -26,6 +26,10 @@ _PROBLEM = {
                 "properties": {
                     "field": {"type": "string"},
                     "pointer": {"type": "string"},
+                    "parameter": {
+                        "type": "string",
+                        "description": "The query or request parameter (bad-parameter).",
+                    },
                     "code": {"type": "string"},
                     "detail": {"type": "string"},
                 },
@@ -263,7 +267,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                             },
                             "Messages, invisible to others until acknowledged or timed out.",
                         ),
-                        **_problems(401, 422, 429),
+                        **_problems(400, 401, 409, 429),
                     },
                 }
             },
@@ -300,7 +304,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                             },
                             "Which receipts were acknowledged; unknown ones had expired.",
                         ),
-                        **_problems(400, 401, 413, 415, 422, 429),
+                        **_problems(400, 401, 413, 415, 429),
                     },
                 }
             },
@@ -456,11 +460,14 @@ def openapi_document(base_url: str) -> dict[str, Any]:
             "/metrics": {
                 "get": {
                     "summary": "Prometheus metrics",
+                    "description": "With POS_METRICS_TOKEN set, send it as a Bearer token; "
+                    "without one, only clients on the service's own host are answered.",
                     "responses": {
                         "200": {
                             "description": "Prometheus text format.",
                             "content": {"text/plain": {"schema": {"type": "string"}}},
-                        }
+                        },
+                        **_problems(401, 403),
                     },
                 }
             },

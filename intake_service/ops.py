@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
+import ipaddress
 import sqlite3
 
 from starlette.requests import Request
@@ -10,6 +12,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from intake_service import __version__
+from intake_service.errors import Forbidden, MetricsUnauthorized
 from intake_service.forward.outbox import depth
 from intake_service.openapi import openapi_document
 
@@ -58,7 +61,39 @@ async def readyz(request: Request) -> Response:
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
+def _check_metrics_access(request: Request) -> None:
+    """Who may read /metrics: with POS_METRICS_TOKEN set, whoever sends it as a Bearer token
+    (compared in constant time); without one, only clients on this host — the scraper on the
+    same machine. `request.client` is the address after uvicorn applied X-Forwarded-For from a
+    trusted proxy, so a public client coming through the local proxy is not taken for
+    loopback; with POS_FORWARDED_ALLOW_IPS='*' anyone can claim any address, so then nothing
+    counts as local and a token is needed."""
+    settings = request.app.state.runtime.settings
+    token = settings.metrics_token
+    if token:
+        scheme, _, sent = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            sent.strip().encode(), token.encode()
+        ):
+            raise MetricsUnauthorized()
+        return
+    if not _is_loopback(request.client.host if request.client else None) or "*" in [
+        part.strip() for part in settings.forwarded_allow_ips.split(",")
+    ]:
+        raise Forbidden("detail.metrics-local", reason="metrics-not-local")
+
+
+def _is_loopback(host: str | None) -> bool:
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 async def metrics(request: Request) -> Response:
+    """Prometheus text. Every figure is kept current in memory or in `outbox_counts`: nothing
+    here counts rows, so polling it costs the same with a million messages waiting."""
+    _check_metrics_access(request)
     runtime = request.app.state.runtime
     forwarder = runtime.forwarder
     sinks_up = forwarder.sinks_up() if forwarder is not None else []

@@ -30,11 +30,12 @@ from intake_service.directory import OrgDirectory
 from intake_service.errors import IntakeError, Unavailable
 from intake_service.events import EventType, insert_event
 from intake_service.forward.forwarder import Forwarder
-from intake_service.forward.outbox import EMBEDDED_SINK
+from intake_service.forward.outbox import EMBEDDED_SINK, expire_op
 from intake_service.forward.sinks import apply_config, config_sinks
 from intake_service.ids import uuid7
 from intake_service.metrics import Metrics
 from intake_service.middleware import loggable_path
+from intake_service.org_settings import embedded_queue_on
 from intake_service.photos import media_root
 from intake_service.ratelimit import RateLimiter, address_key
 from intake_service.settings import Settings
@@ -44,6 +45,17 @@ from intake_service.writer import Writer, WriterStopped
 
 log = logging.getLogger("pos_intake")
 HOUSEKEEPING_SECONDS = 3600.0
+# Queue messages expired per writer operation, and the pause after each: at least
+# EXPIRY_PAUSE_SECONDS, and EXPIRY_PAUSE_FACTOR times as long as the operation took through
+# the writer. Measured (bench/backlog.py): 25-40 us a message on the event loop (the `expired`
+# event and the count triggers are most of it) plus its share of commits and checkpoints, so at
+# a fixed pause a million expiring at once took ~30 % of the core and doubled intake p99. With
+# the pause following the writer's own latency the job runs fast on an idle node and gives way
+# on a busy one; it is a background job — no one waits for it.
+EXPIRY_BATCH = 100
+EXPIRY_PAUSE_SECONDS = 0.01
+EXPIRY_PAUSE_FACTOR = 2.0
+EXPIRY_MAX_SECONDS = 60.0  # longest pause between two looks for expired queue messages
 
 
 @dataclass
@@ -62,6 +74,7 @@ class Runtime:
     queue_signals: defaultdict[int, asyncio.Event] = field(
         default_factory=lambda: defaultdict(asyncio.Event)
     )
+    unrouted_warned: set[int] = field(default_factory=set)  # orgs whose appeals go nowhere
 
     def notify_queue(self, org_id: int) -> None:
         """Wake long-polls waiting on this organisation's queue."""
@@ -93,12 +106,24 @@ class Runtime:
         before reaching the writer, else by the writer when its operation fails. Not when the
         awaiting request is cancelled — its operation, already queued, commits all the same."""
         org_id = appeal.target_org.id
-        sinks = (EMBEDDED_SINK, *self.directory.sink_names(org_id))
-        forwarder = self.forwarder if len(sinks) > 1 else None  # None: no external sink
+        external = self.directory.sink_names(org_id)
+        # an organisation that reads its appeals only from RabbitMQ or webhooks turns its
+        # embedded queue off: then no row waits there for a consumer that never comes
+        queued = embedded_queue_on(appeal.target_org)
+        sinks = (EMBEDDED_SINK, *external) if queued else external
+        if not sinks and org_id not in self.unrouted_warned:
+            self.unrouted_warned.add(org_id)
+            log.warning(
+                "%s has its embedded queue off and no sink: its appeals are stored and logged "
+                "but handed to nobody (pos-intake org sink %s add …, or --embedded-queue on)",
+                appeal.target_org.slug,
+                appeal.target_org.slug,
+            )
+        forwarder = self.forwarder if external else None  # None: no external sink
 
         def forward_now(accepted: Accepted) -> None:
             if forwarder is not None and not accepted.replayed:
-                forwarder.wake(new_rows=len(sinks) - 1)
+                forwarder.wake(new_rows=len(external))
 
         def failed(_: BaseException) -> None:
             if on_failure is not None:
@@ -131,7 +156,8 @@ class Runtime:
             raise Unavailable("storage") from None
         if not accepted.replayed:
             self.metrics.accepted[appeal.target_org.slug] += 1
-            self.notify_queue(org_id)
+            if queued:
+                self.notify_queue(org_id)
         return accepted
 
     async def reject(self, request: Request, error: IntakeError) -> None:
@@ -234,13 +260,55 @@ def _apply_config_sinks(settings: Settings) -> None:
 
 
 async def _housekeeping(runtime: Runtime) -> None:
-    """Forget idempotency keys and used form nonces past their time, once an hour."""
+    """Bounded upkeep through the one writer, first right at start: expire embedded-queue
+    messages past the retention period (every few seconds to a minute), and forget idempotency
+    keys and used form nonces past their time (once an hour)."""
     settings = runtime.settings
+    retention = float(settings.queue_retention)
+    # a quarter of the retention, within bounds: a message expires at most 25 % late, and a
+    # look that finds nothing is one indexed read
+    pause = min(EXPIRY_MAX_SECONDS, max(0.5, retention / 4))
+    forgotten_at = -HOUSEKEEPING_SECONDS
+    loop = asyncio.get_running_loop()
     while True:
         try:
-            await runtime.writer.submit(
-                forget_idempotency_op(settings.idempotency_ttl, settings.form_max_age)
-            )
+            await expire_queue(runtime, retention)
+        except WriterStopped:
+            return
         except Exception:
-            log.exception("housekeeping failed; trying again in an hour")
-        await asyncio.sleep(HOUSEKEEPING_SECONDS)
+            log.exception("expiring queue messages failed; trying again in %g s", pause)
+        if loop.time() - forgotten_at >= HOUSEKEEPING_SECONDS:
+            forgotten_at = loop.time()
+            try:
+                await runtime.writer.submit(
+                    forget_idempotency_op(settings.idempotency_ttl, settings.form_max_age)
+                )
+            except WriterStopped:
+                return
+            except Exception:
+                log.exception("housekeeping failed; trying again in an hour")
+        await asyncio.sleep(pause)
+
+
+async def expire_queue(runtime: Runtime, retention: float) -> int:
+    """Expire every embedded-queue message older than the retention, EXPIRY_BATCH at a time:
+    each batch is one short operation in the writer's group commit, with a pause after it, so
+    intake goes on between them even when a million are due at once (the first start after an
+    upgrade, a shorter retention). Returns how many expired."""
+    total = 0
+    loop = asyncio.get_running_loop()
+    while True:
+        started = loop.time()
+        expired = await runtime.writer.submit(expire_op(retention, EXPIRY_BATCH))
+        total += len(expired)
+        if len(expired) < EXPIRY_BATCH:
+            break
+        took = loop.time() - started
+        await asyncio.sleep(max(EXPIRY_PAUSE_SECONDS, EXPIRY_PAUSE_FACTOR * took))
+    if total:
+        log.info(
+            "%d message(s) of the embedded queue expired: not acknowledged within %g s",
+            total,
+            retention,
+        )
+    return total

@@ -82,6 +82,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("queue_max_wait", 20.0, "Longest long-poll wait of the queue pull, in seconds."),
     Setting(
+        "queue_retention",
+        1209600,
+        "Seconds a message waits in the embedded queue for its acknowledgement before it expires "
+        "(an `expired` event; the appeal itself is kept); at least 1, default 14 days.",
+    ),
+    Setting(
         "rate_limit_org",
         600,
         "Form submissions a minute allowed per organisation (burst of the same size); 0 turns it off.",
@@ -137,6 +143,13 @@ SETTINGS: tuple[Setting, ...] = (
         100000,
         "Undelivered appeals waiting for external sinks above which intake answers 503.",
     ),
+    Setting(
+        "metrics_token",
+        "",
+        "Token a scraper must send as `Authorization: Bearer …` to read /metrics; empty means "
+        "/metrics answers only clients on this host (loopback, after proxy headers).",
+        secret=True,
+    ),
     Setting("log_level", "info", "Log level of the server: debug, info, warning, error."),
 )
 
@@ -160,6 +173,7 @@ class Settings:
     idempotency_ttl: int
     queue_visibility_timeout: float
     queue_max_wait: float
+    queue_retention: int
     rate_limit_org: int
     form_min_seconds: float
     form_max_age: int
@@ -172,6 +186,7 @@ class Settings:
     forward_timeout: float
     forward_in_flight: int
     outbox_limit: int
+    metrics_token: str
     log_level: str
 
     def __repr__(self) -> str:
@@ -239,6 +254,11 @@ def load(
     settings = Settings(**{s.name: _coerce(s, values[s.name]) for s in SETTINGS})
     if settings.synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
         raise SettingsError("synchronous (POS_SYNCHRONOUS) must be FULL, NORMAL or EXTRA")
+    if settings.queue_retention < 1:
+        raise SettingsError(
+            "queue_retention (POS_QUEUE_RETENTION) must be at least 1 second: messages nobody "
+            "acknowledges must expire, or a queue nobody reads grows without bound"
+        )
     if not re.fullmatch(r"[A-Za-z0-9]{0,4}", settings.node):
         raise SettingsError("node (POS_NODE) must be up to 4 Latin letters or digits, e.g. B or N2")
     return settings

@@ -130,3 +130,54 @@ def test_access_log_keeps_tracking_tokens_and_keys_out(service, org):
     assert "/s/…" in log
     assert token not in log
     assert org.key not in log and org.key.split("_", 2)[2] not in log
+
+
+def test_metrics_refuses_a_client_that_came_through_the_local_proxy(service, org):
+    # the proxy on this host (a trusted 127.0.0.1) forwards a public client's request: that
+    # client is who asks, not the proxy's loopback address
+    refused = httpx.get(
+        service.url + "/metrics", headers={"X-Forwarded-For": "203.0.113.9"}, timeout=5
+    )
+    assert refused.status_code == 403
+    assert refused.headers["content-type"] == "application/problem+json"
+    problem = refused.json()
+    assert problem["type"] == "tag:pos-intake,2026:problem/forbidden"
+    assert "POS_METRICS_TOKEN" in problem["detail"]
+    assert "pos_queue_depth" not in refused.text
+    from conftest import events
+
+    [rejected] = [e for e in events(service.db) if e["type"] == "rejected"]
+    assert rejected["reason"] == "metrics-not-local"
+    assert rejected["remote_addr"] == "203.0.113.9"
+    # the scraper on this host itself is served
+    assert httpx.get(service.url + "/metrics", timeout=5).status_code == 200
+
+
+@pytest.mark.service_env(POS_METRICS_TOKEN="scrape-4c1f9e2b7d")
+def test_metrics_with_a_token_set_answers_only_to_that_token(service, org):
+    for headers in ({}, {"Authorization": "Bearer wrong-token"}, {"Authorization": "scrape-4c1f"}):
+        refused = httpx.get(
+            service.url + "/metrics", headers={**headers, "Accept-Language": "en"}, timeout=5
+        )
+        assert refused.status_code == 401
+        assert refused.json()["type"] == "tag:pos-intake,2026:problem/unauthorized"
+        assert refused.json()["title"] == "A metrics access token is required"
+        assert "pos_queue_depth" not in refused.text
+    served = httpx.get(
+        service.url + "/metrics",
+        headers={"Authorization": "Bearer scrape-4c1f9e2b7d", "X-Forwarded-For": "203.0.113.9"},
+        timeout=5,
+    )
+    assert served.status_code == 200 and "pos_queue_depth" in served.text
+    service.stop()
+    assert "scrape-4c1f9e2b7d" not in service.log()
+
+
+@pytest.mark.service_env(POS_FORWARDED_ALLOW_IPS="*")
+def test_metrics_trusts_no_address_when_every_proxy_is_trusted(service, org):
+    # with '*' any client can write itself a loopback X-Forwarded-For, so only a token will do
+    spoofed = httpx.get(
+        service.url + "/metrics", headers={"X-Forwarded-For": "127.0.0.1"}, timeout=5
+    )
+    assert spoofed.status_code == 403
+    assert httpx.get(service.url + "/metrics", timeout=5).status_code == 403

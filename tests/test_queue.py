@@ -7,6 +7,7 @@ import threading
 import time
 
 import httpx
+import pytest
 
 from conftest import appeal, bearer, events, make_org
 
@@ -58,7 +59,20 @@ def test_pulled_message_is_the_versioned_appeal_document_tagged_with_its_organis
     }
     assert pull(service, org.key) == []
     types = [e["type"] for e in events(service.db) if e["appeal_id"] == created["id"]]
-    assert types == ["accepted", "delivered", "forwarded"]
+    assert types == ["accepted", "delivered", "acked"]
+
+
+def test_an_acknowledgement_is_logged_as_acked_not_as_forwarded(service, org):
+    created = file(service, org.key)
+    [message] = pull(service, org.key)
+    ack(service, org.key, [message["receipt"]])
+
+    from conftest import run_cli
+
+    tail = run_cli(service.db, "log", "tail", "-n", "1").stdout
+    assert tail.split()[2:7] == ["acked", "demo", created["number"], "sink=embedded", "delivery=1"]
+    shown = run_cli(service.db, "queue", "show", created["number"]).stdout
+    assert "embedded   done" in shown
 
 
 def test_unacknowledged_message_is_delivered_again_after_the_visibility_timeout(service, org):
@@ -110,15 +124,68 @@ def test_each_organisation_sees_only_its_own_queue(service, org, db):
     assert ack(service, other.key, [message["receipt"]])["acked"] == []
 
 
-def test_queue_asks_for_a_key_and_sane_parameters(service, org):
+def test_queue_asks_for_a_key(service, org):
     assert httpx.get(service.url + QUEUE, timeout=5).status_code == 401
-    bad = httpx.get(service.url + QUEUE, params={"max": 0}, headers=bearer(org.key), timeout=5)
-    assert bad.status_code == 422
-    assert bad.json()["errors"][0]["field"] == "max"
-    empty_ack = httpx.post(
+
+
+@pytest.mark.parametrize(
+    ("params", "lang", "errors"),
+    [
+        ({"max": "1000"}, "ru", [("max", "whole-range", "max: целое число от 1 до 100.")]),
+        ({"max": "2.5"}, "ru", [("max", "whole-range", "max: целое число от 1 до 100.")]),
+        ({"max": "0"}, "en", [("max", "whole-range", "max: a whole number from 1 to 100.")]),
+        ({"wait": "-1"}, "ru", [("wait", "number-range", "wait: число от 0 до 20.")]),
+        ({"visibility": "nan"}, "en", [("visibility", "number-range",
+                                        "visibility: a number from 1 to 43200.")]),
+        (
+            {"max": "1000", "wait": "-1"},
+            "en",
+            [
+                ("max", "whole-range", "max: a whole number from 1 to 100."),
+                ("wait", "number-range", "wait: a number from 0 to 20."),
+            ],
+        ),
+    ],
+)  # fmt: skip
+def test_queue_parameters_out_of_range_are_refused_with_the_range_in_words(
+    service, org, params, lang, errors
+):
+    refused = httpx.get(
+        service.url + QUEUE,
+        params=params,
+        headers={**bearer(org.key), "Accept-Language": lang},
+        timeout=5,
+    )
+    assert refused.status_code == 400
+    assert refused.headers["content-type"] == "application/problem+json"
+    problem = refused.json()
+    assert problem["type"] == "tag:pos-intake,2026:problem/bad-parameter"
+    assert (
+        problem["title"]
+        == {
+            "ru": "Неверные параметры запроса к очереди",
+            "en": "Invalid queue request parameters",
+        }[lang]
+    )
+    assert [(e["parameter"], e["code"], e["detail"]) for e in problem["errors"]] == errors
+    [rejected] = [e for e in events(service.db) if e["type"] == "rejected"]
+    assert rejected["reason"] == "bad-parameter " + ", ".join(name for name, _, _ in errors)
+
+
+def test_an_empty_acknowledgement_is_refused_as_a_bad_parameter(service, org):
+    refused = httpx.post(
         service.url + QUEUE + "/ack", json={"receipts": []}, headers=bearer(org.key), timeout=5
     )
-    assert empty_ack.status_code == 422
+    assert refused.status_code == 400
+    problem = refused.json()
+    assert problem["type"] == "tag:pos-intake,2026:problem/bad-parameter"
+    assert problem["errors"] == [
+        {
+            "parameter": "receipts",
+            "code": "receipts",
+            "detail": "receipts: список от 1 до 100 квитанций — строк до 64 символов.",
+        }
+    ]
 
 
 def test_queue_depth_is_in_metrics_and_queue_stats(service, org):

@@ -43,6 +43,7 @@ def test_secret_key_never_shows_in_a_repr():
         ({"POS_SYNCHRONOUS": "OFF"}, "synchronous"),
         ({"POS_CONFIG": "/nonexistent/pos.toml"}, "cannot read config file"),
         ({"POS_NODE": "node-1"}, "node (POS_NODE) must be up to 4 Latin letters or digits"),
+        ({"POS_QUEUE_RETENTION": "0"}, "queue_retention (POS_QUEUE_RETENTION) must be at least 1"),
     ],
 )
 def test_bad_settings_are_refused_with_the_name_of_the_setting(environ, message):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import time
 
 from starlette.requests import Request
@@ -12,44 +13,71 @@ from starlette.responses import JSONResponse, Response
 from intake_service import photos
 from intake_service.api.requests import authenticate, read_json, runtime_of
 from intake_service.appeals import document, load_appeals
-from intake_service.errors import ValidationFailed
+from intake_service.errors import BadParameter, QueueOff
 from intake_service.forward.embedded import ack_op, claim_op
+from intake_service.org_settings import embedded_queue_on
 
 MAX_MESSAGES = 100
 MAX_VISIBILITY = 12 * 3600.0
 POLL_SECONDS = 1.0  # also wakes for messages whose visibility timeout ran out
+# a query parameter: name, default, lowest, highest, whole numbers only
+_Spec = tuple[str, float, float, float, bool]
+_WHOLE = re.compile(r"[0-9]{1,9}")
+_DECIMAL = re.compile(r"[0-9]{1,9}(\.[0-9]{1,6})?")
 
 
-def _number(request: Request, name: str, default: float, low: float, high: float) -> float:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = float("nan")
-    if not low <= value <= high:
-        raise ValidationFailed([(name, "field.not-number", {})])
-    return value
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def _parameters(request: Request, specs: list[_Spec]) -> list[float]:
+    """The query parameters by their specs, all checked before any is refused, so one answer
+    names every parameter that is wrong and what it takes."""
+    values: list[float] = []
+    errors: list[tuple[str, str, dict[str, object]]] = []
+    for name, default, low, high, whole in specs:
+        raw = request.query_params.get(name)
+        value = default
+        if raw is not None:
+            # plain decimals only: int() and float() would also take "1_0", " 5", "inf", "nan"
+            form = _WHOLE if whole else _DECIMAL
+            value = float(raw) if form.fullmatch(raw) else float("nan")
+        if not low <= value <= high:  # NaN fails here too
+            key = "parameter.whole-range" if whole else "parameter.number-range"
+            errors.append((name, key, {"name": name, "low": _fmt(low), "high": _fmt(high)}))
+        values.append(value)
+    if errors:
+        raise BadParameter(errors)
+    return values
 
 
 async def pull(request: Request) -> Response:
-    """GET /api/v1/queue?max=N&wait=S&visibility=S — messages of the caller's organisation."""
+    """GET /api/v1/queue?max=N&wait=S&visibility=S — messages of the caller's organisation.
+
+    With the organisation's embedded queue off no new messages arrive; the ones waiting when it
+    was turned off are still handed out (or expire), and once none is left the pull answers
+    409 `queue-off` rather than an empty list, so a consumer polling in vain is told why."""
     runtime = runtime_of(request)
     caller = authenticate(request)
     settings = runtime.settings
-    max_messages = int(_number(request, "max", 10, 1, MAX_MESSAGES))
-    wait = _number(request, "wait", 0, 0, settings.queue_max_wait)
-    visibility = _number(
-        request, "visibility", settings.queue_visibility_timeout, 1, MAX_VISIBILITY
+    max_messages, wait, visibility = _parameters(
+        request,
+        [
+            ("max", 10, 1, MAX_MESSAGES, True),
+            ("wait", 0.0, 0.0, settings.queue_max_wait, False),
+            ("visibility", settings.queue_visibility_timeout, 1.0, MAX_VISIBILITY, False),
+        ],
     )
     org_id = caller.org.id
+    queued = embedded_queue_on(caller.org)
     deadline = time.monotonic() + wait
     while True:
         signal = runtime.queue_signals[org_id]
         claimed = await runtime.writer.submit(
-            claim_op(org_id, max_messages, visibility, request.state.request_id)
+            claim_op(org_id, int(max_messages), visibility, request.state.request_id)
         )
+        if not claimed and not queued:
+            raise QueueOff(caller.org.slug)
         remaining = deadline - time.monotonic()
         if claimed or remaining <= 0:
             break
@@ -84,7 +112,7 @@ async def ack(request: Request) -> Response:
         or len(receipts) > MAX_MESSAGES
         or not all(isinstance(r, str) and 0 < len(r) <= 64 for r in receipts)
     ):
-        raise ValidationFailed([("receipts", "field.required", {})])
+        raise BadParameter([("receipts", "parameter.receipts", {"max": MAX_MESSAGES})])
     acked, unknown = await runtime.writer.submit(
         ack_op(caller.org.id, list(dict.fromkeys(receipts)), request.state.request_id)
     )

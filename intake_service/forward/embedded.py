@@ -4,6 +4,13 @@ At-least-once, like SQS: a pull hands out messages under a fresh receipt and hid
 visibility timeout; an acknowledgement with that receipt marks them done; a message not
 acknowledged in time is handed out again under a new receipt (the old receipt stops working), and
 its `delivery_count` grows. Consumers drop repeats by `message_id` (the appeal id).
+
+Messages go out in the order they became visible: a new one carries its arrival time as
+`next_attempt_at`, one handed out before the end of its visibility timeout. A pull walks the
+`outbox_queue` index (organisation, next_attempt_at) over waiting messages only and stops after
+`max`, so it costs the same with ten messages waiting as with a million — in this queue or in
+another organisation's. A message nobody acknowledges within the retention period expires
+(`outbox.expire_op`).
 """
 
 from __future__ import annotations
@@ -35,12 +42,13 @@ def claim_op(
     def op(conn: sqlite3.Connection) -> list[Claimed]:
         now = time.time()
         at = now_iso(now)
+        # the literals match the partial index's WHERE, so SQLite may use it
         rows = conn.execute(
             "SELECT x.id, x.appeal_id, x.attempts, a.number FROM outbox x "
             "JOIN appeals a ON a.id = x.appeal_id "
-            "WHERE x.sink = ? AND x.org_id = ? AND x.state != 'done' AND x.next_attempt_at <= ? "
-            "ORDER BY x.id LIMIT ?",
-            (EMBEDDED_SINK, org_id, now, max_messages),
+            "WHERE x.org_id = ? AND x.sink = 'embedded' AND x.state IN ('pending', 'inflight') "
+            "AND x.next_attempt_at <= ? ORDER BY x.next_attempt_at LIMIT ?",
+            (org_id, now, max_messages),
         ).fetchall()
         claimed = []
         for row in rows:
@@ -69,7 +77,8 @@ def claim_op(
 def ack_op(
     org_id: int, receipts: list[str], request_id: str | None
 ) -> Callable[[sqlite3.Connection], tuple[list[str], list[str]]]:
-    """A writer operation: mark messages done; returns (acknowledged, unknown-or-expired)."""
+    """A writer operation: mark messages done with an `acked` event; returns (acknowledged,
+    unknown) — a receipt is unknown once its message was handed out again or expired."""
 
     def op(conn: sqlite3.Connection) -> tuple[list[str], list[str]]:
         at = now_iso()
@@ -90,7 +99,7 @@ def ack_op(
             )
             insert_event(
                 conn,
-                EventType.FORWARDED,
+                EventType.ACKED,
                 org_id=org_id,
                 appeal_id=row["appeal_id"],
                 request_id=request_id,

@@ -28,7 +28,13 @@ from urllib.parse import urlsplit
 from intake_service import photos
 from intake_service.appeals import DOCUMENT_SCHEMA, document, load_appeals
 from intake_service.directory import OrgDirectory
-from intake_service.forward.outbox import Settled, settle_op
+from intake_service.forward.outbox import (
+    Settled,
+    due_count,
+    due_rows,
+    external_backlog,
+    settle_op,
+)
 from intake_service.forward.rabbitmq import RabbitPublisher
 from intake_service.forward.sinks import Sink
 from intake_service.forward.types import Outgoing
@@ -43,6 +49,7 @@ BACKLOG_SECONDS = 1.0  # how often the backlog figure for /readyz and intake is 
 SLOTS_PER_SINK = 2  # batches publishing at once per sink: one confirming while the next goes out
 PACING_WAIT_SECONDS = 1.0  # longest an appeal's answer waits for the forwarder to catch up
 PACING_BACKLOG = 64  # healthy deliveries waiting above which intake lets the forwarder catch up
+DUE_COUNT_CAP = 16 * PACING_BACKLOG  # due rows are counted per sink up to this, not further
 
 
 class Publisher(Protocol):
@@ -167,13 +174,13 @@ class Forwarder:
 
     def _count_backlog(self) -> tuple[int, int]:
         """(undelivered, due now): the first for the outbox limit and /readyz, the second for
-        pacing — rows waiting out a backoff are no work the forwarder could catch up on."""
-        total, due = self.reader.execute(
-            "SELECT count(*), coalesce(sum(next_attempt_at <= ?), 0) FROM outbox "
-            "WHERE state IN ('pending', 'failed') AND sink != 'embedded'",
-            (time.time(),),
-        ).fetchone()
-        return int(total), int(due)
+        pacing — rows waiting out a backoff are no work the forwarder could catch up on. The
+        first comes from the kept counts; the second is counted per sink only up to the
+        pacing bound, so neither walks a long backlog on the event loop."""
+        backlog = external_backlog(self.reader)
+        now = time.time()
+        due = sum(due_count(self.reader, sink, now=now, cap=DUE_COUNT_CAP) for sink in backlog)
+        return sum(backlog.values()), due
 
     def _start_due(self) -> None:
         """A batch for each sink with a free publishing slot, of everything due for it (up to
@@ -183,25 +190,27 @@ class Forwarder:
         meanwhile gather into the next one — group commit again: under load batches grow and
         each publish round and each settling transaction serves many appeals; when idle, an
         appeal goes out on its own. A slot frees when the sink has confirmed, before the rows
-        are settled; until then they stay in `_in_flight` and are not picked again."""
+        are settled; until then they stay in `_in_flight` and are not picked again.
+
+        The sinks to look at come from the kept counts (which also name removed sinks that
+        still have rows, so those go dead); each is read on its own from its index, so a sink
+        with a long backlog costs the others nothing."""
         if self._closing:
             return
-        sinks = self.directory.sinks()
-        full = sorted(name for name, n in self._publishing.items() if n >= SLOTS_PER_SINK)
-        if sinks and all(s.name in full for s in sinks):
-            return  # the end of a publish wakes us again
-        taken = sorted(self._in_flight)
-        rows = self.reader.execute(
-            "SELECT x.id, x.appeal_id, x.org_id, x.sink FROM outbox x "
-            "WHERE x.state IN ('pending', 'failed') AND x.sink != 'embedded' "
-            f"AND x.sink NOT IN ({','.join('?' * len(full))}) "
-            f"AND x.id NOT IN ({','.join('?' * len(taken))}) "
-            "AND x.next_attempt_at <= ? ORDER BY x.next_attempt_at LIMIT ?",
-            (*full, *taken, time.time(), self.settings.forward_in_flight),
-        ).fetchall()
-        by_sink: dict[str, list[sqlite3.Row]] = defaultdict(list)
-        for row in rows:
-            by_sink[row["sink"]].append(row)
+        now = time.time()
+        by_sink: dict[str, list[sqlite3.Row]] = {}
+        for sink_name in external_backlog(self.reader):
+            if self._publishing[sink_name] >= SLOTS_PER_SINK:
+                continue  # the end of a publish wakes us again
+            rows = due_rows(
+                self.reader,
+                sink_name,
+                skip=sorted(self._in_flight),
+                now=now,
+                limit=self.settings.forward_in_flight,
+            )
+            if rows:
+                by_sink[sink_name] = rows
         for sink_name, sink_rows in by_sink.items():
             self._publishing[sink_name] += 1
             self._in_flight.update(r["id"] for r in sink_rows)

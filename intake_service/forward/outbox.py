@@ -4,8 +4,14 @@ accepted appeal is always either forwarded or visibly waiting — never lost bet
 A row is `done` only once its sink confirmed it. For the embedded queue the sink is the agency's
 consumer and the confirmation is its acknowledgement, so the outbox row *is* the queue message:
 `pending` (waiting), `inflight` (handed out under a receipt, invisible until `next_attempt_at`),
-`done` (acknowledged). External sinks use `pending` → `done`, or `failed` with a next attempt,
-and `dead` after the last attempt.
+`done` (acknowledged), or `expired` when nobody acknowledged it within the retention period.
+External sinks use `pending` → `done`, or `failed` with a next attempt, and `dead` after the last
+attempt.
+
+Counts per organisation, sink and state live in `outbox_counts`, kept by triggers (migration 5),
+so nothing that answers often — /metrics, /readyz, the forwarder's pacing — counts rows. Every
+query here that runs on the event loop walks an index in its own order and stops at its LIMIT;
+rows in a terminal state (done, expired, dead) are in none of those indexes.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from intake_service.events import EventType, insert_event
+from intake_service.events import EventType, insert_event, insert_events
 from intake_service.store import now_iso
 
 EMBEDDED_SINK = "embedded"
@@ -30,15 +36,20 @@ class OutboxState(StrEnum):
     FAILED = "failed"
     DONE = "done"
     DEAD = "dead"
+    EXPIRED = "expired"  # the embedded queue's: not acknowledged within the retention period
+
+
+# States in which a row still waits for its sink: what `pos_queue_depth` counts.
+TERMINAL = (OutboxState.DONE, OutboxState.EXPIRED)
 
 
 def add_rows(
     conn: sqlite3.Connection, appeal_id: str, org_id: int, sinks: list[str], *, now: float, at: str
 ) -> None:
     conn.executemany(
-        "INSERT INTO outbox (appeal_id, org_id, sink, state, next_attempt_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [(appeal_id, org_id, sink, OutboxState.PENDING, now, at) for sink in sinks],
+        "INSERT INTO outbox (appeal_id, org_id, sink, state, next_attempt_at, updated_at, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(appeal_id, org_id, sink, OutboxState.PENDING, now, at, now) for sink in sinks],
     )
 
 
@@ -102,12 +113,100 @@ def retry(
 
 
 def depth(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
-    """(org, sink, messages not yet done) for every org and sink that has any."""
+    """(org, sink, messages not yet done) for every org and sink that ever had any (0 once
+    drained, so a gauge falls to zero instead of vanishing). Read from the kept counts: a few
+    rows, however long the queues are. Dead rows count — they wait for `queue retry`."""
+    marks = ",".join("?" * len(TERMINAL))
     rows = conn.execute(
-        "SELECT o.slug, x.sink, count(*) FROM outbox x JOIN orgs o ON o.id = x.org_id "
-        "WHERE x.state != 'done' GROUP BY o.slug, x.sink"
+        f"SELECT o.slug, c.sink, sum(CASE WHEN c.state IN ({marks}) THEN 0 ELSE c.n END) "
+        "FROM outbox_counts c JOIN orgs o ON o.id = c.org_id "
+        "GROUP BY o.slug, c.sink ORDER BY o.slug, c.sink",
+        TERMINAL,
     )
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+def external_backlog(conn: sqlite3.Connection) -> dict[str, int]:
+    """Undelivered rows (pending or failed) of each external sink that has any, from the kept
+    counts; removed sinks' rows are here too, so the forwarder can mark them dead."""
+    rows = conn.execute(
+        "SELECT sink, sum(n) FROM outbox_counts WHERE sink != 'embedded' "
+        "AND state IN ('pending', 'failed') GROUP BY sink HAVING sum(n) > 0"
+    )
+    return {r[0]: int(r[1]) for r in rows}
+
+
+def due_rows(
+    conn: sqlite3.Connection, sink: str, *, skip: list[int], now: float, limit: int
+) -> list[sqlite3.Row]:
+    """Up to `limit` rows of one external sink due now, longest due first, except `skip` (rows
+    being delivered). Walks `outbox_forward_due` from its start: the skipped rows are the first
+    due ones, so this reads at most limit + len(skip) entries, whatever the backlog."""
+    marks = ",".join("?" * len(skip))
+    return conn.execute(
+        "SELECT x.id, x.appeal_id, x.org_id, x.sink FROM outbox x "
+        "WHERE x.sink = ? AND x.state IN ('pending', 'failed') AND x.sink != 'embedded' "
+        f"AND x.next_attempt_at <= ? AND x.id NOT IN ({marks}) "
+        "ORDER BY x.next_attempt_at LIMIT ?",
+        (sink, now, *skip, limit),
+    ).fetchall()
+
+
+def due_count(conn: sqlite3.Connection, sink: str, *, now: float, cap: int) -> int:
+    """How many rows of one external sink are due now, counted up to `cap` only (pacing needs
+    to know whether there are more than a few dozen, not how many more)."""
+    return int(
+        conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM outbox x WHERE x.sink = ? "
+            "AND x.state IN ('pending', 'failed') AND x.sink != 'embedded' "
+            "AND x.next_attempt_at <= ? LIMIT ?)",
+            (sink, now, cap),
+        ).fetchone()[0]
+    )
+
+
+def expire_op(
+    retention: float, batch: int
+) -> Callable[[sqlite3.Connection], list[tuple[int, str]]]:
+    """The writer operation expiring one batch of embedded-queue messages written more than
+    `retention` seconds ago and not acknowledged: state `expired` (terminal; a pull no longer
+    hands them out, an ack of their receipt answers unknown) and an `expired` event each, with
+    the number and the sink, no personal data. Oldest first, at most `batch` rows, so that a
+    million of them are many short transactions between which intake goes on, not one long
+    one. Returns (org_id, number) of each, for the caller's count."""
+
+    def op(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+        now = time.time()
+        at = now_iso(now)
+        rows = conn.execute(
+            "SELECT x.id, x.appeal_id, x.org_id, x.attempts, a.number FROM outbox x "
+            "JOIN appeals a ON a.id = x.appeal_id "
+            "WHERE x.sink = 'embedded' AND x.state IN ('pending', 'inflight') "
+            "AND x.created_at <= ? ORDER BY x.created_at LIMIT ?",
+            (now - retention, batch),
+        ).fetchall()
+        if not rows:
+            return []
+        conn.executemany(
+            "UPDATE outbox SET state = ?, receipt = NULL, updated_at = ? WHERE id = ?",
+            [(OutboxState.EXPIRED, at, r["id"]) for r in rows],
+        )
+        insert_events(
+            conn,
+            EventType.EXPIRED,
+            [
+                (
+                    r["org_id"],
+                    r["appeal_id"],
+                    {"number": r["number"], "sink": EMBEDDED_SINK, "delivery": r["attempts"]},
+                )
+                for r in rows
+            ],
+            at=at,
+        )
+        return [(r["org_id"], r["number"]) for r in rows]
+
+    return op
 
 
 @dataclass(frozen=True)
