@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -269,3 +270,35 @@ def browser() -> Iterator[object]:
         launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture
+def page(browser, demo_site) -> Iterator[object]:
+    """A desktop browser tab (1280×800, Russian) for stories on the demo's host pages; modules
+    that need another tab define their own `page`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+# What a citizen types into the form: a valid appeal, short of the form token.
+FORM_FIELDS = {
+    "kind": "message",
+    "category": "roads",
+    "text": "Яма на дороге у школы номер 3.",
+    "name": "Мария",
+    "email": "maria@example.ru",
+    "consent": "on",
+}
+
+
+def form_fields(token: str, **changes: str) -> dict[str, str]:
+    return {"token": token, **FORM_FIELDS, **changes}
+
+
+def form_token(service_url: str, origin: str, org: str = "demo") -> str:
+    """Open the form as the badge would on `origin` and take its signed token."""
+    page = httpx.get(f"{service_url}/w/{org}/form", params={"origin": origin}, timeout=5)
+    assert page.status_code == 200, page.text
+    return re.search(r'name="token" value="([^"]+)"', page.text).group(1)

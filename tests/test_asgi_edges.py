@@ -21,7 +21,7 @@ from intake_service.app import create_app
 from intake_service.runtime import Runtime
 from intake_service.settings import load
 
-from conftest import bearer, make_org, run_async
+from conftest import bearer, form_fields, make_org, run_async
 
 BASE = "http://testserver"
 
@@ -72,14 +72,6 @@ def test_content_length_of_unicode_digits_is_not_a_length(db: Path):
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
-FORM_FIELDS = {
-    "kind": "message",
-    "category": "roads",
-    "text": "Яма на дороге у школы номер 3.",
-    "name": "Мария",
-    "email": "maria@example.ru",
-    "consent": "on",
-}
 
 
 def test_an_appeal_whose_request_is_cancelled_in_the_writers_queue_keeps_its_photos(db: Path):
@@ -99,7 +91,7 @@ def test_an_appeal_whose_request_is_cancelled_in_the_writers_queue_keeps_its_pho
                 sending = asyncio.ensure_future(
                     client.post(
                         "/w/demo/appeals",
-                        data={"token": token, **FORM_FIELDS},
+                        data=form_fields(token),
                         files=[("photos", ("lamp.png", PNG, "image/png"))],
                         headers={"Origin": BASE, "Accept": "application/json"},
                     )

@@ -17,14 +17,6 @@ FRAME = "iframe[title='Обратная связь — Госуслуги']"
 PAGES = ["plain", "strict-csp", "hostile-css", "spa", "inline", "named-form"]
 
 
-@pytest.fixture
-def page(browser, demo_site):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def open_form(page: Page):
     page.get_by_role("link", name=BADGE).first.click()
     frame = page.frame_locator(FRAME)

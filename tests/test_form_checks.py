@@ -14,30 +14,14 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from conftest import Service, events, make_org, run_async
+from conftest import Service, events, form_fields, form_token, make_org, run_async
 
 DEMO_ORIGIN = "https://demo.example.ru"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
 
-def form_token(service: Service, org: str = "demo") -> str:
-    page = httpx.get(f"{service.url}/w/{org}/form", params={"origin": DEMO_ORIGIN}, timeout=5)
-    assert page.status_code == 200, page.text
-    return re.search(r'name="token" value="([^"]+)"', page.text).group(1)
-
-
-def fields(token: str, **changes: str) -> dict[str, str]:
-    data = {
-        "token": token,
-        "kind": "message",
-        "category": "roads",
-        "text": "Яма на дороге у школы номер 3.",
-        "name": "Мария",
-        "email": "maria@example.ru",
-        "consent": "on",
-    }
-    data.update(changes)
-    return data
+def token_of(service: Service, org: str = "demo") -> str:
+    return form_token(service.url, DEMO_ORIGIN, org)
 
 
 def post(service: Service, data: dict[str, str], *, headers=None, files=None, query: str = ""):
@@ -53,19 +37,21 @@ def rejections(service: Service) -> list[dict]:
 
 @pytest.mark.service_env(POS_RATE_LIMIT_ORG="3", POS_FORM_MIN_SECONDS="0")
 def test_refused_posts_of_a_stranger_do_not_spend_the_organisations_budget(service, org):
-    token = form_token(service)
+    token = token_of(service)
     for _ in range(10):  # tokenless, cross-origin, or both: each is refused on its own merits
         assert post(service, {"text": "spam"}).status_code == 400
         assert (
-            post(service, fields(token), headers={"Origin": "https://evil.example"}).status_code
+            post(
+                service, form_fields(token), headers={"Origin": "https://evil.example"}
+            ).status_code
             == 403
         )
-    replayed = form_token(service)
-    assert post(service, fields(replayed)).status_code == 201
+    replayed = token_of(service)
+    assert post(service, form_fields(replayed)).status_code == 201
     for _ in range(5):  # one real token sent again and again is refused before the budget too
-        assert post(service, fields(replayed)).status_code == 400
+        assert post(service, form_fields(replayed)).status_code == 400
 
-    citizen = post(service, fields(form_token(service)))
+    citizen = post(service, form_fields(token_of(service)))
     assert citizen.status_code == 201, citizen.text
     reasons = {e["reason"] for e in rejections(service)}
     assert "rate-limited org" not in reasons
@@ -74,7 +60,7 @@ def test_refused_posts_of_a_stranger_do_not_spend_the_organisations_budget(servi
 
 @pytest.mark.service_env(POS_FORM_MIN_SECONDS="30")
 def test_an_empty_form_sent_at_once_names_the_fields_to_fill_before_the_robot_check(service, org):
-    empty = post(service, {"token": form_token(service), "kind": "message"})
+    empty = post(service, {"token": token_of(service), "kind": "message"})
     assert empty.status_code == 422
     problem = empty.json()
     assert problem["type"].endswith("/validation")
@@ -82,14 +68,14 @@ def test_an_empty_form_sent_at_once_names_the_fields_to_fill_before_the_robot_ch
 
     bad_photo = post(
         service,
-        fields(form_token(service)),
+        form_fields(token_of(service)),
         files=[("photos", ("cat.png", b"<?php evil(); ?>", "image/png"))],
     )
     assert bad_photo.status_code == 422
     assert bad_photo.json()["errors"][0]["code"] == "photo-type"
 
     # the same form filled in correctly but just as fast is still a robot's
-    fast = post(service, fields(form_token(service)))
+    fast = post(service, form_fields(token_of(service)))
     assert fast.status_code == 422
     assert fast.json()["type"].endswith("/spam")
     assert rejections(service)[-1]["reason"] == "too-fast"
@@ -100,7 +86,7 @@ def test_a_russian_form_answers_in_russian_whatever_the_browser_prefers(service,
     english_browser = {"Accept-Language": "en-GB,en;q=0.9"}
     trapped = post(
         service,
-        fields(form_token(service), website="http://spam.example"),
+        form_fields(token_of(service), website="http://spam.example"),
         headers=english_browser,
         query="?lang=ru",
     )
@@ -109,7 +95,7 @@ def test_a_russian_form_answers_in_russian_whatever_the_browser_prefers(service,
     assert trapped.headers["content-language"] == "ru"
 
     invalid = post(
-        service, fields(form_token(service), text="x"), headers=english_browser, query="?lang=ru"
+        service, form_fields(token_of(service), text="x"), headers=english_browser, query="?lang=ru"
     )
     assert invalid.json()["title"] == "Обращение заполнено с ошибками"
     assert invalid.json()["errors"][0]["detail"] == "Не короче 10 символов."
@@ -180,17 +166,17 @@ def test_a_form_files_once_and_only_on_the_node_that_served_it(tmp_path):
         nodes.append(Service(db, env=shared).start())
     a, b = nodes
     try:
-        token = form_token(a)
-        elsewhere = post(b, fields(token))
+        token = token_of(a)
+        elsewhere = post(b, form_fields(token))
         assert elsewhere.status_code == 400
         assert "другом сервере" in elsewhere.json()["detail"]
         assert rejections(b)[-1]["reason"] == "token-other-node"
 
-        assert post(a, fields(token)).status_code == 201
-        again = post(a, fields(token))
+        assert post(a, form_fields(token)).status_code == 201
+        again = post(a, form_fields(token))
         assert again.status_code == 400
         assert rejections(a)[-1]["reason"] == "token-replayed"
-        assert post(b, fields(form_token(b))).status_code == 201  # B's own forms file on B
+        assert post(b, form_fields(token_of(b))).status_code == 201  # B's own forms file on B
     finally:
         for node in nodes:
             node.stop()
@@ -227,11 +213,13 @@ def test_without_sec_fetch_headers_only_our_own_origin_may_post(demo_site):
     time.sleep(1.1)  # the demo's minimum fill time
     url = f"{demo_site.service}/w/demo/appeals"
     hidden = httpx.post(
-        url, data=fields(token), headers={"Origin": "null", "Accept": "application/json"}
+        url, data=form_fields(token), headers={"Origin": "null", "Accept": "application/json"}
     )
     assert hidden.status_code == 403  # a sandboxed frame or a data: URL says null
     ours = httpx.post(
-        url, data=fields(token), headers={"Origin": demo_site.service, "Accept": "application/json"}
+        url,
+        data=form_fields(token),
+        headers={"Origin": demo_site.service, "Accept": "application/json"},
     )
     assert ours.status_code == 201, ours.text
     tracking = httpx.get(ours.json()["tracking_url"], headers={"Accept": "text/html"}, timeout=5)

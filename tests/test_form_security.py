@@ -11,30 +11,13 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from conftest import events, run_cli
+from conftest import events, form_fields, form_token, run_cli
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
 
-def form_token(site, origin: str | None = None, org: str = "demo") -> str:
-    origin = origin or site.examples
-    page = httpx.get(f"{site.service}/w/{org}/form", params={"origin": origin}, timeout=5)
-    assert page.status_code == 200, page.text
-    return re.search(r'name="token" value="([^"]+)"', page.text).group(1)
-
-
-def fields(token: str, **changes: str) -> dict[str, str]:
-    data = {
-        "token": token,
-        "kind": "message",
-        "category": "roads",
-        "text": "Яма на дороге у школы номер 3.",
-        "name": "Мария",
-        "email": "maria@example.ru",
-        "consent": "on",
-    }
-    data.update(changes)
-    return data
+def token_of(site, origin: str | None = None, org: str = "demo") -> str:
+    return form_token(site.service, origin or site.examples, org)
 
 
 def post(site, data, *, origin: str | None = None, files=None, org: str = "demo", html=False):
@@ -96,7 +79,7 @@ def test_form_page_answers_with_frame_ancestors_of_that_origin_only(demo_site):
 )
 def test_forged_or_missing_token_is_refused_and_logged(demo_site, tamper, status, reason):
     time.sleep(1.1)
-    response = post(demo_site, fields(tamper(form_token(demo_site))))
+    response = post(demo_site, form_fields(tamper(token_of(demo_site))))
     assert response.status_code == status
     assert response.headers["content-type"] == "application/problem+json"
     assert last_rejection(demo_site)["reason"] == reason
@@ -106,34 +89,34 @@ def test_token_of_another_organisation_is_refused(demo_site):
     run_cli(
         demo_site.db, "org", "add", "school", "--name", "Школа", "--origin", "http://127.0.0.1:*"
     )
-    token = form_token(demo_site, org="school")
+    token = token_of(demo_site, org="school")
     time.sleep(1.1)
-    response = post(demo_site, fields(token), org="demo")
+    response = post(demo_site, form_fields(token), org="demo")
     assert response.status_code == 400
     assert last_rejection(demo_site)["reason"] == "token-other-org"
 
 
 def test_replayed_token_is_refused_after_the_first_appeal(demo_site):
-    token = form_token(demo_site)
+    token = token_of(demo_site)
     time.sleep(1.1)
-    assert post(demo_site, fields(token)).status_code == 201
-    again = post(demo_site, fields(token))
+    assert post(demo_site, form_fields(token)).status_code == 201
+    again = post(demo_site, form_fields(token))
     assert again.status_code == 400
     assert "уже была отправлена" in again.json()["detail"]
     assert last_rejection(demo_site)["reason"] == "token-replayed"
 
 
 def test_post_from_another_origin_is_refused(demo_site):
-    token = form_token(demo_site)
+    token = token_of(demo_site)
     time.sleep(1.1)
-    response = post(demo_site, fields(token), origin="https://evil.example.com")
+    response = post(demo_site, form_fields(token), origin="https://evil.example.com")
     assert response.status_code == 403
     assert last_rejection(demo_site)["reason"] == "cross-origin-post https://evil.example.com"
 
     # a page elsewhere whose browser hides the origin still says it is cross-site
     hidden = httpx.post(
         f"{demo_site.service}/w/demo/appeals",
-        data=fields(token),
+        data=form_fields(token),
         headers={"Origin": "null", "Sec-Fetch-Site": "cross-site", "Accept": "application/json"},
         timeout=10,
     )
@@ -145,16 +128,16 @@ def test_too_fast_and_honeypot_are_refused_as_robots(demo_site):
     # in whole seconds would make this form look over a second old (the demo's minimum is 1 s).
     while time.time() % 1 < 0.8:
         time.sleep(0.02)
-    token = form_token(demo_site)
+    token = token_of(demo_site)
     time.sleep(0.3)
-    fast = post(demo_site, fields(token))
+    fast = post(demo_site, form_fields(token))
     assert fast.status_code == 422
     assert fast.json()["type"].endswith("/spam")
     assert last_rejection(demo_site)["reason"] == "too-fast"
 
-    token = form_token(demo_site)
+    token = token_of(demo_site)
     time.sleep(1.1)
-    trapped = post(demo_site, fields(token, website="http://spam.example"))
+    trapped = post(demo_site, form_fields(token, website="http://spam.example"))
     assert trapped.status_code == 422
     assert last_rejection(demo_site)["reason"] == "honeypot"
 
@@ -170,10 +153,10 @@ def test_origin_removed_after_the_form_opened_is_refused(demo_site):
         "--origin",
         "http://127.0.0.1:*",
     )
-    token = form_token(demo_site, org="moved")
+    token = token_of(demo_site, org="moved")
     run_cli(demo_site.db, "org", "origins", "moved", "--remove", "http://127.0.0.1:*")
     time.sleep(1.1)
-    response = post(demo_site, fields(token), org="moved")
+    response = post(demo_site, form_fields(token), org="moved")
     assert response.status_code == 403
     assert last_rejection(demo_site)["reason"].startswith("origin-not-allowed")
 
@@ -183,9 +166,9 @@ def test_expired_form_is_refused(tmp_path):
 
     site = start_demo(tmp_path, POS_FORM_MIN_SECONDS="0", POS_FORM_MAX_AGE="1")
     try:
-        token = form_token(site)
+        token = token_of(site)
         time.sleep(2.2)
-        response = post(site, fields(token))
+        response = post(site, form_fields(token))
         assert response.status_code == 400
         assert response.json()["type"].endswith("/form-expired")
         assert last_rejection(site)["reason"] == "token-expired"
@@ -195,11 +178,11 @@ def test_expired_form_is_refused(tmp_path):
 
 
 def test_photos_are_checked_by_content_and_reach_the_agency(demo_site):
-    token = form_token(demo_site)
+    token = token_of(demo_site)
     time.sleep(1.1)
     fake = post(
         demo_site,
-        fields(token),
+        form_fields(token),
         files=[("photos", ("cat.png", b"<?php evil(); ?>", "image/png"))],
     )
     assert fake.status_code == 422
@@ -207,13 +190,15 @@ def test_photos_are_checked_by_content_and_reach_the_agency(demo_site):
 
     too_many = post(
         demo_site,
-        fields(token),
+        form_fields(token),
         files=[("photos", (f"{i}.png", PNG, "image/png")) for i in range(4)],
     )
     assert too_many.status_code == 422
     assert too_many.json()["errors"][0]["code"] == "photos-count"
 
-    created = post(demo_site, fields(token), files=[("photos", ("lamp.png", PNG, "image/png"))])
+    created = post(
+        demo_site, form_fields(token), files=[("photos", ("lamp.png", PNG, "image/png"))]
+    )
     assert created.status_code == 201
     key = demo_site.key
     queue = httpx.get(
@@ -261,9 +246,9 @@ def test_without_javascript_the_full_page_form_works_and_shows_errors(browser, d
 
 
 def test_tracking_page_is_readable_html_in_both_languages(demo_site):
-    token = form_token(demo_site)
+    token = token_of(demo_site)
     time.sleep(1.1)
-    created = post(demo_site, fields(token)).json()
+    created = post(demo_site, form_fields(token)).json()
     ru = httpx.get(created["tracking_url"], headers={"Accept": "text/html"}, timeout=5)
     assert ru.headers["content-type"].startswith("text/html")
     assert f"Обращение {created['number']}" in ru.text and "Принято" in ru.text

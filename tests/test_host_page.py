@@ -9,21 +9,12 @@ import json
 import time
 
 import httpx
-import pytest
 from playwright.sync_api import expect
 from test_badge import BADGE, FRAME, accepted_event, fill, open_form, send
 
-from conftest import events
+from conftest import events, form_fields
 
 PERSONAL = "snils=123-456-789%2000&email=a@b.ru"
-
-
-@pytest.fixture
-def page(browser, demo_site):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def queue_document(site, number: str) -> dict:
@@ -65,15 +56,7 @@ def test_the_service_drops_the_query_an_old_loader_still_sends(demo_site):
     time.sleep(1.1)  # the demo refuses forms sent faster than POS_FORM_MIN_SECONDS=1
     created = httpx.post(
         f"{demo_site.service}/w/demo/appeals",
-        data={
-            "token": token,
-            "kind": "message",
-            "category": "roads",
-            "text": "Яма на дороге у школы номер 3.",
-            "name": "Мария",
-            "email": "maria@example.ru",
-            "consent": "on",
-        },
+        data=form_fields(token),
         headers={"Origin": demo_site.service, "Accept": "application/json"},
         timeout=10,
     )

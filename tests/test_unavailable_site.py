@@ -9,7 +9,6 @@ import re
 import time
 
 import httpx
-import pytest
 from playwright.sync_api import expect
 from test_badge import BADGE, FRAME, fill
 
@@ -18,14 +17,6 @@ from conftest import events, run_cli
 PHONE = "+7 (49442) 2-12-34"
 EMAIL = "priemnaya@manturovo.ru"
 WEBSITE = "https://manturovo.example.ru"
-
-
-@pytest.fixture
-def page(browser, demo_site):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def org_with_contacts(site, slug: str, origin: str, **contacts: str) -> None:
