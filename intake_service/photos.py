@@ -109,5 +109,16 @@ def listed_for(
     return found
 
 
+def media_type_for(conn: sqlite3.Connection, appeal_id: str, n: int, org_id: int) -> str | None:
+    """The type of photo `n` of an appeal sent to `org_id`; None for another organisation's
+    appeal exactly as for a missing photo, so that one cannot tell the two apart."""
+    row = conn.execute(
+        "SELECT p.media_type FROM appeal_photos p JOIN appeals a ON a.id = p.appeal_id "
+        "WHERE p.appeal_id = ? AND p.n = ? AND a.target_org_id = ?",
+        (appeal_id, n, org_id),
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
 def path_of(root: Path, appeal_id: str, n: int, media_type: str) -> Path:
     return root / appeal_id / f"{n}.{EXTENSIONS[media_type]}"

@@ -118,12 +118,9 @@ async def appeal_photo(request: Request) -> Response:
     runtime = runtime_of(request)
     caller = authenticate(request)
     appeal_id = str(request.path_params["id"])
-    row = runtime.reader.execute(
-        "SELECT p.media_type FROM appeal_photos p JOIN appeals a ON a.id = p.appeal_id "
-        "WHERE p.appeal_id = ? AND p.n = ? AND a.target_org_id = ?",
-        (appeal_id, request.path_params["n"], caller.org.id),
-    ).fetchone()
-    if row is None:  # another organisation's appeal looks exactly like a missing one
+    n = request.path_params["n"]
+    media_type = photos.media_type_for(runtime.reader, appeal_id, n, caller.org.id)
+    if media_type is None:  # another organisation's appeal looks exactly like a missing one
         raise NotFound("detail.no-route", reason="photo-unknown", path=request.url.path)
-    path = photos.path_of(runtime.media_root, appeal_id, request.path_params["n"], row[0])
-    return FileResponse(path, media_type=row[0], headers={"Cache-Control": "private, no-store"})
+    path = photos.path_of(runtime.media_root, appeal_id, n, media_type)
+    return FileResponse(path, media_type=media_type, headers={"Cache-Control": "private, no-store"})
