@@ -17,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from intake_service.api.requests import client_address, runtime_of
-from intake_service.errors import NotFound, PayloadTooLarge
+from intake_service.api.requests import body_limited, client_address, runtime_of
+from intake_service.errors import NotFound
 from intake_service.i18n import t
 from intake_service.pages import page_language, render
 
@@ -55,10 +55,9 @@ async def track(request: Request) -> Response:
     runtime = runtime_of(request)
     runtime.address_limiter.check(client_address(request))
     lang = page_language(request)
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > _MAX_BODY:
-        raise PayloadTooLarge("detail.too-large", limit=_MAX_BODY)
-    form = await request.form(max_files=0, max_fields=4)
+    form = await body_limited(request, _MAX_BODY).form(
+        max_files=0, max_fields=4, max_part_size=_MAX_BODY
+    )
     raw = form.get("link")
     link = raw.strip()[:1000] if isinstance(raw, str) else ""
     match = _LINK.search(link)

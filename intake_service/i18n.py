@@ -93,10 +93,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "detail.queue-off": {
         "ru": "Организация «{org}» получает обращения не из встроенной очереди, и сообщений в ней "
-        "не осталось. Включить её: pos-intake org set {org} --embedded-queue on.",
+        "не осталось. Если ваша система должна забирать их отсюда, попросите администратора "
+        "платформы включить встроенную очередь организации.",
         "en": "The organisation '{org}' does not receive its appeals through the embedded queue, "
-        "and no messages are left in it. To turn it on: "
-        "pos-intake org set {org} --embedded-queue on.",
+        "and no messages are left in it. If your system should pull them here, ask the "
+        "platform's administrator to turn the organisation's embedded queue on.",
     },
     "detail.metrics-token": {
         "ru": "Передайте токен метрик в заголовке Authorization: Bearer <токен>.",

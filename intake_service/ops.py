@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from intake_service import __version__
+from intake_service.api.requests import client_address
 from intake_service.errors import Forbidden, MetricsUnauthorized
 from intake_service.forward.outbox import depth
 from intake_service.openapi import openapi_document
@@ -64,12 +65,13 @@ async def readyz(request: Request) -> Response:
 def _check_metrics_access(request: Request) -> None:
     """Who may read /metrics: with POS_METRICS_TOKEN set, whoever sends it as a Bearer token
     (compared in constant time); without one, only clients on this host — the scraper on the
-    same machine. `request.client` is the address after uvicorn applied X-Forwarded-For from a
-    trusted proxy, so a public client coming through the local proxy is not taken for
-    loopback; with POS_FORWARDED_ALLOW_IPS='*' anyone can claim any address, so then nothing
-    counts as local and a token is needed."""
-    settings = request.app.state.runtime.settings
-    token = settings.metrics_token
+    same machine. A request that came through a proxy (it carries `X-Forwarded-For` or
+    `Forwarded`) is never local, whatever address the header names: the proxy may trust a
+    whole network, or `*`, and the client chooses what the header says. Every caller spends
+    its address's budget first, so guessing the token is as slow as any other abuse."""
+    runtime = request.app.state.runtime
+    runtime.address_limiter.check(client_address(request))
+    token = runtime.settings.metrics_token
     if token:
         scheme, _, sent = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(
@@ -77,9 +79,8 @@ def _check_metrics_access(request: Request) -> None:
         ):
             raise MetricsUnauthorized()
         return
-    if not _is_loopback(request.client.host if request.client else None) or "*" in [
-        part.strip() for part in settings.forwarded_allow_ips.split(",")
-    ]:
+    proxied = "x-forwarded-for" in request.headers or "forwarded" in request.headers
+    if proxied or not _is_loopback(request.client.host if request.client else None):
         raise Forbidden("detail.metrics-local", reason="metrics-not-local")
 
 

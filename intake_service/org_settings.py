@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -66,8 +67,13 @@ def _checked(name: str, value: str) -> object:
         raise OrgError(f"--embedded-queue takes on or off, not {value!r}")
     if value == "":
         return None  # an empty value clears the setting
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in value) or "\\" in value:
+        # control and bidirectional-format characters make a shown link read as another
+        raise OrgError(
+            f"{value!r} has control or direction characters or a backslash; type it plainly"
+        )
     if name == "timezone":
-        if value not in available_timezones():
+        if value not in available_timezones() or value in ("localtime", "Factory"):
             raise OrgError(
                 f"{value!r} is not a time zone name; use an IANA name such as Europe/Moscow, "
                 "Europe/Samara, Asia/Yekaterinburg or Asia/Vladivostok"

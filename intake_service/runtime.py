@@ -69,6 +69,7 @@ class Runtime:
     key_limiter: RateLimiter
     address_limiter: RateLimiter
     org_limiter: RateLimiter
+    sender_limiter: RateLimiter  # accepted form appeals per (address, organisation)
     media_root: Path
     forwarder: Forwarder | None = None
     queue_signals: defaultdict[int, asyncio.Event] = field(
@@ -218,6 +219,7 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
         key_limiter=RateLimiter(settings.rate_limit_key, "key"),
         address_limiter=RateLimiter(settings.rate_limit_address, "address", key=address_key),
         org_limiter=RateLimiter(settings.rate_limit_org, "org"),
+        sender_limiter=RateLimiter(settings.rate_limit_sender, "sender"),
         media_root=media_root(settings.db, settings.media_dir),
     )
     if settings.config:

@@ -93,6 +93,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Form submissions a minute allowed per organisation (burst of the same size); 0 turns it off.",
     ),
     Setting(
+        "rate_limit_sender",
+        10,
+        "Appeals a minute one address (an IPv6 /64) may file through one organisation's form, so "
+        "that a few addresses cannot spend the organisation's budget; 0 turns it off.",
+    ),
+    Setting(
         "form_min_seconds",
         3.0,
         "Fewer seconds than this between opening the form and sending it is refused as a robot.",
@@ -175,6 +181,7 @@ class Settings:
     queue_max_wait: float
     queue_retention: int
     rate_limit_org: int
+    rate_limit_sender: int
     form_min_seconds: float
     form_max_age: int
     media_dir: str

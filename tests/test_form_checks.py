@@ -58,6 +58,26 @@ def test_refused_posts_of_a_stranger_do_not_spend_the_organisations_budget(servi
     assert {"token-missing", "token-replayed"} <= reasons
 
 
+@pytest.mark.service_env(
+    POS_RATE_LIMIT_SENDER="3", POS_RATE_LIMIT_ORG="8", POS_FORM_MIN_SECONDS="0"
+)
+def test_a_few_addresses_filing_real_appeals_cannot_spend_the_organisations_budget(service, org):
+    # two attackers behind the trusted local proxy file valid appeals as fast as they can
+    def file_from(address: str) -> int:
+        headers = {"X-Forwarded-For": address}
+        return post(service, form_fields(token_of(service)), headers=headers).status_code
+
+    for attacker in ("198.51.100.1", "2001:db8:1:2::1"):
+        assert [file_from(attacker) for _ in range(3)] == [201] * 3
+        assert file_from(attacker) == 429
+    assert file_from("2001:db8:1:2::beef") == 429  # the same /64 is the same sender
+    # the organisation's budget is not spent: citizens elsewhere still file
+    assert file_from("203.0.113.9") == 201
+    assert file_from("203.0.113.10") == 201
+    reasons = [e["reason"] for e in rejections(service)]
+    assert reasons.count("rate-limited sender") == 3 and "rate-limited org" not in reasons
+
+
 @pytest.mark.service_env(POS_FORM_MIN_SECONDS="30")
 def test_an_empty_form_sent_at_once_names_the_fields_to_fill_before_the_robot_check(service, org):
     empty = post(service, {"token": token_of(service), "kind": "message"})

@@ -66,3 +66,21 @@ def test_a_number_or_a_broken_link_is_refused_with_a_message(page, service, org,
     assert re.search(r"/track", page.url)
     rejected = [e for e in events(service.db) if e["type"] == "rejected"]
     assert rejected[-1]["reason"] == "tracking-unknown"
+
+
+def test_a_chunked_body_to_the_lookup_is_cut_off_at_its_limit(service):
+    # no Content-Length: the body is counted as it arrives and refused past 8 KB
+    def body():
+        yield b"link="
+        for _ in range(64):
+            yield b"a" * 65536
+
+    answer = httpx.post(
+        service.url + "/track",
+        content=body(),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"},
+        timeout=10,
+    )
+    assert answer.status_code == 413
+    [refused] = [e for e in events(service.db) if e["type"] == "rejected"]
+    assert refused["reason"] == "payload-too-large"

@@ -17,7 +17,7 @@ from intake_service.errors import ValidationFailed
 from intake_service.form import ROUTES as FORM_ROUTES
 from intake_service.ops import ROUTES as OPS_ROUTES
 
-from conftest import appeal, bearer
+from conftest import Service, appeal, bearer
 
 
 def test_health_and_readiness(service):
@@ -173,11 +173,33 @@ def test_metrics_with_a_token_set_answers_only_to_that_token(service, org):
     assert "scrape-4c1f9e2b7d" not in service.log()
 
 
-@pytest.mark.service_env(POS_FORWARDED_ALLOW_IPS="*")
-def test_metrics_trusts_no_address_when_every_proxy_is_trusted(service, org):
-    # with '*' any client can write itself a loopback X-Forwarded-For, so only a token will do
-    spoofed = httpx.get(
-        service.url + "/metrics", headers={"X-Forwarded-For": "127.0.0.1"}, timeout=5
-    )
-    assert spoofed.status_code == 403
-    assert httpx.get(service.url + "/metrics", timeout=5).status_code == 403
+@pytest.mark.parametrize("trusted", ["*", "0.0.0.0/0", "127.0.0.0/8"])
+def test_metrics_takes_no_forwarded_address_for_local_however_proxies_are_trusted(db, org, trusted):
+    # a proxy trusted by a network or by '*' forwards whatever the client wrote: a loopback
+    # X-Forwarded-For proves nothing, so only a request that came through no proxy is local
+    service = Service(db, env={"POS_FORWARDED_ALLOW_IPS": trusted}).start()
+    try:
+        for spoof in ("127.0.0.1", "::1", "203.0.113.9, 127.0.0.1"):
+            spoofed = httpx.get(
+                service.url + "/metrics", headers={"X-Forwarded-For": spoof}, timeout=5
+            )
+            assert spoofed.status_code == 403, (trusted, spoof)
+            assert "pos_queue_depth" not in spoofed.text
+        forwarded = httpx.get(service.url + "/metrics", headers={"Forwarded": "for=127.0.0.1"})
+        assert forwarded.status_code == 403
+        # the scraper on this host, asking directly, is served
+        assert httpx.get(service.url + "/metrics", timeout=5).status_code == 200
+    finally:
+        service.stop()
+
+
+@pytest.mark.service_env(POS_METRICS_TOKEN="scrape-4c1f9e2b7d", POS_RATE_LIMIT_ADDRESS="5")
+def test_guessing_the_metrics_token_is_rate_limited_like_any_other_abuse(service, org):
+    answers = [
+        httpx.get(
+            service.url + "/metrics", headers={"Authorization": f"Bearer guess-{i}"}, timeout=5
+        ).status_code
+        for i in range(8)
+    ]
+    assert answers[:5] == [401] * 5
+    assert set(answers[5:]) == {429}

@@ -62,6 +62,16 @@ def test_bad_settings_are_refused_with_what_to_write(db):
         "--website": ("javascript:alert(1)", "https://"),
         "--embedded-queue": ("maybe", "on or off"),
     }
+    tricky = [
+        ("--website", "http://a.ru/\u202egnp.exe", "direction"),
+        ("--email", "a@b.c\u202eur", "direction"),
+        ("--website", "http://x\\@evil.ru", "backslash"),
+        ("--timezone", "localtime", "Europe/Moscow"),
+        ("--timezone", "Factory", "Europe/Moscow"),
+    ]
+    for flag, value, hint in tricky:
+        refused = run_cli(db, "org", "set", "demo", flag, value, check=False)
+        assert refused.returncode == 1 and hint in refused.stderr, (flag, value, refused.stderr)
     for flag, (value, hint) in cases.items():
         refused = run_cli(db, "org", "set", "demo", flag, value, check=False)
         assert refused.returncode == 1, flag

@@ -15,6 +15,7 @@ from intake_service.api.requests import authenticate, read_json, runtime_of
 from intake_service.appeals import document, load_appeals
 from intake_service.errors import BadParameter, QueueOff
 from intake_service.forward.embedded import ack_op, claim_op
+from intake_service.forward.outbox import embedded_waiting
 from intake_service.org_settings import embedded_queue_on
 
 MAX_MESSAGES = 100
@@ -76,8 +77,8 @@ async def pull(request: Request) -> Response:
         claimed = await runtime.writer.submit(
             claim_op(org_id, int(max_messages), visibility, request.state.request_id)
         )
-        if not claimed and not queued:
-            raise QueueOff(caller.org.slug)
+        if not claimed and not queued and not embedded_waiting(runtime.reader, org_id):
+            raise QueueOff(caller.org.slug)  # nothing left, not even handed out and unacked
         remaining = deadline - time.monotonic()
         if claimed or remaining <= 0:
             break

@@ -111,7 +111,8 @@ async def form_page(request: Request) -> Response:
             try:
                 origin = normalise_origin(origin)
             except OriginError:
-                origin = origin[:100]
+                # what the client wrote, as the log's reason: short, and one printable line
+                origin = "".join(c if c.isprintable() else "?" for c in origin[:100])
             if not origin_allowed(origin, org.origins):
                 raise Forbidden(
                     "detail.origin-not-allowed",

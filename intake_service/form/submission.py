@@ -35,6 +35,7 @@ from intake_service.form.page import (
 from intake_service.orgs import Org
 from intake_service.origins import OriginError, normalise_origin, origin_allowed
 from intake_service.pages import page_language, wants_html
+from intake_service.ratelimit import address_key
 from intake_service.tokens import FormGrant, FormTokenError
 
 FORM_FIELD_BYTES = 64 * 1024
@@ -197,7 +198,10 @@ async def submit(request: Request) -> Response:
             raise ValidationFailed(photo_errors)
         _check_timing(request, grant)
         # Only a submission that passed every check spends the organisation's budget: refusals
-        # cost their sender's address alone, so strangers cannot lock citizens out of the form.
+        # cost their sender's address alone. And one address (a /64) may spend only a small
+        # share of it, so that a few addresses filing real-looking appeals cannot lock the
+        # organisation's citizens out either — it takes many addresses, which the operator sees.
+        runtime.sender_limiter.check(f"{address_key(client_address(request))} {org.slug}")
         runtime.org_limiter.check(org.slug)
         response = await _accept(request, org, grant, appeal_input, attached)
     except IntakeError as error:

@@ -126,6 +126,17 @@ def depth(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
     return [(r[0], r[1], r[2]) for r in rows]
 
 
+def embedded_waiting(conn: sqlite3.Connection, org_id: int) -> int:
+    """Messages of the organisation's embedded queue still to be acknowledged: pending, or
+    handed out and not yet acknowledged (they come back when their visibility runs out)."""
+    row = conn.execute(
+        "SELECT coalesce(sum(n), 0) FROM outbox_counts WHERE org_id = ? AND sink = 'embedded' "
+        "AND state IN ('pending', 'inflight')",
+        (org_id,),
+    ).fetchone()
+    return int(row[0])
+
+
 def external_backlog(conn: sqlite3.Connection) -> dict[str, int]:
     """Undelivered rows (pending or failed) of each external sink that has any, from the kept
     counts; removed sinks' rows are here too, so the forwarder can mark them dead."""
