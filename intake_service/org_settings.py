@@ -1,6 +1,6 @@
 """An organisation's own settings: its time zone, its public contacts and whether it reads the
 embedded queue. They live in the `settings` JSON of its row (no migration per setting), are
-checked here when they are set, and are read through the `Org` properties, which fill in the
+checked here when they are set, and are read through the functions below, which fill in the
 defaults — so an organisation created before a setting existed behaves as the default says.
 
 Public contacts are what a citizen is shown when the organisation cannot take the appeal here
@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from intake_service.orgs import Org, OrgError, get_org
 
 DEFAULT_TIMEZONE = "Europe/Moscow"
+CONTACTS = ("phone", "email", "website")
 _PHONE = re.compile(r"^\+?[0-9 ()\-]{5,30}$")
 _EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[^@\s<>\"]{1,190}\.[^@\s<>\"]{2,}$")
 _URL = re.compile(r"^https?://[^\s<>\"]{3,300}$")
@@ -49,7 +50,7 @@ def timezone_of(org: Org) -> ZoneInfo:
 
 def public_contacts(org: Org) -> dict[str, str]:
     """The contacts a citizen may be shown: only those that are set."""
-    return {k: str(org.settings[k]) for k in ("phone", "email", "website") if org.settings.get(k)}
+    return {k: str(org.settings[k]) for k in CONTACTS if org.settings.get(k)}
 
 
 def embedded_queue_on(org: Org) -> bool:
@@ -111,6 +112,6 @@ def describe(org: Org) -> dict[str, object]:
     """Every setting with its effective value, for `org show` and `org set`."""
     return {
         "timezone": timezone_of(org).key,
-        **{k: org.settings.get(k) for k in ("phone", "email", "website")},
+        **{k: org.settings.get(k) for k in CONTACTS},
         "embedded_queue": embedded_queue_on(org),
     }

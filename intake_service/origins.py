@@ -109,10 +109,15 @@ def parse_origin(text: str) -> OriginPattern:
     return OriginPattern(scheme, host, port)
 
 
+def _split_wildcard(host: str) -> tuple[str, str]:
+    """("*.", the rest) of a wildcard host, ("", host) of any other."""
+    return ("*.", host[2:]) if host.startswith("*.") else ("", host)
+
+
 def _ascii_host(raw: str, host: str) -> str:
     """The host as browsers send it: lower case, international labels in punycode (IDNA 2008
     with the UTS 46 mapping, so `МАНТУРОВО.РФ` and `мантурово.рф` are the same host)."""
-    prefix, name = ("*.", host[2:]) if host.startswith("*.") else ("", host)
+    prefix, name = _split_wildcard(host)
     if name.isascii():
         name = name.lower()
     else:
@@ -148,7 +153,7 @@ def normalise_pattern(text: str) -> str:
     pattern = parse_origin(text)
     if pattern.host.startswith("["):
         return str(pattern)
-    base = pattern.host[2:] if pattern.wildcard else pattern.host
+    base = _split_wildcard(pattern.host)[1]
     # accept_unknown=False: names not in the list (localhost, *.test) are not suffixes here.
     if _public_suffixes().is_public(base, accept_unknown=False):
         shown = _unicode_host(base)
@@ -175,7 +180,7 @@ def _public_suffixes() -> PublicSuffixList:
 
 
 def _unicode_host(host: str) -> str:
-    prefix, name = ("*.", host[2:]) if host.startswith("*.") else ("", host)
+    prefix, name = _split_wildcard(host)
     if not any(label.startswith("xn--") for label in name.split(".")):
         return host
     try:

@@ -34,6 +34,7 @@ from intake_service.org_settings import public_contacts
 from intake_service.orgs import Org
 from intake_service.origins import OriginError, normalise_origin, origin_allowed
 from intake_service.pages import contact_links, page_language, render
+from intake_service.problems import error_page
 from intake_service.tokens import FormGrant
 
 _VERSION = re.compile(r"^[0-9A-Za-z.+-]{1,20}$")
@@ -114,12 +115,7 @@ async def form_page(request: Request) -> Response:
                 # what the client wrote, as the log's reason: short, and one printable line
                 origin = "".join(c if c.isprintable() else "?" for c in origin[:100])
             if not origin_allowed(origin, org.origins):
-                raise Forbidden(
-                    "detail.origin-not-allowed",
-                    reason=f"origin-not-allowed {origin}",
-                    origin=origin,
-                    org=org.name,
-                )
+                raise origin_not_allowed(origin, org)
     except IntakeError as error:
         await runtime.reject(request, error)
         if org is not None and origin_refused(error):
@@ -127,7 +123,7 @@ async def form_page(request: Request) -> Response:
             # dialog, a page that says what to do instead. It carries no form and no token, so
             # any site may frame it: a refused frame would show only the browser's broken icon.
             return unavailable_page(org, lang, frame_ancestors="*")
-        return error_page(error, lang)
+        return error_page(error, request)
 
     version = request.query_params.get("v")
     grant = FormGrant(
@@ -148,12 +144,14 @@ async def form_page(request: Request) -> Response:
     )
 
 
-def error_page(error: IntakeError, lang: str) -> Response:
-    return render(
-        "error.html",
-        lang,
-        {"title": error.body(lang)["title"], "detail": error.body(lang).get("detail", "")},
-        status=error.status,
+def origin_not_allowed(origin: str, org: Org) -> Forbidden:
+    """The refusal of a site that is not (or no longer) among the organisation's origins: its
+    detail speaks to the webmaster, and `origin_refused` tells it apart for the citizen's page."""
+    return Forbidden(
+        "detail.origin-not-allowed",
+        reason=f"origin-not-allowed {origin}",
+        origin=origin,
+        org=org.name,
     )
 
 
@@ -187,7 +185,7 @@ def form_again(request: Request, error: IntakeError, lang: str, form: FormData |
             runtime.directory.org(org_id), lang, text=text if isinstance(text, str) else None
         )
     if org_id is None or isinstance(error, Forbidden):
-        return error_page(error, lang)
+        return error_page(error, request)
     org = runtime.directory.org(org_id)
     grant = FormGrant(org.slug, "", None, None, secrets.token_urlsafe(12), time.time())
     context = form_context(request, org, lang, runtime.tokens.form(grant), "")

@@ -28,10 +28,7 @@ from intake_service.errors import (
     Spam,
     ValidationFailed,
 )
-from intake_service.form.page import (
-    form_again,
-    org_of,
-)
+from intake_service.form.page import form_again, org_of, origin_not_allowed
 from intake_service.orgs import Org
 from intake_service.origins import OriginError, normalise_origin, origin_allowed
 from intake_service.pages import page_language, wants_html
@@ -103,12 +100,7 @@ def _grant(request: Request, form: FormData, org: Org) -> FormGrant:
     if form_nonce_used(runtime.reader, grant.nonce):  # checked again inside the transaction
         raise FormInvalid("detail.form-invalid", reason="token-replayed")
     if grant.origin and not origin_allowed(grant.origin, org.origins):
-        raise Forbidden(
-            "detail.origin-not-allowed",
-            reason=f"origin-not-allowed {grant.origin}",
-            origin=grant.origin,
-            org=org.name,
-        )
+        raise origin_not_allowed(grant.origin, org)
     if form.get("website"):
         raise Spam("detail.honeypot", reason="honeypot")
     return grant
