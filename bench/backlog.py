@@ -196,27 +196,26 @@ class Pollers:
             thread.join()
 
 
-def waiting(db: Path, slug: str) -> int:
+def queue_count(db: Path, slug: str, *states: str) -> int:
+    """Messages of an organisation's embedded queue in the given states, from the kept counts."""
+    marks = ",".join("?" * len(states))
     with sqlite3.connect(db) as conn:
         return int(
             conn.execute(
                 "SELECT coalesce(sum(c.n), 0) FROM outbox_counts c JOIN orgs o ON o.id = c.org_id "
-                "WHERE o.slug = ? AND c.sink = 'embedded' AND c.state IN ('pending', 'inflight')",
-                (slug,),
+                f"WHERE o.slug = ? AND c.sink = 'embedded' AND c.state IN ({marks})",
+                (slug, *states),
             ).fetchone()[0]
         )
+
+
+def waiting(db: Path, slug: str) -> int:
+    return queue_count(db, slug, "pending", "inflight")
 
 
 def handed_out(db: Path, slug: str) -> int:
     """Messages of an organisation's queue handed out so far (in flight)."""
-    with sqlite3.connect(db) as conn:
-        return int(
-            conn.execute(
-                "SELECT coalesce(sum(c.n), 0) FROM outbox_counts c JOIN orgs o ON o.id = c.org_id "
-                "WHERE o.slug = ? AND c.sink = 'embedded' AND c.state = 'inflight'",
-                (slug,),
-            ).fetchone()[0]
-        )
+    return queue_count(db, slug, "inflight")
 
 
 def expiry_span(db: Path) -> tuple[int, float]:
