@@ -70,6 +70,27 @@ class OrgDirectory:
         self.refresh()
         return self._orgs_by_slug.get(slug)
 
+    def orgs(self) -> list[Org]:
+        self.refresh()
+        return list(self._orgs_by_id.values())
+
+    def family(self, org_id: int) -> frozenset[int]:
+        """The organisation and every organisation below it (a region's municipalities and
+        their schools): what an operator of `org_id` sees."""
+        self.refresh()
+        children: dict[str, list[Org]] = {}
+        for org in self._orgs_by_id.values():
+            if org.parent:
+                children.setdefault(org.parent, []).append(org)
+        found: set[int] = set()
+        todo = [self._orgs_by_id[org_id]] if org_id in self._orgs_by_id else []
+        while todo:
+            org = todo.pop()
+            if org.id not in found:
+                found.add(org.id)
+                todo.extend(children.get(org.slug, ()))
+        return frozenset(found)
+
     def catalogue(self, org_id: int) -> dict[str, Category]:
         self.refresh()
         return self._catalogues[org_id]

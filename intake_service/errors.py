@@ -8,6 +8,7 @@ A subclass names what went wrong; `reason` is the short word that goes into the 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from intake_service.i18n import t
 
@@ -20,6 +21,7 @@ class IntakeError(Exception):
     status: int = 500
     slug: str = "internal"
     title_key: str = "problem.internal"
+    logged: bool = True  # written to the intake log as `rejected`
 
     def __init__(
         self, detail_key: str | None = None, *, reason: str | None = None, **values: Any
@@ -52,6 +54,29 @@ class Unauthorized(IntakeError):
 
     def headers(self) -> dict[str, str]:
         return {"WWW-Authenticate": 'Bearer realm="pos-intake"'}
+
+
+class SignInRequired(IntakeError):
+    """A console page or call without a live session: a browser is sent to the sign-in page
+    (and back afterwards), a script gets 401. Not a refused appeal: not written to the log."""
+
+    status, slug, title_key = 401, "sign-in-required", "problem.sign-in-required"
+    logged = False
+
+    def __init__(self, next_path: str = "/console") -> None:
+        super().__init__("detail.sign-in-required")
+        self.next_path = next_path
+
+    @property
+    def location(self) -> str:
+        """Where a browser is sent: the sign-in page, which comes back here afterwards."""
+        return "/console/signin?next=" + quote(self.next_path, safe="/")
+
+
+class CsrfFailed(IntakeError):
+    """A console change without the session's CSRF token, or from another site."""
+
+    status, slug, title_key = 403, "csrf", "problem.csrf"
 
 
 class MetricsUnauthorized(Unauthorized):

@@ -22,6 +22,21 @@ class EventType(StrEnum):
     FAILED = "failed"
     DEAD = "dead"
     EXPIRED = "expired"  # nobody acknowledged it from the embedded queue within the retention
+    # handling an appeal in the console (data: "by" = the operator's e-mail, and what changed)
+    STATUS = "status"  # data: from, to, reason (public), note (internal)
+    ANSWERED = "answered"  # the public answer; data: text, template
+    ASSIGNED = "assigned"  # data: to (e-mail or null)
+    SEVERITY = "severity"  # data: from, to
+    NOTE = "note"  # an internal note; data: text
+    CONTACT_VIEWED = "contact_viewed"  # audit: an operator saw the citizen's contact
+    EXPORTED = "exported"  # audit: a CSV export; data: rows, filters
+    # accounts (org_id = the user's organisation)
+    SIGNED_IN = "signed_in"
+    SIGNIN_FAILED = "signin_failed"  # reason: unknown-user, bad-password, disabled, throttled
+    SIGNED_OUT = "signed_out"
+    PASSWORD_CHANGED = "password_changed"
+    USER_CHANGED = "user_changed"  # added, disabled, reset, role; data: email, change
+    SITE_CHANGED = "site_changed"  # origins, keys, categories, templates changed in the console
 
 
 # One encoder for every event: json.dumps with options builds a new one per call, which cost
@@ -43,6 +58,7 @@ class Event:
     remote_addr: str | None
     reason: str | None
     data: dict[str, Any]
+    org_id: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -132,7 +148,7 @@ def insert_events(
 
 _SELECT = (
     "SELECT e.id, e.at, e.type, o.slug AS org, e.appeal_id, e.request_id, e.remote_addr, "
-    "e.reason, e.data FROM events e LEFT JOIN orgs o ON o.id = e.org_id "
+    "e.reason, e.data, e.org_id FROM events e LEFT JOIN orgs o ON o.id = e.org_id "
 )
 
 

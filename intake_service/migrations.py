@@ -306,3 +306,63 @@ def outbox_counts_and_queue_indexes(conn: sqlite3.Connection) -> None:
         "UPDATE outbox_counts SET n = n - 1 "
         "WHERE org_id = old.org_id AND sink = old.sink AND state = old.state; END"
     )
+
+
+@migration(6)
+def console_accounts_and_handling(conn: sqlite3.Connection) -> None:
+    """The operators' side: accounts, server-side sessions, and what handling an appeal changes.
+
+    Passwords are argon2id hashes; a session is stored as the SHA-256 of its cookie, so the
+    database alone never lets anyone in. An appeal's handling state (severity, assignee, the
+    original it duplicates, the public answer, the reason the citizen sees) lives on the appeal
+    row and changes only together with the event that explains it. `events_by_org` serves the
+    console's log newest first per organisation; `appeals_by_target` the same for appeals."""
+    _run_script(
+        conn,
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            org_id INTEGER REFERENCES orgs(id) ON DELETE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('operator', 'admin')),
+            platform INTEGER NOT NULL DEFAULT 0,
+            name TEXT NOT NULL DEFAULT '',
+            password_hash TEXT NOT NULL,
+            must_change INTEGER NOT NULL DEFAULT 0,
+            disabled_at TEXT,
+            created_at TEXT NOT NULL,
+            CHECK (org_id IS NOT NULL OR platform = 1)
+        );
+        CREATE TABLE console_sessions (
+            id_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            csrf TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            seen_at REAL NOT NULL,
+            remote_addr TEXT,
+            revoked_at REAL
+        );
+        CREATE INDEX console_sessions_by_user ON console_sessions (user_id);
+
+        ALTER TABLE appeals ADD COLUMN severity TEXT;
+        ALTER TABLE appeals ADD COLUMN assignee_id INTEGER REFERENCES users(id);
+        ALTER TABLE appeals ADD COLUMN duplicate_of TEXT;
+        ALTER TABLE appeals ADD COLUMN answer TEXT;
+        ALTER TABLE appeals ADD COLUMN answered_at TEXT;
+        ALTER TABLE appeals ADD COLUMN status_reason TEXT;
+        ALTER TABLE appeals ADD COLUMN updated_at TEXT;
+        CREATE INDEX appeals_by_target ON appeals (target_org_id, seq);
+        CREATE INDEX events_by_org ON events (org_id, id);
+
+        ALTER TABLE org_categories ADD COLUMN default_severity TEXT;
+        CREATE TABLE answer_templates (
+            id INTEGER PRIMARY KEY,
+            org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+            category TEXT,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX answer_templates_by_org ON answer_templates (org_id, category)
+        """,
+    )

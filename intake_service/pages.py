@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -19,8 +20,14 @@ from intake_service import __version__
 from intake_service.assets import shipped
 from intake_service.i18n import LANGUAGES, negotiate, t
 
+# The widget's pages, and each capability's own templates beside its code (console/…).
 _env = Environment(
-    loader=FileSystemLoader(shipped("widget") / "templates"),
+    loader=ChoiceLoader(
+        [
+            FileSystemLoader(shipped("widget") / "templates"),
+            FileSystemLoader(Path(__file__).parent / "console" / "templates"),
+        ]
+    ),
     autoescape=select_autoescape(default=True),
     trim_blocks=True,
     lstrip_blocks=True,

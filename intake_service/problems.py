@@ -9,9 +9,9 @@ import logging
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
-from intake_service.errors import IntakeError, MethodNotAllowed, NotFound
+from intake_service.errors import IntakeError, MethodNotAllowed, NotFound, SignInRequired
 from intake_service.middleware import loggable_path
 from intake_service.pages import page_language, render, wants_html
 
@@ -51,6 +51,9 @@ def error_page(error: IntakeError, request: Request) -> Response:
 
 
 def respond(error: IntakeError, request: Request) -> Response:
+    browsing = request.method in ("GET", "HEAD") and wants_html(request)
+    if isinstance(error, SignInRequired) and browsing:
+        return RedirectResponse(error.location, 303)
     if wants_html(request):
         return error_page(error, request)
     return problem_response(error, request)
@@ -58,7 +61,8 @@ def respond(error: IntakeError, request: Request) -> Response:
 
 async def handle_intake_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, IntakeError)
-    await request.app.state.runtime.reject(request, exc)
+    if exc.logged:
+        await request.app.state.runtime.reject(request, exc)
     return respond(exc, request)
 
 

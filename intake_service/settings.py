@@ -156,6 +156,27 @@ SETTINGS: tuple[Setting, ...] = (
         "/metrics answers only clients on this host (loopback, after proxy headers).",
         secret=True,
     ),
+    Setting(
+        "console_session_idle",
+        7200,
+        "Seconds of inactivity after which a console session ends and the operator signs in again.",
+    ),
+    Setting(
+        "console_signin_address",
+        10,
+        "Console sign-in attempts allowed per client address per minute (0 turns the limit off).",
+    ),
+    Setting(
+        "console_signin_account",
+        5,
+        "Failed console sign-ins of one account after which it is locked for 15 minutes.",
+    ),
+    Setting(
+        "console_readers",
+        2,
+        "Threads with their own read connection that run the console's slow queries (search, "
+        "statistics, the board, exports) off the event loop.",
+    ),
     Setting("log_level", "info", "Log level of the server: debug, info, warning, error."),
 )
 
@@ -194,6 +215,10 @@ class Settings:
     forward_in_flight: int
     outbox_limit: int
     metrics_token: str
+    console_session_idle: int
+    console_signin_address: int
+    console_signin_account: int
+    console_readers: int
     log_level: str
 
     def __repr__(self) -> str:

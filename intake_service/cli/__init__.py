@@ -1,4 +1,4 @@
-"""The `pos-intake` command: serve, demo, org, log, queue.
+"""The `pos-intake` command: serve, demo, org, user, log, queue.
 
 Every command takes `--db` (env POS_DB). Errors a person can act on are printed as one line,
 `pos-intake: <what is wrong>`, with exit code 1; wrong usage exits 2 with argparse's message.
@@ -11,7 +11,8 @@ import sys
 from collections.abc import Sequence
 
 from intake_service import __version__
-from intake_service.cli import log_cmd, org_cmd, queue_cmd, serve_cmd
+from intake_service.cli import log_cmd, org_cmd, queue_cmd, serve_cmd, user_cmd
+from intake_service.console.accounts import AccountError
 from intake_service.orgs import OrgError
 from intake_service.settings import SettingsError, help_table
 from intake_service.store import StoreError
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     org_cmd.add_parser(commands, _common)
     log_cmd.add_parsers(commands, _common)
     queue_cmd.add_parsers(commands, _common)
+    user_cmd.add_parser(commands, _common)
     return parser
 
 
@@ -58,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)
-    except (OrgError, SettingsError, StoreError) as exc:
+    except (AccountError, OrgError, SettingsError, StoreError) as exc:
         print(f"pos-intake: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

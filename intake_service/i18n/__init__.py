@@ -1,10 +1,14 @@
 """The one message catalogue: every string a person reads, Russian first, English second.
 
-API problem titles and details, field errors and category titles all come from here; the widget's
-templates (a later part) read the same catalogue so that a citizen never meets two wordings.
+API problem titles and details, field errors, category titles, the widget's pages and the
+operators' console all come from here, so that nobody meets two wordings of one thing. The
+intake side's messages are below; each later surface keeps its own in a module of this package
+(`console.py`, …), merged into the one `MESSAGES` at import — a key defined twice is an error.
 """
 
 from __future__ import annotations
+
+from intake_service.i18n import console
 
 LANGUAGES = ("ru", "en")
 DEFAULT_LANGUAGE = "ru"
@@ -15,6 +19,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "problem.unauthorized": {
         "ru": "Нужен действующий ключ API",
         "en": "A valid API key is required",
+    },
+    "problem.sign-in-required": {"ru": "Нужно войти в консоль", "en": "Sign in to the console"},
+    "problem.password-change-required": {
+        "ru": "Сначала задайте свой пароль",
+        "en": "Choose your own password first",
+    },
+    "problem.csrf": {
+        "ru": "Запрос отклонён: устаревшая или чужая форма",
+        "en": "Request refused: the form is stale or from another site",
+    },
+    "detail.sign-in-required": {
+        "ru": "Сессия не найдена или истекла. Войдите снова.",
+        "en": "No session, or it has expired. Sign in again.",
+    },
+    "detail.csrf": {
+        "ru": "Обновите страницу и повторите действие.",
+        "en": "Reload the page and try again.",
     },
     "problem.bad-json": {"ru": "Тело запроса — не JSON", "en": "The request body is not JSON"},
     "problem.unsupported-media-type": {
@@ -178,6 +199,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # statuses
     "status.accepted": {"ru": "Принято", "en": "Accepted"},
+    "status.registered": {"ru": "Зарегистрировано", "en": "Registered"},
+    "status.in_progress": {"ru": "В работе", "en": "In progress"},
+    "status.forwarded": {
+        "ru": "Направлено в компетентный орган",
+        "en": "Forwarded to the competent body",
+    },
+    "status.answered": {"ru": "Дан ответ", "en": "Answered"},
+    "status.resolved": {"ru": "Решено", "en": "Resolved"},
+    "status.not_resolved": {"ru": "Не решено", "en": "Not resolved"},
+    "status.duplicate": {
+        "ru": "Объединено с другим обращением",
+        "en": "Merged with another appeal",
+    },
+    "status.rejected": {"ru": "Отклонено", "en": "Rejected"},
+    "severity.low": {"ru": "Низкий", "en": "Low"},
+    "severity.medium": {"ru": "Средний", "en": "Medium"},
+    "severity.high": {"ru": "Высокий", "en": "High"},
+    "severity.critical": {"ru": "Критический", "en": "Critical"},
     # the loader (embed.js gets these when served)
     "loader.badge": {"ru": "Обратная связь · Госуслуги", "en": "Feedback · Gosuslugi"},
     "loader.title": {"ru": "Обратная связь — Госуслуги", "en": "Feedback — Gosuslugi"},
@@ -398,6 +437,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The file '{name}' is not a JPEG, PNG or WebP photo.",
     },
 }
+
+
+def _merge(*surfaces: dict[str, dict[str, str]]) -> None:
+    for surface in surfaces:
+        twice = MESSAGES.keys() & surface.keys()
+        if twice:
+            raise RuntimeError(f"message keys defined twice: {sorted(twice)}")
+        MESSAGES.update(surface)
+
+
+_merge(console.MESSAGES)
 
 
 def negotiate(accept_language: str | None) -> str:

@@ -1,0 +1,25 @@
+"""The operators' console: sign-in, the live intake log, one appeal's handling, the heat board,
+statistics and the webmaster's site page — each organisation seeing only its own.
+
+Routes, store-side queries and templates of the console live side by side in this package;
+it shares the store, the writer, the organisation directory and the error tree with intake.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from intake_service.console import signin
+from intake_service.console.state import ConsoleState, running
+
+STATIC = Path(__file__).parent / "static"
+
+ROUTES: list[BaseRoute] = [
+    *signin.ROUTES,
+    Mount("/console/static", StaticFiles(directory=STATIC), name="console-static"),
+]
+
+__all__ = ["ROUTES", "ConsoleState", "running"]

@@ -1,0 +1,211 @@
+"""Operator accounts: who may sign in to the console, for which organisation, in which role.
+
+Passwords are kept only as argon2id hashes (argon2-cffi's defaults: memory-hard, salted, tuned
+so that one check costs tens of milliseconds — which is why the service checks them off the
+event loop). A password set by someone else (`user add` without `--password`, `user reset`)
+is a one-time password: the holder must choose their own at first sign-in.
+
+These functions take a connection and are shared by the CLI (its own process) and the service
+(through the single writer for changes).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import sqlite3
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from intake_service.store import now_iso
+
+ROLES = ("operator", "admin")
+MIN_PASSWORD = 10
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,253}\.[^@\s]{2,63}$")
+_hasher = PasswordHasher()
+# Checked against when the e-mail is unknown, so that a miss costs as long as a wrong password
+# and the answer's timing does not tell which accounts exist.
+_DECOY = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class AccountError(ValueError):
+    """An account request that cannot be done; the message says why in words a person uses."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    email: str
+    name: str
+    org_id: int | None
+    org_slug: str | None
+    role: str
+    platform: bool
+    must_change: bool
+    disabled: bool
+    created_at: str
+    password_hash: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin" or self.platform
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "email": self.email,
+            "name": self.name,
+            "org": self.org_slug,
+            "role": self.role,
+            "platform": self.platform,
+            "must_change_password": self.must_change,
+            "disabled": self.disabled,
+            "created_at": self.created_at,
+        }
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_matches(password_hash: str | None, password: str) -> bool:
+    """Whether `password` is the one hashed; with no hash, a decoy check of the same cost."""
+    try:
+        return _hasher.verify(password_hash or _DECOY, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_problem(password: str, email: str) -> str | None:
+    """The i18n key saying what is wrong with a new password, or None if it will do."""
+    if len(password) < MIN_PASSWORD:
+        return "console.password.too-short"
+    if password.strip().lower() == email.strip().lower():
+        return "console.password.is-email"
+    return None
+
+
+def generate_password() -> str:
+    """A one-time password: 16 characters a person can type from a printed line."""
+    return secrets.token_urlsafe(12)
+
+
+_SELECT = (
+    "SELECT u.id, u.email, u.name, u.org_id, o.slug AS org_slug, u.role, u.platform, "
+    "u.must_change, u.disabled_at, u.created_at, u.password_hash "
+    "FROM users u LEFT JOIN orgs o ON o.id = u.org_id "
+)
+
+
+def user_from_row(row: sqlite3.Row) -> User:
+    return User(
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        org_id=row["org_id"],
+        org_slug=row["org_slug"],
+        role=row["role"],
+        platform=bool(row["platform"]),
+        must_change=bool(row["must_change"]),
+        disabled=row["disabled_at"] is not None,
+        created_at=row["created_at"],
+        password_hash=row["password_hash"],
+    )
+
+
+def find_user(conn: sqlite3.Connection, email: str) -> User | None:
+    row = conn.execute(_SELECT + "WHERE u.email = ?", (email.strip(),)).fetchone()
+    return user_from_row(row) if row else None
+
+
+def user_by_id(conn: sqlite3.Connection, user_id: int) -> User | None:
+    row = conn.execute(_SELECT + "WHERE u.id = ?", (user_id,)).fetchone()
+    return user_from_row(row) if row else None
+
+
+def list_users(conn: sqlite3.Connection, org_ids: list[int] | None = None) -> list[User]:
+    """Every account, or those of the given organisations; platform admins only in the first."""
+    if org_ids is None:
+        rows = conn.execute(_SELECT + "ORDER BY o.slug, u.email")
+    else:
+        marks = ",".join("?" * len(org_ids)) or "NULL"
+        rows = conn.execute(
+            _SELECT + f"WHERE u.org_id IN ({marks}) ORDER BY o.slug, u.email", org_ids
+        )
+    return [user_from_row(row) for row in rows]
+
+
+def add_user(
+    conn: sqlite3.Connection,
+    email: str,
+    *,
+    org_id: int | None,
+    role: str,
+    password: str,
+    platform: bool = False,
+    name: str = "",
+    must_change: bool = False,
+) -> User:
+    """Create an account (the caller runs this inside a transaction or the writer)."""
+    email = email.strip()
+    if not _EMAIL.match(email):
+        raise AccountError(f"{email!r} is not an e-mail address")
+    if role not in ROLES:
+        raise AccountError(f"role must be one of: {', '.join(ROLES)}")
+    if org_id is None and not platform:
+        raise AccountError("an account needs --org, or --platform for a platform admin")
+    problem = password_problem(password, email)
+    if problem is not None:
+        raise AccountError(
+            f"the password must have at least {MIN_PASSWORD} characters and not be the e-mail"
+        )
+    if find_user(conn, email) is not None:
+        raise AccountError(f"an account {email} exists already")
+    conn.execute(
+        "INSERT INTO users (email, org_id, role, platform, name, password_hash, must_change, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            email,
+            org_id,
+            role,
+            int(platform),
+            name,
+            hash_password(password),
+            int(must_change),
+            now_iso(),
+        ),
+    )
+    user = find_user(conn, email)
+    assert user is not None
+    return user
+
+
+def set_password(
+    conn: sqlite3.Connection, user_id: int, password_hash: str, *, must_change: bool
+) -> None:
+    """A new password ends every session of the account but the caller's (who re-creates
+    theirs)."""
+    conn.execute(
+        "UPDATE users SET password_hash = ?, must_change = ? WHERE id = ?",
+        (password_hash, int(must_change), user_id),
+    )
+    end_sessions(conn, user_id)
+
+
+def set_disabled(conn: sqlite3.Connection, user_id: int, disabled: bool) -> None:
+    conn.execute(
+        "UPDATE users SET disabled_at = ? WHERE id = ?", (now_iso() if disabled else None, user_id)
+    )
+    if disabled:
+        end_sessions(conn, user_id)
+
+
+def set_role(conn: sqlite3.Connection, user_id: int, role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(f"role must be one of: {', '.join(ROLES)}")
+    conn.execute("UPDATE users SET role = ? WHERE id = ?", (role, user_id))
+
+
+def end_sessions(conn: sqlite3.Connection, user_id: int) -> None:
+    conn.execute("DELETE FROM console_sessions WHERE user_id = ?", (user_id,))

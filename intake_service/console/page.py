@@ -1,0 +1,60 @@
+"""Console pages: the shared layout (`console/_base.html`: navigation, the operator, sign-out),
+rendered through the service's one page renderer — same strict CSP (no inline script or style),
+same escaping, same message catalogue — plus what every console page's template needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from intake_service.console.auth import Operator
+from intake_service.pages import page_language, render
+
+# (path, message key, admins only)
+NAVIGATION: tuple[tuple[str, str, bool], ...] = (
+    ("/console", "console.nav.log", False),
+    ("/console/board", "console.nav.board", False),
+    ("/console/stats", "console.nav.stats", False),
+    ("/console/site", "console.nav.site", False),
+    ("/console/users", "console.nav.users", True),
+)
+
+
+def console_page(
+    request: Request,
+    operator: Operator | None,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+    section: str = "",
+) -> HTMLResponse:
+    """Render `template` (under `console/`) for `operator` (None: the sign-in pages)."""
+    lang = page_language(request)
+    nav = []
+    if operator is not None and not operator.user.must_change:
+        nav = [
+            {"href": href, "key": key, "current": href == section}
+            for href, key, admin_only in NAVIGATION
+            if operator.is_admin or not admin_only
+        ]
+    other = "en" if lang == "ru" else "ru"
+    query = dict(request.query_params)
+    query["lang"] = other
+    response = render(
+        template,
+        lang,
+        {
+            "operator": operator,
+            "csrf": operator.csrf if operator is not None else "",
+            "nav": nav,
+            "other_lang": other,
+            "other_lang_query": query,
+            **context,
+        },
+        status=status,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,56 @@
+"""The console's reader pool: queries that can take more than a millisecond (search, statistics,
+the board, exports, deep pages of the log) run here, on threads with read connections of their
+own, so that an operator's heavy page never stalls intake on the event loop.
+
+SQLite releases the GIL while it works, and WAL lets these readers run beside the single
+writer's commits; a short indexed look-up (one appeal, one session) stays on the loop's own
+reader, where a thread hop would cost more than the read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from intake_service.store import connect
+
+T = TypeVar("T")
+
+
+class ReaderPool:
+    def __init__(self, path: str, threads: int = 2) -> None:
+        self._path = path
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(1, threads), thread_name_prefix="pos-intake-console-reader"
+        )
+
+    def _connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self._path, readonly=True)
+            conn.execute("PRAGMA query_only = ON")
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    async def run(self, query: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`query(conn, *args, **kwargs)` on a pool thread; its result back on the loop."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._pool, lambda: query(self._connection(), *args, **kwargs)
+        )
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()

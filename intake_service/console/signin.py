@@ -1,0 +1,219 @@
+"""Signing in and out of the console, and choosing one's own password.
+
+Sign-in is throttled per client address (every attempt) and per account (failures: after
+`POS_CONSOLE_SIGNIN_ACCOUNT` within 15 minutes the account is locked for the rest of them),
+answers the same words for an unknown e-mail and a wrong password, and checks the argon2 hash
+on a thread so that the event loop keeps serving intake. Each outcome is an audit event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from intake_service.api.requests import body_limited, client_address
+from intake_service.console.accounts import (
+    find_user,
+    hash_password,
+    password_matches,
+    password_problem,
+    set_password,
+)
+from intake_service.console.auth import audit, changing, operator_of, same_site
+from intake_service.console.page import console_page
+from intake_service.console.sessions import COOKIE, end_session_op, new_session, store_session_op
+from intake_service.console.state import LOCKOUT_SECONDS, console_of
+from intake_service.errors import CsrfFailed, RateLimited, SignInRequired
+from intake_service.events import EventType
+from intake_service.i18n import t
+from intake_service.pages import page_language
+
+
+def _safe_next(raw: object) -> str:
+    """Only a console path of this service: never another host, never `//evil`."""
+    if not isinstance(raw, str):
+        return "/console"
+    parts = urlsplit(raw)
+    if parts.scheme or parts.netloc or not raw.startswith("/console") or raw.startswith("//"):
+        return "/console"
+    return raw
+
+
+def _signin_page(
+    request: Request, *, email: str = "", error: str | None = None, status: int = 200
+) -> Response:
+    next_path = _safe_next(request.query_params.get("next") or "/console")
+    return console_page(
+        request,
+        None,
+        "console/signin.html",
+        {
+            "email": email,
+            "error": error,
+            "next": next_path,
+            "signed_out": request.query_params.get("out") == "1",
+        },
+        status=status,
+    )
+
+
+async def signin_form(request: Request) -> Response:
+    """GET /console/signin — the sign-in page (or straight on, for someone signed in)."""
+    try:
+        operator_of(request, password_change=True)
+    except SignInRequired:
+        return _signin_page(request)
+    return RedirectResponse(_safe_next(request.query_params.get("next")), 303)
+
+
+def _start_session(request: Request, response: Response, cookie: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        cookie,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/console",
+    )
+
+
+async def signin(request: Request) -> Response:
+    """POST /console/signin (email, password, next)."""
+    console = console_of(request)
+    runtime = console.runtime
+    lang = page_language(request)
+    address = client_address(request)
+    form = await body_limited(request, 8192).form(max_files=0, max_fields=5, max_part_size=4096)
+    email = str(form.get("email") or "").strip()[:320]
+    password = str(form.get("password") or "")[:1024]
+    if not same_site(request):
+        raise CsrfFailed("detail.csrf", reason="csrf")
+    user = find_user(runtime.reader, email) if email else None
+    org_id = user.org_id if user else None
+
+    async def refused(reason: str, message: str, status: int) -> Response:
+        await runtime.writer.submit(
+            audit(
+                EventType.SIGNIN_FAILED,
+                None,
+                org_id=org_id,
+                request=request,
+                reason=reason,
+                data={"email": email},
+            )
+        )
+        return _signin_page(request, email=email, error=message, status=status)
+
+    try:
+        console.signin_limiter.check(address)
+    except RateLimited as limited:
+        minutes = max(1, math.ceil(limited.retry_after / 60))
+        response = await refused(
+            "throttled", t("console.signin.throttled", lang, minutes=minutes), 429
+        )
+        response.headers["Retry-After"] = str(limited.retry_after)
+        return response
+    if email and console.locked(email):
+        minutes = LOCKOUT_SECONDS // 60
+        return await refused("locked", t("console.signin.throttled", lang, minutes=minutes), 429)
+    matches = await asyncio.to_thread(
+        password_matches, user.password_hash if user else None, password
+    )
+    if user is None or not matches or user.disabled:
+        if email:
+            console.failed(email)
+        reason = "unknown-user" if user is None else "disabled" if user.disabled else "bad-password"
+        return await refused(reason, t("console.signin.failed", lang), 401)
+    console.succeeded(email)
+    cookie, csrf = new_session()
+    remote = request.client.host if request.client else None
+    await runtime.writer.submit(store_session_op(cookie, csrf, user.id, remote))
+    await runtime.writer.submit(
+        audit(
+            EventType.SIGNED_IN, None, org_id=user.org_id, request=request, data={"by": user.email}
+        )
+    )
+    target = "/console/password" if user.must_change else _safe_next(form.get("next"))
+    response = RedirectResponse(target, 303)
+    _start_session(request, response, cookie)
+    return response
+
+
+async def signout(request: Request) -> Response:
+    """POST /console/signout — ends this session for good."""
+    operator, _ = await changing(request, password_change=True)
+    runtime = console_of(request).runtime
+    await runtime.writer.submit(end_session_op(operator.session.id_hash))
+    await runtime.writer.submit(
+        audit(EventType.SIGNED_OUT, operator, org_id=operator.user.org_id, request=request)
+    )
+    response = RedirectResponse("/console/signin?out=1", 303)
+    response.delete_cookie(COOKIE, path="/console")
+    return response
+
+
+def _password_page(
+    request: Request, operator, *, error: str | None = None, status: int = 200
+) -> Response:
+    return console_page(
+        request,
+        operator,
+        "console/password.html",
+        {"error": error, "one_time": operator.user.must_change},
+        status=status,
+    )
+
+
+async def password_form(request: Request) -> Response:
+    """GET /console/password."""
+    return _password_page(request, operator_of(request, password_change=True))
+
+
+async def change_password(request: Request) -> Response:
+    """POST /console/password (current, new, repeat): every other session of the account ends;
+    this one is replaced by a fresh one."""
+    operator, form = await changing(request, password_change=True)
+    runtime = console_of(request).runtime
+    lang = page_language(request)
+    current = str(form.get("current") or "")
+    new = str(form.get("new") or "")
+    user = operator.user
+    if not await asyncio.to_thread(password_matches, user.password_hash, current):
+        return _password_page(
+            request, operator, error=t("console.password.wrong", lang), status=422
+        )
+    problem = password_problem(new, user.email)
+    if problem is None and new != str(form.get("repeat") or ""):
+        problem = "console.password.mismatch"
+    if problem is not None:
+        return _password_page(request, operator, error=t(problem, lang), status=422)
+    new_hash = await asyncio.to_thread(hash_password, new)
+    cookie, csrf = new_session()
+    remote = request.client.host if request.client else None
+    store = store_session_op(cookie, csrf, user.id, remote)
+    record = audit(EventType.PASSWORD_CHANGED, operator, org_id=user.org_id, request=request)
+
+    def op(conn) -> None:
+        set_password(conn, user.id, new_hash, must_change=False)
+        store(conn)
+        record(conn)
+
+    await runtime.writer.submit(op)
+    response = RedirectResponse(f"/console?changed={int(time.time())}", 303)
+    _start_session(request, response, cookie)
+    return response
+
+
+ROUTES = [
+    Route("/console/signin", signin_form, methods=["GET"]),
+    Route("/console/signin", signin, methods=["POST"]),
+    Route("/console/signout", signout, methods=["POST"]),
+    Route("/console/password", password_form, methods=["GET"]),
+    Route("/console/password", change_password, methods=["POST"]),
+]

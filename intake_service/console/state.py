@@ -1,0 +1,97 @@
+"""What the console needs beside the intake runtime, built when the service starts: the reader
+pool for slow queries, the live log, the sign-in throttles, and its own upkeep."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import defaultdict, deque
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+
+from intake_service.console.live import LiveLog
+from intake_service.console.reads import ReaderPool
+from intake_service.console.sessions import forget_idle_op
+from intake_service.ratelimit import RateLimiter, address_key
+from intake_service.runtime import Runtime
+from intake_service.writer import WriterStopped
+
+log = logging.getLogger("pos_intake")
+LOCKOUT_SECONDS = 15 * 60
+UPKEEP_SECONDS = 600.0
+
+
+@dataclass
+class ConsoleState:
+    runtime: Runtime
+    reads: ReaderPool
+    live: LiveLog
+    signin_limiter: RateLimiter  # every sign-in attempt, per client address
+    # failed sign-ins per account (e-mail, lower case): their times within the lockout window.
+    # Kept in this node's memory: several nodes each count their own (README).
+    failures: defaultdict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+
+    def locked(self, email: str) -> bool:
+        limit = self.runtime.settings.console_signin_account
+        if limit <= 0:
+            return False
+        times = self.failures.get(email.lower())
+        if not times:
+            return False
+        while times and times[0] < time.monotonic() - LOCKOUT_SECONDS:
+            times.popleft()
+        return len(times) >= limit
+
+    def failed(self, email: str) -> None:
+        times = self.failures[email.lower()]
+        times.append(time.monotonic())
+        while len(times) > max(1, self.runtime.settings.console_signin_account):
+            times.popleft()
+        if len(self.failures) > 100_000:  # a flood of made-up e-mails: forget the oldest
+            self.failures.pop(next(iter(self.failures)))
+
+    def succeeded(self, email: str) -> None:
+        self.failures.pop(email.lower(), None)
+
+
+def console_of(request: Request) -> ConsoleState:
+    return request.app.state.console
+
+
+@contextlib.asynccontextmanager
+async def running(runtime: Runtime) -> AsyncIterator[ConsoleState]:
+    settings = runtime.settings
+    state = ConsoleState(
+        runtime=runtime,
+        reads=ReaderPool(settings.db, settings.console_readers),
+        live=LiveLog(runtime.reader),
+        signin_limiter=RateLimiter(settings.console_signin_address, "signin", key=address_key),
+    )
+    upkeep = asyncio.create_task(_upkeep(state), name="pos-intake-console-upkeep")
+    try:
+        yield state
+    finally:
+        upkeep.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await upkeep
+        await state.live.close()
+        state.reads.close()
+
+
+async def _upkeep(state: ConsoleState) -> None:
+    """Sessions idle past the limit are deleted every few minutes (they are refused at once
+    anyway; this keeps the table small)."""
+    while True:
+        try:
+            await state.runtime.writer.submit(
+                forget_idle_op(state.runtime.settings.console_session_idle)
+            )
+        except WriterStopped:
+            return
+        except Exception:
+            log.exception("console upkeep failed; trying again later")
+        await asyncio.sleep(UPKEEP_SECONDS)

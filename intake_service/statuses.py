@@ -1,0 +1,88 @@
+"""The fixed set of appeal statuses, each typed open / closed / resolved, and the moves an
+operator may make between them.
+
+One set for every surface: the console moves an appeal along `TRANSITIONS`, the tracking page
+shows the status in the citizen's words, Open311 reports `open` for open statuses and `closed`
+for the other two types, and the citizen's "solved / not solved" lands on `resolved` /
+`not_resolved`. A status is never stored without the `status` event that explains it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    ACCEPTED = "accepted"  # stored by intake, nobody has looked yet
+    REGISTERED = "registered"  # an operator registered it (59-ФЗ: within 3 days)
+    IN_PROGRESS = "in_progress"
+    FORWARDED = "forwarded"  # sent on to the competent body
+    ANSWERED = "answered"  # the public answer is given; awaiting the citizen's confirmation
+    RESOLVED = "resolved"  # confirmed solved (by the citizen, or the confirmation period passed)
+    NOT_RESOLVED = "not_resolved"  # the citizen said the answer did not solve it
+    DUPLICATE = "duplicate"  # follows another appeal (`duplicate_of`)
+    REJECTED = "rejected"  # refused, with a reason the citizen sees
+
+
+class StatusType(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    RESOLVED = "resolved"
+
+
+STATUS_TYPES: dict[Status, StatusType] = {
+    Status.ACCEPTED: StatusType.OPEN,
+    Status.REGISTERED: StatusType.OPEN,
+    Status.IN_PROGRESS: StatusType.OPEN,
+    Status.FORWARDED: StatusType.OPEN,
+    Status.ANSWERED: StatusType.CLOSED,
+    Status.RESOLVED: StatusType.RESOLVED,
+    Status.NOT_RESOLVED: StatusType.CLOSED,
+    Status.DUPLICATE: StatusType.CLOSED,
+    Status.REJECTED: StatusType.CLOSED,
+}
+
+_WORKING = (Status.REGISTERED, Status.IN_PROGRESS, Status.FORWARDED)
+
+# The moves an operator may make. `answered` is reached by writing the answer, `duplicate` by
+# naming the original; both are listed so that one table says what is allowed.
+TRANSITIONS: dict[Status, tuple[Status, ...]] = {
+    Status.ACCEPTED: (*_WORKING, Status.ANSWERED, Status.DUPLICATE, Status.REJECTED),
+    Status.REGISTERED: (
+        Status.IN_PROGRESS,
+        Status.FORWARDED,
+        Status.ANSWERED,
+        Status.DUPLICATE,
+        Status.REJECTED,
+    ),
+    Status.IN_PROGRESS: (Status.FORWARDED, Status.ANSWERED, Status.DUPLICATE, Status.REJECTED),
+    Status.FORWARDED: (Status.IN_PROGRESS, Status.ANSWERED, Status.REJECTED),
+    Status.ANSWERED: (Status.IN_PROGRESS, Status.ANSWERED, Status.RESOLVED, Status.NOT_RESOLVED),
+    Status.NOT_RESOLVED: (Status.IN_PROGRESS, Status.ANSWERED),
+    Status.RESOLVED: (Status.IN_PROGRESS,),
+    Status.DUPLICATE: (Status.REGISTERED, Status.IN_PROGRESS),
+    Status.REJECTED: (Status.REGISTERED, Status.IN_PROGRESS),
+}
+
+
+def status_type(status: str) -> StatusType:
+    return STATUS_TYPES[Status(status)]
+
+
+def can_move(current: str, new: str) -> bool:
+    """Whether an operator may move an appeal from `current` to `new`."""
+    try:
+        return Status(new) in TRANSITIONS[Status(current)]
+    except ValueError:
+        return False
+
+
+def open_statuses() -> tuple[str, ...]:
+    return tuple(str(s) for s, kind in STATUS_TYPES.items() if kind is StatusType.OPEN)
+
+
+class Severity(StrEnum):
+    LOW = "low"  # низкий
+    MEDIUM = "medium"  # средний
+    HIGH = "high"  # высокий
+    CRITICAL = "critical"  # критический

@@ -1,0 +1,69 @@
+"""Console stories' helpers: accounts made with the real CLI, and an HTTP client signed in
+through the real sign-in form (cookie and CSRF token as a browser holds them)."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from conftest import run_cli
+
+PASSWORD = "correct-horse-42"
+_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def add_user(
+    db: Path, email: str, org: str | None = None, *, role: str = "operator", platform: bool = False
+) -> str:
+    """An account with the test password (already its own: no change asked at sign-in)."""
+    args = ["user", "add", email, "--password", PASSWORD, "--role", role]
+    if org:
+        args += ["--org", org]
+    if platform:
+        args.append("--platform")
+    run_cli(db, *args)
+    return email
+
+
+class Console(httpx.Client):
+    """An operator's browser session, spoken to over HTTP."""
+
+    csrf: str = ""
+
+    def post_form(self, path: str, data: dict[str, str] | None = None, **kwargs) -> httpx.Response:
+        """A state change as the console's own pages send it: CSRF token and same-origin."""
+        return self.post(
+            path,
+            data={"csrf": self.csrf, **(data or {})},
+            headers={"Origin": str(self.base_url).rstrip("/")},
+            **kwargs,
+        )
+
+
+@contextlib.contextmanager
+def signed_in(url: str, email: str, password: str = PASSWORD) -> Iterator[Console]:
+    """`sign_in`, closed afterwards."""
+    console = sign_in(url, email, password)
+    try:
+        yield console
+    finally:
+        console.close()
+
+
+def sign_in(url: str, email: str, password: str = PASSWORD) -> Console:
+    """A signed-in client; the caller closes it (or uses `signed_in`)."""
+    client = Console(base_url=url, headers={"Accept": "text/html"}, timeout=15)
+    answer = client.post(
+        "/console/signin",
+        data={"email": email, "password": password, "next": "/console/password"},
+        headers={"Origin": url},
+    )
+    assert answer.status_code == 303, answer.text
+    page = client.get("/console/password")
+    assert page.status_code == 200, page.text
+    client.csrf = _CSRF.search(page.text).group(1)
+    return client

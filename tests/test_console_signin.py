@@ -1,0 +1,121 @@
+"""Operators sign in to the console with accounts made by `pos-intake user`; sessions live on
+the server, expire, and end; sign-in is throttled and audited."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from console_helpers import PASSWORD, add_user, sign_in, signed_in
+
+from conftest import events, run_cli
+
+
+def test_one_time_password_must_be_changed_before_anything_else(db, org, service, request):
+    made = run_cli(db, "user", "add", "ops@demo.example.ru", "--org", "demo")
+    one_time = re.search(r"one-time password.*: (\S+)", made.stdout).group(1)
+
+    client = httpx.Client(base_url=service.url, headers={"Accept": "text/html"})
+    request.addfinalizer(client.close)
+    signed = client.post(
+        "/console/signin",
+        data={"email": "ops@demo.example.ru", "password": one_time},
+        headers={"Origin": service.url},
+    )
+    assert signed.status_code == 303 and signed.headers["location"] == "/console/password"
+    cookie = signed.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/console" in cookie
+
+    page = client.get("/console/password")
+    assert "временным паролем" in page.text
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
+    new = "my-own-password-7"
+    changed = client.post(
+        "/console/password",
+        data={"csrf": csrf, "current": one_time, "new": new, "repeat": new},
+        headers={"Origin": service.url},
+    )
+    assert changed.status_code == 303
+    with signed_in(service.url, "ops@demo.example.ru", new) as console:
+        assert console.get("/console/password").status_code == 200
+    again = httpx.post(
+        service.url + "/console/signin",
+        data={"email": "ops@demo.example.ru", "password": one_time},
+        headers={"Origin": service.url},
+    )
+    assert again.status_code == 401
+    assert "Неверная почта или пароль" in again.text
+    kinds = [e["type"] for e in events(db)]
+    assert "password_changed" in kinds and "signin_failed" in kinds
+
+
+def test_a_page_without_a_session_sends_the_browser_to_sign_in(service):
+    answer = httpx.get(service.url + "/console/password", headers={"Accept": "text/html"})
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/console/signin?next=/console/password"
+    script = httpx.get(service.url + "/console/password", headers={"Accept": "application/json"})
+    assert script.status_code == 401
+    assert script.json()["type"].endswith("/sign-in-required")
+
+
+def test_a_change_without_the_csrf_token_is_refused(db, org, service, request):
+    add_user(db, "ops@demo.example.ru", "demo")
+    console = sign_in(service.url, "ops@demo.example.ru")
+    request.addfinalizer(console.close)
+    refused = console.post("/console/signout", headers={"Origin": service.url})
+    assert refused.status_code == 403
+    foreign = console.post(
+        "/console/signout", data={"csrf": console.csrf}, headers={"Origin": "https://evil.example"}
+    )
+    assert foreign.status_code == 403
+    assert console.get("/console/password").status_code == 200  # still signed in
+    out = console.post_form("/console/signout")
+    assert out.status_code == 303
+    assert console.get("/console/password").status_code == 303  # the session is gone
+
+
+@pytest.mark.service_env(POS_CONSOLE_SIGNIN_ACCOUNT="3", POS_CONSOLE_SIGNIN_ADDRESS="0")
+def test_an_account_is_locked_after_repeated_failures(db, org, service):
+    add_user(db, "ops@demo.example.ru", "demo")
+    for _ in range(3):
+        wrong = httpx.post(
+            service.url + "/console/signin",
+            data={"email": "ops@demo.example.ru", "password": "not-the-password"},
+            headers={"Origin": service.url},
+        )
+        assert wrong.status_code == 401
+    locked = httpx.post(
+        service.url + "/console/signin",
+        data={"email": "ops@demo.example.ru", "password": PASSWORD},
+        headers={"Origin": service.url},
+    )
+    assert locked.status_code == 429
+    assert "Слишком много попыток" in locked.text
+    reasons = [e["reason"] for e in events(db) if e["type"] == "signin_failed"]
+    assert reasons == ["bad-password"] * 3 + ["locked"]
+
+
+@pytest.mark.service_env(POS_CONSOLE_SIGNIN_ADDRESS="2")
+def test_sign_in_attempts_are_throttled_per_address(db, org, service):
+    for _ in range(2):
+        httpx.post(
+            service.url + "/console/signin",
+            data={"email": f"nobody{_}@x.ru", "password": "whatever-123"},
+            headers={"Origin": service.url},
+        )
+    throttled = httpx.post(
+        service.url + "/console/signin",
+        data={"email": "nobody@x.ru", "password": "whatever-123"},
+        headers={"Origin": service.url},
+    )
+    assert throttled.status_code == 429 and "Retry-After" in throttled.headers
+
+
+def test_a_disabled_account_loses_its_sessions(db, org, service):
+    add_user(db, "ops@demo.example.ru", "demo")
+    with signed_in(service.url, "ops@demo.example.ru") as console:
+        run_cli(db, "user", "disable", "ops@demo.example.ru")
+        assert console.get("/console/password").status_code == 303
+    listed = run_cli(db, "user", "list").stdout
+    assert "ops@demo.example.ru" in listed and "disabled" in listed
