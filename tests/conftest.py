@@ -214,6 +214,8 @@ class DemoSite:
     examples: str
     key: str
     process: subprocess.Popen
+    console_admin: str = ""  # the demo organisation's console admin, as the demo printed it
+    console_password: str = ""
 
 
 def start_demo(tmp: Path, **env: str) -> DemoSite:
@@ -250,10 +252,10 @@ def start_demo(tmp: Path, **env: str) -> DemoSite:
             time.sleep(0.1)
     else:
         raise AssertionError(f"demo did not start:\n{out_path.read_text()}")
-    key = next(
-        line.split()[-1] for line in out_path.read_text().splitlines() if line.startswith("API key")
-    )
-    return DemoSite(db, service, examples, key, process)
+    printed = out_path.read_text()
+    key = next(line.split()[-1] for line in printed.splitlines() if line.startswith("API key"))
+    admin = re.search(r"sign in as (\S+) with (\S+)", printed)
+    return DemoSite(db, service, examples, key, process, admin.group(1), admin.group(2))
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ import signal
 import subprocess
 
 import httpx
+from console_helpers import signed_in
 
 from conftest import CLI, appeal, bearer, start_demo
 
@@ -27,6 +28,11 @@ def test_demo_prints_a_working_key_and_the_urls_and_serves(tmp_path):
 
         page = httpx.get(site.examples + "/plain.html", timeout=5).text
         assert f'src="{site.service}/embed.js"' in page and 'data-org="demo"' in page
+
+        # the printed console account signs in (a new password each run, nothing to change)
+        assert f"{site.service}/console" in printed
+        with signed_in(site.service, site.console_admin, site.console_password) as console:
+            assert site.console_admin in console.get("/console/password").text
     finally:
         site.process.send_signal(signal.SIGINT)
         site.process.wait(15)

@@ -10,14 +10,23 @@ import sqlite3
 import uvicorn
 
 from intake_service.app import create_app
+from intake_service.console.accounts import (
+    add_user,
+    find_user,
+    generate_password,
+    hash_password,
+    set_disabled,
+    set_password,
+)
 from intake_service.examples_site import create_examples_app
 from intake_service.orgs import OrgError, create_key, create_org, get_org, snippet
 from intake_service.settings import Settings, load
-from intake_service.store import open_database
+from intake_service.store import open_database, transaction
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Демонстрационная организация"
 DEMO_ORIGINS = ["http://localhost:*", "http://127.0.0.1:*"]
+DEMO_ADMIN = "admin@demo.example.ru"
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -92,12 +101,28 @@ def ensure_demo_org(conn: sqlite3.Connection) -> bool:
         return True
 
 
+def ensure_demo_admin(conn: sqlite3.Connection) -> str:
+    """The demo organisation's console admin, with a fresh password each run (returned): like
+    the API key, it is printed once and only its hash is kept."""
+    password = generate_password()
+    with transaction(conn):
+        user = find_user(conn, DEMO_ADMIN)
+        if user is None:
+            org_id = get_org(conn, DEMO_SLUG).id
+            add_user(conn, DEMO_ADMIN, org_id=org_id, role="admin", password=password)
+        else:
+            set_password(conn, user.id, hash_password(password), must_change=False)
+            set_disabled(conn, user.id, False)
+    return password
+
+
 def demo(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     conn = open_database(settings.db, synchronous=settings.synchronous)
     try:
         created = ensure_demo_org(conn)
         key = create_key(conn, DEMO_SLUG, label="demo")
+        console_password = ensure_demo_admin(conn)
     finally:
         conn.close()
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
@@ -113,6 +138,9 @@ API described {base}/openapi.json
 health        {base}/healthz   ready: {base}/readyz   metrics: {base}/metrics
 API key       {key}
               (a new key each run; only its hash is stored — keep it now)
+console       {base}/console
+              sign in as {DEMO_ADMIN} with {console_password}
+              (a new password each run; more accounts: pos-intake user add …)
 
 File an appeal:
   curl -sS -X POST {base}/api/v1/appeals \\
