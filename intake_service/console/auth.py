@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -137,7 +138,7 @@ def audit(
     request: Request | None = None,
     reason: str | None = None,
     data: dict[str, Any] | None = None,
-):
+) -> Callable[[sqlite3.Connection], None]:
     """A writer operation recording what an operator did (`by` = their e-mail)."""
     details = dict(data or {})
     if operator is not None:
