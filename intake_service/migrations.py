@@ -366,3 +366,133 @@ def console_accounts_and_handling(conn: sqlite3.Connection) -> None:
         CREATE INDEX answer_templates_by_org ON answer_templates (org_id, category)
         """,
     )
+
+
+# Statuses of type "open" when migration 9 was written (statuses.open_statuses(); a test keeps
+# the two equal — a change of the set needs a new migration re-creating these triggers).
+_OPEN_9 = "('accepted', 'registered', 'in_progress', 'forwarded')"
+_HIGH_9 = "('high', 'critical')"
+
+
+@migration(9)
+def board_counts(conn: sqlite3.Connection) -> None:
+    """Counts the heat board and statistics read instead of scanning a million appeals.
+
+    `appeal_day_counts` holds, per UTC day of filing, target organisation, category and kind:
+    the appeals filed (`n`) and how many of them are now of high or critical severity, marked
+    duplicates, open (`open_n`) and answered. `appeal_open_counts` holds the appeals open now per
+    organisation, category and kind, so that "open longer than the target" is the open count
+    minus those of the last target days. `appeal_hour_counts` holds filings per hour for the
+    board's 24-hour window; the insert trigger drops a cell's hours older than two days, so it
+    stays a few rows per cell. Triggers keep all three in the transaction that changes an appeal
+    — the writer's and the CLI's alike — as `outbox_counts` (migration 5) does for the outbox.
+    The day table's key starts with the day, so the board's "last 29 days" is one range.
+    `appeals_by_created` serves the statistics' period scans (channels, statuses, answer times).
+    """
+    _run_script(
+        conn,
+        """
+        CREATE TABLE appeal_day_counts (
+            day TEXT NOT NULL,
+            target_org_id INTEGER NOT NULL,
+            category TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            n INTEGER NOT NULL DEFAULT 0,
+            high_critical INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            open_n INTEGER NOT NULL DEFAULT 0,
+            answered INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, target_org_id, category, kind)
+        ) WITHOUT ROWID;
+        CREATE TABLE appeal_open_counts (
+            target_org_id INTEGER NOT NULL,
+            category TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            n INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (target_org_id, category, kind)
+        ) WITHOUT ROWID;
+        CREATE TABLE appeal_hour_counts (
+            target_org_id INTEGER NOT NULL,
+            category TEXT NOT NULL,
+            hour TEXT NOT NULL,
+            n INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (target_org_id, category, hour)
+        ) WITHOUT ROWID;
+        CREATE INDEX appeals_by_created ON appeals (created_at)
+        """,
+    )
+    conn.execute(
+        "INSERT INTO appeal_day_counts (day, target_org_id, category, kind, n, high_critical, "
+        "duplicates, open_n, answered) "
+        "SELECT substr(created_at, 1, 10), target_org_id, category, kind, count(*), "
+        f"sum(coalesce(severity, '') IN {_HIGH_9}), sum(status = 'duplicate'), sum(status IN {_OPEN_9}), "
+        "sum(answered_at IS NOT NULL) FROM appeals "
+        "GROUP BY substr(created_at, 1, 10), target_org_id, category, kind"
+    )
+    conn.execute(
+        "INSERT INTO appeal_open_counts (target_org_id, category, kind, n) "
+        "SELECT target_org_id, category, kind, count(*) FROM appeals "
+        f"WHERE status IN {_OPEN_9} GROUP BY target_org_id, category, kind"
+    )
+    conn.execute(
+        "INSERT INTO appeal_hour_counts (target_org_id, category, hour, n) "
+        "SELECT target_org_id, category, substr(created_at, 1, 13), count(*) FROM appeals "
+        "WHERE created_at >= strftime('%Y-%m-%dT%H', 'now', '-2 days') "
+        "GROUP BY target_org_id, category, substr(created_at, 1, 13)"
+    )
+
+    def add(row: str, sign: str) -> str:
+        """Statements adding (`+`) or taking away (`-`) one appeal row's share."""
+        day_values = (
+            f"substr({row}.created_at, 1, 10), {row}.target_org_id, {row}.category, {row}.kind, "
+            f"{sign}1, {sign}(coalesce({row}.severity, '') IN {_HIGH_9}), {sign}({row}.status = 'duplicate'), "
+            f"{sign}({row}.status IN {_OPEN_9}), {sign}({row}.answered_at IS NOT NULL)"
+        )
+        return (
+            "INSERT INTO appeal_day_counts (day, target_org_id, category, kind, n, high_critical, "
+            f"duplicates, open_n, answered) VALUES ({day_values}) "
+            "ON CONFLICT (day, target_org_id, category, kind) DO UPDATE SET n = n + excluded.n, "
+            "high_critical = high_critical + excluded.high_critical, "
+            "duplicates = duplicates + excluded.duplicates, open_n = open_n + excluded.open_n, "
+            "answered = answered + excluded.answered; "
+            "INSERT INTO appeal_open_counts (target_org_id, category, kind, n) "
+            f"SELECT {row}.target_org_id, {row}.category, {row}.kind, {sign}1 "
+            f"WHERE {row}.status IN {_OPEN_9} "
+            "ON CONFLICT (target_org_id, category, kind) DO UPDATE SET n = n + excluded.n; "
+            + (
+                "INSERT INTO appeal_hour_counts (target_org_id, category, hour, n) "
+                f"SELECT {row}.target_org_id, {row}.category, substr({row}.created_at, 1, 13), 1 "
+                f"WHERE {row}.created_at >= strftime('%Y-%m-%dT%H', 'now', '-2 days') "
+                "ON CONFLICT (target_org_id, category, hour) DO UPDATE SET n = n + 1; "
+                if sign == "+"
+                else "UPDATE appeal_hour_counts SET n = n - 1 "
+                f"WHERE target_org_id = {row}.target_org_id AND category = {row}.category "
+                f"AND hour = substr({row}.created_at, 1, 13); "
+            )
+        )
+
+    conn.execute(
+        "CREATE TRIGGER appeal_counts_insert AFTER INSERT ON appeals BEGIN "
+        + add("new", "+")
+        + "DELETE FROM appeal_hour_counts WHERE target_org_id = new.target_org_id "
+        "AND category = new.category "
+        "AND hour < strftime('%Y-%m-%dT%H', new.created_at, '-2 days'); END"
+    )
+    # created_at never changes in the service; the trigger follows it anyway (an import, a test
+    # that files "last week"), so the counts always agree with the rows.
+    conn.execute(
+        "CREATE TRIGGER appeal_counts_update AFTER UPDATE OF severity, status, answered_at, "
+        "category, kind, target_org_id, created_at ON appeals "
+        "WHEN old.severity IS NOT new.severity OR old.status IS NOT new.status "
+        "OR (old.answered_at IS NULL) != (new.answered_at IS NULL) "
+        "OR old.category != new.category OR old.kind != new.kind "
+        "OR old.target_org_id != new.target_org_id OR old.created_at != new.created_at BEGIN "
+        + add("old", "-")
+        + add("new", "+")
+        + "END"
+    )
+    conn.execute(
+        "CREATE TRIGGER appeal_counts_delete AFTER DELETE ON appeals BEGIN "
+        + add("old", "-")
+        + "END"
+    )

@@ -55,6 +55,9 @@ def console_page(
             **context,
         },
         status=status,
+        # A form posted from a `no-referrer` page carries `Origin: null`, which the CSRF
+        # check's same-origin test refuses: console pages keep the referrer on this site only.
+        referrer_policy="same-origin",
     )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,0 +1,245 @@
+"""The heat board (`/console/board`): the operator's organisations × categories, each cell
+coloured by its acuteness (heat.py), with the weekly social-tension index beside it; its data
+as JSON for the page's live refresh; a tiny SSE stream saying "changed"; and the wall mode for
+the monitors of a management centre.
+
+Rows follow the organisation tree: an operator of an organisation with children sees a row for
+the organisation's own appeals and one per direct child (its whole subtree added up); a platform
+admin starts from the top-level organisations. `?org=<slug>` drills into one of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from intake_service.console.auth import Operator, operator_of
+from intake_service.console.board_queries import TARGET_DAYS, CellCounts, board_counts
+from intake_service.console.heat import Tension, heat, tension
+from intake_service.console.live import Subscription
+from intake_service.console.page import console_page
+from intake_service.console.state import ConsoleState, console_of
+from intake_service.directory import OrgDirectory
+from intake_service.errors import NotFound
+from intake_service.i18n import t
+from intake_service.orgs import Org
+from intake_service.pages import page_language
+
+TICK = 1.0  # how often a stream looks whether the service is stopping
+DEBOUNCE = 1.0  # at most one "changed" per second, however busy intake is
+HEARTBEAT = 15.0  # a comment now and then keeps proxies from closing a quiet stream
+
+
+@dataclass(frozen=True)
+class Row:
+    org: Org
+    members: frozenset[int]  # whose appeals the row adds up
+    own_only: bool  # the organisation's own appeals, without its children's
+    drill: bool  # has children: the row's name opens the board one level down
+
+
+def _children(directory: OrgDirectory, org: Org) -> list[Org]:
+    return sorted((o for o in directory.orgs() if o.parent == org.slug), key=lambda o: o.name)
+
+
+def board_rows(directory: OrgDirectory, operator: Operator, focus: str | None) -> list[Row]:
+    """The rows for `operator`, one level below `focus` (an org slug; None: where they stand)."""
+    if focus:
+        org = directory.org_by_slug(focus)
+        if org is None or not operator.sees(org.id):
+            raise NotFound("detail.no-route", reason="not-visible", path="")
+    elif operator.org_ids is None:
+        tops = sorted((o for o in directory.orgs() if o.parent is None), key=lambda o: o.name)
+        return [Row(o, directory.family(o.id), False, bool(_children(directory, o))) for o in tops]
+    else:
+        org = directory.org(operator.user.org_id or 0)
+    children = _children(directory, org)
+    rows = [Row(org, frozenset({org.id}), bool(children), False)]
+    rows += [Row(c, directory.family(c.id), False, bool(_children(directory, c))) for c in children]
+    return rows
+
+
+def _categories(
+    directory: OrgDirectory, rows: list[Row], counts: dict[tuple[int, str], CellCounts], lang: str
+) -> list[dict[str, str]]:
+    """The columns: every category in the rows' catalogues, defaults first, then any code
+    that still has appeals (a category turned off later)."""
+    titles: dict[str, str] = {}
+    for row in rows:
+        for org_id in sorted(row.members):
+            for code, category in directory.catalogue(org_id).items():
+                titles.setdefault(code, category.title(lang))
+    members = set().union(*(row.members for row in rows)) if rows else set()
+    for org_id, code in sorted(counts):
+        if org_id in members:
+            titles.setdefault(code, code)
+    return [{"code": code, "title": title} for code, title in titles.items()]
+
+
+ARROWS = {"up": "↑", "down": "↓", "flat": "→", "new": "↑"}
+
+
+def _tension_view(index: Tension, lang: str) -> dict[str, Any]:
+    """The index with its figures already written out, so the page and its script show the
+    same words (the script only copies text)."""
+    if index.change is None:
+        change = t("tension.new", lang) if index.week else "—"
+    else:
+        change = f"{'+' if index.change > 0 else ''}{round(index.change * 100)} %"
+    return {
+        "week": index.week,
+        "prev_week": index.prev_week,
+        "high_share": round(index.high_share, 3),
+        "high_text": f"{round(index.high_share * 100)} %",
+        "change": None if index.change is None else round(index.change, 3),
+        "change_text": change,
+        "direction": index.direction,
+        "arrow": ARROWS[index.direction],
+        "direction_text": t("tension." + index.direction, lang),
+    }
+
+
+async def _board(request: Request, operator: Operator) -> dict[str, Any]:
+    state = console_of(request)
+    directory = state.runtime.directory
+    focus = request.query_params.get("org") or None
+    rows = board_rows(directory, operator, focus)
+    now = datetime.now(UTC)
+    counts = await state.reads.run(board_counts, operator.org_ids, now)
+    lang = page_language(request)
+    categories = _categories(directory, rows, counts, lang)
+    out_rows = []
+    for row in rows:
+        name = t("board.own", lang, org=row.org.name) if row.own_only else row.org.name
+        total = CellCounts()
+        cells = {}
+        for category in categories:
+            cell = CellCounts()
+            for org_id in row.members:
+                found = counts.get((org_id, category["code"]))
+                if found is not None:
+                    cell.add(found)
+            total.add(cell)
+            h = heat(cell)
+            cells[category["code"]] = {
+                "count": cell.recent,
+                "label": t(
+                    "board.cell",
+                    lang,
+                    org=name,
+                    category=category["title"],
+                    count=cell.recent,
+                    score=h.score,
+                ),
+                "week": cell.week,
+                "heat": h.level,
+                "score": h.score,
+                "parts": h.parts,
+                "log": "/console?" + urlencode({"org": row.org.slug, "category": category["code"]}),
+            }
+        index = tension(total)
+        out_rows.append(
+            {
+                "org": row.org.slug,
+                "name": name,
+                "own_only": row.own_only,
+                "drill": "/console/board?" + urlencode({"org": row.org.slug})
+                if row.drill
+                else None,
+                "cells": cells,
+                "tension": _tension_view(index, lang),
+            }
+        )
+    focus_org = directory.org_by_slug(focus) if focus else None
+    return {
+        "generated_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "focus": focus_org.slug if focus_org else None,
+        "focus_name": focus_org.name if focus_org else None,
+        "categories": categories,
+        "rows": out_rows,
+    }
+
+
+async def board_page(request: Request) -> Response:
+    """GET /console/board (and /console/board/wall): the board; `?wall=1` for a wall monitor."""
+    operator = operator_of(request)
+    data = await _board(request, operator)
+    wall = request.url.path.endswith("/wall") or request.query_params.get("wall") == "1"
+    query = {"org": data["focus"]} if data["focus"] else {}
+    return console_page(
+        request,
+        operator,
+        "console/board.html",
+        {
+            "board": data,
+            "wall": wall,
+            "targets": TARGET_DAYS,
+            "json_url": "/console/board.json" + ("?" + urlencode(query) if query else ""),
+            "wall_url": "/console/board/wall" + ("?" + urlencode(query) if query else ""),
+        },
+        section="/console/board",
+    )
+
+
+async def board_json(request: Request) -> Response:
+    """GET /console/board.json: the board's data, for the page's refresh (and scripts)."""
+    operator = operator_of(request)
+    data = await _board(request, operator)
+    return JSONResponse(data, headers={"Cache-Control": "no-store"})
+
+
+async def _changes(state: ConsoleState, subscription: Subscription) -> AsyncIterator[str]:
+    """`changed` whenever an appeal of the subscriber's organisations moved, at most once a
+    second; ends when the client goes (Starlette cancels it) or the service stops."""
+    yield "retry: 3000\n\n"
+    quiet = 0.0
+    while not state.closing.is_set():
+        try:
+            event = await asyncio.wait_for(subscription.queue.get(), timeout=TICK)
+        except TimeoutError:
+            quiet += TICK
+            if quiet >= HEARTBEAT:
+                quiet = 0.0
+                yield ": still here\n\n"
+            continue
+        moved = event.appeal_id is not None or subscription.overflowed
+        while not subscription.queue.empty():
+            moved = moved or subscription.queue.get_nowait().appeal_id is not None
+        subscription.overflowed = False
+        if moved:
+            quiet = 0.0
+            yield "event: changed\ndata: {}\n\n"
+            await asyncio.sleep(DEBOUNCE)
+
+
+async def board_live(request: Request) -> Response:
+    """GET /console/board/live: an SSE stream of `changed` events for the operator's orgs."""
+    operator = operator_of(request)
+    state = console_of(request)
+
+    async def stream() -> AsyncIterator[str]:
+        async with state.live.subscribe(operator.org_ids) as subscription:
+            async for chunk in _changes(state, subscription):
+                yield chunk
+
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+ROUTES = [
+    Route("/console/board", board_page, methods=["GET"]),
+    Route("/console/board/wall", board_page, methods=["GET"]),
+    Route("/console/board.json", board_json, methods=["GET"]),
+    Route("/console/board/live", board_live, methods=["GET"]),
+]

@@ -1,0 +1,131 @@
+"""The heat board's reads: what each (organisation, category) cell needs, from the counts that
+triggers keep (migration 9) — never from the appeals themselves, so the board costs the same
+with a million appeals as with ten.
+
+Three small reads: the day counts of the last five weeks (one range of the day table, whose key
+starts with the day), the open counts, and the filings of the last 24 hours. They return plain
+numbers per `(target_org_id, category)`; `heat.py` turns them into scores, `board.py` folds
+organisations into the rows an operator sees.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+# How long an appeal of each kind may stay open before it counts against the organisation: an
+# operator's answer to a message is due within 10 days, an official appeal (59-FZ) within 30.
+TARGET_DAYS: dict[str, int] = {"message": 10, "official": 30}
+DEFAULT_TARGET_DAYS = 30
+USUAL_DAYS = 28  # the cell's usual level: the mean per 24 h over these days before the window
+WEEK_DAYS = 7
+
+
+@dataclass
+class CellCounts:
+    """One cell's numbers (several organisations' cells add up into a row's)."""
+
+    recent: int = 0  # filed in the last 24 hours
+    usual_total: int = 0  # filed in the USUAL_DAYS full days before yesterday
+    week: int = 0  # filed in the last 7 days (today included)
+    week_high: int = 0  # … of them now high or critical
+    week_duplicates: int = 0  # … of them marked duplicates
+    week_repeats: int = 0  # repeats of one problem: counted from the next issue on
+    prev_week: int = 0  # filed in the 7 days before those
+    prev_week_high: int = 0
+    open: int = 0  # open now
+    overdue: int = 0  # open now and filed at least the target days ago
+
+    def add(self, other: CellCounts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days and hours a board reads, fixed at one moment (UTC)."""
+
+    now: datetime
+
+    def day(self, back: int) -> str:
+        return (self.now - timedelta(days=back)).strftime("%Y-%m-%d")
+
+    @property
+    def hour_from(self) -> str:
+        """The first hour inside the last 24 (the current hour is the 24th)."""
+        return (self.now - timedelta(hours=23)).strftime("%Y-%m-%dT%H")
+
+
+def _org_filter(org_ids: frozenset[int] | None) -> tuple[str, list[object]]:
+    if org_ids is None:
+        return "", []
+    return " AND target_org_id IN (SELECT value FROM json_each(?))", [json.dumps(sorted(org_ids))]
+
+
+def board_counts(
+    conn: sqlite3.Connection, org_ids: frozenset[int] | None, now: datetime | None = None
+) -> dict[tuple[int, str], CellCounts]:
+    """Per (target organisation, category) of `org_ids` (None: all), the board's numbers."""
+    window = Window(now or datetime.now(UTC))
+    where, args = _org_filter(org_ids)
+    cells: dict[tuple[int, str], CellCounts] = {}
+
+    def cell(org_id: int, category: str) -> CellCounts:
+        return cells.setdefault((org_id, category), CellCounts())
+
+    # Appeals filed on a day after these are younger than their target, per kind.
+    message_young = window.day(TARGET_DAYS["message"])
+    official_young = window.day(TARGET_DAYS["official"])
+    other_young = window.day(DEFAULT_TARGET_DAYS)
+    start = window.day(max(USUAL_DAYS + 1, *TARGET_DAYS.values(), DEFAULT_TARGET_DAYS))
+    rows = conn.execute(
+        "SELECT target_org_id, category, "
+        "sum(CASE WHEN day BETWEEN :usual_from AND :usual_to THEN n ELSE 0 END), "
+        "sum(CASE WHEN day >= :week_from THEN n ELSE 0 END), "
+        "sum(CASE WHEN day >= :week_from THEN high_critical ELSE 0 END), "
+        "sum(CASE WHEN day >= :week_from THEN duplicates ELSE 0 END), "
+        "sum(CASE WHEN day BETWEEN :prev_from AND :prev_to THEN n ELSE 0 END), "
+        "sum(CASE WHEN day BETWEEN :prev_from AND :prev_to THEN high_critical ELSE 0 END), "
+        "sum(CASE WHEN day > (CASE kind WHEN 'message' THEN :message_young "
+        "WHEN 'official' THEN :official_young ELSE :other_young END) THEN open_n ELSE 0 END) "
+        "FROM appeal_day_counts WHERE day >= :start"
+        + where.replace("?", ":orgs")
+        + " GROUP BY target_org_id, category",
+        {
+            "usual_from": window.day(USUAL_DAYS + 1),
+            "usual_to": window.day(2),
+            "week_from": window.day(WEEK_DAYS - 1),
+            "prev_from": window.day(2 * WEEK_DAYS - 1),
+            "prev_to": window.day(WEEK_DAYS),
+            "message_young": message_young,
+            "official_young": official_young,
+            "other_young": other_young,
+            "start": start,
+            **({"orgs": args[0]} if args else {}),
+        },
+    )
+    young: dict[tuple[int, str], int] = {}
+    for org_id, category, usual, week, high, dup, prev, prev_high, open_young in rows:
+        counts = cell(org_id, category)
+        counts.usual_total, counts.week, counts.week_high = usual, week, high
+        counts.week_duplicates, counts.prev_week, counts.prev_week_high = dup, prev, prev_high
+        young[(org_id, category)] = open_young
+    for org_id, category, n in conn.execute(
+        "SELECT target_org_id, category, sum(n) FROM appeal_open_counts WHERE n > 0"
+        + where
+        + " GROUP BY target_org_id, category",
+        args,
+    ):
+        counts = cell(org_id, category)
+        counts.open = n
+        counts.overdue = max(0, n - young.get((org_id, category), 0))
+    for org_id, category, n in conn.execute(
+        "SELECT target_org_id, category, sum(n) FROM appeal_hour_counts WHERE hour >= ?"
+        + where
+        + " GROUP BY target_org_id, category",
+        [window.hour_from, *args],
+    ):
+        cell(org_id, category).recent = n
+    return cells

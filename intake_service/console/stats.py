@@ -1,0 +1,160 @@
+"""Statistics (`/console/stats`): the operator's appeals over a period — per day and week, per
+organisation, category, channel and status — with the share answered and the median time to the
+first answer; charts are inline SVG drawn here (charts.py) and every number is also in a table.
+
+Filters use the log's parameter names (`org`, `category`, `from`, `to`), so a link can carry a
+selection from one page to the other. `org` takes the organisation with everything below it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from intake_service.console.auth import Operator, operator_of
+from intake_service.console.charts import bars, columns
+from intake_service.console.page import console_page
+from intake_service.console.state import console_of
+from intake_service.console.stats_queries import Scope, Stats, period_stats
+from intake_service.directory import OrgDirectory
+from intake_service.errors import NotFound
+from intake_service.i18n import MESSAGES, t
+from intake_service.pages import page_language
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 366 * 3
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _period(request: Request) -> tuple[date, date, bool]:
+    """(first, last, valid): the asked period, or the last 30 days when it is missing or wrong."""
+    today = datetime.now(UTC).date()
+    raw_first, raw_last = request.query_params.get("from"), request.query_params.get("to")
+    first, last = _day(raw_first), _day(raw_last)
+    valid = (not raw_first or first is not None) and (not raw_last or last is not None)
+    last = last or today
+    first = first or last - timedelta(days=DEFAULT_DAYS - 1)
+    if first > last or (last - first).days > MAX_DAYS:
+        return today - timedelta(days=DEFAULT_DAYS - 1), today, False
+    return first, last, valid
+
+
+def _scope_orgs(
+    directory: OrgDirectory, operator: Operator, slug: str | None
+) -> frozenset[int] | None:
+    if not slug:
+        return operator.org_ids
+    org = directory.org_by_slug(slug)
+    if org is None or not operator.sees(org.id):
+        raise NotFound("detail.no-route", reason="not-visible", path="")
+    return directory.family(org.id)
+
+
+def _duration(seconds: float | None, lang: str) -> str:
+    if seconds is None:
+        return "—"
+    if seconds < 3600:
+        return t("stats.minutes", lang, n=max(1, round(seconds / 60)))
+    if seconds < 48 * 3600:
+        return t(
+            "stats.hours",
+            lang,
+            n=f"{seconds / 3600:.1f}".replace(".", "," if lang == "ru" else "."),
+        )
+    return t(
+        "stats.days", lang, n=f"{seconds / 86400:.1f}".replace(".", "," if lang == "ru" else ".")
+    )
+
+
+def _title(key: str, fallback: str, lang: str) -> str:
+    return t(key, lang) if key in MESSAGES else fallback
+
+
+def _view(stats: Stats, first: date, last: date, directory: OrgDirectory, lang: str) -> dict:
+    days = [(first + timedelta(days=i)) for i in range((last - first).days + 1)]
+    per_day = [(d.isoformat(), stats.per_day.get(d.isoformat(), 0)) for d in days]
+    weeks: dict[date, int] = {}
+    for d in days:
+        monday = d - timedelta(days=d.weekday())
+        weeks[monday] = weeks.get(monday, 0) + stats.per_day.get(d.isoformat(), 0)
+    per_week = [(t("stats.week-of", lang, day=m.strftime("%d.%m.%Y")), n) for m, n in weeks.items()]
+    titles: dict[str, str] = {}
+    for org in directory.orgs():
+        for code, category in directory.catalogue(org.id).items():
+            titles.setdefault(code, category.title(lang))
+
+    def ranked(counts: dict[Any, int], name: Any) -> list[tuple[str, int]]:
+        return sorted(((name(key), n) for key, n in counts.items()), key=lambda item: -item[1])
+
+    sections = {
+        "org": ranked(stats.per_org, lambda org_id: directory.org(org_id).name),
+        "category": ranked(stats.per_category, lambda code: titles.get(code, code)),
+        "channel": ranked(stats.per_channel, lambda ch: _title(f"stats.channel.{ch}", ch, lang)),
+        "status": ranked(stats.per_status, lambda st: _title(f"status.{st}", st, lang)),
+    }
+    charts = {
+        "day": columns(t("stats.per-day", lang), per_day, axis=[d.strftime("%d.%m") for d in days]),
+        "week": columns(
+            t("stats.per-week", lang), per_week, axis=[m.strftime("%d.%m") for m in weeks]
+        ),
+        **{name: bars(t(f"stats.per-{name}", lang), items) for name, items in sections.items()},
+    }
+    scanned = sum(stats.per_status.values())
+    return {
+        "total": stats.total,
+        "answered": stats.answered,
+        "answered_share": f"{round(100 * stats.answered / scanned) if scanned else 0} %",
+        "median": _duration(stats.median_answer_seconds, lang),
+        "per_day": per_day,
+        "per_week": per_week,
+        "sections": sections,
+        "charts": charts,
+    }
+
+
+async def stats_page(request: Request) -> Response:
+    """GET /console/stats?from=&to=&org=&category=: statistics of the operator's appeals."""
+    operator = operator_of(request)
+    state = console_of(request)
+    directory = state.runtime.directory
+    lang = page_language(request)
+    first, last, valid = _period(request)
+    slug = request.query_params.get("org") or None
+    category = (request.query_params.get("category") or "")[:64] or None
+    scope = Scope(_scope_orgs(directory, operator, slug), category, first, last)
+    stats = await state.reads.run(period_stats, scope)
+    visible = sorted((o for o in directory.orgs() if operator.sees(o.id)), key=lambda o: o.name)
+    categories: dict[str, str] = {}
+    for org in visible:
+        for code, cat in directory.catalogue(org.id).items():
+            categories.setdefault(code, cat.title(lang))
+    return console_page(
+        request,
+        operator,
+        "console/stats.html",
+        {
+            "view": _view(stats, first, last, directory, lang),
+            "first": first.isoformat(),
+            "last": last.isoformat(),
+            "invalid": not valid,
+            "org_choice": slug,
+            "category_choice": category,
+            "orgs": visible,
+            "categories": categories,
+        },
+        status=200 if valid else 400,
+        section="/console/stats",
+    )
+
+
+ROUTES = [Route("/console/stats", stats_page, methods=["GET"])]

@@ -1,0 +1,95 @@
+"""The statistics' reads for a period: counts per day, organisation and category from the day
+counts the triggers keep (migration 9), and per channel, per status, answers and the median time
+to the first answer from one scan of the period's appeals (`appeals_by_created`).
+
+Every read takes the organisations to count (already narrowed to what the operator sees) and an
+optional category; the period is whole UTC days, `first` and `last` included.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True)
+class Scope:
+    org_ids: frozenset[int] | None  # None: every organisation
+    category: str | None
+    first: date
+    last: date
+
+    def where(self, *, day_column: str | None = None) -> tuple[str, list[object]]:
+        """The WHERE clause for the day table (`day_column`) or the appeals table."""
+        if day_column:
+            clauses = [f"{day_column} BETWEEN ? AND ?"]
+            args: list[object] = [self.first.isoformat(), self.last.isoformat()]
+        else:
+            clauses = ["created_at >= ?", "created_at < ?"]
+            args = [self.first.isoformat(), (self.last + timedelta(days=1)).isoformat()]
+        if self.org_ids is not None:
+            clauses.append("target_org_id IN (SELECT value FROM json_each(?))")
+            args.append(json.dumps(sorted(self.org_ids)))
+        if self.category:
+            clauses.append("category = ?")
+            args.append(self.category)
+        return " WHERE " + " AND ".join(clauses), args
+
+
+@dataclass
+class Stats:
+    per_day: dict[str, int] = field(default_factory=dict)  # "YYYY-MM-DD" -> appeals
+    per_org: dict[int, int] = field(default_factory=dict)  # target org id -> appeals
+    per_category: dict[str, int] = field(default_factory=dict)
+    per_channel: dict[str, int] = field(default_factory=dict)
+    per_status: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+    answered: int = 0
+    median_answer_seconds: float | None = None
+
+
+def period_stats(conn: sqlite3.Connection, scope: Scope) -> Stats:
+    stats = Stats()
+    where, args = scope.where(day_column="day")
+    for day, org_id, category, n in conn.execute(
+        "SELECT day, target_org_id, category, sum(n) FROM appeal_day_counts"
+        + where
+        + " GROUP BY day, target_org_id, category HAVING sum(n) > 0",
+        args,
+    ):
+        stats.per_day[day] = stats.per_day.get(day, 0) + n
+        stats.per_org[org_id] = stats.per_org.get(org_id, 0) + n
+        stats.per_category[category] = stats.per_category.get(category, 0) + n
+        stats.total += n
+    where, args = scope.where()
+    for channel, status, n, answered in conn.execute(
+        "SELECT channel, status, count(*), sum(answered_at IS NOT NULL) FROM appeals"
+        + where
+        + " GROUP BY channel, status",
+        args,
+    ):
+        stats.per_channel[channel] = stats.per_channel.get(channel, 0) + n
+        stats.per_status[status] = stats.per_status.get(status, 0) + n
+        stats.answered += answered
+    stats.median_answer_seconds = _median_answer(conn, where, args, stats.answered)
+    return stats
+
+
+def _median_answer(
+    conn: sqlite3.Connection, where: str, args: list[object], answered: int
+) -> float | None:
+    """The middle of the answered appeals' times from filing to the first answer (seconds);
+    of an even number, the mean of the two middle ones."""
+    if not answered:
+        return None
+    middle = conn.execute(
+        "SELECT (julianday(answered_at) - julianday(created_at)) * 86400.0 AS took FROM appeals"
+        + where
+        + " AND answered_at IS NOT NULL ORDER BY took LIMIT ? OFFSET ?",
+        [*args, 1 if answered % 2 else 2, (answered - 1) // 2],
+    ).fetchall()
+    if not middle:
+        return None
+    return sum(row[0] for row in middle) / len(middle)

@@ -1,0 +1,136 @@
+"""Messages of the heat board and the statistics pages of the console."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # the heat board
+    "board.title": {"ru": "Табло обращений", "en": "Appeals board"},
+    "board.focus": {"ru": "Табло: {org}", "en": "Board: {org}"},
+    "board.up": {"ru": "← Все организации", "en": "← All organisations"},
+    "board.caption": {
+        "ru": "Обращения за 24 часа по организациям и темам; цвет — острота",
+        "en": "Appeals of the last 24 hours by organisation and topic; colour shows acuteness",
+    },
+    "board.org": {"ru": "Организация", "en": "Organisation"},
+    "board.own": {"ru": "{org} (собственные)", "en": "{org} (own)"},
+    "board.cell": {
+        "ru": "{org}, {category}: за 24 ч — {count}, острота {score} из 100",
+        "en": "{org}, {category}: {count} in 24 h, acuteness {score} of 100",
+    },
+    "board.score": {"ru": "острота", "en": "acuteness"},
+    "board.empty": {
+        "ru": "Организаций для табло нет.",
+        "en": "There are no organisations to show.",
+    },
+    "board.wall": {"ru": "Режим для экрана", "en": "Wall mode"},
+    "board.wall-exit": {"ru": "Выйти из режима экрана", "en": "Leave wall mode"},
+    "board.updated": {"ru": "Обновлено", "en": "Updated"},
+    "board.lost": {
+        "ru": "Связь потеряна, пробуем снова…",
+        "en": "Connection lost, retrying…",
+    },
+    "board.live": {
+        "ru": "Табло обновляется само, без перезагрузки страницы.",
+        "en": "The board updates itself, without reloading the page.",
+    },
+    # the weekly index
+    "tension.title": {"ru": "Индекс социальной напряжённости", "en": "Social tension index"},
+    "tension.caption": {
+        "ru": "За последние 7 дней против 7 дней до них",
+        "en": "The last 7 days against the 7 days before them",
+    },
+    "tension.week": {"ru": "Обращений за неделю", "en": "Appeals this week"},
+    "tension.high": {"ru": "Высокая и критическая", "en": "High and critical"},
+    "tension.change": {"ru": "К прошлой неделе", "en": "Against last week"},
+    "tension.new": {"ru": "новые", "en": "new"},
+    "tension.up": {"ru": "рост", "en": "up"},
+    "tension.down": {"ru": "снижение", "en": "down"},
+    "tension.flat": {"ru": "без изменений", "en": "no change"},
+    # the legend: how the score is made
+    "legend.title": {"ru": "Как считается острота", "en": "How acuteness is scored"},
+    "legend.intro": {
+        "ru": "Острота клетки — число от 0 до 100, сумма четырёх частей, каждая от 0 до 1:",
+        "en": "A cell's acuteness is a number from 0 to 100, the sum of four parts, each 0 to 1:",
+    },
+    "legend.volume": {
+        "ru": "Объём (вес 40): обращения за 24 часа против обычного уровня — среднего за сутки "
+        "за 28 полных дней до вчерашнего; 0 на обычном уровне, 1 при втрое большем "
+        "(при пустой истории — при двух и более сверх нуля).",
+        "en": "Volume (weight 40): appeals of the last 24 hours against the usual level, the "
+        "mean per 24 hours over the 28 full days before yesterday; 0 at the usual level, 1 at "
+        "three times it (with no history: at two or more).",
+    },
+    "legend.severity": {
+        "ru": "Серьёзность (вес 25): доля обращений с высокой и критической важностью за 7 дней.",
+        "en": "Severity (weight 25): the share of high and critical appeals over 7 days.",
+    },
+    "legend.repeats": {
+        "ru": "Повторы (вес 15): доля дубликатов и повторных обращений за 7 дней.",
+        "en": "Repeats (weight 15): the share of duplicates and repeated appeals over 7 days.",
+    },
+    "legend.overdue": {
+        "ru": "Просрочка (вес 20): доля открытых обращений, открытых дольше срока "
+        "(сообщение — {message} дней, обращение по 59‑ФЗ — {official} дней).",
+        "en": "Overdue (weight 20): the share of open appeals open longer than the target "
+        "(a message {message} days, an official appeal {official} days).",
+    },
+    "legend.formula": {
+        "ru": "острота = 100 × (0,40 × объём + 0,25 × серьёзность + 0,15 × повторы + "
+        "0,20 × просрочка); цвет — ступени по 20.",
+        "en": "acuteness = 100 × (0.40 × volume + 0.25 × severity + 0.15 × repeats + "
+        "0.20 × overdue); colour in steps of 20.",
+    },
+    "legend.scale": {"ru": "Шкала", "en": "Scale"},
+    "legend.heat-0": {"ru": "0 — спокойно", "en": "0 — calm"},
+    "legend.heat-1": {"ru": "1–20", "en": "1–20"},
+    "legend.heat-2": {"ru": "21–40", "en": "21–40"},
+    "legend.heat-3": {"ru": "41–60", "en": "41–60"},
+    "legend.heat-4": {"ru": "61–80", "en": "61–80"},
+    "legend.heat-5": {"ru": "81–100 — остро", "en": "81–100 — acute"},
+    "legend.click": {
+        "ru": "Число в клетке — обращения за 24 часа; щелчок открывает их в журнале.",
+        "en": "The number in a cell is the appeals of the last 24 hours; a click opens them "
+        "in the log.",
+    },
+    # statistics
+    "stats.title": {"ru": "Статистика обращений", "en": "Appeal statistics"},
+    "stats.from": {"ru": "С", "en": "From"},
+    "stats.to": {"ru": "По", "en": "To"},
+    "stats.org": {"ru": "Организация", "en": "Organisation"},
+    "stats.category": {"ru": "Тема", "en": "Topic"},
+    "stats.channel": {"ru": "Канал", "en": "Channel"},
+    "stats.status": {"ru": "Статус", "en": "Status"},
+    "stats.day": {"ru": "День", "en": "Day"},
+    "stats.week": {"ru": "Неделя", "en": "Week"},
+    "stats.all": {"ru": "Все", "en": "All"},
+    "stats.show": {"ru": "Показать", "en": "Show"},
+    "stats.bad-period": {
+        "ru": "Период указан неверно; показаны последние 30 дней.",
+        "en": "The period is not valid; the last 30 days are shown.",
+    },
+    "stats.period": {
+        "ru": "Период: {first} — {last} (UTC)",
+        "en": "Period: {first} to {last} (UTC)",
+    },
+    "stats.total": {"ru": "Обращений", "en": "Appeals"},
+    "stats.answered": {"ru": "С ответом", "en": "Answered"},
+    "stats.median": {
+        "ru": "Медиана времени до первого ответа",
+        "en": "Median time to the first answer",
+    },
+    "stats.minutes": {"ru": "{n} мин", "en": "{n} min"},
+    "stats.hours": {"ru": "{n} ч", "en": "{n} h"},
+    "stats.days": {"ru": "{n} дн.", "en": "{n} days"},
+    "stats.per-day": {"ru": "По дням", "en": "Per day"},
+    "stats.per-week": {"ru": "По неделям", "en": "Per week"},
+    "stats.per-org": {"ru": "По организациям", "en": "Per organisation"},
+    "stats.per-category": {"ru": "По темам", "en": "Per topic"},
+    "stats.per-channel": {"ru": "По каналам", "en": "Per channel"},
+    "stats.per-status": {"ru": "По статусам", "en": "Per status"},
+    "stats.week-of": {"ru": "Неделя с {day}", "en": "Week of {day}"},
+    "stats.numbers": {"ru": "Таблица чисел", "en": "The numbers as a table"},
+    "stats.appeals": {"ru": "Обращений", "en": "Appeals"},
+    "stats.none": {"ru": "Обращений нет.", "en": "No appeals."},
+    "stats.channel.api": {"ru": "API", "en": "API"},
+    "stats.channel.form": {"ru": "Форма на сайте", "en": "Website form"},
+}

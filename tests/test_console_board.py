@@ -1,0 +1,291 @@
+"""The heat board: an operator sees their organisations × categories, the busy and serious topic
+glowing hotter than a calm one, with a legend that says how the heat is made; a region sees a
+row per district; the weekly tension index compares this week with the last; the board follows
+new appeals live, also on a wall monitor; nobody sees another organisation's cells."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from console_helpers import PASSWORD, add_user, signed_in
+from playwright.sync_api import expect
+
+from intake_service.statuses import open_statuses
+from intake_service.store import open_database
+
+from conftest import Service, appeal, bearer, make_org, run_cli
+
+
+def file(service: Service, key: str, count: int = 1, **changes: object) -> list[str]:
+    """File appeals through the API, as an agency's back end does; their ids."""
+    ids = []
+    for _ in range(count):
+        answer = httpx.post(
+            service.url + "/api/v1/appeals", json=appeal(**changes), headers=bearer(key)
+        )
+        assert answer.status_code == 201, answer.text
+        ids.append(answer.json()["id"])
+    return ids
+
+
+def set_severity(db: Path, ids: list[str], severity: str) -> None:
+    # Setting severity is another part of the console (the appeal page); until it is merged the
+    # story writes the column itself — the board's triggers see it exactly as they see the
+    # console's own update.
+    with sqlite3.connect(db) as conn:
+        conn.executemany(
+            "UPDATE appeals SET severity = ? WHERE id = ?", [(severity, i) for i in ids]
+        )
+
+
+def cell_class(page: str, row: str, category: str) -> int:
+    found = re.search(
+        rf'<td class="cell heat-(\d)" data-row="{row}" data-category="{category}">'
+        r'<a [^>]*><span class="count">(\d+)</span>',
+        page,
+    )
+    assert found, f"no cell {row}/{category}"
+    return int(found.group(1))
+
+
+def cell_count(page: str, row: str, category: str) -> int:
+    found = re.search(
+        rf'data-row="{row}" data-category="{category}"><a [^>]*><span class="count">(\d+)<', page
+    )
+    assert found, f"no cell {row}/{category}"
+    return int(found.group(1))
+
+
+def test_the_busy_serious_topic_glows_hotter_and_the_legend_says_why(db, org, service):
+    add_user(db, "duty@example.ru", "demo")
+    roads = file(service, org.key, 4, category="roads")
+    file(service, org.key, 1, category="street_lighting")
+    set_severity(db, roads[:2], "high")
+    with signed_in(service.url, "duty@example.ru") as console:
+        page = console.get("/console/board").text
+    assert cell_count(page, "demo", "roads") == 4
+    assert cell_count(page, "demo", "street_lighting") == 1
+    assert cell_count(page, "demo", "housing") == 0
+    hot, calm = cell_class(page, "demo", "roads"), cell_class(page, "demo", "street_lighting")
+    assert hot > calm > cell_class(page, "demo", "housing") == 0
+    # The legend tells how the score is made, and a cell opens the filtered log.
+    assert "Как считается острота" in page
+    assert "0,40 × объём + 0,25 × серьёзность" in page
+    assert 'href="/console?org=demo&amp;category=roads"' in page
+    assert 'style="' not in page  # the CSP forbids inline styles: colours are classes
+
+
+def test_an_operator_never_sees_another_organisations_cells(db, org, service):
+    make_org(db, "zarechye", "https://zarechye.example.ru")
+    other_key = run_cli(db, "org", "key", "zarechye").stdout.strip().splitlines()[-1]
+    add_user(db, "a@example.ru", "demo")
+    add_user(db, "b@example.ru", "zarechye")
+    file(service, org.key, 2, category="roads")
+    file(service, other_key, 3, category="housing")
+    with signed_in(service.url, "a@example.ru") as console:
+        data = console.get("/console/board.json").json()
+        assert [row["org"] for row in data["rows"]] == ["demo"]
+        assert data["rows"][0]["cells"]["roads"]["count"] == 2
+        assert data["rows"][0]["cells"]["housing"]["count"] == 0
+        assert "zarechye" not in console.get("/console/board.json").text
+        # Asking for the other organisation's board looks the same as asking for nothing.
+        assert console.get("/console/board?org=zarechye").status_code == 404
+        assert console.get("/console/board.json?org=zarechye").status_code == 404
+        assert console.get("/console/board?org=nobody").status_code == 404
+
+
+def test_a_region_sees_a_row_per_district_and_the_platform_drills_down(db, org, service):
+    run_cli(db, "org", "add", "north", "--name", "Северный район", "--parent", "demo")
+    run_cli(db, "org", "add", "south", "--name", "Южный район", "--parent", "demo")
+    run_cli(db, "org", "add", "school", "--name", "Школа № 3", "--parent", "north")
+    school_key = run_cli(db, "org", "key", "school").stdout.strip().splitlines()[-1]
+    south_key = run_cli(db, "org", "key", "south").stdout.strip().splitlines()[-1]
+    add_user(db, "region@example.ru", "demo")
+    add_user(db, "root@example.ru", platform=True)
+    file(service, org.key, 1, category="roads")
+    file(service, school_key, 2, category="education")
+    file(service, south_key, 1, category="transport")
+    with signed_in(service.url, "region@example.ru") as console:
+        rows = {row["org"]: row for row in console.get("/console/board.json").json()["rows"]}
+    assert list(rows) == ["demo", "north", "south"]
+    assert rows["demo"]["name"] == "Администрация demo (собственные)"
+    assert rows["demo"]["cells"]["roads"]["count"] == 1
+    assert rows["north"]["cells"]["education"]["count"] == 2  # the school is in the north
+    assert rows["north"]["drill"] == "/console/board?org=north"
+    assert rows["south"]["cells"]["transport"]["count"] == 1
+    with signed_in(service.url, "root@example.ru") as console:
+        top = console.get("/console/board.json").json()["rows"]
+        assert [row["org"] for row in top] == ["demo"]
+        assert top[0]["cells"]["education"]["count"] == 2
+        north = console.get("/console/board.json?org=north").json()
+        assert [row["org"] for row in north["rows"]] == ["north", "school"]
+        assert "Северный район" in console.get("/console/board?org=north").text
+
+
+def test_the_weekly_tension_index_compares_with_last_week(db, org, service):
+    add_user(db, "duty@example.ru", "demo")
+    last_week = file(service, org.key, 2, category="roads")
+    this_week = file(service, org.key, 3, category="roads")
+    set_severity(db, this_week[:1], "critical")
+    # Nothing can be filed in the past through the API: the story moves two appeals' filing
+    # time nine days back; the counts' triggers follow the rows.
+    nine_days_ago = (datetime.now(UTC) - timedelta(days=9)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    with sqlite3.connect(db) as conn:
+        conn.executemany(
+            "UPDATE appeals SET created_at = ? WHERE id = ?",
+            [(nine_days_ago, i) for i in last_week],
+        )
+    with signed_in(service.url, "duty@example.ru") as console:
+        data = console.get("/console/board.json").json()
+        page = console.get("/console/board").text
+    index = data["rows"][0]["tension"]
+    assert (index["week"], index["prev_week"]) == (3, 2)
+    assert index["high_text"] == "33 %"
+    assert (index["arrow"], index["change_text"]) == ("↑", "+50 %")
+    assert data["rows"][0]["cells"]["roads"]["count"] == 3  # the last 24 hours only
+    assert "Индекс социальной напряжённости" in page
+    assert re.search(r'<td class="t-week">3</td>\s*<td class="t-high">33 %</td>', page)
+    assert "+50 %" in page
+
+
+def test_counts_kept_by_triggers_agree_with_the_appeals(tmp_path):
+    """The migration's frozen list of open statuses is the status model's, and after every kind
+    of change the kept counts equal a count over the appeals themselves."""
+    from intake_service import migrations
+
+    assert "(" + ", ".join(f"'{s}'" for s in open_statuses()) + ")" == migrations._OPEN_9
+    conn = open_database(tmp_path / "x.db")
+    conn.execute(
+        "INSERT INTO orgs (id, slug, name, created_at) VALUES (1, 'a', 'A', 'x'), (2, 'b', 'B', 'x')"
+    )
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    for n in range(12):
+        conn.execute(
+            "INSERT INTO appeals (id, number, origin_org_id, target_org_id, kind, category, text, "
+            "contact, channel, status, created_at) VALUES (?, ?, 1, ?, ?, ?, 't', '{}', 'api', "
+            "'accepted', ?)",
+            (
+                f"id{n}",
+                f"n{n}",
+                1 + n % 2,
+                "official" if n % 3 else "message",
+                "roads" if n % 4 else "housing",
+                now,
+            ),
+        )
+    conn.execute("UPDATE appeals SET severity = 'high' WHERE seq % 3 = 0")
+    conn.execute("UPDATE appeals SET status = 'duplicate' WHERE seq % 5 = 0")
+    conn.execute(
+        "UPDATE appeals SET status = 'answered', answered_at = ? WHERE seq % 7 = 0", (now,)
+    )
+    conn.execute("UPDATE appeals SET category = 'ecology', target_org_id = 2 WHERE seq = 4")
+    conn.execute("DELETE FROM appeals WHERE seq = 6")
+    kept = conn.execute(
+        "SELECT day, target_org_id, category, kind, n, high_critical, duplicates, open_n, answered "
+        "FROM appeal_day_counts WHERE n != 0 ORDER BY 1, 2, 3, 4"
+    ).fetchall()
+    counted = conn.execute(
+        "SELECT substr(created_at, 1, 10), target_org_id, category, kind, count(*), "
+        "sum(coalesce(severity, '') = 'high'), sum(status = 'duplicate'), "
+        "sum(status = 'accepted'), sum(answered_at IS NOT NULL) FROM appeals "
+        "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+    ).fetchall()
+    assert [tuple(r) for r in kept] == [tuple(r) for r in counted]
+    open_kept = conn.execute(
+        "SELECT target_org_id, category, kind, n FROM appeal_open_counts WHERE n != 0 ORDER BY 1, 2, 3"
+    ).fetchall()
+    open_counted = conn.execute(
+        "SELECT target_org_id, category, kind, count(*) FROM appeals WHERE status = 'accepted' "
+        "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+    ).fetchall()
+    assert [tuple(r) for r in open_kept] == [tuple(r) for r in open_counted]
+    hours = conn.execute("SELECT sum(n) FROM appeal_hour_counts").fetchone()[0]
+    assert hours == 11
+    conn.close()
+
+
+def test_an_open_board_stream_does_not_hold_a_stopping_service(db, org, service):
+    add_user(db, "duty@example.ru", "demo")
+    heard: list[str] = []
+    with signed_in(service.url, "duty@example.ru") as console:
+
+        def listen() -> None:
+            try:
+                with console.stream("GET", "/console/board/live", timeout=30) as stream:
+                    for line in stream.iter_lines():
+                        heard.append(line)
+            except httpx.HTTPError:
+                heard.append("<broken>")
+
+        listener = threading.Thread(target=listen)
+        listener.start()
+        deadline = time.monotonic() + 10
+        while not heard and time.monotonic() < deadline:
+            time.sleep(0.05)
+        file(service, org.key, 1, category="roads")
+        while "event: changed" not in heard and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "event: changed" in heard  # a new appeal of the operator's org: refetch
+        started = time.monotonic()
+        service.stop()
+        assert service.process.poll() is not None
+        assert time.monotonic() - started < 5, "the open stream held the shutdown"
+        listener.join(10)
+        assert not listener.is_alive()
+
+
+@pytest.fixture
+def board_tab(browser, db, org, service):
+    """A signed-in Chromium tab on the board's service."""
+    add_user(db, "wall@example.ru", "demo")
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
+    tab = context.new_page()
+    tab.goto(service.url + "/console/signin?next=/console/board")
+    tab.fill("#email", "wall@example.ru")
+    tab.fill("#password", PASSWORD)
+    tab.click("button[type=submit]")
+    tab.wait_for_url("**/console/board")
+    yield tab
+    context.close()
+
+
+def test_a_new_appeal_shows_on_the_open_board_without_a_reload(board_tab, org, service):
+    tab = board_tab
+    cell = tab.locator('td[data-row="demo"][data-category="roads"] .count')
+    assert cell.text_content() == "0"
+    tab.evaluate("window.__same_page = true")
+    file(service, org.key, 1, category="roads")
+    expect(cell).to_have_text("1", timeout=5000)
+    assert tab.evaluate("window.__same_page") is True  # updated in place, not reloaded
+    assert "heat-0" not in (
+        tab.locator('td[data-row="demo"][data-category="roads"]').get_attribute("class")
+    )
+    expect(tab.locator('tr[data-row="demo"] .t-week')).to_have_text("1")
+
+
+def test_the_wall_has_no_chrome_large_type_and_says_when_it_lost_the_server(
+    board_tab, org, service
+):
+    tab = board_tab
+    tab.goto(service.url + "/console/board/wall")
+    assert tab.locator("nav").count() == 0 and tab.locator("header.top").count() == 0
+    assert "wall" in tab.locator("body").get_attribute("class")
+    count = tab.locator('td[data-row="demo"][data-category="roads"] .count')
+    size = count.evaluate("node => parseFloat(getComputedStyle(node).fontSize)")
+    assert size >= 30
+    assert tab.locator("#legend-title").is_visible()
+    # The network drops: the next refresh fails and the wall says so, then recovers.
+    tab.context.set_offline(True)
+    tab.evaluate("window.dispatchEvent(new Event('board-refresh'))")
+    expect(tab.locator("#board-status")).to_contain_text("Связь потеряна", timeout=8000)
+    tab.context.set_offline(False)
+    file(service, org.key, 1, category="roads")
+    expect(count).to_have_text("1", timeout=10000)
+    expect(tab.locator("#board-status")).to_have_text("")
