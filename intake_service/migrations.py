@@ -378,16 +378,19 @@ _HIGH_9 = "('high', 'critical')"
 def board_counts(conn: sqlite3.Connection) -> None:
     """Counts the heat board and statistics read instead of scanning a million appeals.
 
-    `appeal_day_counts` holds, per UTC day of filing, target organisation, category and kind:
-    the appeals filed (`n`) and how many of them are now of high or critical severity, marked
-    duplicates, open (`open_n`) and answered. `appeal_open_counts` holds the appeals open now per
-    organisation, category and kind, so that "open longer than the target" is the open count
-    minus those of the last target days. `appeal_hour_counts` holds filings per hour for the
-    board's 24-hour window; the insert trigger drops a cell's hours older than two days, so it
-    stays a few rows per cell. Triggers keep all three in the transaction that changes an appeal
-    — the writer's and the CLI's alike — as `outbox_counts` (migration 5) does for the outbox.
-    The day table's key starts with the day, so the board's "last 29 days" is one range.
-    `appeals_by_created` serves the statistics' period scans (channels, statuses, answer times).
+    `appeal_day_counts` holds, per UTC day of filing, target organisation and category: the
+    appeals filed (`n`) and how many of them are now of high or critical severity, marked
+    duplicates, answered, and open — messages and other kinds apart, because their targets
+    differ. `appeal_open_counts` holds the appeals open now per organisation and category, so
+    that "open longer than the target" is the open count minus those of the last target days.
+    `appeal_hour_counts` holds filings per hour for the board's 24-hour window; the insert
+    trigger drops a cell's hours older than two days, so it stays a few rows per cell. Triggers
+    keep all three in the transaction that changes an appeal — the writer's and the CLI's alike —
+    as `outbox_counts` (migration 5) does for the outbox. The day table's key starts with the
+    day, so the board's "last 30 days" is one range. `meta.appeal_counts_past` moves whenever a
+    day before today changes (an older appeal's severity or status), so the board may keep its
+    sums over past days until it moves. `appeals_by_created` serves the statistics' scans of a
+    period (channels, statuses, answer times).
     """
     _run_script(
         conn,
@@ -396,20 +399,19 @@ def board_counts(conn: sqlite3.Connection) -> None:
             day TEXT NOT NULL,
             target_org_id INTEGER NOT NULL,
             category TEXT NOT NULL,
-            kind TEXT NOT NULL,
             n INTEGER NOT NULL DEFAULT 0,
             high_critical INTEGER NOT NULL DEFAULT 0,
             duplicates INTEGER NOT NULL DEFAULT 0,
-            open_n INTEGER NOT NULL DEFAULT 0,
             answered INTEGER NOT NULL DEFAULT 0,
-            PRIMARY KEY (day, target_org_id, category, kind)
+            open_message INTEGER NOT NULL DEFAULT 0,
+            open_other INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, target_org_id, category)
         ) WITHOUT ROWID;
         CREATE TABLE appeal_open_counts (
             target_org_id INTEGER NOT NULL,
             category TEXT NOT NULL,
-            kind TEXT NOT NULL,
             n INTEGER NOT NULL DEFAULT 0,
-            PRIMARY KEY (target_org_id, category, kind)
+            PRIMARY KEY (target_org_id, category)
         ) WITHOUT ROWID;
         CREATE TABLE appeal_hour_counts (
             target_org_id INTEGER NOT NULL,
@@ -418,21 +420,24 @@ def board_counts(conn: sqlite3.Connection) -> None:
             n INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (target_org_id, category, hour)
         ) WITHOUT ROWID;
-        CREATE INDEX appeals_by_created ON appeals (created_at)
+        CREATE INDEX appeals_by_created ON appeals (created_at);
+        INSERT INTO meta (key, value) VALUES ('appeal_counts_past', '0')
         """,
     )
+    high = f"(coalesce(severity, '') IN {_HIGH_9})"
     conn.execute(
-        "INSERT INTO appeal_day_counts (day, target_org_id, category, kind, n, high_critical, "
-        "duplicates, open_n, answered) "
-        "SELECT substr(created_at, 1, 10), target_org_id, category, kind, count(*), "
-        f"sum(coalesce(severity, '') IN {_HIGH_9}), sum(status = 'duplicate'), sum(status IN {_OPEN_9}), "
-        "sum(answered_at IS NOT NULL) FROM appeals "
-        "GROUP BY substr(created_at, 1, 10), target_org_id, category, kind"
+        "INSERT INTO appeal_day_counts (day, target_org_id, category, n, high_critical, "
+        "duplicates, answered, open_message, open_other) "
+        f"SELECT substr(created_at, 1, 10), target_org_id, category, count(*), sum({high}), "
+        "sum(status = 'duplicate'), sum(answered_at IS NOT NULL), "
+        f"sum(status IN {_OPEN_9} AND kind = 'message'), "
+        f"sum(status IN {_OPEN_9} AND kind != 'message') FROM appeals "
+        "GROUP BY substr(created_at, 1, 10), target_org_id, category"
     )
     conn.execute(
-        "INSERT INTO appeal_open_counts (target_org_id, category, kind, n) "
-        "SELECT target_org_id, category, kind, count(*) FROM appeals "
-        f"WHERE status IN {_OPEN_9} GROUP BY target_org_id, category, kind"
+        "INSERT INTO appeal_open_counts (target_org_id, category, n) "
+        "SELECT target_org_id, category, count(*) FROM appeals "
+        f"WHERE status IN {_OPEN_9} GROUP BY target_org_id, category"
     )
     conn.execute(
         "INSERT INTO appeal_hour_counts (target_org_id, category, hour, n) "
@@ -443,32 +448,40 @@ def board_counts(conn: sqlite3.Connection) -> None:
 
     def add(row: str, sign: str) -> str:
         """Statements adding (`+`) or taking away (`-`) one appeal row's share."""
-        day_values = (
-            f"substr({row}.created_at, 1, 10), {row}.target_org_id, {row}.category, {row}.kind, "
-            f"{sign}1, {sign}(coalesce({row}.severity, '') IN {_HIGH_9}), {sign}({row}.status = 'duplicate'), "
-            f"{sign}({row}.status IN {_OPEN_9}), {sign}({row}.answered_at IS NOT NULL)"
+        is_open = f"({row}.status IN {_OPEN_9})"
+        values = (
+            f"substr({row}.created_at, 1, 10), {row}.target_org_id, {row}.category, {sign}1, "
+            f"{sign}(coalesce({row}.severity, '') IN {_HIGH_9}), "
+            f"{sign}({row}.status = 'duplicate'), {sign}({row}.answered_at IS NOT NULL), "
+            f"{sign}({is_open} AND {row}.kind = 'message'), "
+            f"{sign}({is_open} AND {row}.kind != 'message')"
+        )
+        hour = (
+            "INSERT INTO appeal_hour_counts (target_org_id, category, hour, n) "
+            f"SELECT {row}.target_org_id, {row}.category, substr({row}.created_at, 1, 13), 1 "
+            f"WHERE {row}.created_at >= strftime('%Y-%m-%dT%H', 'now', '-2 days') "
+            "ON CONFLICT (target_org_id, category, hour) DO UPDATE SET n = n + 1; "
+            if sign == "+"
+            else "UPDATE appeal_hour_counts SET n = n - 1 "
+            f"WHERE target_org_id = {row}.target_org_id AND category = {row}.category "
+            f"AND hour = substr({row}.created_at, 1, 13); "
         )
         return (
-            "INSERT INTO appeal_day_counts (day, target_org_id, category, kind, n, high_critical, "
-            f"duplicates, open_n, answered) VALUES ({day_values}) "
-            "ON CONFLICT (day, target_org_id, category, kind) DO UPDATE SET n = n + excluded.n, "
+            "INSERT INTO appeal_day_counts (day, target_org_id, category, n, high_critical, "
+            f"duplicates, answered, open_message, open_other) VALUES ({values}) "
+            "ON CONFLICT (day, target_org_id, category) DO UPDATE SET n = n + excluded.n, "
             "high_critical = high_critical + excluded.high_critical, "
-            "duplicates = duplicates + excluded.duplicates, open_n = open_n + excluded.open_n, "
-            "answered = answered + excluded.answered; "
-            "INSERT INTO appeal_open_counts (target_org_id, category, kind, n) "
-            f"SELECT {row}.target_org_id, {row}.category, {row}.kind, {sign}1 "
-            f"WHERE {row}.status IN {_OPEN_9} "
-            "ON CONFLICT (target_org_id, category, kind) DO UPDATE SET n = n + excluded.n; "
-            + (
-                "INSERT INTO appeal_hour_counts (target_org_id, category, hour, n) "
-                f"SELECT {row}.target_org_id, {row}.category, substr({row}.created_at, 1, 13), 1 "
-                f"WHERE {row}.created_at >= strftime('%Y-%m-%dT%H', 'now', '-2 days') "
-                "ON CONFLICT (target_org_id, category, hour) DO UPDATE SET n = n + 1; "
-                if sign == "+"
-                else "UPDATE appeal_hour_counts SET n = n - 1 "
-                f"WHERE target_org_id = {row}.target_org_id AND category = {row}.category "
-                f"AND hour = substr({row}.created_at, 1, 13); "
-            )
+            "duplicates = duplicates + excluded.duplicates, "
+            "answered = answered + excluded.answered, "
+            "open_message = open_message + excluded.open_message, "
+            "open_other = open_other + excluded.open_other; "
+            "INSERT INTO appeal_open_counts (target_org_id, category, n) "
+            f"SELECT {row}.target_org_id, {row}.category, {sign}1 WHERE {is_open} "
+            "ON CONFLICT (target_org_id, category) DO UPDATE SET n = n + excluded.n; "
+            + hour
+            + "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+            f"WHERE key = 'appeal_counts_past' "
+            f"AND substr({row}.created_at, 1, 10) < strftime('%Y-%m-%d', 'now'); "
         )
 
     conn.execute(

@@ -134,13 +134,20 @@ def test_the_weekly_tension_index_compares_with_last_week(db, org, service):
     last_week = file(service, org.key, 2, category="roads")
     this_week = file(service, org.key, 3, category="roads")
     set_severity(db, this_week[:1], "critical")
+    with signed_in(service.url, "duty@example.ru") as console:
+        before = console.get("/console/board.json").json()["rows"][0]
+    assert (before["tension"]["week"], before["tension"]["prev_week"]) == (5, 0)
+
     # Nothing can be filed in the past through the API: the story moves two appeals' filing
-    # time nine days back; the counts' triggers follow the rows.
-    nine_days_ago = (datetime.now(UTC) - timedelta(days=9)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    # time 9 and 12 days back; the counts' triggers follow the rows. The one 12 days open is
+    # past a message's 10-day target.
+    def days_ago(days: int) -> str:
+        return (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
     with sqlite3.connect(db) as conn:
         conn.executemany(
             "UPDATE appeals SET created_at = ? WHERE id = ?",
-            [(nine_days_ago, i) for i in last_week],
+            [(days_ago(9), last_week[0]), (days_ago(12), last_week[1])],
         )
     with signed_in(service.url, "duty@example.ru") as console:
         data = console.get("/console/board.json").json()
@@ -150,6 +157,7 @@ def test_the_weekly_tension_index_compares_with_last_week(db, org, service):
     assert index["high_text"] == "33 %"
     assert (index["arrow"], index["change_text"]) == ("↑", "+50 %")
     assert data["rows"][0]["cells"]["roads"]["count"] == 3  # the last 24 hours only
+    assert data["rows"][0]["cells"]["roads"]["parts"]["overdue"] == 0.2  # 1 of 5 open
     assert "Индекс социальной напряжённости" in page
     assert re.search(r'<td class="t-week">3</td>\s*<td class="t-high">33 %</td>', page)
     assert "+50 %" in page
@@ -188,22 +196,23 @@ def test_counts_kept_by_triggers_agree_with_the_appeals(tmp_path):
     conn.execute("UPDATE appeals SET category = 'ecology', target_org_id = 2 WHERE seq = 4")
     conn.execute("DELETE FROM appeals WHERE seq = 6")
     kept = conn.execute(
-        "SELECT day, target_org_id, category, kind, n, high_critical, duplicates, open_n, answered "
-        "FROM appeal_day_counts WHERE n != 0 ORDER BY 1, 2, 3, 4"
+        "SELECT day, target_org_id, category, n, high_critical, duplicates, answered, "
+        "open_message, open_other FROM appeal_day_counts WHERE n != 0 ORDER BY 1, 2, 3"
     ).fetchall()
     counted = conn.execute(
-        "SELECT substr(created_at, 1, 10), target_org_id, category, kind, count(*), "
+        "SELECT substr(created_at, 1, 10), target_org_id, category, count(*), "
         "sum(coalesce(severity, '') = 'high'), sum(status = 'duplicate'), "
-        "sum(status = 'accepted'), sum(answered_at IS NOT NULL) FROM appeals "
-        "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+        "sum(answered_at IS NOT NULL), sum(status = 'accepted' AND kind = 'message'), "
+        "sum(status = 'accepted' AND kind != 'message') FROM appeals "
+        "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
     ).fetchall()
     assert [tuple(r) for r in kept] == [tuple(r) for r in counted]
     open_kept = conn.execute(
-        "SELECT target_org_id, category, kind, n FROM appeal_open_counts WHERE n != 0 ORDER BY 1, 2, 3"
+        "SELECT target_org_id, category, n FROM appeal_open_counts WHERE n != 0 ORDER BY 1, 2"
     ).fetchall()
     open_counted = conn.execute(
-        "SELECT target_org_id, category, kind, count(*) FROM appeals WHERE status = 'accepted' "
-        "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        "SELECT target_org_id, category, count(*) FROM appeals WHERE status = 'accepted' "
+        "GROUP BY 1, 2 ORDER BY 1, 2"
     ).fetchall()
     assert [tuple(r) for r in open_kept] == [tuple(r) for r in open_counted]
     hours = conn.execute("SELECT sum(n) FROM appeal_hour_counts").fetchone()[0]

@@ -2,8 +2,9 @@
 triggers keep (migration 9) — never from the appeals themselves, so the board costs the same
 with a million appeals as with ten.
 
-Three small reads: the day counts of the last five weeks (one range of the day table, whose key
-starts with the day), the open counts, and the filings of the last 24 hours. They return plain
+Small reads: the day counts of the last month (one range of the day table, whose key starts
+with the day; its days before today are kept in memory until an older appeal changes), today's
+day counts, the open counts, and the filings of the last 24 hours. They return plain
 numbers per `(target_org_id, category)`; `heat.py` turns them into scores, `board.py` folds
 organisations into the rows an operator sees.
 """
@@ -12,13 +13,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 # How long an appeal of each kind may stay open before it counts against the organisation: an
 # operator's answer to a message is due within 10 days, an official appeal (59-FZ) within 30.
 TARGET_DAYS: dict[str, int] = {"message": 10, "official": 30}
-DEFAULT_TARGET_DAYS = 30
+DEFAULT_TARGET_DAYS = TARGET_DAYS["official"]  # any kind other than a message
 USUAL_DAYS = 28  # the cell's usual level: the mean per 24 h over these days before the window
 WEEK_DAYS = 7
 
@@ -64,6 +67,61 @@ def _org_filter(org_ids: frozenset[int] | None) -> tuple[str, list[object]]:
     return " AND target_org_id IN (SELECT value FROM json_each(?))", [json.dumps(sorted(org_ids))]
 
 
+# Sums over the days before today, per (org ids, today, meta.appeal_counts_past): grouping a
+# month of a platform's day rows is most of the board's cost, and those days change only when
+# an older appeal does — which moves the version and so misses the cache.
+_PAST: OrderedDict[tuple[object, ...], dict[tuple[int, str], tuple[int, ...]]] = OrderedDict()
+_PAST_LOCK = threading.Lock()
+_PAST_KEEP = 64
+
+
+def _past_sums(
+    conn: sqlite3.Connection, window: Window, org_ids: frozenset[int] | None
+) -> dict[tuple[int, str], tuple[int, ...]]:
+    """(usual, week, week high, week duplicates, prev week, prev week high, young open) per
+    cell over the days from the start of the usual window to yesterday."""
+    version = conn.execute("SELECT value FROM meta WHERE key = 'appeal_counts_past'").fetchone()
+    key = (org_ids, window.day(0), version[0] if version else None)
+    with _PAST_LOCK:
+        if key in _PAST:
+            _PAST.move_to_end(key)
+            return _PAST[key]
+    where, args = _org_filter(org_ids)
+    start = max(USUAL_DAYS + 1, TARGET_DAYS["message"], DEFAULT_TARGET_DAYS)
+    sums: dict[tuple[int, str], tuple[int, ...]] = {}
+    for org_id, category, *numbers in conn.execute(
+        "SELECT target_org_id, category, "
+        "sum(CASE WHEN day <= :usual_to THEN n ELSE 0 END), "
+        "sum(CASE WHEN day >= :week_from THEN n ELSE 0 END), "
+        "sum(CASE WHEN day >= :week_from THEN high_critical ELSE 0 END), "
+        "sum(CASE WHEN day >= :week_from THEN duplicates ELSE 0 END), "
+        "sum(CASE WHEN day BETWEEN :prev_from AND :prev_to THEN n ELSE 0 END), "
+        "sum(CASE WHEN day BETWEEN :prev_from AND :prev_to THEN high_critical ELSE 0 END), "
+        "sum(CASE WHEN day > :message_young THEN open_message ELSE 0 END) "
+        "+ sum(CASE WHEN day > :other_young THEN open_other ELSE 0 END) "
+        "FROM appeal_day_counts WHERE day BETWEEN :start AND :yesterday"
+        + where.replace("?", ":orgs")
+        + " GROUP BY target_org_id, category",
+        {
+            "usual_to": window.day(2),
+            "week_from": window.day(WEEK_DAYS - 1),
+            "prev_from": window.day(2 * WEEK_DAYS - 1),
+            "prev_to": window.day(WEEK_DAYS),
+            "message_young": window.day(TARGET_DAYS["message"]),
+            "other_young": window.day(DEFAULT_TARGET_DAYS),
+            "start": window.day(start),
+            "yesterday": window.day(1),
+            **({"orgs": args[0]} if args else {}),
+        },
+    ):
+        sums[(org_id, category)] = tuple(numbers)
+    with _PAST_LOCK:
+        _PAST[key] = sums
+        while len(_PAST) > _PAST_KEEP:
+            _PAST.popitem(last=False)
+    return sums
+
+
 def board_counts(
     conn: sqlite3.Connection, org_ids: frozenset[int] | None, now: datetime | None = None
 ) -> dict[tuple[int, str], CellCounts]:
@@ -75,48 +133,24 @@ def board_counts(
     def cell(org_id: int, category: str) -> CellCounts:
         return cells.setdefault((org_id, category), CellCounts())
 
-    # Appeals filed on a day after these are younger than their target, per kind.
-    message_young = window.day(TARGET_DAYS["message"])
-    official_young = window.day(TARGET_DAYS["official"])
-    other_young = window.day(DEFAULT_TARGET_DAYS)
-    start = window.day(max(USUAL_DAYS + 1, *TARGET_DAYS.values(), DEFAULT_TARGET_DAYS))
-    rows = conn.execute(
-        "SELECT target_org_id, category, "
-        "sum(CASE WHEN day BETWEEN :usual_from AND :usual_to THEN n ELSE 0 END), "
-        "sum(CASE WHEN day >= :week_from THEN n ELSE 0 END), "
-        "sum(CASE WHEN day >= :week_from THEN high_critical ELSE 0 END), "
-        "sum(CASE WHEN day >= :week_from THEN duplicates ELSE 0 END), "
-        "sum(CASE WHEN day BETWEEN :prev_from AND :prev_to THEN n ELSE 0 END), "
-        "sum(CASE WHEN day BETWEEN :prev_from AND :prev_to THEN high_critical ELSE 0 END), "
-        "sum(CASE WHEN day > (CASE kind WHEN 'message' THEN :message_young "
-        "WHEN 'official' THEN :official_young ELSE :other_young END) THEN open_n ELSE 0 END) "
-        "FROM appeal_day_counts WHERE day >= :start"
-        + where.replace("?", ":orgs")
-        + " GROUP BY target_org_id, category",
-        {
-            "usual_from": window.day(USUAL_DAYS + 1),
-            "usual_to": window.day(2),
-            "week_from": window.day(WEEK_DAYS - 1),
-            "prev_from": window.day(2 * WEEK_DAYS - 1),
-            "prev_to": window.day(WEEK_DAYS),
-            "message_young": message_young,
-            "official_young": official_young,
-            "other_young": other_young,
-            "start": start,
-            **({"orgs": args[0]} if args else {}),
-        },
-    )
     young: dict[tuple[int, str], int] = {}
-    for org_id, category, usual, week, high, dup, prev, prev_high, open_young in rows:
+    for (org_id, category), numbers in _past_sums(conn, window, org_ids).items():
         counts = cell(org_id, category)
-        counts.usual_total, counts.week, counts.week_high = usual, week, high
-        counts.week_duplicates, counts.prev_week, counts.prev_week_high = dup, prev, prev_high
-        young[(org_id, category)] = open_young
+        counts.usual_total, counts.week, counts.week_high, counts.week_duplicates = numbers[:4]
+        counts.prev_week, counts.prev_week_high = numbers[4:6]
+        young[(org_id, category)] = numbers[6]
+    for org_id, category, n, high, duplicates, open_today in conn.execute(
+        "SELECT target_org_id, category, n, high_critical, duplicates, open_message + open_other "
+        "FROM appeal_day_counts WHERE day = ?" + where,
+        [window.day(0), *args],
+    ):
+        counts = cell(org_id, category)
+        counts.week += n
+        counts.week_high += high
+        counts.week_duplicates += duplicates
+        young[(org_id, category)] = young.get((org_id, category), 0) + open_today
     for org_id, category, n in conn.execute(
-        "SELECT target_org_id, category, sum(n) FROM appeal_open_counts WHERE n > 0"
-        + where
-        + " GROUP BY target_org_id, category",
-        args,
+        "SELECT target_org_id, category, n FROM appeal_open_counts WHERE n > 0" + where, args
     ):
         counts = cell(org_id, category)
         counts.open = n
