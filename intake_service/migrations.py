@@ -372,6 +372,28 @@ def console_accounts_and_handling(conn: sqlite3.Connection) -> None:
 # the two equal — a change of the set needs a new migration re-creating these triggers).
 _OPEN_9 = "('accepted', 'registered', 'in_progress', 'forwarded')"
 _HIGH_9 = "('high', 'critical')"
+_STATUSES_9 = (
+    "accepted",
+    "registered",
+    "in_progress",
+    "forwarded",
+    "answered",
+    "resolved",
+    "not_resolved",
+    "duplicate",
+    "rejected",
+)
+_CHANNELS_9 = ("api", "form")
+# The day table's counted columns: what one appeal row `{r}` adds to its day (1 or 0).
+_DAY_COLUMNS_9: tuple[tuple[str, str], ...] = (
+    ("n", "1"),
+    ("high_critical", f"(coalesce({{r}}severity, '') IN {_HIGH_9})"),
+    ("answered", "({r}answered_at IS NOT NULL)"),
+    ("open_message", f"({{r}}status IN {_OPEN_9} AND {{r}}kind = 'message')"),
+    ("open_other", f"({{r}}status IN {_OPEN_9} AND {{r}}kind != 'message')"),
+    *((f"via_{c}", f"({{r}}channel = '{c}')") for c in _CHANNELS_9),
+    *((f"st_{s}", f"({{r}}status = '{s}')") for s in _STATUSES_9),
+)
 
 
 @migration(9)
@@ -379,32 +401,29 @@ def board_counts(conn: sqlite3.Connection) -> None:
     """Counts the heat board and statistics read instead of scanning a million appeals.
 
     `appeal_day_counts` holds, per UTC day of filing, target organisation and category: the
-    appeals filed (`n`) and how many of them are now of high or critical severity, marked
-    duplicates, answered, and open — messages and other kinds apart, because their targets
-    differ. `appeal_open_counts` holds the appeals open now per organisation and category, so
-    that "open longer than the target" is the open count minus those of the last target days.
-    `appeal_hour_counts` holds filings per hour for the board's 24-hour window; the insert
-    trigger drops a cell's hours older than two days, so it stays a few rows per cell. Triggers
-    keep all three in the transaction that changes an appeal — the writer's and the CLI's alike —
-    as `outbox_counts` (migration 5) does for the outbox. The day table's key starts with the
-    day, so the board's "last 30 days" is one range. `meta.appeal_counts_past` moves whenever a
-    day before today changes (an older appeal's severity or status), so the board may keep its
-    sums over past days until it moves. `appeals_by_created` serves the statistics' scans of a
-    period (channels, statuses, answer times).
+    appeals filed (`n`) and how many of them are now of high or critical severity, answered,
+    open (messages and other kinds apart, because their targets differ), came by each channel,
+    and are in each status. `appeal_open_counts` holds the appeals open now per organisation
+    and category, so that "open longer than the target" is the open count minus those of the
+    last target days. `appeal_hour_counts` holds filings per hour for the board's 24-hour
+    window; the insert trigger drops a cell's hours older than two days, so it stays a few rows
+    per cell. Triggers keep all three in the transaction that changes an appeal — the writer's
+    and the CLI's alike — as `outbox_counts` (migration 5) does for the outbox. The day table's
+    key starts with the day, so a period is one range of it. `meta.appeal_counts_past` moves
+    whenever a day before today changes (an older appeal's severity or status), so the board
+    may keep its sums over past days until it moves. `appeals_answered` holds only answered
+    appeals, with what the median time to the first answer reads, so that statistic reads the
+    index alone.
     """
+    columns = ",\n".join(f"{name} INTEGER NOT NULL DEFAULT 0" for name, _ in _DAY_COLUMNS_9)
     _run_script(
         conn,
-        """
+        f"""
         CREATE TABLE appeal_day_counts (
             day TEXT NOT NULL,
             target_org_id INTEGER NOT NULL,
             category TEXT NOT NULL,
-            n INTEGER NOT NULL DEFAULT 0,
-            high_critical INTEGER NOT NULL DEFAULT 0,
-            duplicates INTEGER NOT NULL DEFAULT 0,
-            answered INTEGER NOT NULL DEFAULT 0,
-            open_message INTEGER NOT NULL DEFAULT 0,
-            open_other INTEGER NOT NULL DEFAULT 0,
+            {columns},
             PRIMARY KEY (day, target_org_id, category)
         ) WITHOUT ROWID;
         CREATE TABLE appeal_open_counts (
@@ -420,19 +439,17 @@ def board_counts(conn: sqlite3.Connection) -> None:
             n INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (target_org_id, category, hour)
         ) WITHOUT ROWID;
-        CREATE INDEX appeals_by_created ON appeals (created_at);
+        CREATE INDEX appeals_answered ON appeals (created_at, target_org_id, category, answered_at)
+            WHERE answered_at IS NOT NULL;
         INSERT INTO meta (key, value) VALUES ('appeal_counts_past', '0')
         """,
     )
-    high = f"(coalesce(severity, '') IN {_HIGH_9})"
+    names = ", ".join(name for name, _ in _DAY_COLUMNS_9)
     conn.execute(
-        "INSERT INTO appeal_day_counts (day, target_org_id, category, n, high_critical, "
-        "duplicates, answered, open_message, open_other) "
-        f"SELECT substr(created_at, 1, 10), target_org_id, category, count(*), sum({high}), "
-        "sum(status = 'duplicate'), sum(answered_at IS NOT NULL), "
-        f"sum(status IN {_OPEN_9} AND kind = 'message'), "
-        f"sum(status IN {_OPEN_9} AND kind != 'message') FROM appeals "
-        "GROUP BY substr(created_at, 1, 10), target_org_id, category"
+        f"INSERT INTO appeal_day_counts (day, target_org_id, category, {names}) "
+        "SELECT substr(created_at, 1, 10), target_org_id, category, "
+        + ", ".join(f"sum({expr.format(r='')})" for _, expr in _DAY_COLUMNS_9)
+        + " FROM appeals GROUP BY substr(created_at, 1, 10), target_org_id, category"
     )
     conn.execute(
         "INSERT INTO appeal_open_counts (target_org_id, category, n) "
@@ -449,13 +466,7 @@ def board_counts(conn: sqlite3.Connection) -> None:
     def add(row: str, sign: str) -> str:
         """Statements adding (`+`) or taking away (`-`) one appeal row's share."""
         is_open = f"({row}.status IN {_OPEN_9})"
-        values = (
-            f"substr({row}.created_at, 1, 10), {row}.target_org_id, {row}.category, {sign}1, "
-            f"{sign}(coalesce({row}.severity, '') IN {_HIGH_9}), "
-            f"{sign}({row}.status = 'duplicate'), {sign}({row}.answered_at IS NOT NULL), "
-            f"{sign}({is_open} AND {row}.kind = 'message'), "
-            f"{sign}({is_open} AND {row}.kind != 'message')"
-        )
+        values = ", ".join(f"{sign}{expr.format(r=row + '.')}" for _, expr in _DAY_COLUMNS_9)
         hour = (
             "INSERT INTO appeal_hour_counts (target_org_id, category, hour, n) "
             f"SELECT {row}.target_org_id, {row}.category, substr({row}.created_at, 1, 13), 1 "
@@ -467,15 +478,11 @@ def board_counts(conn: sqlite3.Connection) -> None:
             f"AND hour = substr({row}.created_at, 1, 13); "
         )
         return (
-            "INSERT INTO appeal_day_counts (day, target_org_id, category, n, high_critical, "
-            f"duplicates, answered, open_message, open_other) VALUES ({values}) "
-            "ON CONFLICT (day, target_org_id, category) DO UPDATE SET n = n + excluded.n, "
-            "high_critical = high_critical + excluded.high_critical, "
-            "duplicates = duplicates + excluded.duplicates, "
-            "answered = answered + excluded.answered, "
-            "open_message = open_message + excluded.open_message, "
-            "open_other = open_other + excluded.open_other; "
-            "INSERT INTO appeal_open_counts (target_org_id, category, n) "
+            f"INSERT INTO appeal_day_counts (day, target_org_id, category, {names}) "
+            f"VALUES (substr({row}.created_at, 1, 10), {row}.target_org_id, {row}.category, "
+            f"{values}) ON CONFLICT (day, target_org_id, category) DO UPDATE SET "
+            + ", ".join(f"{name} = {name} + excluded.{name}" for name, _ in _DAY_COLUMNS_9)
+            + "; INSERT INTO appeal_open_counts (target_org_id, category, n) "
             f"SELECT {row}.target_org_id, {row}.category, {sign}1 WHERE {is_open} "
             "ON CONFLICT (target_org_id, category) DO UPDATE SET n = n + excluded.n; "
             + hour
@@ -495,8 +502,9 @@ def board_counts(conn: sqlite3.Connection) -> None:
     # that files "last week"), so the counts always agree with the rows.
     conn.execute(
         "CREATE TRIGGER appeal_counts_update AFTER UPDATE OF severity, status, answered_at, "
-        "category, kind, target_org_id, created_at ON appeals "
+        "category, kind, channel, target_org_id, created_at ON appeals "
         "WHEN old.severity IS NOT new.severity OR old.status IS NOT new.status "
+        "OR old.channel != new.channel "
         "OR (old.answered_at IS NULL) != (new.answered_at IS NULL) "
         "OR old.category != new.category OR old.kind != new.kind "
         "OR old.target_org_id != new.target_org_id OR old.created_at != new.created_at BEGIN "

@@ -17,7 +17,7 @@ import pytest
 from console_helpers import PASSWORD, add_user, signed_in
 from playwright.sync_api import expect
 
-from intake_service.statuses import open_statuses
+from intake_service.statuses import Status, open_statuses
 from intake_service.store import open_database
 
 from conftest import Service, appeal, bearer, make_org, run_cli
@@ -169,6 +169,7 @@ def test_counts_kept_by_triggers_agree_with_the_appeals(tmp_path):
     from intake_service import migrations
 
     assert "(" + ", ".join(f"'{s}'" for s in open_statuses()) + ")" == migrations._OPEN_9
+    assert tuple(str(s) for s in Status) == migrations._STATUSES_9
     conn = open_database(tmp_path / "x.db")
     conn.execute(
         "INSERT INTO orgs (id, slug, name, created_at) VALUES (1, 'a', 'A', 'x'), (2, 'b', 'B', 'x')"
@@ -196,15 +197,16 @@ def test_counts_kept_by_triggers_agree_with_the_appeals(tmp_path):
     conn.execute("UPDATE appeals SET category = 'ecology', target_org_id = 2 WHERE seq = 4")
     conn.execute("DELETE FROM appeals WHERE seq = 6")
     kept = conn.execute(
-        "SELECT day, target_org_id, category, n, high_critical, duplicates, answered, "
-        "open_message, open_other FROM appeal_day_counts WHERE n != 0 ORDER BY 1, 2, 3"
+        "SELECT day, target_org_id, category, n, high_critical, st_duplicate, answered, "
+        "open_message, open_other, via_api, st_answered FROM appeal_day_counts "
+        "WHERE n != 0 ORDER BY 1, 2, 3"
     ).fetchall()
     counted = conn.execute(
         "SELECT substr(created_at, 1, 10), target_org_id, category, count(*), "
         "sum(coalesce(severity, '') = 'high'), sum(status = 'duplicate'), "
         "sum(answered_at IS NOT NULL), sum(status = 'accepted' AND kind = 'message'), "
-        "sum(status = 'accepted' AND kind != 'message') FROM appeals "
-        "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        "sum(status = 'accepted' AND kind != 'message'), sum(channel = 'api'), "
+        "sum(status = 'answered') FROM appeals GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
     ).fetchall()
     assert [tuple(r) for r in kept] == [tuple(r) for r in counted]
     open_kept = conn.execute(
@@ -298,3 +300,24 @@ def test_the_wall_has_no_chrome_large_type_and_says_when_it_lost_the_server(
     file(service, org.key, 1, category="roads")
     expect(count).to_have_text("1", timeout=10000)
     expect(tab.locator("#board-status")).to_have_text("")
+
+
+def test_board_wall_and_statistics_pass_axe_and_fit_a_phone(board_tab, org, service):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    tab = board_tab
+    file(service, org.key, 3, category="roads")
+    for path in ("/console/board", "/console/board/wall", "/console/stats"):
+        tab.set_viewport_size({"width": 1280, "height": 800})
+        tab.goto(service.url + path)
+        violations = [
+            f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
+            for v in axe.run(tab).response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert violations == [], path
+        tab.set_viewport_size({"width": 375, "height": 800})
+        tab.goto(service.url + path)
+        wide = tab.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+        assert wide <= 0, f"{path} scrolls sideways on a phone by {wide}px"

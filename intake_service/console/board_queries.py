@@ -94,7 +94,7 @@ def _past_sums(
         "sum(CASE WHEN day <= :usual_to THEN n ELSE 0 END), "
         "sum(CASE WHEN day >= :week_from THEN n ELSE 0 END), "
         "sum(CASE WHEN day >= :week_from THEN high_critical ELSE 0 END), "
-        "sum(CASE WHEN day >= :week_from THEN duplicates ELSE 0 END), "
+        "sum(CASE WHEN day >= :week_from THEN st_duplicate ELSE 0 END), "
         "sum(CASE WHEN day BETWEEN :prev_from AND :prev_to THEN n ELSE 0 END), "
         "sum(CASE WHEN day BETWEEN :prev_from AND :prev_to THEN high_critical ELSE 0 END), "
         "sum(CASE WHEN day > :message_young THEN open_message ELSE 0 END) "
@@ -140,7 +140,7 @@ def board_counts(
         counts.prev_week, counts.prev_week_high = numbers[4:6]
         young[(org_id, category)] = numbers[6]
     for org_id, category, n, high, duplicates, open_today in conn.execute(
-        "SELECT target_org_id, category, n, high_critical, duplicates, open_message + open_other "
+        "SELECT target_org_id, category, n, high_critical, st_duplicate, open_message + open_other "
         "FROM appeal_day_counts WHERE day = ?" + where,
         [window.day(0), *args],
     ):
