@@ -30,8 +30,11 @@ _MAX_BODY = 8192
 
 
 def _links() -> list[dict[str, str]]:
-    """Where the page sends people next (the console goes here once there is one)."""
-    return [{"href": "/openapi.json", "title": "home.api"}]
+    """Where the page sends people next: the API's description and the operators' console."""
+    return [
+        {"href": "/openapi.json", "title": "home.api"},
+        {"href": "/console", "title": "home.console"},
+    ]
 
 
 def _context(lang: str, *, link: str = "", error: str | None = None) -> dict[str, Any]:

@@ -366,3 +366,16 @@ def console_accounts_and_handling(conn: sqlite3.Connection) -> None:
         CREATE INDEX answer_templates_by_org ON answer_templates (org_id, category)
         """,
     )
+
+
+@migration(7)
+def appeal_search(conn: sqlite3.Connection) -> None:
+    """Full-text search of appeals (console/search.py): Snowball stems of text and address, and
+    a token `o<target org id>` so that the organisation filter runs inside the index; rowid is
+    `appeals.seq`. The stems are computed in Python (SQLite has no Snowball tokenizer), so the
+    table is contentless and column-detailed: it answers which appeals match, nothing more.
+    The background indexer fills it, existing appeals included, and keeps its mark in `meta`."""
+    conn.execute(
+        "CREATE VIRTUAL TABLE appeal_search USING fts5("
+        "orgs, body, content = '', detail = column, tokenize = 'unicode61 remove_diacritics 0')"
+    )

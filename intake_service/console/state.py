@@ -15,6 +15,7 @@ from starlette.requests import Request
 
 from intake_service.console.live import LiveLog
 from intake_service.console.reads import ReaderPool
+from intake_service.console.search import keep_indexed
 from intake_service.console.sessions import forget_idle_op
 from intake_service.ratelimit import RateLimiter, address_key
 from intake_service.runtime import Runtime
@@ -34,6 +35,9 @@ class ConsoleState:
     # failed sign-ins per account (e-mail, lower case): their times within the lockout window.
     # Kept in this node's memory: several nodes each count their own (README).
     failures: defaultdict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    # Set as the server starts shutting down: open live streams end (uvicorn waits for every
+    # open response before the lifespan's shutdown, and an event stream never ends by itself).
+    stopping: bool = False
 
     def locked(self, email: str) -> bool:
         limit = self.runtime.settings.console_signin_account
@@ -72,12 +76,17 @@ async def running(runtime: Runtime) -> AsyncIterator[ConsoleState]:
         signin_limiter=RateLimiter(settings.console_signin_address, "signin", key=address_key),
     )
     upkeep = asyncio.create_task(_upkeep(state), name="pos-intake-console-upkeep")
+    indexer = asyncio.create_task(
+        keep_indexed(state.reads, runtime.writer), name="pos-intake-search-indexer"
+    )
     try:
         yield state
     finally:
-        upkeep.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await upkeep
+        state.stopping = True
+        for task in (upkeep, indexer):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await state.live.close()
         state.reads.close()
 
