@@ -236,22 +236,22 @@ def test_spreadsheet_formulas_in_an_appeal_are_exported_as_text(db, org, service
 
 def test_the_service_stops_promptly_with_a_live_stream_open(db, org, service):
     add_user(db, "duty@demo.ru", "demo")
-    with signed_in(service.url, "duty@demo.ru") as console:
-        with console.stream("GET", "/console/live") as stream:
-            lines = stream.iter_lines()
-            assert next(lines).startswith("retry:")
-            started = time.monotonic()
-            service.stop()
-            assert time.monotonic() - started < 5
-            assert service.process.returncode is not None
+    with (
+        signed_in(service.url, "duty@demo.ru") as console,
+        console.stream("GET", "/console/live") as stream,
+    ):
+        lines = stream.iter_lines()
+        assert next(lines).startswith("retry:")
+        started = time.monotonic()
+        service.stop()
+        assert time.monotonic() - started < 5
+        assert service.process.returncode is not None
 
 
 XSS = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script> фонарь'
 
 
-def test_a_new_appeal_appears_in_the_open_log_and_stored_html_stays_text(
-    db, org, service, browser
-):
+def test_a_new_appeal_appears_in_the_open_log_and_stored_html_stays_text(db, org, service, browser):
     add_user(db, "duty@demo.ru", "demo")
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
     try:
