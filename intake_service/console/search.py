@@ -17,9 +17,11 @@ writes go first. At the first start it works through every existing appeal the s
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable
 
 import snowballstemmer
@@ -37,22 +39,26 @@ MAX_TERMS = 12
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-я]")
-_RUSSIAN = snowballstemmer.stemmer("russian")
-_ENGLISH = snowballstemmer.stemmer("english")
+_STEMMERS = threading.local()  # a stemmer keeps state while it works: one per thread
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """One lower-case word's stem. Cached: the pure-Python stemmers cost tens of microseconds a
+    word, and appeals repeat a small vocabulary (measured: indexing ~10x faster)."""
+    language = "russian" if _CYRILLIC.search(word) else "english"
+    stemmer = getattr(_STEMMERS, language, None)
+    if stemmer is None:
+        stemmer = snowballstemmer.stemmer(language)
+        setattr(_STEMMERS, language, stemmer)
+    return stemmer.stemWord(word)
 
 
 def stems(text: str) -> list[str]:
     """The stems of a text's words, in order: Russian words by the Russian stemmer, the rest
     (Latin words, numbers) by the English one. `ё` counts as `е`, as people type it."""
     words = _WORD.findall(text.lower().replace("ё", "е"))
-    out: list[str] = []
-    for word in words:
-        word = word.strip("_")
-        if not word:
-            continue
-        stemmer = _RUSSIAN if _CYRILLIC.search(word) else _ENGLISH
-        out.append(stemmer.stemWord(word))
-    return out
+    return [stem(word) for word in (w.strip("_") for w in words) if word]
 
 
 def indexed_body(text: str, address: str | None) -> str:
