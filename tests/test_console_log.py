@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import sqlite3
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -147,6 +148,39 @@ def test_search_finds_other_forms_of_a_word_within_the_operators_orgs(db, org, s
         assert light in page and lamp["number"] not in page
 
 
+def test_appeals_filed_before_the_search_existed_are_indexed_at_start(db, org, service):
+    add_user(db, "duty@demo.ru", "demo")
+    old = file(service.url, org.key, text="Сломанные качели во дворе")["number"]
+    service.stop()
+    # the database as it was before the search index: no stems, no mark
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("INSERT INTO appeal_search (appeal_search) VALUES ('delete-all')")
+        conn.execute("DELETE FROM meta WHERE key = 'search_indexed_seq'")
+    conn.close()
+    service.start()
+    with signed_in(service.url, "duty@demo.ru") as console:
+        assert searched(console, "качель") == [old]
+
+
+def test_the_live_tail_sends_only_rows_that_pass_its_filters(db, org, service):
+    add_user(db, "duty@demo.ru", "demo")
+    with (
+        signed_in(service.url, "duty@demo.ru") as console,
+        console.stream("GET", "/console/live", params={"category": "roads"}) as stream,
+    ):
+        lines = stream.iter_lines()
+        assert next(lines).startswith("retry:")
+        file(service.url, org.key)  # street lighting
+        road = file(service.url, org.key, category="roads", text="Яма на дороге у школы")["number"]
+        data = next(json.loads(line[6:]) for line in lines if line.startswith("data: "))
+        assert (data["number"], data["category_title"], data["type"]) == (
+            road,
+            "Дороги",
+            "accepted",
+        )
+
+
 def test_an_operator_never_sees_another_organisations_log(db, org, service):
     other = make_org(db, "other")
     add_user(db, "duty@demo.ru", "demo")
@@ -275,5 +309,8 @@ def test_a_new_appeal_appears_in_the_open_log_and_stored_html_stays_text(db, org
         assert XSS[:40] in row.inner_text()
         assert page.locator("#log-rows img, #log-rows script").count() == 0
         assert page.evaluate("window.pwned") is None
+
+        page.set_viewport_size({"width": 375, "height": 740})  # a phone: no sideways scrolling
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
     finally:
         context.close()

@@ -33,7 +33,7 @@ log = logging.getLogger("pos_intake")
 
 INDEXED_KEY = "search_indexed_seq"
 BATCH = 300
-PAUSE_BETWEEN_BATCHES = 0.05  # the writer takes intake's operations in between
+PAUSE_BETWEEN_BATCHES = 0.02  # the writer takes intake's operations in between
 IDLE_POLL = 0.5  # a new appeal is searchable within about this long
 MAX_TERMS = 12
 
