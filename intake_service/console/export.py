@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -25,6 +26,9 @@ from intake_service.console.auth import Operator, audit
 from intake_service.console.log_filter import LogFilter
 from intake_service.console.state import ConsoleState
 from intake_service.events import EventType
+from intake_service.writer import WriterStopped
+
+log = logging.getLogger("pos_intake")
 
 MAX_ROWS = 200_000
 COLUMNS = (
@@ -94,13 +98,17 @@ async def csv_stream(
                 yield chunk.encode()
             cursor = f.older(before) if before is not None else None
     finally:
-        done = console.runtime.writer.submit_nowait(
-            audit(
-                EventType.EXPORTED,
-                operator,
-                org_id=operator.user.org_id,
-                request=request,
-                data={"rows": written, "filters": f.described()},
-            )
+        # not awaited: this also runs when the client left and the stream is being closed
+        record = audit(
+            EventType.EXPORTED,
+            operator,
+            org_id=operator.user.org_id,
+            request=request,
+            data={"rows": written, "filters": f.described()},
         )
-        done.add_done_callback(lambda future: future.cancelled() or future.exception())
+        try:
+            done = console.runtime.writer.submit_nowait(record)
+        except WriterStopped:
+            log.warning("export by %s not recorded: the service is stopping", operator.user.email)
+        else:
+            done.add_done_callback(lambda future: future.cancelled() or future.exception())

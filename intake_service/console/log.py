@@ -38,6 +38,7 @@ from intake_service.statuses import Severity, Status
 
 HEARTBEAT_SECONDS = 15.0
 RETRY_MS = 3000
+CATCH_UP = 500  # most missed events a reconnecting stream is sent
 EXCERPT = 160
 
 
@@ -169,12 +170,35 @@ def _sse(data: dict[str, Any]) -> str:
     return f"id: {data['id']}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-async def _live_rows(
-    request: Request, console: ConsoleState, f: LogFilter, org_ids: frozenset[int] | None
-) -> AsyncIterator[str]:
+async def _passing(console: ConsoleState, f: LogFilter, event_id: int) -> dict[str, Any] | None:
+    """The event's log row if it passes the filter (a search: the appeal's own words, since the
+    indexer may not have reached it yet)."""
+    row = await console.reads.run(log_queries.matching_row, f, event_id)
+    if row is None or f.q is None:
+        return row
+    found = row["appeal_id"] and await console.reads.run(log_queries.appeal_text, row["appeal_id"])
+    return row if found and text_matches(f.q, found[0], found[1]) else None
+
+
+def _last_event_id(request: Request) -> int | None:
+    raw = request.headers.get("last-event-id", "")
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
+async def _live_rows(request: Request, console: ConsoleState, f: LogFilter) -> AsyncIterator[str]:
     lang = page_language(request)
+    directory = console.runtime.directory
     yield f"retry: {RETRY_MS}\n: live\n\n"
-    async with console.live.subscribe(org_ids) as sub:
+    async with console.live.subscribe(f.org_ids) as sub:
+        sent = 0
+        if (last := _last_event_id(request)) is not None:
+            # a reconnection: first what was missed meanwhile (the subscription already holds
+            # what comes next; the ids keep the two from repeating a row)
+            for event_id in await console.reads.run(log_queries.ids_after, f, last, CATCH_UP):
+                row = await _passing(console, f, event_id)
+                if row is not None:
+                    yield _sse(row_view(row, directory, lang))
+                sent = event_id
         last_sent = time.monotonic()
         while not console.stopping:
             if sub.overflowed:
@@ -189,29 +213,25 @@ async def _live_rows(
                     last_sent = time.monotonic()
                     yield ": heartbeat\n\n"
                 continue
-            row = await console.reads.run(log_queries.matching_row, f, event.id)
-            if row is None:
+            if event.id <= sent:
                 continue
-            if f.q is not None:
-                found = row["appeal_id"] and await console.reads.run(
-                    log_queries.appeal_text, row["appeal_id"]
-                )
-                if not found or not text_matches(f.q, found[0], found[1]):
-                    continue
-            last_sent = time.monotonic()
-            yield _sse(row_view(row, console.runtime.directory, lang))
+            row = await _passing(console, f, event.id)
+            if row is not None:
+                last_sent = time.monotonic()
+                yield _sse(row_view(row, directory, lang))
 
 
 async def live(request: Request) -> Response:
     """GET /console/live[?filters] — new log rows as Server-Sent Events: `data:` one row as the
     log renders it (row_view), only rows of the operator's organisations that pass the filters
     (checked on the server with the page's own query); a comment every 15 s keeps proxies from
-    closing the stream. It ends when the client goes or the service stops."""
+    closing the stream. A browser reconnecting sends Last-Event-ID and first gets what it
+    missed. It ends when the client goes or the service stops."""
     operator = operator_of(request)
     console = console_of(request)
     f = _filter(request, operator, console)
     return StreamingResponse(
-        _live_rows(request, console, f, f.org_ids),
+        _live_rows(request, console, f),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

@@ -194,6 +194,19 @@ def matching_row(conn: sqlite3.Connection, f: LogFilter, event_id: int) -> dict[
     return found[0] if found else None
 
 
+def ids_after(conn: sqlite3.Connection, f: LogFilter, after_id: int, limit: int) -> list[int]:
+    """Ids of the events after `after_id` of the filter's organisations, oldest first: what a
+    live stream that reconnects (Last-Event-ID) missed meanwhile, each still to be checked
+    against the filter with `matching_row`."""
+    if f.org_ids is None:
+        sql, args = "SELECT id FROM events WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit]
+    else:
+        marks = ",".join("?" * len(f.org_ids))
+        sql = f"SELECT id FROM events WHERE id > ? AND org_id IN ({marks}) ORDER BY id LIMIT ?"
+        args = [after_id, *sorted(f.org_ids), limit]
+    return [row[0] for row in conn.execute(sql, args)]
+
+
 def appeal_text(conn: sqlite3.Connection, appeal_id: str) -> tuple[str, str | None] | None:
     row = conn.execute("SELECT text, address FROM appeals WHERE id = ?", (appeal_id,)).fetchone()
     return (row[0], row[1]) if row else None
