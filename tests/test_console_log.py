@@ -247,6 +247,14 @@ def test_a_parent_orgs_operator_sees_child_appeals_but_not_their_contacts(db, or
         table = csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig")))
         return {row["number"]: row for row in table}
 
+    with signed_in(service.url, "region@demo.ru") as console:
+        assert numbers(console, type="accepted") == [own["number"], theirs]
+        assert numbers(console, org="child") == [theirs]
+        assert numbers(console, org="demo", type="accepted") == [own["number"], theirs]
+    with signed_in(service.url, "school@child.ru") as console:
+        assert numbers(console, type="accepted") == [theirs]
+        assert console.get("/console/log.json", params={"org": "demo"}).status_code == 404
+
     region = exported("region@demo.ru")
     assert set(region) == {theirs, own["number"]}
     assert region[theirs]["contact_email"] == "" and region[theirs]["contact_name"] == ""

@@ -2,7 +2,8 @@
 `/console/live` and `/console/export.csv`, read from the query string in one place.
 
 The parameter names are the console's shared vocabulary — the board's cells and the appeal
-page link to the log with them: `org` (slug), `kind`, `category` (code), `status`,
+page link to the log with them: `org` (slug: that organisation and those below it, as a
+region's row on the board sums its municipalities), `kind`, `category` (code), `status`,
 `severity`, `type` (event type), `from` and `to` (dates YYYY-MM-DD, UTC, both inclusive),
 `assignee` (`me` or a colleague's e-mail), `q` (full-text search), and `before` (the keyset
 cursor: an event id). A bad value is a `BadParameter` naming each parameter in words; an
@@ -100,7 +101,8 @@ class LogFilter:
             found = directory.org_by_slug(org)
             if found is None or not operator.sees(found.id):
                 raise NotFound("detail.no-route", reason="not-visible", path="")
-            org_ids = frozenset({found.id})
+            family = directory.family(found.id)
+            org_ids = family if operator.org_ids is None else family & operator.org_ids
         category = text("category")
         if category is not None and not _CODE.match(category):
             errors.append(("category", "param.code", {}))
