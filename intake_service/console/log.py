@@ -72,6 +72,7 @@ def row_view(row: dict[str, Any], directory: OrgDirectory, lang: str) -> dict[st
         "id": row["id"],
         "at": row["at"],
         "at_local": at_local,
+        "at_short": at_local.split(" (", 1)[0],  # the zone named in the title
         "type": row["type"],
         "type_label": _label("log.type", row["type"], lang),
         "org": row["org"],
@@ -143,6 +144,7 @@ async def log_page(request: Request) -> Response:
             "rows": views,
             "errors": errors,
             "asked": asked,
+            "more_open": bool(errors) or any(k not in ("q", "before", "lang") for k in asked),
             "filter": f,
             "older": urlencode(f.query(before=older)) if older else None,
             "newest": urlencode(f.query(before=None)) if f.before else None,

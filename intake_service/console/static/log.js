@@ -40,7 +40,8 @@
     row.className = 'type-' + String(data.type).replace(/[^a-z_]/g, '') + ' fresh';
     var time = document.createElement('time');
     time.setAttribute('datetime', data.at);
-    time.textContent = data.at_local;
+    time.setAttribute('title', data.at_local);
+    time.textContent = data.at_short;
     cell(row, 'time', '').appendChild(time);
     cell(row, 'type', data.type_label);
     cell(row, 'org', data.org || '—');
