@@ -59,7 +59,10 @@ def test_the_log_shows_an_appeal_and_a_refused_request_with_its_reason(db, org, 
         assert f'href="/console/appeals/{filed["id"]}"' in html
         assert "Не горит фонарь" in html  # the excerpt of the accepted appeal
         assert "Уличное освещение" in html  # the category's title, not its code
-        assert "Причина отказа: validation text:required" in html
+        refusal = re.search(r'<strong class="reason">(.*?)</strong>', html, re.S).group(1)
+        assert refusal == (
+            "Причина отказа: обращение заполнено с ошибками <code>validation text:required</code>"
+        )
         assert "(UTC+3, Europe/Moscow)" in html  # the org's time zone
         rows = console.get("/console/log.json", headers={"Accept": "application/json"}).json()
         types = [row["type"] for row in rows["rows"]]

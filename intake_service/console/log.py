@@ -49,6 +49,12 @@ def _label(prefix: str, value: str | None, lang: str) -> str | None:
     return t(key, lang) if key in MESSAGES else value
 
 
+def _why(reason: str | None, lang: str) -> str | None:
+    """A refusal's reason in words, where the catalogue has them (the code is shown anyway)."""
+    key = "log.why." + (reason or "").split(" ", 1)[0]
+    return t(key, lang) if reason and key in MESSAGES else None
+
+
 def row_view(row: dict[str, Any], directory: OrgDirectory, lang: str) -> dict[str, Any]:
     """One log row as every surface shows it (plain values; templates escape, JS sets text)."""
     org_id = row["org_id"]
@@ -89,6 +95,7 @@ def row_view(row: dict[str, Any], directory: OrgDirectory, lang: str) -> dict[st
         "assignee": row["assignee"],
         "excerpt": text,
         "reason": row["reason"],
+        "reason_text": _why(row["reason"], lang),
         "by": data.get("by"),
         "path": data.get("path") if row["type"] == EventType.REJECTED else None,
     }

@@ -71,6 +71,38 @@ MESSAGES: dict[str, dict[str, str]] = {
     "log.type.password_changed": {"ru": "Смена пароля", "en": "Password changed"},
     "log.type.user_changed": {"ru": "Изменён пользователь", "en": "User changed"},
     "log.type.site_changed": {"ru": "Изменены настройки сайта", "en": "Site settings changed"},
+    # why a request was refused, in words (the log shows the code beside them)
+    "log.why.origin-not-allowed": {
+        "ru": "сайт не входит в список разрешённых адресов организации",
+        "en": "the site is not among the organisation's allowed origins",
+    },
+    "log.why.cross-origin-post": {
+        "ru": "форма отправлена с чужого сайта",
+        "en": "the form was posted from another site",
+    },
+    "log.why.validation": {"ru": "обращение заполнено с ошибками", "en": "the appeal had errors"},
+    "log.why.rate-limited": {"ru": "слишком много запросов", "en": "too many requests"},
+    "log.why.key-unknown": {"ru": "неизвестный ключ API", "en": "unknown API key"},
+    "log.why.key-revoked": {"ru": "ключ API отозван", "en": "the API key is revoked"},
+    "log.why.key-missing": {"ru": "нет ключа API", "en": "no API key"},
+    "log.why.token-expired": {
+        "ru": "форма была открыта слишком долго",
+        "en": "the form was open too long",
+    },
+    "log.why.too-fast": {
+        "ru": "форма отправлена слишком быстро (похоже на робота)",
+        "en": "the form was sent too fast (looks like a robot)",
+    },
+    "log.why.honeypot": {
+        "ru": "заполнено скрытое поле (робот)",
+        "en": "a hidden field was filled (a robot)",
+    },
+    "log.why.bad-parameter": {"ru": "неверные параметры запроса", "en": "bad request parameters"},
+    "log.why.not-visible": {
+        "ru": "запрошено чужое или несуществующее",
+        "en": "asked for something not its own or missing",
+    },
+    "log.why.csrf": {"ru": "устаревшая или чужая форма", "en": "a stale or foreign form"},
     "problem.bad-filter": {
         "ru": "Неверные параметры фильтра журнала",
         "en": "Bad filter of the intake log",

@@ -57,7 +57,10 @@
     cell(row, 'severity', data.severity_label || '');
     var details = cell(row, 'details', '');
     details.className = 'details';
-    if (data.reason) { span(details, 'reason', table.getAttribute('data-reason') + ' ' + data.reason); }
+    if (data.reason) {
+      var words = data.reason_text ? data.reason_text + ' ' : '';
+      span(details, 'reason', table.getAttribute('data-reason') + ' ' + words + data.reason);
+    }
     if (data.excerpt) { span(details, 'excerpt', data.excerpt); }
     if (data.by) { span(details, 'muted', table.getAttribute('data-by') + ' ' + data.by); }
     return row;
