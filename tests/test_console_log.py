@@ -51,6 +51,9 @@ def test_the_log_shows_an_appeal_and_a_refused_request_with_its_reason(db, org, 
         service.url + "/api/v1/appeals", json=appeal(text=""), headers=bearer(org.key)
     )
     assert refused.status_code == 422
+    # the badge put on a site the organisation has not listed
+    badge = httpx.get(service.url + "/w/demo/form", params={"origin": "https://new.demo.ru"})
+    assert badge.status_code == 403
     with signed_in(service.url, "duty@demo.ru") as console:
         page = console.get("/console")
         assert page.status_code == 200
@@ -59,10 +62,12 @@ def test_the_log_shows_an_appeal_and_a_refused_request_with_its_reason(db, org, 
         assert f'href="/console/appeals/{filed["id"]}"' in html
         assert "Не горит фонарь" in html  # the excerpt of the accepted appeal
         assert "Уличное освещение" in html  # the category's title, not its code
-        refusal = re.search(r'<strong class="reason">(.*?)</strong>', html, re.S).group(1)
-        assert refusal == (
-            "Причина отказа: обращение заполнено с ошибками <code>validation text:required</code>"
-        )
+        refusals = re.findall(r'<strong class="reason">(.*?)</strong>', html, re.S)
+        assert refusals == [
+            "Причина отказа: сайт не входит в список разрешённых адресов организации "
+            "<code>origin-not-allowed https://new.demo.ru</code>",
+            "Причина отказа: обращение заполнено с ошибками <code>validation text:required</code>",
+        ]
         assert "(UTC+3, Europe/Moscow)" in html  # the org's time zone
         rows = console.get("/console/log.json", headers={"Accept": "application/json"}).json()
         types = [row["type"] for row in rows["rows"]]
