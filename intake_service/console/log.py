@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
@@ -179,9 +180,25 @@ def _sse(data: dict[str, Any]) -> str:
     return f"id: {data['id']}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
+# The rows of the newest events, shared by every open stream without a filter (the board's
+# screens, the unfiltered log): one read per event, not one per screen.
+_RECENT: OrderedDict[int, dict[str, Any]] = OrderedDict()
+RECENT_ROWS = 2000
+
+
 async def _passing(console: ConsoleState, f: LogFilter, event_id: int) -> dict[str, Any] | None:
     """The event's log row if it passes the filter (a search: the appeal's own words, since the
-    indexer may not have reached it yet)."""
+    indexer may not have reached it yet). The subscription has already checked visibility."""
+    if not f.active:
+        row = _RECENT.get(event_id)
+        if row is None:
+            found = await console.reads.run(log_queries.rows, [event_id])
+            if not found:
+                return None
+            row = _RECENT[event_id] = found[0]
+            while len(_RECENT) > RECENT_ROWS:
+                _RECENT.popitem(last=False)
+        return row
     row = await console.reads.run(log_queries.matching_row, f, event_id)
     if row is None or f.q is None:
         return row
