@@ -158,7 +158,14 @@ def _search_ids(conn: sqlite3.Connection, f: LogFilter, limit: int) -> list[int]
         "SELECT e.id FROM appeal_search s CROSS JOIN appeals a ON a.seq = s.rowid "
         f"CROSS JOIN events e ON e.appeal_id = a.id{_where(terms)} ORDER BY s.rowid DESC LIMIT ?"
     )
-    return [row[0] for row in conn.execute(sql, (*args, limit))]
+    try:
+        return [row[0] for row in conn.execute(sql, (*args, limit))]
+    except sqlite3.OperationalError as error:
+        # a word FTS5 reads as several tokens (a phrase, which detail=column cannot answer):
+        # nothing is found rather than a server error
+        if "fts5" not in str(error).lower() and "phrase" not in str(error).lower():
+            raise
+        return []
 
 
 def rows(conn: sqlite3.Connection, ids: list[int]) -> list[dict[str, Any]]:

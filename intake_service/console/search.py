@@ -37,7 +37,7 @@ PAUSE_BETWEEN_BATCHES = 0.02  # the writer takes intake's operations in between
 IDLE_POLL = 0.5  # a new appeal is searchable within about this long
 MAX_TERMS = 12
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: what FTS5 unicode61 keeps as one token
 _CYRILLIC = re.compile(r"[а-я]")
 _STEMMERS = threading.local()  # a stemmer keeps state while it works: one per thread
 
@@ -58,7 +58,7 @@ def stems(text: str) -> list[str]:
     """The stems of a text's words, in order: Russian words by the Russian stemmer, the rest
     (Latin words, numbers) by the English one. `ё` counts as `е`, as people type it."""
     words = _WORD.findall(text.lower().replace("ё", "е"))
-    return [stem(word) for word in (w.strip("_") for w in words) if word]
+    return [stem(word) for word in words]
 
 
 def indexed_body(text: str, address: str | None) -> str:
