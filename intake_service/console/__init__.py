@@ -12,13 +12,15 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from intake_service.console import signin
+from intake_service.console import signin, site, users
 from intake_service.console.state import ConsoleState, running
 
 STATIC = Path(__file__).parent / "static"
 
 ROUTES: list[BaseRoute] = [
     *signin.ROUTES,
+    *site.ROUTES,
+    *users.ROUTES,
     Mount("/console/static", StaticFiles(directory=STATIC), name="console-static"),
 ]
 
