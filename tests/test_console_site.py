@@ -207,7 +207,9 @@ def test_the_badge_preview_shows_the_real_badge(db, org, service, browser):
         assert tab.locator("pos-intake-dialog dialog[open]").count() == 0
         copy = tab.get_by_role("button", name="Скопировать код")
         copy.click()
-        tab.wait_for_function("document.getElementById('copy-snippet').textContent == 'Скопировано'")
+        tab.wait_for_function(
+            "document.getElementById('copy-snippet').textContent == 'Скопировано'"
+        )
         pasted = tab.evaluate("navigator.clipboard.readText()")
         assert 'data-org="demo"' in pasted and "/embed.js" in pasted
     finally:
