@@ -89,10 +89,12 @@ def test_a_refused_badge_shows_its_reason_on_the_site_page(db, org, service):
     add_user(db, "web@demo.example.ru", "demo")
     assert _form_opens(service.url, "https://stranger.example.com") == 403
     with signed_in(service.url, "web@demo.example.ru") as console:
+        assert console.get("/console/site?org=nowhere").status_code == 404
         page = console.get("/console/site")
     refusals = page.text.split('id="refusals"')[1]
     assert "origin-not-allowed https://stranger.example.com" in refusals
     assert "/w/demo/form" in refusals
+    assert "/console" not in refusals  # the console's own refusals are not the site's
 
 
 def test_an_operator_sees_the_snippet_but_cannot_change_anything(db, org, service):
@@ -127,6 +129,13 @@ def test_an_admin_of_one_org_cannot_reach_another(db, org, service):
         ]:
             assert console.post_form(path, {"org": "other", **data}).status_code == 404, path
     assert _form_opens(service.url, ORIGIN, "other") == 403
+    add_user(db, "root@example.ru", platform=True)
+    with signed_in(service.url, "root@example.ru") as root:
+        chooser = root.get("/console/site")
+        assert chooser.status_code == 200 and "Выберите организацию" in chooser.text
+        assert 'value="demo"' in chooser.text and 'value="other"' in chooser.text
+        other = root.get("/console/site?org=other")
+        assert 'data-org="other"' in other.text and "/console/site/keys" in other.text
 
 
 def test_a_region_admin_manages_a_child_org(db, org, service):
@@ -222,3 +231,36 @@ def test_the_site_page_speaks_english(db, org, service, lang):
     with signed_in(service.url, "admin@demo.example.ru") as console:
         page = console.get(f"/console/site?lang={lang}")
     assert "Copy the code" in page.text and "Allowed site addresses" in page.text
+
+
+@pytest.mark.parametrize("width, height", [(1280, 800), (375, 740)])
+def test_site_and_users_pages_are_accessible_and_fit_the_screen(
+    db, org, service, browser, width, height
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    add_user(db, "admin@demo.example.ru", "demo", role="admin")
+    add_user(db, "ops@demo.example.ru", "demo")
+    assert _form_opens(service.url, "https://stranger.example.com/very/long/path") == 403
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="ru-RU")
+    try:
+        tab = context.new_page()
+        tab.goto(service.url + "/console/signin?next=/console/site")
+        tab.fill("#email", "admin@demo.example.ru")
+        tab.fill("#password", PASSWORD)
+        tab.click("button[type=submit]")
+        tab.wait_for_url("**/console/site")
+        tab.locator("#badge-preview pos-intake-badge").wait_for()
+        for path in ("/console/site", "/console/users"):
+            tab.goto(service.url + path)
+            violations = [
+                f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
+                for v in Axe().run(tab).response["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
+            assert violations == [], path
+            assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+                f"{path} scrolls sideways at {width} px"
+            )
+    finally:
+        context.close()

@@ -49,9 +49,12 @@ class CatalogueEntry:
 
 def refusals(conn: sqlite3.Connection, org_id: int, limit: int = REFUSALS_SHOWN) -> list[Refusal]:
     """The organisation's latest `rejected` events, newest first: why a site's badge or an API
-    call was refused (the reason names the origin when the origin was the cause)."""
+    call was refused (the reason names the origin when the origin was the cause). The console's
+    own refusals (a stale form, a page of another organisation) are logged to the operator's
+    organisation too; they are not the sites' and are left out."""
     rows = conn.execute(
         "SELECT at, reason, data FROM events WHERE org_id = ? AND type = ? "
+        "AND coalesce(json_extract(data, '$.path'), '') NOT LIKE '/console%' "
         "ORDER BY id DESC LIMIT ?",
         (org_id, str(EventType.REJECTED), limit),
     )
