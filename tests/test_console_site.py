@@ -264,3 +264,8 @@ def test_site_and_users_pages_are_accessible_and_fit_the_screen(
             )
     finally:
         context.close()
+
+
+def test_the_front_page_leads_to_the_console(service):
+    front = httpx.get(service.url + "/")
+    assert 'href="/console"' in front.text and "Консоль оператора" in front.text

@@ -4,6 +4,11 @@ and the users page."""
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
+    # the front page's way in
+    "home.console": {
+        "ru": "Консоль оператора — для сотрудников организаций",
+        "en": "Operator console — for organisations' staff",
+    },
     "console.site.title": {"ru": "Сайт и виджет", "en": "Site and badge"},
     "console.site.org": {"ru": "Организация", "en": "Organisation"},
     "console.site.choose": {"ru": "Показать", "en": "Show"},
