@@ -30,10 +30,10 @@ _MAX_BODY = 8192
 
 
 def _links() -> list[dict[str, str]]:
-    """Where the page sends people next: the API's description and the operators' console."""
+    """Where the page sends people next: the organisations' console, the API description."""
     return [
-        {"href": "/openapi.json", "title": "home.api"},
         {"href": "/console", "title": "home.console"},
+        {"href": "/openapi.json", "title": "home.api"},
     ]
 
 

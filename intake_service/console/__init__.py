@@ -12,7 +12,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from intake_service.console import log, signin
+from intake_service.console import log, signin, site, users
 from intake_service.console.state import ConsoleState, running
 
 STATIC = Path(__file__).parent / "static"
@@ -20,6 +20,8 @@ STATIC = Path(__file__).parent / "static"
 ROUTES: list[BaseRoute] = [
     *signin.ROUTES,
     *log.ROUTES,
+    *site.ROUTES,
+    *users.ROUTES,
     Mount("/console/static", StaticFiles(directory=STATIC), name="console-static"),
 ]
 

@@ -107,17 +107,13 @@ def operator_of(request: Request, *, password_change: bool = False) -> Operator:
 
 
 def same_site(request: Request) -> bool:
-    """The request came from a page of this service (Origin, else Sec-Fetch-Site).
-
-    Chromium sends `Origin: null` for a form posted from a page whose referrer policy is
-    `no-referrer` (every page of this service): then Sec-Fetch-Site decides, and must be there."""
+    """The request came from a page of this service (Origin, else Sec-Fetch-Site)."""
     origin = request.headers.get("origin")
-    if origin and origin != "null":
+    if origin:
         own = urlsplit(str(request.base_url))
         sent = urlsplit(origin)
         return (sent.scheme, sent.netloc) == (own.scheme, own.netloc)
-    default = "same-origin" if origin is None else ""
-    return request.headers.get("sec-fetch-site", default) in ("same-origin", "none")
+    return request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
 
 
 async def changing(request: Request, *, password_change: bool = False) -> tuple[Operator, FormData]:

@@ -55,6 +55,10 @@ def console_page(
             **context,
         },
         status=status,
+        # Not the service's usual no-referrer: under it a browser posts a form with
+        # `Origin: null`, and the same-origin check refuses every change. Same-origin keeps the
+        # Origin (and Referer) for this service's own pages and sends nothing elsewhere.
+        referrer_policy="same-origin",
     )
     response.headers["Cache-Control"] = "no-store"
     return response

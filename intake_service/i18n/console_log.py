@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
-    "home.console": {"ru": "Консоль оператора", "en": "Operator console"},
     "log.title": {"ru": "Журнал обращений", "en": "Intake log"},
     "log.filters": {"ru": "Фильтры", "en": "Filters"},
     "log.filter.org": {"ru": "Организация", "en": "Organisation"},
