@@ -27,6 +27,7 @@ from intake_service.orgs import (
 )
 from intake_service.origins import display_origin, normalise_origin
 from intake_service.settings import load
+from intake_service.statuses import Severity
 from intake_service.store import open_database
 
 
@@ -91,6 +92,11 @@ def add_parser(commands: argparse._SubParsersAction, common: Callable[..., None]
     state.add_argument("--on", action="store_true", help="show it (the default)")
     p.add_argument("--title-ru")
     p.add_argument("--title-en")
+    p.add_argument(
+        "--default-severity",
+        choices=[*(str(s) for s in Severity), "none"],
+        help="the severity new appeals of this category start with ('none' clears it)",
+    )
     p.set_defaults(handler=_category)
 
     p = sub.add_parser(
@@ -233,6 +239,7 @@ def _category(args: argparse.Namespace) -> int:
             enabled=not args.off,
             title_ru=args.title_ru,
             title_en=args.title_en,
+            default_severity=args.default_severity,
         )
         org = get_org(conn, args.slug)
         categories = org_catalogue(conn, org.id)

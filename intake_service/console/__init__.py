@@ -12,7 +12,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from intake_service.console import signin, site, users
+from intake_service.console import appeal, signin, site, templates_admin, users
 from intake_service.console.state import ConsoleState, running
 
 STATIC = Path(__file__).parent / "static"
@@ -21,6 +21,8 @@ ROUTES: list[BaseRoute] = [
     *signin.ROUTES,
     *site.ROUTES,
     *users.ROUTES,
+    *appeal.ROUTES,
+    *templates_admin.ROUTES,
     Mount("/console/static", StaticFiles(directory=STATIC), name="console-static"),
 ]
 
