@@ -281,6 +281,7 @@ def test_stored_markup_renders_as_text(db, org, service):
 
 def test_a_category_sets_the_severity_new_appeals_start_with(db, org, service):
     run_cli(db, "org", "category", "demo", "roads", "--default-severity", "critical")
+    assert "roads (Дороги, severity critical)" in run_cli(db, "org", "show", "demo").stdout
     add_user(db, "ops@demo.example.ru", "demo")
     filed = file_appeal(service.url, org.key, category="roads")
     with signed_in(service.url, "ops@demo.example.ru") as ops:

@@ -173,7 +173,10 @@ def _show(args: argparse.Namespace) -> int:
     info["settings"] = describe(org)
     # JSON keeps the stored (ASCII) origins; this is the Unicode spelling people read.
     info["origins_display"] = [display_origin(o) for o in org.origins]
-    info["categories"] = [{"code": c.code, "title": c.title_ru} for c in categories]
+    info["categories"] = [
+        {"code": c.code, "title": c.title_ru, "default_severity": c.default_severity}
+        for c in categories
+    ]
     info["keys"] = [
         {"id": k.id, "label": k.label, "created_at": k.created_at, "revoked_at": k.revoked_at}
         for k in keys
@@ -182,7 +185,14 @@ def _show(args: argparse.Namespace) -> int:
         print(json.dumps(info, ensure_ascii=False, indent=2))
         return 0
     _print_org(info)
-    print("  categories: " + ", ".join(f"{c.code} ({c.title_ru})" for c in categories))
+    print(
+        "  categories: "
+        + ", ".join(
+            f"{c.code} ({c.title_ru}"
+            + (f", severity {c.default_severity})" if c.default_severity else ")")
+            for c in categories
+        )
+    )
     active = [k for k in keys if not k.revoked_at]
     print(f"  API keys: {len(active)} active, {len(keys) - len(active)} revoked")
     _print_settings(info["settings"])  # type: ignore[arg-type]
