@@ -388,3 +388,17 @@ def appeal_search(conn: sqlite3.Connection) -> None:
     conn.execute(
         "CREATE INDEX appeals_facets ON appeals (id, category, severity, status, kind, assignee_id)"
     )
+
+
+@migration(8)
+def appeal_page_indexes(conn: sqlite3.Connection) -> None:
+    """The console's page of one appeal lists where it was forwarded (its outbox rows) and the
+    appeals that follow it as duplicates; without these indexes both would scan whole tables,
+    which at a million appeals is a visible pause on every page view."""
+    _run_script(
+        conn,
+        """
+        CREATE INDEX outbox_by_appeal ON outbox (appeal_id);
+        CREATE INDEX appeals_duplicates ON appeals (duplicate_of) WHERE duplicate_of IS NOT NULL
+        """,
+    )

@@ -12,7 +12,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from intake_service.console import log, signin, site, users
+from intake_service.console import appeal, log, signin, site, templates_admin, users
 from intake_service.console.state import ConsoleState, running
 
 STATIC = Path(__file__).parent / "static"
@@ -22,6 +22,8 @@ ROUTES: list[BaseRoute] = [
     *log.ROUTES,
     *site.ROUTES,
     *users.ROUTES,
+    *appeal.ROUTES,
+    *templates_admin.ROUTES,
     Mount("/console/static", StaticFiles(directory=STATIC), name="console-static"),
 ]
 

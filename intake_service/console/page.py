@@ -19,6 +19,7 @@ NAVIGATION: tuple[tuple[str, str, bool], ...] = (
     ("/console/stats", "console.nav.stats", False),
     ("/console/site", "console.nav.site", False),
     ("/console/users", "console.nav.users", True),
+    ("/console/templates", "console.nav.templates", True),
 )
 
 
