@@ -21,11 +21,12 @@ from typing import Any
 from intake_service.appeal_input import AppealInput
 from intake_service.categories import Category
 from intake_service.errors import IdempotencyConflict
-from intake_service.events import EventType, appeal_history, insert_event
+from intake_service.events import Event, EventType, appeal_history, insert_event
 from intake_service.forward.outbox import EMBEDDED_SINK, add_rows
 from intake_service.i18n import t
 from intake_service.ids import human_number
 from intake_service.orgs import Org
+from intake_service.statuses import Status, status_type
 from intake_service.store import now_iso
 
 DOCUMENT_SCHEMA = "pos-intake/appeal@1"
@@ -87,9 +88,11 @@ def accept_op(
     sinks: tuple[str, ...] = (EMBEDDED_SINK,),
     also: Callable[[sqlite3.Connection], None] | None = None,
     node: str = "",
+    severity: str | None = None,
 ) -> Callable[[sqlite3.Connection], Accepted]:
     """The writer operation; `also` runs first in the same savepoint (the form's one-time nonce,
-    the photo rows) and may raise to refuse the whole appeal."""
+    the photo rows) and may raise to refuse the whole appeal. `severity` is the category's
+    default, if it has one."""
 
     def op(conn: sqlite3.Connection) -> Accepted:
         if idem is not None:
@@ -113,7 +116,7 @@ def accept_op(
         conn.execute(
             "INSERT INTO appeals (id, number, origin_org_id, target_org_id, kind, category, text, "
             "address, lat, lon, contact, page_url, channel, embed_origin, loader_version, status, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "created_at, severity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 appeal.id,
                 number,
@@ -132,6 +135,7 @@ def accept_op(
                 appeal.loader_version,
                 EventType.ACCEPTED,
                 at,
+                severity,
             ),
         )
         # The log carries no personal data: number, category and where it came from.
@@ -207,6 +211,7 @@ def forget_idempotency_op(ttl: float, form_max_age: float) -> Callable[[sqlite3.
 _APPEAL_COLUMNS = (
     "a.id, a.number, a.kind, a.category, a.text, a.address, a.lat, a.lon, a.contact, a.page_url, "
     "a.channel, a.embed_origin, a.loader_version, a.status, a.created_at, "
+    "a.answer, a.answered_at, a.status_reason, a.duplicate_of, "
     "t.slug AS org_slug, t.name AS org_name, o.slug AS origin_slug, o.name AS origin_name"
 )
 _APPEAL_FROM = (
@@ -257,13 +262,53 @@ def document(
     }
 
 
+def _public_step(event: Event, lang: str) -> dict[str, Any]:
+    """One line of the citizen's history: arrival, a status change (titled by the new status)
+    or the answer — never who made it or why internally."""
+    if event.type == EventType.STATUS:
+        status = str(event.data.get("to") or "")
+    elif event.type == EventType.ANSWERED:
+        status = str(Status.ANSWERED)
+    else:
+        status = str(Status.ACCEPTED)
+    return {"at": event.at, "status": status, "title": t(f"status.{status}", lang)}
+
+
+def _public_answer(row: sqlite3.Row) -> dict[str, Any] | None:
+    if not row["answer"]:
+        return None
+    return {"text": row["answer"], "at": row["answered_at"]}
+
+
+def _original(conn: sqlite3.Connection, row: sqlite3.Row, lang: str) -> dict[str, Any] | None:
+    """A duplicate follows its original: the first appeal up the chain that is not one."""
+    seen = {row["id"]}
+    while row["status"] == Status.DUPLICATE and row["duplicate_of"]:
+        found = load_appeals(conn, [row["duplicate_of"]]).get(row["duplicate_of"])
+        if found is None or found["id"] in seen or len(seen) > 10:
+            return None
+        seen.add(found["id"])
+        row = found
+    if len(seen) == 1:
+        return None
+    return {
+        "number": row["number"],
+        "status": row["status"],
+        "status_title": t(f"status.{row['status']}", lang),
+        "status_reason": row["status_reason"],
+        "answer": _public_answer(row),
+    }
+
+
 def status_view(
     conn: sqlite3.Connection,
     appeal_id: str,
     categories: Callable[[str], dict[str, Category]],
     lang: str,
 ) -> dict[str, Any] | None:
-    """What the holder of the tracking link sees: status and history, no contact details."""
+    """What the holder of the tracking link sees: status (with its type, and the reason when
+    rejected), the public answer and the public history — no contact, assignee, severity,
+    internal note or operator's e-mail. A duplicate shows its original's status and answer."""
     row = load_appeals(conn, [appeal_id]).get(appeal_id)
     if row is None:
         return None
@@ -272,6 +317,10 @@ def status_view(
         "number": row["number"],
         "status": row["status"],
         "status_title": t(f"status.{row['status']}", lang),
+        "status_type": str(status_type(row["status"])),
+        "status_reason": row["status_reason"] if row["status"] == Status.REJECTED else None,
+        "answer": _public_answer(row),
+        "original": _original(conn, row, lang),
         "kind": row["kind"],
         "category": {
             "code": row["category"],
@@ -281,8 +330,5 @@ def status_view(
         "address": row["address"],
         "org": {"slug": row["org_slug"], "name": row["org_name"]},
         "created_at": row["created_at"],
-        "history": [
-            {"at": e.at, "status": e.type, "title": t(f"status.{e.type}", lang)}
-            for e in appeal_history(conn, appeal_id)
-        ],
+        "history": [_public_step(e, lang) for e in appeal_history(conn, appeal_id)],
     }

@@ -13,6 +13,7 @@ class Category:
     code: str
     title_ru: str
     title_en: str
+    default_severity: str | None = None  # what new appeals of this category start with
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" and self.title_en else self.title_ru
@@ -37,7 +38,7 @@ def org_catalogue(conn: sqlite3.Connection, org_id: int) -> list[Category]:
     overrides = {
         row["code"]: row
         for row in conn.execute(
-            "SELECT code, title_ru, title_en, enabled FROM org_categories WHERE org_id = ?",
+            "SELECT code, title_ru, title_en, enabled, default_severity FROM org_categories WHERE org_id = ?",
             (org_id,),
         )
     }
@@ -52,9 +53,14 @@ def org_catalogue(conn: sqlite3.Connection, org_id: int) -> list[Category]:
                     default.code,
                     row["title_ru"] or default.title_ru,
                     row["title_en"] or default.title_en,
+                    row["default_severity"],
                 )
             )
     for code, row in overrides.items():
         if row["enabled"]:
-            result.append(Category(code, row["title_ru"] or code, row["title_en"] or ""))
+            result.append(
+                Category(
+                    code, row["title_ru"] or code, row["title_en"] or "", row["default_severity"]
+                )
+            )
     return result

@@ -43,8 +43,9 @@ class EventType(StrEnum):
 # ~8 us an event — most of the time of a job writing hundreds of them (measured).
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
-# What the citizen sees in the history of an appeal; the rest is the plumbing operators read.
-PUBLIC_TYPES = (EventType.ACCEPTED,)
+# What the citizen sees in the history of an appeal: its arrival, every status change and the
+# answer. The rest — notes, assignees, severities, contact views, delivery — is for operators.
+PUBLIC_TYPES = (EventType.ACCEPTED, EventType.STATUS, EventType.ANSWERED)
 
 
 @dataclass(frozen=True)
@@ -183,10 +184,18 @@ def last_events(conn: sqlite3.Connection, *, org_id: int | None, count: int) -> 
     return [_event(row) for row in reversed(rows)]
 
 
-def appeal_history(conn: sqlite3.Connection, appeal_id: str) -> list[Event]:
-    marks = ",".join("?" * len(PUBLIC_TYPES))
+def appeal_history(
+    conn: sqlite3.Connection,
+    appeal_id: str,
+    types: tuple[EventType, ...] | None = PUBLIC_TYPES,
+) -> list[Event]:
+    """An appeal's events, oldest first: the public ones, or all of them (`types=None`)."""
+    if types is None:
+        rows = conn.execute(_SELECT + "WHERE e.appeal_id = ? ORDER BY e.id", (appeal_id,))
+        return [_event(row) for row in rows]
+    marks = ",".join("?" * len(types))
     rows = conn.execute(
         _SELECT + f"WHERE e.appeal_id = ? AND e.type IN ({marks}) ORDER BY e.id",
-        (appeal_id, *PUBLIC_TYPES),
+        (appeal_id, *types),
     )
     return [_event(row) for row in rows]

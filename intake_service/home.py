@@ -30,8 +30,11 @@ _MAX_BODY = 8192
 
 
 def _links() -> list[dict[str, str]]:
-    """Where the page sends people next (the console goes here once there is one)."""
-    return [{"href": "/openapi.json", "title": "home.api"}]
+    """Where the page sends people next: the organisations' console, the API description."""
+    return [
+        {"href": "/console", "title": "home.console"},
+        {"href": "/openapi.json", "title": "home.api"},
+    ]
 
 
 def _context(lang: str, *, link: str = "", error: str | None = None) -> dict[str, Any]:

@@ -368,6 +368,42 @@ def console_accounts_and_handling(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration(7)
+def appeal_search(conn: sqlite3.Connection) -> None:
+    """Full-text search of appeals (console/search.py): Snowball stems of text and address, and
+    a token `o<target org id>` so that the organisation filter runs inside the index; rowid is
+    `appeals.seq`. The stems are computed in Python (SQLite has no Snowball tokenizer), so the
+    table is contentless and column-detailed: it answers which appeals match, nothing more.
+    The background indexer fills it, existing appeals included, and keeps its mark in `meta`.
+    `events_by_org_type` serves the log filtered by event type (a webmaster's refused requests:
+    rare rows that a walk of `events_by_org` would look for through the whole history);
+    `appeals_facets` lets the log's appeal filters (category, severity, status, kind, assignee)
+    be checked from the index alone as the walk joins each event's appeal (measured: a
+    category filter 3x faster on 300,000 appeals)."""
+    conn.execute(
+        "CREATE VIRTUAL TABLE appeal_search USING fts5("
+        "orgs, body, content = '', detail = column, tokenize = 'unicode61 remove_diacritics 0')"
+    )
+    conn.execute("CREATE INDEX events_by_org_type ON events (org_id, type, id)")
+    conn.execute(
+        "CREATE INDEX appeals_facets ON appeals (id, category, severity, status, kind, assignee_id)"
+    )
+
+
+@migration(8)
+def appeal_page_indexes(conn: sqlite3.Connection) -> None:
+    """The console's page of one appeal lists where it was forwarded (its outbox rows) and the
+    appeals that follow it as duplicates; without these indexes both would scan whole tables,
+    which at a million appeals is a visible pause on every page view."""
+    _run_script(
+        conn,
+        """
+        CREATE INDEX outbox_by_appeal ON outbox (appeal_id);
+        CREATE INDEX appeals_duplicates ON appeals (duplicate_of) WHERE duplicate_of IS NOT NULL
+        """,
+    )
+
+
 # Statuses of type "open" when migration 9 was written (statuses.open_statuses(); a test keeps
 # the two equal — a change of the set needs a new migration re-creating these triggers).
 _OPEN_9 = "('accepted', 'registered', 'in_progress', 'forwarded')"

@@ -104,6 +104,30 @@ _STATUS = {
         "number": {"type": "string"},
         "status": {"type": "string"},
         "status_title": {"type": "string"},
+        "status_type": {"type": "string", "enum": ["open", "closed", "resolved"]},
+        "status_reason": {
+            "type": ["string", "null"],
+            "description": "Why the appeal was rejected (only for status rejected).",
+        },
+        "answer": {
+            "type": ["object", "null"],
+            "description": "The organisation's public answer, once given.",
+            "properties": {
+                "text": {"type": "string"},
+                "at": {"type": "string", "format": "date-time"},
+            },
+        },
+        "original": {
+            "type": ["object", "null"],
+            "description": "For a duplicate: the appeal it follows, with its status and answer.",
+            "properties": {
+                "number": {"type": "string"},
+                "status": {"type": "string"},
+                "status_title": {"type": "string"},
+                "status_reason": {"type": ["string", "null"]},
+                "answer": {"type": ["object", "null"]},
+            },
+        },
         "kind": {"type": "string"},
         "category": {"type": "object"},
         "text": {"type": "string"},
@@ -116,7 +140,10 @@ _STATUS = {
                 "type": "object",
                 "properties": {
                     "at": {"type": "string", "format": "date-time"},
-                    "status": {"type": "string"},
+                    "status": {
+                        "type": "string",
+                        "description": "The status the appeal reached at this step.",
+                    },
                     "title": {"type": "string"},
                 },
             },

@@ -188,8 +188,11 @@ def set_category(
     enabled: bool = True,
     title_ru: str | None = None,
     title_en: str | None = None,
+    default_severity: str | None = None,
 ) -> None:
-    """Turn a default category off or on, retitle it, or add a category of the org's own."""
+    """Turn a default category off or on, retitle it, add a category of the org's own, or set
+    the severity its new appeals start with (`default_severity`: a Severity, "none" clears it,
+    None keeps it)."""
     org = get_org(conn, slug)
     is_default = any(c.code == code for c in DEFAULT_CATALOGUE)
     if not _CODE.match(code):
@@ -203,6 +206,11 @@ def set_category(
         "title_en = coalesce(excluded.title_en, title_en), enabled = excluded.enabled",
         (org.id, code, title_ru, title_en, int(enabled)),
     )
+    if default_severity is not None:
+        conn.execute(
+            "UPDATE org_categories SET default_severity = ? WHERE org_id = ? AND code = ?",
+            (None if default_severity == "none" else default_severity, org.id, code),
+        )
 
 
 def create_key(conn: sqlite3.Connection, slug: str, label: str = "") -> str:

@@ -91,6 +91,12 @@ class Runtime:
         appeal_id = uuid7()
         return appeal_id, f"{self.base_url(request)}/s/{self.tokens.tracking(appeal_id)}"
 
+    def _default_severity(self, appeal: NewAppeal) -> str | None:
+        """The severity the appeal's category sets for new appeals (`org category
+        --default-severity`), from the in-memory catalogue."""
+        category = self.directory.catalogue(appeal.target_org.id).get(appeal.input.category)
+        return category.default_severity if category is not None else None
+
     async def file(
         self,
         appeal: NewAppeal,
@@ -140,7 +146,13 @@ class Runtime:
                 await forwarder.catch_up()
             committed = self.writer.submit_nowait(
                 accept_op(
-                    appeal, tracking_url, idem, sinks=sinks, also=also, node=self.settings.node
+                    appeal,
+                    tracking_url,
+                    idem,
+                    sinks=sinks,
+                    also=also,
+                    node=self.settings.node,
+                    severity=self._default_severity(appeal),
                 ),
                 after_commit=forward_now,
                 after_failure=failed,

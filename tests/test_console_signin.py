@@ -26,6 +26,8 @@ def test_one_time_password_must_be_changed_before_anything_else(db, org, service
     assert signed.status_code == 303 and signed.headers["location"] == "/console/password"
     cookie = signed.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/console" in cookie
+    held = client.get("/console/site")  # nothing else until the password is one's own
+    assert held.status_code == 303 and held.headers["location"].startswith("/console/password")
 
     page = client.get("/console/password")
     assert "временным паролем" in page.text

@@ -27,6 +27,7 @@ from intake_service.orgs import (
 )
 from intake_service.origins import display_origin, normalise_origin
 from intake_service.settings import load
+from intake_service.statuses import Severity
 from intake_service.store import open_database
 
 
@@ -91,6 +92,11 @@ def add_parser(commands: argparse._SubParsersAction, common: Callable[..., None]
     state.add_argument("--on", action="store_true", help="show it (the default)")
     p.add_argument("--title-ru")
     p.add_argument("--title-en")
+    p.add_argument(
+        "--default-severity",
+        choices=[*(str(s) for s in Severity), "none"],
+        help="the severity new appeals of this category start with ('none' clears it)",
+    )
     p.set_defaults(handler=_category)
 
     p = sub.add_parser(
@@ -167,7 +173,10 @@ def _show(args: argparse.Namespace) -> int:
     info["settings"] = describe(org)
     # JSON keeps the stored (ASCII) origins; this is the Unicode spelling people read.
     info["origins_display"] = [display_origin(o) for o in org.origins]
-    info["categories"] = [{"code": c.code, "title": c.title_ru} for c in categories]
+    info["categories"] = [
+        {"code": c.code, "title": c.title_ru, "default_severity": c.default_severity}
+        for c in categories
+    ]
     info["keys"] = [
         {"id": k.id, "label": k.label, "created_at": k.created_at, "revoked_at": k.revoked_at}
         for k in keys
@@ -176,7 +185,14 @@ def _show(args: argparse.Namespace) -> int:
         print(json.dumps(info, ensure_ascii=False, indent=2))
         return 0
     _print_org(info)
-    print("  categories: " + ", ".join(f"{c.code} ({c.title_ru})" for c in categories))
+    print(
+        "  categories: "
+        + ", ".join(
+            f"{c.code} ({c.title_ru}"
+            + (f", severity {c.default_severity})" if c.default_severity else ")")
+            for c in categories
+        )
+    )
     active = [k for k in keys if not k.revoked_at]
     print(f"  API keys: {len(active)} active, {len(keys) - len(active)} revoked")
     _print_settings(info["settings"])  # type: ignore[arg-type]
@@ -233,6 +249,7 @@ def _category(args: argparse.Namespace) -> int:
             enabled=not args.off,
             title_ru=args.title_ru,
             title_en=args.title_en,
+            default_severity=args.default_severity,
         )
         org = get_org(conn, args.slug)
         categories = org_catalogue(conn, org.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import socket
 import sqlite3
 
 import uvicorn
@@ -43,6 +44,17 @@ def _configure_logging(level: str) -> None:
     logger.propagate = False
 
 
+class _Server(uvicorn.Server):
+    """uvicorn waits for every open response before the application's shutdown; the console's
+    live streams never end by themselves, so they are told to end as soon as shutdown begins."""
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        console = getattr(getattr(self.config.app, "state", None), "console", None)
+        if console is not None:
+            console.stopping = True
+        await super().shutdown(sockets)
+
+
 def _service_config(settings: Settings) -> uvicorn.Config:
     return uvicorn.Config(
         create_app(settings),
@@ -58,7 +70,7 @@ def _service_config(settings: Settings) -> uvicorn.Config:
 
 def _run(settings: Settings) -> None:
     _configure_logging(settings.log_level)
-    uvicorn.Server(_service_config(settings)).run()
+    _Server(_service_config(settings)).run()
 
 
 def _run_with_examples(settings: Settings, base: str, examples_port: int) -> None:
@@ -76,7 +88,7 @@ def _run_with_examples(settings: Settings, base: str, examples_port: int) -> Non
             server_header=False,
         )
     )
-    service = uvicorn.Server(_service_config(settings))
+    service = _Server(_service_config(settings))
 
     async def both() -> None:
         await asyncio.gather(examples.serve(), service.serve())

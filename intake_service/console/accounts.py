@@ -146,8 +146,11 @@ def add_user(
     platform: bool = False,
     name: str = "",
     must_change: bool = False,
+    password_hash: str | None = None,
 ) -> User:
-    """Create an account (the caller runs this inside a transaction or the writer)."""
+    """Create an account (the caller runs this inside a transaction or the writer).
+    `password_hash`: the password's hash made beforehand — the service hashes on a thread, never
+    inside the writer's operation, which runs on the event loop."""
     email = email.strip()
     if not _EMAIL.match(email):
         raise AccountError(f"{email!r} is not an e-mail address")
@@ -171,7 +174,7 @@ def add_user(
             role,
             int(platform),
             name,
-            hash_password(password),
+            password_hash or hash_password(password),
             int(must_change),
             now_iso(),
         ),

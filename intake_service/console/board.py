@@ -201,7 +201,7 @@ async def _changes(state: ConsoleState, subscription: Subscription) -> AsyncIter
     second; ends when the client goes (Starlette cancels it) or the service stops."""
     yield "retry: 3000\n\n"
     quiet = 0.0
-    while not state.closing.is_set():
+    while not state.stopping:
         try:
             event = await asyncio.wait_for(subscription.queue.get(), timeout=TICK)
         except TimeoutError:

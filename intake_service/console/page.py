@@ -19,6 +19,7 @@ NAVIGATION: tuple[tuple[str, str, bool], ...] = (
     ("/console/stats", "console.nav.stats", False),
     ("/console/site", "console.nav.site", False),
     ("/console/users", "console.nav.users", True),
+    ("/console/templates", "console.nav.templates", True),
 )
 
 
@@ -55,8 +56,9 @@ def console_page(
             **context,
         },
         status=status,
-        # A form posted from a `no-referrer` page carries `Origin: null`, which the CSRF
-        # check's same-origin test refuses: console pages keep the referrer on this site only.
+        # Not the service's usual no-referrer: under it a browser posts a form with
+        # `Origin: null`, and the same-origin check refuses every change. Same-origin keeps the
+        # Origin (and Referer) for this service's own pages and sends nothing elsewhere.
         referrer_policy="same-origin",
     )
     response.headers["Cache-Control"] = "no-store"

@@ -6,19 +6,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
-import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from types import FrameType
-from typing import Any
 
 from starlette.requests import Request
 
 from intake_service.console.live import LiveLog
 from intake_service.console.reads import ReaderPool
+from intake_service.console.search import keep_indexed
 from intake_service.console.sessions import forget_idle_op
 from intake_service.ratelimit import RateLimiter, address_key
 from intake_service.runtime import Runtime
@@ -38,9 +35,9 @@ class ConsoleState:
     # failed sign-ins per account (e-mail, lower case): their times within the lockout window.
     # Kept in this node's memory: several nodes each count their own (README).
     failures: defaultdict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
-    # Set when the service begins to stop: open streams (SSE) end on it, because uvicorn waits
-    # for every open response before it runs the lifespan's shutdown.
-    closing: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set as the server starts shutting down: open live streams end (uvicorn waits for every
+    # open response before the lifespan's shutdown, and an event stream never ends by itself).
+    stopping: bool = False
 
     def locked(self, email: str) -> bool:
         limit = self.runtime.settings.console_signin_account
@@ -79,45 +76,19 @@ async def running(runtime: Runtime) -> AsyncIterator[ConsoleState]:
         signin_limiter=RateLimiter(settings.console_signin_address, "signin", key=address_key),
     )
     upkeep = asyncio.create_task(_upkeep(state), name="pos-intake-console-upkeep")
-    restore = _close_streams_on_signals(state.closing)
+    indexer = asyncio.create_task(
+        keep_indexed(state.reads, runtime.writer), name="pos-intake-search-indexer"
+    )
     try:
         yield state
     finally:
-        state.closing.set()
-        restore()
-        upkeep.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await upkeep
+        state.stopping = True
+        for task in (upkeep, indexer):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await state.live.close()
         state.reads.close()
-
-
-def _close_streams_on_signals(closing: asyncio.Event) -> Callable[[], None]:
-    """Chain a handler before uvicorn's for SIGINT and SIGTERM that sets `closing`: uvicorn
-    waits for open responses before the lifespan's shutdown, so without it an open board or
-    log stream would hold a stopping service until the client went away. Returns the undo."""
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None
-    loop = asyncio.get_running_loop()
-    previous: dict[int, Any] = {}
-
-    def handler(sig: int, frame: FrameType | None) -> None:
-        loop.call_soon_threadsafe(closing.set)
-        chained = previous.get(sig)
-        if callable(chained):
-            chained(sig, frame)
-        elif chained == signal.SIG_DFL and sig == signal.SIGINT:
-            raise KeyboardInterrupt
-
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        previous[sig] = signal.signal(sig, handler)
-
-    def restore() -> None:
-        for sig, old in previous.items():
-            if signal.getsignal(sig) is handler:
-                signal.signal(sig, old)
-
-    return restore
 
 
 async def _upkeep(state: ConsoleState) -> None:

@@ -8,7 +8,7 @@ intake side's messages are below; each later surface keeps its own in a module o
 
 from __future__ import annotations
 
-from intake_service.i18n import console, console_board
+from intake_service.i18n import console, console_appeal, console_board, console_log, console_site
 
 LANGUAGES = ("ru", "en")
 DEFAULT_LANGUAGE = "ru"
@@ -447,7 +447,13 @@ def _merge(*surfaces: dict[str, dict[str, str]]) -> None:
         MESSAGES.update(surface)
 
 
-_merge(console.MESSAGES, console_board.MESSAGES)
+_merge(
+    console.MESSAGES,
+    console_log.MESSAGES,
+    console_site.MESSAGES,
+    console_appeal.MESSAGES,
+    console_board.MESSAGES,
+)
 
 
 def negotiate(accept_language: str | None) -> str:

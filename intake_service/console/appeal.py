@@ -1,0 +1,283 @@
+"""One appeal in the console: its page (text, photos, point, contact on request, source, the
+whole history, where it was forwarded) and the operator's changes to it.
+
+Every route starts by finding the appeal and checking the operator sees its target organisation:
+another organisation's appeal answers 404 exactly like a missing one — the page, its photos and
+every change. Changes are posted forms (CSRF-checked by `changing`), each one writer operation
+from `handling`, answered with a 303 back to the page and a notice; a refused change re-renders
+the page with the reason (422).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from intake_service import photos
+from intake_service.console import handling
+from intake_service.console.answer_templates import fill_template
+from intake_service.console.auth import Operator, changing, operator_of
+from intake_service.console.page import console_page
+from intake_service.console.state import console_of
+from intake_service.errors import Forbidden, NotFound
+from intake_service.events import Event, EventType
+from intake_service.i18n import t
+from intake_service.org_settings import timezone_of
+from intake_service.pages import local_time, page_language
+from intake_service.statuses import TRANSITIONS, Severity, Status, can_move
+
+ACTIONS = ("status", "assign", "severity", "note", "duplicate", "answer")
+
+
+def _visible(request: Request, operator: Operator) -> dict[str, Any]:
+    """The appeal of the URL, if this operator sees it; else 404 as if it did not exist."""
+    appeal_id = str(request.path_params["appeal_id"])
+    appeal = handling.find_appeal(console_of(request).runtime.reader, appeal_id)
+    if appeal is None:
+        raise NotFound("detail.no-route", reason="appeal-unknown", path=request.url.path)
+    operator.check_sees(appeal["target_org_id"])
+    return appeal
+
+
+def _actor(request: Request, operator: Operator) -> handling.Actor:
+    return handling.Actor(
+        operator.user.email,
+        getattr(request.state, "request_id", None),
+        request.client.host if request.client else None,
+    )
+
+
+def _details(event: Event, lang: str) -> list[str]:
+    """What an event of the history says beyond its type, in the operator's words."""
+    data, out = event.data, []
+    if event.type in (EventType.STATUS, EventType.SEVERITY):
+        prefix = "status" if event.type == EventType.STATUS else "severity"
+        names = [
+            t(f"{prefix}.{v}", lang) if v else t("console.appeal.severity.none", lang)
+            for v in (data.get("from"), data.get("to"))
+        ]
+        out.append(" → ".join(names))
+    if event.type == EventType.ASSIGNED:
+        out.append("→ " + (data.get("to") or t("console.appeal.nobody", lang)))
+    if data.get("original"):
+        out.append(t("console.event.original", lang, number=data["original"]))
+    if data.get("reason"):
+        out.append(t("console.event.reason", lang, reason=data["reason"]))
+    if event.reason:
+        out.append(t("console.event.reason", lang, reason=event.reason))
+    if data.get("note"):
+        out.append(t("console.event.note-text", lang, note=data["note"]))
+    if event.type in (EventType.NOTE, EventType.ANSWERED) and data.get("text"):
+        out.append(str(data["text"]))
+    if data.get("template"):
+        out.append(t("console.event.template", lang, title=data["template"]))
+    if data.get("sink"):
+        out.append(t("console.event.sink", lang, sink=data["sink"]))
+    if event.type == EventType.ACCEPTED and data.get("channel"):
+        out.append(t("console.event.channel", lang, channel=data["channel"]))
+    return out
+
+
+def _event_title(event: Event, lang: str) -> str:
+    key = f"console.event.{event.type}"
+    try:
+        return t(key, lang)
+    except KeyError:
+        return event.type
+
+
+async def _render(
+    request: Request,
+    operator: Operator,
+    *,
+    error: str | None = None,
+    contact: dict[str, str] | None = None,
+    status: int = 200,
+    draft: str | None = None,
+) -> Response:
+    console = console_of(request)
+    runtime = console.runtime
+    lang = page_language(request)
+    appeal_id = str(request.path_params["appeal_id"])
+    data = await console.reads.run(handling.page_data, appeal_id)
+    if data is None:
+        raise NotFound("detail.no-route", reason="appeal-unknown", path=request.url.path)
+    appeal = data["appeal"]
+    target = appeal["target_org_id"]
+    operator.check_sees(target)
+    org = runtime.directory.org(target)
+    zone = timezone_of(org)
+    category = runtime.directory.catalogue(target).get(appeal["category"])
+    current = appeal["status"]
+    moves = [
+        str(s)
+        for s in TRANSITIONS.get(Status(current), ())
+        if s not in (Status.ANSWERED, Status.DUPLICATE)
+    ]
+    chosen = request.query_params.get("template", "")
+    template_title = ""
+    if draft is None:
+        draft = appeal["answer"] or ""
+        for template in data["templates"]:
+            if str(template["id"]) == chosen:
+                name = handling.contact_of(appeal).get("name", "{name}")
+                if not operator.sees_contact(target):
+                    name = "{name}"  # filled in when sent; this operator may not see it
+                draft = fill_template(template["body"], appeal["number"], name)
+                template_title = template["title"]
+    done = request.query_params.get("done", "")
+    notice = t(f"console.appeal.done.{done}", lang) if done in ACTIONS else None
+    history = [
+        {
+            "at": e.at,
+            "type": e.type,
+            "title": _event_title(e, lang),
+            "by": e.data.get("by", ""),
+            "details": _details(e, lang),
+        }
+        for e in data["history"]
+    ]
+    context = {
+        "appeal": appeal,
+        "category_title": category.title(lang) if category else appeal["category"],
+        "when": lambda iso: local_time(iso, zone, lang) if iso else "",
+        "history": history,
+        "deliveries": data["deliveries"],
+        "photos": data["photos"],
+        "colleagues": [u.email for u in data["colleagues"]],
+        "templates": data["templates"],
+        "duplicates": data["duplicates"],
+        "moves": moves,
+        "can_answer": can_move(current, Status.ANSWERED),
+        "can_duplicate": can_move(current, Status.DUPLICATE),
+        "severities": [str(s) for s in Severity],
+        "sees_contact": operator.sees_contact(target),
+        "contact": contact,
+        "manages": operator.manages(target),
+        "chosen": chosen,
+        "template_title": template_title,
+        "draft": draft,
+        "notice": notice,
+        "error": error,
+        "map_url": _map_url(appeal["lat"], appeal["lon"]),
+    }
+    return console_page(
+        request, operator, "console/appeal.html", context, status=status, section="/console"
+    )
+
+
+def _map_url(lat: float | None, lon: float | None) -> str | None:
+    if lat is None or lon is None:
+        return None
+    query = urlencode({"mlat": f"{lat:.6f}", "mlon": f"{lon:.6f}"})
+    return f"https://www.openstreetmap.org/?{query}#map=17/{lat:.6f}/{lon:.6f}"
+
+
+async def appeal_page(request: Request) -> Response:
+    """GET /console/appeals/{appeal_id}."""
+    operator = operator_of(request)
+    _visible(request, operator)
+    return await _render(request, operator)
+
+
+async def appeal_photo(request: Request) -> Response:
+    """GET /console/appeals/{appeal_id}/photos/{n} — to those who see the appeal, never cached."""
+    operator = operator_of(request)
+    appeal = _visible(request, operator)
+    runtime = console_of(request).runtime
+    n = request.path_params["n"]
+    media_type = photos.media_type_for(runtime.reader, appeal["id"], n, appeal["target_org_id"])
+    if media_type is None:
+        raise NotFound("detail.no-route", reason="photo-unknown", path=request.url.path)
+    path = photos.path_of(runtime.media_root, appeal["id"], n, media_type)
+    return FileResponse(path, media_type=media_type, headers={"Cache-Control": "private, no-store"})
+
+
+async def show_contact(request: Request) -> Response:
+    """POST /console/appeals/{appeal_id}/contact — the page with the citizen's contact. Each
+    showing is answered directly (no redirect to a URL that would show it again unrecorded)
+    after its `contact_viewed` audit event is stored."""
+    operator, _ = await changing(request)
+    appeal = _visible(request, operator)
+    if not operator.sees_contact(appeal["target_org_id"]):
+        raise Forbidden("handling.contact-not-yours", reason="contact-not-yours")
+    runtime = console_of(request).runtime
+    await runtime.writer.submit(handling.contact_viewed_op(appeal["id"], _actor(request, operator)))
+    response = await _render(request, operator, contact=handling.contact_of(appeal))
+    return response
+
+
+def _text(form: Any, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+async def act(request: Request) -> Response:
+    """POST /console/appeals/{appeal_id}/{action}: status, assign, severity, note, duplicate,
+    answer."""
+    operator, form = await changing(request)
+    appeal = _visible(request, operator)
+    action = str(request.path_params["action"])
+    if action not in ACTIONS:
+        raise NotFound("detail.no-route", reason="no-route", path=request.url.path)
+    lang = page_language(request)
+    actor = _actor(request, operator)
+    appeal_id = appeal["id"]
+    try:
+        op = _operation(request, operator, appeal, action, form, actor)
+        await console_of(request).runtime.writer.submit(op)
+    except handling.Refused as refused:
+        values = dict(refused.values)
+        for key in ("current", "new"):
+            if key in values:
+                values[key] = t(f"status.{values[key]}", lang)
+        draft = _text(form, "text") if action == "answer" else None
+        return await _render(
+            request, operator, error=t(refused.key, lang, **values), status=422, draft=draft
+        )
+    return RedirectResponse(f"/console/appeals/{appeal_id}?done={action}#handling", 303)
+
+
+def _operation(
+    request: Request,
+    operator: Operator,
+    appeal: dict[str, Any],
+    action: str,
+    form: Any,
+    actor: handling.Actor,
+) -> handling.Op:
+    appeal_id = appeal["id"]
+    if action == "status":
+        new = _text(form, "status")
+        if new not in {str(s) for s in Status}:
+            raise handling.Refused("handling.bad-status")
+        return handling.status_op(appeal_id, new, _text(form, "reason"), _text(form, "note"), actor)
+    if action == "assign":
+        to = _text(form, "to").strip()
+        if to == "me":
+            to = operator.user.email
+        return handling.assign_op(appeal_id, to or None, actor)
+    if action == "severity":
+        return handling.severity_op(appeal_id, _text(form, "severity") or None, actor)
+    if action == "note":
+        return handling.note_op(appeal_id, _text(form, "text"), actor)
+    if action == "duplicate":
+        number = _text(form, "number").strip()
+        original = handling.find_by_number(console_of(request).runtime.reader, number)
+        if original is None or not operator.sees(original["target_org_id"]):
+            raise handling.Refused("handling.duplicate-unknown", number=number)
+        return handling.duplicate_op(appeal_id, original["id"], _text(form, "note"), actor)
+    template = _text(form, "template_title") or None
+    return handling.answer_op(appeal_id, _text(form, "text"), template, actor)
+
+
+ROUTES = [
+    Route("/console/appeals/{appeal_id}", appeal_page, methods=["GET"]),
+    Route("/console/appeals/{appeal_id}/photos/{n:int}", appeal_photo, methods=["GET"]),
+    Route("/console/appeals/{appeal_id}/contact", show_contact, methods=["POST"]),
+    Route("/console/appeals/{appeal_id}/{action}", act, methods=["POST"]),
+]

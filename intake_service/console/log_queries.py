@@ -1,0 +1,259 @@
+"""The intake log's reads for the console: one page of the filtered log, one event checked
+against a filter (the live tail), and the appeals of a filtered log (the CSV export).
+
+Paging is by keyset — `before` an event id, newest first — so a deep page costs what the first
+does. An operator's log is read per organisation on the `events_by_org (org_id, id)` index: one
+sub-query per visible organisation, each already ordered and limited, put together with
+UNION ALL and merged — SQLite walks each index backwards for at most a page instead of sorting
+every event of a region. A platform admin's log walks the events' own id backwards. Filters on
+the appeal (kind, category, status, severity, assignee) join `appeals` by its unique id. A
+search starts from the full-text index (console/search.py) instead, newest appeal first.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from intake_service.console.log_filter import PAGE_SIZE, LogFilter
+from intake_service.console.search import match_expression
+from intake_service.events import EventType
+
+MAX_COMPOUND = 400  # SQLite allows 500 terms in a compound SELECT
+
+_ROW = (
+    "SELECT e.id, e.at, e.type, e.org_id, o.slug AS org, e.appeal_id, e.reason, e.data, "
+    "a.number, a.category, a.kind, a.status, a.severity, a.target_org_id, "
+    "substr(a.text, 1, 240) AS text, u.email AS assignee "
+    "FROM events e LEFT JOIN orgs o ON o.id = e.org_id "
+    "LEFT JOIN appeals a ON a.id = e.appeal_id LEFT JOIN users u ON u.id = a.assignee_id "
+)
+
+
+def first_id_at(conn: sqlite3.Connection, at: str) -> int:
+    """The id of the first event at or after `at` (one past the last event if none), found by
+    bisecting the primary key: ids grow with time, and there is no index on `at`. A period
+    becomes an id range that the index walks cover exactly; the `at` terms stay as well, so a
+    row a clock put out of order (a CLI process) is never shown outside the period."""
+    # two sub-queries: each is a look at one end of the primary key; `min(id), max(id)` in
+    # one SELECT scans the table
+    low_high = conn.execute(
+        "SELECT (SELECT min(id) FROM events), (SELECT max(id) FROM events)"
+    ).fetchone()
+    if low_high[0] is None:
+        return 1
+    low, high = int(low_high[0]), int(low_high[1]) + 1
+    while low < high:
+        middle = (low + high) // 2
+        row = conn.execute(
+            "SELECT id, at FROM events WHERE id >= ? ORDER BY id LIMIT 1", (middle,)
+        ).fetchone()
+        if row is None or row[1] >= at:
+            high = middle
+        else:
+            low = int(row[0]) + 1
+    return low
+
+
+def _conditions(
+    f: LogFilter, *, search: bool, conn: sqlite3.Connection | None = None
+) -> tuple[list[str], list[Any]]:
+    """The WHERE terms every path shares (events `e`, appeals `a`)."""
+    terms: list[str] = []
+    args: list[Any] = []
+    if f.before is not None:
+        terms.append("e.id < ?")
+        args.append(f.before)
+    if conn is not None and f.at_from is not None:
+        terms.append("e.id >= ?")
+        args.append(first_id_at(conn, f.at_from))
+    if conn is not None and f.at_until is not None:
+        terms.append("e.id < ?")
+        args.append(first_id_at(conn, f.at_until))
+    if search:
+        terms.append("e.type = ?")
+        args.append(str(EventType.ACCEPTED))
+    elif f.type is not None:
+        terms.append("e.type = ?")
+        args.append(f.type)
+    if f.at_from is not None:
+        terms.append("e.at >= ?")
+        args.append(f.at_from)
+    if f.at_until is not None:
+        terms.append("e.at < ?")
+        args.append(f.at_until)
+    for column, value in (
+        ("a.kind", f.kind),
+        ("a.category", f.category),
+        ("a.status", f.status),
+        ("a.severity", f.severity),
+        ("a.assignee_id", f.assignee_id),
+    ):
+        if value is not None:
+            terms.append(f"{column} = ?")
+            args.append(value)
+    return terms, args
+
+
+def _where(terms: list[str]) -> str:
+    return (" WHERE " + " AND ".join(terms)) if terms else ""
+
+
+def page_ids(conn: sqlite3.Connection, f: LogFilter, limit: int = PAGE_SIZE) -> list[int]:
+    """The event ids of one page of the filtered log, newest first."""
+    if f.q is not None:
+        return _search_ids(conn, f, limit)
+    if f.org_ids is not None and not f.org_ids:
+        return []
+    join = " CROSS JOIN appeals a ON a.id = e.appeal_id" if f.needs_appeal else ""
+    terms, args = _conditions(f, search=False, conn=conn)
+    org_ids: list[int | None]
+    if f.org_ids is not None:
+        org_ids = sorted(f.org_ids)
+    elif f.type is not None:
+        # a platform admin asking for one type: per organisation on `events_by_org_type`
+        # (and the refusals that named none), not a walk of every event looking for it
+        org_ids = [None, *(row[0] for row in conn.execute("SELECT id FROM orgs ORDER BY id"))]
+    else:
+        sql = f"SELECT e.id FROM events e{join}{_where(terms)} ORDER BY e.id DESC LIMIT ?"
+        return [row[0] for row in conn.execute(sql, (*args, limit))]
+    found: list[int] = []
+    for start in range(0, len(org_ids), MAX_COMPOUND):
+        chunk = org_ids[start : start + MAX_COMPOUND]
+        parts, values = [], []
+        for org_id in chunk:
+            own = "e.org_id IS NULL" if org_id is None else "e.org_id = ?"
+            parts.append(
+                f"SELECT id FROM (SELECT e.id FROM events e{join}"
+                f"{_where([own, *terms])} ORDER BY e.id DESC LIMIT ?)"
+            )
+            values += [*([] if org_id is None else [org_id]), *args, limit]
+        sql = " UNION ALL ".join(parts) + " ORDER BY 1 DESC LIMIT ?"
+        found += [row[0] for row in conn.execute(sql, (*values, limit))]
+    return sorted(found, reverse=True)[:limit]
+
+
+def _search_ids(conn: sqlite3.Connection, f: LogFilter, limit: int) -> list[int]:
+    """A search: the accepted rows of the matching appeals, newest appeal first, driven by the
+    full-text index (its rowid is the appeal's seq, in the same order as the events' ids)."""
+    if f.type is not None and f.type != EventType.ACCEPTED:
+        return []
+    expression = match_expression(f.q or "", f.org_ids)
+    if expression is None:
+        return []
+    terms, args = _conditions(f, search=True, conn=conn)
+    terms = ["appeal_search MATCH ?", *terms]
+    args = [expression, *args]
+    if f.before is not None:
+        row = conn.execute(
+            "SELECT a.seq FROM events e JOIN appeals a ON a.id = e.appeal_id WHERE e.id = ?",
+            (f.before,),
+        ).fetchone()
+        if row is not None:
+            terms.insert(1, "s.rowid < ?")
+            args.insert(1, row[0])
+    sql = (
+        "SELECT e.id FROM appeal_search s CROSS JOIN appeals a ON a.seq = s.rowid "
+        f"CROSS JOIN events e ON e.appeal_id = a.id{_where(terms)} ORDER BY s.rowid DESC LIMIT ?"
+    )
+    try:
+        return [row[0] for row in conn.execute(sql, (*args, limit))]
+    except sqlite3.OperationalError as error:
+        # a word FTS5 reads as several tokens (a phrase, which detail=column cannot answer):
+        # nothing is found rather than a server error
+        if "fts5" not in str(error).lower() and "phrase" not in str(error).lower():
+            raise
+        return []
+
+
+def rows(conn: sqlite3.Connection, ids: list[int]) -> list[dict[str, Any]]:
+    """What the log shows of each event (with its appeal's current state), in the ids' order."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    found = {}
+    for row in conn.execute(_ROW + f"WHERE e.id IN ({marks})", ids):
+        values = dict(row)
+        values["data"] = json.loads(values["data"]) if values["data"] else {}
+        found[values["id"]] = values
+    return [found[event_id] for event_id in ids if event_id in found]
+
+
+def page(conn: sqlite3.Connection, f: LogFilter, limit: int = PAGE_SIZE) -> list[dict[str, Any]]:
+    return rows(conn, page_ids(conn, f, limit))
+
+
+def matching_row(conn: sqlite3.Connection, f: LogFilter, event_id: int) -> dict[str, Any] | None:
+    """The event's row if it passes the filter (search aside: see search.text_matches), for
+    the live tail; the same conditions as a page, on one id."""
+    join = " CROSS JOIN appeals a ON a.id = e.appeal_id" if f.needs_appeal else ""
+    terms, args = _conditions(f.older(None), search=False)
+    if f.q is not None:
+        terms.append("e.type = ?")
+        args.append(str(EventType.ACCEPTED))
+    sql = f"SELECT e.org_id FROM events e{join}{_where(['e.id = ?', *terms])}"
+    row = conn.execute(sql, (event_id, *args)).fetchone()
+    if row is None or (f.org_ids is not None and row[0] not in f.org_ids):
+        return None
+    found = rows(conn, [event_id])
+    return found[0] if found else None
+
+
+def ids_after(conn: sqlite3.Connection, f: LogFilter, after_id: int, limit: int) -> list[int]:
+    """Ids of the events after `after_id` of the filter's organisations, oldest first: what a
+    live stream that reconnects (Last-Event-ID) missed meanwhile, each still to be checked
+    against the filter with `matching_row`."""
+    if f.org_ids is None:
+        sql, args = "SELECT id FROM events WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit]
+    else:
+        marks = ",".join("?" * len(f.org_ids))
+        sql = f"SELECT id FROM events WHERE id > ? AND org_id IN ({marks}) ORDER BY id LIMIT ?"
+        args = [after_id, *sorted(f.org_ids), limit]
+    return [row[0] for row in conn.execute(sql, args)]
+
+
+def appeal_text(conn: sqlite3.Connection, appeal_id: str) -> tuple[str, str | None] | None:
+    row = conn.execute("SELECT text, address FROM appeals WHERE id = ?", (appeal_id,)).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+# --- the export ----------------------------------------------------------------------------
+
+_EXPORT = (
+    "SELECT a.id, a.number, a.created_at, t.slug AS org, a.target_org_id, a.category, a.kind, "
+    "a.status, a.severity, a.channel, a.address, a.text, a.contact "
+    "FROM appeals a JOIN orgs t ON t.id = a.target_org_id "
+)
+
+
+def export_batch(
+    conn: sqlite3.Connection, f: LogFilter, seen: set[str], batch: int = 500
+) -> tuple[list[dict[str, Any]], int | None]:
+    """The next appeals of the filtered log not yet exported (`seen` grows), newest first, and
+    the cursor of the batch after (None: the log is exhausted)."""
+    ids = page_ids(conn, f, batch)
+    if not ids:
+        return [], None
+    marks = ",".join("?" * len(ids))
+    appeal_ids: list[str] = []
+    for (appeal_id,) in conn.execute(
+        f"SELECT appeal_id FROM events WHERE id IN ({marks}) AND appeal_id IS NOT NULL "
+        "ORDER BY id DESC",
+        ids,
+    ):
+        if appeal_id not in seen:
+            seen.add(appeal_id)
+            appeal_ids.append(appeal_id)
+    found = _appeals(conn, appeal_ids)
+    cursor = ids[-1] if len(ids) == batch else None
+    return [found[a] for a in appeal_ids if a in found], cursor
+
+
+def _appeals(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    return {row["id"]: dict(row) for row in conn.execute(_EXPORT + f"WHERE a.id IN ({marks})", ids)}

@@ -1,0 +1,355 @@
+"""The intake log at /console: what an operator sees of their organisations' appeals and refused
+requests, filtered, searched, paged, followed live and exported — and never another's."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from console_helpers import PASSWORD, add_user, signed_in
+
+from conftest import appeal, bearer, events, make_org, run_cli
+
+pytestmark = pytest.mark.service_env(POS_RATE_LIMIT_KEY="0", POS_RATE_LIMIT_ADDRESS="0")
+
+
+def file(url: str, key: str, **changes: object) -> dict:
+    answer = httpx.post(url + "/api/v1/appeals", json=appeal(**changes), headers=bearer(key))
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def numbers(console, path: str = "/console/log.json", **params: str) -> list[str]:
+    answer = console.get(path, params=params, headers={"Accept": "application/json"})
+    assert answer.status_code == 200, answer.text
+    return [row["number"] for row in answer.json()["rows"] if row["number"]]
+
+
+def searched(console, q: str, **params: str) -> list[str]:
+    """The numbers a search finds, once the background indexer has caught up (it runs off the
+    request path: a new appeal is searchable within about a second)."""
+    deadline = time.monotonic() + 10
+    while True:
+        found = numbers(console, q=q, **params)
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def test_the_log_shows_an_appeal_and_a_refused_request_with_its_reason(db, org, service):
+    add_user(db, "duty@demo.ru", "demo")
+    filed = file(service.url, org.key)
+    refused = httpx.post(
+        service.url + "/api/v1/appeals", json=appeal(text=""), headers=bearer(org.key)
+    )
+    assert refused.status_code == 422
+    # the badge put on a site the organisation has not listed
+    badge = httpx.get(service.url + "/w/demo/form", params={"origin": "https://new.demo.ru"})
+    assert badge.status_code == 403
+    with signed_in(service.url, "duty@demo.ru") as console:
+        page = console.get("/console")
+        assert page.status_code == 200
+        html = page.text
+        assert filed["number"] in html
+        assert f'href="/console/appeals/{filed["id"]}"' in html
+        assert "Не горит фонарь" in html  # the excerpt of the accepted appeal
+        assert "Уличное освещение" in html  # the category's title, not its code
+        refusals = re.findall(r'<strong class="reason">(.*?)</strong>', html, re.S)
+        assert refusals == [
+            "Причина отказа: сайт не входит в список разрешённых адресов организации "
+            "<code>origin-not-allowed https://new.demo.ru</code>",
+            "Причина отказа: обращение заполнено с ошибками <code>validation text:required</code>",
+        ]
+        assert "(UTC+3, Europe/Moscow)" in html  # the org's time zone
+        rows = console.get("/console/log.json", headers={"Accept": "application/json"}).json()
+        types = [row["type"] for row in rows["rows"]]
+        assert types.index("rejected") < types.index("accepted")  # newest first
+        assert page.headers["cache-control"] == "no-store"
+
+
+def test_each_filter_narrows_the_log(db, org, service):
+    add_user(db, "duty@demo.ru", "demo")
+    add_user(db, "other@demo.ru", "demo")
+    light = file(service.url, org.key)["number"]
+    road = file(service.url, org.key, category="roads", text="Яма на дороге")["number"]
+    official = file(service.url, org.key, kind="official", category="roads")["number"]
+    httpx.post(service.url + "/api/v1/appeals", json=appeal(text=""), headers=bearer(org.key))
+    today = datetime.now(UTC).date()
+    with signed_in(service.url, "duty@demo.ru") as console:
+        assert set(numbers(console)) >= {light, road, official}
+        assert numbers(console, category="roads") == [official, road]
+        assert numbers(console, kind="official") == [official]
+        assert numbers(console, kind="message", category="street_lighting") == [light]
+        assert numbers(console, status="accepted", type="accepted") == [official, road, light]
+        assert numbers(console, status="in_progress") == []
+        assert numbers(console, severity="critical") == []
+        assert numbers(console, assignee="me") == []
+        assert numbers(console, assignee="other@demo.ru") == []
+        assert numbers(console, org="demo", type="accepted") == [official, road, light]
+        assert numbers(console, **{"from": str(today), "to": str(today)})[:3] == [
+            official,
+            road,
+            light,
+        ]
+        assert numbers(console, **{"from": str(today + timedelta(days=1))}) == []
+        assert numbers(console, to=str(today - timedelta(days=1))) == []
+        refusals = console.get("/console/log.json", params={"type": "rejected"}).json()["rows"]
+        assert [row["reason"] for row in refusals] == ["validation text:required"]
+
+        bad = console.get(
+            "/console/log.json",
+            params={"status": "lost", "from": "23.11.2026"},
+            headers={"Accept": "application/json"},
+        )
+        assert bad.status_code == 400
+        assert {e["parameter"] for e in bad.json()["errors"]} == {"status", "from"}
+        page = console.get("/console", params={"severity": "huge"})
+        assert page.status_code == 400
+        assert "severity: Допустимо: low, medium, high, critical." in page.text
+        assert console.get("/console", params={"assignee": "nobody@x.ru"}).status_code == 400
+        assert console.get("/console/log.json", params={"org": "no-such-org"}).status_code == 404
+
+
+def test_older_pages_follow_without_repeats(db, org, service):
+    add_user(db, "duty@demo.ru", "demo")
+    filed = {file(service.url, org.key, text=f"Обращение номер {i}")["number"] for i in range(57)}
+    with signed_in(service.url, "duty@demo.ru") as console:
+        first = console.get("/console/log.json", params={"type": "accepted"}).json()
+        assert len(first["rows"]) == 50
+        second = console.get(
+            "/console/log.json", params={"type": "accepted", "before": first["before"]}
+        ).json()
+        assert len(second["rows"]) == 7 and second["before"] is None
+        ids = [row["id"] for row in first["rows"] + second["rows"]]
+        assert ids == sorted(set(ids), reverse=True)
+        assert {row["number"] for row in first["rows"] + second["rows"]} == filed
+
+        # the page's own "older" link carries the filter and the cursor
+        page = console.get("/console", params={"type": "accepted"})
+        older = re.search(r'href="(/console\?[^"]+)" rel="next"', page.text).group(1)
+        older_page = console.get(older.replace("&amp;", "&")).text
+        assert older_page.count('class="type-accepted"') == 7
+
+
+def test_search_finds_other_forms_of_a_word_within_the_operators_orgs(db, org, service):
+    add_user(db, "duty@demo.ru", "demo")
+    other = make_org(db, "other")
+    lamp = file(service.url, org.key, text="A broken lamp by the school gate")
+    light = file(service.url, org.key)["number"]  # "Не горит фонарь у дома 5…"
+    file(service.url, org.key, text="Яма на дороге у дома 7")
+    theirs = file(service.url, other.key)["number"]  # also "фонарь", but of another org
+    with signed_in(service.url, "duty@demo.ru") as console:
+        assert searched(console, "фонари") == [light]
+        assert searched(console, "lamps") == [lamp["number"]]
+        assert searched(console, "Ленина фонарём") == [light]  # every word, any form
+        assert numbers(console, q="фонари", category="roads") == []
+        assert theirs not in numbers(console, q="фонарь")
+        page = console.get("/console", params={"q": "фонари"}).text
+        assert light in page and lamp["number"] not in page
+
+
+def test_appeals_filed_before_the_search_existed_are_indexed_at_start(db, org, service):
+    add_user(db, "duty@demo.ru", "demo")
+    old = file(service.url, org.key, text="Сломанные качели во дворе")["number"]
+    service.stop()
+    # the database as it was before the search index: no stems, no mark
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("INSERT INTO appeal_search (appeal_search) VALUES ('delete-all')")
+        conn.execute("DELETE FROM meta WHERE key = 'search_indexed_seq'")
+    conn.close()
+    service.start()
+    with signed_in(service.url, "duty@demo.ru") as console:
+        assert searched(console, "качель") == [old]
+
+
+def test_the_live_tail_sends_only_rows_that_pass_its_filters(db, org, service):
+    add_user(db, "duty@demo.ru", "demo")
+    with (
+        signed_in(service.url, "duty@demo.ru") as console,
+        console.stream("GET", "/console/live", params={"category": "roads"}) as stream,
+    ):
+        lines = stream.iter_lines()
+        assert next(lines).startswith("retry:")
+        file(service.url, org.key)  # street lighting
+        road = file(service.url, org.key, category="roads", text="Яма на дороге у школы")["number"]
+        data = next(json.loads(line[6:]) for line in lines if line.startswith("data: "))
+        assert (data["number"], data["category_title"]) == (road, "Дороги")
+        # a browser reconnecting says what it saw last, and first gets what it missed
+        missed = file(service.url, org.key, category="roads", text="Ещё одна яма на дороге")
+        time.sleep(1)  # long published to the open streams: only the catch-up can send it now
+        with console.stream(
+            "GET",
+            "/console/live",
+            params={"category": "roads"},
+            headers={"Last-Event-ID": str(data["id"])},
+            timeout=5,
+        ) as again:
+            first = next(json.loads(x[6:]) for x in again.iter_lines() if x.startswith("data: "))
+        assert first["number"] == missed["number"]
+
+
+def test_an_operator_never_sees_another_organisations_log(db, org, service):
+    other = make_org(db, "other")
+    add_user(db, "duty@demo.ru", "demo")
+    theirs = file(service.url, other.key, text="Секретное обращение другой организации")
+    with signed_in(service.url, "duty@demo.ru") as console:
+        received: list[dict] = []
+        opened = threading.Event()
+
+        def follow() -> None:
+            with console.stream("GET", "/console/live") as stream:
+                assert stream.headers["content-type"].startswith("text/event-stream")
+                assert stream.headers["cache-control"] == "no-store"
+                for line in stream.iter_lines():
+                    opened.set()
+                    if line.startswith("data: "):
+                        received.append(json.loads(line[6:]))
+                        if received[-1]["number"] == ours["number"]:
+                            return
+
+        ours: dict = {}
+        follower = threading.Thread(target=follow, daemon=True)
+        follower.start()
+        assert opened.wait(10)
+        later_theirs = file(service.url, other.key)
+        ours.update(file(service.url, org.key))
+        follower.join(10)
+        assert [row["number"] for row in received] == [ours["number"]]
+
+        everything = [console.get("/console").text, console.get("/console/log.json").text]
+        everything.append(console.get("/console/export.csv").text)
+        everything.append(console.get("/console/log.json", params={"q": "Секретное"}).text)
+        for body in everything:
+            assert theirs["number"] not in body and later_theirs["number"] not in body
+            assert "Секретное" not in body
+        rows = console.get("/console/log.json").json()["rows"]
+        assert {row["org"] for row in rows} == {"demo"}
+        for path in ("/console", "/console/log.json", "/console/export.csv", "/console/live"):
+            assert console.get(path, params={"org": "other"}).status_code == 404
+
+
+def test_a_parent_orgs_operator_sees_child_appeals_but_not_their_contacts(db, org, service):
+    run_cli(db, "org", "add", "child", "--name", "Школа", "--parent", "demo")
+    child_key = run_cli(db, "org", "key", "child").stdout.strip().splitlines()[-1]
+    add_user(db, "region@demo.ru", "demo")
+    add_user(db, "school@child.ru", "child")
+    add_user(db, "boss@demo.ru", "demo", role="admin")
+    theirs = file(service.url, child_key)["number"]
+    own = file(service.url, org.key, contact={"name": "Пётр", "email": "petr@example.ru"})
+
+    def exported(email: str) -> dict[str, dict[str, str]]:
+        with signed_in(service.url, email) as console:
+            answer = console.get("/console/export.csv")
+        assert answer.status_code == 200
+        assert answer.headers["content-disposition"].startswith("attachment")
+        assert answer.content.startswith("\ufeff".encode())
+        table = csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig")))
+        return {row["number"]: row for row in table}
+
+    with signed_in(service.url, "region@demo.ru") as console:
+        assert numbers(console, type="accepted") == [own["number"], theirs]
+        assert numbers(console, org="child") == [theirs]
+        assert numbers(console, org="demo", type="accepted") == [own["number"], theirs]
+    with signed_in(service.url, "school@child.ru") as console:
+        assert numbers(console, type="accepted") == [theirs]
+        assert console.get("/console/log.json", params={"org": "demo"}).status_code == 404
+
+    region = exported("region@demo.ru")
+    assert set(region) == {theirs, own["number"]}
+    assert region[theirs]["contact_email"] == "" and region[theirs]["contact_name"] == ""
+    assert region[own["number"]]["contact_email"] == "petr@example.ru"
+    assert region[theirs]["text"].startswith("Не горит фонарь")
+
+    school = exported("school@child.ru")
+    assert set(school) == {theirs}
+    assert school[theirs]["contact_email"] == "ivan@example.ru"
+
+    assert exported("boss@demo.ru")[theirs]["contact_email"] == "ivan@example.ru"
+    audits = [e for e in events(db) if e["type"] == "exported"]
+    assert [(e["data"]["by"], e["data"]["rows"]) for e in audits] == [
+        ("region@demo.ru", 2),
+        ("school@child.ru", 1),
+        ("boss@demo.ru", 2),
+    ]
+
+
+def test_spreadsheet_formulas_in_an_appeal_are_exported_as_text(db, org, service):
+    add_user(db, "duty@demo.ru", "demo")
+    file(service.url, org.key, text='=HYPERLINK("http://evil.example","click")', address="@A1")
+    with signed_in(service.url, "duty@demo.ru") as console:
+        body = console.get("/console/export.csv", params={"type": "accepted"}).content
+    row = next(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert row["text"] == '\'=HYPERLINK("http://evil.example","click")'
+    assert row["address"] == "'@A1"
+
+
+def test_the_service_stops_promptly_with_a_live_stream_open(db, org, service):
+    add_user(db, "duty@demo.ru", "demo")
+    with (
+        signed_in(service.url, "duty@demo.ru") as console,
+        console.stream("GET", "/console/live") as stream,
+    ):
+        lines = stream.iter_lines()
+        assert next(lines).startswith("retry:")
+        started = time.monotonic()
+        service.stop()
+        assert time.monotonic() - started < 5
+        assert service.process.returncode is not None
+
+
+def serious_problems(page) -> list[str]:
+    """axe-core's serious and critical findings on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+XSS = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script> фонарь'
+
+
+def test_a_new_appeal_appears_in_the_open_log_and_stored_html_stays_text(db, org, service, browser):
+    add_user(db, "duty@demo.ru", "demo")
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
+    try:
+        page = context.new_page()
+        page.goto(service.url + "/console/signin")
+        page.fill("#email", "duty@demo.ru")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(service.url + "/console")
+        page.wait_for_selector("#live-state.on", timeout=10_000)
+
+        filed = file(service.url, org.key, text=XSS, address="<b>ул. Ленина</b>")
+        row = page.locator(f"#log-rows tr:has-text('{filed['number']}')")
+        row.wait_for(timeout=5_000)  # live, no reload
+        assert XSS[:40] in row.inner_text()
+        assert page.locator("#log-rows img, #log-rows script").count() == 0
+        assert page.evaluate("window.pwned") is None
+
+        page.reload()
+        row = page.locator(f"#log-rows tr:has-text('{filed['number']}')")
+        assert XSS[:40] in row.inner_text()
+        assert page.locator("#log-rows img, #log-rows script").count() == 0
+        assert page.evaluate("window.pwned") is None
+
+        assert serious_problems(page) == []
+
+        page.set_viewport_size({"width": 375, "height": 740})  # a phone: no sideways scrolling
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert serious_problems(page) == []
+    finally:
+        context.close()
