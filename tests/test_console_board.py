@@ -10,7 +10,6 @@ import sqlite3
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -35,14 +34,14 @@ def file(service: Service, key: str, count: int = 1, **changes: object) -> list[
     return ids
 
 
-def set_severity(db: Path, ids: list[str], severity: str) -> None:
-    # Setting severity is another part of the console (the appeal page); until it is merged the
-    # story writes the column itself — the board's triggers see it exactly as they see the
-    # console's own update.
-    with sqlite3.connect(db) as conn:
-        conn.executemany(
-            "UPDATE appeals SET severity = ? WHERE id = ?", [(severity, i) for i in ids]
-        )
+def set_severity(url: str, email: str, ids: list[str], severity: str) -> None:
+    """An operator sets the severity on each appeal's page, as in the console."""
+    with signed_in(url, email) as console:
+        for appeal_id in ids:
+            answer = console.post_form(
+                f"/console/appeals/{appeal_id}/severity", {"severity": severity}
+            )
+            assert answer.status_code == 303, answer.text
 
 
 def cell_class(page: str, row: str, category: str) -> int:
@@ -67,7 +66,7 @@ def test_the_busy_serious_topic_glows_hotter_and_the_legend_says_why(db, org, se
     add_user(db, "duty@example.ru", "demo")
     roads = file(service, org.key, 4, category="roads")
     file(service, org.key, 1, category="street_lighting")
-    set_severity(db, roads[:2], "high")
+    set_severity(service.url, "duty@example.ru", roads[:2], "high")
     with signed_in(service.url, "duty@example.ru") as console:
         page = console.get("/console/board").text
     assert cell_count(page, "demo", "roads") == 4
@@ -133,7 +132,7 @@ def test_the_weekly_tension_index_compares_with_last_week(db, org, service):
     add_user(db, "duty@example.ru", "demo")
     last_week = file(service, org.key, 2, category="roads")
     this_week = file(service, org.key, 3, category="roads")
-    set_severity(db, this_week[:1], "critical")
+    set_severity(service.url, "duty@example.ru", this_week[:1], "critical")
     with signed_in(service.url, "duty@example.ru") as console:
         before = console.get("/console/board.json").json()["rows"][0]
     assert (before["tension"]["week"], before["tension"]["prev_week"]) == (5, 0)

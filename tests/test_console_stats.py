@@ -39,8 +39,8 @@ def test_the_period_totals_charts_and_answer_times(db, org, service):
     roads = file(service.url, org.key, 3, category="roads")
     file(service.url, org.key, 2, category="street_lighting")
     file(service.url, other_key, 4, category="roads")  # another organisation's: never counted
-    # Answering is the appeal page's part of the console; until it is merged the story writes
-    # the answer's columns itself: two appeals answered after 2 and 4 hours.
+    # The console stamps an answer with the moment it is given, and a story cannot wait hours:
+    # it writes two answers' times itself, 2 and 4 hours after filing (the triggers follow).
     with sqlite3.connect(db) as conn:
         for appeal_id, hours in zip(roads[:2], (2, 4), strict=True):
             created = conn.execute(
