@@ -221,7 +221,9 @@ def test_counts_kept_by_triggers_agree_with_the_appeals(tmp_path):
     conn.close()
 
 
-def test_an_open_board_stream_does_not_hold_a_stopping_service(db, org, service):
+def test_the_board_stream_tells_only_of_ones_own_and_ends_with_the_service(db, org, service):
+    make_org(db, "zarechye", "https://zarechye.example.ru")
+    other_key = run_cli(db, "org", "key", "zarechye").stdout.strip().splitlines()[-1]
     add_user(db, "duty@example.ru", "demo")
     heard: list[str] = []
     with signed_in(service.url, "duty@example.ru") as console:
@@ -239,6 +241,9 @@ def test_an_open_board_stream_does_not_hold_a_stopping_service(db, org, service)
         deadline = time.monotonic() + 10
         while not heard and time.monotonic() < deadline:
             time.sleep(0.05)
+        file(service, other_key, 2, category="roads")  # another organisation's: not a word
+        time.sleep(2)
+        assert heard and "event: changed" not in heard
         file(service, org.key, 1, category="roads")
         while "event: changed" not in heard and time.monotonic() < deadline:
             time.sleep(0.05)
