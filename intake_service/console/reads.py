@@ -10,6 +10,7 @@ reader, where a thread hop would cost more than the read.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -19,6 +20,19 @@ from typing import Any, TypeVar
 from intake_service.store import connect
 
 T = TypeVar("T")
+
+
+READER_NICENESS = 19
+
+
+def _yield_to_intake() -> None:
+    """Lower this reader thread's scheduling priority (Linux: per thread), so that on a busy
+    core the operating system runs the event loop first — intake — and the console's reads in
+    the time left. Where threads cannot be niced, the reads run at the normal priority."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), READER_NICENESS)
+    except (AttributeError, OSError):
+        pass
 
 
 class ReaderPool:
@@ -34,6 +48,7 @@ class ReaderPool:
     def _connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
+            _yield_to_intake()
             conn = connect(self._path, readonly=True)
             conn.execute("PRAGMA query_only = ON")
             self._local.conn = conn

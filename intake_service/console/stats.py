@@ -8,6 +8,7 @@ selection from one page to the other. `org` takes the organisation with everythi
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -80,7 +81,26 @@ def _title(key: str, fallback: str, lang: str) -> str:
     return t(key, lang) if key in MESSAGES else fallback
 
 
-def _view(stats: Stats, first: date, last: date, directory: OrgDirectory, lang: str) -> dict:
+def _statistics(
+    conn: sqlite3.Connection,
+    scope: Scope,
+    names: dict[int, str],
+    titles: dict[str, str],
+    lang: str,
+) -> dict:
+    """The page's figures and charts, built on a reader thread: the queries and the SVG
+    drawing together are the page's cost, and none of it belongs on intake's event loop."""
+    return _view(period_stats(conn, scope), scope.first, scope.last, names, titles, lang)
+
+
+def _view(
+    stats: Stats,
+    first: date,
+    last: date,
+    names: dict[int, str],
+    titles: dict[str, str],
+    lang: str,
+) -> dict:
     days = [(first + timedelta(days=i)) for i in range((last - first).days + 1)]
     per_day = [(d.isoformat(), stats.per_day.get(d.isoformat(), 0)) for d in days]
     weeks: dict[date, int] = {}
@@ -88,16 +108,12 @@ def _view(stats: Stats, first: date, last: date, directory: OrgDirectory, lang: 
         monday = d - timedelta(days=d.weekday())
         weeks[monday] = weeks.get(monday, 0) + stats.per_day.get(d.isoformat(), 0)
     per_week = [(t("stats.week-of", lang, day=m.strftime("%d.%m.%Y")), n) for m, n in weeks.items()]
-    titles: dict[str, str] = {}
-    for org in directory.orgs():
-        for code, category in directory.catalogue(org.id).items():
-            titles.setdefault(code, category.title(lang))
 
     def ranked(counts: dict[Any, int], name: Any) -> list[tuple[str, int]]:
         return sorted(((name(key), n) for key, n in counts.items()), key=lambda item: -item[1])
 
     sections = {
-        "org": ranked(stats.per_org, lambda org_id: directory.org(org_id).name),
+        "org": ranked(stats.per_org, lambda org_id: names.get(org_id, str(org_id))),
         "category": ranked(stats.per_category, lambda code: titles.get(code, code)),
         "channel": ranked(stats.per_channel, lambda ch: _title(f"stats.channel.{ch}", ch, lang)),
         "status": ranked(stats.per_status, lambda st: _title(f"status.{st}", st, lang)),
@@ -132,18 +148,23 @@ async def stats_page(request: Request) -> Response:
     slug = request.query_params.get("org") or None
     category = (request.query_params.get("category") or "")[:64] or None
     scope = Scope(_scope_orgs(directory, operator, slug), category, first, last)
-    stats = await state.reads.run(period_stats, scope)
     visible = sorted((o for o in directory.orgs() if operator.sees(o.id)), key=lambda o: o.name)
     categories: dict[str, str] = {}
     for org in visible:
         for code, cat in directory.catalogue(org.id).items():
             categories.setdefault(code, cat.title(lang))
+    titles = dict(categories)
+    for org in directory.orgs():
+        for code, cat in directory.catalogue(org.id).items():
+            titles.setdefault(code, cat.title(lang))
+    names = {org.id: org.name for org in directory.orgs()}
+    view = await state.reads.run(_statistics, scope, names, titles, lang)
     return console_page(
         request,
         operator,
         "console/stats.html",
         {
-            "view": _view(stats, first, last, directory, lang),
+            "view": view,
             "first": first.isoformat(),
             "last": last.isoformat(),
             "invalid": not valid,
