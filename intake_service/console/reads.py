@@ -10,6 +10,7 @@ reader, where a thread hop would cost more than the read.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 import threading
@@ -29,10 +30,8 @@ def _yield_to_intake() -> None:
     """Lower this reader thread's scheduling priority (Linux: per thread), so that on a busy
     core the operating system runs the event loop first — intake — and the console's reads in
     the time left. Where threads cannot be niced, the reads run at the normal priority."""
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), READER_NICENESS)
-    except (AttributeError, OSError):
-        pass
 
 
 class ReaderPool:
