@@ -11,7 +11,9 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from intake_service import api, assets, console, form, home, ops
+from intake_service import api, assets, form, home, ops
+from intake_service.console import routes as console_routes
+from intake_service.console.state import running as console_running
 from intake_service.middleware import RequestContext
 from intake_service.problems import EXCEPTION_HANDLERS
 from intake_service.runtime import running
@@ -21,14 +23,21 @@ from intake_service.settings import Settings
 def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with running(settings) as runtime, console.running(runtime) as console_state:
+        async with running(settings) as runtime, console_running(runtime) as console_state:
             app.state.runtime = runtime
             app.state.console = console_state
             yield
 
     static = Mount("/w/static", StaticFiles(directory=assets.shipped("widget") / "static"))
     return Starlette(
-        routes=[*api.ROUTES, *form.ROUTES, *home.ROUTES, *console.ROUTES, static, *ops.ROUTES],
+        routes=[
+            *api.ROUTES,
+            *form.ROUTES,
+            *home.ROUTES,
+            *console_routes.ROUTES,
+            static,
+            *ops.ROUTES,
+        ],
         middleware=[Middleware(RequestContext)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from intake_service import __version__
-from intake_service.cli import log_cmd, org_cmd, queue_cmd, serve_cmd, user_cmd
+from intake_service.cli import log_cmd, org_cmd, queue_cmd, user_cmd
 from intake_service.console.accounts import AccountError
 from intake_service.orgs import OrgError
 from intake_service.settings import SettingsError, help_table
@@ -21,6 +21,20 @@ from intake_service.store import StoreError
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="SQLite database file (env POS_DB, default ./pos-intake.db)")
     parser.add_argument("--config", help="TOML settings file (env POS_CONFIG)")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    # The server (Starlette, the console, uvicorn) is imported only to serve: every other
+    # command, run many times by scripts and tests, starts without it.
+    from intake_service.cli import serve_cmd
+
+    return serve_cmd.serve(args)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from intake_service.cli import serve_cmd
+
+    return serve_cmd.demo(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         _common(sub)
         sub.add_argument("--host", help="listen address (env POS_HOST, default 127.0.0.1)")
         sub.add_argument("--port", type=int, help="listen port (env POS_PORT, default 8000)")
-        sub.set_defaults(handler=serve_cmd.demo if name == "demo" else serve_cmd.serve)
+        sub.set_defaults(handler=_demo if name == "demo" else _serve)
 
     org_cmd.add_parser(commands, _common)
     log_cmd.add_parsers(commands, _common)

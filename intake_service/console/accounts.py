@@ -11,6 +11,7 @@ These functions take a connection and are shared by the CLI (its own process) an
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 import sqlite3
@@ -25,9 +26,14 @@ ROLES = ("operator", "admin")
 MIN_PASSWORD = 10
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,253}\.[^@\s]{2,63}$")
 _hasher = PasswordHasher()
-# Checked against when the e-mail is unknown, so that a miss costs as long as a wrong password
-# and the answer's timing does not tell which accounts exist.
-_DECOY = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _decoy() -> str:
+    """Checked against when the e-mail is unknown, so that a miss costs as long as a wrong
+    password and the answer's timing does not tell which accounts exist. Made on first use:
+    a hash costs tens of milliseconds, which every CLI command would pay at import."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class AccountError(ValueError):
@@ -72,7 +78,7 @@ def hash_password(password: str) -> str:
 def password_matches(password_hash: str | None, password: str) -> bool:
     """Whether `password` is the one hashed; with no hash, a decoy check of the same cost."""
     try:
-        return _hasher.verify(password_hash or _DECOY, password) and password_hash is not None
+        return _hasher.verify(password_hash or _decoy(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

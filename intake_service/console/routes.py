@@ -1,0 +1,24 @@
+"""Every route of the console, gathered for `create_app`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from intake_service.console import appeal, board, log, signin, site, stats, templates_admin, users
+
+STATIC = Path(__file__).parent / "static"
+
+ROUTES: list[BaseRoute] = [
+    *signin.ROUTES,
+    *log.ROUTES,
+    *site.ROUTES,
+    *users.ROUTES,
+    *appeal.ROUTES,
+    *templates_admin.ROUTES,
+    *board.ROUTES,
+    *stats.ROUTES,
+    Mount("/console/static", StaticFiles(directory=STATIC), name="console-static"),
+]
