@@ -553,3 +553,23 @@ def board_counts(conn: sqlite3.Connection) -> None:
         + add("old", "-")
         + "END"
     )
+
+
+@migration(10)
+def log_appeal_filters(conn: sqlite3.Connection) -> None:
+    """The console log filtered by the appeal's attributes starts from the matching appeals
+    (console/log_queries.py): `appeals_log_facets` finds an organisation's appeals of a category
+    and status (the other attributes and the appeal id are read from the index as well), and
+    `events_by_appeal` then gives their events. Walking the organisation's events and checking
+    each one's appeal instead went through every newer event that did not match — for a rare
+    combination, or a status new appeals do not have yet, a region's whole recent history.
+    `appeals_by_assignee` holds only assigned appeals: "mine" is found without reading every
+    appeal of the organisations. The cost: one more index entry per appeal filed (the partial
+    one only on assignment), and an update of it on each change of status or severity."""
+    conn.execute(
+        "CREATE INDEX appeals_log_facets ON appeals "
+        "(target_org_id, category, status, severity, kind, assignee_id, id)"
+    )
+    conn.execute(
+        "CREATE INDEX appeals_by_assignee ON appeals (assignee_id) WHERE assignee_id IS NOT NULL"
+    )

@@ -6,8 +6,9 @@ does. An operator's log is read per organisation on the `events_by_org (org_id, 
 sub-query per visible organisation, each already ordered and limited, put together with
 UNION ALL and merged — SQLite walks each index backwards for at most a page instead of sorting
 every event of a region. A platform admin's log walks the events' own id backwards. Filters on
-the appeal (kind, category, status, severity, assignee) join `appeals` by its unique id. A
-search starts from the full-text index (console/search.py) instead, newest appeal first.
+the appeal (kind, category, status, severity, assignee) join `appeals` by its unique id — or,
+when few appeals match, start from those appeals (`_appeals_first_ids`). A search starts from
+the full-text index (console/search.py) instead, newest appeal first.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from intake_service.console.search import match_expression
 from intake_service.events import EventType
 
 MAX_COMPOUND = 400  # SQLite allows 500 terms in a compound SELECT
+# Up to this many matching appeals a filtered page starts from the appeals and sorts their
+# events (measured at 1,000,000 appeals with the readers' 64 MiB cache: ~2,600 appeals of a
+# region 13 ms, ~5,400 about 70 ms); beyond it matches are common and the walk of the events
+# usually finds a page sooner.
+APPEALS_FIRST = 6000
 
 _ROW = (
     "SELECT e.id, e.at, e.type, e.org_id, o.slug AS org, e.appeal_id, e.reason, e.data, "
@@ -84,11 +90,19 @@ def _conditions(
     if f.at_until is not None:
         terms.append("e.at < ?")
         args.append(f.at_until)
+    appeal_terms, appeal_args = _appeal_conditions(f)
+    return terms + appeal_terms, args + appeal_args
+
+
+def _appeal_conditions(f: LogFilter) -> tuple[list[str], list[Any]]:
+    """The WHERE terms on the event's appeal `a` alone."""
+    terms: list[str] = []
+    args: list[Any] = []
     for column, value in (
-        ("a.kind", f.kind),
         ("a.category", f.category),
         ("a.status", f.status),
         ("a.severity", f.severity),
+        ("a.kind", f.kind),
         ("a.assignee_id", f.assignee_id),
     ):
         if value is not None:
@@ -109,6 +123,10 @@ def page_ids(conn: sqlite3.Connection, f: LogFilter, limit: int = PAGE_SIZE) -> 
         return []
     join = " CROSS JOIN appeals a ON a.id = e.appeal_id" if f.needs_appeal else ""
     terms, args = _conditions(f, search=False, conn=conn)
+    if f.needs_appeal:
+        found_first = _appeals_first_ids(conn, f, terms, args, limit)
+        if found_first is not None:
+            return found_first
     org_ids: list[int | None]
     if f.org_ids is not None:
         org_ids = sorted(f.org_ids)
@@ -133,6 +151,51 @@ def page_ids(conn: sqlite3.Connection, f: LogFilter, limit: int = PAGE_SIZE) -> 
         sql = " UNION ALL ".join(parts) + " ORDER BY 1 DESC LIMIT ?"
         found += [row[0] for row in conn.execute(sql, (*values, limit))]
     return sorted(found, reverse=True)[:limit]
+
+
+def _appeals_first_ids(
+    conn: sqlite3.Connection, f: LogFilter, terms: list[str], args: list[Any], limit: int
+) -> list[int] | None:
+    """A page filtered by the appeal's attributes, found from the matching appeals: their
+    events, newest first. None when more than `APPEALS_FIRST` appeals match — then matching
+    events are common enough that walking the organisations' events finds a page soon.
+
+    Walking events and checking each one's appeal costs one look-up per event passed over, and
+    a rare combination (or a status that the newest appeals do not have yet) made the walk go
+    through a region's whole recent history. The appeals are found on `appeals_log_facets`
+    (target_org_id, category, status, severity, kind, assignee_id, id) — the index alone; an
+    assignee's on `appeals_by_assignee` — and their events on `events_by_appeal`; the few events are then sorted. An appeal's events
+    carry its target organisation (intake, handling and delivery all write it so), and the
+    events' own conditions — the organisations shown, `before`, the period — stay as well."""
+    org_ids = (
+        sorted(f.org_ids)
+        if f.org_ids is not None
+        else [row[0] for row in conn.execute("SELECT id FROM orgs ORDER BY id")]
+    )
+    if not org_ids or len(org_ids) > MAX_COMPOUND:
+        return None
+    marks = ",".join("?" * len(org_ids))
+    appeal_terms, appeal_args = _appeal_conditions(f)
+    appeals_where = _where([f"a.target_org_id IN ({marks})", *appeal_terms])
+    # an assignee's few appeals are found on their own index, not among an org's every appeal
+    index = "appeals_by_assignee" if f.assignee_id is not None else "appeals_log_facets"
+    matching = f"SELECT 1 FROM appeals a INDEXED BY {index}{appeals_where} LIMIT ?"
+    (count,) = conn.execute(
+        f"SELECT count(*) FROM ({matching})",
+        (*org_ids, *appeal_args, APPEALS_FIRST + 1),
+    ).fetchone()
+    if count > APPEALS_FIRST:
+        return None
+    own: list[str] = []
+    own_args: list[Any] = []
+    if f.org_ids is not None:
+        own, own_args = [f"+e.org_id IN ({marks})"], list(org_ids)
+    sql = (
+        f"SELECT e.id FROM appeals a INDEXED BY {index} "
+        "CROSS JOIN events e ON e.appeal_id = a.id"
+        f"{_where([f'a.target_org_id IN ({marks})', *own, *terms])} ORDER BY e.id DESC LIMIT ?"
+    )
+    return [row[0] for row in conn.execute(sql, (*org_ids, *own_args, *args, limit))]
 
 
 def _search_ids(conn: sqlite3.Connection, f: LogFilter, limit: int) -> list[int]:
