@@ -292,6 +292,17 @@ def page(browser, demo_site) -> Iterator[object]:
     context.close()
 
 
+def serious_violations(page) -> list[str]:
+    """What axe-core finds serious or critical on the open page, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 # What a citizen types into the form: a valid appeal, short of the form token.
 FORM_FIELDS = {
     "kind": "message",

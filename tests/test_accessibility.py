@@ -7,21 +7,9 @@ import re
 import time
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from conftest import run_cli
-
-axe = Axe()
-
-
-def serious(page) -> list[str]:
-    results = axe.run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+from conftest import run_cli, serious_violations
 
 
 @pytest.fixture
@@ -34,7 +22,7 @@ def page(browser):
 def test_badge_on_a_host_page(page, demo_site):
     page.goto(demo_site.examples + "/plain.html")
     expect(page.get_by_role("link", name="Обратная связь · Госуслуги")).to_be_visible()
-    assert serious(page) == []
+    assert serious_violations(page) == []
 
 
 def send_filled_form(page, contact: tuple[str, str]) -> None:
@@ -52,11 +40,11 @@ def send_filled_form(page, contact: tuple[str, str]) -> None:
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_form_and_success_screen(page, demo_site, lang):
     page.goto(f"{demo_site.service}/w/demo/form?lang={lang}")
-    assert serious(page) == []
+    assert serious_violations(page) == []
 
     send_filled_form(page, ("email", "petr@example.ru"))
     expect(page.locator("#success-number")).to_have_text(re.compile(r"DEMO-"))
-    assert serious(page) == []
+    assert serious_violations(page) == []
 
 
 def test_form_with_errors_shown(page, demo_site):
@@ -64,7 +52,7 @@ def test_form_with_errors_shown(page, demo_site):
     time.sleep(1.1)
     page.locator("#send").click()
     expect(page.locator("#summary")).to_be_visible()
-    assert serious(page) == []
+    assert serious_violations(page) == []
 
 
 def test_tracking_page(page, demo_site):
@@ -74,16 +62,16 @@ def test_tracking_page(page, demo_site):
     expect(link).to_have_attribute("href", re.compile("/s/"))
     page.goto(link.get_attribute("href"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("DEMO-")
-    assert serious(page) == []
+    assert serious_violations(page) == []
 
 
 def test_front_page(page, demo_site):
     page.goto(demo_site.service + "/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Платформа обратной связи")
-    assert serious(page) == []
+    assert serious_violations(page) == []
     page.get_by_role("button", name="Открыть").click()  # nothing pasted: the error is shown
     expect(page.get_by_role("alert")).to_be_visible()
-    assert serious(page) == []
+    assert serious_violations(page) == []
 
 
 def test_page_for_a_site_that_may_not_show_the_form(page, demo_site):
@@ -93,7 +81,7 @@ def test_page_for_a_site_that_may_not_show_the_form(page, demo_site):
     run_cli(demo_site.db, "org", "set", "a11y-closed", "--phone", "+7 900 000-00-00")
     page.goto(f"{demo_site.service}/w/a11y-closed/form?origin={demo_site.examples}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Форма недоступна на этом сайте")
-    assert serious(page) == []
+    assert serious_violations(page) == []
 
 
 def test_round_badge_on_a_phone(browser, demo_site):
@@ -102,6 +90,6 @@ def test_round_badge_on_a_phone(browser, demo_site):
         page = context.new_page()
         page.goto(demo_site.examples + "/plain.html")
         expect(page.get_by_role("link", name="Обратная связь · Госуслуги")).to_be_visible()
-        assert serious(page) == []
+        assert serious_violations(page) == []
     finally:
         context.close()

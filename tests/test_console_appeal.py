@@ -9,22 +9,11 @@ import re
 
 import httpx
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from console_helpers import PASSWORD, add_user, signed_in
 
-from conftest import appeal, bearer, events, form_token, make_org, run_cli
+from conftest import appeal, bearer, events, form_token, make_org, run_cli, serious_violations
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
-
-
-def serious(tab) -> list[str]:
-    """What axe-core finds serious or critical on the open page."""
-    found = Axe().run(tab).response["violations"]
-    return [
-        f"{v['id']}: {[n['target'] for n in v['nodes']]}"
-        for v in found
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def file_appeal(url: str, key: str, **changes: object) -> dict:
@@ -304,7 +293,7 @@ def test_an_operator_answers_in_the_browser(db, org, service, browser):
         tab.fill("#tpl-body", "{name}, по обращению {number} освещение восстановлено.")
         tab.click("button:has-text('Добавить шаблон')")
         tab.wait_for_selector("text=Шаблон добавлен.")
-        assert serious(tab) == []
+        assert serious_violations(tab) == []
 
         tab.goto(service.url + filed["path"])
         assert tab.text_content("#appeal-status") == "Принято"
@@ -316,7 +305,7 @@ def test_an_operator_answers_in_the_browser(db, org, service, browser):
         tab.wait_for_selector("text=Ответ отправлен заявителю.")
         assert tab.text_content("#appeal-status") == "Дан ответ"
         assert tab.text_content("#appeal-answer") == expected
-        assert serious(tab) == []
+        assert serious_violations(tab) == []
         assert tab.evaluate("document.documentElement.scrollWidth") <= 1280
 
         tab.set_viewport_size({"width": 375, "height": 740})  # a phone: no sideways scroll
@@ -324,6 +313,6 @@ def test_an_operator_answers_in_the_browser(db, org, service, browser):
         assert tab.evaluate("document.documentElement.scrollWidth") <= 375
         tab.goto(filed["tracking_url"])
         assert tab.text_content("#answer-text") == expected
-        assert serious(tab) == []
+        assert serious_violations(tab) == []
     finally:
         context.close()

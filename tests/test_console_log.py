@@ -16,7 +16,7 @@ import httpx
 import pytest
 from console_helpers import PASSWORD, add_user, signed_in
 
-from conftest import appeal, bearer, events, make_org, run_cli
+from conftest import appeal, bearer, events, make_org, run_cli, serious_violations
 
 pytestmark = pytest.mark.service_env(POS_RATE_LIMIT_KEY="0", POS_RATE_LIMIT_ADDRESS="0")
 
@@ -306,18 +306,6 @@ def test_the_service_stops_promptly_with_a_live_stream_open(db, org, service):
         assert service.process.returncode is not None
 
 
-def serious_problems(page) -> list[str]:
-    """axe-core's serious and critical findings on the page."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = Axe().run(page).response["violations"]
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 XSS = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script> фонарь'
 
 
@@ -346,10 +334,10 @@ def test_a_new_appeal_appears_in_the_open_log_and_stored_html_stays_text(db, org
         assert page.locator("#log-rows img, #log-rows script").count() == 0
         assert page.evaluate("window.pwned") is None
 
-        assert serious_problems(page) == []
+        assert serious_violations(page) == []
 
         page.set_viewport_size({"width": 375, "height": 740})  # a phone: no sideways scrolling
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
-        assert serious_problems(page) == []
+        assert serious_violations(page) == []
     finally:
         context.close()

@@ -7,22 +7,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from console_helpers import PASSWORD, add_user
 
-from conftest import Service, appeal, bearer, make_org, run_cli
+from conftest import Service, appeal, bearer, make_org, run_cli, serious_violations
 
-axe = Axe()
 XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
-
-
-def serious(page) -> list[str]:
-    results = axe.run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +77,7 @@ def test_every_console_page_is_accessible_and_fits(browser, console_site, width,
             answer = page.goto(service.url + path)
             assert answer.status == 200, f"{path}: {answer.status}"
             page.wait_for_load_state("networkidle")
-            found = serious(page)
+            found = serious_violations(page)
             if found:
                 problems[path] = found
             overflow = page.evaluate(
@@ -107,12 +96,12 @@ def test_the_sign_in_page_is_accessible(browser, console_site):
     page = context.new_page()
     try:
         page.goto(service.url + "/console/signin")
-        assert serious(page) == []
+        assert serious_violations(page) == []
         page.get_by_label("Электронная почта").fill("admin@region.example.ru")
         page.get_by_label("Пароль").fill("wrong-password-1")
         page.get_by_role("button", name="Войти").click()
         assert page.get_by_role("alert").inner_text() == "Неверная почта или пароль."
-        assert serious(page) == []
+        assert serious_violations(page) == []
     finally:
         context.close()
 

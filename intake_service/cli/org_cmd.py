@@ -117,7 +117,8 @@ def add_parser(commands: argparse._SubParsersAction, common: Callable[..., None]
 
 
 @contextlib.contextmanager
-def _conn(args: argparse.Namespace) -> Iterator[sqlite3.Connection]:
+def database(args: argparse.Namespace) -> Iterator[sqlite3.Connection]:
+    """The migrated database a command works on (`--db`, `--config`), closed afterwards."""
     settings = load({"db": args.db, "config": args.config})
     conn = open_database(settings.db, synchronous=settings.synchronous)
     try:
@@ -142,7 +143,7 @@ def _print_org(org_dict: dict[str, object]) -> None:
 
 
 def _add(args: argparse.Namespace) -> int:
-    with _conn(args) as conn:
+    with database(args) as conn:
         org = create_org(conn, args.slug, args.name, origins=args.origin, parent=args.parent)
     print("created:")
     _print_org(org.as_dict())
@@ -151,7 +152,7 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    with _conn(args) as conn:
+    with database(args) as conn:
         orgs = list_orgs(conn)
     if args.json:
         print(json.dumps([o.as_dict() for o in orgs], ensure_ascii=False, indent=2))
@@ -165,7 +166,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    with _conn(args) as conn:
+    with database(args) as conn:
         org = get_org(conn, args.slug)
         categories = org_catalogue(conn, org.id)
         keys = list_keys(conn, args.slug)
@@ -200,7 +201,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _origins(args: argparse.Namespace) -> int:
-    with _conn(args) as conn:
+    with database(args) as conn:
         if args.add:
             org = add_origin(conn, args.slug, args.add)
         else:
@@ -212,7 +213,7 @@ def _origins(args: argparse.Namespace) -> int:
 
 
 def _key(args: argparse.Namespace) -> int:
-    with _conn(args) as conn:
+    with database(args) as conn:
         if args.list:
             for k in list_keys(conn, args.slug):
                 state = f"revoked {k.revoked_at}" if k.revoked_at else "active"
@@ -234,14 +235,14 @@ def _snippet(args: argparse.Namespace) -> int:
         raise OrgError(
             f"--base-url {args.base_url!r} must be an http(s) URL such as https://pos.example.ru"
         )
-    with _conn(args) as conn:
+    with database(args) as conn:
         get_org(conn, args.slug)
     print(snippet(args.base_url, args.slug, fallback=not args.script_only))
     return 0
 
 
 def _category(args: argparse.Namespace) -> int:
-    with _conn(args) as conn:
+    with database(args) as conn:
         set_category(
             conn,
             args.slug,
@@ -266,7 +267,7 @@ def _print_settings(settings: dict[str, object]) -> None:
 
 def _set(args: argparse.Namespace) -> int:
     changes = {s.name: getattr(args, s.name) for s in SETTINGS if getattr(args, s.name) is not None}
-    with _conn(args) as conn:
+    with database(args) as conn:
         org = update_settings(conn, args.slug, changes) if changes else get_org(conn, args.slug)
     settings = describe(org)
     if args.json:

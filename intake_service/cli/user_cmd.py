@@ -8,13 +8,13 @@ change at first sign-in. Every change is an event in the intake log.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import getpass
 import json
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
+from intake_service.cli.org_cmd import database
 from intake_service.console.accounts import (
     ROLES,
     AccountError,
@@ -29,8 +29,7 @@ from intake_service.console.accounts import (
 )
 from intake_service.events import EventType, insert_event
 from intake_service.orgs import get_org
-from intake_service.settings import load
-from intake_service.store import open_database, transaction
+from intake_service.store import transaction
 
 
 def add_parser(commands: argparse._SubParsersAction, common: Callable[..., None]) -> None:
@@ -70,16 +69,6 @@ def add_parser(commands: argparse._SubParsersAction, common: Callable[..., None]
         common(parser)
 
 
-@contextlib.contextmanager
-def _conn(args: argparse.Namespace) -> Iterator[sqlite3.Connection]:
-    settings = load({"db": args.db, "config": args.config})
-    conn = open_database(settings.db, synchronous=settings.synchronous)
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
 def _password(given: str | None, email: str) -> tuple[str, bool]:
     """(password, one-time?) — given, asked twice on a terminal, or generated."""
     if given is not None:
@@ -108,7 +97,7 @@ def _log(conn: sqlite3.Connection, org_id: int | None, email: str, change: str) 
 
 def _add(args: argparse.Namespace) -> int:
     password, one_time = _password(args.password, args.email)
-    with _conn(args) as conn, transaction(conn):
+    with database(args) as conn, transaction(conn):
         org_id = get_org(conn, args.org).id if args.org else None
         role = "admin" if args.platform else args.role
         user = add_user(
@@ -130,7 +119,7 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    with _conn(args) as conn:
+    with database(args) as conn:
         org_ids = [get_org(conn, args.org).id] if args.org else None
         users = list_users(conn, org_ids)
     if args.json:
@@ -154,27 +143,26 @@ def _existing(conn: sqlite3.Connection, email: str):
     return user
 
 
-def _disable(args: argparse.Namespace) -> int:
-    with _conn(args) as conn, transaction(conn):
+def _switch(args: argparse.Namespace, *, disable: bool) -> int:
+    with database(args) as conn, transaction(conn):
         user = _existing(conn, args.email)
-        set_disabled(conn, user.id, True)
-        _log(conn, user.org_id, user.email, "disabled")
-    print(f"disabled {user.email}; its sessions have ended")
+        set_disabled(conn, user.id, disable)
+        _log(conn, user.org_id, user.email, "disabled" if disable else "enabled")
+    print(f"disabled {user.email}; its sessions have ended" if disable else f"enabled {user.email}")
     return 0
+
+
+def _disable(args: argparse.Namespace) -> int:
+    return _switch(args, disable=True)
 
 
 def _enable(args: argparse.Namespace) -> int:
-    with _conn(args) as conn, transaction(conn):
-        user = _existing(conn, args.email)
-        set_disabled(conn, user.id, False)
-        _log(conn, user.org_id, user.email, "enabled")
-    print(f"enabled {user.email}")
-    return 0
+    return _switch(args, disable=False)
 
 
 def _reset(args: argparse.Namespace) -> int:
     password, one_time = _password(args.password, args.email)
-    with _conn(args) as conn, transaction(conn):
+    with database(args) as conn, transaction(conn):
         user = _existing(conn, args.email)
         set_password(conn, user.id, hash_password(password), must_change=one_time)
         _log(conn, user.org_id, user.email, "reset")
