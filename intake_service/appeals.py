@@ -274,14 +274,26 @@ def _public_step(event: Event, lang: str) -> dict[str, Any]:
     return {"at": event.at, "status": status, "title": t(f"status.{status}", lang)}
 
 
-def _public_answer(row: sqlite3.Row) -> dict[str, Any] | None:
+def _public_answer(row: sqlite3.Row, name: str) -> dict[str, Any] | None:
+    """The answer as the reader of one tracking page sees it: `{name}` is that appeal's own
+    citizen's name (the answer of an original, shown on a duplicate's page, greets the
+    duplicate's citizen — never the original's)."""
     if not row["answer"]:
         return None
-    return {"text": row["answer"], "at": row["answered_at"]}
+    return {"text": row["answer"].replace("{name}", name), "at": row["answered_at"]}
+
+
+def _citizen_name(row: sqlite3.Row) -> str:
+    try:
+        name = json.loads(row["contact"]).get("name")
+    except (TypeError, ValueError, AttributeError):
+        name = None
+    return str(name or "")
 
 
 def _original(conn: sqlite3.Connection, row: sqlite3.Row, lang: str) -> dict[str, Any] | None:
     """A duplicate follows its original: the first appeal up the chain that is not one."""
+    name = _citizen_name(row)
     seen = {row["id"]}
     while row["status"] == Status.DUPLICATE and row["duplicate_of"]:
         found = load_appeals(conn, [row["duplicate_of"]]).get(row["duplicate_of"])
@@ -296,7 +308,7 @@ def _original(conn: sqlite3.Connection, row: sqlite3.Row, lang: str) -> dict[str
         "status": row["status"],
         "status_title": t(f"status.{row['status']}", lang),
         "status_reason": row["status_reason"],
-        "answer": _public_answer(row),
+        "answer": _public_answer(row, name),
     }
 
 
@@ -319,7 +331,7 @@ def status_view(
         "status_title": t(f"status.{row['status']}", lang),
         "status_type": str(status_type(row["status"])),
         "status_reason": row["status_reason"] if row["status"] == Status.REJECTED else None,
-        "answer": _public_answer(row),
+        "answer": _public_answer(row, _citizen_name(row)),
         "original": _original(conn, row, lang),
         "kind": row["kind"],
         "category": {

@@ -81,9 +81,8 @@ def test_operator_answers_from_a_template_and_the_citizen_reads_it(db, org, serv
         picked = ops.get(filed["path"], params={"template": template})
         draft = re.search(r'<textarea id="answer-text"[^>]*>([^<]*)</textarea>', picked.text)
         filled = html.unescape(draft.group(1))
-        assert (
-            filled == f"Уважаемый(ая) Иван Петров! По обращению {filed['number']} фонарь заменён."
-        )
+        # the name stays a placeholder in the console: only the citizen's own page fills it in
+        assert filled == f"Уважаемый(ая) {{name}}! По обращению {filed['number']} фонарь заменён."
         sent = ops.post_form(
             filed["path"] + "/answer", {"text": filled, "template_title": "Фонарь починен"}
         )
@@ -155,7 +154,12 @@ def test_moves_follow_the_status_table_and_a_rejection_tells_the_citizen_why(db,
 def test_a_duplicate_follows_its_original(db, org, service):
     add_user(db, "ops@demo.example.ru", "demo")
     original = file_appeal(service.url, org.key)
-    again = file_appeal(service.url, org.key, text="И у дома 7 тоже не горит фонарь.")
+    again = file_appeal(
+        service.url,
+        org.key,
+        text="И у дома 7 тоже не горит фонарь.",
+        contact={"name": "Мария Сидорова", "email": "maria@example.ru"},
+    )
     with signed_in(service.url, "ops@demo.example.ru") as ops:
         itself = ops.post_form(again["path"] + "/duplicate", {"number": again["number"]})
         assert itself.status_code == 422 and "самого себя" in itself.text
@@ -169,7 +173,10 @@ def test_a_duplicate_follows_its_original(db, org, service):
         ops.post_form(original["path"] + "/answer", {"text": "Заменили оба фонаря, {name}."})
     citizen = tracking(again).text
     assert "Объединено с другим обращением" in citizen
-    assert original["number"] in citizen and "Заменили оба фонаря, Иван Петров." in citizen
+    # the original's answer greets this appeal's own citizen, never the original's
+    assert original["number"] in citizen and "Заменили оба фонаря, Мария Сидорова." in citizen
+    assert "Иван Петров" not in citizen
+    assert "Заменили оба фонаря, Иван Петров." in tracking(original).text
     view = tracking_json(again)
     assert view["original"]["number"] == original["number"]
     assert view["original"]["status"] == "answered"
@@ -187,7 +194,11 @@ def test_only_the_target_organisations_operators_see_the_contact(db, org, servic
         assert "ivan@example.ru" not in page.text and "Показать контакт" not in page.text
         refused = parent.post_form(filed["path"] + "/contact")
         assert refused.status_code == 403 and "ivan@example.ru" not in refused.text
+        # an answer greeting the citizen by name does not show the parent the name either
+        parent.post_form(filed["path"] + "/answer", {"text": "Здравствуйте, {name}!"})
+        assert "Иван Петров" not in parent.get(filed["path"]).text
     assert not [e for e in events(db) if e["type"] == "contact_viewed"]
+    assert "Здравствуйте, Иван Петров!" in tracking(filed).text
     with signed_in(service.url, "school@child.example.ru") as school:
         assert "Показать контакт" in school.get(filed["path"]).text
         shown = school.post_form(filed["path"] + "/contact")
@@ -299,12 +310,14 @@ def test_an_operator_answers_in_the_browser(db, org, service, browser):
         assert tab.text_content("#appeal-status") == "Принято"
         with tab.expect_navigation():
             tab.select_option("#template", label="Отремонтировано")
-        expected = f"Иван Петров, по обращению {filed['number']} освещение восстановлено."
-        assert tab.input_value("#answer-text") == expected
+        draft = f"{{name}}, по обращению {filed['number']} освещение восстановлено."
+        assert tab.input_value("#answer-text") == draft
         tab.click("button:has-text('Отправить ответ')")
         tab.wait_for_selector("text=Ответ отправлен заявителю.")
         assert tab.text_content("#appeal-status") == "Дан ответ"
-        assert tab.text_content("#appeal-answer") == expected
+        assert tab.text_content("#appeal-answer") == draft
+        expected = f"Иван Петров, по обращению {filed['number']} освещение восстановлено."
+        assert expected in tracking(filed).text
         assert serious_violations(tab) == []
         assert tab.evaluate("document.documentElement.scrollWidth") <= 1280
 

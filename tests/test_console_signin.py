@@ -4,6 +4,7 @@ the server, expire, and end; sign-in is throttled and audited."""
 from __future__ import annotations
 
 import re
+import time
 
 import httpx
 import pytest
@@ -121,3 +122,19 @@ def test_a_disabled_account_loses_its_sessions(db, org, service):
         assert console.get("/console/password").status_code == 303
     listed = run_cli(db, "user", "list").stdout
     assert "ops@demo.example.ru" in listed and "disabled" in listed
+
+
+@pytest.mark.parametrize("path", ["/console/live", "/console/board/live"])
+def test_an_open_live_stream_ends_when_the_account_is_disabled(db, org, service, path):
+    add_user(db, "ops@demo.example.ru", "demo")
+    with (
+        signed_in(service.url, "ops@demo.example.ru") as console,
+        console.stream("GET", path, timeout=15) as stream,
+    ):
+        lines = stream.iter_lines()
+        assert next(lines).startswith("retry:")
+        run_cli(db, "user", "disable", "ops@demo.example.ru")
+        started = time.monotonic()
+        for _ in lines:  # the server ends the stream: the loop finishes, no timeout
+            pass
+        assert time.monotonic() - started < 5

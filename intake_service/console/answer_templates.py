@@ -49,6 +49,9 @@ def template_org(conn: sqlite3.Connection, template_id: int) -> int | None:
     return None if row is None else int(row[0])
 
 
+NAME_PLACEHOLDER = "{name}"
+
+
 def fill_template(body: str, number: str, name: str) -> str:
     """The placeholders a template may hold: {number} and {name} (the citizen's)."""
     return body.replace("{number}", number).replace("{name}", name)

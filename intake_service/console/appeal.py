@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from intake_service import photos
 from intake_service.console import handling
-from intake_service.console.answer_templates import fill_template
+from intake_service.console.answer_templates import NAME_PLACEHOLDER, fill_template
 from intake_service.console.auth import Operator, changing, operator_of
 from intake_service.console.page import console_page
 from intake_service.console.state import console_of
@@ -124,10 +124,8 @@ async def _render(
         draft = appeal["answer"] or ""
         for template in data["templates"]:
             if str(template["id"]) == chosen:
-                name = handling.contact_of(appeal).get("name", "{name}")
-                if not operator.sees_contact(target):
-                    name = "{name}"  # filled in when sent; this operator may not see it
-                draft = fill_template(template["body"], appeal["number"], name)
+                # {name} stays a placeholder in the console: the citizen's page fills it in
+                draft = fill_template(template["body"], appeal["number"], NAME_PLACEHOLDER)
                 template_title = template["title"]
     done = request.query_params.get("done", "")
     notice = t(f"console.appeal.done.{done}", lang) if done in ACTIONS else None

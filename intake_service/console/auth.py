@@ -106,6 +106,25 @@ def operator_of(request: Request, *, password_change: bool = False) -> Operator:
     return Operator(session, org_ids)
 
 
+class SessionWatch:
+    """For a response that outlives its request's check (a live stream): whether the session
+    it was opened with still stands — not signed out, not idle, the account not disabled and
+    its password not reset. Looked up at most once per `every` seconds (a primary-key read)."""
+
+    def __init__(self, request: Request, every: float = 1.0) -> None:
+        self._request = request
+        self._every = every
+        self._checked = time.monotonic()
+
+    def ended(self) -> bool:
+        if time.monotonic() - self._checked < self._every:
+            return False
+        self._checked = time.monotonic()
+        runtime = _runtime(self._request)
+        cookie = self._request.cookies.get(COOKIE, "")
+        return find_session(runtime.reader, cookie, runtime.settings.console_session_idle) is None
+
+
 def same_site(request: Request) -> bool:
     """The request came from a page of this service (Origin, else Sec-Fetch-Site)."""
     origin = request.headers.get("origin")

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from intake_service.console.auth import Operator, operator_of
+from intake_service.console.auth import Operator, SessionWatch, operator_of
 from intake_service.console.board_queries import TARGET_DAYS, CellCounts, board_counts
 from intake_service.console.heat import Tension, heat, tension
 from intake_service.console.live import Subscription
@@ -196,12 +196,15 @@ async def board_json(request: Request) -> Response:
     return JSONResponse(data, headers={"Cache-Control": "no-store"})
 
 
-async def _changes(state: ConsoleState, subscription: Subscription) -> AsyncIterator[str]:
+async def _changes(
+    state: ConsoleState, subscription: Subscription, session: SessionWatch
+) -> AsyncIterator[str]:
     """`changed` whenever an appeal of the subscriber's organisations moved, at most once a
-    second; ends when the client goes (Starlette cancels it) or the service stops."""
+    second; ends when the client goes (Starlette cancels it), the session ends (signed out,
+    disabled, password reset) or the service stops."""
     yield "retry: 3000\n\n"
     quiet = 0.0
-    while not state.stopping:
+    while not state.stopping and not session.ended():
         try:
             event = await asyncio.wait_for(subscription.queue.get(), timeout=TICK)
         except TimeoutError:
@@ -227,7 +230,7 @@ async def board_live(request: Request) -> Response:
 
     async def stream() -> AsyncIterator[str]:
         async with state.live.subscribe(operator.org_ids) as subscription:
-            async for chunk in _changes(state, subscription):
+            async for chunk in _changes(state, subscription, SessionWatch(request)):
                 yield chunk
 
     return StreamingResponse(

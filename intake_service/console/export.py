@@ -90,7 +90,7 @@ async def csv_stream(
         yield ("\ufeff" + _line(list(COLUMNS))).encode()
         seen: set[str] = set()
         cursor: LogFilter | None = f
-        while cursor is not None and written < MAX_ROWS:
+        while cursor is not None and written < MAX_ROWS and not console.stopping:
             appeals, before = await console.reads.run(log_queries.export_batch, cursor, seen)
             chunk = "".join(_line(_cells(a, operator)) for a in appeals[: MAX_ROWS - written])
             written += min(len(appeals), MAX_ROWS - written)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake_service.console.accounts import list_users
-from intake_service.console.answer_templates import fill_template, templates_for
+from intake_service.console.answer_templates import NAME_PLACEHOLDER, fill_template, templates_for
 from intake_service.events import EventType, appeal_history, insert_event
 from intake_service.forward.outbox import deliveries
 from intake_service.photos import listed_for
@@ -271,7 +271,10 @@ def duplicate_op(appeal_id: str, original_id: str, note: str, actor: Actor) -> O
 
 def answer_op(appeal_id: str, text: str, template: str | None, actor: Actor) -> Op:
     """The public answer: stored on the row (the first answer's time kept), status `answered`.
-    Placeholders left in the text ({number}, {name}) are filled here, from the row."""
+    `{number}` is filled here; `{name}` is stored as written and filled only on the citizen's
+    own tracking page, from that appeal's contact: stored filled, it would show one citizen's
+    name to the operators above who may not see contacts, and to the citizens of duplicates
+    that follow this appeal."""
     text = text.strip()[:MAX_ANSWER]
     if not text:
         raise Refused("handling.answer-empty")
@@ -279,8 +282,7 @@ def answer_op(appeal_id: str, text: str, template: str | None, actor: Actor) -> 
     def op(conn: sqlite3.Connection) -> None:
         row = _current(conn, appeal_id)
         _check_move(row["status"], Status.ANSWERED)
-        name = str(contact_of(dict(row)).get("name") or "")
-        final = fill_template(text, row["number"], name)
+        final = fill_template(text, row["number"], NAME_PLACEHOLDER)
         at = now_iso()
         conn.execute(
             "UPDATE appeals SET status = ?, answer = ?, answered_at = coalesce(answered_at, ?), "

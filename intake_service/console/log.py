@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from intake_service.console import log_queries
-from intake_service.console.auth import Operator, operator_of
+from intake_service.console.auth import Operator, SessionWatch, operator_of
 from intake_service.console.export import csv_stream
 from intake_service.console.log_filter import EVENT_TYPES, PAGE_SIZE, LogFilter
 from intake_service.console.page import console_page
@@ -226,7 +226,8 @@ async def _live_rows(request: Request, console: ConsoleState, f: LogFilter) -> A
                     yield _sse(row_view(row, directory, lang))
                 sent = event_id
         last_sent = time.monotonic()
-        while not console.stopping:
+        session = SessionWatch(request)
+        while not console.stopping and not session.ended():
             if sub.overflowed:
                 yield "event: reload\ndata: {}\n\n"
                 return

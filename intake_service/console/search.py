@@ -150,7 +150,7 @@ async def keep_indexed(reads: ReaderPool, writer: Writer) -> None:
             added = await index_once(reads, writer)
         except WriterStopped:
             return
-        except (sqlite3.Error, RuntimeError):
+        except Exception:  # any failure: log it and try again, never let search stop for good
             log.exception("search index: a batch failed; trying again")
             added = 0
         await asyncio.sleep(PAUSE_BETWEEN_BATCHES if added else IDLE_POLL)
