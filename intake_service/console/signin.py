@@ -179,8 +179,11 @@ async def change_password(request: Request) -> Response:
     """POST /console/password (current, new, repeat): every other session of the account ends;
     this one is replaced by a fresh one."""
     operator, form = await changing(request, password_change=True)
-    runtime = console_of(request).runtime
+    console = console_of(request)
+    runtime = console.runtime
     lang = page_language(request)
+    # guesses of the current password cost an argon2 hash each: the sign-in budget applies
+    console.signin_limiter.check(client_address(request))
     current = str(form.get("current") or "")
     new = str(form.get("new") or "")
     user = operator.user
