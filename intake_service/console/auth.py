@@ -20,12 +20,11 @@ from urllib.parse import urlsplit
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
-from intake_service.api.requests import body_limited
+from intake_service.api.requests import body_limited, runtime_of
 from intake_service.console.accounts import User
 from intake_service.console.sessions import COOKIE, TOUCH_EVERY, Session, find_session, touch_op
 from intake_service.errors import CsrfFailed, NotFound, SignInRequired
 from intake_service.events import EventType, insert_event
-from intake_service.runtime import Runtime
 
 MAX_FORM_BYTES = 256 * 1024
 
@@ -79,20 +78,22 @@ class Operator:
             raise NotFound("detail.no-route", reason="not-visible", path="")
 
 
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
 def _next_path(request: Request) -> str:
     path = request.url.path
     return path + ("?" + request.url.query if request.url.query else "")
 
 
+def _live_session(request: Request) -> Session | None:
+    """The live session named by the request's cookie, if any (one primary-key read)."""
+    runtime = runtime_of(request)
+    cookie = request.cookies.get(COOKIE, "")
+    return find_session(runtime.reader, cookie, runtime.settings.console_session_idle)
+
+
 def operator_of(request: Request, *, password_change: bool = False) -> Operator:
     """The operator signed in on this request, or SignInRequired."""
-    runtime = _runtime(request)
-    cookie = request.cookies.get(COOKIE, "")
-    session = find_session(runtime.reader, cookie, runtime.settings.console_session_idle)
+    runtime = runtime_of(request)
+    session = _live_session(request)
     if session is None:
         raise SignInRequired(_next_path(request))
     if session.user.must_change and not password_change:
@@ -120,9 +121,7 @@ class SessionWatch:
         if time.monotonic() - self._checked < self._every:
             return False
         self._checked = time.monotonic()
-        runtime = _runtime(self._request)
-        cookie = self._request.cookies.get(COOKIE, "")
-        return find_session(runtime.reader, cookie, runtime.settings.console_session_idle) is None
+        return _live_session(self._request) is None
 
 
 def same_site(request: Request) -> bool:

@@ -133,12 +133,11 @@ async def signin(request: Request) -> Response:
     console.succeeded(email)
     cookie, csrf = new_session()
     remote = request.client.host if request.client else None
-    await runtime.writer.submit(store_session_op(cookie, csrf, user.id, remote))
-    await runtime.writer.submit(
-        audit(
-            EventType.SIGNED_IN, None, org_id=user.org_id, request=request, data={"by": user.email}
-        )
+    store = store_session_op(cookie, csrf, user.id, remote)
+    record = audit(
+        EventType.SIGNED_IN, None, org_id=user.org_id, request=request, data={"by": user.email}
     )
+    await runtime.writer.submit(lambda conn: (store(conn), record(conn)))  # one transaction
     target = "/console/password" if user.must_change else _safe_next(form.get("next"))
     response = RedirectResponse(target, 303)
     _start_session(request, response, cookie)
@@ -149,10 +148,9 @@ async def signout(request: Request) -> Response:
     """POST /console/signout — ends this session for good."""
     operator, _ = await changing(request, password_change=True)
     runtime = console_of(request).runtime
-    await runtime.writer.submit(end_session_op(operator.session.id_hash))
-    await runtime.writer.submit(
-        audit(EventType.SIGNED_OUT, operator, org_id=operator.user.org_id, request=request)
-    )
+    end = end_session_op(operator.session.id_hash)
+    record = audit(EventType.SIGNED_OUT, operator, org_id=operator.user.org_id, request=request)
+    await runtime.writer.submit(lambda conn: (end(conn), record(conn)))  # one transaction
     response = RedirectResponse("/console/signin?out=1", 303)
     response.delete_cookie(COOKIE, path="/console")
     return response
