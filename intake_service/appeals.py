@@ -22,6 +22,8 @@ from intake_service.appeal_input import AppealInput
 from intake_service.categories import Category
 from intake_service.errors import IdempotencyConflict
 from intake_service.events import Event, EventType, appeal_history, insert_event
+from intake_service.followup.deadlines import Due
+from intake_service.followup.notices import NoticeKind, notify_citizen
 from intake_service.forward.outbox import EMBEDDED_SINK, add_rows
 from intake_service.i18n import t
 from intake_service.ids import human_number
@@ -45,6 +47,23 @@ class NewAppeal:
     page_url: str | None = None  # from the form token; API callers send it in the body
     loader_version: str | None = None
     photo_count: int = 0
+    # the citizen's follow-through (followup/)
+    lang: str = "ru"  # of the citizen's notices and pages
+    identity: str = "none"  # none | email (confirmed link) | oidc (signed in at the IdP)
+    citizen_sub: str | None = None  # the identity provider's subject: "my appeals"
+    notify_email: bool = False  # e-mail copies of what happens (copies_by_default)
+    repeat_of: str | None = None  # the appeal this one repeats (the problem is back)
+
+
+def copies_by_default(data: AppealInput, asked: bool | None = None) -> bool:
+    """Whether the citizen gets e-mail copies: for messages by default, for official appeals
+    only when asked (547-ФЗ: the answer goes to the citizen's account, by e-mail on request);
+    never without an e-mail."""
+    if not data.contact.get("email"):
+        return False
+    if asked is not None:
+        return asked
+    return data.kind != "official"
 
 
 @dataclass(frozen=True)
@@ -89,10 +108,13 @@ def accept_op(
     also: Callable[[sqlite3.Connection], None] | None = None,
     node: str = "",
     severity: str | None = None,
+    due: Due | None = None,
 ) -> Callable[[sqlite3.Connection], Accepted]:
     """The writer operation; `also` runs first in the same savepoint (the form's one-time nonce,
     the photo rows) and may raise to refuse the whole appeal. `severity` is the category's
-    default, if it has one."""
+    default, if it has one; `due` the deadlines (followup/deadlines.py). The citizen who gets
+    copies is told the number and the deadline by e-mail (a `registered` notice, in the same
+    transaction)."""
 
     def op(conn: sqlite3.Connection) -> Accepted:
         if idem is not None:
@@ -116,7 +138,9 @@ def accept_op(
         conn.execute(
             "INSERT INTO appeals (id, number, origin_org_id, target_org_id, kind, category, text, "
             "address, lat, lon, contact, page_url, channel, embed_origin, loader_version, status, "
-            "created_at, severity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "created_at, severity, lang, identity, citizen_sub, notify_email, repeat_of, "
+            "register_due, answer_due) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 appeal.id,
                 number,
@@ -136,6 +160,13 @@ def accept_op(
                 EventType.ACCEPTED,
                 at,
                 severity,
+                appeal.lang,
+                appeal.identity,
+                appeal.citizen_sub,
+                int(appeal.notify_email),
+                appeal.repeat_of,
+                due.register.isoformat() if due and due.register else None,
+                due.answer.isoformat() if due else None,
             ),
         )
         # The log carries no personal data: number, category and where it came from.
@@ -156,10 +187,13 @@ def accept_op(
                 "embed_origin": appeal.embed_origin,
                 "loader_version": appeal.loader_version,
                 "photos": appeal.photo_count,
+                "identity": appeal.identity,
+                **({"repeat_of": appeal.repeat_of} if appeal.repeat_of else {}),
             },
             at=at,
         )
         add_rows(conn, appeal.id, org.id, list(sinks), now=now, at=at)
+        notify_citizen(conn, appeal.id, NoticeKind.REGISTERED, dedupe=f"registered:{appeal.id}")
         response = {
             "id": appeal.id,
             "number": number,

@@ -14,6 +14,7 @@ class Category:
     title_ru: str
     title_en: str
     default_severity: str | None = None  # what new appeals of this category start with
+    fast_track: bool = False  # messages answered within 10 days instead of 30 (followup/deadlines)
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" and self.title_en else self.title_ru
@@ -23,7 +24,7 @@ DEFAULT_CATALOGUE: tuple[Category, ...] = (
     Category("housing", "ЖКХ", "Housing and utilities"),
     Category("improvement", "Благоустройство", "Public spaces and landscaping"),
     Category("roads", "Дороги", "Roads"),
-    Category("street_lighting", "Уличное освещение", "Street lighting"),
+    Category("street_lighting", "Уличное освещение", "Street lighting", fast_track=True),
     Category("transport", "Транспорт", "Public transport"),
     Category("education", "Образование", "Education"),
     Category("health", "Здравоохранение", "Health care"),
@@ -38,7 +39,8 @@ def org_catalogue(conn: sqlite3.Connection, org_id: int) -> list[Category]:
     overrides = {
         row["code"]: row
         for row in conn.execute(
-            "SELECT code, title_ru, title_en, enabled, default_severity FROM org_categories WHERE org_id = ?",
+            "SELECT code, title_ru, title_en, enabled, default_severity, fast_track "
+            "FROM org_categories WHERE org_id = ?",
             (org_id,),
         )
     }
@@ -54,13 +56,18 @@ def org_catalogue(conn: sqlite3.Connection, org_id: int) -> list[Category]:
                     row["title_ru"] or default.title_ru,
                     row["title_en"] or default.title_en,
                     row["default_severity"],
+                    default.fast_track if row["fast_track"] is None else bool(row["fast_track"]),
                 )
             )
     for code, row in overrides.items():
         if row["enabled"]:
             result.append(
                 Category(
-                    code, row["title_ru"] or code, row["title_en"] or "", row["default_severity"]
+                    code,
+                    row["title_ru"] or code,
+                    row["title_en"] or "",
+                    row["default_severity"],
+                    bool(row["fast_track"]),
                 )
             )
     return result

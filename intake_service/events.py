@@ -37,6 +37,15 @@ class EventType(StrEnum):
     PASSWORD_CHANGED = "password_changed"
     USER_CHANGED = "user_changed"  # added, disabled, reset, role; data: email, change
     SITE_CHANGED = "site_changed"  # origins, keys, categories, templates changed in the console
+    # the citizen's follow-through (followup/); `by` is "citizen" or "system" where no operator
+    HELD = "held"  # filed, waiting for the e-mail confirmation link (held_appeals); no appeal yet
+    ROUTED = "routed"  # sent to the competent body; data: from, to (slugs), rule|by
+    CLARIFY_ASKED = "clarify_asked"  # an operator's question; data: question, due
+    CLARIFIED = "clarified"  # the citizen's answer to it; data: text
+    EXTENDED = "extended"  # the answer deadline extended once; data: from, to, reason (public)
+    RATED = "rated"  # the citizen's verdict; data: solved, rating, comment
+    REPEATED = "repeated"  # on the first appeal: a repeat was filed; data: repeat (its number)
+    NOTIFIED = "notified"  # an e-mail of a notice handed to the SMTP server; data: notice, sink
 
 
 # One encoder for every event: json.dumps with options builds a new one per call, which cost
@@ -45,7 +54,17 @@ _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 # What the citizen sees in the history of an appeal: its arrival, every status change and the
 # answer. The rest — notes, assignees, severities, contact views, delivery — is for operators.
-PUBLIC_TYPES = (EventType.ACCEPTED, EventType.STATUS, EventType.ANSWERED)
+PUBLIC_TYPES = (
+    EventType.ACCEPTED,
+    EventType.STATUS,
+    EventType.ANSWERED,
+    EventType.ROUTED,
+    EventType.CLARIFY_ASKED,
+    EventType.CLARIFIED,
+    EventType.EXTENDED,
+    EventType.RATED,
+    EventType.REPEATED,
+)
 
 
 @dataclass(frozen=True)
@@ -111,8 +130,9 @@ def insert_event(
     reason: str | None = None,
     data: dict[str, Any] | None = None,
     at: str | None = None,
-) -> None:
-    conn.execute(
+) -> int:
+    """Append one event; returns its id (what a notice about it is deduplicated by)."""
+    cursor = conn.execute(
         "INSERT INTO events (at, type, org_id, appeal_id, request_id, remote_addr, reason, data) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -126,6 +146,7 @@ def insert_event(
             _JSON.encode(data) if data else None,
         ),
     )
+    return int(cursor.lastrowid or 0)
 
 
 def insert_events(

@@ -499,10 +499,23 @@ def board_counts(conn: sqlite3.Connection) -> None:
         "GROUP BY target_org_id, category, substr(created_at, 1, 13)"
     )
 
+    _count_triggers(conn, _DAY_COLUMNS_9, _OPEN_9)
+
+
+def _count_triggers(
+    conn: sqlite3.Connection,
+    columns: tuple[tuple[str, str], ...],
+    open_set: str,
+    also_watch: tuple[str, ...] = (),
+) -> None:
+    """The triggers keeping the board's counts (migration 9; re-created by later migrations when
+    the counted columns or the set of open statuses change)."""
+    names = ", ".join(name for name, _ in columns)
+
     def add(row: str, sign: str) -> str:
         """Statements adding (`+`) or taking away (`-`) one appeal row's share."""
-        is_open = f"({row}.status IN {_OPEN_9})"
-        values = ", ".join(f"{sign}{expr.format(r=row + '.')}" for _, expr in _DAY_COLUMNS_9)
+        is_open = f"({row}.status IN {open_set})"
+        values = ", ".join(f"{sign}{expr.format(r=row + '.')}" for _, expr in columns)
         hour = (
             "INSERT INTO appeal_hour_counts (target_org_id, category, hour, n) "
             f"SELECT {row}.target_org_id, {row}.category, substr({row}.created_at, 1, 13), 1 "
@@ -517,7 +530,7 @@ def board_counts(conn: sqlite3.Connection) -> None:
             f"INSERT INTO appeal_day_counts (day, target_org_id, category, {names}) "
             f"VALUES (substr({row}.created_at, 1, 10), {row}.target_org_id, {row}.category, "
             f"{values}) ON CONFLICT (day, target_org_id, category) DO UPDATE SET "
-            + ", ".join(f"{name} = {name} + excluded.{name}" for name, _ in _DAY_COLUMNS_9)
+            + ", ".join(f"{name} = {name} + excluded.{name}" for name, _ in columns)
             + "; INSERT INTO appeal_open_counts (target_org_id, category, n) "
             f"SELECT {row}.target_org_id, {row}.category, {sign}1 WHERE {is_open} "
             "ON CONFLICT (target_org_id, category) DO UPDATE SET n = n + excluded.n; "
@@ -536,10 +549,12 @@ def board_counts(conn: sqlite3.Connection) -> None:
     )
     # created_at never changes in the service; the trigger follows it anyway (an import, a test
     # that files "last week"), so the counts always agree with the rows.
+    watched = "".join(f", {c}" for c in also_watch)
+    changed = "".join(f"old.{c} IS NOT new.{c} OR " for c in also_watch)
     conn.execute(
         "CREATE TRIGGER appeal_counts_update AFTER UPDATE OF severity, status, answered_at, "
-        "category, kind, channel, target_org_id, created_at ON appeals "
-        "WHEN old.severity IS NOT new.severity OR old.status IS NOT new.status "
+        f"category, kind, channel, target_org_id, created_at{watched} ON appeals "
+        f"WHEN {changed}old.severity IS NOT new.severity OR old.status IS NOT new.status "
         "OR old.channel != new.channel "
         "OR (old.answered_at IS NULL) != (new.answered_at IS NULL) "
         "OR old.category != new.category OR old.kind != new.kind "
@@ -573,3 +588,118 @@ def log_appeal_filters(conn: sqlite3.Connection) -> None:
     conn.execute(
         "CREATE INDEX appeals_by_assignee ON appeals (assignee_id) WHERE assignee_id IS NOT NULL"
     )
+
+
+# Migration 11's statuses and counted columns (a test keeps them equal to statuses.py).
+_OPEN_11 = "('accepted', 'registered', 'in_progress', 'forwarded', 'clarifying')"
+_STATUSES_11 = (*_STATUSES_9, "clarifying", "not_clarified")
+_DAY_COLUMNS_11: tuple[tuple[str, str], ...] = (
+    *((name, expr.replace(_OPEN_9, _OPEN_11)) for name, expr in _DAY_COLUMNS_9),
+    *((f"st_{s}", f"({{r}}status = '{s}')") for s in _STATUSES_11[len(_STATUSES_9) :]),
+    ("repeats", "({r}repeat_of IS NOT NULL)"),
+    ("poor_ratings", "(coalesce({r}rating, 5) <= 2)"),
+)
+
+
+@migration(11)
+def citizen_follow_through(conn: sqlite3.Connection) -> None:
+    """What comes back to the citizen (followup/): identity, notices by e-mail, deadlines,
+    clarification, the citizen's verdict and repeat appeals, routing to the competent body.
+
+    On the appeal row: the citizen's language and how they were identified (`identity`: none,
+    email, oidc; `citizen_sub` the identity provider's subject, which "my appeals" lists by),
+    whether e-mail copies go out, the appeal it repeats, the due dates (ISO dates in the
+    organisation's zone), the one extension, the open question, the verdict. Two new statuses
+    (`clarifying` open, `not_clarified` closed) and the repeats and poor ratings the board
+    weighs change the counted columns: the count triggers are re-created (nothing existing has
+    the new values, so the kept counts stay right).
+
+    `held_appeals` keeps an appeal filed with e-mail confirmation until its link is opened: it
+    is no appeal yet — no number, not forwarded, not on the board — and becomes one, through the
+    same acceptance as every other, when confirmed. `notices` is one e-mail each (to a citizen
+    or an operator), rendered when sent; its outbox row (sink `mail`, `notice_id`) carries it
+    through the forwarder's retries like any other delivery, and `dedupe` makes one event one
+    e-mail however often it is recorded. `routing_rules` send a category of an organisation to
+    the competent body; `fast_track` marks categories answered within the short period."""
+    _run_script(
+        conn,
+        """
+        ALTER TABLE appeals ADD COLUMN lang TEXT NOT NULL DEFAULT 'ru';
+        ALTER TABLE appeals ADD COLUMN identity TEXT NOT NULL DEFAULT 'none';
+        ALTER TABLE appeals ADD COLUMN citizen_sub TEXT;
+        ALTER TABLE appeals ADD COLUMN notify_email INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE appeals ADD COLUMN repeat_of TEXT;
+        ALTER TABLE appeals ADD COLUMN routed_from INTEGER;
+        ALTER TABLE appeals ADD COLUMN register_due TEXT;
+        ALTER TABLE appeals ADD COLUMN answer_due TEXT;
+        ALTER TABLE appeals ADD COLUMN extended_at TEXT;
+        ALTER TABLE appeals ADD COLUMN extension_reason TEXT;
+        ALTER TABLE appeals ADD COLUMN clarify_question TEXT;
+        ALTER TABLE appeals ADD COLUMN clarify_due TEXT;
+        ALTER TABLE appeals ADD COLUMN clarify_answer TEXT;
+        ALTER TABLE appeals ADD COLUMN solved INTEGER;
+        ALTER TABLE appeals ADD COLUMN rating INTEGER;
+        ALTER TABLE appeals ADD COLUMN rating_comment TEXT;
+        ALTER TABLE appeals ADD COLUMN rated_at TEXT;
+        CREATE INDEX appeals_by_citizen ON appeals (citizen_sub, seq)
+            WHERE citizen_sub IS NOT NULL;
+        CREATE INDEX appeals_repeats ON appeals (repeat_of) WHERE repeat_of IS NOT NULL;
+        CREATE INDEX appeals_due ON appeals (answer_due, target_org_id)
+            WHERE answer_due IS NOT NULL
+            AND status IN ('accepted', 'registered', 'in_progress', 'forwarded', 'clarifying');
+        CREATE INDEX appeals_awaiting_verdict ON appeals (answered_at) WHERE status = 'answered';
+        CREATE INDEX appeals_clarify_due ON appeals (clarify_due) WHERE status = 'clarifying';
+
+        CREATE TABLE held_appeals (
+            id TEXT PRIMARY KEY,
+            org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+            email TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'waiting'
+                CHECK (state IN ('waiting', 'confirmed', 'expired')),
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            confirmed_at REAL,
+            number TEXT
+        );
+        CREATE INDEX held_appeals_waiting ON held_appeals (expires_at) WHERE state = 'waiting';
+
+        CREATE TABLE notices (
+            id INTEGER PRIMARY KEY,
+            appeal_id TEXT,
+            org_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            data TEXT NOT NULL,
+            dedupe TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX notices_by_appeal ON notices (appeal_id) WHERE appeal_id IS NOT NULL;
+        ALTER TABLE outbox ADD COLUMN notice_id INTEGER;
+
+        CREATE TABLE routing_rules (
+            org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+            category TEXT NOT NULL,
+            to_org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (org_id, category)
+        );
+        ALTER TABLE org_categories ADD COLUMN fast_track INTEGER;
+        ALTER TABLE appeal_day_counts ADD COLUMN st_clarifying INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE appeal_day_counts ADD COLUMN st_not_clarified INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE appeal_day_counts ADD COLUMN repeats INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE appeal_day_counts ADD COLUMN poor_ratings INTEGER NOT NULL DEFAULT 0;
+        DROP TRIGGER appeal_counts_insert;
+        DROP TRIGGER appeal_counts_update;
+        DROP TRIGGER appeal_counts_delete
+        """,
+    )
+    _count_triggers(conn, _DAY_COLUMNS_11, _OPEN_11, also_watch=("repeat_of", "rating"))
+    for action in ("INSERT", "UPDATE", "DELETE"):
+        conn.execute(
+            f"CREATE TRIGGER routing_rules_{action.lower()}_bumps_config AFTER {action} "
+            "ON routing_rules BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+            "WHERE key = 'config_version'; END"
+        )

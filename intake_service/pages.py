@@ -26,6 +26,7 @@ _env = Environment(
         [
             FileSystemLoader(shipped("widget") / "templates"),
             FileSystemLoader(Path(__file__).parent / "console" / "templates"),
+            FileSystemLoader(Path(__file__).parent / "followup" / "templates"),
         ]
     ),
     autoescape=select_autoescape(default=True),

@@ -15,6 +15,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from starlette.requests import Request
@@ -29,13 +30,16 @@ from intake_service.appeals import (
 from intake_service.directory import OrgDirectory
 from intake_service.errors import IntakeError, Unavailable
 from intake_service.events import EventType, insert_event
+from intake_service.followup.deadlines import Calendar, Due, due_dates, load_calendar
+from intake_service.followup.mail_render import NoticeRenderer
+from intake_service.followup.mailer import Mailer
 from intake_service.forward.forwarder import Forwarder
 from intake_service.forward.outbox import EMBEDDED_SINK, expire_op
 from intake_service.forward.sinks import apply_config, config_sinks
 from intake_service.ids import uuid7
 from intake_service.metrics import Metrics
 from intake_service.middleware import loggable_path
-from intake_service.org_settings import embedded_queue_on
+from intake_service.org_settings import embedded_queue_on, timezone_of
 from intake_service.photos import media_root
 from intake_service.ratelimit import RateLimiter, address_key
 from intake_service.settings import Settings
@@ -71,6 +75,8 @@ class Runtime:
     org_limiter: RateLimiter
     sender_limiter: RateLimiter  # accepted form appeals per (address, organisation)
     media_root: Path
+    calendar: Calendar = field(default_factory=Calendar)
+    mailer: Mailer | None = None
     forwarder: Forwarder | None = None
     queue_signals: defaultdict[int, asyncio.Event] = field(
         default_factory=lambda: defaultdict(asyncio.Event)
@@ -90,6 +96,18 @@ class Runtime:
         """A fresh appeal id and the tracking link that will name it."""
         appeal_id = uuid7()
         return appeal_id, f"{self.base_url(request)}/s/{self.tokens.tracking(appeal_id)}"
+
+    def due_dates(self, appeal: NewAppeal, filed: datetime | None = None) -> Due:
+        """The appeal's deadlines: its kind, its category's fast track, the target
+        organisation's zone and the deployment's calendar."""
+        category = self.directory.catalogue(appeal.target_org.id).get(appeal.input.category)
+        return due_dates(
+            appeal.input.kind,
+            bool(category and category.fast_track),
+            filed or datetime.now(UTC),
+            timezone_of(appeal.target_org),
+            self.calendar,
+        )
 
     def _default_severity(self, appeal: NewAppeal) -> str | None:
         """The severity the appeal's category sets for new appeals (`org category
@@ -129,8 +147,9 @@ class Runtime:
         forwarder = self.forwarder if external else None  # None: no external sink
 
         def forward_now(accepted: Accepted) -> None:
-            if forwarder is not None and not accepted.replayed:
-                forwarder.wake(new_rows=len(external))
+            if self.forwarder is not None and not accepted.replayed:
+                # also without external sinks: the citizen's `registered` e-mail waits there
+                self.forwarder.wake(new_rows=len(external))
 
         def failed(_: BaseException) -> None:
             if on_failure is not None:
@@ -153,6 +172,7 @@ class Runtime:
                     also=also,
                     node=self.settings.node,
                     severity=self._default_severity(appeal),
+                    due=self.due_dates(appeal),
                 ),
                 after_commit=forward_now,
                 after_failure=failed,
@@ -233,11 +253,19 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
         org_limiter=RateLimiter(settings.rate_limit_org, "org"),
         sender_limiter=RateLimiter(settings.rate_limit_sender, "sender"),
         media_root=media_root(settings.db, settings.media_dir),
+        calendar=load_calendar(settings.deadline_days, settings.holidays_file),
+        mailer=Mailer(settings),
     )
     if settings.config:
         _apply_config_sinks(settings)
     runtime.forwarder = Forwarder(
-        settings, writer, reader, runtime.directory, metrics=runtime.metrics
+        settings,
+        writer,
+        reader,
+        runtime.directory,
+        metrics=runtime.metrics,
+        mailer=runtime.mailer,
+        renderer=NoticeRenderer(settings, runtime.tokens),
     )
     if runtime.directory.sinks() and not settings.base_url:
         log.warning(

@@ -177,6 +177,113 @@ SETTINGS: tuple[Setting, ...] = (
         "Threads with their own read connection that run the console's slow queries (search, "
         "statistics, the board, exports) off the event loop.",
     ),
+    Setting(
+        "smtp_host",
+        "",
+        "SMTP server for citizens' notices and operators' digests; empty means mail is written to the maildir instead (`POS_MAILDIR`).",
+    ),
+    Setting(
+        "smtp_port",
+        587,
+        "Port of the SMTP server.",
+    ),
+    Setting(
+        "smtp_security",
+        "starttls",
+        "How the SMTP connection is protected: starttls, tls (implicit, port 465) or none (a relay on this host only).",
+    ),
+    Setting(
+        "smtp_user",
+        "",
+        "User name for SMTP authentication; empty means none.",
+    ),
+    Setting(
+        "smtp_password",
+        "",
+        "Password for SMTP authentication.",
+        secret=True,
+    ),
+    Setting(
+        "smtp_timeout",
+        60.0,
+        "Seconds an SMTP exchange may take before the delivery counts failed and is retried; long, so that a slow but working server is not sent the same mail twice.",
+    ),
+    Setting(
+        "mail_from",
+        "pos-intake@localhost",
+        "Sender address of every e-mail, e.g. `Обратная связь <noreply@example.ru>`.",
+    ),
+    Setting(
+        "maildir",
+        "",
+        "Folder (a Maildir) the mail goes to while no SMTP server is set; empty means a folder named after the database, beside it.",
+    ),
+    Setting(
+        "email_confirm_hours",
+        48,
+        "Hours an e-mail confirmation link stays valid; an appeal not confirmed by then is dropped.",
+    ),
+    Setting(
+        "oidc_issuer",
+        "",
+        "Issuer URL of the OpenID Connect identity provider (an ESIA-like IdP); empty means no sign-in, and official appeals fall back to e-mail confirmation.",
+    ),
+    Setting(
+        "oidc_client_id",
+        "",
+        "Client id of this service at the identity provider.",
+    ),
+    Setting(
+        "oidc_client_secret",
+        "",
+        "Client secret of this service at the identity provider.",
+        secret=True,
+    ),
+    Setting(
+        "oidc_scopes",
+        "openid profile email",
+        "Scopes asked of the identity provider.",
+    ),
+    Setting(
+        "deadline_days",
+        "working",
+        "How deadlines count days: working (Monday to Friday, minus the holidays file) or calendar.",
+    ),
+    Setting(
+        "holidays_file",
+        "",
+        "File of non-working days, one ISO date (2026-01-07) per line, `#` comments; empty means the shipped Russian calendar. A working Saturday is written `+2026-11-07`.",
+    ),
+    Setting(
+        "verdict_days",
+        14,
+        "Days after the answer in which the citizen may say solved or not solved; with no word by then the appeal counts as resolved.",
+    ),
+    Setting(
+        "repeat_days",
+        90,
+        "Days after the answer in which the citizen may report that the problem is back (a repeat appeal).",
+    ),
+    Setting(
+        "clarify_days",
+        3,
+        "Days the citizen has to answer an operator's question before the appeal closes as not clarified.",
+    ),
+    Setting(
+        "reply_amqp_url",
+        "",
+        "RabbitMQ URL of the reply queue on which agencies' systems send statuses and answers; empty means no reply queue.",
+    ),
+    Setting(
+        "reply_queue",
+        "pos.replies",
+        "Name of the reply queue (declared durable).",
+    ),
+    Setting(
+        "digest_hour",
+        8,
+        "Hour of the day (organisation's zone) at which operators get the daily digest of overdue appeals; -1 turns it off.",
+    ),
     Setting("log_level", "info", "Log level of the server: debug, info, warning, error."),
 )
 
@@ -219,6 +326,27 @@ class Settings:
     console_signin_address: int
     console_signin_account: int
     console_readers: int
+    smtp_host: str
+    smtp_port: int
+    smtp_security: str
+    smtp_user: str
+    smtp_password: str
+    smtp_timeout: float
+    mail_from: str
+    maildir: str
+    email_confirm_hours: int
+    oidc_issuer: str
+    oidc_client_id: str
+    oidc_client_secret: str
+    oidc_scopes: str
+    deadline_days: str
+    holidays_file: str
+    verdict_days: int
+    repeat_days: int
+    clarify_days: int
+    reply_amqp_url: str
+    reply_queue: str
+    digest_hour: int
     log_level: str
 
     def __repr__(self) -> str:
@@ -291,6 +419,10 @@ def load(
             "queue_retention (POS_QUEUE_RETENTION) must be at least 1 second: messages nobody "
             "acknowledges must expire, or a queue nobody reads grows without bound"
         )
+    if settings.smtp_security not in ("starttls", "tls", "none"):
+        raise SettingsError("smtp_security (POS_SMTP_SECURITY) must be starttls, tls or none")
+    if settings.deadline_days not in ("working", "calendar"):
+        raise SettingsError("deadline_days (POS_DEADLINE_DAYS) must be working or calendar")
     if not re.fullmatch(r"[A-Za-z0-9]{0,4}", settings.node):
         raise SettingsError("node (POS_NODE) must be up to 4 Latin letters or digits, e.g. B or N2")
     return settings

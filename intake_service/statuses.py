@@ -22,6 +22,8 @@ class Status(StrEnum):
     NOT_RESOLVED = "not_resolved"  # the citizen said the answer did not solve it
     DUPLICATE = "duplicate"  # follows another appeal (`duplicate_of`)
     REJECTED = "rejected"  # refused, with a reason the citizen sees
+    CLARIFYING = "clarifying"  # a question to the citizen is open (clarify_question, clarify_due)
+    NOT_CLARIFIED = "not_clarified"  # the citizen did not answer the question in time
 
 
 class StatusType(StrEnum):
@@ -40,28 +42,55 @@ STATUS_TYPES: dict[Status, StatusType] = {
     Status.NOT_RESOLVED: StatusType.CLOSED,
     Status.DUPLICATE: StatusType.CLOSED,
     Status.REJECTED: StatusType.CLOSED,
+    Status.CLARIFYING: StatusType.OPEN,
+    Status.NOT_CLARIFIED: StatusType.CLOSED,
 }
 
 _WORKING = (Status.REGISTERED, Status.IN_PROGRESS, Status.FORWARDED)
 
 # The moves an operator may make. `answered` is reached by writing the answer, `duplicate` by
-# naming the original; both are listed so that one table says what is allowed.
+# naming the original, `clarifying` by asking the citizen a question; they are listed so that
+# one table says what is allowed. `resolved` and `not_resolved` are the citizen's word (the
+# tracking page's "solved / not solved") or the end of the confirmation period, and
+# `not_clarified` the end of the clarification period — never an operator's move.
 TRANSITIONS: dict[Status, tuple[Status, ...]] = {
-    Status.ACCEPTED: (*_WORKING, Status.ANSWERED, Status.DUPLICATE, Status.REJECTED),
+    Status.ACCEPTED: (
+        *_WORKING,
+        Status.ANSWERED,
+        Status.DUPLICATE,
+        Status.REJECTED,
+        Status.CLARIFYING,
+    ),
     Status.REGISTERED: (
         Status.IN_PROGRESS,
         Status.FORWARDED,
         Status.ANSWERED,
         Status.DUPLICATE,
         Status.REJECTED,
+        Status.CLARIFYING,
     ),
-    Status.IN_PROGRESS: (Status.FORWARDED, Status.ANSWERED, Status.DUPLICATE, Status.REJECTED),
+    Status.IN_PROGRESS: (
+        Status.FORWARDED,
+        Status.ANSWERED,
+        Status.DUPLICATE,
+        Status.REJECTED,
+        Status.CLARIFYING,
+    ),
     Status.FORWARDED: (Status.IN_PROGRESS, Status.ANSWERED, Status.REJECTED),
-    Status.ANSWERED: (Status.IN_PROGRESS, Status.ANSWERED, Status.RESOLVED, Status.NOT_RESOLVED),
+    Status.ANSWERED: (Status.IN_PROGRESS, Status.ANSWERED),
     Status.NOT_RESOLVED: (Status.IN_PROGRESS, Status.ANSWERED),
     Status.RESOLVED: (Status.IN_PROGRESS,),
     Status.DUPLICATE: (Status.REGISTERED, Status.IN_PROGRESS),
     Status.REJECTED: (Status.REGISTERED, Status.IN_PROGRESS),
+    Status.CLARIFYING: (Status.IN_PROGRESS, Status.ANSWERED, Status.REJECTED),
+    Status.NOT_CLARIFIED: (Status.IN_PROGRESS,),
+}
+
+# What the system itself moves, not an operator: the citizen's answer to a question, the
+# citizen's confirmation, and the periods that run out.
+SYSTEM_MOVES: dict[Status, tuple[Status, ...]] = {
+    Status.CLARIFYING: (Status.IN_PROGRESS, Status.NOT_CLARIFIED),
+    Status.ANSWERED: (Status.RESOLVED, Status.NOT_RESOLVED),
 }
 
 

@@ -323,3 +323,13 @@ def form_token(service_url: str, origin: str, org: str = "demo") -> str:
     page = httpx.get(f"{service_url}/w/{org}/form", params={"origin": origin}, timeout=5)
     assert page.status_code == 200, page.text
     return re.search(r'name="token" value="([^"]+)"', page.text).group(1)
+
+
+@pytest.fixture
+def mail_server() -> Iterator[object]:
+    """A real SMTP server (aiosmtpd) the service sends to; the test reads what it received."""
+    from mail_server import MailServer
+
+    server = MailServer().start()
+    yield server
+    server.stop()

@@ -167,8 +167,8 @@ def test_counts_kept_by_triggers_agree_with_the_appeals(tmp_path):
     of change the kept counts equal a count over the appeals themselves."""
     from intake_service import migrations
 
-    assert "(" + ", ".join(f"'{s}'" for s in open_statuses()) + ")" == migrations._OPEN_9
-    assert tuple(str(s) for s in Status) == migrations._STATUSES_9
+    assert "(" + ", ".join(f"'{s}'" for s in open_statuses()) + ")" == migrations._OPEN_11
+    assert tuple(str(s) for s in Status) == migrations._STATUSES_11
     conn = open_database(tmp_path / "x.db")
     conn.execute(
         "INSERT INTO orgs (id, slug, name, created_at) VALUES (1, 'a', 'A', 'x'), (2, 'b', 'B', 'x')"

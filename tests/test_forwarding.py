@@ -134,7 +134,7 @@ def outbox_states(db: Path) -> dict[str, int]:
     rows = json.loads(run_cli(db, "queue", "stats", "--json").stdout)
     totals: dict[str, int] = {}
     for row in rows:
-        if row["sink"] != "embedded":
+        if row["sink"].startswith("sink:"):  # the agency's sinks, not the citizen's e-mail
             totals[row["state"]] = totals.get(row["state"], 0) + row["count"]
     return totals
 

@@ -15,6 +15,7 @@ from intake_service.appeals import (
     Idempotency,
     NewAppeal,
     body_hash,
+    copies_by_default,
     find_idempotent,
     status_view,
 )
@@ -59,6 +60,8 @@ async def create_appeal(request: Request) -> Response:
         channel="api",
         request_id=request.state.request_id,
         remote_addr=client_address(request),
+        lang=page_language(request),
+        notify_email=copies_by_default(appeal_input),
     )
     accepted = await runtime.file(appeal, tracking_url, idem=idem)
     return _created(accepted.response, replayed=accepted.replayed)

@@ -21,9 +21,11 @@ from typing import Any
 from intake_service.console.accounts import list_users
 from intake_service.console.answer_templates import NAME_PLACEHOLDER, fill_template, templates_for
 from intake_service.events import EventType, appeal_history, insert_event
+from intake_service.followup.notices import NoticeKind, notify_citizen
 from intake_service.forward.outbox import deliveries
+from intake_service.i18n import t
 from intake_service.photos import listed_for
-from intake_service.statuses import Severity, Status, can_move
+from intake_service.statuses import Severity, Status, StatusType, can_move, status_type
 from intake_service.store import now_iso
 
 MAX_NOTE = 4000
@@ -122,8 +124,8 @@ def _event(
     *,
     reason: str | None = None,
     at: str,
-) -> None:
-    insert_event(
+) -> int:
+    return insert_event(
         conn,
         type,
         org_id=row["target_org_id"],
@@ -167,7 +169,8 @@ def status_op(appeal_id: str, new: str, reason: str, note: str, actor: Actor) ->
             data["reason"] = kept_reason
         if note:
             data["note"] = note
-        _event(conn, EventType.STATUS, row, actor, data, at=at)
+        event_id = _event(conn, EventType.STATUS, row, actor, data, at=at)
+        notify_closed(conn, appeal_id, new, kept_reason, event_id)
 
     return op
 
@@ -290,9 +293,38 @@ def answer_op(appeal_id: str, text: str, template: str | None, actor: Actor) -> 
             (Status.ANSWERED, final, at, at, appeal_id),
         )
         data = {"from": row["status"], "to": str(Status.ANSWERED), "text": final}
-        _event(conn, EventType.ANSWERED, row, actor, {**data, "template": template}, at=at)
+        event_id = _event(
+            conn, EventType.ANSWERED, row, actor, {**data, "template": template}, at=at
+        )
+        # the e-mail goes to this appeal's own citizen: their name filled in
+        personal = final.replace(NAME_PLACEHOLDER, str(contact_of(dict(row)).get("name", "")))
+        notify_citizen(
+            conn,
+            appeal_id,
+            NoticeKind.ANSWERED,
+            dedupe=f"answered:{event_id}",
+            data={"text": personal},
+        )
 
     return op
+
+
+def notify_closed(
+    conn: sqlite3.Connection, appeal_id: str, status: str, reason: str | None, event_id: int
+) -> None:
+    """Tell the citizen that the appeal closed (rejected, not clarified, resolved…), with the
+    reason they may read; moves between open statuses are on the tracking page only."""
+    if status_type(status) is StatusType.OPEN:
+        return
+    lang_row = conn.execute("SELECT lang FROM appeals WHERE id = ?", (appeal_id,)).fetchone()
+    lang = lang_row["lang"] if lang_row else "ru"
+    notify_citizen(
+        conn,
+        appeal_id,
+        NoticeKind.CLOSED,
+        dedupe=f"closed:{event_id}",
+        data={"status": status, "status_title": t(f"status.{status}", lang), "text": reason},
+    )
 
 
 def contact_viewed_op(appeal_id: str, actor: Actor) -> Op:

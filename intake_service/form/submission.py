@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from intake_service import photos
 from intake_service.api.requests import body_limited, client_address, runtime_of
 from intake_service.appeal_input import validate_appeal
-from intake_service.appeals import NewAppeal, form_nonce_used, spend_form_nonce
+from intake_service.appeals import NewAppeal, copies_by_default, form_nonce_used, spend_form_nonce
 from intake_service.errors import (
     Forbidden,
     FormExpired,
@@ -230,6 +230,8 @@ async def _accept(
         page_url=grant.page_url,
         loader_version=grant.loader_version,
         photo_count=len(attached),
+        lang=page_language(request),
+        notify_email=copies_by_default(appeal_input),
     )
 
     def also(conn: sqlite3.Connection) -> None:

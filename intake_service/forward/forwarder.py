@@ -1,4 +1,5 @@
-"""The forwarder: drains the outbox rows of external sinks (RabbitMQ, webhooks) into them.
+"""The forwarder: drains the outbox rows of external sinks (RabbitMQ, webhooks, and `mail`, the
+e-mails of notices) into them.
 
 Each accepted appeal has one outbox row per sink, written in its own transaction. The forwarder
 reads due rows, hands them to their sink — many in flight, confirms awaited together — and
@@ -28,6 +29,9 @@ from urllib.parse import urlsplit
 from intake_service import photos
 from intake_service.appeals import DOCUMENT_SCHEMA, document, load_appeals
 from intake_service.directory import OrgDirectory
+from intake_service.followup.mail_render import NoticeRenderer, load_notices
+from intake_service.followup.mailer import Mailer
+from intake_service.followup.notices import MAIL_SINK
 from intake_service.forward.outbox import (
     Settled,
     due_count,
@@ -46,6 +50,7 @@ from intake_service.writer import Writer
 log = logging.getLogger("pos_intake")
 IDLE_SECONDS = 1.0  # longest sleep when nothing is due and nobody wakes the forwarder
 BACKLOG_SECONDS = 1.0  # how often the backlog figure for /readyz and intake is recounted
+MAIL_HEALTH = 0  # the key of the mail sink's health (sink ids start at 1)
 SLOTS_PER_SINK = 2  # batches publishing at once per sink: one confirming while the next goes out
 PACING_WAIT_SECONDS = 1.0  # longest an appeal's answer waits for the forwarder to catch up
 PACING_BACKLOG = 64  # healthy deliveries waiting above which intake lets the forwarder catch up
@@ -80,6 +85,8 @@ class Forwarder:
     reader: sqlite3.Connection
     directory: OrgDirectory
     metrics: Metrics = field(default_factory=Metrics)
+    mailer: Mailer | None = None  # the `mail` sink: notices' e-mails
+    renderer: NoticeRenderer | None = None
     backlog: int = 0  # undelivered rows: counted once a second, kept current in between
     waiting: int = 0  # of those, the ones due now (pacing): the same way
     health: dict[int, SinkHealth] = field(default_factory=lambda: defaultdict(SinkHealth))
@@ -133,10 +140,13 @@ class Forwarder:
     def sinks_up(self) -> list[tuple[str, str, bool]]:
         """(sink, kind, up) for /metrics: every configured sink, down while its last delivery
         failed."""
-        return [
+        configured = [
             (s.name, s.kind, not (s.id in self.health and self.health[s.id].failing))
             for s in self.directory.sinks()
         ]
+        if self.mailer is not None:
+            configured.append((MAIL_SINK, "mail", not self.health[MAIL_HEALTH].failing))
+        return configured
 
     def failing_sinks(self) -> list[str]:
         """Sinks whose last delivery failed, for /readyz: by outbox name and kind only. /readyz
@@ -241,6 +251,9 @@ class Forwarder:
     # --- one batch for one sink ---------------------------------------------------------------
 
     async def _deliver(self, sink_name: str, rows: list[sqlite3.Row]) -> None:
+        if sink_name == MAIL_SINK:
+            await self._deliver_mail(rows)
+            return
         slot_held = True
         try:
             sink = self.directory.sink(int(sink_name.removeprefix("sink:")))
@@ -286,6 +299,55 @@ class Forwarder:
         finally:
             if slot_held:
                 self._publishing[sink_name] -= 1
+            self._in_flight.difference_update(r["id"] for r in rows)
+            self._look_soon()
+
+    async def _deliver_mail(self, rows: list[sqlite3.Row]) -> None:
+        """One batch of notices: each rendered in its recipient's language and handed to the
+        SMTP server (or the Maildir). A notice whose row is gone, or a service started without
+        a mailer, settles as a failure like any other — nothing is dropped silently."""
+        slot_held = True
+        try:
+            notices = load_notices(self.reader, [r["notice_id"] for r in rows if r["notice_id"]])
+            numbers: dict[int, str] = {}
+            errors: dict[int, str | None] = {}
+            messages, sent_rows = [], []
+            for r in rows:
+                notice = notices.get(r["notice_id"])
+                if notice is None:
+                    errors[r["id"]] = "notice missing"
+                    continue
+                numbers[r["id"]] = str(json.loads(notice["data"]).get("number") or "")
+                if self.mailer is None or self.renderer is None:
+                    errors[r["id"]] = "mail is not set up on this node"
+                    continue
+                messages.append(self.renderer.message(notice))
+                sent_rows.append(r)
+            if messages and self.mailer is not None:
+                answers = await self.mailer.send(messages)
+                self._note_health(MAIL_HEALTH, answers)
+                errors.update({r["id"]: e for r, e in zip(sent_rows, answers, strict=True)})
+            answered_at = time.time()
+            self._publishing[MAIL_SINK] -= 1
+            slot_held = False
+            self._look_soon()
+            settled = [
+                Settled(
+                    r["id"], r["appeal_id"] or None, r["org_id"], MAIL_SINK,
+                    numbers.get(r["id"], ""), errors.get(r["id"]), answered_at,
+                    final=errors.get(r["id"]) == "notice missing",
+                )
+                for r in rows
+            ]  # fmt: skip
+            await self._settle(MAIL_SINK, settled)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("forwarder: sending mail failed unexpectedly")
+            await self._settle_after_error(MAIL_SINK, rows, exc)
+        finally:
+            if slot_held:
+                self._publishing[MAIL_SINK] -= 1
             self._in_flight.difference_update(r["id"] for r in rows)
             self._look_soon()
 
@@ -351,6 +413,7 @@ class Forwarder:
         )
 
     def _note_health(self, sink_id: int, errors: list[str | None]) -> None:
+        """Per sink id; the mail sink's health is kept under MAIL_HEALTH."""
         health = self.health[sink_id]
         now = time.time()
         failures = [e for e in errors if e is not None]

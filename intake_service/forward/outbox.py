@@ -155,7 +155,7 @@ def due_rows(
     due ones, so this reads at most limit + len(skip) entries, whatever the backlog."""
     marks = ",".join("?" * len(skip))
     return conn.execute(
-        "SELECT x.id, x.appeal_id, x.org_id, x.sink FROM outbox x "
+        "SELECT x.id, x.appeal_id, x.org_id, x.sink, x.notice_id FROM outbox x "
         "WHERE x.sink = ? AND x.state IN ('pending', 'failed') AND x.sink != 'embedded' "
         f"AND x.next_attempt_at <= ? AND x.id NOT IN ({marks}) "
         "ORDER BY x.next_attempt_at LIMIT ?",
@@ -225,7 +225,7 @@ class Settled:
     """A sink's answer for one row of an external sink, ready to be written back."""
 
     outbox_id: int
-    appeal_id: str
+    appeal_id: str | None  # None for a notice about no appeal (an operator's digest)
     org_id: int
     sink: str
     number: str
@@ -266,7 +266,9 @@ def settle_op(
                 "answered_at": now_iso(s.answered_at),
             }
             if s.error is None:
-                state, due, event = OutboxState.DONE, now, EventType.FORWARDED
+                # an e-mail handed to the SMTP server is a notice sent, not an appeal forwarded
+                done = EventType.NOTIFIED if s.sink == "mail" else EventType.FORWARDED
+                state, due, event = OutboxState.DONE, now, done
             elif s.final or attempt >= max_attempts:
                 state, due, event = OutboxState.DEAD, now, EventType.DEAD
             else:

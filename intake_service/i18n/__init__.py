@@ -8,7 +8,18 @@ intake side's messages are below; each later surface keeps its own in a module o
 
 from __future__ import annotations
 
-from intake_service.i18n import console, console_appeal, console_board, console_log, console_site
+from intake_service.i18n import (
+    console,
+    console_appeal,
+    console_board,
+    console_log,
+    console_site,
+    followup_agency,
+    followup_deadlines,
+    followup_identity,
+    followup_mail,
+    followup_tracking,
+)
 
 LANGUAGES = ("ru", "en")
 DEFAULT_LANGUAGE = "ru"
@@ -213,6 +224,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Merged with another appeal",
     },
     "status.rejected": {"ru": "Отклонено", "en": "Rejected"},
+    "status.clarifying": {"ru": "Запрошено уточнение", "en": "Clarification requested"},
+    "status.not_clarified": {
+        "ru": "Закрыто: уточнение не получено",
+        "en": "Closed: no clarification received",
+    },
     "severity.low": {"ru": "Низкий", "en": "Low"},
     "severity.medium": {"ru": "Средний", "en": "Medium"},
     "severity.high": {"ru": "Высокий", "en": "High"},
@@ -453,6 +469,11 @@ _merge(
     console_site.MESSAGES,
     console_appeal.MESSAGES,
     console_board.MESSAGES,
+    followup_mail.MESSAGES,
+    followup_identity.MESSAGES,
+    followup_tracking.MESSAGES,
+    followup_agency.MESSAGES,
+    followup_deadlines.MESSAGES,
 )
 
 

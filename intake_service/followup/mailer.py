@@ -1,0 +1,102 @@
+"""Sending the notices' e-mails: through an SMTP server (aiosmtplib; STARTTLS, implicit TLS or a
+plain local relay, with credentials from the settings) or, with no server configured, into a
+local Maildir that the demo names and any mail reader opens.
+
+The forwarder hands over the notices of one due batch and settles each by the answer given here:
+None when the server took the message (250 after DATA) or the Maildir holds it, else the error,
+and the forwarder retries with backoff. Each message carries a Message-ID made of the notice id
+and this database's id, so that a message sent again after a crash between the server's 250 and
+our commit — the one way a notice goes out twice — is recognisable as the same message. The SMTP
+timeout is long (`POS_SMTP_TIMEOUT`): a slow server that is still taking the mail is waited for,
+not sent it twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import mailbox
+import os
+from email.message import EmailMessage
+from pathlib import Path
+
+import aiosmtplib
+
+from intake_service.settings import Settings
+
+log = logging.getLogger("pos_intake")
+
+
+def maildir_path(settings: Settings) -> Path:
+    """Where mail goes while no SMTP server is set: `POS_MAILDIR`, or `<db>.mail` beside the
+    database."""
+    if settings.maildir:
+        return Path(settings.maildir)
+    return Path(settings.db).with_name(Path(settings.db).name + ".mail")
+
+
+class Mailer:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @property
+    def target(self) -> str:
+        """Where the mail goes, for the start-up line and `queue stats` (no password)."""
+        s = self.settings
+        if not s.smtp_host:
+            return f"maildir {maildir_path(s)}"
+        return f"smtp {s.smtp_host}:{s.smtp_port} ({s.smtp_security})"
+
+    async def send(self, messages: list[EmailMessage]) -> list[str | None]:
+        """One answer per message: None when handed over, else the error text."""
+        if not self.settings.smtp_host:
+            return await asyncio.to_thread(self._to_maildir, messages)
+        return list(await asyncio.gather(*(self._smtp(m) for m in messages)))
+
+    async def _smtp(self, message: EmailMessage) -> str | None:
+        s = self.settings
+        try:
+            await aiosmtplib.send(
+                message,
+                hostname=s.smtp_host,
+                port=s.smtp_port,
+                username=s.smtp_user or None,
+                password=s.smtp_password or None,
+                use_tls=s.smtp_security == "tls",
+                start_tls=s.smtp_security == "starttls",
+                timeout=s.smtp_timeout,
+            )
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            return f"recipient refused: {exc}"[:300]
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            error = f"{type(exc).__name__}: {exc}"[:300]
+            if s.smtp_password:
+                error = error.replace(s.smtp_password, "***")
+            return error
+        return None
+
+    def _to_maildir(self, messages: list[EmailMessage]) -> list[str | None]:
+        path = maildir_path(self.settings)
+        try:
+            box = mailbox.Maildir(path, create=True)
+        except OSError as exc:
+            return [f"maildir {path}: {exc.strerror}"] * len(messages)
+        answers: list[str | None] = []
+        for message in messages:
+            try:
+                key = box.add(message)
+                _fsync(Path(path) / "new" / key)
+            except OSError as exc:
+                answers.append(f"maildir {path}: {exc.strerror}")
+            else:
+                answers.append(None)
+        return answers
+
+
+def _fsync(file: Path) -> None:
+    """A notice counts as sent only once its file is on disk, as an appeal does."""
+    fd = os.open(file, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,5 @@
+"""Messages of the citizen's follow-through: deadlines (followup/)."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {}

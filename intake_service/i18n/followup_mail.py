@@ -1,0 +1,91 @@
+"""E-mails to citizens and operators (followup/mail_render.py)."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "mail.greeting": {"ru": "Здравствуйте!", "en": "Hello,"},
+    "mail.signature": {
+        "ru": "Платформа обратной связи. Это письмо отправлено автоматически, отвечать на него не нужно.",
+        "en": "Feedback platform. This message was sent automatically; please do not reply.",
+    },
+    "mail.tracking-link": {
+        "ru": "Статус обращения и ответ — по ссылке:",
+        "en": "The status of your appeal and the answer are here:",
+    },
+    "mail.confirm-link": {
+        "ru": "Подтвердить адрес и отправить обращение",
+        "en": "Confirm the address and send the appeal",
+    },
+    "mail.subject.confirm": {
+        "ru": "Подтвердите адрес электронной почты",
+        "en": "Confirm your e-mail address",
+    },
+    "mail.body.confirm": {
+        "ru": "Вы написали обращение в «{org_name}». Чтобы оно было отправлено, подтвердите адрес "
+        "электронной почты по ссылке ниже. Если вы не писали обращение, просто удалите это письмо.",
+        "en": "You wrote an appeal to “{org_name}”. To send it, confirm your e-mail address with "
+        "the link below. If you did not write it, just delete this message.",
+    },
+    "mail.subject.registered": {
+        "ru": "Обращение {number} зарегистрировано",
+        "en": "Appeal {number} registered",
+    },
+    "mail.body.registered": {
+        "ru": "Ваше обращение зарегистрировано под номером {number} и направлено в «{org_name}». "
+        "Срок ответа — до {answer_due}.",
+        "en": "Your appeal is registered as {number} and sent to “{org_name}”. "
+        "The answer is due by {answer_due}.",
+    },
+    "mail.subject.routed": {
+        "ru": "Обращение {number} передано в «{org_name}»",
+        "en": "Appeal {number} forwarded to “{org_name}”",
+    },
+    "mail.body.routed": {
+        "ru": "Ваше обращение {number} передано по компетенции в «{org_name}».",
+        "en": "Your appeal {number} was forwarded to the competent body, “{org_name}”.",
+    },
+    "mail.subject.clarify": {
+        "ru": "По обращению {number} нужно уточнение",
+        "en": "Appeal {number}: a question for you",
+    },
+    "mail.body.clarify": {
+        "ru": "«{org_name}» просит уточнить обращение {number}. Ответьте на странице обращения "
+        "до {clarify_due}, иначе оно будет закрыто.",
+        "en": "“{org_name}” asks a question about appeal {number}. Answer it on the appeal's "
+        "page by {clarify_due}, or the appeal will be closed.",
+    },
+    "mail.subject.answered": {
+        "ru": "Ответ на обращение {number}",
+        "en": "Answer to appeal {number}",
+    },
+    "mail.body.answered": {
+        "ru": "«{org_name}» ответила на ваше обращение {number}:",
+        "en": "“{org_name}” answered your appeal {number}:",
+    },
+    "mail.subject.extended": {
+        "ru": "Срок ответа на обращение {number} продлён",
+        "en": "Appeal {number}: the answer's deadline is extended",
+    },
+    "mail.body.extended": {
+        "ru": "Срок ответа на обращение {number} продлён до {answer_due}. Причина:",
+        "en": "The deadline for the answer to appeal {number} is extended to {answer_due}. "
+        "The reason:",
+    },
+    "mail.subject.closed": {
+        "ru": "Обращение {number} закрыто",
+        "en": "Appeal {number} closed",
+    },
+    "mail.body.closed": {
+        "ru": "Обращение {number} закрыто: {status_title}.",
+        "en": "Appeal {number} is closed: {status_title}.",
+    },
+    "mail.subject.digest": {
+        "ru": "Просроченные обращения: {overdue}",
+        "en": "Overdue appeals: {overdue}",
+    },
+    "mail.body.digest": {
+        "ru": "В «{org_name}» просрочено обращений: {overdue}, срок истекает сегодня или завтра: "
+        "{due_soon}.",
+        "en": "“{org_name}” has {overdue} overdue appeal(s), and {due_soon} due today or tomorrow.",
+    },
+}

@@ -1,0 +1,110 @@
+"""Notices reach the citizen by e-mail through the outbox: the number and the deadline when the
+appeal is registered, the answer when it is given — once each, even across an SMTP outage."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+
+import httpx
+from console_helpers import add_user, signed_in
+from mail_server import html_of, text_of
+
+from conftest import Service, appeal, bearer, make_org, run_cli
+
+
+def _file(service: Service, key: str, **changes: object) -> dict:
+    with httpx.Client(base_url=service.url) as client:
+        reply = client.post("/api/v1/appeals", json=appeal(**changes), headers=bearer(key))
+    assert reply.status_code == 201, reply.text
+    return reply.json()
+
+
+def test_citizen_gets_the_number_deadline_and_answer_by_mail(tmp_path, mail_server):
+    db = tmp_path / "pos.db"
+    org = make_org(db, "manturovo", "https://manturovo.example.ru")
+    service = Service(db, env=mail_server.env).start()
+    try:
+        filed = _file(service, org.key, contact={"name": "Анна", "email": "anna@example.ru"})
+        [registered] = mail_server.wait_for("anna@example.ru")
+        assert filed["number"] in registered["Subject"]
+        body = text_of(registered)
+        assert filed["number"] in body
+        assert re.search(r"\d{4}-\d{2}-\d{2}", body), body  # the deadline
+        assert filed["tracking_url"] in body
+        assert "<script" not in html_of(registered)
+
+        add_user(db, "op@manturovo.example.ru", org="manturovo")
+        with signed_in(service.url, "op@manturovo.example.ru") as console:
+            page = console.post_form(
+                f"/console/appeals/{filed['id']}/answer",
+                {"text": "{name}, фонарь заменён <b>сегодня</b>."},
+            )
+            assert page.status_code in (200, 303), page.text
+        messages = mail_server.wait_for("anna@example.ru", 2)
+        answer = messages[1]
+        assert filed["number"] in answer["Subject"]
+        assert "Анна, фонарь заменён <b>сегодня</b>." in text_of(answer)
+        assert "&lt;b&gt;сегодня&lt;/b&gt;" in html_of(answer)
+    finally:
+        service.stop()
+
+
+def test_an_smtp_outage_delays_mail_and_sends_each_once(tmp_path, mail_server):
+    db = tmp_path / "pos.db"
+    org = make_org(db, "manturovo", "https://manturovo.example.ru")
+    env = {**mail_server.env, "POS_FORWARD_BACKOFF": "0.2", "POS_FORWARD_BACKOFF_MAX": "0.5"}
+    mail_server.stop()
+    service = Service(db, env=env).start()
+    try:
+        numbers = [
+            _file(service, org.key, contact={"name": "Анна", "email": f"c{i}@example.ru"})["number"]
+            for i in range(5)
+        ]
+        stats = run_cli(db, "queue", "stats").stdout
+        assert "mail" in stats
+        mail_server.start()
+        for i, number in enumerate(numbers):
+            [message] = mail_server.wait_for(f"c{i}@example.ru")
+            assert number in message["Subject"]
+        service.stop()
+        service.start()  # nothing is sent again after a restart
+        import time
+
+        time.sleep(2)
+        assert all(len(mail_server.to(f"c{i}@example.ru")) == 1 for i in range(5))
+    finally:
+        service.stop()
+
+
+def test_without_smtp_mail_goes_to_the_maildir(tmp_path):
+    import mailbox
+
+    db = tmp_path / "pos.db"
+    org = make_org(db, "manturovo", "https://manturovo.example.ru")
+    service = Service(db, env={"POS_MAILDIR": str(tmp_path / "mail")}).start()
+    try:
+        filed = _file(service, org.key, contact={"name": "Анна", "email": "anna@example.ru"})
+        import time
+
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            box = (
+                mailbox.Maildir(tmp_path / "mail", create=False)
+                if (tmp_path / "mail").exists()
+                else None
+            )
+            if box is not None and len(box):
+                break
+            time.sleep(0.1)
+        box = mailbox.Maildir(
+            tmp_path / "mail",
+            factory=lambda f: email.message_from_binary_file(f, policy=email.policy.default),
+            create=False,
+        )
+        [message] = list(box)
+        assert filed["number"] in message["Subject"]
+        assert message["To"] == "anna@example.ru"
+    finally:
+        service.stop()
