@@ -45,11 +45,49 @@ class FormGrant:
     issued_at: float
 
 
+@dataclass(frozen=True)
+class Citizen:
+    """A citizen signed in at the identity provider, as its verified claims said: what an
+    identified appeal records (`citizen_sub`) and what fills its name and e-mail."""
+
+    sub: str
+    name: str
+    email: str | None
+    issuer: str
+
+
 class Tokens:
     def __init__(self, secret_key: str, issuer: str = "") -> None:
         self._tracking = Signer(secret_key, salt="pos-intake.tracking")
         self._form = URLSafeTimedSerializer(secret_key, salt="pos-intake.form")
+        self._identity = URLSafeTimedSerializer(secret_key, salt="pos-intake.identity")
+        self._confirm = URLSafeTimedSerializer(secret_key, salt="pos-intake.confirm")
         self.issuer = issuer
+
+    def identity(self, citizen: Citizen) -> str:
+        """The signed proof of a sign-in that the popup hands the form (by postMessage) and the
+        form sends with the appeal: the iframe keeps no cookie, this token is its state."""
+        return self._identity.dumps([citizen.sub, citizen.name, citizen.email, citizen.issuer])
+
+    def read_identity(self, token: str, max_age: float) -> Citizen | None:
+        """The citizen of an identity token, or None if forged or older than `max_age`."""
+        try:
+            sub, name, email, issuer = self._identity.loads(token, max_age=max_age)
+        except (BadSignature, UnicodeError, ValueError, TypeError):
+            return None
+        return Citizen(str(sub), str(name), str(email) if email else None, str(issuer))
+
+    def confirm(self, held_id: str) -> str:
+        """The e-mail confirmation link's token of a held appeal (expiry: the held row's own
+        `expires_at`; reuse: its state)."""
+        return self._confirm.dumps(held_id)
+
+    def read_confirm(self, token: str) -> str | None:
+        try:
+            held_id = self._confirm.loads(token)
+        except (BadSignature, UnicodeError, ValueError):
+            return None
+        return held_id if isinstance(held_id, str) else None
 
     def tracking(self, appeal_id: str) -> str:
         return self._tracking.sign(uuid.UUID(appeal_id).hex).decode()
