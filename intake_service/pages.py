@@ -6,7 +6,7 @@ links."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -95,6 +95,20 @@ def local_time(iso: str, zone: ZoneInfo, lang: str) -> str:
     utc = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
     shown = moment.strftime("%d.%m.%Y, %H:%M" if lang == "ru" else "%Y-%m-%d %H:%M")
     return f"{shown} ({utc}, {zone.key})"
+
+
+_MONTHS_RU = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)  # fmt: skip
+
+
+def human_date(iso_date: str, lang: str) -> str:
+    """A due date as people write it: "24 декабря 2026 г.", "24 December 2026"."""
+    day = date.fromisoformat(iso_date[:10])
+    if lang == "ru":
+        return f"{day.day} {_MONTHS_RU[day.month - 1]} {day.year} г."
+    return f"{day.day} {day.strftime('%B')} {day.year}"
 
 
 def contact_links(contacts: dict[str, str]) -> list[dict[str, str | None]]:

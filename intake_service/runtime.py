@@ -272,6 +272,7 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
             "POS_BASE_URL is not set: photo links in appeals forwarded to RabbitMQ or webhooks "
             "are paths without a host, which their consumers cannot fetch"
         )
+    log.info("mail: %s", runtime.mailer.target if runtime.mailer else "off")
     housekeeping = asyncio.create_task(_housekeeping(runtime))
     forwarding = asyncio.create_task(runtime.forwarder.run(), name="pos-intake-forwarder")
     try:

@@ -31,7 +31,7 @@ def test_citizen_gets_the_number_deadline_and_answer_by_mail(tmp_path, mail_serv
         assert filed["number"] in registered["Subject"]
         body = text_of(registered)
         assert filed["number"] in body
-        assert re.search(r"\d{4}-\d{2}-\d{2}", body), body  # the deadline
+        assert re.search(r"до \d{1,2} [а-я]+ 20\d\d г\.", body), body  # the deadline
         assert filed["tracking_url"] in body
         assert "<script" not in html_of(registered)
 

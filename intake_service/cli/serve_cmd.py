@@ -20,6 +20,7 @@ from intake_service.console.accounts import (
     set_password,
 )
 from intake_service.examples_site import create_examples_app
+from intake_service.followup.mailer import Mailer
 from intake_service.orgs import OrgError, create_key, create_org, get_org, snippet
 from intake_service.settings import Settings, load
 from intake_service.store import open_database, transaction
@@ -141,6 +142,15 @@ def demo(args: argparse.Namespace) -> int:
     base = settings.base_url or f"http://{host}:{settings.port}"
     examples_port = settings.examples_port or settings.port + 1
     examples = f"http://{host}:{examples_port}"
+    mail = Mailer(settings).target
+    if not settings.smtp_host:
+        mail += "\n              (no SMTP server set: POS_SMTP_HOST; open the files with any mail reader)"
+    signin = (
+        f"identity provider {settings.oidc_issuer}"
+        if settings.oidc_issuer
+        else "no identity provider set (POS_OIDC_ISSUER): official appeals cannot be\n"
+        "              signed in with it and are confirmed by an e-mail link instead"
+    )
     print(
         f"""
 pos-intake demo — organisation "{DEMO_SLUG}" ({DEMO_NAME}){" created" if created else ""}
@@ -153,6 +163,8 @@ API key       {key}
 console       {base}/console
               sign in as {DEMO_ADMIN} with {console_password}
               (a new password each run; more accounts: pos-intake user add …)
+mail          {mail}
+sign-in       {signin}
 
 File an appeal:
   curl -sS -X POST {base}/api/v1/appeals \\

@@ -19,9 +19,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from intake_service.i18n import t
+from intake_service.pages import human_date
 from intake_service.settings import Settings
 from intake_service.tokens import Tokens
 
+DATE_FIELDS = ("answer_due", "register_due", "clarify_due")
 _TEMPLATES = Path(__file__).parent / "templates" / "mail"
 _html = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(default=True))
 _text = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=False)
@@ -54,6 +56,9 @@ class NoticeRenderer:
         tracking = None
         if notice["appeal_id"] and notice["kind"] != "confirm":
             tracking = f"{base}/s/{self.tokens.tracking(notice['appeal_id'])}"
+        for key in DATE_FIELDS:  # due dates as the reader writes them
+            if data.get(key):
+                data[key] = human_date(str(data[key]), notice["lang"])
         return {**data, "kind": notice["kind"], "tracking_url": tracking, "base_url": base}
 
     def message(self, notice: sqlite3.Row) -> EmailMessage:
