@@ -214,8 +214,9 @@ async def _changes(
                 yield ": still here\n\n"
             continue
         moved = event.appeal_id is not None or subscription.overflowed
-        while not subscription.queue.empty():
-            moved = moved or subscription.queue.get_nowait().appeal_id is not None
+        while not subscription.queue.empty():  # take every waiting event, whatever `moved` is
+            waiting = subscription.queue.get_nowait()
+            moved = moved or waiting.appeal_id is not None
         subscription.overflowed = False
         if moved:
             quiet = 0.0

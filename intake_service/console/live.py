@@ -74,7 +74,7 @@ class LiveLog:
         while self._subscriptions:
             try:
                 self.publish_new()
-            except sqlite3.Error:
+            except Exception:  # any failure: the live streams must not end with this task
                 log.exception("live log: reading new events failed; trying again")
             await asyncio.sleep(POLL_SECONDS)
 
