@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from intake_service.api import appeals, queue
+from intake_service.api import appeals, queue, replies
 
 ROUTES = [
     Route("/api/v1/appeals", appeals.create_appeal, methods=["POST"], name="create_appeal"),
@@ -16,6 +16,8 @@ ROUTES = [
         methods=["GET"],
         name="photo",
     ),
+    Route("/api/v1/appeals/{appeal}/status", replies.status, methods=["POST"], name="reply_status"),
+    Route("/api/v1/appeals/{appeal}/answer", replies.answer, methods=["POST"], name="reply_answer"),
     Route("/s/{token}", appeals.appeal_status, methods=["GET"], name="tracking"),
     Route("/api/v1/queue", queue.pull, methods=["GET"], name="queue_pull"),
     Route("/api/v1/queue/ack", queue.ack, methods=["POST"], name="queue_ack"),
