@@ -33,6 +33,7 @@ from intake_service.events import EventType, insert_event
 from intake_service.followup.deadlines import Calendar, Due, due_dates, load_calendar
 from intake_service.followup.mail_render import NoticeRenderer
 from intake_service.followup.mailer import Mailer
+from intake_service.followup.reply_queue import ReplyQueue
 from intake_service.forward.forwarder import Forwarder
 from intake_service.forward.outbox import EMBEDDED_SINK, expire_op
 from intake_service.forward.sinks import apply_config, config_sinks
@@ -275,10 +276,16 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
     log.info("mail: %s", runtime.mailer.target if runtime.mailer else "off")
     housekeeping = asyncio.create_task(_housekeeping(runtime))
     forwarding = asyncio.create_task(runtime.forwarder.run(), name="pos-intake-forwarder")
+    jobs = [housekeeping, forwarding]
+    replies = ReplyQueue(runtime) if settings.reply_amqp_url else None
+    if replies is not None:
+        jobs.append(asyncio.create_task(replies.run(), name="pos-intake-replies"))
     try:
         yield runtime
     finally:
-        for task in (housekeeping, forwarding):
+        if replies is not None:
+            await replies.close()
+        for task in jobs:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

@@ -30,4 +30,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Для отклонения нужна причина, которую увидит заявитель.",
         "en": "A rejection needs a reason the citizen will read.",
     },
+    "field.reply-type": {
+        "ru": "Тип ответа: status или answer.",
+        "en": "The reply's type: status or answer.",
+    },
 }
