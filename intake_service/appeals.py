@@ -21,14 +21,12 @@ from typing import Any
 from intake_service.appeal_input import AppealInput
 from intake_service.categories import Category
 from intake_service.errors import IdempotencyConflict
-from intake_service.events import Event, EventType, appeal_history, insert_event
+from intake_service.events import EventType, insert_event
 from intake_service.followup.deadlines import Due
 from intake_service.followup.notices import NoticeKind, notify_citizen
 from intake_service.forward.outbox import EMBEDDED_SINK, add_rows
-from intake_service.i18n import t
 from intake_service.ids import human_number
 from intake_service.orgs import Org
-from intake_service.statuses import Status, status_type
 from intake_service.store import now_iso
 
 DOCUMENT_SCHEMA = "pos-intake/appeal@1"
@@ -109,10 +107,12 @@ def accept_op(
     node: str = "",
     severity: str | None = None,
     due: Due | None = None,
+    then: Callable[[sqlite3.Connection, str], None] | None = None,
 ) -> Callable[[sqlite3.Connection], Accepted]:
     """The writer operation; `also` runs first in the same savepoint (the form's one-time nonce,
     the photo rows) and may raise to refuse the whole appeal. `severity` is the category's
-    default, if it has one; `due` the deadlines (followup/deadlines.py). The citizen who gets
+    default, if it has one; `due` the deadlines (followup/deadlines.py); `then(conn, number)`
+    runs last in the same savepoint (a repeat appeal's mark on the first one) and may refuse. The citizen who gets
     copies is told the number and the deadline by e-mail (a `registered` notice, in the same
     transaction)."""
 
@@ -194,6 +194,8 @@ def accept_op(
         )
         add_rows(conn, appeal.id, org.id, list(sinks), now=now, at=at)
         notify_citizen(conn, appeal.id, NoticeKind.REGISTERED, dedupe=f"registered:{appeal.id}")
+        if then is not None:
+            then(conn, number)
         response = {
             "id": appeal.id,
             "number": number,
@@ -293,88 +295,4 @@ def document(
             "loader_version": row["loader_version"],
         },
         "created_at": row["created_at"],
-    }
-
-
-def _public_step(event: Event, lang: str) -> dict[str, Any]:
-    """One line of the citizen's history: arrival, a status change (titled by the new status)
-    or the answer — never who made it or why internally."""
-    if event.type == EventType.STATUS:
-        status = str(event.data.get("to") or "")
-    elif event.type == EventType.ANSWERED:
-        status = str(Status.ANSWERED)
-    else:
-        status = str(Status.ACCEPTED)
-    return {"at": event.at, "status": status, "title": t(f"status.{status}", lang)}
-
-
-def _public_answer(row: sqlite3.Row, name: str) -> dict[str, Any] | None:
-    """The answer as the reader of one tracking page sees it: `{name}` is that appeal's own
-    citizen's name (the answer of an original, shown on a duplicate's page, greets the
-    duplicate's citizen — never the original's)."""
-    if not row["answer"]:
-        return None
-    return {"text": row["answer"].replace("{name}", name), "at": row["answered_at"]}
-
-
-def _citizen_name(row: sqlite3.Row) -> str:
-    try:
-        name = json.loads(row["contact"]).get("name")
-    except (TypeError, ValueError, AttributeError):
-        name = None
-    return str(name or "")
-
-
-def _original(conn: sqlite3.Connection, row: sqlite3.Row, lang: str) -> dict[str, Any] | None:
-    """A duplicate follows its original: the first appeal up the chain that is not one."""
-    name = _citizen_name(row)
-    seen = {row["id"]}
-    while row["status"] == Status.DUPLICATE and row["duplicate_of"]:
-        found = load_appeals(conn, [row["duplicate_of"]]).get(row["duplicate_of"])
-        if found is None or found["id"] in seen or len(seen) > 10:
-            return None
-        seen.add(found["id"])
-        row = found
-    if len(seen) == 1:
-        return None
-    return {
-        "number": row["number"],
-        "status": row["status"],
-        "status_title": t(f"status.{row['status']}", lang),
-        "status_reason": row["status_reason"],
-        "answer": _public_answer(row, name),
-    }
-
-
-def status_view(
-    conn: sqlite3.Connection,
-    appeal_id: str,
-    categories: Callable[[str], dict[str, Category]],
-    lang: str,
-) -> dict[str, Any] | None:
-    """What the holder of the tracking link sees: status (with its type, and the reason when
-    rejected), the public answer and the public history — no contact, assignee, severity,
-    internal note or operator's e-mail. A duplicate shows its original's status and answer."""
-    row = load_appeals(conn, [appeal_id]).get(appeal_id)
-    if row is None:
-        return None
-    category = categories(row["org_slug"]).get(row["category"])
-    return {
-        "number": row["number"],
-        "status": row["status"],
-        "status_title": t(f"status.{row['status']}", lang),
-        "status_type": str(status_type(row["status"])),
-        "status_reason": row["status_reason"] if row["status"] == Status.REJECTED else None,
-        "answer": _public_answer(row, _citizen_name(row)),
-        "original": _original(conn, row, lang),
-        "kind": row["kind"],
-        "category": {
-            "code": row["category"],
-            "title": category.title(lang) if category else row["category"],
-        },
-        "text": row["text"],
-        "address": row["address"],
-        "org": {"slug": row["org_slug"], "name": row["org_name"]},
-        "created_at": row["created_at"],
-        "history": [_public_step(e, lang) for e in appeal_history(conn, appeal_id)],
     }

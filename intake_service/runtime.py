@@ -30,6 +30,7 @@ from intake_service.appeals import (
 from intake_service.directory import OrgDirectory
 from intake_service.errors import IntakeError, Unavailable
 from intake_service.events import EventType, insert_event
+from intake_service.followup import periods
 from intake_service.followup.deadlines import Calendar, Due, due_dates, load_calendar
 from intake_service.followup.mail_render import NoticeRenderer
 from intake_service.followup.mailer import Mailer
@@ -123,6 +124,7 @@ class Runtime:
         *,
         idem: Idempotency | None = None,
         also: Callable[[sqlite3.Connection], None] | None = None,
+        then: Callable[[sqlite3.Connection, str], None] | None = None,
         on_failure: Callable[[], None] | None = None,
     ) -> Accepted:
         """Commit a checked appeal (the one path for the API and the form) and wake its queue.
@@ -174,6 +176,7 @@ class Runtime:
                     node=self.settings.node,
                     severity=self._default_severity(appeal),
                     due=self.due_dates(appeal),
+                    then=then,
                 ),
                 after_commit=forward_now,
                 after_failure=failed,
@@ -276,7 +279,7 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
     log.info("mail: %s", runtime.mailer.target if runtime.mailer else "off")
     housekeeping = asyncio.create_task(_housekeeping(runtime))
     forwarding = asyncio.create_task(runtime.forwarder.run(), name="pos-intake-forwarder")
-    jobs = [housekeeping, forwarding]
+    jobs = [housekeeping, forwarding, asyncio.create_task(periods.run(runtime))]
     replies = ReplyQueue(runtime) if settings.reply_amqp_url else None
     if replies is not None:
         jobs.append(asyncio.create_task(replies.run(), name="pos-intake-replies"))

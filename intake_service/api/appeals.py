@@ -17,11 +17,9 @@ from intake_service.appeals import (
     body_hash,
     copies_by_default,
     find_idempotent,
-    status_view,
 )
 from intake_service.errors import NotFound, ValidationFailed
-from intake_service.org_settings import timezone_of
-from intake_service.pages import local_time, page_language, render, wants_html
+from intake_service.pages import page_language
 
 log = logging.getLogger("pos_intake")
 _IDEMPOTENCY_KEY = re.compile(r'^"?([\x21\x23-\x7e]{1,255})"?$')
@@ -84,36 +82,6 @@ async def list_categories(request: Request) -> Response:
         for c in runtime.directory.catalogue(caller.org.id).values()
     ]
     return JSONResponse({"categories": categories}, headers={"Content-Language": lang})
-
-
-async def appeal_status(request: Request) -> Response:
-    """GET /s/{token} (the tracking link) and /api/v1/status/{token}: status and history."""
-    runtime = runtime_of(request)
-    runtime.address_limiter.check(client_address(request))
-    appeal_id = runtime.tokens.appeal_id(request.path_params["token"])
-    view = None
-    if appeal_id is not None:
-        view = status_view(
-            runtime.reader,
-            appeal_id,
-            lambda slug: runtime.directory.catalogue(runtime.directory.org_by_slug(slug).id),
-            page_language(request),
-        )
-    if view is None:
-        raise NotFound("detail.tracking-unknown", reason="tracking-unknown")
-    if wants_html(request):
-        # Times as people there read them: in the organisation's zone, named. The JSON keeps
-        # ISO 8601 in UTC ("Z").
-        lang = page_language(request)
-        org = runtime.directory.org_by_slug(view["org"]["slug"])
-        zone = timezone_of(org) if org is not None else None
-
-        def when(iso: str) -> str:
-            return local_time(iso, zone, lang) if zone else iso
-
-        context = {"view": view, "new": request.query_params.get("new") == "1", "when": when}
-        return render("status.html", lang, context)
-    return JSONResponse(view)
 
 
 async def appeal_photo(request: Request) -> Response:

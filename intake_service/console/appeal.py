@@ -25,12 +25,15 @@ from intake_service.console.page import console_page
 from intake_service.console.state import console_of
 from intake_service.errors import Forbidden, NotFound
 from intake_service.events import Event, EventType
+from intake_service.followup.clarify import ask_op
+from intake_service.followup.deadlines import is_overdue, today_in
+from intake_service.followup.extension import extend_op
 from intake_service.i18n import t
 from intake_service.org_settings import timezone_of
-from intake_service.pages import local_time, page_language
-from intake_service.statuses import TRANSITIONS, Severity, Status, can_move
+from intake_service.pages import human_date, local_time, page_language
+from intake_service.statuses import TRANSITIONS, Severity, Status, StatusType, can_move, status_type
 
-ACTIONS = ("status", "assign", "severity", "note", "duplicate", "answer")
+ACTIONS = ("status", "assign", "severity", "note", "duplicate", "answer", "clarify", "extend")
 
 
 def _visible(request: Request, operator: Operator) -> dict[str, Any]:
@@ -116,7 +119,7 @@ async def _render(
     moves = [
         str(s)
         for s in TRANSITIONS.get(Status(current), ())
-        if s not in (Status.ANSWERED, Status.DUPLICATE)
+        if s not in (Status.ANSWERED, Status.DUPLICATE, Status.CLARIFYING)
     ]
     chosen = request.query_params.get("template", "")
     template_title = ""
@@ -152,6 +155,16 @@ async def _render(
         "moves": moves,
         "can_answer": can_move(current, Status.ANSWERED),
         "can_duplicate": can_move(current, Status.DUPLICATE),
+        "can_clarify": can_move(current, Status.CLARIFYING),
+        "can_extend": appeal["kind"] == "official"
+        and not appeal["extended_at"]
+        and bool(appeal["answer_due"])
+        and status_type(current) is StatusType.OPEN,
+        "overdue": bool(appeal["answer_due"])
+        and status_type(current) is StatusType.OPEN
+        and is_overdue(appeal["answer_due"], zone),
+        "repeats": data["repeats"],
+        "day": lambda iso: human_date(iso, lang),
         "severities": [str(s) for s in Severity],
         "sees_contact": operator.sees_contact(target),
         "contact": contact,
@@ -269,6 +282,13 @@ def _operation(
         if original is None or not operator.sees(original["target_org_id"]):
             raise handling.Refused("handling.duplicate-unknown", number=number)
         return handling.duplicate_op(appeal_id, original["id"], _text(form, "note"), actor)
+    runtime = console_of(request).runtime
+    if action == "clarify":
+        zone = timezone_of(runtime.directory.org(appeal["target_org_id"]))
+        due = runtime.calendar.add_days(today_in(zone), runtime.settings.clarify_days)
+        return ask_op(appeal_id, _text(form, "question"), due.isoformat(), actor)
+    if action == "extend":
+        return extend_op(appeal_id, _text(form, "reason"), runtime.calendar, actor)
     template = _text(form, "template_title") or None
     return handling.answer_op(appeal_id, _text(form, "text"), template, actor)
 

@@ -57,10 +57,14 @@ _COLUMNS = (
     "a.page_url, a.channel, a.embed_origin, a.loader_version, a.status, a.created_at, "
     "a.severity, a.assignee_id, a.duplicate_of, a.answer, a.answered_at, a.status_reason, "
     "a.updated_at, a.target_org_id, a.origin_org_id, "
+    "a.lang, a.identity, a.citizen_sub, a.notify_email, a.repeat_of, a.register_due, a.answer_due, a.extended_at, "
+    "a.extension_reason, a.clarify_question, a.clarify_due, a.clarify_answer, a.solved, "
+    "a.rating, a.rating_comment, a.rated_at, a.answered_at, "
     "t.slug AS org_slug, t.name AS org_name, o.slug AS origin_slug, o.name AS origin_name, "
-    "u.email AS assignee, d.number AS duplicate_number "
+    "u.email AS assignee, d.number AS duplicate_number, r.number AS repeat_of_number "
     "FROM appeals a JOIN orgs t ON t.id = a.target_org_id JOIN orgs o ON o.id = a.origin_org_id "
     "LEFT JOIN users u ON u.id = a.assignee_id LEFT JOIN appeals d ON d.id = a.duplicate_of "
+    "LEFT JOIN appeals r ON r.id = a.repeat_of "
 )
 
 
@@ -93,6 +97,9 @@ def page_data(conn: sqlite3.Connection, appeal_id: str) -> dict[str, Any] | None
     duplicates = conn.execute(
         "SELECT id, number FROM appeals WHERE duplicate_of = ? ORDER BY seq", (appeal_id,)
     ).fetchall()
+    repeats = conn.execute(
+        "SELECT id, number FROM appeals WHERE repeat_of = ? ORDER BY seq", (appeal_id,)
+    ).fetchall()
     return {
         "appeal": appeal,
         "history": appeal_history(conn, appeal_id, types=None),
@@ -101,13 +108,15 @@ def page_data(conn: sqlite3.Connection, appeal_id: str) -> dict[str, Any] | None
         "colleagues": [u for u in list_users(conn, [org_id]) if not u.disabled],
         "templates": templates_for(conn, org_id, appeal["category"]),
         "duplicates": [dict(row) for row in duplicates],
+        "repeats": [dict(row) for row in repeats],
     }
 
 
-def _current(conn: sqlite3.Connection, appeal_id: str) -> sqlite3.Row:
+def current(conn: sqlite3.Connection, appeal_id: str) -> sqlite3.Row:
+    """The appeal as a change must see it, read inside the change's transaction."""
     row = conn.execute(
-        "SELECT id, number, status, severity, target_org_id, duplicate_of, contact "
-        "FROM appeals WHERE id = ?",
+        "SELECT id, number, status, severity, target_org_id, duplicate_of, contact, kind, "
+        "answer_due, extended_at, answered_at, lang, clarify_due FROM appeals WHERE id = ?",
         (appeal_id,),
     ).fetchone()
     if row is None:
@@ -115,7 +124,7 @@ def _current(conn: sqlite3.Connection, appeal_id: str) -> sqlite3.Row:
     return row
 
 
-def _event(
+def log_change(
     conn: sqlite3.Connection,
     type: EventType,
     row: sqlite3.Row,
@@ -125,6 +134,7 @@ def _event(
     reason: str | None = None,
     at: str,
 ) -> int:
+    """The event of a change, as every handling operation writes it: `by`, the number."""
     return insert_event(
         conn,
         type,
@@ -155,7 +165,7 @@ def status_op(appeal_id: str, new: str, reason: str, note: str, actor: Actor) ->
         raise Refused("handling.reason-required")
 
     def op(conn: sqlite3.Connection) -> None:
-        row = _current(conn, appeal_id)
+        row = current(conn, appeal_id)
         _check_move(row["status"], new)
         at = now_iso()
         kept_reason = reason if new == Status.REJECTED else None
@@ -169,7 +179,7 @@ def status_op(appeal_id: str, new: str, reason: str, note: str, actor: Actor) ->
             data["reason"] = kept_reason
         if note:
             data["note"] = note
-        event_id = _event(conn, EventType.STATUS, row, actor, data, at=at)
+        event_id = log_change(conn, EventType.STATUS, row, actor, data, at=at)
         notify_closed(conn, appeal_id, new, kept_reason, event_id)
 
     return op
@@ -179,7 +189,7 @@ def assign_op(appeal_id: str, assignee: str | None, actor: Actor) -> Op:
     """Give the appeal to an enabled user of its target organisation (None: to nobody)."""
 
     def op(conn: sqlite3.Connection) -> None:
-        row = _current(conn, appeal_id)
+        row = current(conn, appeal_id)
         user_id = None
         if assignee is not None:
             user = conn.execute(
@@ -195,7 +205,7 @@ def assign_op(appeal_id: str, assignee: str | None, actor: Actor) -> Op:
             "UPDATE appeals SET assignee_id = ?, updated_at = ? WHERE id = ?",
             (user_id, at, appeal_id),
         )
-        _event(conn, EventType.ASSIGNED, row, actor, {"to": assignee}, at=at)
+        log_change(conn, EventType.ASSIGNED, row, actor, {"to": assignee}, at=at)
 
     return op
 
@@ -205,14 +215,14 @@ def severity_op(appeal_id: str, severity: str | None, actor: Actor) -> Op:
         raise Refused("handling.bad-severity")
 
     def op(conn: sqlite3.Connection) -> None:
-        row = _current(conn, appeal_id)
+        row = current(conn, appeal_id)
         at = now_iso()
         conn.execute(
             "UPDATE appeals SET severity = ?, updated_at = ? WHERE id = ?",
             (severity, at, appeal_id),
         )
         data = {"from": row["severity"], "to": severity}
-        _event(conn, EventType.SEVERITY, row, actor, data, at=at)
+        log_change(conn, EventType.SEVERITY, row, actor, data, at=at)
 
     return op
 
@@ -224,10 +234,10 @@ def note_op(appeal_id: str, text: str, actor: Actor) -> Op:
         raise Refused("handling.note-empty")
 
     def op(conn: sqlite3.Connection) -> None:
-        row = _current(conn, appeal_id)
+        row = current(conn, appeal_id)
         at = now_iso()
         conn.execute("UPDATE appeals SET updated_at = ? WHERE id = ?", (at, appeal_id))
-        _event(conn, EventType.NOTE, row, actor, {"text": text}, at=at)
+        log_change(conn, EventType.NOTE, row, actor, {"text": text}, at=at)
 
     return op
 
@@ -238,8 +248,8 @@ def duplicate_op(appeal_id: str, original_id: str, note: str, actor: Actor) -> O
     note = note.strip()[:MAX_NOTE]
 
     def op(conn: sqlite3.Connection) -> None:
-        row = _current(conn, appeal_id)
-        original = _current(conn, original_id)
+        row = current(conn, appeal_id)
+        original = current(conn, original_id)
         if original["id"] == row["id"]:
             raise Refused("handling.duplicate-self")
         if original["target_org_id"] != row["target_org_id"]:
@@ -250,7 +260,7 @@ def duplicate_op(appeal_id: str, original_id: str, note: str, actor: Actor) -> O
                 break
             if step["duplicate_of"] == row["id"]:
                 raise Refused("handling.duplicate-loop", number=original["number"])
-            step = _current(conn, step["duplicate_of"])
+            step = current(conn, step["duplicate_of"])
         else:
             raise Refused("handling.duplicate-loop", number=original["number"])
         _check_move(row["status"], Status.DUPLICATE)
@@ -267,7 +277,7 @@ def duplicate_op(appeal_id: str, original_id: str, note: str, actor: Actor) -> O
         }
         if note:
             data["note"] = note
-        _event(conn, EventType.STATUS, row, actor, data, at=at)
+        log_change(conn, EventType.STATUS, row, actor, data, at=at)
 
     return op
 
@@ -283,7 +293,7 @@ def answer_op(appeal_id: str, text: str, template: str | None, actor: Actor) -> 
         raise Refused("handling.answer-empty")
 
     def op(conn: sqlite3.Connection) -> None:
-        row = _current(conn, appeal_id)
+        row = current(conn, appeal_id)
         _check_move(row["status"], Status.ANSWERED)
         final = fill_template(text, row["number"], NAME_PLACEHOLDER)
         at = now_iso()
@@ -293,7 +303,7 @@ def answer_op(appeal_id: str, text: str, template: str | None, actor: Actor) -> 
             (Status.ANSWERED, final, at, at, appeal_id),
         )
         data = {"from": row["status"], "to": str(Status.ANSWERED), "text": final}
-        event_id = _event(
+        event_id = log_change(
             conn, EventType.ANSWERED, row, actor, {**data, "template": template}, at=at
         )
         # the e-mail goes to this appeal's own citizen: their name filled in
@@ -331,7 +341,7 @@ def contact_viewed_op(appeal_id: str, actor: Actor) -> Op:
     """The audit event of one showing of the citizen's contact (the row does not change)."""
 
     def op(conn: sqlite3.Connection) -> None:
-        row = _current(conn, appeal_id)
-        _event(conn, EventType.CONTACT_VIEWED, row, actor, {}, at=now_iso())
+        row = current(conn, appeal_id)
+        log_change(conn, EventType.CONTACT_VIEWED, row, actor, {}, at=now_iso())
 
     return op

@@ -45,7 +45,7 @@ def _service_origin(request: Request) -> str:
     return normalise_origin(f"{parts.scheme}://{parts.netloc}")
 
 
-def _check_sender(request: Request) -> None:
+def check_sender(request: Request) -> None:
     """Only our own form page (same origin) may post; a page elsewhere posting here may not.
 
     The form page is sent with `Referrer-Policy: same-origin`, so its POST carries our own
@@ -176,7 +176,7 @@ async def submit(request: Request) -> Response:
     try:
         org = org_of(request)
         runtime.address_limiter.check(client_address(request))
-        _check_sender(request)
+        check_sender(request)
         form = await _read_form(request)
         grant = _grant(request, form, org)
         attached, photo_errors = await _photos(form)

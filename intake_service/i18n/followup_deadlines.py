@@ -1,5 +1,55 @@
-"""Messages of the citizen's follow-through: deadlines (followup/)."""
+"""Messages of the citizen's follow-through in the console: deadlines, extension,
+clarification, the verdict and repeats on an appeal's page."""
 
 from __future__ import annotations
 
-MESSAGES: dict[str, dict[str, str]] = {}
+MESSAGES: dict[str, dict[str, str]] = {
+    "console.appeal.due": {"ru": "Срок ответа", "en": "Answer due"},
+    "console.appeal.register-due": {"ru": "Срок регистрации", "en": "Registration due"},
+    "console.appeal.overdue": {"ru": "Просрочено", "en": "Overdue"},
+    "console.appeal.extended": {"ru": "Продлён", "en": "Extended"},
+    "console.appeal.repeat-of": {"ru": "Повторное к", "en": "Repeats"},
+    "console.appeal.repeats": {"ru": "Повторные", "en": "Repeat appeals"},
+    "console.appeal.question": {"ru": "Вопрос заявителю", "en": "Question to the citizen"},
+    "console.appeal.clarify-answer": {"ru": "Ответ заявителя", "en": "The citizen's answer"},
+    "console.appeal.clarify-due": {"ru": "Ждём ответа до {date}", "en": "Awaited by {date}"},
+    "console.appeal.verdict": {"ru": "Оценка заявителя", "en": "Citizen's verdict"},
+    "console.appeal.verdict.solved": {"ru": "решено", "en": "solved"},
+    "console.appeal.verdict.not-solved": {"ru": "не решено", "en": "not solved"},
+    "console.appeal.clarify": {"ru": "Запросить уточнение", "en": "Ask the citizen"},
+    "console.appeal.clarify.hint": {
+        "ru": "Заявитель увидит вопрос на странице обращения и в письме; без ответа обращение "
+        "закроется как неуточнённое.",
+        "en": "The citizen reads the question on the tracking page and by e-mail; without an "
+        "answer the appeal closes as not clarified.",
+    },
+    "console.appeal.clarify.send": {"ru": "Отправить вопрос", "en": "Send the question"},
+    "console.appeal.extend": {"ru": "Продлить срок на 30 дней", "en": "Extend by 30 days"},
+    "console.appeal.extend.hint": {
+        "ru": "Один раз для официального обращения; причину увидит заявитель.",
+        "en": "Once per official appeal; the citizen reads the reason.",
+    },
+    "console.appeal.extend.send": {"ru": "Продлить", "en": "Extend"},
+    "console.appeal.done.clarify": {
+        "ru": "Вопрос отправлен заявителю.",
+        "en": "The question is sent to the citizen.",
+    },
+    "console.appeal.done.extend": {"ru": "Срок продлён.", "en": "The deadline is extended."},
+    "clarify.question-empty": {"ru": "Напишите вопрос.", "en": "Write the question."},
+    "extend.reason-required": {
+        "ru": "Укажите причину продления — её увидит заявитель.",
+        "en": "Give the reason for the extension; the citizen reads it.",
+    },
+    "extend.not-official": {
+        "ru": "Продлить можно только срок официального обращения.",
+        "en": "Only an official appeal's deadline can be extended.",
+    },
+    "extend.once": {
+        "ru": "Срок уже продлевался: продлить можно один раз.",
+        "en": "The deadline was extended already; it can be extended once.",
+    },
+    "extend.closed": {
+        "ru": "Обращение закрыто: срок не продлевается.",
+        "en": "The appeal is closed: its deadline is not extended.",
+    },
+}

@@ -1,0 +1,61 @@
+"""The periods that run out without anyone acting: an answer the citizen said nothing about
+within `POS_VERDICT_DAYS` counts as resolved, and a question unanswered past its date closes
+the appeal as `not_clarified`. A background job of the service, through the one writer, in
+bounded batches, so that a backlog of a thousand passes like any other write."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING
+
+from intake_service.followup.clarify import expire_op
+from intake_service.followup.deadlines import today_in
+from intake_service.followup.verdict import settle_verdicts_op
+from intake_service.org_settings import timezone_of
+from intake_service.writer import WriterStopped
+
+if TYPE_CHECKING:
+    from intake_service.runtime import Runtime
+
+log = logging.getLogger("pos_intake")
+PERIOD_SECONDS = 2.0  # how often the periods are looked at: one indexed read each when idle
+
+
+async def run(runtime: Runtime) -> None:
+    while True:
+        try:
+            await look(runtime)
+        except WriterStopped:
+            return
+        except Exception:
+            log.exception("follow-through periods: failed; trying again")
+        await asyncio.sleep(PERIOD_SECONDS)
+
+
+async def look(runtime: Runtime) -> None:
+    """One look; the writer is asked only when a read found something due (a transaction
+    with its fsync every few seconds for nothing would be a cost of an idle service)."""
+    reader = runtime.reader
+    resolved = closed = 0
+    verdict_due = dt.datetime.now(dt.UTC) - dt.timedelta(days=runtime.settings.verdict_days)
+    if reader.execute(
+        "SELECT 1 FROM appeals WHERE status = 'answered' AND answered_at <= ? LIMIT 1",
+        (verdict_due.strftime("%Y-%m-%dT%H:%M:%S") + "~",),
+    ).fetchone():
+        resolved = await runtime.writer.submit(settle_verdicts_op(runtime.settings.verdict_days))
+    latest = max((today_in(timezone_of(o)) for o in runtime.directory.orgs()), default=None)
+    if (
+        latest is not None
+        and reader.execute(
+            "SELECT 1 FROM appeals WHERE status = 'clarifying' AND clarify_due < ? LIMIT 1",
+            (latest.isoformat(),),
+        ).fetchone()
+    ):
+        today = {o.id: today_in(timezone_of(o)).isoformat() for o in runtime.directory.orgs()}
+        closed = await runtime.writer.submit(expire_op(today))
+    if resolved or closed:
+        log.info("periods: %d answer(s) now resolved, %d not clarified", resolved, closed)
+        if runtime.forwarder is not None:
+            runtime.forwarder.wake()

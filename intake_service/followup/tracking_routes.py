@@ -1,0 +1,251 @@
+"""The tracking link's page and JSON, and what the citizen does there: the verdict on an answer,
+a repeat appeal when the problem is back, the answer to an operator's question.
+
+The signed link is the citizen's only credential (no account needed), so every action checks
+it first; a page's forms must come from the service's own pages (the same check as the appeal
+form's). Each refusal — a forged link, a rating twice or before the answer, a repeat after the
+period, an answer to no question — is a clear page or problem+json and a `rejected` event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from intake_service.api.requests import client_address, read_json, runtime_of
+from intake_service.appeal_input import TEXT_MAX, TEXT_MIN, AppealInput
+from intake_service.appeals import NewAppeal
+from intake_service.console.handling import find_appeal
+from intake_service.errors import IntakeError, NotFound, ValidationFailed
+from intake_service.followup.clarify import ClarifyRefused
+from intake_service.followup.clarify import answer_op as clarify_answer_op
+from intake_service.followup.deadlines import today_in
+from intake_service.followup.tracking import status_view
+from intake_service.followup.verdict import VerdictRefused, repeat_check_op, verdict_op
+from intake_service.form.submission import check_sender
+from intake_service.i18n import t
+from intake_service.org_settings import timezone_of
+from intake_service.pages import human_date, local_time, page_language, render, wants_html
+
+
+class TrackingRefused(IntakeError):
+    """A citizen's action the appeal's state does not allow now."""
+
+    status, slug, title_key = 409, "tracking-refused", "problem.tracking-refused"
+
+    def __init__(self, why: str) -> None:
+        super().__init__(f"track.refused.{why}", reason=f"tracking-{why}")
+
+
+def _appeal_id(request: Request) -> str:
+    runtime = runtime_of(request)
+    runtime.address_limiter.check(client_address(request))
+    appeal_id = runtime.tokens.appeal_id(request.path_params["token"])
+    row = find_appeal(runtime.reader, appeal_id) if appeal_id is not None else None
+    if appeal_id is None or row is None:
+        raise NotFound("detail.tracking-unknown", reason="tracking-unknown")
+    request.state.org_id = row["target_org_id"]  # refusals are logged to the organisation
+    return appeal_id
+
+
+def _view(request: Request, appeal_id: str, lang: str) -> dict[str, Any] | None:
+    runtime = runtime_of(request)
+    directory = runtime.directory
+
+    def name(slug: str) -> str:
+        org = directory.org_by_slug(slug)
+        return org.name if org is not None else slug
+
+    def today(slug: str) -> dt.date:
+        org = directory.org_by_slug(slug)
+        return today_in(timezone_of(org)) if org is not None else dt.date.today()
+
+    return status_view(
+        runtime.reader,
+        appeal_id,
+        lambda slug: directory.catalogue(directory.org_by_slug(slug).id),
+        lang,
+        org_name=name,
+        today=today,
+        repeat_days=runtime.settings.repeat_days,
+    )
+
+
+def _page(
+    request: Request, view: dict[str, Any], *, notice: str | None = None, error: str | None = None,
+    status: int = 200,
+) -> Response:  # fmt: skip
+    runtime = runtime_of(request)
+    lang = page_language(request)
+    org = runtime.directory.org_by_slug(view["org"]["slug"])
+    zone = timezone_of(org) if org is not None else None
+
+    def when(iso: str) -> str:
+        return local_time(iso, zone, lang) if zone else iso
+
+    def day(iso: str) -> str:
+        return human_date(iso, lang)
+
+    context = {
+        "view": view,
+        "new": request.query_params.get("new") == "1",
+        "when": when,
+        "day": day,
+        "token": request.path_params["token"],
+        "notice": notice,
+        "error": error,
+    }
+    return render("status.html", lang, context, status=status)
+
+
+async def appeal_status(request: Request) -> Response:
+    """GET /s/{token} (the tracking link) and /api/v1/status/{token}: status and history.
+    Times on the page are as people there read them (the organisation's zone, named); the
+    JSON keeps ISO 8601 in UTC and due dates as ISO dates."""
+    lang = page_language(request)
+    appeal_id = _appeal_id(request)
+    view = _view(request, appeal_id, lang)
+    if view is None:
+        raise NotFound("detail.tracking-unknown", reason="tracking-unknown")
+    if wants_html(request):
+        done = request.query_params.get("done")
+        notice = t(f"track.done.{done}", lang) if done in ACTIONS else None
+        return _page(request, view, notice=notice)
+    return JSONResponse(view)
+
+
+ACTIONS = ("verdict", "repeat", "clarification")
+
+
+async def _input(request: Request, as_page: bool) -> dict[str, Any]:
+    if as_page:
+        check_sender(request)
+        form = await request.form(max_files=0, max_fields=10)
+        return {k: v for k, v in form.items() if isinstance(v, str)}
+    body = await read_json(request)
+    if not isinstance(body, dict):
+        raise ValidationFailed([("body", "field.not-object", {})])
+    return body
+
+
+async def act(request: Request) -> Response:
+    """POST /s/{token}/{action} (the page's forms) and /api/v1/status/{token}/{action} (JSON)."""
+    runtime = runtime_of(request)
+    lang = page_language(request)
+    as_page = not request.url.path.startswith("/api/")
+    action = str(request.path_params["action"])
+    if action not in ACTIONS:
+        raise NotFound("detail.no-route", reason="no-route", path=request.url.path)
+    appeal_id = _appeal_id(request)
+    try:
+        data = await _input(request, as_page)
+        target = await _apply(request, appeal_id, action, data)
+    except IntakeError as error:
+        if not as_page or error.status not in (409, 422):
+            raise
+        await runtime.reject(request, error)
+        view = _view(request, appeal_id, lang) or {}
+        message = t(error.detail_key, lang, **error.values) if error.detail_key else ""
+        if isinstance(error, ValidationFailed):
+            message = " ".join(t(key, lang, **values) for _, key, values in error.errors)
+        return _page(request, view, error=message, status=error.status)
+    if as_page:
+        token = runtime.tokens.tracking(target)
+        return RedirectResponse(f"/s/{token}?done={action}&lang={lang}", status_code=303)
+    return JSONResponse(_view(request, target, lang))
+
+
+async def _apply(request: Request, appeal_id: str, action: str, data: dict[str, Any]) -> str:
+    """Do the action; returns the appeal whose page comes next (a repeat's own)."""
+    runtime = runtime_of(request)
+    lang = page_language(request)
+    try:
+        if action == "clarification":
+            text = str(data.get("text") or "").strip()
+            if not text:
+                raise ValidationFailed([("text", "track.refused.answer", {})])
+            await runtime.writer.submit(clarify_answer_op(appeal_id, text))
+            return appeal_id
+        if action == "verdict":
+            solved = data.get("solved") in (True, "yes", "true", "1")
+            try:
+                rating = int(data.get("rating") or 0)
+            except (TypeError, ValueError):
+                rating = 0
+            if not 1 <= rating <= 5:
+                raise ValidationFailed([("rating", "track.refused.rating", {})])
+            comment = str(data.get("comment") or "")
+            if solved:
+                await runtime.writer.submit(verdict_op(appeal_id, True, rating, comment))
+                return appeal_id
+            first = find_appeal(runtime.reader, appeal_id)
+            default = t("track.repeat-default", lang, number=first["number"] if first else "")
+            text = comment.strip() if len(comment.strip()) >= TEXT_MIN else default
+            return await _file_repeat(
+                request,
+                appeal_id,
+                text,
+                lambda conn, number: verdict_op(
+                    appeal_id, False, rating, comment, repeat_number=number
+                )(conn),
+            )
+        text = str(data.get("text") or "").strip()
+        if not TEXT_MIN <= len(text) <= TEXT_MAX:
+            raise ValidationFailed([("text", "track.refused.text", {})])
+        return await _file_repeat(
+            request, appeal_id, text, repeat_check_op(appeal_id, runtime.settings.repeat_days)
+        )
+    except VerdictRefused as refused:
+        raise TrackingRefused(refused.why) from None
+    except ClarifyRefused:
+        raise TrackingRefused("no-question") from None
+
+
+async def _file_repeat(request: Request, appeal_id: str, text: str, then: Any) -> str:
+    """The repeat appeal: to the same organisation, the same citizen and place, the new text,
+    through the same acceptance as every appeal; `then` marks the first one in its
+    transaction (and may refuse, which files nothing)."""
+    runtime = runtime_of(request)
+    first = find_appeal(runtime.reader, appeal_id)
+    if first is None:
+        raise NotFound("detail.tracking-unknown", reason="tracking-unknown")
+    org = runtime.directory.org(first["target_org_id"])
+    repeat_id, tracking_url = runtime.new_appeal_id(request)
+    appeal = NewAppeal(
+        id=repeat_id,
+        origin_org=org,
+        target_org=org,
+        input=AppealInput(
+            kind=first["kind"],
+            category=first["category"],
+            text=text,
+            address=first["address"],
+            lat=first["lat"],
+            lon=first["lon"],
+            contact=json.loads(first["contact"] or "{}"),
+            page_url=None,
+        ),
+        channel="repeat",
+        request_id=request.state.request_id,
+        remote_addr=client_address(request),
+        lang=first["lang"],
+        identity=first["identity"],
+        citizen_sub=first["citizen_sub"],
+        notify_email=bool(first["notify_email"]),
+        repeat_of=appeal_id,
+    )
+    await runtime.file(appeal, tracking_url, then=then)
+    return repeat_id
+
+
+ROUTES = [
+    Route("/s/{token}", appeal_status, methods=["GET"], name="tracking"),
+    Route("/api/v1/status/{token}", appeal_status, methods=["GET"], name="status"),
+    Route("/s/{token}/{action}", act, methods=["POST"]),
+    Route("/api/v1/status/{token}/{action}", act, methods=["POST"]),
+]

@@ -1,0 +1,121 @@
+"""The citizen's verdict on an answer, and repeat appeals.
+
+After an answer the citizen says "solved" or "not solved", with a 1–5 rating and an optional
+comment — once. Only that (or the end of the confirmation period, `POS_VERDICT_DAYS`) makes an
+appeal `resolved`. "Not solved", or "the problem is back" within `POS_REPEAT_DAYS` of the
+answer, files a repeat appeal: a NEW appeal to the same organisation, linked by `repeat_of`,
+accepted through the same path as every appeal (number, queue, sinks, the registered e-mail).
+The first appeal's verdict and `repeated` event are written by the `also` hook of that
+acceptance, so the verdict and its repeat commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+
+from intake_service.console.handling import Actor, current, log_change, notify_closed
+from intake_service.events import EventType
+from intake_service.statuses import Status
+from intake_service.store import now_iso
+
+MAX_COMMENT = 2000
+CITIZEN = Actor(email="citizen")
+SYSTEM = Actor(email="system")
+# statuses after which the citizen may say the problem is back
+REPEATABLE = (Status.ANSWERED, Status.RESOLVED, Status.NOT_RESOLVED)
+
+
+class VerdictRefused(Exception):
+    """Why the citizen's verdict or repeat cannot be taken: `early` (no answer yet), `twice`,
+    `late` (after the repeat period)."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+def _answered_days(row: sqlite3.Row, now: dt.datetime) -> float:
+    if not row["answered_at"]:
+        return 0.0
+    answered = dt.datetime.fromisoformat(row["answered_at"].replace("Z", "+00:00"))
+    return (now - answered).total_seconds() / 86400
+
+
+def verdict_op(
+    appeal_id: str, solved: bool, rating: int, comment: str, *, repeat_number: str | None = None
+) -> Callable[[sqlite3.Connection], None]:
+    """Record the verdict: `resolved` or `not_resolved` (a status event by "citizen") and a
+    `rated` event; with `repeat_number`, a `repeated` event naming the repeat appeal."""
+    comment = comment.strip()[:MAX_COMMENT]
+
+    def op(conn: sqlite3.Connection) -> None:
+        row = conn.execute(
+            "SELECT status, rated_at FROM appeals WHERE id = ?", (appeal_id,)
+        ).fetchone()
+        if row["rated_at"]:
+            raise VerdictRefused("twice")
+        if row["status"] != Status.ANSWERED:
+            raise VerdictRefused("early")
+        full = current(conn, appeal_id)
+        new = Status.RESOLVED if solved else Status.NOT_RESOLVED
+        at = now_iso()
+        conn.execute(
+            "UPDATE appeals SET status = ?, solved = ?, rating = ?, rating_comment = ?, "
+            "rated_at = ?, updated_at = ? WHERE id = ?",
+            (new, int(solved), rating, comment or None, at, at, appeal_id),
+        )
+        data = {"from": str(Status.ANSWERED), "to": str(new)}
+        event_id = log_change(conn, EventType.STATUS, full, CITIZEN, data, at=at)
+        verdict = {"solved": solved, "rating": rating, "comment": comment}
+        log_change(conn, EventType.RATED, full, CITIZEN, verdict, at=at)
+        if repeat_number:
+            log_change(conn, EventType.REPEATED, full, CITIZEN, {"repeat": repeat_number}, at=at)
+        notify_closed(conn, appeal_id, new, None, event_id)
+
+    return op
+
+
+def repeat_check_op(appeal_id: str, repeat_days: int) -> Callable[[sqlite3.Connection, str], None]:
+    """ "The problem is back": refused before an answer or after the period; else the first
+    appeal gets its `repeated` event naming the repeat, in the repeat's own transaction."""
+
+    def op(conn: sqlite3.Connection, number: str) -> None:
+        row = current(conn, appeal_id)
+        if row["status"] not in REPEATABLE or not row["answered_at"]:
+            raise VerdictRefused("early")
+        if _answered_days(row, dt.datetime.now(dt.UTC)) > repeat_days:
+            raise VerdictRefused("late")
+        at = now_iso()
+        log_change(conn, EventType.REPEATED, row, CITIZEN, {"repeat": number}, at=at)
+
+    return op
+
+
+def settle_verdicts_op(verdict_days: int) -> Callable[[sqlite3.Connection], int]:
+    """Answered appeals whose citizen said nothing within the period count as resolved (a
+    status event by "system", the closing notice)."""
+
+    def op(conn: sqlite3.Connection) -> int:
+        limit = (dt.datetime.now(dt.UTC) - dt.timedelta(days=verdict_days)).strftime(
+            "%Y-%m-%dT%H:%M:%S"
+        )
+        rows = conn.execute(
+            "SELECT id FROM appeals WHERE status = 'answered' AND answered_at <= ? "
+            "ORDER BY answered_at LIMIT 200",
+            (limit + "~",),
+        ).fetchall()
+        for found in rows:
+            row = current(conn, found["id"])
+            at = now_iso()
+            conn.execute(
+                "UPDATE appeals SET status = ?, updated_at = ? WHERE id = ?",
+                (Status.RESOLVED, at, row["id"]),
+            )
+            data = {"from": str(Status.ANSWERED), "to": str(Status.RESOLVED), "period": True}
+            event_id = log_change(conn, EventType.STATUS, row, SYSTEM, data, at=at)
+            notify_closed(conn, row["id"], Status.RESOLVED, None, event_id)
+        return len(rows)
+
+    return op

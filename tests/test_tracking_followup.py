@@ -1,0 +1,210 @@
+"""The citizen follows an appeal through on its tracking page: the deadline, a question to
+answer, the verdict on the answer (once), a repeat appeal when the problem is back — and the
+operator sees the chain in the console. Periods that run out move the appeal by themselves."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+
+import httpx
+import pytest
+from console_helpers import add_user, signed_in
+from mail_server import text_of
+
+from conftest import Service, appeal, bearer, events, make_org
+
+CITIZEN = {"name": "Анна", "email": "anna@example.ru"}
+
+
+@pytest.fixture
+def city(tmp_path, mail_server, request):
+    marker = request.node.get_closest_marker("service_env")
+    db = tmp_path / "pos.db"
+    org = make_org(db, "manturovo", "https://manturovo.example.ru")
+    add_user(db, "op@manturovo.example.ru", org="manturovo")
+    env = {**mail_server.env, **(marker.kwargs if marker else {})}
+    service = Service(db, env=env).start()
+    yield db, org, service
+    service.stop()
+
+
+def _file(service: Service, key: str, **changes: object) -> dict:
+    with httpx.Client(base_url=service.url) as client:
+        reply = client.post(
+            "/api/v1/appeals", json=appeal(contact=CITIZEN, **changes), headers=bearer(key)
+        )
+    assert reply.status_code == 201, reply.text
+    return reply.json()
+
+
+def _operator(service: Service, appeal_id: str, action: str, data: dict) -> httpx.Response:
+    with signed_in(service.url, "op@manturovo.example.ru") as console:
+        return console.post_form(f"/console/appeals/{appeal_id}/{action}", data)
+
+
+def _citizen(service: Service) -> httpx.Client:
+    """The citizen's browser on the tracking page: its forms post from the service's own page."""
+    return httpx.Client(
+        base_url=service.url, headers={"Origin": service.url, "Accept": "text/html"}, timeout=15
+    )
+
+
+def _status(service: Service, filed: dict) -> dict:
+    token = filed["tracking_url"].rsplit("/", 1)[1]
+    return httpx.get(f"{service.url}/api/v1/status/{token}").json()
+
+
+def test_verdict_once_and_only_after_the_answer(city):
+    db, org, service = city
+    filed = _file(service, org.key)
+    path = "/s/" + filed["tracking_url"].rsplit("/", 1)[1]
+    with _citizen(service) as citizen:
+        page = citizen.get(path)
+        assert "Срок ответа" in page.text and "verdict-form" not in page.text
+        early = citizen.post(path + "/verdict", data={"solved": "yes", "rating": "5"})
+        assert early.status_code == 409
+        assert "только после ответа" in early.text
+        assert (
+            _operator(service, filed["id"], "answer", {"text": "Фонарь заменён."}).status_code
+            == 303
+        )
+        page = citizen.get(path)
+        assert "verdict-form" in page.text and "Фонарь заменён." in page.text
+        done = citizen.post(
+            path + "/verdict", data={"solved": "yes", "rating": "5", "comment": "Спасибо!"}
+        )
+        assert done.status_code == 303
+        page = citizen.get(done.headers["location"])
+        assert "Спасибо за оценку." in page.text
+        assert "Ваша оценка: 5 из 5, проблема решена." in page.text
+        twice = citizen.post(path + "/verdict", data={"solved": "no", "rating": "1"})
+        assert twice.status_code == 409 and "уже дана" in twice.text
+    assert _status(service, filed)["status"] == "resolved"
+    reasons = [e["reason"] for e in events(db) if e["type"] == "rejected"]
+    assert "tracking-early" in reasons and "tracking-twice" in reasons
+    with signed_in(service.url, "op@manturovo.example.ru") as console:
+        page = console.get(f"/console/appeals/{filed['id']}").text
+    assert "решено, 5/5" in page and "Спасибо!" in page
+
+
+def test_not_solved_files_a_linked_repeat_the_console_shows(city, mail_server):
+    db, org, service = city
+    filed = _file(service, org.key, text="Не горит фонарь у дома 5 по улице Ленина")
+    _operator(service, filed["id"], "answer", {"text": "Фонарь заменён."})
+    path = "/s/" + filed["tracking_url"].rsplit("/", 1)[1]
+    with _citizen(service) as citizen:
+        reply = citizen.post(
+            path + "/verdict",
+            data={"solved": "no", "rating": "2", "comment": "Фонарь мигает и гаснет по ночам"},
+        )
+        assert reply.status_code == 303
+        repeat_page = citizen.get(reply.headers["location"]).text
+    repeat_number = re.search(r"MANTUROVO-2026-\d+", repeat_page.split("<h1>", 1)[1]).group(0)
+    assert repeat_number != filed["number"]
+    assert "Повторное к обращению" in repeat_page and filed["number"] in repeat_page
+    first = _status(service, filed)
+    assert first["status"] == "not_resolved" and first["repeats"] == [repeat_number]
+    with signed_in(service.url, "op@manturovo.example.ru") as console:
+        page = console.get(f"/console/appeals/{filed['id']}").text
+        assert repeat_number in page and "не решено, 2/5" in page
+        repeat_id = re.search(r'id="appeal-repeats"><a href="/console/appeals/([^"]+)"', page)[1]
+        repeat = console.get(f"/console/appeals/{repeat_id}").text
+    assert filed["number"] in repeat and "Фонарь мигает и гаснет по ночам" in repeat
+    registered = mail_server.wait_for("anna@example.ru", 4)  # registered, answered, closed, repeat
+    assert any(repeat_number in m["Subject"] for m in registered)
+    types = [e["type"] for e in events(db) if e["appeal_id"] == filed["id"]]
+    assert "rated" in types and "repeated" in types
+
+
+@pytest.mark.service_env(POS_REPEAT_DAYS="0")
+def test_a_repeat_after_the_period_is_refused(city):
+    db, org, service = city
+    filed = _file(service, org.key)
+    _operator(service, filed["id"], "answer", {"text": "Фонарь заменён."})
+    path = "/s/" + filed["tracking_url"].rsplit("/", 1)[1]
+    time.sleep(1)
+    with _citizen(service) as citizen:
+        citizen.post(path + "/verdict", data={"solved": "yes", "rating": "4"})
+        late = citizen.post(path + "/repeat", data={"text": "Фонарь снова не горит вечером"})
+    assert late.status_code == 409 and "истёк" in late.text
+    assert _status(service, filed)["repeats"] == []
+    assert "tracking-late" in [e["reason"] for e in events(db) if e["type"] == "rejected"]
+
+
+def test_a_question_answered_and_a_question_left_unanswered(city, mail_server):
+    db, org, service = city
+    filed = _file(service, org.key)
+    asked = _operator(service, filed["id"], "clarify", {"question": "Какой номер опоры?"})
+    assert asked.status_code == 303
+    question = [
+        m for m in mail_server.wait_for("anna@example.ru", 2) if "уточнение" in m["Subject"]
+    ]
+    assert "Какой номер опоры?" in text_of(question[0])
+    path = "/s/" + filed["tracking_url"].rsplit("/", 1)[1]
+    with _citizen(service) as citizen:
+        page = citizen.get(path).text
+        assert "Какой номер опоры?" in page and "Запрошено уточнение" in page
+        answered = citizen.post(path + "/clarification", data={"text": "Опора № 17"})
+        assert answered.status_code == 303
+        again = citizen.post(path + "/clarification", data={"text": "Опора № 18"})
+        assert again.status_code == 409
+    assert _status(service, filed)["status"] == "in_progress"
+    with signed_in(service.url, "op@manturovo.example.ru") as console:
+        assert "Опора № 17" in console.get(f"/console/appeals/{filed['id']}").text
+
+    _operator(service, filed["id"], "clarify", {"question": "А какой подъезд?"})
+    conn = sqlite3.connect(db)  # the clock moves past the question's date
+    with conn:
+        conn.execute("UPDATE appeals SET clarify_due = '2020-01-01' WHERE id = ?", (filed["id"],))
+    conn.close()
+    deadline = time.monotonic() + 15
+    while _status(service, filed)["status"] != "not_clarified" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _status(service, filed)["status_title"] == "Закрыто: уточнение не получено"
+    closed = mail_server.wait_for("anna@example.ru", 4)
+    assert any("закрыто" in m["Subject"] for m in closed)
+
+
+@pytest.mark.service_env(POS_VERDICT_DAYS="0")
+def test_an_answer_without_a_word_from_the_citizen_counts_as_resolved(city):
+    db, org, service = city
+    filed = _file(service, org.key)
+    _operator(service, filed["id"], "answer", {"text": "Фонарь заменён."})
+    deadline = time.monotonic() + 15
+    while _status(service, filed)["status"] != "resolved" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _status(service, filed)["status"] == "resolved"
+    by = [e["data"].get("by") for e in events(db) if e["type"] == "status"]
+    assert by == ["system"]
+
+
+def test_an_official_appeals_deadline_is_extended_once_with_a_reason(city):
+    _db, org, service = city
+    filed = _file(service, org.key, kind="official")
+    before = _status(service, filed)
+    assert before["register_due"] and before["answer_due"]
+    extended = _operator(
+        service, filed["id"], "extend", {"reason": "Нужна проверка с выездом на место"}
+    )
+    assert extended.status_code == 303
+    after = _status(service, filed)
+    assert after["answer_due"] > before["answer_due"]
+    assert after["extension_reason"] == "Нужна проверка с выездом на место"
+    again = _operator(service, filed["id"], "extend", {"reason": "Ещё раз"})
+    assert again.status_code == 422 and "один раз" in again.text
+    with _citizen(service) as citizen:
+        page = citizen.get("/s/" + filed["tracking_url"].rsplit("/", 1)[1]).text
+    assert "Нужна проверка с выездом на место" in page
+
+
+def test_a_forged_tracking_link_acts_on_nothing(city):
+    db, _org, service = city
+    with _citizen(service) as citizen:
+        forged = citizen.post("/s/not-a-token/verdict", data={"solved": "yes", "rating": "5"})
+        api = httpx.post(f"{service.url}/api/v1/status/forged.x/verdict", json={"rating": 5})
+    assert forged.status_code == api.status_code == 404
+    assert [e["reason"] for e in events(db) if e["type"] == "rejected"].count(
+        "tracking-unknown"
+    ) == 2
