@@ -39,6 +39,7 @@ class EventType(StrEnum):
     SITE_CHANGED = "site_changed"  # origins, keys, categories, templates changed in the console
     # the citizen's follow-through (followup/); `by` is "citizen" or "system" where no operator
     HELD = "held"  # filed, waiting for the e-mail confirmation link (held_appeals); no appeal yet
+    UNCONFIRMED = "unconfirmed"  # a held appeal dropped: its link was not opened in time
     ROUTED = "routed"  # sent to the competent body; data: from, to (slugs), rule|by
     CLARIFY_ASKED = "clarify_asked"  # an operator's question; data: question, due
     CLARIFIED = "clarified"  # the citizen's answer to it; data: text

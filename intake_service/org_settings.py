@@ -37,7 +37,18 @@ SETTINGS = (
     Setting("email", "public e-mail shown to citizens"),
     Setting("website", "public website shown to citizens, https://…"),
     Setting("embedded_queue", "on: every appeal waits in the pull API for the agency; off: none"),
+    Setting(
+        "identity_message",
+        "how the citizen filing a message is identified: none (default), email (a confirmation "
+        "link), oidc (sign-in at the identity provider)",
+    ),
+    Setting(
+        "identity_official",
+        "how the citizen filing an official appeal is identified: oidc (default when an identity "
+        "provider is set) or email",
+    ),
 )
+IDENTITY_MODES = ("none", "email", "oidc")
 
 
 def timezone_of(org: Org) -> ZoneInfo:
@@ -68,6 +79,13 @@ def _checked(name: str, value: str) -> object:
         raise OrgError(f"--embedded-queue takes on or off, not {value!r}")
     if value == "":
         return None  # an empty value clears the setting
+    if name in ("identity_message", "identity_official"):
+        allowed = IDENTITY_MODES if name == "identity_message" else IDENTITY_MODES[1:]
+        if value not in allowed:
+            raise OrgError(
+                f"--{name.replace('_', '-')} takes {' or '.join(allowed)}, not {value!r}"
+            )
+        return value
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in value) or "\\" in value:
         # control and bidirectional-format characters make a shown link read as another
         raise OrgError(
@@ -114,4 +132,19 @@ def describe(org: Org) -> dict[str, object]:
         "timezone": timezone_of(org).key,
         **{k: org.settings.get(k) for k in CONTACTS},
         "embedded_queue": embedded_queue_on(org),
+        "identity_message": org.settings.get("identity_message") or "none",
+        "identity_official": org.settings.get("identity_official") or "oidc (email without an IdP)",
     }
+
+
+def identity_mode(org: Org, kind: str, oidc_configured: bool) -> str:
+    """How the citizen filing `kind` through the organisation's form is identified: none, email
+    (the appeal is held until the e-mailed link is opened) or oidc (sign-in at the identity
+    provider). Official appeals are never unidentified (547-ФЗ); oidc without an identity
+    provider configured falls back to the e-mail link."""
+    key = "identity_official" if kind == "official" else "identity_message"
+    default = "oidc" if kind == "official" else "none"
+    mode = str(org.settings.get(key) or default)
+    if mode == "oidc" and not oidc_configured:
+        return "email"
+    return mode

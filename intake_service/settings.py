@@ -220,7 +220,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "email_confirm_hours",
-        48,
+        48.0,
         "Hours an e-mail confirmation link stays valid; an appeal not confirmed by then is dropped.",
     ),
     Setting(
@@ -334,7 +334,7 @@ class Settings:
     smtp_timeout: float
     mail_from: str
     maildir: str
-    email_confirm_hours: int
+    email_confirm_hours: float
     oidc_issuer: str
     oidc_client_id: str
     oidc_client_secret: str

@@ -1,6 +1,6 @@
 """The periods that run out without anyone acting: an answer the citizen said nothing about
-within `POS_VERDICT_DAYS` counts as resolved, and a question unanswered past its date closes
-the appeal as `not_clarified`. A background job of the service, through the one writer, in
+within `POS_VERDICT_DAYS` counts as resolved, a question unanswered past its date closes the
+appeal as `not_clarified`, and an appeal held for an e-mail confirmation nobody gave expires. A background job of the service, through the one writer, in
 bounded batches, so that a backlog of a thousand passes like any other write."""
 
 from __future__ import annotations
@@ -8,10 +8,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from typing import TYPE_CHECKING
 
+from intake_service import photos
 from intake_service.followup.clarify import expire_op
 from intake_service.followup.deadlines import today_in
+from intake_service.followup.held import expire_op as expire_held_op
 from intake_service.followup.verdict import settle_verdicts_op
 from intake_service.org_settings import timezone_of
 from intake_service.writer import WriterStopped
@@ -55,6 +58,12 @@ async def look(runtime: Runtime) -> None:
     ):
         today = {o.id: today_in(timezone_of(o)).isoformat() for o in runtime.directory.orgs()}
         closed = await runtime.writer.submit(expire_op(today))
+    if reader.execute(
+        "SELECT 1 FROM held_appeals WHERE state = 'waiting' AND expires_at < ? LIMIT 1",
+        (time.time(),),
+    ).fetchone():
+        for held_id in await runtime.writer.submit(expire_held_op(time.time())):
+            photos.discard(runtime.media_root / held_id)
     if resolved or closed:
         log.info("periods: %d answer(s) now resolved, %d not clarified", resolved, closed)
         if runtime.forwarder is not None:

@@ -6,6 +6,7 @@ and the one transaction that files the appeal with its photos and spends the for
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sqlite3
 import time
 from typing import Any
@@ -28,12 +29,14 @@ from intake_service.errors import (
     Spam,
     ValidationFailed,
 )
+from intake_service.followup.held import hold_op
 from intake_service.form.page import form_again, org_of, origin_not_allowed
+from intake_service.org_settings import identity_mode
 from intake_service.orgs import Org
 from intake_service.origins import OriginError, normalise_origin, origin_allowed
-from intake_service.pages import page_language, wants_html
+from intake_service.pages import page_language, render, wants_html
 from intake_service.ratelimit import address_key
-from intake_service.tokens import FormGrant, FormTokenError
+from intake_service.tokens import Citizen, FormGrant, FormTokenError
 
 FORM_FIELD_BYTES = 64 * 1024
 FORM_MAX_BYTES = photos.MAX_PHOTOS * photos.MAX_PHOTO_BYTES + 256 * 1024
@@ -195,7 +198,7 @@ async def submit(request: Request) -> Response:
         # organisation's citizens out either — it takes many addresses, which the operator sees.
         runtime.sender_limiter.check(f"{address_key(client_address(request))} {org.slug}")
         runtime.org_limiter.check(org.slug)
-        response = await _accept(request, org, grant, appeal_input, attached)
+        response = await _accept(request, org, grant, appeal_input, attached, form)
     except IntakeError as error:
         if not as_page:
             raise
@@ -204,9 +207,56 @@ async def submit(request: Request) -> Response:
     finally:
         if form is not None:
             await form.close()
+    if response.get("status") == "held":  # waits for its e-mail link (followup/held.py)
+        if as_page:
+            return render("held.html", lang, {"email": response["email"]})
+        return JSONResponse(response, status_code=202)
     if as_page:
         return RedirectResponse(response["tracking_url"] + f"?new=1&lang={lang}", status_code=303)
     return JSONResponse(response, status_code=201)
+
+
+def _signed_in(request: Request, form: FormData) -> Citizen:
+    """The citizen the identity provider vouched for (the popup's signed token, which the form
+    carries), or a field error asking to sign in."""
+    runtime = runtime_of(request)
+    token = form.get("identity")
+    if not isinstance(token, str) or not token:
+        raise ValidationFailed([("identity", "field.identity-missing", {})])
+    citizen = runtime.tokens.read_identity(token, runtime.settings.form_max_age)
+    if citizen is None:
+        raise ValidationFailed([("identity", "field.identity-forged", {})])
+    return citizen
+
+
+def _asked_copies(form: FormData, appeal_input: Any) -> bool | None:
+    """An official appeal's citizen asks for e-mail copies with a checkbox; a message gets
+    them by default."""
+    if appeal_input.kind != "official":
+        return None
+    return form.get("email_copies") in ("on", "true", "1", "yes")
+
+
+async def _hold(request: Request, appeal: NewAppeal, also: Any, folder: Any) -> dict[str, Any]:
+    """Hold the appeal until its citizen opens the e-mailed link (followup/held.py)."""
+    runtime = runtime_of(request)
+    email = appeal.input.contact["email"]
+    confirm_url = f"{runtime.base_url(request)}/c/{runtime.tokens.confirm(appeal.id)}"
+    expires_at = time.time() + runtime.settings.email_confirm_hours * 3600
+    try:
+        await runtime.writer.submit(hold_op(appeal, email, confirm_url, expires_at, also))
+    except BaseException:
+        photos.discard(folder)
+        raise
+    if runtime.forwarder is not None:
+        runtime.forwarder.wake()
+    return {"status": "held", "email": masked_email(email)}
+
+
+def masked_email(email: str) -> str:
+    """Enough of the address for the citizen to recognise it, not to read it off a screen."""
+    user, _, domain = email.partition("@")
+    return f"{user[:2]}{'*' * max(1, len(user) - 2)}@{domain}"
 
 
 async def _accept(
@@ -215,9 +265,20 @@ async def _accept(
     grant: FormGrant,
     appeal_input: Any,
     attached: list[photos.Photo],
+    form: FormData,
 ) -> dict[str, Any]:
     runtime = runtime_of(request)
     appeal_id, tracking_url = runtime.new_appeal_id(request)
+    mode = identity_mode(org, appeal_input.kind, bool(runtime.settings.oidc_issuer))
+    citizen = None
+    if mode == "oidc":
+        citizen = _signed_in(request, form)
+        contact = {**appeal_input.contact, "name": citizen.name}
+        if citizen.email:
+            contact["email"] = citizen.email
+        appeal_input = dataclasses.replace(appeal_input, contact=contact)
+    elif mode == "email" and not appeal_input.contact.get("email"):
+        raise ValidationFailed([("contact.email", "field.confirm-email", {})])
     appeal = NewAppeal(
         id=appeal_id,
         origin_org=org,
@@ -231,7 +292,9 @@ async def _accept(
         loader_version=grant.loader_version,
         photo_count=len(attached),
         lang=page_language(request),
-        notify_email=copies_by_default(appeal_input),
+        notify_email=copies_by_default(appeal_input, _asked_copies(form, appeal_input)),
+        identity="oidc" if citizen else "none",
+        citizen_sub=citizen.sub if citizen else None,
     )
 
     def also(conn: sqlite3.Connection) -> None:
@@ -241,6 +304,8 @@ async def _accept(
 
     # fsync of up to 15 MB: off the event loop
     folder = await asyncio.to_thread(photos.save, runtime.media_root, appeal_id, attached)
+    if mode == "email":
+        return await _hold(request, appeal, also, folder)
     # The folder goes only when the appeal is known not to commit (the writer says so), not
     # when this request is cancelled while its queued appeal still commits with the photos.
     accepted = await runtime.file(

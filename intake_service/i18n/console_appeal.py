@@ -155,6 +155,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.event.extended": {"ru": "Срок продлён", "en": "Deadline extended"},
     "console.event.rated": {"ru": "Оценка заявителя", "en": "Citizen's verdict"},
     "console.event.repeated": {"ru": "Повторное обращение", "en": "Repeat appeal filed"},
+    "console.event.unconfirmed": {"ru": "Почта не подтверждена", "en": "E-mail not confirmed"},
     "console.event.reason": {"ru": "причина: {reason}", "en": "reason: {reason}"},
     "console.event.note-text": {"ru": "заметка: {note}", "en": "note: {note}"},
     "console.event.original": {"ru": "дубликат {number}", "en": "duplicate of {number}"},

@@ -75,6 +75,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "log.type.extended": {"ru": "Срок продлён", "en": "Deadline extended"},
     "log.type.rated": {"ru": "Оценка заявителя", "en": "Citizen's verdict"},
     "log.type.repeated": {"ru": "Повторное обращение", "en": "Repeat appeal filed"},
+    "log.type.unconfirmed": {"ru": "Почта не подтверждена", "en": "E-mail not confirmed"},
     "log.type.password_changed": {"ru": "Смена пароля", "en": "Password changed"},
     "log.type.user_changed": {"ru": "Изменён пользователь", "en": "User changed"},
     "log.type.site_changed": {"ru": "Изменены настройки сайта", "en": "Site settings changed"},

@@ -92,6 +92,17 @@
     tell('submitted', {number: result.number});
   }
 
+  // The organisation asks citizens to confirm their e-mail: the appeal waits for its link.
+  function held(result) {
+    document.getElementById('form-screen').hidden = true;
+    var screen = document.getElementById('held-screen');
+    var text = document.getElementById('held-text');
+    text.textContent = text.getAttribute('data-template').replace('{email}', result.email);
+    screen.hidden = false;
+    screen.focus();
+    tell('held', {});
+  }
+
   // The site lost its right to show the form while it was open (403): the appeal was not taken.
   // Say so in the citizen's words, with the organisation's contacts; what they typed stays in
   // the form, to copy.
@@ -116,6 +127,7 @@
       .then(function (response) {
         return response.json().then(function (json) {
           if (response.status === 201) success(json);
+          else if (response.status === 202) held(json);
           else if (response.status === 403) return refused();
           else showErrors(json);
           send.disabled = false;

@@ -1,0 +1,117 @@
+"""An organisation that asks citizens to confirm their e-mail: the appeal waits, unnumbered and
+unforwarded, until the link in the e-mail is opened; a link confirms once and expires."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+
+import httpx
+import pytest
+from mail_server import text_of
+
+from conftest import Service, events, form_fields, form_token, make_org, run_cli
+
+ORIGIN = "https://manturovo.example.ru"
+
+
+@pytest.fixture
+def city(tmp_path, mail_server, request):
+    marker = request.node.get_closest_marker("service_env")
+    db = tmp_path / "pos.db"
+    org = make_org(db, "manturovo", ORIGIN)
+    run_cli(db, "org", "set", "manturovo", "--identity-message", "email")
+    env = {**mail_server.env, "POS_FORM_MIN_SECONDS": "0", **(marker.kwargs if marker else {})}
+    service = Service(db, env=env).start()
+    yield db, org, service
+    service.stop()
+
+
+def _file(service: Service, **changes: str) -> httpx.Response:
+    token = form_token(service.url, ORIGIN, "manturovo")
+    return httpx.post(
+        f"{service.url}/w/manturovo/appeals",
+        data=form_fields(token, **{"email": "anna@example.ru", "name": "Анна", **changes}),
+        headers={"Origin": service.url, "Accept": "application/json"},
+    )
+
+
+def _queue(service: Service, key: str) -> list[dict]:
+    reply = httpx.get(f"{service.url}/api/v1/queue", headers={"Authorization": f"Bearer {key}"})
+    return reply.json()["messages"]
+
+
+def _link(mail_server) -> str:
+    [mail] = [m for m in mail_server.wait_for("anna@example.ru") if "Подтвердите" in m["Subject"]]
+    return re.search(r"http://\S+/c/\S+", text_of(mail)).group(0)
+
+
+def test_an_appeal_waits_for_its_email_link_and_is_filed_once(city, mail_server):
+    db, org, service = city
+    held = _file(service)
+    assert held.status_code == 202, held.text
+    assert held.json() == {"status": "held", "email": "an**@example.ru"}
+    assert _queue(service, org.key) == []  # not forwarded, no number
+    assert "held" in [e["type"] for e in events(db)]
+    link = _link(mail_server)
+    with httpx.Client(headers={"Origin": service.url, "Accept": "text/html"}) as browser:
+        page = browser.get(link)
+        assert page.status_code == 200 and "Подтвердить и отправить" in page.text
+        assert _queue(service, org.key) == []  # looking at the link confirms nothing
+        confirmed = browser.post(link)
+        assert confirmed.status_code == 303
+        tracking = browser.get(service.url + confirmed.headers["location"])
+        number = re.search(r"MANTUROVO-2026-\d+", tracking.text).group(0)
+        again = browser.post(link)
+        assert again.status_code == 409 and number in again.text
+    [message] = _queue(service, org.key)
+    assert message["body"]["number"] == number
+    assert len([e for e in events(db) if e["type"] == "accepted"]) == 1
+    assert "confirm-reused" in [e["reason"] for e in events(db) if e["type"] == "rejected"]
+    registered = mail_server.wait_for("anna@example.ru", 2)
+    assert any(number in m["Subject"] for m in registered)
+
+
+def test_an_expired_or_forged_link_files_nothing(city, mail_server):
+    db, org, service = city
+    assert _file(service).status_code == 202
+    link = _link(mail_server)
+    conn = sqlite3.connect(db)  # the clock moves past the link's life
+    with conn:
+        conn.execute("UPDATE held_appeals SET expires_at = 0")
+    conn.close()
+    with httpx.Client(headers={"Origin": service.url, "Accept": "text/html"}) as browser:
+        expired = browser.post(link)
+        assert expired.status_code == 410 and "истёк" in expired.text
+        forged = browser.get(link[:-3] + "xyz")
+        assert forged.status_code == 404
+    deadline = time.monotonic() + 10
+    while "unconfirmed" not in [e["type"] for e in events(db)] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _queue(service, org.key) == []
+    logged = events(db)
+    reasons = [e["reason"] for e in logged if e["type"] == "rejected"]
+    assert "confirm-expired" in reasons and "confirm-forged" in reasons
+    assert "unconfirmed" in [e["type"] for e in logged]
+
+
+def test_email_mode_needs_an_email_and_oidc_needs_a_sign_in(city, tmp_path):
+    db, _org, service = city
+    no_email = _file(service, email="", phone="+7 900 123-45-67")
+    assert no_email.status_code == 422
+    assert "ссылка для подтверждения" in no_email.text
+    run_cli(db, "org", "set", "manturovo", "--identity-message", "none")
+    time.sleep(1.5)  # the directory reloads
+    assert _file(service).status_code == 201
+
+
+@pytest.mark.service_env(POS_OIDC_ISSUER="https://id.example.ru", POS_OIDC_CLIENT_ID="pos")
+def test_an_official_appeal_needs_the_identity_provider_when_there_is_one(city):
+    db, _org, service = city
+    unsigned = _file(service, kind="official")
+    assert unsigned.status_code == 422 and "Войдите" in unsigned.text
+    forged = _file(service, kind="official", identity="not-a-token")
+    assert forged.status_code == 422
+    reasons = [e["reason"] for e in events(db) if e["type"] == "rejected"]
+    assert any("identity:identity-missing" in r for r in reasons)
