@@ -16,6 +16,8 @@ def test_admin_sets_time_zone_contacts_and_queue_and_sees_them(db):
         "email": None,
         "website": None,
         "embedded_queue": True,
+        "identity_message": "none",
+        "identity_official": "oidc (email without an IdP)",
     }
 
     done = run_cli(
