@@ -46,6 +46,8 @@ def test_admin_sets_time_zone_contacts_and_queue_and_sees_them(db):
         "email": "priemnaya@manturovo.ru",
         "website": "https://manturovo.ru",
         "embedded_queue": False,
+        "identity_message": "none",
+        "identity_official": "oidc (email without an IdP)",
     }
 
     # An empty value restores the default; the others stay.
