@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from intake_service.categories import Category, org_catalogue
 from intake_service.errors import Unauthorized
+from intake_service.followup.routing import MAX_HOPS
+from intake_service.followup.routing import rules as routing_rules
 from intake_service.forward.sinks import Sink, list_sinks
 from intake_service.orgs import Org, hash_secret, list_orgs, split_key
 from intake_service.store import config_version
@@ -44,6 +46,7 @@ class OrgDirectory:
         self._keys: dict[str, _Key] = {}
         self._catalogues: dict[int, dict[str, Category]] = {}
         self._sinks: list[Sink] = []
+        self._routes: dict[tuple[int, str], int] = {}
 
     def refresh(self) -> None:
         version = config_version(self._conn)
@@ -60,7 +63,24 @@ class OrgDirectory:
             for row in self._conn.execute("SELECT id, org_id, hash, revoked_at FROM api_keys")
         }
         self._sinks = list_sinks(self._conn)
+        self._routes = routing_rules(self._conn)
         self._version = version
+
+    def route_targets(self) -> set[int]:
+        """Every organisation a routing rule names as competent."""
+        self.refresh()
+        return set(self._routes.values())
+
+    def route(self, org: Org, category: str) -> Org:
+        """Where an appeal of `category` filed with `org` goes: the end of its routing rules'
+        chain (followup/routing.py), or `org` itself."""
+        self.refresh()
+        for _ in range(MAX_HOPS):
+            to = self._routes.get((org.id, category))
+            if to is None or to not in self._orgs_by_id:
+                break
+            org = self._orgs_by_id[to]
+        return org
 
     def org(self, org_id: int) -> Org:
         self.refresh()

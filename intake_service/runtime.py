@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import sqlite3
 from collections import defaultdict
@@ -35,6 +36,7 @@ from intake_service.followup.deadlines import Calendar, Due, due_dates, load_cal
 from intake_service.followup.mail_render import NoticeRenderer
 from intake_service.followup.mailer import Mailer
 from intake_service.followup.reply_queue import ReplyQueue
+from intake_service.followup.routing import routed_event
 from intake_service.forward.forwarder import Forwarder
 from intake_service.forward.outbox import EMBEDDED_SINK, expire_op
 from intake_service.forward.sinks import apply_config, config_sinks
@@ -42,6 +44,7 @@ from intake_service.ids import uuid7
 from intake_service.metrics import Metrics
 from intake_service.middleware import loggable_path
 from intake_service.org_settings import embedded_queue_on, timezone_of
+from intake_service.orgs import Org
 from intake_service.photos import media_root
 from intake_service.ratelimit import RateLimiter, address_key
 from intake_service.settings import Settings
@@ -99,6 +102,13 @@ class Runtime:
         appeal_id = uuid7()
         return appeal_id, f"{self.base_url(request)}/s/{self.tokens.tracking(appeal_id)}"
 
+    def sinks_for(self, org: Org) -> tuple[str, ...]:
+        """The outbox rows a new appeal of `org` gets: its embedded queue (unless turned off —
+        an organisation that reads only RabbitMQ or webhooks does, so that no row waits for a
+        consumer that never comes) and its sinks."""
+        external = self.directory.sink_names(org.id)
+        return (EMBEDDED_SINK, *external) if embedded_queue_on(org) else external
+
     def due_dates(self, appeal: NewAppeal, filed: datetime | None = None) -> Due:
         """The appeal's deadlines: its kind, its category's fast track, the target
         organisation's zone and the deployment's calendar."""
@@ -133,12 +143,15 @@ class Runtime:
         `on_failure()` runs once if the appeal will not be committed: here when it is refused
         before reaching the writer, else by the writer when its operation fails. Not when the
         awaiting request is cancelled — its operation, already queued, commits all the same."""
+        competent = self.directory.route(appeal.target_org, appeal.input.category)
+        if competent.id != appeal.target_org.id:  # a routing rule sends it on
+            rule = routed_event(appeal.target_org, competent, appeal.input.category, appeal.id)
+            then = _both(then, rule)
+            appeal = dataclasses.replace(appeal, target_org=competent)
         org_id = appeal.target_org.id
         external = self.directory.sink_names(org_id)
-        # an organisation that reads its appeals only from RabbitMQ or webhooks turns its
-        # embedded queue off: then no row waits there for a consumer that never comes
         queued = embedded_queue_on(appeal.target_org)
-        sinks = (EMBEDDED_SINK, *external) if queued else external
+        sinks = self.sinks_for(appeal.target_org)
         if not sinks and org_id not in self.unrouted_warned:
             self.unrouted_warned.add(org_id)
             log.warning(
@@ -225,6 +238,18 @@ class Runtime:
             await self.writer.submit(op)
         except Exception:
             log.exception("could not log a rejection (%s, request %s)", error.reason, request_id)
+
+
+def _both(
+    first: Callable[[sqlite3.Connection, str], None] | None,
+    second: Callable[[sqlite3.Connection, str], None],
+) -> Callable[[sqlite3.Connection, str], None]:
+    def then(conn: sqlite3.Connection, number: str) -> None:
+        if first is not None:
+            first(conn, number)
+        second(conn, number)
+
+    return then
 
 
 @contextlib.asynccontextmanager

@@ -80,6 +80,9 @@ def test_another_organisations_appeal_is_missing_everywhere(two_orgs):
             ("answer", {"text": "x"}),
             ("contact", {}),
             ("duplicate", {"number": b["number"]}),
+            ("clarify", {"question": "x"}),
+            ("extend", {"reason": "x"}),
+            ("forward", {"to": "alpha"}),
         ):
             answer = alpha.post_form(f"/console/appeals/{b['id']}/{action}", data)
             assert answer.status_code == 404, f"{action}: {answer.status_code}"

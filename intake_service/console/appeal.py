@@ -28,12 +28,24 @@ from intake_service.events import Event, EventType
 from intake_service.followup.clarify import ask_op
 from intake_service.followup.deadlines import is_overdue, today_in
 from intake_service.followup.extension import extend_op
+from intake_service.followup.forwarding import forward_candidates
+from intake_service.followup.routing import forward_op
 from intake_service.i18n import t
 from intake_service.org_settings import timezone_of
 from intake_service.pages import human_date, local_time, page_language
 from intake_service.statuses import TRANSITIONS, Severity, Status, StatusType, can_move, status_type
 
-ACTIONS = ("status", "assign", "severity", "note", "duplicate", "answer", "clarify", "extend")
+ACTIONS = (
+    "status",
+    "assign",
+    "severity",
+    "note",
+    "duplicate",
+    "answer",
+    "clarify",
+    "extend",
+    "forward",
+)
 
 
 def _visible(request: Request, operator: Operator) -> dict[str, Any]:
@@ -164,6 +176,9 @@ async def _render(
         and status_type(current) is StatusType.OPEN
         and is_overdue(appeal["answer_due"], zone),
         "repeats": data["repeats"],
+        "forward_to": forward_candidates(runtime.directory, operator, target)
+        if status_type(current) is StatusType.OPEN
+        else [],
         "day": lambda iso: human_date(iso, lang),
         "severities": [str(s) for s in Severity],
         "sees_contact": operator.sees_contact(target),
@@ -250,6 +265,15 @@ async def act(request: Request) -> Response:
         return await _render(
             request, operator, error=t(refused.key, lang, **values), status=422, draft=draft
         )
+    runtime = console_of(request).runtime
+    if runtime.forwarder is not None:
+        runtime.forwarder.wake()  # the citizen's e-mail, the new organisation's sinks
+    if action == "forward":
+        moved = handling.find_appeal(runtime.reader, appeal_id)
+        if moved is not None:
+            runtime.notify_queue(moved["target_org_id"])
+        if moved is None or not operator.sees(moved["target_org_id"]):
+            return RedirectResponse("/console?done=forward", 303)  # it is theirs now
     return RedirectResponse(f"/console/appeals/{appeal_id}?done={action}#handling", 303)
 
 
@@ -289,6 +313,12 @@ def _operation(
         return ask_op(appeal_id, _text(form, "question"), due.isoformat(), actor)
     if action == "extend":
         return extend_op(appeal_id, _text(form, "reason"), runtime.calendar, actor)
+    if action == "forward":
+        candidates = forward_candidates(runtime.directory, operator, appeal["target_org_id"])
+        to = next((o for o in candidates if o.slug == _text(form, "to")), None)
+        if to is None:
+            raise handling.Refused("routing.unknown")
+        return forward_op(appeal_id, to, runtime.sinks_for(to), actor)
     template = _text(form, "template_title") or None
     return handling.answer_op(appeal_id, _text(form, "text"), template, actor)
 

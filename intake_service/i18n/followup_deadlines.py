@@ -52,4 +52,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Обращение закрыто: срок не продлевается.",
         "en": "The appeal is closed: its deadline is not extended.",
     },
+    "console.appeal.forward": {
+        "ru": "Передать по компетенции",
+        "en": "Forward to the competent body",
+    },
+    "console.appeal.forward.hint": {
+        "ru": "Обращение перейдёт в выбранную организацию; заявителю придёт уведомление.",
+        "en": "The appeal moves to the chosen organisation; the citizen is told.",
+    },
+    "console.appeal.forward.send": {"ru": "Передать", "en": "Forward"},
+    "console.appeal.done.forward": {
+        "ru": "Обращение передано по компетенции.",
+        "en": "The appeal is forwarded.",
+    },
+    "routing.closed": {
+        "ru": "Закрытое обращение не передаётся.",
+        "en": "A closed appeal is not forwarded.",
+    },
+    "routing.same": {
+        "ru": "Обращение уже в этой организации.",
+        "en": "The appeal is with this organisation already.",
+    },
+    "routing.unknown": {
+        "ru": "Выберите организацию из списка.",
+        "en": "Choose an organisation from the list.",
+    },
 }

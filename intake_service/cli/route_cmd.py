@@ -1,0 +1,64 @@
+"""`pos-intake org route SLUG CATEGORY --to OTHER|--remove` and `pos-intake org routes SLUG`:
+the routing rules that send a category of an organisation's appeals to the competent body."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+
+from intake_service.categories import org_catalogue
+from intake_service.followup.routing import list_rules, remove_rule, set_rule
+from intake_service.orgs import OrgError, get_org
+
+
+def add_parser(org_commands: argparse._SubParsersAction, common: Callable[..., None]) -> None:
+    p = org_commands.add_parser(
+        "route",
+        help="send a category of an organisation's appeals to the competent body",
+        description="Appeals of CATEGORY filed with SLUG go to OTHER (street lighting from the "
+        "city administration to the lighting utility); OTHER's own rules apply next.",
+    )
+    p.add_argument("slug")
+    p.add_argument("category")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--to", metavar="OTHER", help="the competent organisation's slug")
+    target.add_argument("--remove", action="store_true", help="remove the rule")
+    common(p)
+    p.set_defaults(handler=_route)
+
+    p = org_commands.add_parser("routes", help="list an organisation's routing rules")
+    p.add_argument("slug")
+    p.add_argument("--json", action="store_true")
+    common(p)
+    p.set_defaults(handler=_routes)
+
+
+def _route(args: argparse.Namespace) -> int:
+    from intake_service.cli.org_cmd import database
+
+    with database(args) as conn:
+        if args.remove:
+            if not remove_rule(conn, args.slug, args.category):
+                raise OrgError(f"{args.slug} has no routing rule for {args.category!r}")
+            print(f"{args.slug}: {args.category} stays with {args.slug}")
+            return 0
+        codes = {c.code for c in org_catalogue(conn, get_org(conn, args.slug).id)}
+        set_rule(conn, args.slug, args.category, args.to, codes)
+    print(f"{args.slug}: {args.category} → {args.to}")
+    return 0
+
+
+def _routes(args: argparse.Namespace) -> int:
+    from intake_service.cli.org_cmd import database
+
+    with database(args) as conn:
+        found = list_rules(conn, args.slug)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False))
+    elif not found:
+        print(f"{args.slug} has no routing rules: its appeals stay with it")
+    else:
+        for rule in found:
+            print(f"{rule['category']:<20} → {rule['to_slug']}  ({rule['to_name']})")
+    return 0

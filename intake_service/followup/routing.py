@@ -1,0 +1,129 @@
+"""Routing to the competent body.
+
+A rule sends one category of an organisation's appeals to another organisation — street
+lighting from the city administration to the lighting utility, a region's road appeals to its
+road agency. It is applied at intake: the appeal keeps its origin organisation (the site it was
+filed on) and gets the rule's target, which then sees it in its log, queue and sinks; the
+origin's log gets a `routed` event saying where it went. Rules chain (the target's own rule
+applies next) up to MAX_HOPS, and a rule that would close a loop is refused when it is set.
+An operator may also forward an appeal by hand (`forward_op`): the appeal's target changes,
+both organisations' logs get a `routed` event, the new one's sinks and queue get it as a new
+appeal, and the citizen is told.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+
+from intake_service.console.handling import Actor, Op, Refused, current, log_change
+from intake_service.events import EventType, insert_event
+from intake_service.followup.notices import NoticeKind, notify_citizen
+from intake_service.forward.outbox import add_rows
+from intake_service.orgs import Org, OrgError, get_org
+from intake_service.statuses import Status, StatusType, status_type
+from intake_service.store import now_iso
+
+MAX_HOPS = 5
+
+
+def rules(conn: sqlite3.Connection) -> dict[tuple[int, str], int]:
+    """(org id, category) → target org id, for the directory's cache."""
+    return {
+        (r["org_id"], r["category"]): r["to_org_id"]
+        for r in conn.execute("SELECT org_id, category, to_org_id FROM routing_rules")
+    }
+
+
+def set_rule(
+    conn: sqlite3.Connection, slug: str, category: str, to_slug: str, catalogue: set[str]
+) -> None:
+    """Send `category` of `slug` to `to_slug`; refused for unknown organisations, a category
+    the organisation does not have, the organisation itself, or a loop."""
+    org, target = get_org(conn, slug), get_org(conn, to_slug)
+    if category not in catalogue:
+        raise OrgError(f"{slug} has no category {category!r} (pos-intake org show {slug})")
+    if org.id == target.id:
+        raise OrgError("an organisation cannot route its appeals to itself")
+    table = rules(conn)
+    table[(org.id, category)] = target.id
+    step, seen = target.id, {org.id}
+    while (step, category) in table:
+        if step in seen:
+            raise OrgError(
+                f"routing {category} from {slug} to {to_slug} would send such appeals round "
+                "in a loop"
+            )
+        seen.add(step)
+        step = table[(step, category)]
+    conn.execute(
+        "INSERT INTO routing_rules (org_id, category, to_org_id, created_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (org_id, category) DO UPDATE SET to_org_id = excluded.to_org_id",
+        (org.id, category, target.id, now_iso()),
+    )
+
+
+def remove_rule(conn: sqlite3.Connection, slug: str, category: str) -> bool:
+    org = get_org(conn, slug)
+    cursor = conn.execute(
+        "DELETE FROM routing_rules WHERE org_id = ? AND category = ?", (org.id, category)
+    )
+    return cursor.rowcount > 0
+
+
+def list_rules(conn: sqlite3.Connection, slug: str) -> list[dict[str, str]]:
+    org = get_org(conn, slug)
+    rows = conn.execute(
+        "SELECT r.category, o.slug AS to_slug, o.name AS to_name FROM routing_rules r "
+        "JOIN orgs o ON o.id = r.to_org_id WHERE r.org_id = ? ORDER BY r.category",
+        (org.id,),
+    )
+    return [dict(row) for row in rows]
+
+
+def routed_event(
+    origin: Org, target: Org, category: str, appeal_id: str
+) -> Callable[[sqlite3.Connection, str], None]:
+    """The origin organisation's `routed` event for an appeal a rule sent on (written in the
+    appeal's own transaction, once its number is known)."""
+
+    def then(conn: sqlite3.Connection, number: str) -> None:
+        insert_event(
+            conn,
+            EventType.ROUTED,
+            org_id=origin.id,
+            appeal_id=appeal_id,
+            data={"number": number, "from": origin.slug, "to": target.slug, "rule": category},
+        )
+
+    return then
+
+
+def forward_op(appeal_id: str, to: Org, sinks: tuple[str, ...], actor: Actor) -> Op:
+    """Forward by hand: the new organisation takes the appeal over as `accepted` (its own
+    deadline and queue start), with outbox rows for its `sinks`; both logs say so."""
+
+    def op(conn: sqlite3.Connection) -> None:
+        row = current(conn, appeal_id)
+        if status_type(row["status"]) is not StatusType.OPEN:
+            raise Refused("routing.closed")
+        if row["target_org_id"] == to.id:
+            raise Refused("routing.same")
+        old = conn.execute(
+            "SELECT slug FROM orgs WHERE id = ?", (row["target_org_id"],)
+        ).fetchone()["slug"]
+        at = now_iso()
+        conn.execute(
+            "UPDATE appeals SET target_org_id = ?, routed_from = ?, status = ?, assignee_id = NULL, "
+            "updated_at = ? WHERE id = ?",
+            (to.id, row["target_org_id"], Status.ACCEPTED, at, appeal_id),
+        )
+        data = {"from": old, "to": to.slug, "status_from": row["status"]}
+        event_id = log_change(conn, EventType.ROUTED, row, actor, data, at=at)
+        moved = current(conn, appeal_id)  # the new organisation's log has it too
+        log_change(conn, EventType.ROUTED, moved, actor, data, at=at)
+        add_rows(conn, appeal_id, to.id, list(sinks), now=time.time(), at=at)
+        notify_citizen(conn, appeal_id, NoticeKind.ROUTED, dedupe=f"routed:{event_id}")
+
+    return op
