@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from intake_service import api, assets, form, home, ops
 from intake_service.console import routes as console_routes
 from intake_service.console.state import running as console_running
-from intake_service.followup import confirm_routes
+from intake_service.followup import confirm_routes, signin_routes
 from intake_service.middleware import RequestContext
 from intake_service.problems import EXCEPTION_HANDLERS
 from intake_service.runtime import running
@@ -37,6 +37,7 @@ def create_app(settings: Settings) -> Starlette:
             *home.ROUTES,
             *console_routes.ROUTES,
             *confirm_routes.ROUTES,
+            *signin_routes.ROUTES,
             static,
             *ops.ROUTES,
         ],

@@ -35,6 +35,7 @@ from intake_service.followup import periods
 from intake_service.followup.deadlines import Calendar, Due, due_dates, load_calendar
 from intake_service.followup.mail_render import NoticeRenderer
 from intake_service.followup.mailer import Mailer
+from intake_service.followup.oidc import OidcClient
 from intake_service.followup.reply_queue import ReplyQueue
 from intake_service.followup.routing import routed_event
 from intake_service.forward.forwarder import Forwarder
@@ -82,6 +83,7 @@ class Runtime:
     media_root: Path
     calendar: Calendar = field(default_factory=Calendar)
     mailer: Mailer | None = None
+    oidc: OidcClient | None = None  # sign-in at the identity provider (followup/oidc.py)
     forwarder: Forwarder | None = None
     queue_signals: defaultdict[int, asyncio.Event] = field(
         default_factory=lambda: defaultdict(asyncio.Event)
@@ -284,6 +286,7 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
         media_root=media_root(settings.db, settings.media_dir),
         calendar=load_calendar(settings.deadline_days, settings.holidays_file),
         mailer=Mailer(settings),
+        oidc=OidcClient(settings),
     )
     if settings.config:
         _apply_config_sinks(settings)

@@ -62,6 +62,8 @@ class Tokens:
         self._form = URLSafeTimedSerializer(secret_key, salt="pos-intake.form")
         self._identity = URLSafeTimedSerializer(secret_key, salt="pos-intake.identity")
         self._confirm = URLSafeTimedSerializer(secret_key, salt="pos-intake.confirm")
+        self._signin = URLSafeTimedSerializer(secret_key, salt="pos-intake.signin")
+        self._cabinet = URLSafeTimedSerializer(secret_key, salt="pos-intake.cabinet")
         self.issuer = issuer
 
     def identity(self, citizen: Citizen) -> str:
@@ -76,6 +78,29 @@ class Tokens:
         except (BadSignature, UnicodeError, ValueError, TypeError):
             return None
         return Citizen(str(sub), str(name), str(email) if email else None, str(issuer))
+
+    def signin_state(self, state: dict[str, str]) -> str:
+        """The sign-in's state, nonce, PKCE verifier and purpose, kept in the popup's own
+        short-lived cookie between leaving for the identity provider and coming back."""
+        return self._signin.dumps(state)
+
+    def read_signin_state(self, token: str, max_age: float) -> dict[str, str] | None:
+        try:
+            state = self._signin.loads(token, max_age=max_age)
+        except (BadSignature, UnicodeError, ValueError):
+            return None
+        return state if isinstance(state, dict) else None
+
+    def cabinet(self, sub: str) -> str:
+        """The "my appeals" session: the signed-in citizen's subject, nothing else."""
+        return self._cabinet.dumps(sub)
+
+    def read_cabinet(self, token: str, max_age: float) -> str | None:
+        try:
+            sub = self._cabinet.loads(token, max_age=max_age)
+        except (BadSignature, UnicodeError, ValueError):
+            return None
+        return sub if isinstance(sub, str) else None
 
     def confirm(self, held_id: str) -> str:
         """The e-mail confirmation link's token of a held appeal (expiry: the held row's own

@@ -333,3 +333,13 @@ def mail_server() -> Iterator[object]:
     server = MailServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def idp() -> Iterator[object]:
+    """A real OpenID Connect provider (oidc-provider-mock) with two citizens."""
+    from idp import IdentityProvider
+
+    provider = IdentityProvider().start()
+    yield provider
+    provider.stop()

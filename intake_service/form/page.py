@@ -30,7 +30,7 @@ from intake_service.errors import (
     IntakeError,
     NotFound,
 )
-from intake_service.org_settings import public_contacts
+from intake_service.org_settings import identity_mode, public_contacts
 from intake_service.orgs import Org
 from intake_service.origins import OriginError, normalise_origin, origin_allowed
 from intake_service.pages import contact_links, page_language, render
@@ -96,6 +96,10 @@ def form_context(
         "errors": {},
         "summary": None,
         "contacts": contact_links(public_contacts(org)),
+        "identity": {
+            kind: identity_mode(org, kind, bool(runtime.settings.oidc_issuer))
+            for kind in ("message", "official")
+        },
     }
 
 

@@ -1,5 +1,61 @@
-"""Messages of the citizen's follow-through: identity (followup/)."""
+"""Messages of sign-in at the identity provider and "my appeals" (followup/signin_routes.py)."""
 
 from __future__ import annotations
 
-MESSAGES: dict[str, dict[str, str]] = {}
+MESSAGES: dict[str, dict[str, str]] = {
+    "signin.button": {"ru": "Войти через Госуслуги", "en": "Sign in with Gosuslugi"},
+    "signin.why": {
+        "ru": "Официальное обращение принимается от подтверждённого заявителя: войдите через "
+        "Госуслуги — имя и почта подставятся сами.",
+        "en": "An official appeal needs an identified citizen: sign in with Gosuslugi and your "
+        "name and e-mail are filled in.",
+    },
+    "signin.as": {"ru": "Вы вошли как {name}.", "en": "Signed in as {name}."},
+    "signin.failed.short": {
+        "ru": "Войти не удалось — попробуйте ещё раз.",
+        "en": "The sign-in did not work; please try again.",
+    },
+    "signin.blocked": {
+        "ru": "Браузер не открыл окно входа.",
+        "en": "The browser did not open the sign-in window.",
+    },
+    "signin.blocked.link": {"ru": "Открыть вход в новой вкладке", "en": "Sign in in a new tab"},
+    "signin.done.title": {"ru": "Вход выполнен", "en": "Signed in"},
+    "signin.done.text": {
+        "ru": "{name}, вы вошли. Вернитесь к форме обращения — это окно можно закрыть.",
+        "en": "{name}, you are signed in. Go back to the appeal form; this window can be closed.",
+    },
+    "signin.failed.title": {"ru": "Вход не выполнен", "en": "Not signed in"},
+    "signin.failed.oidc-cancelled": {
+        "ru": "Вход отменён. Чтобы подать обращение, войдите ещё раз.",
+        "en": "The sign-in was cancelled. To file the appeal, sign in again.",
+    },
+    "signin.failed.oidc-error": {
+        "ru": "Сервис входа не ответил как нужно. Попробуйте позже.",
+        "en": "The sign-in service did not answer as it should. Please try later.",
+    },
+    "signin.failed.oidc-state": {
+        "ru": "Вход устарел или начат в другом окне. Начните его заново.",
+        "en": "The sign-in expired or was started in another window. Please start again.",
+    },
+    "signin.failed": {"ru": "Вход не выполнен.", "en": "Not signed in."},
+    "detail.signin-off": {
+        "ru": "Вход через поставщика удостоверений здесь не настроен.",
+        "en": "Sign-in with an identity provider is not set up here.",
+    },
+    "my.title": {"ru": "Мои обращения", "en": "My appeals"},
+    "my.intro": {
+        "ru": "Войдите через Госуслуги, чтобы увидеть все свои обращения и ответы на них.",
+        "en": "Sign in with Gosuslugi to see all your appeals and their answers.",
+    },
+    "my.off": {
+        "ru": "Личный кабинет недоступен: вход через Госуслуги здесь не настроен.",
+        "en": "The cabinet is not available: sign-in is not set up here.",
+    },
+    "my.none": {
+        "ru": "Обращений, поданных после входа, пока нет.",
+        "en": "No appeals filed signed in yet.",
+    },
+    "my.filed": {"ru": "подано", "en": "filed"},
+    "my.signout": {"ru": "Выйти", "en": "Sign out"},
+}

@@ -1,0 +1,173 @@
+"""Signing in at the identity provider, and "my appeals".
+
+The form lives in a cross-origin iframe, where browsers block third-party cookies, so the
+sign-in runs in a top-level popup the form opens (`/id/start?for=form`): there the state,
+nonce and PKCE verifier live in a first-party cookie scoped to `/id` for ten minutes. The
+callback's page hands the form a signed identity token by postMessage — to the service's own
+origin only (the form is served from it) — and closes; the form accepts it only from that
+origin and from the popup it opened. For the cabinet (`/id/start?for=cabinet`) the sign-in runs
+in the page itself and ends in a signed session cookie scoped to `/my`.
+Cancelled sign-ins and provider errors are readable pages and `rejected` events.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from intake_service.api.requests import client_address, runtime_of
+from intake_service.errors import Forbidden, NotFound
+from intake_service.followup.cabinet import appeals_of
+from intake_service.followup.oidc import OidcClient, SignInFailed
+from intake_service.form.submission import check_sender
+from intake_service.i18n import t
+from intake_service.org_settings import DEFAULT_TIMEZONE
+from intake_service.pages import human_date, local_time, page_language, render
+
+STATE_COOKIE = "pos_signin"
+CABINET_COOKIE = "pos_cabinet"
+STATE_SECONDS = 600
+CABINET_SECONDS = 4 * 3600
+
+
+def _client(request: Request) -> OidcClient:
+    client = runtime_of(request).oidc
+    if client is None or not client.configured:
+        raise NotFound("detail.signin-off", reason="signin-off")
+    return client
+
+
+def _redirect_uri(request: Request) -> str:
+    return runtime_of(request).base_url(request) + "/id/callback"
+
+
+def _secure(request: Request) -> bool:
+    return runtime_of(request).base_url(request).startswith("https://")
+
+
+async def start(request: Request) -> Response:
+    """GET /id/start?for=form|cabinet: off to the identity provider."""
+    runtime = runtime_of(request)
+    runtime.address_limiter.check(client_address(request))
+    client = _client(request)
+    purpose = "cabinet" if request.query_params.get("for") == "cabinet" else "form"
+    lang = page_language(request)
+    try:
+        url, kept = await client.start(_redirect_uri(request))
+    except (SignInFailed, OSError, ValueError) as exc:
+        return await _failed(request, "oidc-error", str(exc), purpose)
+    response = RedirectResponse(url, status_code=303)
+    response.set_cookie(
+        STATE_COOKIE,
+        runtime.tokens.signin_state({**kept, "for": purpose, "lang": lang}),
+        max_age=STATE_SECONDS,
+        path="/id",
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+    )
+    return response
+
+
+async def callback(request: Request) -> Response:
+    """GET /id/callback: back from the provider — the identity for the form, or the cabinet."""
+    runtime = runtime_of(request)
+    client = _client(request)
+    kept = runtime.tokens.read_signin_state(request.cookies.get(STATE_COOKIE, ""), STATE_SECONDS)
+    purpose = (kept or {}).get("for", "form")
+    error = request.query_params.get("error")
+    if error:  # nothing is signed in either way (some providers drop `state` from errors)
+        why = "oidc-cancelled" if error == "access_denied" else "oidc-error"
+        return await _failed(request, why, error[:100], purpose)
+    if kept is None or request.query_params.get("state") != kept.get("state"):
+        return await _failed(request, "oidc-state", "state does not match", purpose)
+    try:
+        citizen = await client.finish(
+            request.query_params.get("code", ""), _redirect_uri(request), kept
+        )
+    except (SignInFailed, OSError, ValueError, KeyError) as exc:
+        return await _failed(request, "oidc-error", str(exc)[:200], purpose)
+    lang = kept.get("lang", page_language(request))
+    if purpose == "cabinet":
+        response: Response = RedirectResponse(f"/my?lang={lang}", status_code=303)
+        response.set_cookie(
+            CABINET_COOKIE,
+            runtime.tokens.cabinet(citizen.sub),
+            max_age=CABINET_SECONDS,
+            path="/my",
+            httponly=True,
+            samesite="lax",
+            secure=_secure(request),
+        )
+    else:
+        context = {
+            "token": runtime.tokens.identity(citizen),
+            "name": citizen.name,
+            "email": citizen.email or "",
+        }
+        response = render("signed_in.html", lang, context)
+    response.delete_cookie(STATE_COOKIE, path="/id")
+    return response
+
+
+async def _failed(request: Request, why: str, detail: str, purpose: str) -> Response:
+    runtime = runtime_of(request)
+    await runtime.reject(request, Forbidden("signin.failed", reason=f"{why} {detail}"[:200]))
+    lang = page_language(request)
+    context = {"why": why, "purpose": purpose}
+    return render("signin_failed.html", lang, context, status=400 if why == "oidc-state" else 200)
+
+
+def _cabinet_sub(request: Request) -> str | None:
+    runtime = runtime_of(request)
+    return runtime.tokens.read_cabinet(request.cookies.get(CABINET_COOKIE, ""), CABINET_SECONDS)
+
+
+async def my_appeals(request: Request) -> Response:
+    """GET /my: the signed-in citizen's appeals, or a sign-in button."""
+    runtime = runtime_of(request)
+    runtime.address_limiter.check(client_address(request))
+    lang = page_language(request)
+    sub = _cabinet_sub(request)
+    rows = appeals_of(runtime.reader, sub) if sub else []
+    for row in rows:
+        row["tracking"] = f"/s/{runtime.tokens.tracking(row['id'])}"
+        row["status_title"] = t(f"status.{row['status']}", lang)
+        category = runtime.directory.catalogue(row["target_org_id"]).get(row["category"])
+        row["category_title"] = category.title(lang) if category else row["category"]
+    context = {
+        "signed_in": sub is not None,
+        "appeals": rows,
+        "configured": bool(runtime.settings.oidc_issuer),
+        "day": lambda iso: human_date(iso, lang),
+        "when": lambda iso: local_time(iso, ZoneInfo(DEFAULT_TIMEZONE), lang),
+    }
+    response = render("my.html", lang, context)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _zone():
+    from zoneinfo import ZoneInfo
+
+    from intake_service.org_settings import DEFAULT_TIMEZONE
+
+    return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+async def sign_out(request: Request) -> Response:
+    check_sender(request)
+    response = RedirectResponse(f"/my?lang={page_language(request)}", status_code=303)
+    response.delete_cookie(CABINET_COOKIE, path="/my")
+    return response
+
+
+ROUTES = [
+    Route("/id/start", start, methods=["GET"]),
+    Route("/id/callback", callback, methods=["GET"]),
+    Route("/my", my_appeals, methods=["GET"]),
+    Route("/my/signout", sign_out, methods=["POST"]),
+]

@@ -1,0 +1,104 @@
+"""Signing in at the identity provider (a real one, oidc-provider-mock): an official appeal
+filed signed in carries the citizen's verified name and e-mail, "my appeals" lists exactly that
+citizen's appeals, and a cancelled or tampered sign-in is a readable page and a logged event."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import httpx
+import pytest
+
+from conftest import Service, events, form_fields, form_token, make_org, run_cli
+
+ORIGIN = "https://manturovo.example.ru"
+
+
+@pytest.fixture
+def city(tmp_path, idp, mail_server):
+    db = tmp_path / "pos.db"
+    org = make_org(db, "manturovo", ORIGIN)
+    env = {**idp.env, **mail_server.env, "POS_FORM_MIN_SECONDS": "0"}
+    service = Service(db, env=env).start()
+    yield db, org, service
+    service.stop()
+
+
+def _sign_in(browser: httpx.Client, sub: str | None, purpose: str) -> httpx.Response:
+    """Through the provider's own pages: to it, choose the citizen (or deny), and back."""
+    start = browser.get(f"/id/start?for={purpose}")
+    assert start.status_code == 303, start.text
+    authorize = start.headers["location"]
+    form = {"sub": sub} if sub else {"action": "deny"}
+    back = httpx.post(authorize, data=form)
+    assert back.status_code == 302, back.text
+    return browser.get(back.headers["location"])
+
+
+def _identity(page: httpx.Response) -> str:
+    return unescape(re.search(r'data-token="([^"]+)"', page.text).group(1))
+
+
+def test_an_official_appeal_filed_signed_in_is_identified(city, mail_server):
+    db, _org, service = city
+    with httpx.Client(base_url=service.url, headers={"Accept": "text/html"}) as browser:
+        page = _sign_in(browser, "citizen-anna", "form")
+        assert page.status_code == 200 and "Анна Петрова, вы вошли" in page.text
+        token = _identity(page)
+    filed = httpx.post(
+        f"{service.url}/w/manturovo/appeals",
+        data=form_fields(
+            form_token(service.url, ORIGIN, "manturovo"),
+            kind="official", name="Кто-то другой", email="other@example.ru", identity=token,
+            email_copies="on",
+        ),
+        headers={"Origin": service.url, "Accept": "application/json"},
+    )  # fmt: skip
+    assert filed.status_code == 201, filed.text
+    mail = mail_server.wait_for("anna@example.ru")  # the verified e-mail, not the typed one
+    assert filed.json()["number"] in mail[0]["Subject"]
+    accepted = [e for e in events(db) if e["type"] == "accepted"][-1]
+    assert accepted["data"]["identity"] == "oidc"
+    assert mail_server.to("other@example.ru") == []
+
+
+def test_my_appeals_lists_only_the_signed_in_citizens(city):
+    _db, _org, service = city
+    numbers = {}
+    for sub in ("citizen-anna", "citizen-boris"):
+        with httpx.Client(base_url=service.url, headers={"Accept": "text/html"}) as browser:
+            token = _identity(_sign_in(browser, sub, "form"))
+        reply = httpx.post(
+            f"{service.url}/w/manturovo/appeals",
+            data=form_fields(
+                form_token(service.url, ORIGIN, "manturovo"), kind="official", identity=token
+            ),
+            headers={"Origin": service.url, "Accept": "application/json"},
+        )
+        assert reply.status_code == 201, reply.text
+        numbers[sub] = reply.json()["number"]
+    with httpx.Client(base_url=service.url, headers={"Accept": "text/html"}) as browser:
+        assert "Войти через Госуслуги" in browser.get("/my").text
+        cabinet = _sign_in(browser, "citizen-anna", "cabinet")
+        assert cabinet.status_code == 303 and cabinet.headers["location"].startswith("/my")
+        page = browser.get(cabinet.headers["location"]).text
+        assert numbers["citizen-anna"] in page and numbers["citizen-boris"] not in page
+        link = re.search(r'href="(/s/[^"]+)"', page).group(1)
+        assert numbers["citizen-anna"] in browser.get(link).text
+        browser.post("/my/signout", headers={"Origin": service.url})
+        assert numbers["citizen-anna"] not in browser.get("/my").text
+
+
+def test_a_cancelled_or_tampered_sign_in_is_refused_readably(city):
+    db, _org, service = city
+    with httpx.Client(base_url=service.url, headers={"Accept": "text/html"}) as browser:
+        cancelled = _sign_in(browser, None, "form")
+        assert "Вход отменён" in cancelled.text
+        browser.get("/id/start?for=form")
+        forged = browser.get("/id/callback", params={"code": "x", "state": "not-ours"})
+        assert forged.status_code == 400 and "Начните его заново" in forged.text
+    reasons = [e["reason"] for e in events(db) if e["type"] == "rejected"]
+    assert any(r.startswith("oidc-cancelled") for r in reasons)
+    assert any(r.startswith("oidc-state") for r in reasons)
+    assert run_cli(db, "log", "tail").returncode == 0
