@@ -1,0 +1,122 @@
+"""The story this platform exists for, in Chromium on the demo's cross-origin host page: a
+resident reports a dead street lamp through the badge, confirms her e-mail by its link, the
+operator answers, the answer arrives by e-mail and on the tracking page, the lamp flickers —
+"not solved" — and the repeat appeal appears linked in the console. And the identity
+provider's sign-in in a popup opened from inside the form's iframe."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import time
+
+import pytest
+from console_helpers import signed_in
+from mail_server import text_of
+from playwright.sync_api import expect
+from test_badge import FRAME, fill, open_form
+
+from conftest import run_cli, serious_violations, start_demo
+
+
+def _stop(site) -> None:
+    site.process.send_signal(signal.SIGINT)
+    try:
+        site.process.wait(15)
+    except subprocess.TimeoutExpired:
+        site.process.kill()
+        site.process.wait(5)
+
+
+@pytest.fixture
+def tab(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
+    yield context.new_page()
+    context.close()
+
+
+def test_lamp_reported_confirmed_answered_not_solved_and_repeated(tmp_path, mail_server, tab):
+    site = start_demo(tmp_path, POS_FORM_MIN_SECONDS="1", **mail_server.env)
+    try:
+        run_cli(site.db, "org", "set", "demo", "--identity-message", "email")
+        time.sleep(1.2)  # the service re-reads the organisation
+        tab.goto(f"{site.examples}/plain.html")
+        frame = open_form(tab)
+        fill(frame, "Не горит фонарь у дома 5 по улице Ленина уже неделю.")
+        frame.get_by_label("E-mail", exact=True).fill("anna@example.ru")
+        time.sleep(1.1)
+        frame.get_by_role("button", name="Отправить").click()
+        expect(frame.locator("#held-title")).to_have_text("Проверьте почту")
+        expect(frame.locator("#held-text")).to_contain_text("an**@example.ru")
+
+        [confirm] = mail_server.wait_for("anna@example.ru")
+        link = re.search(r"http://\S+/c/\S+", text_of(confirm)).group(0)
+        tab.goto(link)
+        assert serious_violations(tab) == []
+        tab.get_by_role("button", name="Подтвердить и отправить").click()
+        number = re.search(r"DEMO-\d{4}-\d{6}", tab.locator("h1").inner_text()).group(0)
+        tracking = tab.url.split("?")[0]
+        expect(tab.locator("#answer-due")).to_be_visible()
+
+        with signed_in(site.service, site.console_admin, site.console_password) as console:
+            page = console.get("/console/log.json", headers={"Accept": "application/json"})
+            first_id = next(r["appeal_id"] for r in page.json()["rows"] if r["number"] == number)
+            answered = console.post_form(
+                f"/console/appeals/{first_id}/answer", {"text": "{name}, фонарь заменён."}
+            )
+            assert answered.status_code == 303
+        answer_mail = [
+            m for m in mail_server.wait_for("anna@example.ru", 3) if "Ответ" in m["Subject"]
+        ]
+        assert "Иван Петров, фонарь заменён." in text_of(answer_mail[0])
+
+        tab.goto(tracking)
+        expect(tab.locator("#answer-text")).to_have_text("Иван Петров, фонарь заменён.")
+        assert serious_violations(tab) == []
+        tab.get_by_label("Нет, не решена — подать повторное обращение").check()
+        tab.get_by_label("2 из 5").check()
+        tab.get_by_label("Комментарий (необязательно)").fill("Фонарь мигает и гаснет по ночам")
+        tab.get_by_role("button", name="Отправить оценку").click()
+        expect(tab.locator("#repeat-of")).to_have_text(number)
+        repeat = re.search(r"DEMO-\d{4}-\d{6}", tab.locator("h1").inner_text()).group(0)
+        assert repeat != number
+
+        with signed_in(site.service, site.console_admin, site.console_password) as console:
+            first = console.get(f"/console/appeals/{first_id}").text
+        assert repeat in first and "не решено, 2/5" in first
+    finally:
+        _stop(site)
+
+
+def test_sign_in_popup_from_the_forms_iframe_on_another_site(tmp_path, idp, tab):
+    site = start_demo(tmp_path, POS_FORM_MIN_SECONDS="1", **idp.env)
+    try:
+        tab.goto(f"{site.examples}/plain.html")
+        frame = open_form(tab)
+        frame.get_by_text("Официальное обращение", exact=False).first.click()
+        button = frame.get_by_role("button", name="Войти через Госуслуги")
+        expect(button).to_be_visible()
+        with tab.expect_popup() as opened:
+            button.click()
+        popup = opened.value
+        popup.get_by_role("button", name="citizen-anna").click()
+        expect(frame.locator("#signin-state")).to_have_text("Вы вошли как Анна Петрова.")
+        expect(frame.get_by_label("Имя *", exact=True)).to_have_value("Анна Петрова")
+        assert frame.locator("#identity").input_value()
+        # a message from the host page (another origin) is not taken for a sign-in
+        tab.locator(FRAME).evaluate(
+            """(iframe) => iframe.contentWindow.postMessage(
+                {ns: 'pos', v: 1, type: 'pos:identity', payload: {token: 'x', name: 'Злоумышленник'}},
+                '*')"""
+        )
+        time.sleep(0.3)
+        expect(frame.locator("#signin-state")).to_have_text("Вы вошли как Анна Петрова.")
+        frame.get_by_role("combobox", name="Тема").select_option("street_lighting")
+        frame.get_by_label("Опишите проблему").fill("Не горит фонарь у дома 5 по улице Ленина.")
+        frame.get_by_label("Я согласен(на) на обработку моих персональных данных").check()
+        time.sleep(1.1)
+        frame.get_by_role("button", name="Отправить").click()
+        expect(frame.locator("#success-number")).to_have_text(re.compile(r"^DEMO-\d{4}-\d{6}$"))
+    finally:
+        _stop(site)
