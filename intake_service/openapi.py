@@ -8,6 +8,8 @@ from typing import Any
 from intake_service import __version__
 from intake_service.appeal_input import appeal_schema
 from intake_service.appeals import DOCUMENT_SCHEMA
+from intake_service.followup.openapi_paths import STATUS_FIELDS
+from intake_service.followup.openapi_paths import paths as followup_paths
 
 _PROBLEM = {
     "type": "object",
@@ -134,6 +136,7 @@ _STATUS = {
         "address": {"type": ["string", "null"]},
         "org": {"$ref": "#/components/schemas/OrgRef"},
         "created_at": {"type": "string", "format": "date-time"},
+        **STATUS_FIELDS,
         "history": {
             "type": "array",
             "items": {
@@ -254,6 +257,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                     },
                 }
             },
+            **followup_paths(_problems, _json, _ref, _LANG),
             "/s/{token}": {"get": {**status_op, "operationId": "tracking"}},
             "/api/v1/status/{token}": {"get": {**status_op, "operationId": "status"}},
             "/api/v1/queue": {
