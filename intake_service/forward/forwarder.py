@@ -364,8 +364,9 @@ class Forwarder:
             self.metrics.deliveries[(sink_name, outcome)] += count
         # kept current between the recounts: settled rows are no longer due (done, dead, or
         # waiting out a backoff), and done or dead ones no longer undelivered
-        self.waiting -= len(settled)
-        self.backlog -= sum(1 for x in settled if x.error is None or x.final)
+        if sink_name != MAIL_SINK:  # notices are not counted in as they come: the recount has them
+            self.waiting -= len(settled)
+            self.backlog -= sum(1 for x in settled if x.error is None or x.final)
         progress, self._progress = self._progress, asyncio.Event()
         progress.set()
 
