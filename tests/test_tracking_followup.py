@@ -111,7 +111,10 @@ def test_not_solved_files_a_linked_repeat_the_console_shows(city, mail_server):
         assert repeat_number in page and "не решено, 2/5" in page
         repeat_id = re.search(r'id="appeal-repeats"><a href="/console/appeals/([^"]+)"', page)[1]
         repeat = console.get(f"/console/appeals/{repeat_id}").text
+        board = console.get("/console/board.json").json()
     assert filed["number"] in repeat and "Фонарь мигает и гаснет по ночам" in repeat
+    [cell] = [c for row in board["rows"] for c in row["cells"].values() if c.get("count")]
+    assert cell["parts"]["repeats"] == 0.5  # one of the two appeals is a repeat
     registered = mail_server.wait_for("anna@example.ru", 4)  # registered, answered, closed, repeat
     assert any(repeat_number in m["Subject"] for m in registered)
     types = [e["type"] for e in events(db) if e["appeal_id"] == filed["id"]]

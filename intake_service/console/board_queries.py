@@ -39,7 +39,7 @@ class CellCounts:
     prev_week: int = 0  # filed in the 7 days before those
     prev_week_high: int = 0
     open: int = 0  # open now
-    overdue: int = 0  # open now and filed at least the target days ago
+    overdue: int = 0  # open now and past the due date (older appeals: filed the target days ago)
 
     def add(self, other: CellCounts) -> None:
         for name in self.__dataclass_fields__:
@@ -98,7 +98,8 @@ def _past_sums(
         "sum(CASE WHEN day BETWEEN :prev_from AND :prev_to THEN n ELSE 0 END), "
         "sum(CASE WHEN day BETWEEN :prev_from AND :prev_to THEN high_critical ELSE 0 END), "
         "sum(CASE WHEN day > :message_young THEN open_message ELSE 0 END) "
-        "+ sum(CASE WHEN day > :other_young THEN open_other ELSE 0 END) "
+        "+ sum(CASE WHEN day > :other_young THEN open_other ELSE 0 END), "
+        "sum(CASE WHEN day >= :week_from THEN repeats ELSE 0 END) "
         "FROM appeal_day_counts WHERE day BETWEEN :start AND :yesterday"
         + where.replace("?", ":orgs")
         + " GROUP BY target_org_id, category",
@@ -139,15 +140,17 @@ def board_counts(
         counts.usual_total, counts.week, counts.week_high, counts.week_duplicates = numbers[:4]
         counts.prev_week, counts.prev_week_high = numbers[4:6]
         young[(org_id, category)] = numbers[6]
-    for org_id, category, n, high, duplicates, open_today in conn.execute(
-        "SELECT target_org_id, category, n, high_critical, st_duplicate, open_message + open_other "
-        "FROM appeal_day_counts WHERE day = ?" + where,
+        counts.week_repeats = numbers[7]
+    for org_id, category, n, high, duplicates, open_today, repeats in conn.execute(
+        "SELECT target_org_id, category, n, high_critical, st_duplicate, "
+        "open_message + open_other, repeats FROM appeal_day_counts WHERE day = ?" + where,
         [window.day(0), *args],
     ):
         counts = cell(org_id, category)
         counts.week += n
         counts.week_high += high
         counts.week_duplicates += duplicates
+        counts.week_repeats += repeats
         young[(org_id, category)] = young.get((org_id, category), 0) + open_today
     for org_id, category, n in conn.execute(
         "SELECT target_org_id, category, n FROM appeal_open_counts WHERE n > 0" + where, args
@@ -155,6 +158,20 @@ def board_counts(
         counts = cell(org_id, category)
         counts.open = n
         counts.overdue = max(0, n - young.get((org_id, category), 0))
+    # Appeals with due dates (every appeal since the follow-through) are overdue by their own
+    # date — fast track, extensions and holidays included — read from the partial index of open
+    # appeals' due dates; the age rule above stays for older appeals, which have none.
+    for org_id, category, dated, late in conn.execute(
+        "SELECT target_org_id, category, count(*), sum(answer_due < ?) FROM appeals "
+        "INDEXED BY appeals_due WHERE answer_due IS NOT NULL AND status IN "
+        "('accepted', 'registered', 'in_progress', 'forwarded', 'clarifying')"
+        + where
+        + " GROUP BY target_org_id, category",
+        [window.day(0), *args],
+    ):
+        counts = cell(org_id, category)
+        undated_overdue = max(0, counts.overdue - dated)
+        counts.overdue = min(counts.open, late + undated_overdue)
     for org_id, category, n in conn.execute(
         "SELECT target_org_id, category, sum(n) FROM appeal_hour_counts WHERE hour >= ?"
         + where

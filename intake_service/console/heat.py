@@ -10,10 +10,11 @@ sum times 100, and the heat class (`heat-0` … `heat-5`) is the score in steps 
                recent: filed in the last 24 h; usual: the mean per 24 h over the 28 full days
                before yesterday. 0 at the usual level, 1 at three times it.
     severity = (high + critical) / filed, over the last 7 days
-    repeats  = (duplicates + repeats) / filed, over the last 7 days
-               (repeats of one problem come with a later issue; they add to the same term)
-    overdue  = overdue / max(open, 1): the share of open appeals filed at least their target
-               ago (10 days for a message, 30 for an official appeal)
+    repeats  = (duplicates + repeats) / filed, over the last 7 days (a repeat: the citizen said
+               the problem was not solved, or came back)
+    overdue  = overdue / max(open, 1): the share of open appeals past their due date (appeals
+               from before due dates existed: filed at least 10 days ago for a message, 30 for
+               an official appeal)
     score    = 100 · (0.40 · volume + 0.25 · severity + 0.15 · repeats + 0.20 · overdue)
     heat     = ceil(score / 20), 0 … 5
 """

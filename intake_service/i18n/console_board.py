@@ -69,10 +69,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Repeats (weight 15): the share of duplicates and repeated appeals over 7 days.",
     },
     "legend.overdue": {
-        "ru": "Просрочка (вес 20): доля открытых обращений, открытых дольше срока "
-        "(сообщение — {message} дней, обращение по 59‑ФЗ — {official} дней).",
-        "en": "Overdue (weight 20): the share of open appeals open longer than the target "
-        "(a message {message} days, an official appeal {official} days).",
+        "ru": "Просрочка (вес 20): доля открытых обращений, у которых истёк срок ответа "
+        "(у обращений без срока — открытых дольше {message} дней для сообщения и {official} "
+        "для обращения по 59‑ФЗ).",
+        "en": "Overdue (weight 20): the share of open appeals past their answer's due date "
+        "(appeals without one: open longer than {message} days for a message, {official} for "
+        "an official appeal).",
     },
     "legend.formula": {
         "ru": "острота = 100 × (0,40 × объём + 0,25 × серьёзность + 0,15 × повторы + "
