@@ -30,6 +30,8 @@ DEFAULT_CATALOGUE: tuple[Category, ...] = (
     Category("health", "Здравоохранение", "Health care"),
     Category("social", "Социальная защита", "Social protection"),
     Category("ecology", "Экология", "Environment"),
+    Category("snow", "Уборка снега", "Snow removal", fast_track=True),
+    Category("rubbish", "Вывоз мусора", "Rubbish collection", fast_track=True),
     Category("other", "Другое", "Other"),
 )
 

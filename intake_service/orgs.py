@@ -189,10 +189,12 @@ def set_category(
     title_ru: str | None = None,
     title_en: str | None = None,
     default_severity: str | None = None,
+    fast_track: bool | None = None,
 ) -> None:
     """Turn a default category off or on, retitle it, add a category of the org's own, or set
     the severity its new appeals start with (`default_severity`: a Severity, "none" clears it,
-    None keeps it)."""
+    None keeps it) and whether its messages are on the fast track (answered within 10 days
+    instead of 30; None keeps it)."""
     org = get_org(conn, slug)
     is_default = any(c.code == code for c in DEFAULT_CATALOGUE)
     if not _CODE.match(code):
@@ -210,6 +212,11 @@ def set_category(
         conn.execute(
             "UPDATE org_categories SET default_severity = ? WHERE org_id = ? AND code = ?",
             (None if default_severity == "none" else default_severity, org.id, code),
+        )
+    if fast_track is not None:
+        conn.execute(
+            "UPDATE org_categories SET fast_track = ? WHERE org_id = ? AND code = ?",
+            (int(fast_track), org.id, code),
         )
 
 

@@ -97,6 +97,11 @@ def add_parser(commands: argparse._SubParsersAction, common: Callable[..., None]
         choices=[*(str(s) for s in Severity), "none"],
         help="the severity new appeals of this category start with ('none' clears it)",
     )
+    p.add_argument(
+        "--fast-track",
+        choices=["on", "off"],
+        help="on: messages of this category are answered within 10 days instead of 30",
+    )
     p.set_defaults(handler=_category)
 
     p = sub.add_parser(
@@ -252,6 +257,7 @@ def _category(args: argparse.Namespace) -> int:
             title_ru=args.title_ru,
             title_en=args.title_en,
             default_severity=args.default_severity,
+            fast_track=None if args.fast_track is None else args.fast_track == "on",
         )
         org = get_org(conn, args.slug)
         categories = org_catalogue(conn, org.id)

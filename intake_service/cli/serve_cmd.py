@@ -20,9 +20,10 @@ from intake_service.console.accounts import (
     set_password,
 )
 from intake_service.examples_site import create_examples_app
+from intake_service.followup.deadlines import CalendarError, load_calendar
 from intake_service.followup.mailer import Mailer
 from intake_service.orgs import OrgError, create_key, create_org, get_org, snippet
-from intake_service.settings import Settings, load
+from intake_service.settings import Settings, SettingsError, load
 from intake_service.store import open_database, transaction
 
 DEMO_SLUG = "demo"
@@ -32,7 +33,14 @@ DEMO_ADMIN = "admin@demo.example.ru"
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    return load({name: getattr(args, name, None) for name in ("db", "config", "host", "port")})
+    """The settings, with the holidays file read once here: a line that is not a date stops
+    the start with the file and line named, not a traceback from inside the server."""
+    settings = load({name: getattr(args, name, None) for name in ("db", "config", "host", "port")})
+    try:
+        load_calendar(settings.deadline_days, settings.holidays_file)
+    except CalendarError as exc:
+        raise SettingsError(str(exc)) from None
+    return settings
 
 
 def _configure_logging(level: str) -> None:

@@ -32,10 +32,11 @@ from intake_service.console.state import ConsoleState, console_of
 from intake_service.directory import OrgDirectory
 from intake_service.errors import BadParameter
 from intake_service.events import EventType
+from intake_service.followup.deadlines import is_overdue
 from intake_service.i18n import MESSAGES, t
 from intake_service.org_settings import timezone_of
 from intake_service.pages import local_time, page_language
-from intake_service.statuses import Severity, Status
+from intake_service.statuses import Severity, Status, open_statuses
 
 HEARTBEAT_SECONDS = 15.0
 RETRY_MS = 3000
@@ -56,11 +57,15 @@ def _why(reason: str | None, lang: str) -> str | None:
     return t(key, lang) if reason and key in MESSAGES else None
 
 
+OPEN = frozenset(open_statuses())
+
+
 def row_view(row: dict[str, Any], directory: OrgDirectory, lang: str) -> dict[str, Any]:
     """One log row as every surface shows it (plain values; templates escape, JS sets text)."""
     org_id = row["org_id"]
     at_local = row["at"]
     category_title = row["category"]
+    overdue = False
     if org_id is not None:
         try:
             org = directory.org(org_id)
@@ -68,6 +73,8 @@ def row_view(row: dict[str, Any], directory: OrgDirectory, lang: str) -> dict[st
             org = None
         if org is not None:
             at_local = local_time(row["at"], timezone_of(org), lang)
+            due = row.get("answer_due")
+            overdue = bool(due and row["status"] in OPEN and is_overdue(due, timezone_of(org)))
             category = directory.catalogue(org_id).get(row["category"] or "")
             if category is not None:
                 category_title = category.title(lang)
@@ -91,6 +98,8 @@ def row_view(row: dict[str, Any], directory: OrgDirectory, lang: str) -> dict[st
         "kind": row["kind"],
         "status": row["status"],
         "status_label": _label("status", row["status"], lang),
+        "overdue": overdue,
+        "overdue_label": t("console.appeal.overdue", lang) if overdue else None,
         "severity": row["severity"],
         "severity_label": _label("severity", row["severity"], lang),
         "assignee": row["assignee"],

@@ -1,6 +1,7 @@
 """The periods that run out without anyone acting: an answer the citizen said nothing about
 within `POS_VERDICT_DAYS` counts as resolved, a question unanswered past its date closes the
-appeal as `not_clarified`, and an appeal held for an e-mail confirmation nobody gave expires. A background job of the service, through the one writer, in
+appeal as `not_clarified`, an appeal held for an e-mail confirmation nobody gave expires — and
+once a day the operators' digest of overdue appeals goes out (followup/digest.py). A background job of the service, through the one writer, in
 bounded batches, so that a backlog of a thousand passes like any other write."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from intake_service import photos
 from intake_service.followup.clarify import expire_op
 from intake_service.followup.deadlines import today_in
+from intake_service.followup.digest import DigestJob
 from intake_service.followup.held import expire_op as expire_held_op
 from intake_service.followup.verdict import settle_verdicts_op
 from intake_service.org_settings import timezone_of
@@ -27,9 +29,11 @@ PERIOD_SECONDS = 2.0  # how often the periods are looked at: one indexed read ea
 
 
 async def run(runtime: Runtime) -> None:
+    digests = DigestJob()
     while True:
         try:
             await look(runtime)
+            await digests.look(runtime)
         except WriterStopped:
             return
         except Exception:

@@ -88,4 +88,5 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{due_soon}.",
         "en": "“{org_name}” has {overdue} overdue appeal(s), and {due_soon} due today or tomorrow.",
     },
+    "mail.digest.due": {"ru": "срок", "en": "due"},
 }

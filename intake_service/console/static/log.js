@@ -53,7 +53,13 @@
       number.appendChild(link);
     }
     cell(row, 'category', data.category_title || '');
-    cell(row, 'status', data.status_label || '');
+    var status = cell(row, 'status', data.status_label || '');
+    if (data.overdue) {
+      var late = document.createElement('strong');
+      late.className = 'overdue';
+      late.textContent = ' ' + data.overdue_label;
+      status.appendChild(late);
+    }
     cell(row, 'severity', data.severity_label || '');
     var details = cell(row, 'details', '');
     details.className = 'details';

@@ -1,0 +1,143 @@
+"""Legal deadlines: counted in working days across weekends and holidays (an injected clock),
+set on every appeal, shortened by the fast track, flagged when overdue, and the operators'
+daily digest of what is overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from console_helpers import add_user, signed_in
+from mail_server import text_of
+
+from intake_service.followup.deadlines import (
+    CalendarError,
+    due_dates,
+    extended,
+    is_overdue,
+    load_calendar,
+)
+
+from conftest import CLI, Service, appeal, bearer, make_org, run_cli
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+WORKING = load_calendar("working")
+
+
+def at(text: str) -> dt.datetime:
+    """A moment in Moscow, as the clock the deadlines are counted from."""
+    return dt.datetime.fromisoformat(text).replace(tzinfo=MOSCOW)
+
+
+def test_a_message_filed_on_friday_evening_counts_from_monday():
+    due = due_dates("message", False, at("2026-11-20T21:30"), MOSCOW, WORKING)
+    # 30 working days from Monday 23 November: 28 of them by 30 December, then 31 December
+    # and 1–8 January are off (2–3 and 9–10 January a weekend): the 30th is 12 January
+    assert due.register is None and due.answer == dt.date(2027, 1, 12)
+    assert due_dates("message", True, at("2026-11-20T21:30"), MOSCOW, WORKING).answer == dt.date(
+        2026, 12, 4
+    )  # the fast track: 10 working days
+
+
+def test_the_new_year_holidays_do_not_count():
+    due = due_dates("official", False, at("2026-12-29T10:00"), MOSCOW, WORKING)
+    # registered within 3 working days: 30 December, then 31 December and 1–9 January are off
+    assert due.register == dt.date(2027, 1, 12)
+    assert extended(due.answer, WORKING) > due.answer
+
+
+def test_the_day_is_the_organisations_and_calendar_days_ignore_weekends():
+    late_utc = dt.datetime(2026, 11, 20, 22, 30, tzinfo=dt.UTC)  # already Saturday in Moscow
+    calendar = load_calendar("calendar")
+    assert due_dates("message", True, late_utc, MOSCOW, calendar).answer == dt.date(2026, 12, 1)
+    assert is_overdue("2026-11-20", MOSCOW, late_utc)
+    assert not is_overdue("2026-11-21", MOSCOW, late_utc)
+
+
+def test_a_working_saturday_from_the_file_counts(tmp_path):
+    holidays = tmp_path / "holidays.txt"
+    holidays.write_text("# test calendar\n2026-11-23\n+2026-11-21\n", encoding="utf-8")
+    calendar = load_calendar("working", str(holidays))
+    # filed Friday: Saturday 21st is a working day, Monday 23rd a holiday
+    assert calendar.add_days(dt.date(2026, 11, 20), 2) == dt.date(2026, 11, 24)
+
+
+def test_a_bad_holidays_file_stops_the_service_with_the_line_named(tmp_path):
+    holidays = tmp_path / "holidays.txt"
+    holidays.write_text("2026-01-01\n2026-13-45\n", encoding="utf-8")
+    with pytest.raises(CalendarError, match="line 2"):
+        load_calendar("working", str(holidays))
+    import subprocess
+
+    started = subprocess.run(
+        [*CLI, "serve", "--db", str(tmp_path / "x.db")],
+        env={**__import__("os").environ, "POS_HOLIDAYS_FILE": str(holidays)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert started.returncode == 1
+    assert "line 2" in started.stderr and "2026-13-45" in started.stderr
+
+
+def test_due_dates_are_set_the_fast_track_is_per_category_and_overdue_is_flagged(
+    tmp_path, mail_server
+):
+    db = tmp_path / "pos.db"
+    org = make_org(db, "manturovo", "https://manturovo.example.ru")
+    run_cli(db, "org", "category", "manturovo", "roads", "--fast-track", "on")
+    add_user(db, "op@manturovo.example.ru", org="manturovo")
+    env = {**mail_server.env, "POS_DIGEST_HOUR": "0"}  # the hour has come in any zone
+    service = Service(db, env=env).start()
+    try:
+        filed = {}
+        for category in ("roads", "housing"):
+            reply = httpx.post(
+                f"{service.url}/api/v1/appeals",
+                json=appeal(category=category),
+                headers=bearer(org.key),
+            )
+            token = reply.json()["tracking_url"].rsplit("/", 1)[1]
+            status = httpx.get(f"{service.url}/api/v1/status/{token}").json()
+            filed[category] = (reply.json(), status["answer_due"])
+        today = dt.datetime.now(MOSCOW).date()
+        fast, slow = (dt.date.fromisoformat(filed[c][1]) for c in ("roads", "housing"))
+        assert today < fast < slow
+        assert (slow - today).days >= 30 and (fast - today).days < 20
+
+        service.stop()
+        conn = sqlite3.connect(db)  # the clock moves: the road appeal's date has passed
+        with conn:
+            conn.execute(
+                "UPDATE appeals SET answer_due = '2026-01-12' WHERE id = ?",
+                (filed["roads"][0]["id"],),
+            )
+        conn.close()
+        service.start()  # the day's first look after the digest hour
+        with signed_in(service.url, "op@manturovo.example.ru") as console:
+            rows = console.get("/console/log.json", headers={"Accept": "application/json"})
+            late = {
+                r["number"]: r["overdue"] for r in rows.json()["rows"] if r["type"] == "accepted"
+            }
+            page = console.get(f"/console/appeals/{filed['roads'][0]['id']}").text
+        assert late == {filed["roads"][0]["number"]: True, filed["housing"][0]["number"]: False}
+        assert "Просрочено" in page
+        # the daily digest: the operator hears of it once, with a link to the appeal
+        [digest] = mail_server.wait_for("op@manturovo.example.ru")
+        assert "Просроченные обращения: 1" in digest["Subject"]
+        body = text_of(digest)
+        assert filed["roads"][0]["number"] in body and filed["housing"][0]["number"] not in body
+        assert f"/console/appeals/{filed['roads'][0]['id']}" in body
+    finally:
+        service.stop()
+    service.start()  # a restart sends no second digest today
+    try:
+        import time
+
+        time.sleep(3)
+        assert len(mail_server.to("op@manturovo.example.ru")) == 1
+    finally:
+        service.stop()
