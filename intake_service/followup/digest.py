@@ -86,7 +86,12 @@ async def send_due(
             }
             for a in overdue[:MAX_LISTED]
         ]
-        data = {"org_name": org.name, "overdue": len(overdue), "due_soon": soon, "items": items}
+        data = {
+            "org_name": org.name,
+            "overdue": len(overdue),
+            "due_soon": soon,
+            "overdue_list": items,
+        }
         pending += [(org.id, u["email"], data, f"digest:{org.id}:{today}:{u['id']}") for u in users]
     if not pending:
         return 0
