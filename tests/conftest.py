@@ -258,16 +258,21 @@ def start_demo(tmp: Path, **env: str) -> DemoSite:
     return DemoSite(db, service, examples, key, process, admin.group(1), admin.group(2))
 
 
-@pytest.fixture(scope="module")
-def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
-    site = start_demo(tmp_path_factory.mktemp("demo"), POS_FORM_MIN_SECONDS="1")
-    yield site
+def stop_demo(site: DemoSite) -> None:
+    """Ctrl-C, as a person stops the demo; killed if it does not end."""
     site.process.send_signal(signal.SIGINT)
     try:
         site.process.wait(15)
     except subprocess.TimeoutExpired:
         site.process.kill()
         site.process.wait(5)
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
+    site = start_demo(tmp_path_factory.mktemp("demo"), POS_FORM_MIN_SECONDS="1")
+    yield site
+    stop_demo(site)
 
 
 @pytest.fixture(scope="session")

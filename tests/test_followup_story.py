@@ -7,8 +7,6 @@ provider's sign-in in a popup opened from inside the form's iframe."""
 from __future__ import annotations
 
 import re
-import signal
-import subprocess
 import time
 
 import pytest
@@ -17,16 +15,7 @@ from mail_server import text_of
 from playwright.sync_api import expect
 from test_badge import FRAME, fill, open_form
 
-from conftest import run_cli, serious_violations, start_demo
-
-
-def _stop(site) -> None:
-    site.process.send_signal(signal.SIGINT)
-    try:
-        site.process.wait(15)
-    except subprocess.TimeoutExpired:
-        site.process.kill()
-        site.process.wait(5)
+from conftest import run_cli, serious_violations, start_demo, stop_demo
 
 
 @pytest.fixture
@@ -86,7 +75,7 @@ def test_lamp_reported_confirmed_answered_not_solved_and_repeated(tmp_path, mail
             first = console.get(f"/console/appeals/{first_id}").text
         assert repeat in first and "не решено, 2/5" in first
     finally:
-        _stop(site)
+        stop_demo(site)
 
 
 def test_sign_in_popup_from_the_forms_iframe_on_another_site(tmp_path, idp, tab):
@@ -119,4 +108,4 @@ def test_sign_in_popup_from_the_forms_iframe_on_another_site(tmp_path, idp, tab)
         frame.get_by_role("button", name="Отправить").click()
         expect(frame.locator("#success-number")).to_have_text(re.compile(r"^DEMO-\d{4}-\d{6}$"))
     finally:
-        _stop(site)
+        stop_demo(site)
