@@ -117,6 +117,7 @@ def create_bare_app(settings: Settings) -> Starlette:
             key_limiter=RateLimiter(settings.rate_limit_key, "key"),
             address_limiter=RateLimiter(settings.rate_limit_address, "address", key=address_key),
             org_limiter=RateLimiter(settings.rate_limit_org, "org"),
+            sender_limiter=RateLimiter(settings.rate_limit_sender, "sender"),
             media_root=media_root(settings.db, settings.media_dir),
         )
         try:
