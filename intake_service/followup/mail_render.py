@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +64,7 @@ class NoticeRenderer:
                 data[key] = human_date(str(data[key]), notice["lang"])
         return {**data, "kind": notice["kind"], "tracking_url": tracking, "base_url": base}
 
-    def message(self, notice: sqlite3.Row) -> EmailMessage:
+    def message(self, notice: sqlite3.Row) -> Message:
         lang = notice["lang"]
         context = self.context(notice)
 
@@ -69,17 +72,25 @@ class NoticeRenderer:
             return t(key, lang, **values)
 
         variables = {"t": translate, "lang": lang, "n": context}
-        message = EmailMessage()
+        # email.mime with the compat32 policy: the modern EmailMessage API costs ~1.7 ms a
+        # message in header folding and content managers, which at intake's rate was most of
+        # an appeal's cost (bench/intake.py); this builds the same MIME in a fraction of it.
+        message = MIMEMultipart("alternative")
         message["From"] = self.settings.mail_from
         message["To"] = notice["recipient"]
-        message["Subject"] = translate(f"mail.subject.{notice['kind']}", **_values(context))
+        subject = translate(f"mail.subject.{notice['kind']}", **_values(context))
+        message["Subject"] = Header(subject, "utf-8").encode()
         message["Date"] = formatdate(localtime=False)
         domain = self.settings.mail_from.rsplit("@", 1)[-1].strip(" >") or "localhost"
-        message["Message-ID"] = make_msgid(f"notice-{notice['id']}", domain=domain)
+        message["Message-ID"] = f"<notice-{notice['id']}.{self.tokens.issuer or 'pos'}@{domain}>"
         message["Auto-Submitted"] = "auto-generated"
         message["Content-Language"] = lang
-        message.set_content(_text.get_template("notice.txt").render(variables))
-        message.add_alternative(_html.get_template("notice.html").render(variables), subtype="html")
+        message.attach(
+            MIMEText(_text.get_template("notice.txt").render(variables), "plain", "utf-8")
+        )
+        message.attach(
+            MIMEText(_html.get_template("notice.html").render(variables), "html", "utf-8")
+        )
         return message
 
 

@@ -17,7 +17,7 @@ import asyncio
 import logging
 import mailbox
 import os
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 
 import aiosmtplib
@@ -47,13 +47,13 @@ class Mailer:
             return f"maildir {maildir_path(s)}"
         return f"smtp {s.smtp_host}:{s.smtp_port} ({s.smtp_security})"
 
-    async def send(self, messages: list[EmailMessage]) -> list[str | None]:
+    async def send(self, messages: list[Message]) -> list[str | None]:
         """One answer per message: None when handed over, else the error text."""
         if not self.settings.smtp_host:
             return await asyncio.to_thread(self._to_maildir, messages)
         return list(await asyncio.gather(*(self._smtp(m) for m in messages)))
 
-    async def _smtp(self, message: EmailMessage) -> str | None:
+    async def _smtp(self, message: Message) -> str | None:
         s = self.settings
         try:
             await aiosmtplib.send(
@@ -75,7 +75,7 @@ class Mailer:
             return error
         return None
 
-    def _to_maildir(self, messages: list[EmailMessage]) -> list[str | None]:
+    def _to_maildir(self, messages: list[Message]) -> list[str | None]:
         path = maildir_path(self.settings)
         try:
             box = mailbox.Maildir(path, create=True)
