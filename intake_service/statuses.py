@@ -110,6 +110,13 @@ def open_statuses() -> tuple[str, ...]:
     return tuple(str(s) for s, kind in STATUS_TYPES.items() if kind is StatusType.OPEN)
 
 
+def open_statuses_sql() -> str:
+    """The open statuses as the SQL list the partial indexes on open appeals are declared with
+    (`appeals_due`): a query uses such an index only when its WHERE repeats the index's terms
+    with the same literals — bound parameters do not count."""
+    return "(" + ", ".join(f"'{s}'" for s in open_statuses()) + ")"
+
+
 class Severity(StrEnum):
     LOW = "low"  # низкий
     MEDIUM = "medium"  # средний

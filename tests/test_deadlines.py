@@ -123,6 +123,16 @@ def test_due_dates_are_set_the_fast_track_is_per_category_and_overdue_is_flagged
                 r["number"]: r["overdue"] for r in rows.json()["rows"] if r["type"] == "accepted"
             }
             page = console.get(f"/console/appeals/{filed['roads'][0]['id']}").text
+            # "overdue only": the log shows the late appeal's events and nothing else
+            only_late = console.get(
+                "/console/log.json?due=overdue", headers={"Accept": "application/json"}
+            ).json()["rows"]
+            log_page = console.get("/console?due=overdue").text
+            bad = console.get("/console/log.json?due=soon", headers={"Accept": "application/json"})
+        assert only_late and {r["number"] for r in only_late} == {filed["roads"][0]["number"]}
+        assert 'name="due" type="checkbox" value="overdue" checked' in log_page
+        assert filed["housing"][0]["number"] not in log_page
+        assert bad.status_code == 400 and "overdue" in bad.text
         assert late == {filed["roads"][0]["number"]: True, filed["housing"][0]["number"]: False}
         assert "Просрочено" in page
         # the daily digest: the operator hears of it once, with a link to the appeal

@@ -5,8 +5,8 @@ The parameter names are the console's shared vocabulary — the board's cells an
 page link to the log with them: `org` (slug: that organisation and those below it, as a
 region's row on the board sums its municipalities), `kind`, `category` (code), `status`,
 `severity`, `type` (event type), `from` and `to` (dates YYYY-MM-DD, UTC, both inclusive),
-`assignee` (`me` or a colleague's e-mail), `q` (full-text search), and `before` (the keyset
-cursor: an event id). A bad value is a `BadParameter` naming each parameter in words; an
+`assignee` (`me` or a colleague's e-mail), `due` (`overdue`: open appeals past their answer
+date), `q` (full-text search), and `before` (the keyset cursor: an event id). A bad value is a `BadParameter` naming each parameter in words; an
 organisation the operator may not see is `NotFound`, exactly like one that does not exist.
 """
 
@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from intake_service.appeal_input import KINDS
 from intake_service.console.accounts import find_user
@@ -25,6 +26,8 @@ from intake_service.console.auth import Operator
 from intake_service.directory import OrgDirectory
 from intake_service.errors import BadParameter, NotFound
 from intake_service.events import EventType
+from intake_service.followup.deadlines import today_in
+from intake_service.org_settings import DEFAULT_TIMEZONE, timezone_of
 from intake_service.statuses import Severity, Status
 
 PAGE_SIZE = 50
@@ -42,8 +45,10 @@ _NAMES = {
     "from": "date_from",
     "to": "date_to",
     "assignee": "assignee",
+    "due": "due",
     "q": "q",
 }
+DUE = ("overdue",)
 EVENT_TYPES = tuple(str(member) for member in EventType)
 
 
@@ -58,11 +63,13 @@ class LogFilter:
     date_from: date | None = None
     date_to: date | None = None
     assignee: str | None = None  # as asked: "me" or an e-mail
+    due: str | None = None  # "overdue"
     q: str | None = None
     before: int | None = None
     # resolved from the above
     org_ids: frozenset[int] | None = None  # what may be shown: None = every org and no-org rows
     assignee_id: int | None = None
+    due_before: str | None = None  # `due=overdue`: answer dates before this day are past
 
     @classmethod
     def from_query(
@@ -128,6 +135,10 @@ class LogFilter:
         if q is not None and len(q) > MAX_QUERY:
             errors.append(("q", "param.too-long", {"max": MAX_QUERY}))
             q = None
+        due = one_of("due", DUE)
+        due_before = None
+        if due is not None:
+            due_before = today_in(_zone(org, operator, directory)).isoformat()
         date_from, date_to = day("from"), day("to")
         if date_from and date_to and date_from > date_to:
             errors.append(("to", "param.period", {}))
@@ -141,10 +152,12 @@ class LogFilter:
             date_from=date_from,
             date_to=date_to,
             assignee=assignee,
+            due=due,
             q=q,
             before=before,
             org_ids=org_ids,
             assignee_id=assignee_id,
+            due_before=due_before,
         )
         if errors:
             raise BadFilter(errors)
@@ -155,7 +168,14 @@ class LogFilter:
         """Whether a row must have an appeal with the asked attributes (a join)."""
         return any(
             value is not None
-            for value in (self.kind, self.category, self.status, self.severity, self.assignee_id)
+            for value in (
+                self.kind,
+                self.category,
+                self.status,
+                self.severity,
+                self.assignee_id,
+                self.due_before,
+            )
         )
 
     @property
@@ -199,6 +219,19 @@ class BadFilter(BadParameter):
     """A filter of the log with a bad value (the queue's `bad-parameter`, titled for the log)."""
 
     title_key = "problem.bad-filter"
+
+
+def _zone(org_slug: str | None, operator: Operator, directory: OrgDirectory) -> ZoneInfo:
+    """Whose "today" decides what is overdue: the asked organisation's, else the operator's own;
+    a platform admin's log without an organisation counts in the default zone. (Each row's flag
+    uses its own organisation's zone; the two differ only in the hours around midnight.)"""
+    org = directory.org_by_slug(org_slug) if org_slug else None
+    if org is None and operator.user.org_id is not None:
+        try:
+            org = directory.org(operator.user.org_id)
+        except KeyError:
+            org = None
+    return timezone_of(org) if org is not None else ZoneInfo(DEFAULT_TIMEZONE)
 
 
 def _bad_date() -> date:

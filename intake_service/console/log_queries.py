@@ -21,6 +21,7 @@ from typing import Any
 from intake_service.console.log_filter import PAGE_SIZE, LogFilter
 from intake_service.console.search import match_expression
 from intake_service.events import EventType
+from intake_service.statuses import open_statuses_sql
 
 MAX_COMPOUND = 400  # SQLite allows 500 terms in a compound SELECT
 # Up to this many matching appeals a filtered page starts from the appeals and sorts their
@@ -108,6 +109,9 @@ def _appeal_conditions(f: LogFilter) -> tuple[list[str], list[Any]]:
         if value is not None:
             terms.append(f"{column} = ?")
             args.append(value)
+    if f.due_before is not None:
+        terms.append(f"a.answer_due < ? AND a.status IN {open_statuses_sql()}")
+        args.append(f.due_before)
     return terms, args
 
 
@@ -177,8 +181,14 @@ def _appeals_first_ids(
     marks = ",".join("?" * len(org_ids))
     appeal_terms, appeal_args = _appeal_conditions(f)
     appeals_where = _where([f"a.target_org_id IN ({marks})", *appeal_terms])
-    # an assignee's few appeals are found on their own index, not among an org's every appeal
-    index = "appeals_by_assignee" if f.assignee_id is not None else "appeals_log_facets"
+    # an assignee's few appeals are found on their own index, not among an org's every appeal;
+    # overdue ones on the answer dates', where only the past dates are read
+    if f.assignee_id is not None:
+        index = "appeals_by_assignee"
+    elif f.due_before is not None:
+        index = "appeals_due"
+    else:
+        index = "appeals_log_facets"
     matching = f"SELECT 1 FROM appeals a INDEXED BY {index}{appeals_where} LIMIT ?"
     (count,) = conn.execute(
         f"SELECT count(*) FROM ({matching})",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from intake_service.followup.deadlines import today_in
 from intake_service.followup.notices import NoticeKind, record_notice
 from intake_service.org_settings import timezone_of
-from intake_service.statuses import open_statuses
+from intake_service.statuses import open_statuses_sql
 
 if TYPE_CHECKING:
     from intake_service.runtime import Runtime
@@ -30,13 +30,12 @@ def due_appeals(
 ) -> tuple[list[dict[str, Any]], int]:
     """(overdue appeals, oldest due first; how many are due today or tomorrow)."""
     orgs = ",".join("?" * len(org_ids))
-    opened = ",".join("?" * len(open_statuses()))
     soon = (today + dt.timedelta(days=1)).isoformat()
     rows = conn.execute(
         "SELECT id, number, category, answer_due FROM appeals "
-        f"WHERE answer_due IS NOT NULL AND answer_due <= ? AND status IN ({opened}) "
+        f"WHERE answer_due IS NOT NULL AND answer_due <= ? AND status IN {open_statuses_sql()} "
         f"AND target_org_id IN ({orgs}) ORDER BY answer_due",
-        (soon, *open_statuses(), *org_ids),
+        (soon, *org_ids),
     ).fetchall()
     overdue = [dict(r) for r in rows if r["answer_due"] < today.isoformat()]
     return overdue, len(rows) - len(overdue)

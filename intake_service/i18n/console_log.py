@@ -18,6 +18,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "«me» — мои, или адрес почты коллеги",
         "en": "“me” for mine, or a colleague's e-mail",
     },
+    "log.filter.overdue": {"ru": "Только просроченные", "en": "Overdue only"},
     "log.filter.q": {"ru": "Поиск по тексту и адресу", "en": "Search text and address"},
     "log.filter.any": {"ru": "Все", "en": "Any"},
     "log.filter.apply": {"ru": "Показать", "en": "Show"},
