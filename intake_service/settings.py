@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import ssl
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -193,6 +194,11 @@ SETTINGS: tuple[Setting, ...] = (
         "How the SMTP connection is protected: starttls, tls (implicit, port 465) or none (a relay on this host only).",
     ),
     Setting(
+        "smtp_ca_file",
+        "",
+        "PEM file of the certificate authorities to trust for the SMTP server's certificate (an organisation's own CA); empty means the system's. Certificates are always checked.",
+    ),
+    Setting(
         "smtp_user",
         "",
         "User name for SMTP authentication; empty means none.",
@@ -328,6 +334,7 @@ class Settings:
     console_readers: int
     smtp_host: str
     smtp_port: int
+    smtp_ca_file: str
     smtp_security: str
     smtp_user: str
     smtp_password: str
@@ -421,6 +428,14 @@ def load(
         )
     if settings.smtp_security not in ("starttls", "tls", "none"):
         raise SettingsError("smtp_security (POS_SMTP_SECURITY) must be starttls, tls or none")
+    if settings.smtp_ca_file:
+        try:
+            ssl.create_default_context(cafile=settings.smtp_ca_file)
+        except (ssl.SSLError, OSError) as exc:
+            raise SettingsError(
+                f"smtp_ca_file (POS_SMTP_CA_FILE): {settings.smtp_ca_file} is not a readable "
+                f"PEM file of certificates ({exc})"
+            ) from None
     if settings.deadline_days not in ("working", "calendar"):
         raise SettingsError("deadline_days (POS_DEADLINE_DAYS) must be working or calendar")
     if not re.fullmatch(r"[A-Za-z0-9]{0,4}", settings.node):

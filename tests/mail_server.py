@@ -3,13 +3,22 @@ stopped and started again on the same port to play an outage."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
+import ipaddress
+import ssl
 import threading
 import time
 from email.message import EmailMessage
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from conftest import free_port
 
@@ -26,25 +35,65 @@ class _Keep:
 
 
 class MailServer:
-    def __init__(self) -> None:
+    """`security`: "none" (a plain local relay), "starttls" (STARTTLS required before anything,
+    and a login when `login` is given) or "tls" (implicit TLS from the first byte); the TLS
+    modes need `certificates` (see `make_certificates`)."""
+
+    def __init__(
+        self,
+        security: str = "none",
+        certificates: Certificates | None = None,
+        login: tuple[str, str] | None = None,
+    ) -> None:
         self.port = free_port()
+        self.security = security
+        self.certificates = certificates
+        self.login = login
         self.messages: list[EmailMessage] = []
+        self.logins: list[str] = []  # user names that authenticated
         self.lock = threading.Lock()
         self._controller: Controller | None = None
 
     @property
     def env(self) -> dict[str, str]:
-        """What the service needs to send here: a plain local relay."""
-        return {
+        """What the service needs to send here."""
+        env = {
             "POS_SMTP_HOST": "127.0.0.1",
             "POS_SMTP_PORT": str(self.port),
-            "POS_SMTP_SECURITY": "none",
+            "POS_SMTP_SECURITY": self.security,
             "POS_SMTP_TIMEOUT": "5",
             "POS_MAIL_FROM": "Обратная связь <noreply@pos.example.ru>",
         }
+        if self.certificates is not None:
+            env["POS_SMTP_CA_FILE"] = str(self.certificates.ca)
+        if self.login is not None:
+            env["POS_SMTP_USER"], env["POS_SMTP_PASSWORD"] = self.login
+        return env
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        if not isinstance(auth_data, LoginPassword) or self.login is None:
+            return AuthResult(success=False, handled=False)
+        user, password = auth_data.login.decode(), auth_data.password.decode()
+        if (user, password) != self.login:
+            return AuthResult(success=False, handled=False)
+        with self.lock:
+            self.logins.append(user)
+        return AuthResult(success=True)
 
     def start(self) -> MailServer:
-        self._controller = Controller(_Keep(self), hostname="127.0.0.1", port=self.port)
+        kwargs: dict[str, object] = {}
+        if self.security != "none":
+            assert self.certificates is not None
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(self.certificates.cert, self.certificates.key)
+            if self.security == "tls":
+                kwargs["ssl_context"] = context
+            else:
+                kwargs["tls_context"] = context
+                kwargs["require_starttls"] = True
+        if self.login is not None:
+            kwargs.update(authenticator=self._authenticate, auth_required=True)
+        self._controller = Controller(_Keep(self), hostname="127.0.0.1", port=self.port, **kwargs)
         self._controller.start()
         return self
 
@@ -66,6 +115,78 @@ class MailServer:
                 return got
             time.sleep(0.05)
         raise AssertionError(f"{len(self.to(address))} message(s) to {address}, wanted {count}")
+
+
+class Certificates:
+    """A private certificate authority and the mail server's certificate (for 127.0.0.1 and
+    localhost) signed by it: what an organisation with its own CA has."""
+
+    def __init__(self, folder: Path) -> None:
+        self.ca, self.cert, self.key = folder / "ca.pem", folder / "smtp.pem", folder / "smtp.key"
+
+
+def make_certificates(folder: Path) -> Certificates:
+    made = Certificates(folder)
+    now = dt.datetime.now(dt.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "pos-intake test CA")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    made.ca.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    made.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    made.key.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return made
 
 
 def text_of(message: EmailMessage) -> str:

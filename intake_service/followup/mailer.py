@@ -17,6 +17,7 @@ import asyncio
 import logging
 import mailbox
 import os
+import ssl
 from email.message import Message
 from pathlib import Path
 
@@ -38,6 +39,11 @@ def maildir_path(settings: Settings) -> Path:
 class Mailer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.tls_context: ssl.SSLContext | None = None
+        if settings.smtp_host and settings.smtp_security != "none":
+            # the server's certificate is always checked: against the system's authorities,
+            # or the organisation's own CA when `smtp_ca_file` names one (checked at load)
+            self.tls_context = ssl.create_default_context(cafile=settings.smtp_ca_file or None)
 
     @property
     def target(self) -> str:
@@ -64,6 +70,7 @@ class Mailer:
                 password=s.smtp_password or None,
                 use_tls=s.smtp_security == "tls",
                 start_tls=s.smtp_security == "starttls",
+                tls_context=self.tls_context,
                 timeout=s.smtp_timeout,
             )
         except aiosmtplib.SMTPRecipientsRefused as exc:
