@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from intake_service.categories import Category, org_catalogue
 from intake_service.errors import Unauthorized
-from intake_service.followup.routing import MAX_HOPS
-from intake_service.followup.routing import rules as routing_rules
+from intake_service.followup.routing_rules import MAX_HOPS
+from intake_service.followup.routing_rules import rules as routing_rules
 from intake_service.forward.sinks import Sink, list_sinks
 from intake_service.orgs import Org, hash_secret, list_orgs, split_key
 from intake_service.store import config_version

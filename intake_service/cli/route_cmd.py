@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 
 from intake_service.categories import org_catalogue
-from intake_service.followup.routing import list_rules, remove_rule, set_rule
+from intake_service.followup.routing_rules import list_rules, remove_rule, set_rule
 from intake_service.orgs import OrgError, get_org
 
 

@@ -52,6 +52,11 @@ class Actor:
     remote_addr: str | None = None
 
 
+# who acts where no operator does: the citizen on the tracking page, the service's own jobs
+CITIZEN = Actor(email="citizen")
+SYSTEM = Actor(email="system")
+
+
 _COLUMNS = (
     "a.id, a.number, a.kind, a.category, a.text, a.address, a.lat, a.lon, a.contact, "
     "a.page_url, a.channel, a.embed_origin, a.loader_version, a.status, a.created_at, "

@@ -13,7 +13,9 @@ import sqlite3
 from typing import Any
 
 from intake_service.console.handling import (
+    CITIZEN,
     MAX_NOTE,
+    SYSTEM,
     Actor,
     Op,
     Refused,
@@ -27,8 +29,6 @@ from intake_service.statuses import Status, can_move
 from intake_service.store import now_iso
 
 MAX_QUESTION = 2000
-CITIZEN = Actor(email="citizen")
-SYSTEM = Actor(email="system")
 
 
 def ask_op(appeal_id: str, question: str, due: str, actor: Actor) -> Op:

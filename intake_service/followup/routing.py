@@ -8,7 +8,7 @@ origin's log gets a `routed` event saying where it went. Rules chain (the target
 applies next) up to MAX_HOPS, and a rule that would close a loop is refused when it is set.
 An operator may also forward an appeal by hand (`forward_op`): the appeal's target changes,
 both organisations' logs get a `routed` event, the new one's sinks and queue get it as a new
-appeal, and the citizen is told.
+appeal, and the citizen is told. The rules themselves are kept in `routing_rules.py`.
 """
 
 from __future__ import annotations
@@ -21,65 +21,9 @@ from intake_service.console.handling import Actor, Op, Refused, current, log_cha
 from intake_service.events import EventType, insert_event
 from intake_service.followup.notices import NoticeKind, notify_citizen
 from intake_service.forward.outbox import add_rows
-from intake_service.orgs import Org, OrgError, get_org
+from intake_service.orgs import Org
 from intake_service.statuses import Status, StatusType, status_type
 from intake_service.store import now_iso
-
-MAX_HOPS = 5
-
-
-def rules(conn: sqlite3.Connection) -> dict[tuple[int, str], int]:
-    """(org id, category) → target org id, for the directory's cache."""
-    return {
-        (r["org_id"], r["category"]): r["to_org_id"]
-        for r in conn.execute("SELECT org_id, category, to_org_id FROM routing_rules")
-    }
-
-
-def set_rule(
-    conn: sqlite3.Connection, slug: str, category: str, to_slug: str, catalogue: set[str]
-) -> None:
-    """Send `category` of `slug` to `to_slug`; refused for unknown organisations, a category
-    the organisation does not have, the organisation itself, or a loop."""
-    org, target = get_org(conn, slug), get_org(conn, to_slug)
-    if category not in catalogue:
-        raise OrgError(f"{slug} has no category {category!r} (pos-intake org show {slug})")
-    if org.id == target.id:
-        raise OrgError("an organisation cannot route its appeals to itself")
-    table = rules(conn)
-    table[(org.id, category)] = target.id
-    step, seen = target.id, {org.id}
-    while (step, category) in table:
-        if step in seen:
-            raise OrgError(
-                f"routing {category} from {slug} to {to_slug} would send such appeals round "
-                "in a loop"
-            )
-        seen.add(step)
-        step = table[(step, category)]
-    conn.execute(
-        "INSERT INTO routing_rules (org_id, category, to_org_id, created_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (org_id, category) DO UPDATE SET to_org_id = excluded.to_org_id",
-        (org.id, category, target.id, now_iso()),
-    )
-
-
-def remove_rule(conn: sqlite3.Connection, slug: str, category: str) -> bool:
-    org = get_org(conn, slug)
-    cursor = conn.execute(
-        "DELETE FROM routing_rules WHERE org_id = ? AND category = ?", (org.id, category)
-    )
-    return cursor.rowcount > 0
-
-
-def list_rules(conn: sqlite3.Connection, slug: str) -> list[dict[str, str]]:
-    org = get_org(conn, slug)
-    rows = conn.execute(
-        "SELECT r.category, o.slug AS to_slug, o.name AS to_name FROM routing_rules r "
-        "JOIN orgs o ON o.id = r.to_org_id WHERE r.org_id = ? ORDER BY r.category",
-        (org.id,),
-    )
-    return [dict(row) for row in rows]
 
 
 def routed_event(

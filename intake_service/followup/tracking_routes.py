@@ -183,12 +183,12 @@ async def _apply(request: Request, appeal_id: str, action: str, data: dict[str, 
             if solved:
                 await runtime.writer.submit(verdict_op(appeal_id, True, rating, comment))
                 return appeal_id
-            first = find_appeal(runtime.reader, appeal_id)
-            default = t("track.repeat-default", lang, number=first["number"] if first else "")
+            first = _first(request, appeal_id)
+            default = t("track.repeat-default", lang, number=first["number"])
             text = comment.strip() if len(comment.strip()) >= TEXT_MIN else default
             return await _file_repeat(
                 request,
-                appeal_id,
+                first,
                 text,
                 lambda conn, number: verdict_op(
                     appeal_id, False, rating, comment, repeat_number=number
@@ -198,7 +198,10 @@ async def _apply(request: Request, appeal_id: str, action: str, data: dict[str, 
         if not TEXT_MIN <= len(text) <= TEXT_MAX:
             raise ValidationFailed([("text", "track.refused.text", {})])
         return await _file_repeat(
-            request, appeal_id, text, repeat_check_op(appeal_id, runtime.settings.repeat_days)
+            request,
+            _first(request, appeal_id),
+            text,
+            repeat_check_op(appeal_id, runtime.settings.repeat_days),
         )
     except VerdictRefused as refused:
         raise TrackingRefused(refused.why) from None
@@ -206,14 +209,20 @@ async def _apply(request: Request, appeal_id: str, action: str, data: dict[str, 
         raise TrackingRefused("no-question") from None
 
 
-async def _file_repeat(request: Request, appeal_id: str, text: str, then: Any) -> str:
+def _first(request: Request, appeal_id: str) -> dict[str, Any]:
+    """The appeal a repeat follows (the one the tracking link is for)."""
+    first = find_appeal(runtime_of(request).reader, appeal_id)
+    if first is None:
+        raise NotFound("detail.tracking-unknown", reason="tracking-unknown")
+    return first
+
+
+async def _file_repeat(request: Request, first: dict[str, Any], text: str, then: Any) -> str:
     """The repeat appeal: to the same organisation, the same citizen and place, the new text,
     through the same acceptance as every appeal; `then` marks the first one in its
     transaction (and may refuse, which files nothing)."""
     runtime = runtime_of(request)
-    first = find_appeal(runtime.reader, appeal_id)
-    if first is None:
-        raise NotFound("detail.tracking-unknown", reason="tracking-unknown")
+    appeal_id = first["id"]
     org = runtime.directory.org(first["target_org_id"])
     repeat_id, tracking_url = runtime.new_appeal_id(request)
     appeal = NewAppeal(

@@ -15,14 +15,12 @@ import datetime as dt
 import sqlite3
 from collections.abc import Callable
 
-from intake_service.console.handling import Actor, current, log_change, notify_closed
+from intake_service.console.handling import CITIZEN, SYSTEM, current, log_change, notify_closed
 from intake_service.events import EventType
 from intake_service.statuses import Status
 from intake_service.store import now_iso
 
 MAX_COMMENT = 2000
-CITIZEN = Actor(email="citizen")
-SYSTEM = Actor(email="system")
 # statuses after which the citizen may say the problem is back
 REPEATABLE = (Status.ANSWERED, Status.RESOLVED, Status.NOT_RESOLVED)
 

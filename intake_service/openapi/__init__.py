@@ -1,5 +1,7 @@
-"""The OpenAPI 3.1 description of the HTTP surface. Request bodies reuse the schemas the checks
-are documented by (appeal_input.py); a test checks the document is valid and names every route."""
+"""The OpenAPI 3.1 description of the HTTP surface: the spine's paths here, the
+follow-through's from followup/openapi_paths.py, the component schemas from schemas.py.
+Request bodies reuse the schemas the checks are documented by (appeal_input.py); a test checks
+the document is valid and names every route."""
 
 from __future__ import annotations
 
@@ -7,183 +9,30 @@ from typing import Any
 
 from intake_service import __version__
 from intake_service.appeal_input import appeal_schema
-from intake_service.appeals import DOCUMENT_SCHEMA
-from intake_service.followup.openapi_paths import STATUS_FIELDS
 from intake_service.followup.openapi_paths import paths as followup_paths
-
-_PROBLEM = {
-    "type": "object",
-    "required": ["type", "title", "status"],
-    "properties": {
-        "type": {"type": "string", "format": "uri"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "instance": {"type": "string"},
-        "request_id": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "field": {"type": "string"},
-                    "pointer": {"type": "string"},
-                    "parameter": {
-                        "type": "string",
-                        "description": "The query or request parameter (bad-parameter).",
-                    },
-                    "code": {"type": "string"},
-                    "detail": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-
-_CREATED = {
-    "type": "object",
-    "required": ["id", "number", "status", "tracking_url"],
-    "properties": {
-        "id": {"type": "string", "format": "uuid"},
-        "number": {"type": "string", "examples": ["DEMO-2026-000123"]},
-        "status": {"type": "string"},
-        "tracking_url": {"type": "string", "format": "uri"},
-    },
-}
-
-_ORG_REF = {
-    "type": "object",
-    "properties": {"slug": {"type": "string"}, "name": {"type": "string"}},
-}
-
-_DOCUMENT = {
-    "type": "object",
-    "description": f"The versioned appeal document, schema `{DOCUMENT_SCHEMA}`.",
-    "required": ["schema", "id", "number", "kind", "category", "text", "org", "created_at"],
-    "properties": {
-        "schema": {"const": DOCUMENT_SCHEMA},
-        "id": {"type": "string", "format": "uuid"},
-        "number": {"type": "string"},
-        "kind": {"enum": ["message", "official"]},
-        "status": {"type": "string"},
-        "category": {
-            "type": "object",
-            "properties": {"code": {"type": "string"}, "title": {"type": "string"}},
-        },
-        "text": {"type": "string"},
-        "address": {"type": ["string", "null"]},
-        "location": {
-            "type": ["object", "null"],
-            "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}},
-        },
-        "contact": {"type": "object"},
-        "photos": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "n": {"type": "integer"},
-                    "media_type": {"type": "string"},
-                    "bytes": {"type": "integer"},
-                    "url": {
-                        "type": "string",
-                        "description": "Relative to the service; Bearer key.",
-                    },
-                },
-            },
-        },
-        "org": {"$ref": "#/components/schemas/OrgRef"},
-        "origin_org": {"$ref": "#/components/schemas/OrgRef"},
-        "source": {"type": "object"},
-        "created_at": {"type": "string", "format": "date-time"},
-    },
-}
-
-_STATUS = {
-    "type": "object",
-    "required": ["number", "status", "history"],
-    "properties": {
-        "number": {"type": "string"},
-        "status": {"type": "string"},
-        "status_title": {"type": "string"},
-        "status_type": {"type": "string", "enum": ["open", "closed", "resolved"]},
-        "status_reason": {
-            "type": ["string", "null"],
-            "description": "Why the appeal was rejected (only for status rejected).",
-        },
-        "answer": {
-            "type": ["object", "null"],
-            "description": "The organisation's public answer, once given.",
-            "properties": {
-                "text": {"type": "string"},
-                "at": {"type": "string", "format": "date-time"},
-            },
-        },
-        "original": {
-            "type": ["object", "null"],
-            "description": "For a duplicate: the appeal it follows, with its status and answer.",
-            "properties": {
-                "number": {"type": "string"},
-                "status": {"type": "string"},
-                "status_title": {"type": "string"},
-                "status_reason": {"type": ["string", "null"]},
-                "answer": {"type": ["object", "null"]},
-            },
-        },
-        "kind": {"type": "string"},
-        "category": {"type": "object"},
-        "text": {"type": "string"},
-        "address": {"type": ["string", "null"]},
-        "org": {"$ref": "#/components/schemas/OrgRef"},
-        "created_at": {"type": "string", "format": "date-time"},
-        **STATUS_FIELDS,
-        "history": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "at": {"type": "string", "format": "date-time"},
-                    "status": {
-                        "type": "string",
-                        "description": "The status the appeal reached at this step.",
-                    },
-                    "title": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _problems(*codes: int) -> dict[str, Any]:
-    problem = {"$ref": "#/components/schemas/Problem"}
-    return {
-        str(code): {
-            "description": "A problem (RFC 9457).",
-            "content": {"application/problem+json": {"schema": problem}},
-        }
-        for code in codes
-    }
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-_TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
-_LANG = {"name": "lang", "in": "query", "schema": {"enum": ["ru", "en"]}}
+from intake_service.openapi.schemas import (
+    CREATED,
+    DOCUMENT,
+    LANG_PARAM,
+    ORG_REF,
+    PROBLEM,
+    STATUS,
+    TOKEN_PARAM,
+    json_response,
+    problem_responses,
+    schema_ref,
+)
 
 
 def openapi_document(base_url: str) -> dict[str, Any]:
     secured = [{"apiKey": []}]
     status_op = {
         "summary": "Status and history of an appeal by its tracking token",
-        "parameters": [_TOKEN, _LANG],
-        "responses": {"200": _json(_ref("Status"), "The appeal's status."), **_problems(404, 429)},
+        "parameters": [TOKEN_PARAM, LANG_PARAM],
+        "responses": {
+            "200": json_response(schema_ref("Status"), "The appeal's status."),
+            **problem_responses(404, 429),
+        },
     }
     return {
         "openapi": "3.1.0",
@@ -198,12 +47,12 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 }
             },
             "schemas": {
-                "Problem": _PROBLEM,
+                "Problem": PROBLEM,
                 "AppealRequest": appeal_schema(),
-                "AppealCreated": _CREATED,
-                "AppealDocument": _DOCUMENT,
-                "OrgRef": _ORG_REF,
-                "Status": _STATUS,
+                "AppealCreated": CREATED,
+                "AppealDocument": DOCUMENT,
+                "OrgRef": ORG_REF,
+                "Status": STATUS,
             },
         },
         "paths": {
@@ -221,11 +70,13 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                     ],
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": _ref("AppealRequest")}},
+                        "content": {"application/json": {"schema": schema_ref("AppealRequest")}},
                     },
                     "responses": {
-                        "201": _json(_ref("AppealCreated"), "Stored; sent after the commit."),
-                        **_problems(400, 401, 413, 415, 422, 429, 503),
+                        "201": json_response(
+                            schema_ref("AppealCreated"), "Stored; sent after the commit."
+                        ),
+                        **problem_responses(400, 401, 413, 415, 422, 429, 503),
                     },
                 }
             },
@@ -233,9 +84,9 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 "get": {
                     "summary": "The organisation's category catalogue",
                     "security": secured,
-                    "parameters": [_LANG],
+                    "parameters": [LANG_PARAM],
                     "responses": {
-                        "200": _json(
+                        "200": json_response(
                             {
                                 "type": "object",
                                 "properties": {
@@ -253,11 +104,11 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                             },
                             "The catalogue.",
                         ),
-                        **_problems(401, 429),
+                        **problem_responses(401, 429),
                     },
                 }
             },
-            **followup_paths(_problems, _json, _ref, _LANG),
+            **followup_paths(problem_responses, json_response, schema_ref, LANG_PARAM),
             "/s/{token}": {"get": {**status_op, "operationId": "tracking"}},
             "/api/v1/status/{token}": {"get": {**status_op, "operationId": "status"}},
             "/api/v1/queue": {
@@ -278,7 +129,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                         },
                     ],
                     "responses": {
-                        "200": _json(
+                        "200": json_response(
                             {
                                 "type": "object",
                                 "properties": {
@@ -290,7 +141,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                                                 "message_id": {"type": "string"},
                                                 "receipt": {"type": "string"},
                                                 "delivery_count": {"type": "integer"},
-                                                "body": _ref("AppealDocument"),
+                                                "body": schema_ref("AppealDocument"),
                                             },
                                         },
                                     }
@@ -298,7 +149,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                             },
                             "Messages, invisible to others until acknowledged or timed out.",
                         ),
-                        **_problems(400, 401, 409, 429),
+                        **problem_responses(400, 401, 409, 429),
                     },
                 }
             },
@@ -325,7 +176,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                         },
                     },
                     "responses": {
-                        "200": _json(
+                        "200": json_response(
                             {
                                 "type": "object",
                                 "properties": {
@@ -335,7 +186,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                             },
                             "Which receipts were acknowledged; unknown ones had expired.",
                         ),
-                        **_problems(400, 401, 413, 415, 429),
+                        **problem_responses(400, 401, 413, 415, 429),
                     },
                 }
             },
@@ -366,7 +217,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                                 "image/webp": {},
                             },
                         },
-                        **_problems(401, 404, 429),
+                        **problem_responses(401, 404, 429),
                     },
                 }
             },
@@ -405,7 +256,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                             "schema": {"type": "string"},
                             "description": "Loader version.",
                         },
-                        _LANG,
+                        LANG_PARAM,
                     ],
                     "responses": {
                         "200": {"description": "The form (HTML).", "content": {"text/html": {}}},
@@ -430,7 +281,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                             "required": True,
                             "schema": {"type": "string"},
                         },
-                        _LANG,
+                        LANG_PARAM,
                     ],
                     "requestBody": {
                         "required": True,
@@ -465,26 +316,30 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                         },
                     },
                     "responses": {
-                        "201": _json(_ref("AppealCreated"), "Stored (for the form's script)."),
+                        "201": json_response(
+                            schema_ref("AppealCreated"), "Stored (for the form's script)."
+                        ),
                         "303": {
                             "description": "Stored; to the tracking page (browsers without JavaScript)."
                         },
-                        **_problems(400, 403, 404, 413, 422, 429, 503),
+                        **problem_responses(400, 403, 404, 413, 422, 429, 503),
                     },
                 }
             },
             "/healthz": {
                 "get": {
                     "summary": "Liveness",
-                    "responses": {"200": _json({"type": "object"}, "The process answers.")},
+                    "responses": {"200": json_response({"type": "object"}, "The process answers.")},
                 }
             },
             "/readyz": {
                 "get": {
                     "summary": "Readiness: the writer runs and the database takes writes",
                     "responses": {
-                        "200": _json({"type": "object"}, "Ready."),
-                        "503": _json({"type": "object"}, "Not ready, with the failing check."),
+                        "200": json_response({"type": "object"}, "Ready."),
+                        "503": json_response(
+                            {"type": "object"}, "Not ready, with the failing check."
+                        ),
                     },
                 }
             },
@@ -498,14 +353,14 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                             "description": "Prometheus text format.",
                             "content": {"text/plain": {"schema": {"type": "string"}}},
                         },
-                        **_problems(401, 403),
+                        **problem_responses(401, 403),
                     },
                 }
             },
             "/openapi.json": {
                 "get": {
                     "summary": "This document",
-                    "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1.")},
+                    "responses": {"200": json_response({"type": "object"}, "OpenAPI 3.1.")},
                 }
             },
         },

@@ -1,0 +1,68 @@
+"""The routing rules: which organisation's category goes to which competent body.
+
+Kept apart from the forwarding itself (routing.py) because the organisation directory reads
+them into its cache, and the CLI sets them: neither needs the console's handling code.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from intake_service.orgs import OrgError, get_org
+from intake_service.store import now_iso
+
+MAX_HOPS = 5
+
+
+def rules(conn: sqlite3.Connection) -> dict[tuple[int, str], int]:
+    """(org id, category) → target org id, for the directory's cache."""
+    return {
+        (r["org_id"], r["category"]): r["to_org_id"]
+        for r in conn.execute("SELECT org_id, category, to_org_id FROM routing_rules")
+    }
+
+
+def set_rule(
+    conn: sqlite3.Connection, slug: str, category: str, to_slug: str, catalogue: set[str]
+) -> None:
+    """Send `category` of `slug` to `to_slug`; refused for unknown organisations, a category
+    the organisation does not have, the organisation itself, or a loop."""
+    org, target = get_org(conn, slug), get_org(conn, to_slug)
+    if category not in catalogue:
+        raise OrgError(f"{slug} has no category {category!r} (pos-intake org show {slug})")
+    if org.id == target.id:
+        raise OrgError("an organisation cannot route its appeals to itself")
+    table = rules(conn)
+    table[(org.id, category)] = target.id
+    step, seen = target.id, {org.id}
+    while (step, category) in table:
+        if step in seen:
+            raise OrgError(
+                f"routing {category} from {slug} to {to_slug} would send such appeals round "
+                "in a loop"
+            )
+        seen.add(step)
+        step = table[(step, category)]
+    conn.execute(
+        "INSERT INTO routing_rules (org_id, category, to_org_id, created_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (org_id, category) DO UPDATE SET to_org_id = excluded.to_org_id",
+        (org.id, category, target.id, now_iso()),
+    )
+
+
+def remove_rule(conn: sqlite3.Connection, slug: str, category: str) -> bool:
+    org = get_org(conn, slug)
+    cursor = conn.execute(
+        "DELETE FROM routing_rules WHERE org_id = ? AND category = ?", (org.id, category)
+    )
+    return cursor.rowcount > 0
+
+
+def list_rules(conn: sqlite3.Connection, slug: str) -> list[dict[str, str]]:
+    org = get_org(conn, slug)
+    rows = conn.execute(
+        "SELECT r.category, o.slug AS to_slug, o.name AS to_name FROM routing_rules r "
+        "JOIN orgs o ON o.id = r.to_org_id WHERE r.org_id = ? ORDER BY r.category",
+        (org.id,),
+    )
+    return [dict(row) for row in rows]

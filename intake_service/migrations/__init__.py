@@ -1,0 +1,41 @@
+"""Numbered schema migrations, each applied once in its own transaction and recorded in the
+`migrations` table. Add a new function with the next number; never edit an applied one.
+
+The migrations live in one module per release: `spine` (1–5: appeals, events, the outbox and
+sinks), `console` (6–10: accounts, handling, search, the board's counts, the log's indexes),
+`follow_through` (11: what comes back to the citizen). Importing this package registers them
+all in MIGRATIONS."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def migration(number: int) -> Callable[[Migration], Migration]:
+    def register(fn: Migration) -> Migration:
+        if number in MIGRATIONS:
+            raise RuntimeError(f"migration {number} defined twice")
+        MIGRATIONS[number] = fn
+        return fn
+
+    return register
+
+
+# Tables whose change must make running services reload their organisation directory.
+CONFIG_TABLES = ("orgs", "org_origins", "org_categories", "api_keys")
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run `;`-separated statements inside the caller's transaction (executescript would
+    commit it first). Statements here contain no `;` of their own."""
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+# registered by importing them (each module's functions carry their numbers)
+from intake_service.migrations import console, follow_through, spine  # noqa: E402, F401
