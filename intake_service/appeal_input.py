@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from intake_service.categories import Category
+from intake_service.category_attributes import check_answers
 from intake_service.errors import ValidationFailed
 
 TEXT_MIN, TEXT_MAX = 10, 4000
@@ -22,7 +23,19 @@ ADDRESS_MAX = 500
 NAME_MAX = 200
 URL_MAX = 2000
 KINDS = ("message", "official")
-FIELDS = ("category", "text", "kind", "address", "lat", "lon", "contact", "consent", "page_url")
+FIELDS = (
+    "category",
+    "text",
+    "kind",
+    "address",
+    "lat",
+    "lon",
+    "contact",
+    "consent",
+    "page_url",
+    "attributes",
+    "media_url",
+)
 CONTACT_FIELDS = ("name", "email", "phone")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -48,6 +61,8 @@ class AppealInput:
     lon: float | None
     contact: dict[str, str]
     page_url: str | None
+    attributes: dict[str, Any] = field(default_factory=dict)  # answers to the category's questions
+    media_url: str | None = None  # a photo the citizen's app holds (Open311 `media_url`)
 
 
 def _string(
@@ -154,6 +169,12 @@ def validate_appeal(data: Any, catalogue: dict[str, Category]) -> AppealInput:
     page_url = _string(data, "page_url", errors, max_len=URL_MAX)
     if page_url and not _URL.match(page_url):
         errors.append(("page_url", "field.url", {}))
+    media_url = _string(data, "media_url", errors, max_len=URL_MAX)
+    if media_url and not _URL.match(media_url):
+        errors.append(("media_url", "field.url", {}))
+
+    asked = catalogue[category].attributes if category in catalogue else ()
+    attributes = check_answers(asked, data.get("attributes"), errors, prefix="attributes.")
 
     if errors:
         raise ValidationFailed(errors)
@@ -166,6 +187,8 @@ def validate_appeal(data: Any, catalogue: dict[str, Category]) -> AppealInput:
         lon=lon,
         contact=contact,
         page_url=page_url,
+        attributes=attributes,
+        media_url=media_url,
     )
 
 
@@ -202,6 +225,25 @@ def appeal_schema(category_codes: list[str] | None = None) -> dict[str, Any]:
             },
             "consent": {"type": "boolean", "const": True},
             "page_url": {"type": "string", "format": "uri", "maxLength": URL_MAX},
+            "attributes": {
+                "type": "object",
+                "description": "Answers to the category's extra questions (Open311: "
+                "GET /open311/v2/services/{code}.json): a string, or a number for a number, "
+                "or a list of keys for a multivaluelist.",
+                "additionalProperties": {
+                    "anyOf": [
+                        {"type": "string"},
+                        {"type": "number"},
+                        {"type": "array", "items": {"type": "string"}},
+                    ]
+                },
+            },
+            "media_url": {
+                "type": "string",
+                "format": "uri",
+                "maxLength": URL_MAX,
+                "description": "A photo the citizen's app keeps; shown to operators as a link.",
+            },
         },
         "if": {"properties": {"kind": {"const": "official"}}, "required": ["kind"]},
         "then": {"properties": {"contact": {"required": ["name", "email"]}}},

@@ -139,8 +139,8 @@ def accept_op(
             "INSERT INTO appeals (id, number, origin_org_id, target_org_id, kind, category, text, "
             "address, lat, lon, contact, page_url, channel, embed_origin, loader_version, status, "
             "created_at, severity, lang, identity, citizen_sub, notify_email, repeat_of, "
-            "register_due, answer_due) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "register_due, answer_due, attributes, media_url) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 appeal.id,
                 number,
@@ -167,6 +167,8 @@ def accept_op(
                 appeal.repeat_of,
                 due.register.isoformat() if due and due.register else None,
                 due.answer.isoformat() if due else None,
+                json.dumps(data.attributes, ensure_ascii=False) if data.attributes else None,
+                data.media_url,
             ),
         )
         # The log carries no personal data: number, category and where it came from.
@@ -247,7 +249,7 @@ def forget_idempotency_op(ttl: float, form_max_age: float) -> Callable[[sqlite3.
 _APPEAL_COLUMNS = (
     "a.id, a.number, a.kind, a.category, a.text, a.address, a.lat, a.lon, a.contact, a.page_url, "
     "a.channel, a.embed_origin, a.loader_version, a.status, a.created_at, "
-    "a.answer, a.answered_at, a.status_reason, a.duplicate_of, "
+    "a.answer, a.answered_at, a.status_reason, a.duplicate_of, a.attributes, a.media_url, "
     "t.slug AS org_slug, t.name AS org_name, o.slug AS origin_slug, o.name AS origin_name"
 )
 _APPEAL_FROM = (
@@ -286,6 +288,8 @@ def document(
         "location": location,
         "contact": json.loads(row["contact"]),
         "photos": photos,
+        "media_url": row["media_url"],
+        "attributes": json.loads(row["attributes"] or "{}"),
         "org": {"slug": row["org_slug"], "name": row["org_name"]},
         "origin_org": {"slug": row["origin_slug"], "name": row["origin_name"]},
         "source": {

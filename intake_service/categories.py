@@ -5,7 +5,9 @@ queues, reports and routing rules refer to them, titles may change."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from intake_service.category_attributes import Attribute, load_attributes
 
 
 @dataclass(frozen=True)
@@ -15,6 +17,7 @@ class Category:
     title_en: str
     default_severity: str | None = None  # what new appeals of this category start with
     fast_track: bool = False  # messages answered within 10 days instead of 30 (followup/deadlines)
+    attributes: tuple[Attribute, ...] = ()  # extra questions (category_attributes.py)
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" and self.title_en else self.title_ru
@@ -37,7 +40,8 @@ DEFAULT_CATALOGUE: tuple[Category, ...] = (
 
 
 def org_catalogue(conn: sqlite3.Connection, org_id: int) -> list[Category]:
-    """The default catalogue with the organisation's overrides applied, defaults first."""
+    """The default catalogue with the organisation's overrides applied, defaults first, each
+    category with its extra questions."""
     overrides = {
         row["code"]: row
         for row in conn.execute(
@@ -72,4 +76,5 @@ def org_catalogue(conn: sqlite3.Connection, org_id: int) -> list[Category]:
                     bool(row["fast_track"]),
                 )
             )
-    return result
+    questions = load_attributes(conn, org_id)
+    return [replace(c, attributes=questions.get(c.code, ())) for c in result]

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from intake_service import __version__
+from intake_service.category_attributes import QuestionError
 from intake_service.cli import log_cmd, org_cmd, queue_cmd, user_cmd
 from intake_service.console.accounts import AccountError
 from intake_service.orgs import OrgError
@@ -74,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)
-    except (AccountError, OrgError, SettingsError, StoreError) as exc:
+    except (AccountError, OrgError, QuestionError, SettingsError, StoreError) as exc:
         print(f"pos-intake: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from intake_service.categories import org_catalogue
-from intake_service.cli import route_cmd, sink_cmd
+from intake_service.cli import attribute_cmd, route_cmd, sink_cmd
 from intake_service.org_settings import SETTINGS, describe, update_settings
 from intake_service.orgs import (
     OrgError,
@@ -120,6 +120,7 @@ def add_parser(commands: argparse._SubParsersAction, common: Callable[..., None]
         common(parser)
     sink_cmd.add_parser(sub, common)
     route_cmd.add_parser(sub, common)
+    attribute_cmd.add_parser(sub, common)
 
 
 @contextlib.contextmanager

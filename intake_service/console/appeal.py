@@ -10,6 +10,7 @@ the page with the reason (422).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,6 +19,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from intake_service import photos
+from intake_service.category_attributes import answers_shown
 from intake_service.console import handling
 from intake_service.console.answer_templates import NAME_PLACEHOLDER, fill_template
 from intake_service.console.auth import Operator, changing, operator_of
@@ -190,10 +192,21 @@ async def _render(
         "notice": notice,
         "error": error,
         "map_url": _map_url(appeal["lat"], appeal["lon"]),
+        "answers": answers_shown(
+            category.attributes if category else (),
+            json.loads(appeal["attributes"] or "{}"),
+            lang,
+        ),
+        # a link the citizen's app gave (Open311 media_url): shown, never fetched by us
+        "media_url": appeal["media_url"] if _is_web_link(appeal["media_url"]) else None,
     }
     return console_page(
         request, operator, "console/appeal.html", context, status=status, section="/console"
     )
+
+
+def _is_web_link(url: str | None) -> bool:
+    return bool(url) and str(url).lower().startswith(("https://", "http://"))
 
 
 def _map_url(lat: float | None, lon: float | None) -> str | None:

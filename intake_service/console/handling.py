@@ -64,7 +64,7 @@ _COLUMNS = (
     "a.updated_at, a.target_org_id, a.origin_org_id, "
     "a.lang, a.identity, a.citizen_sub, a.notify_email, a.repeat_of, a.register_due, a.answer_due, a.extended_at, "
     "a.extension_reason, a.clarify_question, a.clarify_due, a.clarify_answer, a.solved, "
-    "a.rating, a.rating_comment, a.rated_at, a.answered_at, "
+    "a.rating, a.rating_comment, a.rated_at, a.answered_at, a.attributes, a.media_url, "
     "t.slug AS org_slug, t.name AS org_name, o.slug AS origin_slug, o.name AS origin_name, "
     "u.email AS assignee, d.number AS duplicate_number, r.number AS repeat_of_number "
     "FROM appeals a JOIN orgs t ON t.id = a.target_org_id JOIN orgs o ON o.id = a.origin_org_id "

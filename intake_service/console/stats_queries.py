@@ -16,8 +16,8 @@ from datetime import date, timedelta
 
 from intake_service.statuses import Status
 
-# The channels and statuses the day counts keep a column for (migration 9).
-CHANNELS = ("api", "form")
+# The channels and statuses the day counts keep a column for (migrations 9 and 12).
+CHANNELS = ("api", "form", "open311")
 STATUSES = tuple(str(s) for s in Status)
 
 

@@ -135,4 +135,5 @@ MESSAGES: dict[str, dict[str, str]] = {
     "stats.none": {"ru": "Обращений нет.", "en": "No appeals."},
     "stats.channel.api": {"ru": "API", "en": "API"},
     "stats.channel.form": {"ru": "Форма на сайте", "en": "Website form"},
+    "stats.channel.open311": {"ru": "Open311 (приложения)", "en": "Open311 (apps)"},
 }

@@ -3,7 +3,8 @@
 
 The migrations live in one module per release: `spine` (1–5: appeals, events, the outbox and
 sinks), `console` (6–10: accounts, handling, search, the board's counts, the log's indexes),
-`follow_through` (11: what comes back to the citizen). Importing this package registers them
+`follow_through` (11: what comes back to the citizen), `open311` (12: Open311 and a category's
+extra questions). Importing this package registers them
 all in MIGRATIONS."""
 
 from __future__ import annotations
@@ -38,4 +39,4 @@ def run_script(conn: sqlite3.Connection, script: str) -> None:
 
 
 # registered by importing them (each module's functions carry their numbers)
-from intake_service.migrations import console, follow_through, spine  # noqa: E402, F401
+from intake_service.migrations import console, follow_through, open311, spine  # noqa: E402, F401

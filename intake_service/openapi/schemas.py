@@ -90,6 +90,15 @@ DOCUMENT = {
                 },
             },
         },
+        "media_url": {
+            "type": ["string", "null"],
+            "description": "A photo the citizen's app keeps (Open311 media_url), not fetched.",
+        },
+        "attributes": {
+            "type": "object",
+            "description": "Answers to the category's extra questions by code: a string, a "
+            "number, or a list of keys (pos-intake org attributes SLUG names them).",
+        },
         "org": {"$ref": "#/components/schemas/OrgRef"},
         "origin_org": {"$ref": "#/components/schemas/OrgRef"},
         "source": {"type": "object"},
