@@ -11,11 +11,12 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from intake_service import api, assets, form, home, ops
+from intake_service import api, api_docs, assets, form, home, ops
 from intake_service.console import routes as console_routes
 from intake_service.console.state import running as console_running
 from intake_service.followup import confirm_routes, signin_routes
 from intake_service.middleware import RequestContext
+from intake_service.open311 import routes as open311_routes
 from intake_service.problems import EXCEPTION_HANDLERS
 from intake_service.runtime import running
 from intake_service.settings import Settings
@@ -38,8 +39,10 @@ def create_app(settings: Settings) -> Starlette:
             *console_routes.ROUTES,
             *confirm_routes.ROUTES,
             *signin_routes.ROUTES,
+            *open311_routes.ROUTES,
             static,
             *ops.ROUTES,
+            *api_docs.ROUTES,
         ],
         middleware=[Middleware(RequestContext)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -17,7 +17,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Tracking tokens are capabilities: whoever has one reads the appeal. Keep them out of logs.
-_TOKEN_PATH = re.compile(r"(/s/|/api/v1/status/)[^/]+")
+# (The e-mail confirmation link and Open311's tokens/{token} are capabilities too.)
+_TOKEN_PATH = re.compile(r"^(/s/|/api/v1/status/|/c/|/open311/v2/tokens/)[^/]+")
 
 
 def loggable_path(path: str) -> str:

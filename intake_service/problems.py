@@ -13,6 +13,8 @@ from starlette.responses import RedirectResponse, Response
 
 from intake_service.errors import IntakeError, MethodNotAllowed, NotFound, SignInRequired
 from intake_service.middleware import loggable_path
+from intake_service.open311 import PREFIX as OPEN311_PREFIX
+from intake_service.open311.problems import open311_error
 from intake_service.pages import page_language, render, wants_html
 
 log = logging.getLogger("pos_intake")
@@ -51,6 +53,8 @@ def error_page(error: IntakeError, request: Request) -> Response:
 
 
 def respond(error: IntakeError, request: Request) -> Response:
+    if _open311(request):
+        return open311_error(error, request, page_language(request))
     browsing = request.method in ("GET", "HEAD") and wants_html(request)
     if isinstance(error, SignInRequired) and browsing:
         return RedirectResponse(error.location, 303)
@@ -71,7 +75,9 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 405:
         error: IntakeError = MethodNotAllowed()
-        response = problem_response(error, request)
+        response = (
+            respond(error, request) if _open311(request) else problem_response(error, request)
+        )
         if exc.headers and "Allow" in exc.headers:
             response.headers["Allow"] = exc.headers["Allow"]
         return response
@@ -79,13 +85,19 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
         return respond(NotFound("detail.no-route", path=request.url.path), request)
     error = IntakeError()
     error.status = exc.status_code
-    return problem_response(error, request)
+    return respond(error, request) if _open311(request) else problem_response(error, request)
+
+
+def _open311(request: Request) -> bool:
+    return request.url.path.startswith(OPEN311_PREFIX + "/")
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     log.exception(
         "unexpected error on %s %s", request.method, loggable_path(request.url.path), exc_info=exc
     )
+    if _open311(request):
+        return respond(IntakeError(), request)
     return problem_response(IntakeError(), request)
 
 

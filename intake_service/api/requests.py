@@ -26,11 +26,13 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def authenticate(request: Request) -> Caller:
-    """Limit by address, then resolve the Bearer key, then limit by key."""
+def authenticate(request: Request, api_key: str | None = None) -> Caller:
+    """Limit by address, then resolve the Bearer key (or `api_key`, as Open311 sends it in
+    its parameters), then limit by key."""
     runtime = runtime_of(request)
     runtime.address_limiter.check(client_address(request))
-    caller = runtime.directory.authenticate(request.headers.get("authorization"))
+    authorization = f"Bearer {api_key}" if api_key else request.headers.get("authorization")
+    caller = runtime.directory.authenticate(authorization)
     request.state.org_id = caller.org.id
     runtime.key_limiter.check(caller.key_id)
     return caller

@@ -20,6 +20,7 @@ from intake_service.i18n import (
     followup_identity,
     followup_mail,
     followup_tracking,
+    open311,
 )
 
 LANGUAGES = ("ru", "en")
@@ -476,6 +477,7 @@ _merge(
     followup_tracking.MESSAGES,
     followup_agency.MESSAGES,
     followup_deadlines.MESSAGES,
+    open311.MESSAGES,
 )
 
 

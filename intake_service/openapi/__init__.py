@@ -10,6 +10,7 @@ from typing import Any
 from intake_service import __version__
 from intake_service.appeal_input import appeal_schema
 from intake_service.followup.openapi_paths import paths as followup_paths
+from intake_service.open311 import openapi_paths as open311
 from intake_service.openapi.schemas import (
     CREATED,
     DOCUMENT,
@@ -53,6 +54,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 "AppealDocument": DOCUMENT,
                 "OrgRef": ORG_REF,
                 "Status": STATUS,
+                **open311.SCHEMAS,
             },
         },
         "paths": {
@@ -109,6 +111,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 }
             },
             **followup_paths(problem_responses, json_response, schema_ref, LANG_PARAM),
+            **open311.paths(),
             "/s/{token}": {"get": {**status_op, "operationId": "tracking"}},
             "/api/v1/status/{token}": {"get": {**status_op, "operationId": "status"}},
             "/api/v1/queue": {
@@ -361,6 +364,18 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 "get": {
                     "summary": "This document",
                     "responses": {"200": json_response({"type": "object"}, "OpenAPI 3.1.")},
+                }
+            },
+            "/docs": {
+                "get": {
+                    "summary": "This document as a page for people (ru/en)",
+                    "parameters": [LANG_PARAM],
+                    "responses": {
+                        "200": {
+                            "description": "Every operation and schema.",
+                            "content": {"text/html": {"schema": {"type": "string"}}},
+                        }
+                    },
                 }
             },
         },

@@ -1,0 +1,318 @@
+"""Open311's part of /openapi.json: the seven GeoReport v2 resources, each in `.json` and
+`.xml`, with the specification's field names and its error shape. Kept beside the code it
+describes; openapi/__init__.py merges it in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from intake_service.category_attributes import DATATYPES
+from intake_service.open311 import PREFIX
+
+_NULLABLE_STRING = {"type": ["string", "null"]}
+_DATETIME = {"type": ["string", "null"], "format": "date-time"}
+
+SCHEMAS: dict[str, Any] = {
+    "Open311Errors": {
+        "type": "array",
+        "description": "GeoReport v2 errors (XML: <errors><error><code/><description/></error>).",
+        "items": {
+            "type": "object",
+            "required": ["code", "description"],
+            "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
+        },
+    },
+    "Open311Discovery": {
+        "type": "object",
+        "required": ["changeset", "endpoints"],
+        "properties": {
+            "changeset": {"type": "string", "format": "date-time"},
+            "contact": {"type": "string"},
+            "key_service": {"type": "string"},
+            "endpoints": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "specification": {"type": "string"},
+                        "url": {"type": "string"},
+                        "changeset": {"type": "string"},
+                        "type": {"type": "string"},
+                        "formats": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+            },
+        },
+    },
+    "Open311Service": {
+        "type": "object",
+        "required": ["service_code", "service_name", "metadata", "type"],
+        "properties": {
+            "service_code": {"type": "string"},
+            "service_name": {"type": "string"},
+            "description": {"type": "string"},
+            "metadata": {"type": "boolean"},
+            "type": {"enum": ["realtime", "batch", "blackbox"]},
+            "keywords": {"type": "string"},
+            "group": {"type": "string"},
+        },
+    },
+    "Open311ServiceDefinition": {
+        "type": "object",
+        "required": ["service_code", "attributes"],
+        "properties": {
+            "service_code": {"type": "string"},
+            "attributes": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["variable", "code", "datatype", "required", "order"],
+                    "properties": {
+                        "variable": {"type": "boolean"},
+                        "code": {"type": "string"},
+                        "datatype": {"enum": list(DATATYPES)},
+                        "required": {"type": "boolean"},
+                        "datatype_description": _NULLABLE_STRING,
+                        "order": {"type": "integer"},
+                        "description": {"type": "string"},
+                        "values": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "key": {"type": "string"},
+                                    "name": {"type": "string"},
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+    "Open311Created": {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 1,
+        "items": {
+            "type": "object",
+            "required": ["service_request_id"],
+            "properties": {
+                "service_request_id": {"type": "string"},
+                "token": {"type": "string", "description": "Also opens the tracking page /s/…"},
+                "service_notice": {"type": "string"},
+                "account_id": _NULLABLE_STRING,
+            },
+        },
+    },
+    "Open311Requests": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["service_request_id", "status", "service_code", "requested_datetime"],
+            "properties": {
+                "service_request_id": {"type": "string"},
+                "status": {"enum": ["open", "closed"]},
+                "status_notes": _NULLABLE_STRING,
+                "service_name": _NULLABLE_STRING,
+                "service_code": {"type": "string"},
+                "description": {
+                    **_NULLABLE_STRING,
+                    "description": "Only with the organisation's api_key.",
+                },
+                "agency_responsible": _NULLABLE_STRING,
+                "service_notice": {**_NULLABLE_STRING, "description": "The appeal's number."},
+                "requested_datetime": _DATETIME,
+                "updated_datetime": _DATETIME,
+                "expected_datetime": _DATETIME,
+                "address": _NULLABLE_STRING,
+                "address_id": _NULLABLE_STRING,
+                "zipcode": _NULLABLE_STRING,
+                "lat": {"type": ["number", "null"]},
+                "long": {"type": ["number", "null"]},
+                "media_url": _NULLABLE_STRING,
+            },
+        },
+    },
+    "Open311Tokens": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {"service_request_id": {"type": "string"}, "token": {"type": "string"}},
+        },
+    },
+}
+
+_FMT = {
+    "name": "fmt",
+    "in": "path",
+    "required": True,
+    "schema": {"enum": ["json", "xml"]},
+    "description": "The format: JSON or XML with the specification's element names.",
+}
+_JURISDICTION = {
+    "name": "jurisdiction_id",
+    "in": "query",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "The organisation's slug.",
+}
+_API_KEY = {
+    "name": "api_key",
+    "in": "query",
+    "schema": {"type": "string"},
+    "description": "The organisation's API key (pos-intake org key SLUG).",
+}
+
+
+def _ok(schema: str, description: str, *, many: bool = False) -> dict[str, Any]:
+    ref: dict[str, Any] = {"$ref": f"#/components/schemas/{schema}"}
+    return {
+        "200": {
+            "description": description,
+            "content": {
+                "application/json": {"schema": {"type": "array", "items": ref} if many else ref},
+                "text/xml": {"schema": {"type": "string"}},
+            },
+        }
+    }
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    return {
+        str(code): {
+            "description": "GeoReport v2 errors.",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Open311Errors"}},
+                "text/xml": {"schema": {"type": "string"}},
+            },
+        }
+        for code in codes
+    }
+
+
+def paths() -> dict[str, dict[str, Any]]:
+    list_param = {"type": "string", "description": "Comma-separated."}
+    post_body = {
+        "type": "object",
+        "required": ["api_key", "service_code"],
+        "properties": {
+            "api_key": {"type": "string"},
+            "jurisdiction_id": {"type": "string", "description": "The key's organisation."},
+            "service_code": {"type": "string"},
+            "lat": {"type": "number"},
+            "long": {"type": "number"},
+            "address_string": {"type": "string"},
+            "address_id": {"type": "string", "description": "Not supported: no address register."},
+            "email": {"type": "string"},
+            "device_id": {"type": "string"},
+            "account_id": {"type": "string"},
+            "first_name": {"type": "string"},
+            "last_name": {"type": "string"},
+            "phone": {"type": "string"},
+            "description": {"type": "string", "minLength": 10, "maxLength": 4000},
+            "media_url": {"type": "string", "format": "uri"},
+        },
+        "additionalProperties": {
+            "type": "string",
+            "description": "attribute[CODE]: the answer to a question of the service.",
+        },
+    }
+    return {
+        PREFIX + "/discovery.{fmt}": {
+            "get": {
+                "summary": "Open311: where this endpoint is and what it speaks",
+                "tags": ["Open311"],
+                "parameters": [_FMT],
+                "responses": {**_ok("Open311Discovery", "The discovery document."), **_errors(404)},
+            }
+        },
+        PREFIX + "/services.{fmt}": {
+            "get": {
+                "summary": "Open311: an organisation's services (its categories)",
+                "tags": ["Open311"],
+                "parameters": [_FMT, _JURISDICTION],
+                "responses": {
+                    **_ok("Open311Service", "The services.", many=True),
+                    **_errors(400, 404, 429),
+                },
+            }
+        },
+        PREFIX + "/services/{code}.{fmt}": {
+            "get": {
+                "summary": "Open311: a service's definition (the category's extra questions)",
+                "tags": ["Open311"],
+                "parameters": [
+                    {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
+                    _FMT,
+                    _JURISDICTION,
+                ],
+                "responses": {
+                    **_ok("Open311ServiceDefinition", "The questions."),
+                    **_errors(400, 404, 429),
+                },
+            }
+        },
+        PREFIX + "/requests.{fmt}": {
+            "post": {
+                "summary": "Open311: file a service request (an appeal, channel open311)",
+                "tags": ["Open311"],
+                "parameters": [_FMT],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/x-www-form-urlencoded": {"schema": post_body},
+                        "multipart/form-data": {"schema": post_body},
+                    },
+                },
+                "responses": {
+                    **_ok("Open311Created", "Stored (after the commit)."),
+                    **_errors(400, 403, 404, 413, 429, 503),
+                },
+            },
+            "get": {
+                "summary": "Open311: the organisation's service requests (its api_key)",
+                "tags": ["Open311"],
+                "parameters": [
+                    _FMT,
+                    _API_KEY,
+                    {**_JURISDICTION, "required": False},
+                    {"name": "service_request_id", "in": "query", "schema": list_param},
+                    {"name": "service_code", "in": "query", "schema": list_param},
+                    {"name": "start_date", "in": "query", "schema": {"type": "string"}},
+                    {"name": "end_date", "in": "query", "schema": {"type": "string"}},
+                    {"name": "status", "in": "query", "schema": list_param},
+                ],
+                "responses": {
+                    **_ok("Open311Requests", "Newest first, at most 1000, 90 days at most."),
+                    **_errors(400, 403, 404, 429),
+                },
+            },
+        },
+        PREFIX + "/requests/{id}.{fmt}": {
+            "get": {
+                "summary": "Open311: one service request (an array of one)",
+                "tags": ["Open311"],
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
+                    _FMT,
+                    {**_API_KEY, "description": "With the organisation's key: the whole request."},
+                ],
+                "responses": {
+                    **_ok("Open311Requests", "The request."),
+                    **_errors(403, 404, 429),
+                },
+            }
+        },
+        PREFIX + "/tokens/{token}.{fmt}": {
+            "get": {
+                "summary": "Open311: the service request a token stands for",
+                "tags": ["Open311"],
+                "parameters": [
+                    {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}},
+                    _FMT,
+                ],
+                "responses": {**_ok("Open311Tokens", "The request's id."), **_errors(404, 429)},
+            }
+        },
+    }

@@ -1,0 +1,315 @@
+"""GeoReport v2's service requests: filing one (`POST requests`), an organisation's list
+(`GET requests`), one by id (`requests/{id}`) and a token's request (`tokens/{token}`).
+
+A filed request goes through the same checks and the same acceptance as a JSON API appeal
+(channel `open311`), so it is numbered, logged, queued, forwarded and shown in the console
+like any other. Decisions where the specification leaves room (ARCHITECTURE.md):
+- `service_request_id` is the appeal's id (a UUIDv7 nobody can guess), not its number;
+- the list is the organisation's own: `GET requests` takes its `api_key` (appeals are
+  personal data, not a public map), and never carries contacts;
+- `requests/{id}` without a key tells only what the tracking page's link tells of status —
+  no text, address or place; with the organisation's key, the whole request;
+- `token` is the citizen's tracking token: `tokens/{token}` names the request, and the same
+  token opens the tracking page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+from intake_service.api.requests import authenticate, body_limited, client_address, runtime_of
+from intake_service.appeal_input import validate_appeal
+from intake_service.appeals import NewAppeal, copies_by_default
+from intake_service.directory import Caller
+from intake_service.errors import (
+    BadParameter,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from intake_service.i18n import t
+from intake_service.open311 import queries
+from intake_service.open311.formats import end_of_day, parse_datetime, respond, with_offset
+from intake_service.open311.services import asked_format, jurisdiction, service
+from intake_service.org_settings import timezone_of
+from intake_service.pages import page_language
+from intake_service.runtime import Runtime
+from intake_service.statuses import STATUS_TYPES, Status, StatusType
+from intake_service.store import now_iso
+
+WINDOW_DAYS = 90
+_ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]{1,40})\](\[\])?$")
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _key(request: Request, params: Any) -> Caller:
+    caller = authenticate(request, (params.get("api_key") or "").strip() or None)
+    return caller
+
+
+def _scope(request: Request, caller: Caller, slug: str | None) -> frozenset[int]:
+    """The organisations a key's list covers: its own and those below it, or the one of them
+    `jurisdiction_id` names."""
+    directory = runtime_of(request).directory
+    family = directory.family(caller.org.id)
+    if not slug:
+        return family
+    org = jurisdiction(request, slug)
+    if org.id not in family:
+        raise Forbidden("open311.jurisdiction-other", reason="jurisdiction-other", slug=org.slug)
+    request.state.org_id = caller.org.id
+    return directory.family(org.id)
+
+
+def _float(value: str | None, name: str, errors: list[tuple[str, str, dict[str, Any]]]) -> Any:
+    if value is None or not value.strip():
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        errors.append((name, "field.not-number", {}))
+        return None
+
+
+def _answers(form: FormData) -> dict[str, Any]:
+    """attribute[CODE]=v (a list when sent as attribute[CODE][] or more than once)."""
+    answers: dict[str, Any] = {}
+    for name in dict.fromkeys(form.keys()):
+        match = _ATTRIBUTE.match(name)
+        if match is None:
+            continue
+        values = [str(v) for v in form.getlist(name)]
+        code = match.group(1)
+        if match.group(2) or len(values) > 1:
+            answers[code] = [*answers.get(code, []), *values] if code in answers else values
+        else:
+            answers[code] = values[0]
+    return answers
+
+
+async def post_request(request: Request) -> Response:
+    """POST /open311/v2/requests.{fmt} (form-encoded): file an appeal."""
+    fmt = asked_format(request)
+    runtime = runtime_of(request)
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in _FORMS:
+        raise UnsupportedMediaType("open311.media-type", got=media_type or "(none)")
+    limited = body_limited(request, runtime.settings.max_body_bytes)
+    async with limited.form(max_files=0, max_fields=200) as form:
+        caller = _key(request, form)
+        org = caller.org
+        slug = str(form.get("jurisdiction_id") or "").strip()
+        if slug and slug != org.slug:
+            named = jurisdiction(request, slug)
+            request.state.org_id = org.id
+            raise Forbidden(
+                "open311.jurisdiction-other", reason="jurisdiction-other", slug=named.slug
+            )
+        code = str(form.get("service_code") or "").strip()
+        if not code:
+            raise BadParameter([("service_code", "open311.service-missing", {})])
+        service(request, org, code)
+        data = _appeal_data(form, code)
+    lang = page_language(request)
+    appeal_input = validate_appeal(data, runtime.directory.catalogue(org.id))
+    appeal_id, tracking_url = runtime.new_appeal_id(request)
+    appeal = NewAppeal(
+        id=appeal_id,
+        origin_org=org,
+        target_org=org,
+        input=appeal_input,
+        channel="open311",
+        request_id=request.state.request_id,
+        remote_addr=client_address(request),
+        lang=lang,
+        notify_email=copies_by_default(appeal_input),
+    )
+    accepted = await runtime.file(appeal, tracking_url)
+    stored = queries.find_by_ids(runtime.reader, [appeal_id])
+    due = stored[0]["answer_due"] if stored else None
+    notice = t("open311.notice", lang, number=accepted.response["number"], due=due or "—")
+    created = {
+        "service_request_id": appeal_id,
+        "token": tracking_url.rsplit("/", 1)[1],
+        "service_notice": notice,
+        "account_id": None,
+    }
+    return respond(fmt, "service_requests", [created], headers={"Location": tracking_url})
+
+
+def _appeal_data(form: FormData, code: str) -> dict[str, Any]:
+    """The Open311 parameters as the JSON API's appeal, checked by the same function; the place
+    (lat/long or address_string) is checked here, being Open311's own rule."""
+    errors: list[tuple[str, str, dict[str, Any]]] = []
+
+    def text(name: str) -> str | None:
+        value = form.get(name)
+        return str(value).strip() or None if value is not None else None
+
+    lat, lon = _float(text("lat"), "lat", errors), _float(text("long"), "lon", errors)
+    address = text("address_string")
+    if (lat is None or lon is None) and not address and not errors:
+        key = "open311.address-id" if text("address_id") else "open311.location"
+        raise BadParameter([("lat", key, {})])
+    if errors:
+        raise ValidationFailed(errors)
+    name = " ".join(p for p in (text("first_name"), text("last_name")) if p)
+    contact = {
+        k: v for k, v in (("name", name), ("email", text("email")), ("phone", text("phone"))) if v
+    }
+    data: dict[str, Any] = {
+        "category": code,
+        "text": text("description") or "",
+        "kind": "message",
+        "contact": contact,
+        # the app holding the organisation's key asks the citizen's consent (README)
+        "consent": True,
+        "attributes": _answers(form),
+    }
+    if address:
+        data["address"] = address
+    if lat is not None and lon is not None:
+        data["lat"], data["lon"] = lat, lon
+    if media := text("media_url"):
+        data["media_url"] = media
+    return data
+
+
+def _status_notes(row: sqlite3.Row, lang: str) -> str:
+    """Why the request is where it is: the answer, the reason it closed, the question asked,
+    or the status in words. An answer's {name} is the citizen's, filled only on their own
+    tracking page."""
+    status = row["status"]
+    if status == Status.CLARIFYING and row["clarify_question"]:
+        return str(row["clarify_question"])
+    for text in (row["status_reason"], row["answer"]):
+        if text:
+            return str(text).replace("{name}", "").strip(" ,")
+    return t(f"status.{status}", lang)
+
+
+def request_view(runtime: Runtime, row: sqlite3.Row, lang: str, *, full: bool) -> dict[str, Any]:
+    """One service request with the specification's fields, in its order. Without `full`,
+    the text, the place and the media are left empty (see the module's docstring)."""
+    org = runtime.directory.org(row["target_org_id"])
+    zone = timezone_of(org)
+    category = runtime.directory.catalogue(org.id).get(row["category"])
+    kind = STATUS_TYPES.get(Status(row["status"]), StatusType.OPEN)
+    return {
+        "service_request_id": row["id"],
+        "status": "open" if kind is StatusType.OPEN else "closed",
+        "status_notes": _status_notes(row, lang),
+        "service_name": category.title(lang) if category else row["category"],
+        "service_code": row["category"],
+        "description": row["text"] if full else None,
+        "agency_responsible": org.name,
+        "service_notice": row["number"],
+        "requested_datetime": with_offset(row["created_at"], zone),
+        "updated_datetime": with_offset(row["updated_at"] or row["created_at"], zone),
+        "expected_datetime": end_of_day(row["answer_due"], zone),
+        "address": row["address"] if full else None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": row["lat"] if full else None,
+        "long": row["lon"] if full else None,
+        "media_url": row["media_url"] if full else None,
+    }
+
+
+def _period(params: Any) -> tuple[str, str]:
+    """[start, end) as stored UTC instants: the asked dates, by default the last 90 days; a
+    period longer than 90 days, or backwards, is refused."""
+    errors: list[tuple[str, str, dict[str, Any]]] = []
+    found: dict[str, dt.datetime | None] = {}
+    for name in ("start_date", "end_date"):
+        raw = (params.get(name) or "").strip()
+        found[name] = parse_datetime(raw) if raw else None
+        if raw and found[name] is None:
+            errors.append((name, "open311.date", {}))
+    if errors:
+        raise BadParameter(errors)
+    window = dt.timedelta(days=WINDOW_DAYS)
+    end = found["end_date"] or dt.datetime.now(dt.UTC)
+    start = found["start_date"] or end - window
+    if start > end or end - start > window:
+        raise BadParameter([("end_date", "open311.window", {"days": WINDOW_DAYS})])
+    return now_iso(start.timestamp()), now_iso(end.timestamp() + 0.001)
+
+
+def _list(params: Any, name: str) -> list[str]:
+    return [v.strip() for v in (params.get(name) or "").split(",") if v.strip()]
+
+
+async def get_requests(request: Request) -> Response:
+    """GET /open311/v2/requests.{fmt}: the organisation's requests (its api_key), filtered."""
+    fmt = asked_format(request)
+    runtime = runtime_of(request)
+    params = request.query_params
+    if not (params.get("api_key") or "").strip() and "authorization" not in request.headers:
+        raise Unauthorized("open311.key-needed", reason="key-missing")
+    caller = _key(request, params)
+    scope = _scope(request, caller, params.get("jurisdiction_id"))
+    lang = page_language(request)
+    ids = _list(params, "service_request_id")
+    if ids:  # the specification: a list of ids overrides every other parameter
+        rows = [r for r in queries.find_by_ids(runtime.reader, ids) if r["target_org_id"] in scope]
+    else:
+        asked_status = _list(params, "status")
+        if any(s not in ("open", "closed") for s in asked_status):
+            raise BadParameter([("status", "open311.status", {})])
+        since, until = _period(params)
+        rows = queries.find_requests(
+            runtime.reader,
+            scope,
+            since=since,
+            until=until,
+            categories=_list(params, "service_code") or None,
+            statuses=queries.statuses_of(asked_status) if asked_status else None,
+        )
+    listed = [request_view(runtime, r, lang, full=True) for r in rows]
+    return respond(fmt, "service_requests", listed, headers={"Content-Language": lang})
+
+
+async def get_request(request: Request) -> Response:
+    """GET /open311/v2/requests/{id}.{fmt}: an array of one, as the specification says."""
+    fmt = asked_format(request)
+    runtime = runtime_of(request)
+    params = request.query_params
+    keyed = bool((params.get("api_key") or "").strip()) or "authorization" in request.headers
+    caller = _key(request, params) if keyed else None
+    if caller is None:
+        runtime.address_limiter.check(client_address(request))
+    request_id = str(request.path_params["id"])[:64]
+    found = queries.find_by_ids(runtime.reader, [request_id])
+    if not found:
+        raise NotFound("open311.request-unknown", reason="request-unknown", id=request_id)
+    row = found[0]
+    full = caller is not None and row["target_org_id"] in runtime.directory.family(caller.org.id)
+    lang = page_language(request)
+    return respond(
+        fmt,
+        "service_requests",
+        [request_view(runtime, row, lang, full=full)],
+        headers={"Content-Language": lang},
+    )
+
+
+async def get_token(request: Request) -> Response:
+    """GET /open311/v2/tokens/{token}.{fmt}: the request a token stands for."""
+    fmt = asked_format(request)
+    runtime = runtime_of(request)
+    runtime.address_limiter.check(client_address(request))
+    token = str(request.path_params["token"])
+    appeal_id = runtime.tokens.appeal_id(token)
+    if appeal_id is None or not queries.find_by_ids(runtime.reader, [appeal_id]):
+        raise NotFound("open311.token-unknown", reason="token-unknown")
+    return respond(fmt, "service_requests", [{"service_request_id": appeal_id, "token": token}])
