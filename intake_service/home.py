@@ -33,6 +33,7 @@ def _links() -> list[dict[str, str]]:
     """Where the page sends people next: the organisations' console, the API description."""
     return [
         {"href": "/console", "title": "home.console"},
+        {"href": "/docs", "title": "home.api-docs"},
         {"href": "/openapi.json", "title": "home.api"},
     ]
 
