@@ -1,5 +1,5 @@
-"""axe-core finds no serious or critical problem on the badge, the form, the success screen and
-the tracking page."""
+"""axe-core finds no serious or critical problem on the badge, the form, the success screen,
+the tracking page and the API's page for developers."""
 
 from __future__ import annotations
 
@@ -72,6 +72,20 @@ def test_front_page(page, demo_site):
     page.get_by_role("button", name="Открыть").click()  # nothing pasted: the error is shown
     expect(page.get_by_role("alert")).to_be_visible()
     assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_api_docs_for_developers(browser, demo_site, lang):
+    """/docs on a desktop and on a phone: no serious problem, nothing scrolls sideways."""
+    for viewport in ({"width": 1280, "height": 800}, {"width": 375, "height": 740}):
+        context = browser.new_context(locale="ru-RU", viewport=viewport)
+        page = context.new_page()
+        page.goto(f"{demo_site.service}/docs?lang={lang}")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert serious_violations(page) == []
+        wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        context.close()
+        assert not wide, viewport
 
 
 def test_page_for_a_site_that_may_not_show_the_form(page, demo_site):
