@@ -238,6 +238,8 @@ async def _file_repeat(request: Request, first: dict[str, Any], text: str, then:
             lon=first["lon"],
             contact=json.loads(first["contact"] or "{}"),
             page_url=None,
+            attributes=json.loads(first["attributes"] or "{}"),
+            media_url=first["media_url"],
         ),
         channel="repeat",
         request_id=request.state.request_id,

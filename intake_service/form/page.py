@@ -86,6 +86,28 @@ def form_context(
             {"code": c.code, "title": c.title(lang)}
             for c in runtime.directory.catalogue(org.id).values()
         ],
+        # each category's extra questions, a group shown while that category is chosen
+        "questions": [
+            {
+                "category": c.code,
+                "title": c.title(lang),
+                "asked": [
+                    {
+                        "code": a.code,
+                        "name": f"attr.{c.code}.{a.code}",
+                        "id": f"q-{c.code}-{a.code}",
+                        "datatype": a.datatype,
+                        "required": a.required,
+                        "description": a.description(lang),
+                        "choices": [{"key": v.key, "name": v.name(lang)} for v in a.choices],
+                    }
+                    for a in c.attributes
+                ],
+            }
+            for c in runtime.directory.catalogue(org.id).values()
+            if c.attributes
+        ],
+        "chosen": set(),
         "token": token,
         "embed_origin": embed_origin,
         "text_min": TEXT_MIN,
@@ -201,6 +223,10 @@ def form_again(request: Request, error: IntakeError, lang: str, form: FormData |
             k: v
             for k, v in form.multi_items()
             if isinstance(v, str) and k not in ("token", "website")
+        }
+        # the boxes ticked in a list that takes several values
+        context["chosen"] = {
+            (k, v) for k, v in form.multi_items() if isinstance(v, str) and k.startswith("attr.")
         }
     return render(
         "form.html", lang, context, status=error.status, referrer_policy=FORM_REFERRER_POLICY

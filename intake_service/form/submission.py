@@ -21,6 +21,7 @@ from intake_service import photos
 from intake_service.api.requests import body_limited, client_address, runtime_of
 from intake_service.appeal_input import validate_appeal
 from intake_service.appeals import NewAppeal, copies_by_default, form_nonce_used, spend_form_nonce
+from intake_service.categories import Category
 from intake_service.errors import (
     Forbidden,
     FormExpired,
@@ -131,7 +132,23 @@ def _coordinate(form: FormData, name: str) -> float | str | None:
         return raw  # reported as not a number by the checks
 
 
-def _appeal_fields(form: FormData) -> dict[str, Any]:
+def _answers(form: FormData, category: Category | None) -> dict[str, Any] | None:
+    """The chosen category's questions as the form sent them (`attr.CATEGORY.CODE`): answers to
+    other categories' questions, shown while those were chosen, are left out."""
+    if category is None or not category.attributes:
+        return None
+    answers: dict[str, Any] = {}
+    for attribute in category.attributes:
+        values = [v for v in form.getlist(f"attr.{category.code}.{attribute.code}") if v != ""]
+        if attribute.datatype == "multivaluelist":
+            answers[attribute.code] = [str(v) for v in values]
+        elif values:
+            answers[attribute.code] = str(values[0])
+    return answers
+
+
+def _appeal_fields(form: FormData, catalogue: dict[str, Category]) -> dict[str, Any]:
+    category = catalogue.get(_field(form, "category") or "")
     data: dict[str, Any] = {
         "category": _field(form, "category"),
         "text": form.get("text") if isinstance(form.get("text"), str) else None,
@@ -145,6 +162,7 @@ def _appeal_fields(form: FormData) -> dict[str, Any]:
             "phone": _field(form, "phone"),
         },
         "consent": form.get("consent") in ("on", "true", "1", "yes"),
+        "attributes": _answers(form, category),
     }
     return {k: v for k, v in data.items() if v is not None}
 
@@ -184,9 +202,8 @@ async def submit(request: Request) -> Response:
         grant = _grant(request, form, org)
         attached, photo_errors = await _photos(form)
         try:
-            appeal_input = validate_appeal(
-                _appeal_fields(form), runtime.directory.catalogue(org.id)
-            )
+            catalogue = runtime.directory.catalogue(org.id)
+            appeal_input = validate_appeal(_appeal_fields(form, catalogue), catalogue)
         except ValidationFailed as failed:
             raise ValidationFailed(failed.errors + photo_errors) from None
         if photo_errors:

@@ -99,6 +99,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Фотография по ссылке приложения (откроется на чужом сайте)",
         "en": "Photo linked by the app (opens on another site)",
     },
+    "form.questions": {"ru": "Уточните по теме «{topic}»", "en": "About '{topic}'"},
+    "form.choose": {"ru": "Выберите", "en": "Choose"},
     "home.api-docs": {
         "ru": "Описание API для разработчиков (JSON API и Open311)",
         "en": "The API for developers (JSON API and Open311)",

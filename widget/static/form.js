@@ -41,6 +41,21 @@
     });
   }
 
+  // A topic's extra questions show while that topic is chosen; the others are disabled, so
+  // they are neither checked nor sent. (Without this file all are shown, and the service
+  // reads only the chosen topic's answers.)
+  var category = document.getElementById('category');
+  var groups = form.querySelectorAll('fieldset.questions');
+  function showQuestions() {
+    groups.forEach(function (group) {
+      var mine = group.getAttribute('data-category') === category.value;
+      group.hidden = !mine;
+      group.disabled = !mine;
+    });
+  }
+  category.addEventListener('change', showQuestions);
+  showQuestions();
+
   var photos = document.getElementById('photos');
   photos.addEventListener('change', function () {
     photos.setCustomValidity(photos.files.length > Number(data.maxPhotos) ? data.photosCount : '');
@@ -60,9 +75,10 @@
   function showErrors(problem) {
     var first = null;
     (problem.errors || []).forEach(function (e) {
-      var input = document.getElementById(inputs[e.field] || e.field) || (e.field === 'kind' ? form.querySelector('[name=kind]') : null);
+      var asked = e.field.indexOf('attributes.') === 0 ? 'q-' + category.value + '-' + e.field.slice(11) : null;
+      var input = document.getElementById(asked || inputs[e.field] || e.field) || (e.field === 'kind' ? form.querySelector('[name=kind]') : null);
       if (!input) return;
-      var id = e.field.replace('.', '-') + '-error';
+      var id = (asked || e.field.replace('.', '-')) + '-error';
       var p = document.getElementById(id) || document.createElement('p');
       p.id = id;
       p.className = 'field-error js';
