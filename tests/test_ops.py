@@ -11,10 +11,12 @@ import pytest
 from openapi_spec_validator import validate
 
 from intake_service.api import ROUTES as API_ROUTES
+from intake_service.api_docs import ROUTES as DOCS_ROUTES
 from intake_service.appeal_input import appeal_schema, validate_appeal
 from intake_service.categories import DEFAULT_CATALOGUE
 from intake_service.errors import ValidationFailed
 from intake_service.form import ROUTES as FORM_ROUTES
+from intake_service.open311.routes import ROUTES as OPEN311_ROUTES
 from intake_service.ops import ROUTES as OPS_ROUTES
 
 from conftest import Service, appeal, bearer
@@ -64,7 +66,7 @@ def test_metrics_count_accepted_appeals_and_writer_batches(service, org):
 def test_openapi_is_valid_and_describes_every_route(service):
     spec = httpx.get(service.url + "/openapi.json", timeout=5).json()
     validate(spec)
-    for route in [*API_ROUTES, *FORM_ROUTES, *OPS_ROUTES]:
+    for route in [*API_ROUTES, *FORM_ROUTES, *OPS_ROUTES, *OPEN311_ROUTES, *DOCS_ROUTES]:
         path = re.sub(r":\w+}", "}", route.path)  # /{id:uuid} is /{id} in OpenAPI
         assert path in spec["paths"], f"{path} is not described"
         for method in route.methods - {"HEAD"}:
