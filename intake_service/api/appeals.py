@@ -10,7 +10,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 
 from intake_service import photos
 from intake_service.api.requests import authenticate, client_address, read_json, runtime_of
-from intake_service.appeal_input import validate_appeal
+from intake_service.appeal_input import AppealInput, validate_appeal
 from intake_service.appeals import (
     Idempotency,
     NewAppeal,
@@ -19,6 +19,7 @@ from intake_service.appeals import (
     find_idempotent,
 )
 from intake_service.errors import NotFound, ValidationFailed
+from intake_service.orgs import Org
 from intake_service.pages import page_language
 
 log = logging.getLogger("pos_intake")
@@ -49,20 +50,29 @@ async def create_appeal(request: Request) -> Response:
             return _created(first, replayed=True)
 
     appeal_input = validate_appeal(parsed, runtime.directory.catalogue(org.id))
-    appeal_id, tracking_url = runtime.new_appeal_id(request)
+    appeal, tracking_url = api_appeal(request, org, appeal_input, "api")
+    accepted = await runtime.file(appeal, tracking_url, idem=idem)
+    return _created(accepted.response, replayed=accepted.replayed)
+
+
+def api_appeal(
+    request: Request, org: Org, appeal_input: AppealInput, channel: str
+) -> tuple[NewAppeal, str]:
+    """An appeal a client filed with the organisation's key (the JSON API, Open311): to that
+    organisation, in the caller's language, and its tracking link."""
+    appeal_id, tracking_url = runtime_of(request).new_appeal_id(request)
     appeal = NewAppeal(
         id=appeal_id,
         origin_org=org,
         target_org=org,
         input=appeal_input,
-        channel="api",
+        channel=channel,
         request_id=request.state.request_id,
         remote_addr=client_address(request),
         lang=page_language(request),
         notify_email=copies_by_default(appeal_input),
     )
-    accepted = await runtime.file(appeal, tracking_url, idem=idem)
-    return _created(accepted.response, replayed=accepted.replayed)
+    return appeal, tracking_url
 
 
 def _created(body: dict[str, object], *, replayed: bool) -> Response:

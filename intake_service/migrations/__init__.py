@@ -38,5 +38,16 @@ def run_script(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
+def config_triggers(conn: sqlite3.Connection, table: str) -> None:
+    """Any change to `table` bumps `config_version`, so running services re-read what they
+    cache of it (the organisation directory)."""
+    for action in ("INSERT", "UPDATE", "DELETE"):
+        conn.execute(
+            f"CREATE TRIGGER {table}_{action.lower()}_bumps_config AFTER {action} ON {table} "
+            "BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+            "WHERE key = 'config_version'; END"
+        )
+
+
 # registered by importing them (each module's functions carry their numbers)
 from intake_service.migrations import console, follow_through, open311, spine  # noqa: E402, F401

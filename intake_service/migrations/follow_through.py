@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from intake_service.migrations import migration, run_script
+from intake_service.migrations import config_triggers, migration, run_script
 from intake_service.migrations.console import DAY_COLUMNS_9, OPEN_9, STATUSES_9, count_triggers
 
 # Migration 11's statuses and counted columns (a test keeps them equal to statuses.py).
@@ -115,9 +115,4 @@ def citizen_follow_through(conn: sqlite3.Connection) -> None:
         """,
     )
     count_triggers(conn, DAY_COLUMNS_11, OPEN_11, also_watch=("repeat_of", "rating"))
-    for action in ("INSERT", "UPDATE", "DELETE"):
-        conn.execute(
-            f"CREATE TRIGGER routing_rules_{action.lower()}_bumps_config AFTER {action} "
-            "ON routing_rules BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
-            "WHERE key = 'config_version'; END"
-        )
+    config_triggers(conn, "routing_rules")

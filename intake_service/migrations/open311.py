@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from intake_service.migrations import migration, run_script
+from intake_service.migrations import config_triggers, migration, run_script
 from intake_service.migrations.console import count_triggers
 from intake_service.migrations.follow_through import DAY_COLUMNS_11, OPEN_11
 
@@ -42,9 +42,4 @@ def open311_and_category_questions(conn: sqlite3.Connection) -> None:
     )
     count_triggers(conn, DAY_COLUMNS_12, OPEN_11, also_watch=("repeat_of", "rating"))
     # the questions are part of the catalogue the running services cache
-    for action in ("INSERT", "UPDATE", "DELETE"):
-        conn.execute(
-            f"CREATE TRIGGER category_attributes_{action.lower()}_bumps_config AFTER {action} "
-            "ON category_attributes BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
-            "WHERE key = 'config_version'; END"
-        )
+    config_triggers(conn, "category_attributes")

@@ -24,9 +24,9 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
+from intake_service.api.appeals import api_appeal
 from intake_service.api.requests import authenticate, body_limited, client_address, runtime_of
 from intake_service.appeal_input import validate_appeal
-from intake_service.appeals import NewAppeal, copies_by_default
 from intake_service.directory import Caller
 from intake_service.errors import (
     BadParameter,
@@ -121,19 +121,9 @@ async def post_request(request: Request) -> Response:
         data = _appeal_data(form, code)
     lang = page_language(request)
     appeal_input = validate_appeal(data, runtime.directory.catalogue(org.id))
-    appeal_id, tracking_url = runtime.new_appeal_id(request)
-    appeal = NewAppeal(
-        id=appeal_id,
-        origin_org=org,
-        target_org=org,
-        input=appeal_input,
-        channel="open311",
-        request_id=request.state.request_id,
-        remote_addr=client_address(request),
-        lang=lang,
-        notify_email=copies_by_default(appeal_input),
-    )
+    appeal, tracking_url = api_appeal(request, org, appeal_input, "open311")
     accepted = await runtime.file(appeal, tracking_url)
+    appeal_id = appeal.id
     stored = queries.find_by_ids(runtime.reader, [appeal_id])
     due = stored[0]["answer_due"] if stored else None
     notice = t("open311.notice", lang, number=accepted.response["number"], due=due or "—")
