@@ -64,11 +64,42 @@ class _Server(uvicorn.Server):
         await super().shutdown(sockets)
 
 
+def server_stack() -> tuple[str, str]:
+    """The event loop and HTTP parser this process serves with: uvloop and httptools (the
+    production stack, installed with the package where they have wheels), else asyncio's loop
+    and h11, which work everywhere but cost more per request."""
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        loop = "asyncio"
+    else:
+        loop = "uvloop"
+    try:
+        import httptools  # noqa: F401
+    except ImportError:
+        http = "h11"
+    else:
+        http = "httptools"
+    return loop, http
+
+
+def stack_line() -> str:
+    loop, http = server_stack()
+    missing = [name for name, used in (("uvloop", loop), ("httptools", http)) if name != used]
+    line = f"event loop {loop}, HTTP parser {http}"
+    if missing:
+        line += f" ({' and '.join(missing)} not installed: slower; pip install {' '.join(missing)})"
+    return line
+
+
 def _service_config(settings: Settings) -> uvicorn.Config:
+    loop, http = server_stack()
     return uvicorn.Config(
         create_app(settings),
         host=settings.host,
         port=settings.port,
+        loop=loop,
+        http=http,
         log_level=settings.log_level,
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
@@ -79,6 +110,7 @@ def _service_config(settings: Settings) -> uvicorn.Config:
 
 def _run(settings: Settings) -> None:
     _configure_logging(settings.log_level)
+    logging.getLogger("pos_intake").info("serving with %s", stack_line())
     _Server(_service_config(settings)).run()
 
 
@@ -88,6 +120,7 @@ def _run_with_examples(settings: Settings, base: str, examples_port: int) -> Non
     The examples server starts first; the service's signal handlers then take over, and when
     the service stops on Ctrl-C uvicorn hands the signal back to the examples server."""
     _configure_logging(settings.log_level)
+    loop, _ = server_stack()
     examples = uvicorn.Server(
         uvicorn.Config(
             create_examples_app(base),
@@ -102,7 +135,12 @@ def _run_with_examples(settings: Settings, base: str, examples_port: int) -> Non
     async def both() -> None:
         await asyncio.gather(examples.serve(), service.serve())
 
-    asyncio.run(both())
+    if loop == "uvloop":
+        import uvloop
+
+        uvloop.run(both())
+    else:
+        asyncio.run(both())
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -173,6 +211,7 @@ console       {base}/console
               (a new password each run; more accounts: pos-intake user add …)
 mail          {mail}
 sign-in       {signin}
+server        {stack_line()}
 
 File an appeal:
   curl -sS -X POST {base}/api/v1/appeals \\
