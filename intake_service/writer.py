@@ -10,7 +10,8 @@ The operations themselves run on the event loop: they are a few indexed statemen
 the cache, shorter than a hop to another thread. BEGIN too, when the lock is free; while a CLI
 command holds it the writer retries with pauses instead of blocking. The COMMIT, with its fsync
 and WAL checkpoints, runs on the writer's own thread, which holds no GIL while SQLite works, so
-the loop keeps serving requests and gathering the next batch. (An earlier version ran whole
+the loop keeps serving requests and gathering the next batch. Checkpoints are not part of any
+commit: a thread of their own copies the WAL into the database (checkpoints.py). (An earlier version ran whole
 batches on that thread: its Python code and the loop's fought over the GIL and every handoff
 cost up to the 5 ms switch interval — bench/.)
 """
@@ -26,6 +27,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple, TypeVar
 
+from intake_service.checkpoints import (
+    INTERVAL,
+    RESTART_FRAMES,
+    Checkpointer,
+    checkpoint,
+    prepare_writer,
+)
 from intake_service.store import BUSY_TIMEOUT_MS, connect
 
 log = logging.getLogger("pos_intake")
@@ -56,6 +64,9 @@ class Writer:
         synchronous: str = "FULL",
         max_batch: int = 256,
         on_batch: Callable[[int], None] | None = None,
+        checkpoints: bool = True,
+        restart_frames: int = RESTART_FRAMES,
+        checkpoint_interval: float = INTERVAL,
     ) -> None:
         self._path = path
         self._synchronous = synchronous
@@ -67,6 +78,17 @@ class Writer:
         self._conn: sqlite3.Connection | None = None
         self._task: asyncio.Task[None] | None = None
         self._running = False
+        # WAL checkpoints off the commit path (checkpoints.py)
+        self._checkpointer = (
+            Checkpointer(
+                path,
+                synchronous=synchronous,
+                interval=checkpoint_interval,
+                restart_frames=restart_frames,
+            )
+            if checkpoints
+            else None
+        )
 
     @property
     def alive(self) -> bool:
@@ -81,6 +103,9 @@ class Writer:
     async def start(self) -> None:
         self._conn = await self._blocking(connect, self._path, synchronous=self._synchronous)
         self._conn.execute("PRAGMA busy_timeout = 0")  # _begin waits for the lock itself
+        if self._checkpointer is not None:
+            prepare_writer(self._conn, self._checkpointer.restart_frames)
+            self._checkpointer.start()
         self._running = True
         self._task = asyncio.create_task(self._run(), name="pos-intake-writer")
 
@@ -92,6 +117,8 @@ class Writer:
         self._wake.set()
         with contextlib.suppress(Exception):
             await self._task
+        if self._checkpointer is not None:
+            await asyncio.to_thread(self._checkpointer.stop)
         if self._conn is not None:
             await self._blocking(self._conn.close)
         self._thread.shutdown(wait=True)
@@ -144,6 +171,8 @@ class Writer:
                 self._wake.clear()
                 continue
             self._resolve(await self._commit())
+            if self._checkpointer is not None and self._checkpointer.wants_restart:
+                await self._blocking(self._catch_up)
 
     async def _commit(self) -> list[Outcome]:
         conn = self._conn
@@ -176,6 +205,17 @@ class Writer:
                     await self._blocking(conn.execute, "ROLLBACK")
             return [(future, None, exc, hooks) for _, future, hooks in batch]
         return outcomes
+
+    def _catch_up(self) -> None:
+        """Between two batches, copy the WAL's last frames so that the next transaction starts
+        it again from its beginning (checkpoints.py); at most once per look of the
+        checkpointer, whatever it finds."""
+        assert self._conn is not None and self._checkpointer is not None
+        self._checkpointer.frames = 0
+        try:
+            checkpoint(self._conn)
+        except sqlite3.Error as exc:
+            log.warning("checkpoint between batches: %s", exc)
 
     async def _begin(self, conn: sqlite3.Connection) -> None:
         """BEGIN IMMEDIATE right on the loop when the write lock is free — the usual case, no
