@@ -12,6 +12,43 @@ _lock = threading.Lock()
 _last_ms = 0
 _counter = 0
 
+# Random bytes from the kernel's CSPRNG, fetched a page at a time: on virtual machines each
+# getrandom() is a costly exit (about 90 µs measured here), and intake needs ~12 bytes per
+# request. The bytes are the same quality; a fork would share them, so the pool is refilled
+# in a child (os.register_at_fork).
+_POOL_SIZE = 4096
+_pool = b""
+_pool_at = 0
+
+
+def random_bytes(n: int) -> bytes:
+    """`n` bytes from os.urandom, drawn from a pool filled a page at a time."""
+    with _lock:
+        return random_bytes_unlocked(n)
+
+
+def random_bytes_unlocked(n: int) -> bytes:
+    """`random_bytes` for a caller that holds `_lock` already."""
+    global _pool, _pool_at
+    if _pool_at + n > len(_pool):
+        _pool, _pool_at = os.urandom(max(_POOL_SIZE, n)), 0
+    taken = _pool[_pool_at : _pool_at + n]
+    _pool_at += n
+    return taken
+
+
+def _forget_pool() -> None:
+    global _pool, _pool_at
+    _pool, _pool_at = b"", 0
+
+
+os.register_at_fork(after_in_child=_forget_pool)
+
+
+def request_id() -> str:
+    """16 hex digits naming one request in the logs."""
+    return random_bytes(8).hex()
+
 
 def uuid7() -> str:
     """A RFC 9562 version 7 UUID; monotonic within the process even inside one millisecond."""
@@ -25,10 +62,10 @@ def uuid7() -> str:
                 ms += 1
                 _counter = 0
         else:
-            _counter = int.from_bytes(os.urandom(2), "big") & 0x3FF
+            _counter = int.from_bytes(random_bytes_unlocked(2), "big") & 0x3FF
         _last_ms = ms
         counter = _counter
-    rand_b = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
+        rand_b = int.from_bytes(random_bytes_unlocked(8), "big") & ((1 << 62) - 1)
     value = (ms & ((1 << 48) - 1)) << 80
     value |= 0x7 << 76
     value |= counter << 64

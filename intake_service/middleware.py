@@ -1,19 +1,21 @@
 """Plain ASGI middleware (not BaseHTTPMiddleware, whose limits Starlette's own docs list).
 
-`RequestContext` writes the access log (uvicorn's own is off: it would print tracking
-tokens), gives every request an id — the caller's `X-Request-ID` if it is sane, else a
-new one — echoes it in the response, and adds the headers every answer carries: no sniffing, no
-referrer, and a CSP that forbids everything, which API and JSON answers never need.
+`RequestContext` writes the access log (uvicorn's own is off: it would print tracking tokens;
+lines are written in batches, access_log.py), gives every request an id — the caller's
+`X-Request-ID` if it is sane, else a new one — echoes it in the response, and adds the headers
+every answer carries: no sniffing, no referrer, and a CSP that forbids everything, which API and
+JSON answers never need.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-import secrets
 import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from intake_service.access_log import access_log
+from intake_service.ids import request_id as new_request_id
 
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Tracking tokens are capabilities: whoever has one reads the appeal. Keep them out of logs.
@@ -26,8 +28,6 @@ def loggable_path(path: str) -> str:
     lines: a tracking link's token replaced by "…"."""
     return _TOKEN_PATH.sub(r"\1…", path)
 
-
-access_log = logging.getLogger("pos_intake.access")
 
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),
@@ -50,21 +50,18 @@ class RequestContext:
             if name == b"x-request-id":
                 incoming = value.decode("latin-1")
                 break
-        request_id = incoming if _SANE_ID.match(incoming) else secrets.token_hex(8)
+        request_id = incoming if _SANE_ID.match(incoming) else new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                if access_log.isEnabledFor(logging.INFO):
-                    access_log.info(
-                        '%s "%s %s" %d %.1fms request=%s',
-                        scope["client"][0] if scope.get("client") else "-",
-                        scope["method"],
-                        loggable_path(scope["path"]),
-                        message["status"],
-                        (time.perf_counter() - started) * 1000,
-                        request_id,
+                if access_log.enabled:
+                    client = scope["client"][0] if scope.get("client") else "-"
+                    access_log.add(
+                        f'{client} "{scope["method"]} {loggable_path(scope["path"])}" '
+                        f"{message['status']} {(time.perf_counter() - started) * 1000:.1f}ms "
+                        f"request={request_id}"
                     )
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}

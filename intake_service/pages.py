@@ -32,6 +32,7 @@ _env = Environment(
     autoescape=select_autoescape(default=True),
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,  # shipped with the package; no stat of the file on every page
 )
 
 

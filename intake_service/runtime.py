@@ -21,6 +21,7 @@ from pathlib import Path
 
 from starlette.requests import Request
 
+from intake_service.access_log import access_log
 from intake_service.appeals import (
     Accepted,
     Idempotency,
@@ -325,6 +326,7 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
             signal.set()
         await writer.stop()
         reader.close()
+        access_log.flush()  # the last requests' lines, before the process says it stopped
 
 
 def _apply_config_sinks(settings: Settings) -> None:

@@ -9,12 +9,11 @@ URL). The HTML part is autoescaped: an answer or a question written by an operat
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
-from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
 from email.utils import formatdate
 from pathlib import Path
 from typing import Any
@@ -28,8 +27,13 @@ from intake_service.tokens import Tokens
 
 DATE_FIELDS = ("answer_due", "register_due", "clarify_due")
 _TEMPLATES = Path(__file__).parent / "templates" / "mail"
-_html = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(default=True))
-_text = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=False)
+# templates ship with the package: not re-read (and not stat-ed on every message) while running
+_html = Environment(
+    loader=FileSystemLoader(_TEMPLATES),
+    autoescape=select_autoescape(default=True),
+    auto_reload=False,
+)
+_text = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=False, auto_reload=False)
 
 
 def load_notices(conn: sqlite3.Connection, ids: list[int]) -> dict[int, sqlite3.Row]:
@@ -79,19 +83,47 @@ class NoticeRenderer:
         message["From"] = self.settings.mail_from
         message["To"] = notice["recipient"]
         subject = translate(f"mail.subject.{notice['kind']}", **_values(context))
-        message["Subject"] = Header(subject, "utf-8").encode()
+        message["Subject"] = encoded_words(subject)
         message["Date"] = formatdate(localtime=False)
         domain = self.settings.mail_from.rsplit("@", 1)[-1].strip(" >") or "localhost"
         message["Message-ID"] = f"<notice-{notice['id']}.{self.tokens.issuer or 'pos'}@{domain}>"
         message["Auto-Submitted"] = "auto-generated"
         message["Content-Language"] = lang
-        message.attach(
-            MIMEText(_text.get_template("notice.txt").render(variables), "plain", "utf-8")
-        )
-        message.attach(
-            MIMEText(_html.get_template("notice.html").render(variables), "html", "utf-8")
-        )
+        message.attach(_part(_text.get_template("notice.txt").render(variables), "plain"))
+        message.attach(_part(_html.get_template("notice.html").render(variables), "html"))
         return message
+
+
+# Building the parts and the subject by hand: the email package's charset machinery (MIMEText,
+# Header) cost ~0.5 ms a message — a third of a notice's cost at intake's rate — for what is
+# base64 of UTF-8 in both cases (RFC 2045, RFC 2047).
+def _part(text: str, subtype: str) -> Message:
+    part = Message()
+    part["Content-Type"] = f'text/{subtype}; charset="utf-8"'
+    part["MIME-Version"] = "1.0"
+    part["Content-Transfer-Encoding"] = "base64"
+    part.set_payload(base64.encodebytes(text.encode()).decode("ascii"))
+    return part
+
+
+ENCODED_WORD_BYTES = 45  # 60 base64 characters: with "=?utf-8?b?…?=" under the 75 allowed
+
+
+def encoded_words(text: str) -> str:
+    """A header value as RFC 2047 encoded words (ASCII text stays as it is), split between
+    characters, never inside one, and folded one word a line."""
+    if text.isascii():
+        return text
+    words, chunk = [], b""
+    for char in text:
+        encoded = char.encode()
+        if len(chunk) + len(encoded) > ENCODED_WORD_BYTES:
+            words.append(chunk)
+            chunk = b""
+        chunk += encoded
+    if chunk:
+        words.append(chunk)
+    return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(w).decode('ascii')}?=" for w in words)
 
 
 def _values(context: dict[str, Any]) -> dict[str, object]:
