@@ -7,8 +7,8 @@ Idempotency-Key header check, `validate_appeal` against the organisation's catal
 with its signed tracking link, and the same 201 body and headers — and then answers without
 storing anything. The functions are imported from `intake_service`, not copied, so that when the
 real request path gets slower or faster this one moves with it and the ratio keeps measuring
-only what storage costs. The app also runs behind the same `RequestContext` middleware and the
-same uvicorn options as `pos-intake serve`.
+only what storage costs. The app is the same `ServiceApp` (one `RequestContext` layer around the
+router) with the same uvicorn options as `pos-intake serve`.
 
 Run: python bench/bare_app.py --port 8100 --db /tmp/bench.db   (or POS_DB / POS_PORT in env)
 """
@@ -26,7 +26,6 @@ from pathlib import Path
 import uvicorn
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -40,6 +39,7 @@ from intake_service.api.requests import (
     read_json,
     runtime_of,
 )
+from intake_service.app import ServiceApp
 from intake_service.appeal_input import validate_appeal
 from intake_service.appeals import NewAppeal
 from intake_service.cli.serve_cmd import _configure_logging, _service_config
@@ -48,7 +48,6 @@ from intake_service.errors import IntakeError
 from intake_service.events import EventType
 from intake_service.ids import human_number
 from intake_service.metrics import Metrics
-from intake_service.middleware import RequestContext
 from intake_service.photos import media_root
 from intake_service.problems import handle_http_exception, handle_unexpected, respond
 from intake_service.ratelimit import RateLimiter, address_key
@@ -125,9 +124,8 @@ def create_bare_app(settings: Settings) -> Starlette:
         finally:
             reader.close()
 
-    return Starlette(
+    return ServiceApp(
         routes=[Route("/api/v1/appeals", create_appeal_bare, methods=["POST"])],
-        middleware=[Middleware(RequestContext)],
         exception_handlers={  # type: ignore[arg-type]
             IntakeError: _refused,
             HTTPException: handle_http_exception,

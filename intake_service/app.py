@@ -7,9 +7,9 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from intake_service import api, api_docs, assets, form, home, ops
 from intake_service.console import routes as console_routes
@@ -22,6 +22,14 @@ from intake_service.runtime import running
 from intake_service.settings import Settings
 
 
+class ServiceApp(Starlette):
+    """Starlette with one layer around the router (`RequestContext`, which also answers
+    errors) instead of Starlette's error middleware, ours, and its exception middleware."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return RequestContext(self.router, handlers=self.exception_handlers)
+
+
 def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -31,7 +39,7 @@ def create_app(settings: Settings) -> Starlette:
             yield
 
     static = Mount("/w/static", StaticFiles(directory=assets.shipped("widget") / "static"))
-    return Starlette(
+    return ServiceApp(
         routes=[
             *api.ROUTES,
             *form.ROUTES,
@@ -44,7 +52,6 @@ def create_app(settings: Settings) -> Starlette:
             *ops.ROUTES,
             *api_docs.ROUTES,
         ],
-        middleware=[Middleware(RequestContext)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,
     )

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from intake_service.access_log import access_log
@@ -38,8 +41,25 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 
 
 class RequestContext:
-    def __init__(self, app: ASGIApp) -> None:
+    """The one layer around the router: request id, security headers, access log — and, given
+    the exception handlers, the errors too. Starlette's own stack would add two layers, each
+    wrapping `send` once more (ServerErrorMiddleware, ExceptionMiddleware), for every request;
+    here one `send` wrapper does all (see `ServiceApp`)."""
+
+    def __init__(
+        self, app: ASGIApp, handlers: Mapping[Any, Callable[..., Awaitable[Any]]] | None = None
+    ) -> None:
         self.app = app
+        self.handlers = {k: v for k, v in (handlers or {}).items() if k not in (500, Exception)}
+        self.fallback = (handlers or {}).get(Exception)
+        # what Starlette's route wrappers look up to answer an endpoint's exception in place
+        self._scoped = (self.handlers, {})
+
+    def _handler(self, exc: Exception) -> Callable[..., Awaitable[Any]] | None:
+        for cls in type(exc).__mro__:
+            if cls in self.handlers:
+                return self.handlers[cls]
+        return self.fallback
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,10 +72,14 @@ class RequestContext:
                 break
         request_id = incoming if _SANE_ID.match(incoming) else new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
+        scope["starlette.exception_handlers"] = self._scoped
         started = time.perf_counter()
+        response_started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal response_started
             if message["type"] == "http.response.start":
+                response_started = True
                 if access_log.enabled:
                     client = scope["client"][0] if scope.get("client") else "-"
                     access_log.add(
@@ -70,4 +94,13 @@ class RequestContext:
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            # what no endpoint answered: a route that does not exist or a method it does not
+            # take (the router's HTTPException), or an error nobody expected (the fallback)
+            handler = self._handler(exc)
+            if handler is None or response_started:
+                raise
+            response = await handler(Request(scope, receive), exc)
+            await response(scope, receive, send_with_headers)
