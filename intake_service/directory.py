@@ -52,11 +52,17 @@ class OrgDirectory:
         self._routes: dict[tuple[int, str], int] = {}
         self._checked_at = -1.0
 
+    def invalidate(self) -> None:
+        """Look at the registry's version again on the next use: this process may have just
+        changed it (the version is otherwise read ten times a second at most)."""
+        self._checked_at = -1.0
+
     def refresh(self) -> None:
         """Re-read the registry if the CLI changed it. The version is looked at ten times a
         second at most: one request asks the directory half a dozen times, and under load each
         look is a read transaction that costs more than the rest of the request's checks
-        (bench/RESULTS.md); a change is in force a tenth of a second after it."""
+        (bench/RESULTS.md); a change by the CLI is in force a tenth of a second after it, one
+        by this service's own writer at once (`invalidate`)."""
         now = time.monotonic()
         if now - self._checked_at < CHECK_INTERVAL:
             return

@@ -265,19 +265,27 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
     finally:
         setup.close()
     metrics = Metrics()
+    reader = connect(settings.db, synchronous=settings.synchronous)
+    directory = OrgDirectory(reader)
+
+    def after_batch(size: int) -> None:
+        metrics.record_batch(size)
+        # a batch may have changed the registry (the console's site page, routing by hand):
+        # the next look at the directory reads its version again, at once
+        directory.invalidate()
+
     writer = Writer(
         settings.db,
         synchronous=settings.synchronous,
         max_batch=settings.writer_max_batch,
-        on_batch=metrics.record_batch,
+        on_batch=after_batch,
     )
     await writer.start()
-    reader = connect(settings.db, synchronous=settings.synchronous)
     runtime = Runtime(
         settings=settings,
         writer=writer,
         reader=reader,
-        directory=OrgDirectory(reader),
+        directory=directory,
         tokens=Tokens(key, issuer),
         metrics=metrics,
         key_limiter=RateLimiter(settings.rate_limit_key, "key"),
