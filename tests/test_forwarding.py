@@ -457,7 +457,7 @@ def test_webhook_failing_then_recovering_gets_the_appeal_once_confirmed(db, org,
     secret = secrets.token_urlsafe(24)
     receiver = Receiver(secret, ["fail", "fail", "slow", "ok"])
     run_cli(
-        db, "org", "sink", org.slug, "add", "webhook", "--url", receiver.url, "--secret", secret
+        db, "org", "sink", org.slug, "add", "webhook", "--url", receiver.url, f"--secret={secret}"
     )
     reply = httpx.post(service.url + "/api/v1/appeals", json=appeal(), headers=bearer(org.key))
     filed = reply.json()
