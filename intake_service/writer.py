@@ -21,10 +21,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import queue
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple, TypeVar
 
 from intake_service.checkpoints import (
@@ -52,6 +53,47 @@ Pending = tuple[Operation, "asyncio.Future[Any]", Hooks]
 Outcome = tuple["asyncio.Future[Any]", Any, BaseException | None, Hooks]
 
 
+class CommitThread:
+    """The writer's own thread: a call goes in through a queue, its result comes back through
+    the loop's thread-safe callback. Half the CPU of `run_in_executor`'s round trip
+    (bench/handoff.py: 24 against 46 µs), which a lone appeal's commit pays in full."""
+
+    def __init__(self) -> None:
+        self._calls: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="pos-intake-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (item := self._calls.get()) is not None:
+            loop, future, fn = item
+            try:
+                result = fn()
+            except BaseException as exc:  # handed to the awaiting coroutine
+                loop.call_soon_threadsafe(_settle, future, None, exc)
+            else:
+                loop.call_soon_threadsafe(_settle, future, result, None)
+
+    def call(self, fn: Callable[[], T]) -> asyncio.Future[T]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._calls.put((loop, future, fn))
+        return future
+
+    def close(self) -> None:
+        """Finish what was handed in, then end the thread."""
+        self._calls.put(None)
+        self._thread.join()
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.done():  # the awaiting side was cancelled; the call ran regardless
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
+
+
 class WriterStopped(RuntimeError):
     """The writer is not running; nothing was written."""
 
@@ -74,7 +116,7 @@ class Writer:
         self._on_batch = on_batch
         self._pending: list[Pending] = []
         self._wake = asyncio.Event()
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pos-intake-writer")
+        self._thread = CommitThread()
         self._conn: sqlite3.Connection | None = None
         self._task: asyncio.Task[None] | None = None
         self._running = False
@@ -121,7 +163,7 @@ class Writer:
             await asyncio.to_thread(self._checkpointer.stop)
         if self._conn is not None:
             await self._blocking(self._conn.close)
-        self._thread.shutdown(wait=True)
+        await asyncio.to_thread(self._thread.close)
 
     def submit_nowait(
         self,
@@ -161,8 +203,7 @@ class Writer:
     # --- the batches ---------------------------------------------------------------------------
 
     async def _blocking(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._thread, lambda: fn(*args, **kwargs))
+        return await self._thread.call(lambda: fn(*args, **kwargs))
 
     async def _run(self) -> None:
         while self._running or self._pending:
