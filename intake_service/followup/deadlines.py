@@ -16,6 +16,7 @@ their own clock.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -45,14 +46,10 @@ class Calendar:
         return day.weekday() < 5 and day not in self.holidays
 
     def add_days(self, start: dt.date, days: int) -> dt.date:
-        """The `days`-th counted day after `start` (which itself does not count)."""
-        day = start
-        counted = 0
-        while counted < days:
-            day += dt.timedelta(days=1)
-            if self.is_working(day):
-                counted += 1
-        return day
+        """The `days`-th counted day after `start` (which itself does not count). Every appeal
+        of a day asks the same few questions (10 or 30 days from today), so the walk through
+        the calendar is remembered."""
+        return _add_days(self, start, days)
 
     def days_left(self, today: dt.date, due: dt.date) -> int:
         """Counted days from `today` to `due`: 0 on the due date, negative once overdue
@@ -65,6 +62,17 @@ class Calendar:
             if self.is_working(day):
                 left += 1
         return left
+
+
+@functools.lru_cache(maxsize=1024)
+def _add_days(calendar: Calendar, start: dt.date, days: int) -> dt.date:
+    day = start
+    counted = 0
+    while counted < days:
+        day += dt.timedelta(days=1)
+        if calendar.is_working(day):
+            counted += 1
+    return day
 
 
 def load_calendar(mode: str, path: str = "") -> Calendar:
