@@ -75,6 +75,7 @@ class Idempotency:
 class Accepted:
     response: dict[str, Any]
     replayed: bool
+    answer_due: str | None = None  # ISO date; None for a replay (not looked up again)
 
 
 def body_hash(parsed: Any) -> str:
@@ -210,7 +211,9 @@ def accept_op(
                 "VALUES (?, ?, ?, ?, ?)",
                 (appeal.origin_org.id, idem.key, idem.body_hash, json.dumps(response), now),
             )
-        return Accepted(response, replayed=False)
+        return Accepted(
+            response, replayed=False, answer_due=due.answer.isoformat() if due else None
+        )
 
     return op
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from intake_service.statuses import STATUS_TYPES, StatusType
+from intake_service.statuses import STATUS_TYPES, Status, StatusType
 
 MAX_RESULTS = 1000
 
@@ -18,14 +18,16 @@ _COLUMNS = (
 )
 
 
+def open311_status(status: str) -> str:
+    """Open311's word for one of the project's statuses: open, or closed (answered and
+    resolved ones included)."""
+    return "open" if STATUS_TYPES.get(Status(status)) is StatusType.OPEN else "closed"
+
+
 def statuses_of(open_or_closed: Iterable[str]) -> list[str]:
     """The project's statuses that Open311's `open` / `closed` stand for."""
     wanted = set(open_or_closed)
-    return [
-        str(status)
-        for status, kind in STATUS_TYPES.items()
-        if ("open" if kind is StatusType.OPEN else "closed") in wanted
-    ]
+    return [str(status) for status in STATUS_TYPES if open311_status(status) in wanted]
 
 
 def find_requests(

@@ -43,7 +43,7 @@ from intake_service.open311.services import asked_format, jurisdiction, service
 from intake_service.org_settings import timezone_of
 from intake_service.pages import page_language
 from intake_service.runtime import Runtime
-from intake_service.statuses import STATUS_TYPES, Status, StatusType
+from intake_service.statuses import Status
 from intake_service.store import now_iso
 
 WINDOW_DAYS = 90
@@ -51,9 +51,12 @@ _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]{1,40})\](\[\])?$")
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def _key(request: Request, params: Any) -> Caller:
-    caller = authenticate(request, (params.get("api_key") or "").strip() or None)
-    return caller
+def _caller(request: Request, params: Any) -> Caller | None:
+    """The organisation of the key sent (`api_key`, or a Bearer header); None when none was."""
+    api_key = (params.get("api_key") or "").strip()
+    if not api_key and "authorization" not in request.headers:
+        return None
+    return authenticate(request, api_key or None)
 
 
 def _scope(request: Request, caller: Caller, slug: str | None) -> frozenset[int]:
@@ -105,8 +108,7 @@ async def post_request(request: Request) -> Response:
         raise UnsupportedMediaType("open311.media-type", got=media_type or "(none)")
     limited = body_limited(request, runtime.settings.max_body_bytes)
     async with limited.form(max_files=0, max_fields=200) as form:
-        caller = _key(request, form)
-        org = caller.org
+        org = authenticate(request, (form.get("api_key") or "").strip() or None).org
         slug = str(form.get("jurisdiction_id") or "").strip()
         if slug and slug != org.slug:
             named = jurisdiction(request, slug)
@@ -123,12 +125,10 @@ async def post_request(request: Request) -> Response:
     appeal_input = validate_appeal(data, runtime.directory.catalogue(org.id))
     appeal, tracking_url = api_appeal(request, org, appeal_input, "open311")
     accepted = await runtime.file(appeal, tracking_url)
-    appeal_id = appeal.id
-    stored = queries.find_by_ids(runtime.reader, [appeal_id])
-    due = stored[0]["answer_due"] if stored else None
-    notice = t("open311.notice", lang, number=accepted.response["number"], due=due or "—")
+    due = accepted.answer_due or "—"
+    notice = t("open311.notice", lang, number=accepted.response["number"], due=due)
     created = {
-        "service_request_id": appeal_id,
+        "service_request_id": appeal.id,
         "token": tracking_url.rsplit("/", 1)[1],
         "service_notice": notice,
         "account_id": None,
@@ -193,10 +193,9 @@ def request_view(runtime: Runtime, row: sqlite3.Row, lang: str, *, full: bool) -
     org = runtime.directory.org(row["target_org_id"])
     zone = timezone_of(org)
     category = runtime.directory.catalogue(org.id).get(row["category"])
-    kind = STATUS_TYPES.get(Status(row["status"]), StatusType.OPEN)
     return {
         "service_request_id": row["id"],
-        "status": "open" if kind is StatusType.OPEN else "closed",
+        "status": queries.open311_status(row["status"]),
         "status_notes": _status_notes(row, lang),
         "service_name": category.title(lang) if category else row["category"],
         "service_code": row["category"],
@@ -244,9 +243,9 @@ async def get_requests(request: Request) -> Response:
     fmt = asked_format(request)
     runtime = runtime_of(request)
     params = request.query_params
-    if not (params.get("api_key") or "").strip() and "authorization" not in request.headers:
+    caller = _caller(request, params)
+    if caller is None:
         raise Unauthorized("open311.key-needed", reason="key-missing")
-    caller = _key(request, params)
     scope = _scope(request, caller, params.get("jurisdiction_id"))
     lang = page_language(request)
     ids = _list(params, "service_request_id")
@@ -274,8 +273,7 @@ async def get_request(request: Request) -> Response:
     fmt = asked_format(request)
     runtime = runtime_of(request)
     params = request.query_params
-    keyed = bool((params.get("api_key") or "").strip()) or "authorization" in request.headers
-    caller = _key(request, params) if keyed else None
+    caller = _caller(request, params)
     if caller is None:
         runtime.address_limiter.check(client_address(request))
     request_id = str(request.path_params["id"])[:64]
