@@ -6,8 +6,9 @@ page link to the log with them: `org` (slug: that organisation and those below i
 region's row on the board sums its municipalities), `kind`, `category` (code), `status`,
 `severity`, `type` (event type), `from` and `to` (dates YYYY-MM-DD, UTC, both inclusive),
 `assignee` (`me` or a colleague's e-mail), `due` (`overdue`: open appeals past their answer
-date), `q` (full-text search), and `before` (the keyset cursor: an event id). A bad value is a `BadParameter` naming each parameter in words; an
-organisation the operator may not see is `NotFound`, exactly like one that does not exist.
+date), `q` (full-text search), and `before` (the keyset cursor: an event id). A bad value is a
+`BadParameter` naming each parameter in words; an organisation the operator may not see is
+`NotFound`, exactly like one that does not exist.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from intake_service.errors import BadParameter, NotFound
 from intake_service.events import EventType
 from intake_service.followup.deadlines import today_in
 from intake_service.org_settings import DEFAULT_TIMEZONE, timezone_of
+from intake_service.orgs import Org
 from intake_service.statuses import Severity, Status
 
 PAGE_SIZE = 50
@@ -104,6 +106,7 @@ class LogFilter:
 
         org_ids = operator.org_ids
         org = text("org")
+        found: Org | None = None
         if org is not None:
             found = directory.org_by_slug(org)
             if found is None or not operator.sees(found.id):
@@ -138,7 +141,7 @@ class LogFilter:
         due = one_of("due", DUE)
         due_before = None
         if due is not None:
-            due_before = today_in(_zone(org, operator, directory)).isoformat()
+            due_before = today_in(_zone(found, operator, directory)).isoformat()
         date_from, date_to = day("from"), day("to")
         if date_from and date_to and date_from > date_to:
             errors.append(("to", "param.period", {}))
@@ -221,11 +224,11 @@ class BadFilter(BadParameter):
     title_key = "problem.bad-filter"
 
 
-def _zone(org_slug: str | None, operator: Operator, directory: OrgDirectory) -> ZoneInfo:
+def _zone(asked: Org | None, operator: Operator, directory: OrgDirectory) -> ZoneInfo:
     """Whose "today" decides what is overdue: the asked organisation's, else the operator's own;
     a platform admin's log without an organisation counts in the default zone. (Each row's flag
     uses its own organisation's zone; the two differ only in the hours around midnight.)"""
-    org = directory.org_by_slug(org_slug) if org_slug else None
+    org = asked
     if org is None and operator.user.org_id is not None:
         try:
             org = directory.org(operator.user.org_id)
