@@ -19,7 +19,10 @@ from typing import TextIO
 
 DELAY = 0.2
 MAX_LINES = 512
+# the layout of every line the service logs (cli/serve_cmd.py configures it for the others)
+LINE_FORMAT = "%(levelname)-9s %(name)s: %(message)s"
 logger = logging.getLogger("pos_intake.access")
+_PREFIX = LINE_FORMAT % {"levelname": "INFO", "name": logger.name, "message": ""}
 
 
 class AccessLog:
@@ -35,7 +38,7 @@ class AccessLog:
 
     def add(self, message: str) -> None:
         with self._lock:
-            self._lines.append(f"INFO      pos_intake.access: {message}\n")
+            self._lines.append(f"{_PREFIX}{message}\n")
             count = len(self._lines)
         if count >= MAX_LINES:
             self.flush()

@@ -10,6 +10,7 @@ import sqlite3
 
 import uvicorn
 
+from intake_service.access_log import LINE_FORMAT
 from intake_service.app import create_app
 from intake_service.console.accounts import (
     add_user,
@@ -46,7 +47,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def _configure_logging(level: str) -> None:
     """Our log lines (access, errors) in uvicorn's format, on stderr."""
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(levelname)-9s %(name)s: %(message)s"))
+    handler.setFormatter(logging.Formatter(LINE_FORMAT))
     logger = logging.getLogger("pos_intake")
     logger.handlers[:] = [handler]
     logger.setLevel(level.upper())
