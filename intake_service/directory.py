@@ -3,8 +3,9 @@
 Every request needs its organisation, key and category catalogue; reading them from SQLite each
 time would cost more than the rest of validation. The directory keeps them in memory and reloads
 all of them whenever `meta.config_version` moves — triggers bump it on every change, including
-changes made by the CLI in another process — so a revoked key stops working on the very next
-request. Checking the version is one primary-key read.
+changes made by the CLI in another process. Checking the version is one primary-key read, done
+at most every CHECK_INTERVAL: a key revoked with the CLI stops working within that, one revoked
+in the console (this process's writer) on the very next request.
 """
 
 from __future__ import annotations
