@@ -23,7 +23,7 @@ from intake_service.categories import Category
 from intake_service.errors import IdempotencyConflict
 from intake_service.events import EventType, insert_event
 from intake_service.followup.deadlines import Due
-from intake_service.followup.notices import NoticeKind, notify_citizen
+from intake_service.followup.notices import NoticeKind, appeal_basics, record_notice
 from intake_service.forward.outbox import EMBEDDED_SINK, add_rows
 from intake_service.ids import human_number
 from intake_service.orgs import Org
@@ -196,7 +196,24 @@ def accept_op(
             at=at,
         )
         add_rows(conn, appeal.id, org.id, list(sinks), now=now, at=at)
-        notify_citizen(conn, appeal.id, NoticeKind.REGISTERED, dedupe=f"registered:{appeal.id}")
+        email = data.contact.get("email")
+        if appeal.notify_email and email:  # told from what is at hand: no read of the new row
+            record_notice(
+                conn,
+                NoticeKind.REGISTERED,
+                org_id=org.id,
+                recipient=str(email),
+                lang=appeal.lang,
+                data=appeal_basics(
+                    number=number,
+                    category=data.category,
+                    appeal_kind=data.kind,
+                    org_name=org.name,
+                    answer_due=due.answer.isoformat() if due else None,
+                ),
+                dedupe=f"registered:{appeal.id}",
+                appeal_id=appeal.id,
+            )
         if then is not None:
             then(conn, number)
         response = {

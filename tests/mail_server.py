@@ -31,6 +31,7 @@ class _Keep:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.box.lock:
             self.box.messages.append(message)  # type: ignore[arg-type]
+            self.box.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 Message accepted for delivery"
 
 
@@ -50,6 +51,7 @@ class MailServer:
         self.certificates = certificates
         self.login = login
         self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []  # (MAIL FROM, RCPT TOs) of each
         self.logins: list[str] = []  # user names that authenticated
         self.lock = threading.Lock()
         self._controller: Controller | None = None

@@ -31,7 +31,9 @@ def test_citizen_gets_the_number_deadline_and_answer_by_mail(tmp_path, mail_serv
         assert filed["number"] in registered["Subject"]
         body = text_of(registered)
         assert filed["number"] in body
-        assert re.search(r"до \d{1,2} [а-я]+ 20\d\d г\.", body), body  # the deadline
+        assert re.search(r"до \d{1,2} [а-я]+ 20\d\d г\.(?!\.)", body), (
+            body
+        )  # the deadline, once dotted
         assert filed["tracking_url"] in body
         assert "<script" not in html_of(registered)
 
@@ -47,6 +49,26 @@ def test_citizen_gets_the_number_deadline_and_answer_by_mail(tmp_path, mail_serv
         assert filed["number"] in answer["Subject"]
         assert "Анна, фонарь заменён <b>сегодня</b>." in text_of(answer)
         assert "&lt;b&gt;сегодня&lt;/b&gt;" in html_of(answer)
+    finally:
+        service.stop()
+
+
+def test_a_citizen_on_a_cyrillic_domain_gets_the_mail_from_a_sender_named_in_russian(
+    tmp_path, mail_server
+):
+    db = tmp_path / "pos.db"
+    org = make_org(db, "manturovo", "https://manturovo.example.ru")
+    service = Service(db, env=mail_server.env).start()
+    try:
+        filed = _file(service, org.key, contact={"name": "Анна", "email": "anna@почта.рф"})
+        [registered] = mail_server.wait_for("anna@xn--80a1acny.xn--p1ai")
+        assert registered["To"] == "anna@xn--80a1acny.xn--p1ai"
+        assert str(registered["From"]) == "Обратная связь <noreply@pos.example.ru>"
+        assert mail_server.envelopes[-1] == ("noreply@pos.example.ru", [registered["To"]])
+        assert registered["Subject"] == f"Обращение {filed['number']} зарегистрировано"
+        assert registered["Message-ID"].startswith("<notice-")
+        assert f"зарегистрировано под номером {filed['number']}" in text_of(registered)
+        assert f"зарегистрировано под номером {filed['number']}" in html_of(registered)
     finally:
         service.stop()
 

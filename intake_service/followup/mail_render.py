@@ -12,15 +12,15 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
-from email.message import Message
-from email.mime.multipart import MIMEMultipart
-from email.utils import formatdate
+from dataclasses import dataclass
+from email.utils import formataddr, formatdate, parseaddr
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from intake_service.i18n import t
+from intake_service.ids import random_bytes
 from intake_service.pages import human_date
 from intake_service.settings import Settings
 from intake_service.tokens import Tokens
@@ -52,6 +52,10 @@ class NoticeRenderer:
     def __init__(self, settings: Settings, tokens: Tokens) -> None:
         self.settings = settings
         self.tokens = tokens
+        name, address = parseaddr(settings.mail_from)
+        self._sender = envelope_address(address or settings.mail_from)
+        self._domain = self._sender.rsplit("@", 1)[-1] or "localhost"
+        self._from_header = formataddr((name, self._sender), charset="utf-8")
 
     def base_url(self) -> str:
         s = self.settings
@@ -68,7 +72,7 @@ class NoticeRenderer:
                 data[key] = human_date(str(data[key]), notice["lang"])
         return {**data, "kind": notice["kind"], "tracking_url": tracking, "base_url": base}
 
-    def message(self, notice: sqlite3.Row) -> Message:
+    def message(self, notice: sqlite3.Row) -> Mail:
         lang = notice["lang"]
         context = self.context(notice)
 
@@ -76,34 +80,75 @@ class NoticeRenderer:
             return t(key, lang, **values)
 
         variables = {"t": translate, "lang": lang, "n": context}
-        # email.mime with the compat32 policy: the modern EmailMessage API costs ~1.7 ms a
-        # message in header folding and content managers, which at intake's rate was most of
-        # an appeal's cost (bench/intake.py); this builds the same MIME in a fraction of it.
-        message = MIMEMultipart("alternative")
-        message["From"] = self.settings.mail_from
-        message["To"] = notice["recipient"]
         subject = translate(f"mail.subject.{notice['kind']}", **_values(context))
-        message["Subject"] = encoded_words(subject)
-        message["Date"] = formatdate(localtime=False)
-        domain = self.settings.mail_from.rsplit("@", 1)[-1].strip(" >") or "localhost"
-        message["Message-ID"] = f"<notice-{notice['id']}.{self.tokens.issuer or 'pos'}@{domain}>"
-        message["Auto-Submitted"] = "auto-generated"
-        message["Content-Language"] = lang
-        message.attach(_part(_text.get_template("notice.txt").render(variables), "plain"))
-        message.attach(_part(_html.get_template("notice.html").render(variables), "html"))
-        return message
+        recipient = envelope_address(notice["recipient"])
+        headers = [
+            ("From", self._from_header),
+            ("To", recipient),
+            ("Subject", encoded_words(subject)),
+            ("Date", formatdate(localtime=False)),
+            ("Message-ID", f"<notice-{notice['id']}.{self.tokens.issuer or 'pos'}@{self._domain}>"),
+            ("Auto-Submitted", "auto-generated"),
+            ("Content-Language", lang),
+        ]
+        parts = [
+            ("plain", _text.get_template("notice.txt").render(variables)),
+            ("html", _html.get_template("notice.html").render(variables)),
+        ]
+        return Mail(self._sender, recipient, mime_alternative(headers, parts))
 
 
-# Building the parts and the subject by hand: the email package's charset machinery (MIMEText,
-# Header) cost ~0.5 ms a message — a third of a notice's cost at intake's rate — for what is
-# base64 of UTF-8 in both cases (RFC 2045, RFC 2047).
-def _part(text: str, subtype: str) -> Message:
-    part = Message()
-    part["Content-Type"] = f'text/{subtype}; charset="utf-8"'
-    part["MIME-Version"] = "1.0"
-    part["Content-Transfer-Encoding"] = "base64"
-    part.set_payload(base64.encodebytes(text.encode()).decode("ascii"))
-    return part
+@dataclass(frozen=True)
+class Mail:
+    """One e-mail ready to go: the envelope and the message in RFC 5322 form (CRLF line ends)."""
+
+    sender: str
+    recipient: str
+    data: bytes
+
+
+# The message is written out by hand: the email package (Message objects, its generator and
+# charset machinery) cost ~0.75 ms a notice on this machine — three times the rendering — for
+# what is a handful of ASCII headers and two base64 bodies of UTF-8 (RFC 2045–2047), and a
+# notice per appeal made that the largest cost of intake (bench/RESULTS.md).
+def mime_alternative(headers: list[tuple[str, str]], parts: list[tuple[str, str]]) -> bytes:
+    """A multipart/alternative message: the headers (already ASCII), then each (subtype, text)
+    as a base64 part of UTF-8."""
+    boundary = f"=_pos_{random_bytes(12).hex()}"
+    lines = [f"{name}: {_header_value(value)}" for name, value in headers]
+    lines += [
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/alternative; boundary="{boundary}"',
+        "",
+    ]
+    for subtype, text in parts:
+        lines += [
+            f"--{boundary}",
+            f'Content-Type: text/{subtype}; charset="utf-8"',
+            "Content-Transfer-Encoding: base64",
+            "",
+            base64.encodebytes(text.encode()).decode("ascii").replace("\n", "\r\n").rstrip(),
+        ]
+    lines += [f"--{boundary}--", ""]
+    return "\r\n".join(lines).encode("ascii")
+
+
+def _header_value(value: str) -> str:
+    """Header values reach here ASCII and on one logical line; a line break not followed by
+    white space would start a header of its own (header injection), so it is refused."""
+    unfolded = value.replace("\r\n ", " ")
+    if not value.isascii() or "\r" in unfolded or "\n" in unfolded:
+        raise ValueError(f"not fit for a mail header: {value[:60]!r}")
+    return value
+
+
+def envelope_address(address: str) -> str:
+    """An address as SMTP and the To header carry it: a domain in Cyrillic (`почта.рф`, which
+    the appeal form accepts) in its IDNA form."""
+    local, _, domain = address.strip().rpartition("@")
+    if not domain.isascii():
+        domain = domain.encode("idna").decode("ascii")
+    return f"{local}@{domain}"
 
 
 ENCODED_WORD_BYTES = 45  # 60 base64 characters: with "=?utf-8?b?…?=" under the 75 allowed

@@ -68,12 +68,23 @@ def record_notice(
         return None
     notice_id = int(cursor.lastrowid or 0)
     now = time.time()
-    add_rows(conn, appeal_id or "", org_id, [MAIL_SINK], now=now, at=now_iso(now))
-    conn.execute(
-        "UPDATE outbox SET notice_id = ? WHERE id = last_insert_rowid()",
-        (notice_id,),
+    add_rows(
+        conn, appeal_id or "", org_id, [MAIL_SINK], now=now, at=now_iso(now), notice_id=notice_id
     )
     return notice_id
+
+
+def appeal_basics(
+    *, number: str, category: str, appeal_kind: str, org_name: str, answer_due: str | None
+) -> dict[str, Any]:
+    """What every notice to a citizen carries, whatever it tells of."""
+    return {
+        "number": number,
+        "category": category,
+        "appeal_kind": appeal_kind,
+        "org_name": org_name,
+        "answer_due": answer_due,
+    }
 
 
 def citizen_email(conn: sqlite3.Connection, appeal_id: str) -> tuple[str, str] | None:
@@ -111,13 +122,13 @@ def notify_citizen(
         "FROM appeals a JOIN orgs o ON o.id = a.target_org_id WHERE a.id = ?",
         (appeal_id,),
     ).fetchone()
-    base = {
-        "number": row["number"],
-        "category": row["category"],
-        "appeal_kind": row["kind"],
-        "org_name": row["org_name"],
-        "answer_due": row["answer_due"],
-    }
+    base = appeal_basics(
+        number=row["number"],
+        category=row["category"],
+        appeal_kind=row["kind"],
+        org_name=row["org_name"],
+        answer_due=row["answer_due"],
+    )
     return record_notice(
         conn,
         kind,

@@ -321,8 +321,15 @@ class Forwarder:
                 if self.mailer is None or self.renderer is None:
                     errors[r["id"]] = "mail is not set up on this node"
                     continue
-                messages.append(self.renderer.message(notice))
+                try:
+                    messages.append(self.renderer.message(notice))
+                except ValueError as exc:  # an address no mail header can carry
+                    errors[r["id"]] = str(exc)
+                    continue
                 sent_rows.append(r)
+                # a notice takes ~0.3 ms to render and a batch holds hundreds under load: the
+                # requests waiting meanwhile go first, not after the whole batch (intake p99)
+                await asyncio.sleep(0)
             if messages and self.mailer is not None:
                 answers = await self.mailer.send(messages)
                 self._note_health(MAIL_HEALTH, answers)

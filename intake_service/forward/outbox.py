@@ -44,12 +44,20 @@ TERMINAL = (OutboxState.DONE, OutboxState.EXPIRED)
 
 
 def add_rows(
-    conn: sqlite3.Connection, appeal_id: str, org_id: int, sinks: list[str], *, now: float, at: str
+    conn: sqlite3.Connection,
+    appeal_id: str,
+    org_id: int,
+    sinks: list[str],
+    *,
+    now: float,
+    at: str,
+    notice_id: int | None = None,
 ) -> None:
+    """One pending delivery per sink; `notice_id` names the e-mail a `mail` row sends."""
     conn.executemany(
         "INSERT INTO outbox (appeal_id, org_id, sink, state, next_attempt_at, updated_at, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(appeal_id, org_id, sink, OutboxState.PENDING, now, at, now) for sink in sinks],
+        "created_at, notice_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(appeal_id, org_id, sink, OutboxState.PENDING, now, at, now, notice_id) for sink in sinks],
     )
 
 

@@ -32,7 +32,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "mail.body.registered": {
         "ru": "Ваше обращение зарегистрировано под номером {number} и направлено в «{org_name}». "
-        "Срок ответа — до {answer_due}.",
+        "Срок ответа — до {answer_due}",  # a date in Russian ends with "г.", the sentence too
         "en": "Your appeal is registered as {number} and sent to “{org_name}”. "
         "The answer is due by {answer_due}.",
     },
@@ -67,7 +67,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Appeal {number}: the answer's deadline is extended",
     },
     "mail.body.extended": {
-        "ru": "Срок ответа на обращение {number} продлён до {answer_due}. Причина:",
+        "ru": "Срок ответа на обращение {number} продлён до {answer_due} Причина:",
         "en": "The deadline for the answer to appeal {number} is extended to {answer_due}. "
         "The reason:",
     },
