@@ -27,6 +27,12 @@ class _Keep:
     def __init__(self, box: MailServer) -> None:
         self.box = box
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if address.split("@", 1)[0] in self.box.refused:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.box.lock:
@@ -52,6 +58,7 @@ class MailServer:
         self.login = login
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []  # (MAIL FROM, RCPT TOs) of each
+        self.refused: set[str] = set()  # mailboxes (the part before @) that get a 550
         self.logins: list[str] = []  # user names that authenticated
         self.lock = threading.Lock()
         self._controller: Controller | None = None

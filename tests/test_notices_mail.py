@@ -73,6 +73,36 @@ def test_a_citizen_on_a_cyrillic_domain_gets_the_mail_from_a_sender_named_in_rus
         service.stop()
 
 
+def test_a_mailbox_the_server_refuses_fails_alone_and_the_others_get_their_mail(
+    tmp_path, mail_server
+):
+    db = tmp_path / "pos.db"
+    org = make_org(db, "manturovo", "https://manturovo.example.ru")
+    mail_server.refused.add("gone")
+    env = {**mail_server.env, "POS_FORWARD_MAX_ATTEMPTS": "1"}
+    service = Service(db, env=env).start()
+    try:
+        filed = [
+            _file(service, org.key, contact={"name": "Анна", "email": f"{who}@example.ru"})
+            for who in ("anna", "gone", "boris", "vera")
+        ]
+        for who, number in (("anna", filed[0]["number"]), ("boris", filed[2]["number"])):
+            [message] = mail_server.wait_for(f"{who}@example.ru")
+            assert number in message["Subject"]
+        [message] = mail_server.wait_for("vera@example.ru")
+        assert filed[3]["number"] in message["Subject"]
+        import time
+
+        deadline = time.monotonic() + 10
+        while "recipient refused" not in (dead := run_cli(db, "queue", "dead").stdout):
+            assert time.monotonic() < deadline, dead
+            time.sleep(0.2)
+        assert filed[1]["number"] in dead and "550" in dead
+        assert mail_server.to("gone@example.ru") == []
+    finally:
+        service.stop()
+
+
 def test_an_smtp_outage_delays_mail_and_sends_each_once(tmp_path, mail_server):
     db = tmp_path / "pos.db"
     org = make_org(db, "manturovo", "https://manturovo.example.ru")

@@ -28,6 +28,7 @@ from intake_service.followup.mail_render import Mail
 from intake_service.settings import Settings
 
 log = logging.getLogger("pos_intake")
+SMTP_CONNECTIONS = 4  # at most, for one batch of notices
 
 
 def maildir_path(settings: Settings) -> Path:
@@ -59,32 +60,54 @@ class Mailer:
         """One answer per message: None when handed over, else the error text."""
         if not self.settings.smtp_host:
             return await asyncio.to_thread(self._to_maildir, messages)
-        return list(await asyncio.gather(*(self._smtp(m) for m in messages)))
+        # a batch goes over a few connections, each carrying its share one message after the
+        # other: a connection (and its TLS handshake and login) per message cost more than the
+        # message, and a server may refuse a hundred connections at once
+        shares = [messages[i::SMTP_CONNECTIONS] for i in range(SMTP_CONNECTIONS)]
+        answers = await asyncio.gather(*(self._smtp(share) for share in shares if share))
+        ordered: list[str | None] = [None] * len(messages)
+        for i, share_answers in enumerate(answers):
+            ordered[i::SMTP_CONNECTIONS] = share_answers
+        return ordered
 
-    async def _smtp(self, message: Mail) -> str | None:
+    async def _smtp(self, messages: list[Mail]) -> list[str | None]:
+        """`messages` over one connection. A message the server refuses fails alone; a
+        connection that fails fails the messages not yet handed over, and they are retried."""
         s = self.settings
+        client = aiosmtplib.SMTP(
+            hostname=s.smtp_host,
+            port=s.smtp_port,
+            username=s.smtp_user or None,
+            password=s.smtp_password or None,
+            use_tls=s.smtp_security == "tls",
+            start_tls=s.smtp_security == "starttls",
+            tls_context=self.tls_context,
+            timeout=s.smtp_timeout,
+        )
+        answers: list[str | None] = []
         try:
-            await aiosmtplib.send(
-                message.data,
-                sender=message.sender,
-                recipients=[message.recipient],
-                hostname=s.smtp_host,
-                port=s.smtp_port,
-                username=s.smtp_user or None,
-                password=s.smtp_password or None,
-                use_tls=s.smtp_security == "tls",
-                start_tls=s.smtp_security == "starttls",
-                tls_context=self.tls_context,
-                timeout=s.smtp_timeout,
-            )
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            return f"recipient refused: {exc}"[:300]
+            async with client:
+                for message in messages:
+                    try:
+                        await client.sendmail(message.sender, [message.recipient], message.data)
+                    except aiosmtplib.SMTPRecipientsRefused as exc:
+                        answers.append(f"recipient refused: {exc}"[:300])
+                    except aiosmtplib.SMTPResponseException as exc:
+                        if not client.is_connected:
+                            raise
+                        answers.append(self._error(exc))  # refused this one message (DATA)
+                    else:
+                        answers.append(None)
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            error = f"{type(exc).__name__}: {exc}"[:300]
-            if s.smtp_password:
-                error = error.replace(s.smtp_password, "***")
-            return error
-        return None
+            if len(answers) < len(messages):  # not a failure of QUIT after the last one
+                answers += [self._error(exc)] * (len(messages) - len(answers))
+        return answers
+
+    def _error(self, exc: BaseException) -> str:
+        error = f"{type(exc).__name__}: {exc}"[:300]
+        if self.settings.smtp_password:
+            error = error.replace(self.settings.smtp_password, "***")
+        return error
 
     def _to_maildir(self, messages: list[Mail]) -> list[str | None]:
         path = maildir_path(self.settings)
