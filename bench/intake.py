@@ -13,6 +13,12 @@ In one run, on this machine:
 3. a full store — the durable peak again on a store that already holds 1,000,000 appeals
    (with their log entries and delivered queue rows), side by side with a fresh empty store.
 
+The appeal carries an e-mail address, so each one also records a `registered` notice that the
+service renders and sends (here into its Maildir). Under full load intake goes first and the mail
+follows, so after each durable run the benchmark waits until the last notice is sent and reports
+both rates: appeals acknowledged per second of load, and appeals per second with their notices
+sent (load time plus the drain). The next run starts only then: all servers share one core.
+
 Prints appeals/s, p50 and p99 for each and the ratios against the targets (durable ≥ 0.5 ×
 plain; p99 at 70 % ≤ 2 × plain's p99 at that rate; full store within 10 % of empty), with the
 durable / bare ratio beside them for what storage alone costs.
@@ -59,16 +65,30 @@ class Load:
     errors: int
     p50_ms: float
     p99_ms: float
+    drain_seconds: float = 0.0  # after the load, until the last notice it caused was sent
 
     @property
     def rate(self) -> float:
+        """Appeals acknowledged per second of load."""
         return self.requests / self.seconds
+
+    @property
+    def sustained(self) -> float:
+        """Appeals per second with their notices sent too: the rate the service keeps up for
+        as long as the load lasts (intake goes first under load; the mail follows)."""
+        return self.requests / (self.seconds + self.drain_seconds)
 
     def row(self, label: str) -> str:
         return (
-            f"| {label} | {self.rate:,.0f} | {self.p50_ms:.2f} | {self.p99_ms:.2f} "
-            f"| {self.errors} |"
+            f"| {label} | {self.rate:,.0f} | {self.sustained:,.0f} | {self.drain_seconds:.1f} "
+            f"| {self.p50_ms:.2f} | {self.p99_ms:.2f} | {self.errors} |"
         )
+
+
+TABLE_HEAD = (
+    "| {what} | acknowledged/s | with notices sent/s | notices drained s | p50 ms | p99 ms "
+    "| errors |\n|---|---:|---:|---:|---:|---:|---:|"
+)
 
 
 def ensure_wrk() -> str:
@@ -173,17 +193,53 @@ def load(wrk: str, url: str, key: str, seconds: int, connections: int, rate: flo
     )
 
 
+def notices_waiting(db: Path) -> int:
+    """E-mails recorded and not yet sent (or given up on)."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM outbox WHERE sink = 'mail' AND state IN "
+            "('pending', 'inflight', 'failed')"
+        ).fetchone()[0]
+
+
+def drained(db: Path | None, timeout: float = 900) -> float:
+    """Seconds until the notices a load left behind are all sent: the server shares its core
+    with every other target, so the next run starts only when this one's work is done."""
+    if db is None:
+        return 0.0
+    started = time.monotonic()
+    while notices_waiting(db):
+        if time.monotonic() - started > timeout:
+            raise SystemExit(f"notices still waiting after {timeout:.0f} s in {db}")
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def measured(
+    wrk: str, target: tuple[str, str, Path | None], seconds: int, connections: int, rate: float = 0
+) -> Load:
+    url, key, db = target
+    run = load(wrk, url, key, seconds, connections, rate)
+    run.drain_seconds = drained(db)
+    return run
+
+
 def alternate(
-    wrk: str, targets: dict[str, tuple[str, str]], rounds: int, seconds: int, connections: int
+    wrk: str,
+    targets: dict[str, tuple[str, str, Path | None]],
+    rounds: int,
+    seconds: int,
+    connections: int,
 ) -> dict[str, list[Load]]:
-    """Peak runs of each target (name -> URL, key) in turn, round after round, after a short
-    warm-up of each that is not counted: drift of the machine hits all targets alike."""
-    for url, key in targets.values():
-        load(wrk, url, key, 2, connections)
+    """Peak runs of each target (name -> URL, key, database whose notices to wait for) in
+    turn, round after round, after a short warm-up of each that is not counted: drift of the
+    machine hits all targets alike."""
+    for target in targets.values():
+        measured(wrk, target, 2, connections)
     runs: dict[str, list[Load]] = {name: [] for name in targets}
     for _ in range(rounds):
-        for name, (url, key) in targets.items():
-            runs[name].append(load(wrk, url, key, seconds, connections))
+        for name, target in targets.items():
+            runs[name].append(measured(wrk, target, seconds, connections))
     return runs
 
 
@@ -344,38 +400,43 @@ def main() -> int:
             served(bare(bare_db), {}, log) as bare_url,
             served(durable(durable_db), {}, log) as durable_url,
         ):
-            targets = {
-                "plain": (plain_url, bare_key),
-                "bare": (bare_url, bare_key),
-                "durable": (durable_url, durable_key),
+            targets: dict[str, tuple[str, str, Path | None]] = {
+                "plain": (plain_url, bare_key, None),
+                "bare": (bare_url, bare_key, None),
+                "durable": (durable_url, durable_key, durable_db),
             }
             peaks = alternate(wrk, targets, args.rounds, seconds, conns)
             peak = {
                 n: sorted(runs, key=lambda x: x.rate)[len(runs) // 2] for n, runs in peaks.items()
             }
-            paced_rate = 0.7 * peak["durable"].rate
+            # 70 % of what the service keeps up with, notices included: a rate above that
+            # leaves a growing backlog behind, and its latency says nothing about the service
+            paced_rate = 0.7 * sorted(x.sustained for x in peaks["durable"])[args.rounds // 2]
             paced = {
-                n: load(wrk, url, key, seconds, conns, rate=paced_rate)
-                for n, (url, key) in targets.items()
+                n: measured(wrk, target, seconds, conns, rate=paced_rate)
+                for n, target in targets.items()
             }
 
         print("### Peak (median of alternating rounds)\n")
-        print("| handler | appeals/s | p50 ms | p99 ms | errors |")
-        print("|---|---:|---:|---:|---:|")
+        print(TABLE_HEAD.format(what="handler"))
         for name, runs in peaks.items():
             for i, run in enumerate(runs, 1):
                 print(run.row(f"{name}, round {i}"))
         rate_ratio = peak["durable"].rate / peak["plain"].rate
         bare_ratio = peak["durable"].rate / peak["bare"].rate
+        kept_up = sorted(x.sustained for x in peaks["durable"])[args.rounds // 2]
         print(
             f"\ndurable / plain rate: **{rate_ratio:.2f}** "
-            f"(target ≥ 0.5: {verdict(rate_ratio >= 0.5)}); durable / bare: {bare_ratio:.2f}; "
+            f"(target ≥ 0.5: {verdict(rate_ratio >= 0.5)}); with its notices sent: "
+            f"{kept_up / peak['plain'].rate:.2f}; durable / bare: {bare_ratio:.2f}; "
             f"bare / plain: {peak['bare'].rate / peak['plain'].rate:.2f}\n"
         )
 
-        print(f"### Fixed rate: {paced_rate:,.0f} appeals/s (70 % of the durable peak)\n")
-        print("| handler | appeals/s | p50 ms | p99 ms | errors |")
-        print("|---|---:|---:|---:|---:|")
+        print(
+            f"### Fixed rate: {paced_rate:,.0f} appeals/s "
+            "(70 % of the durable peak with its notices sent)\n"
+        )
+        print(TABLE_HEAD.format(what="handler"))
         for name, run in paced.items():
             print(run.row(name))
         p99_ratio = paced["durable"].p99_ms / paced["plain"].p99_ms
@@ -399,7 +460,10 @@ def main() -> int:
                 served(durable(empty_db), {}, log) as empty_url,
                 served(durable(full_db), {}, log) as full_url,
             ):
-                stores = {"empty": (empty_url, empty_key), "full": (full_url, full_key)}
+                stores: dict[str, tuple[str, str, Path | None]] = {
+                    "empty": (empty_url, empty_key, empty_db),
+                    "full": (full_url, full_key, full_db),
+                }
                 store_runs = alternate(wrk, stores, args.rounds, seconds, conns)
             median = {
                 n: sorted(r, key=lambda x: x.rate)[len(r) // 2] for n, r in store_runs.items()
@@ -409,8 +473,7 @@ def main() -> int:
                 f"### Store size: empty against {stored:,} appeals "
                 f"({size_mb:,.0f} MB, filled in {fill_seconds:.0f} s)\n"
             )
-            print("| store | appeals/s | p50 ms | p99 ms | errors |")
-            print("|---|---:|---:|---:|---:|")
+            print(TABLE_HEAD.format(what="store"))
             for name, runs in store_runs.items():
                 for i, run in enumerate(runs, 1):
                     print(run.row(f"{name}, round {i}"))
