@@ -10,7 +10,9 @@ In one run, on this machine:
    round counts.
 2. p99 at 70 % of peak — all loaded at one fixed rate, 70 % of the durable peak, with the
    paced mode of the same wrk script.
-3. a full store — the durable peak again on a store that already holds 1,000,000 appeals
+3. one appeal at a time — one connection; the server's CPU time per appeal (from /proc), with
+   an e-mail (its notice sent) and with a phone only: what a lone commit costs.
+4. a full store — the durable peak again on a store that already holds 1,000,000 appeals
    (with their log entries and delivered queue rows), side by side with a fresh empty store.
 
 The appeal carries an e-mail address, so each one also records a `registered` notice that the
@@ -123,6 +125,9 @@ def prepare(db: Path) -> str:
     return cli(db, "org", "key", "bench").strip().splitlines()[-1]
 
 
+SERVER_PIDS: dict[str, int] = {}  # a running server's base URL -> its process id
+
+
 @contextmanager
 def served(command: list[str], env: dict[str, str], log: Path) -> Iterator[str]:
     """Run a server pinned to the server core; yields its base URL once it accepts requests."""
@@ -137,6 +142,7 @@ def served(command: list[str], env: dict[str, str], log: Path) -> Iterator[str]:
             start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"
+    SERVER_PIDS[url] = process.pid  # taskset execs the server: the same process
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -169,8 +175,21 @@ def plain() -> list[str]:
     return [sys.executable, str(BENCH / "plain_app.py")]
 
 
-def load(wrk: str, url: str, key: str, seconds: int, connections: int, rate: float = 0) -> Load:
-    env = {**os.environ, "POS_BENCH_KEY": key, "POS_BENCH_RATE": str(rate)}
+def load(
+    wrk: str,
+    url: str,
+    key: str,
+    seconds: int,
+    connections: int,
+    rate: float = 0,
+    contact: str = "email",
+) -> Load:
+    env = {
+        **os.environ,
+        "POS_BENCH_KEY": key,
+        "POS_BENCH_RATE": str(rate),
+        "POS_BENCH_CONTACT": contact,
+    }
     result = subprocess.run(
         [
             "taskset", "-c", LOAD_CORE, wrk, "-t1", f"-c{connections}", f"-d{seconds}s",
@@ -222,6 +241,32 @@ def measured(
     run = load(wrk, url, key, seconds, connections, rate)
     run.drain_seconds = drained(db)
     return run
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time the process has used so far (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class LoneCost:
+    appeals: int
+    cpu_us: float  # server CPU per appeal, its notice's delivery included
+
+
+def lone_cost(
+    wrk: str, target: tuple[str, str, Path | None], seconds: int, contact: str
+) -> LoneCost:
+    """One connection, one appeal at a time: each commit carries one appeal, and the server's
+    CPU time per appeal (read from /proc before and after, the notices' drain included) is what
+    a lone appeal costs, whatever the machine's speed does to latency."""
+    url, key, db = target
+    pid = SERVER_PIDS[url]
+    before = cpu_seconds(pid)
+    run = load(wrk, url, key, seconds, 1, contact=contact)
+    drained(db)
+    return LoneCost(run.requests, (cpu_seconds(pid) - before) / run.requests * 1e6)
 
 
 def alternate(
@@ -416,6 +461,11 @@ def main() -> int:
                 n: measured(wrk, target, seconds, conns, rate=paced_rate)
                 for n, target in targets.items()
             }
+            lone = {
+                (n, contact): lone_cost(wrk, target, seconds, contact)
+                for contact in ("email", "phone")
+                for n, target in targets.items()
+            }
 
         print("### Peak (median of alternating rounds)\n")
         print(TABLE_HEAD.format(what="handler"))
@@ -444,6 +494,20 @@ def main() -> int:
             f"\ndurable / plain p99: **{p99_ratio:.2f}** (target ≤ 2: {verdict(p99_ratio <= 2)}); "
             f"durable / bare p99: {paced['durable'].p99_ms / paced['bare'].p99_ms:.2f}\n"
         )
+
+        print("### One appeal at a time: server CPU per appeal (one connection)\n")
+        print("| handler | appeal with e-mail: µs | appeals | with a phone only: µs | appeals |")
+        print("|---|---:|---:|---:|---:|")
+        for name in targets:
+            mail, phone = lone[(name, "email")], lone[(name, "phone")]
+            print(
+                f"| {name} | {mail.cpu_us:,.0f} | {mail.appeals:,} "
+                f"| {phone.cpu_us:,.0f} | {phone.appeals:,} |"
+            )
+        for contact, what in (("phone", "a phone only"), ("email", "e-mail, its notice sent")):
+            storage = lone[("durable", contact)].cpu_us - lone[("bare", contact)].cpu_us
+            print(f"\ndurable − bare, {what}: **{storage:,.0f} µs** of CPU per lone appeal")
+        print()
 
         store_runs: dict[str, list[Load]] = {"empty": [], "full": []}
         store_ratio = 1.0

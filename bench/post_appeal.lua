@@ -2,6 +2,7 @@
 --
 -- Environment:
 --   POS_BENCH_KEY   the organisation's API key (required)
+--   POS_BENCH_CONTACT  "phone" for an appeal without e-mail (no notice); else it has one
 --   POS_BENCH_RATE  requests per second for each wrk thread; unset or 0 means as fast as the
 --                   connections allow (the peak runs)
 --
@@ -24,9 +25,15 @@ wrk.method = "POST"
 wrk.path = "/api/v1/appeals"
 wrk.headers["Authorization"] = "Bearer " .. key
 wrk.headers["Content-Type"] = "application/json"
+-- POS_BENCH_CONTACT=phone files the appeal with a phone number instead of an e-mail address:
+-- no notice is sent for it
+local contact = '{"name":"Иван Петров","email":"ivan.petrov@example.ru"}'
+if os.getenv("POS_BENCH_CONTACT") == "phone" then
+  contact = '{"name":"Иван Петров","phone":"+7 916 123-45-67"}'
+end
 wrk.body = '{"category":"roads","text":"Яма на проезжей части у дома 12 по улице Ленина, '
   .. 'глубина около 20 см, машины объезжают её по встречной полосе.","address":"ул. Ленина, 12",'
-  .. '"contact":{"name":"Иван Петров","email":"ivan.petrov@example.ru"},"consent":true}'
+  .. '"contact":' .. contact .. ',"consent":true}'
 
 if rate > 0 then
   local ffi = require("ffi")

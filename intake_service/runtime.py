@@ -268,17 +268,14 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
     reader = connect(settings.db, synchronous=settings.synchronous)
     directory = OrgDirectory(reader)
 
-    def after_batch(size: int) -> None:
-        metrics.record_batch(size)
-        # a batch may have changed the registry (the console's site page, routing by hand):
-        # the next look at the directory reads its version again, at once
-        directory.invalidate()
-
     writer = Writer(
         settings.db,
         synchronous=settings.synchronous,
         max_batch=settings.writer_max_batch,
-        on_batch=after_batch,
+        on_batch=metrics.record_batch,
+        # a batch that changed the registry (the console's site page, routing by hand): the
+        # next look at the directory reads it again, at once
+        config_changed=directory.invalidate,
     )
     await writer.start()
     runtime = Runtime(

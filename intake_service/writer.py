@@ -35,7 +35,7 @@ from intake_service.checkpoints import (
     checkpoint,
     prepare_writer,
 )
-from intake_service.store import BUSY_TIMEOUT_MS, connect
+from intake_service.store import BUSY_TIMEOUT_MS, config_version, connect
 
 log = logging.getLogger("pos_intake")
 T = TypeVar("T")
@@ -106,6 +106,7 @@ class Writer:
         synchronous: str = "FULL",
         max_batch: int = 256,
         on_batch: Callable[[int], None] | None = None,
+        config_changed: Callable[[], None] | None = None,
         checkpoints: bool = True,
         restart_frames: int = RESTART_FRAMES,
         checkpoint_interval: float = INTERVAL,
@@ -114,6 +115,8 @@ class Writer:
         self._synchronous = synchronous
         self._max_batch = max(1, max_batch)
         self._on_batch = on_batch
+        self._config_changed = config_changed
+        self._config_version = -1
         self._pending: list[Pending] = []
         self._wake = asyncio.Event()
         self._thread = CommitThread()
@@ -236,6 +239,7 @@ class Writer:
                 else:
                     conn.execute("RELEASE op")
                     outcomes.append((future, result, None, hooks))
+            version = config_version(conn) if self._config_changed is not None else -1
             await self._blocking(conn.execute, "COMMIT")
         except Exception as exc:  # the transaction as a whole failed: nothing of it is kept
             if not batch:  # BEGIN itself failed: the waiting operations fail with it
@@ -245,6 +249,12 @@ class Writer:
                 with contextlib.suppress(sqlite3.Error):
                     await self._blocking(conn.execute, "ROLLBACK")
             return [(future, None, exc, hooks) for _, future, hooks in batch]
+        if version != self._config_version and self._config_changed is not None:
+            # read inside the batch's own transaction, from a page it has in hand: a change to
+            # the registry (the console's site page, a key) is known at once, without a read
+            # transaction on another connection after every batch
+            self._config_version = version
+            self._config_changed()
         return outcomes
 
     def _catch_up(self) -> None:
