@@ -27,6 +27,12 @@ class _Keep:
     def __init__(self, box: MailServer) -> None:
         self.box = box
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses) -> list[str]:
+        session.host_name = hostname
+        with self.box.lock:
+            self.box.sessions += 1
+        return responses
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
         if address.split("@", 1)[0] in self.box.refused:
             return "550 5.1.1 No such mailbox here"
@@ -59,6 +65,7 @@ class MailServer:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []  # (MAIL FROM, RCPT TOs) of each
         self.refused: set[str] = set()  # mailboxes (the part before @) that get a 550
+        self.sessions = 0  # connections that said EHLO
         self.logins: list[str] = []  # user names that authenticated
         self.lock = threading.Lock()
         self._controller: Controller | None = None

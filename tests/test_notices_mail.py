@@ -73,32 +73,49 @@ def test_a_citizen_on_a_cyrillic_domain_gets_the_mail_from_a_sender_named_in_rus
         service.stop()
 
 
-def test_a_mailbox_the_server_refuses_fails_alone_and_the_others_get_their_mail(
+def test_a_batch_of_notices_shares_a_few_connections_and_a_refused_mailbox_fails_alone(
     tmp_path, mail_server
 ):
+    # filed while the server is down, the notices are all due when the service starts again:
+    # its first look sends them as one batch, several over each connection, and the mailbox
+    # the server refuses must not take the others down with it
     db = tmp_path / "pos.db"
     org = make_org(db, "manturovo", "https://manturovo.example.ru")
     mail_server.refused.add("gone")
-    env = {**mail_server.env, "POS_FORWARD_MAX_ATTEMPTS": "1"}
+    mail_server.stop()
+    env = {
+        **mail_server.env,
+        "POS_FORWARD_BACKOFF": "2",
+        "POS_FORWARD_BACKOFF_MAX": "2",
+        "POS_FORWARD_MAX_ATTEMPTS": "3",
+    }
     service = Service(db, env=env).start()
+    people = ["anna", "gone", *(f"c{i}" for i in range(8))]
     try:
-        filed = [
-            _file(service, org.key, contact={"name": "Анна", "email": f"{who}@example.ru"})
-            for who in ("anna", "gone", "boris", "vera")
-        ]
-        for who, number in (("anna", filed[0]["number"]), ("boris", filed[2]["number"])):
-            [message] = mail_server.wait_for(f"{who}@example.ru")
-            assert number in message["Subject"]
-        [message] = mail_server.wait_for("vera@example.ru")
-        assert filed[3]["number"] in message["Subject"]
-        import time
+        filed = {
+            who: _file(service, org.key, contact={"name": "Анна", "email": f"{who}@example.ru"})
+            for who in people
+        }
+    finally:
+        service.stop()
+    mail_server.start()
+    import time
 
-        deadline = time.monotonic() + 10
+    time.sleep(2.5)  # every notice's first retry is due
+    service.start()
+    try:
+        for who in people:
+            if who != "gone":
+                [message] = mail_server.wait_for(f"{who}@example.ru")
+                assert filed[who]["number"] in message["Subject"]
+        assert mail_server.sessions <= 4 + 1  # one batch over four, the refused one's retry
+        deadline = time.monotonic() + 20
         while "recipient refused" not in (dead := run_cli(db, "queue", "dead").stdout):
             assert time.monotonic() < deadline, dead
             time.sleep(0.2)
-        assert filed[1]["number"] in dead and "550" in dead
+        assert filed["gone"]["number"] in dead and "550" in dead
         assert mail_server.to("gone@example.ru") == []
+        assert all(len(mail_server.to(f"{who}@example.ru")) == 1 for who in people if who != "gone")
     finally:
         service.stop()
 
