@@ -31,7 +31,11 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("db", "pos-intake.db", "Path of the SQLite database file."),
+    Setting(
+        "db",
+        "pos-intake.db",
+        "Path of the SQLite database file, or a `postgresql://` URL (for now only `pos-intake migrate` runs on PostgreSQL).",
+    ),
     Setting("config", "", "Path of a TOML file with settings (keys are the names in this table)."),
     Setting("host", "127.0.0.1", "Address the HTTP server listens on."),
     Setting("port", 8000, "Port the HTTP server listens on."),

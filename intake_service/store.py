@@ -13,8 +13,13 @@ import sqlite3
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from intake_service.migrations import MIGRATIONS
+from intake_service.postgres import is_postgres, redacted
+
+if TYPE_CHECKING:
+    from intake_service.postgres.connection import PostgresConnection
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -26,7 +31,10 @@ class StoreError(RuntimeError):
 def connect(
     path: str | Path, *, synchronous: str = "FULL", readonly: bool = False
 ) -> sqlite3.Connection:
-    """A connection with the project's pragmas: WAL, foreign keys, a busy timeout."""
+    """A connection with the project's pragmas: WAL, foreign keys, a busy timeout. A
+    `postgresql://` URL instead of a path opens PostgreSQL (postgres/)."""
+    if is_postgres(path):
+        return _connect_postgres(str(path))  # type: ignore[return-value]
     path = Path(path)
     try:
         if readonly:
@@ -50,8 +58,25 @@ def connect(
     return conn
 
 
+def _connect_postgres(url: str) -> PostgresConnection:
+    try:
+        from intake_service.postgres.connection import PostgresConnection
+    except ImportError:
+        raise StoreError(
+            "PostgreSQL needs psycopg: pip install 'pos-intake[postgres]'"
+        ) from None
+    try:
+        return PostgresConnection(url)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the database {redacted(url)}: {exc}") from None
+
+
 def migrate(conn: sqlite3.Connection) -> list[int]:
     """Apply the migrations not yet recorded, each in its own transaction; return their numbers."""
+    if not isinstance(conn, sqlite3.Connection):  # PostgreSQL: its own schema (postgres/)
+        from intake_service.postgres import schema
+
+        return schema.migrate(conn, MIGRATIONS, now_iso())
     conn.execute(
         "CREATE TABLE IF NOT EXISTS migrations (number INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
     )
@@ -85,6 +110,12 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
 
 def open_database(path: str | Path, *, synchronous: str = "FULL") -> sqlite3.Connection:
     """Open (creating if needed) and migrate; the connection every CLI command starts from."""
+    if is_postgres(path):
+        # the schema is there (`pos-intake migrate`); the service's queries are not yet
+        raise StoreError(
+            f"{redacted(str(path))}: on PostgreSQL only `pos-intake migrate` runs in this "
+            "release; serve and the other commands need a SQLite file for now"
+        )
     conn = connect(path, synchronous=synchronous)
     migrate(conn)
     return conn

@@ -58,7 +58,9 @@ def run_async(coroutine: Coroutine[object, object, T]) -> T:
     return result[0]
 
 
-def run_cli(db: Path, *args: str, check: bool = True, **env: str) -> subprocess.CompletedProcess:
+def run_cli(
+    db: Path | str, *args: str, check: bool = True, **env: str
+) -> subprocess.CompletedProcess:
     result = subprocess.run(
         [*CLI, *args, "--db", str(db)],
         capture_output=True,
@@ -353,3 +355,29 @@ def idp() -> Iterator[object]:
     provider = IdentityProvider().start()
     yield provider
     provider.stop()
+
+
+POSTGRES_SERVER = os.environ.get("POS_TEST_POSTGRES", "postgresql://pos:pos@127.0.0.1:5432")
+
+
+@pytest.fixture
+def postgres_url(request) -> Iterator[str]:
+    """A fresh PostgreSQL database for one test (scripts/postgres-up provides the server and
+    the role), dropped afterwards; its URL, as a deployment would set POS_DB."""
+    import psycopg
+
+    name = "pos_test_" + re.sub(r"\W", "_", request.node.name.lower())[:40] + f"_{os.getpid()}"
+    try:
+        admin = psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.fail(
+            f"PostgreSQL is not reachable at {POSTGRES_SERVER} (scripts/postgres-up): {exc}"
+        )
+    with admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{POSTGRES_SERVER}/{name}"
+    finally:
+        with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,29 @@
+"""PostgreSQL as the store of a deployment that outgrows one node.
+
+A database setting that is a `postgresql://` URL selects it; a file path keeps SQLite. The store's
+modules keep one SQL text where both engines read it the same (most of it: `?` parameters,
+`ON CONFLICT … DO UPDATE`, `RETURNING`, partial indexes) and the connection here turns the
+parameters into psycopg's; where the engines differ (the schema's triggers, full-text search,
+date functions), the SQL is written once per engine.
+
+Built so far: connections (`connection.py`) and the schema (`schema.py`), applied by
+`pos-intake migrate`. The rest of the service still runs on SQLite only and says so.
+"""
+
+from __future__ import annotations
+
+URL_PREFIXES = ("postgresql://", "postgres://")
+
+
+def is_postgres(database: object) -> bool:
+    """Whether a database setting names a PostgreSQL server rather than a SQLite file."""
+    return str(database).startswith(URL_PREFIXES)
+
+
+def redacted(url: str) -> str:
+    """The URL with its password starred, for messages and logs."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return url
+    return f"{scheme}{sep}{credentials.split(':', 1)[0]}:***@{host}"
