@@ -62,9 +62,7 @@ def _connect_postgres(url: str) -> PostgresConnection:
     try:
         from intake_service.postgres.connection import PostgresConnection
     except ImportError:
-        raise StoreError(
-            "PostgreSQL needs psycopg: pip install 'pos-intake[postgres]'"
-        ) from None
+        raise StoreError("PostgreSQL needs psycopg: pip install 'pos-intake[postgres]'") from None
     try:
         return PostgresConnection(url)
     except sqlite3.Error as exc:
