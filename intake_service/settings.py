@@ -34,7 +34,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "db",
         "pos-intake.db",
-        "Path of the SQLite database file, or a `postgresql://` URL (for now only `pos-intake migrate` runs on PostgreSQL).",
+        "Path of the SQLite database file, or a `postgresql://` URL (for now only `pos-intake migrate` and `copy` run on PostgreSQL).",
     ),
     Setting("config", "", "Path of a TOML file with settings (keys are the names in this table)."),
     Setting("host", "127.0.0.1", "Address the HTTP server listens on."),

@@ -111,8 +111,8 @@ def open_database(path: str | Path, *, synchronous: str = "FULL") -> sqlite3.Con
     if is_postgres(path):
         # the schema is there (`pos-intake migrate`); the service's queries are not yet
         raise StoreError(
-            f"{redacted(str(path))}: on PostgreSQL only `pos-intake migrate` runs in this "
-            "release; serve and the other commands need a SQLite file for now"
+            f"{redacted(str(path))}: on PostgreSQL only `pos-intake migrate` and `pos-intake copy` "
+            "run in this release; serve and the other commands need a SQLite file for now"
         )
     conn = connect(path, synchronous=synchronous)
     migrate(conn)

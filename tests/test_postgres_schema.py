@@ -127,7 +127,7 @@ def test_the_triggers_keep_the_board_counts_and_the_registry_version(postgres_ur
 def test_other_commands_on_postgresql_say_plainly_they_need_sqlite_for_now(postgres_url):
     result = run_cli(postgres_url, "org", "list", check=False)
     assert result.returncode == 1
-    assert "only `pos-intake migrate` runs" in result.stderr
+    assert "only `pos-intake migrate` and `pos-intake copy` run" in result.stderr
     assert ":pos@" not in result.stderr
 
 

@@ -1,0 +1,88 @@
+"""Moving a SQLite deployment to PostgreSQL: every row, with its ids and numbers, in one
+transaction.
+
+The destination is migrated first and must hold no organisation yet; the source is brought up to
+the same migration. Tables are copied parents first, in batches; organisations' parents are set
+after all of them are in (a parent may have a higher id than its child). The tables the
+triggers keep (the board's counts, the outbox counts) are copied as they are, with the
+destination's triggers off meanwhile, so nothing is counted twice; identities then continue
+after the highest copied id. The search index is rebuilt on PostgreSQL (SQLite's full-text
+table keeps no text to copy). Photos stay in the media folder, which every node must share.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from intake_service.postgres.connection import PostgresConnection
+from intake_service.store import StoreError, migrate
+
+# Parents before children; every table of the schema but the migrations' own and the search's.
+TABLES = (
+    "meta", "orgs", "org_origins", "org_categories", "category_attributes", "api_keys",
+    "routing_rules", "sinks", "users", "appeals", "appeal_photos", "org_sequences", "events",
+    "outbox", "outbox_counts", "idempotency", "form_nonces", "console_sessions",
+    "answer_templates", "held_appeals", "notices", "appeal_day_counts", "appeal_open_counts",
+    "appeal_hour_counts",
+)  # fmt: skip
+IDENTITIES = {
+    "orgs": "id", "sinks": "id", "users": "id", "appeals": "seq", "events": "id",
+    "outbox": "id", "answer_templates": "id", "notices": "id",
+}  # fmt: skip
+BATCH = 5_000
+SEARCH_MARK = "search_indexed_seq"
+
+
+def copy_store(
+    source: sqlite3.Connection,
+    destination: PostgresConnection,
+    progress: Callable[[str, int], None] = lambda table, rows: None,
+) -> dict[str, int]:
+    """Copy every row of `source` into `destination`; rows per table."""
+    migrate(source)
+    migrate(destination)
+    if destination.execute("SELECT count(*) FROM orgs").fetchone()[0]:
+        raise StoreError("the destination already holds organisations: copy into an empty one")
+    copied: dict[str, int] = {}
+    destination.execute("BEGIN")
+    try:
+        for table in TABLES:
+            destination.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        for table in TABLES:
+            copied[table] = _copy_table(source, destination, table)
+            progress(table, copied[table])
+        for org_id, parent_id in source.execute(
+            "SELECT id, parent_id FROM orgs WHERE parent_id IS NOT NULL"
+        ):
+            destination.execute("UPDATE orgs SET parent_id = ? WHERE id = ?", (parent_id, org_id))
+        for table, column in IDENTITIES.items():
+            destination.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+                f"coalesce((SELECT max({column}) FROM {table}), 0) + 1, false)"
+            )
+        # SQLite's full-text rows cannot be read back: PostgreSQL's are built again
+        destination.execute("UPDATE meta SET value = '0' WHERE key = ?", (SEARCH_MARK,))
+        for table in TABLES:
+            destination.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        destination.execute("COMMIT")
+    except BaseException:
+        if destination.in_transaction:
+            destination.execute("ROLLBACK")
+        raise
+    return copied
+
+
+def _copy_table(source: sqlite3.Connection, destination: PostgresConnection, table: str) -> int:
+    cursor = source.execute(f"SELECT * FROM {table}")
+    columns = [d[0] for d in cursor.description]
+    if table == "meta":  # the destination's own rows (its schema's version marks) give way
+        destination.execute("DELETE FROM meta")
+    parent = columns.index("parent_id") if table == "orgs" else -1
+    insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    count = 0
+    while rows := cursor.fetchmany(BATCH):
+        values = [tuple(None if i == parent else v for i, v in enumerate(r)) for r in rows]
+        destination.executemany(insert, values)
+        count += len(rows)
+    return count
