@@ -43,11 +43,14 @@ def _row_factory(cursor: psycopg.Cursor[Any]) -> Any:
     return lambda values: Row(values, names)
 
 
+def _statement(sql: str) -> str:
+    """SQLite's `BEGIN IMMEDIATE` is PostgreSQL's plain `BEGIN`; the rest is sent as written."""
+    return "BEGIN" if sql.lstrip().upper().startswith("BEGIN IMMEDIATE") else sql
+
+
 def postgres_sql(sql: str) -> str:
-    """The store's SQL as psycopg takes it: `?` outside quotes becomes `%s` and a literal `%`
-    becomes `%%`; `BEGIN IMMEDIATE` is PostgreSQL's plain `BEGIN`."""
-    if sql.lstrip().upper().startswith("BEGIN IMMEDIATE"):
-        return "BEGIN"
+    """The store's SQL with parameters as psycopg takes it: `?` outside quotes becomes `%s`
+    and a literal `%` becomes `%%` (without parameters psycopg sends the text as it is)."""
     out: list[str] = []
     quote = ""
     for char in sql:
@@ -106,7 +109,6 @@ class PostgresConnection:
             self._conn = psycopg.connect(url, autocommit=True, row_factory=_row_factory)
         except psycopg.Error as exc:
             raise _as_sqlite_error(exc) from None
-        self.url = url
 
     @property
     def in_transaction(self) -> bool:
@@ -118,7 +120,7 @@ class PostgresConnection:
             if params:
                 cursor.execute(postgres_sql(sql), tuple(params))
             else:
-                cursor.execute(postgres_sql(sql).replace("%%", "%"))
+                cursor.execute(_statement(sql))
         except psycopg.Error as exc:
             raise _as_sqlite_error(exc) from None
         return Cursor(cursor)
@@ -139,7 +141,3 @@ class PostgresConnection:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def connect(url: str) -> PostgresConnection:
-    return PostgresConnection(url)
