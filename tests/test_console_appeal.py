@@ -11,7 +11,16 @@ import httpx
 import pytest
 from console_helpers import PASSWORD, add_user, signed_in
 
-from conftest import appeal, bearer, events, form_token, make_org, run_cli, serious_violations
+from conftest import (
+    appeal,
+    bearer,
+    events,
+    form_fields,
+    form_token,
+    make_org,
+    run_cli,
+    serious_violations,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
@@ -217,15 +226,7 @@ def test_another_organisations_appeal_looks_missing(db, org, service):
     token = form_token(service.url, "https://demo.example.ru")
     reply = httpx.post(
         f"{service.url}/w/demo/appeals",
-        data={
-            "token": token,
-            "kind": "message",
-            "category": "roads",
-            "text": "Яма на дороге, фото прилагаю.",
-            "name": "Мария",
-            "email": "maria@example.ru",
-            "consent": "on",
-        },
+        data=form_fields(token, text="Яма на дороге, фото прилагаю."),
         files=[("photos", ("hole.png", PNG, "image/png"))],
         headers={"Origin": service.url, "Accept": "application/json"},
     )

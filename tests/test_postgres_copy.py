@@ -12,7 +12,7 @@ import httpx
 import psycopg
 from console_helpers import add_user
 
-from conftest import CLI, Service, appeal, bearer, form_token, make_org
+from conftest import CLI, Service, appeal, bearer, form_fields, form_token, make_org
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 SKIPPED = {"migrations", "sqlite_sequence"}  # each engine's own; search is built again
@@ -35,15 +35,10 @@ def _filled_store(tmp_path) -> tuple:
             ]
         reply = httpx.post(
             f"{service.url}/w/demo/appeals",
-            data={
-                "token": form_token(service.url, "https://demo.example.ru"),
-                "kind": "message",
-                "category": "roads",
-                "text": "Яма на дороге, фото прилагаю.",
-                "name": "Мария",
-                "email": "maria@example.ru",
-                "consent": "on",
-            },
+            data=form_fields(
+                form_token(service.url, "https://demo.example.ru"),
+                text="Яма на дороге, фото прилагаю.",
+            ),
             files=[("photos", ("hole.png", PNG, "image/png"))],
             headers={"Origin": service.url, "Accept": "application/json"},
         )
