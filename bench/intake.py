@@ -68,7 +68,7 @@ class Load:
     errors: int
     p50_ms: float
     p99_ms: float
-    drain_seconds: float = 0.0  # after the load, until the last notice it caused was sent
+    drain_seconds: float = 0.0  # after the load, until its notices are sent and appeals indexed
 
     @property
     def rate(self) -> float:
@@ -468,7 +468,8 @@ def main() -> int:
             }
             # 70 % of what the service keeps up with, notices included: a rate above that
             # leaves a growing backlog behind, and its latency says nothing about the service
-            paced_rate = 0.7 * sorted(x.sustained for x in peaks["durable"])[args.rounds // 2]
+            kept_up = sorted(x.sustained for x in peaks["durable"])[args.rounds // 2]
+            paced_rate = 0.7 * kept_up
             paced = {
                 n: measured(wrk, target, seconds, conns, rate=paced_rate)
                 for n, target in targets.items()
@@ -486,7 +487,6 @@ def main() -> int:
                 print(run.row(f"{name}, round {i}"))
         rate_ratio = peak["durable"].rate / peak["plain"].rate
         bare_ratio = peak["durable"].rate / peak["bare"].rate
-        kept_up = sorted(x.sustained for x in peaks["durable"])[args.rounds // 2]
         print(
             f"\ndurable / plain rate: **{rate_ratio:.2f}** "
             f"(target ≥ 0.5: {verdict(rate_ratio >= 0.5)}); with its notices sent: "
