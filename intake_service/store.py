@@ -72,9 +72,9 @@ def _connect_postgres(url: str) -> PostgresConnection:
 def migrate(conn: sqlite3.Connection) -> list[int]:
     """Apply the migrations not yet recorded, each in its own transaction; return their numbers."""
     if not isinstance(conn, sqlite3.Connection):  # PostgreSQL: its own schema (postgres/)
-        from intake_service.postgres import schema
+        from intake_service.postgres.migrate import migrate as migrate_postgres
 
-        return schema.migrate(conn, MIGRATIONS, now_iso())
+        return migrate_postgres(conn, MIGRATIONS, now_iso())
     conn.execute(
         "CREATE TABLE IF NOT EXISTS migrations (number INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
     )

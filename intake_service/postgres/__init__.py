@@ -6,9 +6,9 @@ modules keep one SQL text where both engines read it the same (most of it: `?` p
 parameters into psycopg's; where the engines differ (the schema's triggers, full-text search,
 date functions), the SQL is written once per engine.
 
-Built so far: connections (`connection.py`), the schema (`schema.py`, applied by `pos-intake
-migrate`) and moving a SQLite store over (`copy.py`, `pos-intake copy`). The rest of the service
-still runs on SQLite only and says so.
+Built so far: connections (`connection.py`), the schema (`schema.py`, applied by `migrate.py` and
+`pos-intake migrate`) and moving a SQLite store over (`copy.py`, `pos-intake copy`). The rest of
+the service still runs on SQLite only and says so.
 """
 
 from __future__ import annotations
