@@ -11,11 +11,13 @@ both engines.
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import psycopg
+import psycopg.adapt
 from psycopg.pq import TransactionStatus
 
 
@@ -49,11 +51,14 @@ def _statement(sql: str) -> str:
 
 
 def postgres_sql(sql: str) -> str:
-    """The store's SQL with parameters as psycopg takes it: `?` outside quotes becomes `%s`
-    and a literal `%` becomes `%%` (without parameters psycopg sends the text as it is)."""
+    """The store's SQL with parameters as psycopg takes it: `?` outside quotes becomes `%s`,
+    a named `:name` becomes `%(name)s` (a `::` cast stays), and a literal `%` becomes `%%`
+    (without parameters psycopg sends the text as it is)."""
     out: list[str] = []
     quote = ""
-    for char in sql:
+    i, n = 0, len(sql)
+    while i < n:
+        char = sql[i]
         if quote:
             if char == quote:
                 quote = ""
@@ -65,9 +70,31 @@ def postgres_sql(sql: str) -> str:
             out.append("%s")
         elif char == "%":
             out.append("%%")
+        elif char == ":" and sql[i + 1 : i + 2] == ":":
+            out.append("::")
+            i += 1
+        elif char == ":" and (name := _NAME.match(sql, i + 1)):
+            out.append(f"%({name.group()})s")
+            i = name.end() - 1
         else:
             out.append(char)
+        i += 1
     return "".join(out)
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class _NumberLoader(psycopg.adapt.Loader):
+    """NUMERIC (what `sum()` of integers and `extract()` give) as Python's int or float, as
+    SQLite gives them, instead of Decimal, which JSON and float arithmetic refuse."""
+
+    def load(self, data: Any) -> int | float:
+        text = bytes(data).decode()
+        try:
+            return int(text)
+        except ValueError:
+            return float(text)
 
 
 def _as_sqlite_error(exc: psycopg.Error) -> sqlite3.Error:
@@ -101,23 +128,58 @@ class Cursor:
         return iter(self.fetchall())
 
 
+CONNECT_TIMEOUT_SECONDS = 5  # a server that does not answer at all: give up, answer 503
+
+
 class PostgresConnection:
-    """One server connection, used by one thread at a time (the writer's, a reader's, the CLI)."""
+    """One server connection, used by one thread at a time (the writer's, a reader's, the CLI).
+
+    A connection the server dropped (a restart, a network cut) is opened again by the next
+    statement that begins a transaction or stands alone, so the service resumes by itself when
+    the server is back; a statement inside a transaction that was lost fails, and so does its
+    transaction, as it must."""
 
     def __init__(self, url: str) -> None:
+        self._url = url
+        self._conn = self._open()
+
+    def _open(self) -> psycopg.Connection[Any]:
         try:
-            self._conn = psycopg.connect(url, autocommit=True, row_factory=_row_factory)
+            conn = psycopg.connect(
+                self._url,
+                autocommit=True,
+                row_factory=_row_factory,
+                connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            )
         except psycopg.Error as exc:
             raise _as_sqlite_error(exc) from None
+        conn.adapters.register_loader("numeric", _NumberLoader)
+        return conn
 
     @property
     def in_transaction(self) -> bool:
-        return self._conn.info.transaction_status != TransactionStatus.IDLE
+        status = self._conn.info.transaction_status
+        return status not in (TransactionStatus.IDLE, TransactionStatus.UNKNOWN)
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
-        cursor = self._conn.cursor()
+    @property
+    def lost(self) -> bool:
+        """The server dropped this connection; the next statement outside a transaction opens
+        a new one."""
+        return self._conn.closed or self._conn.broken
+
+    def _cursor(self, sql: str) -> psycopg.Cursor[Any]:
+        if self.lost:
+            if sql.lstrip().upper().startswith(("ROLLBACK", "RELEASE")):
+                raise sqlite3.OperationalError("the connection to PostgreSQL was lost")
+            self._conn = self._open()
+        return self._conn.cursor()
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Cursor:
+        cursor = self._cursor(sql)
         try:
-            if params:
+            if isinstance(params, Mapping):
+                cursor.execute(postgres_sql(sql), params)
+            elif params:
                 cursor.execute(postgres_sql(sql), tuple(params))
             else:
                 cursor.execute(_statement(sql))
@@ -126,7 +188,7 @@ class PostgresConnection:
         return Cursor(cursor)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Cursor:
-        cursor = self._conn.cursor()
+        cursor = self._cursor(sql)
         try:
             cursor.executemany(postgres_sql(sql), [tuple(r) for r in rows])
         except psycopg.Error as exc:
