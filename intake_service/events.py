@@ -133,9 +133,10 @@ def insert_event(
     at: str | None = None,
 ) -> int:
     """Append one event; returns its id (what a notice about it is deduplicated by)."""
+    sqlite = isinstance(conn, sqlite3.Connection)  # PostgreSQL has no last row id
     cursor = conn.execute(
         "INSERT INTO events (at, type, org_id, appeal_id, request_id, remote_addr, reason, data) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)" + ("" if sqlite else " RETURNING id"),
         (
             at or now_iso(),
             str(type),
@@ -147,7 +148,7 @@ def insert_event(
             _JSON.encode(data) if data else None,
         ),
     )
-    return int(cursor.lastrowid or 0)
+    return int(cursor.lastrowid or 0) if sqlite else int(cursor.fetchone()[0])
 
 
 def insert_events(
@@ -195,6 +196,48 @@ def read_events(
         args.append(org_id)
     rows = conn.execute(_SELECT + where + " ORDER BY e.id LIMIT ?", (*args, limit))
     return [_event(row) for row in rows]
+
+
+# PostgreSQL shared by several nodes: an event's id is drawn when its row is written, but the
+# row is seen only when its transaction commits, so ids appear out of order — by at most what
+# the nodes have in flight at once (a batch of a few hundred appeals each, a few events per
+# appeal). A feed looks this far back and hands on only what it has not handed on yet.
+SHARED_LOOKBACK_IDS = 10_000
+
+
+class EventFeed:
+    """New events, each handed on once, in the order they became visible: the live log and
+    `log tail -f`. On SQLite the single writer commits ids in order, so the feed reads past the
+    last id; on a database other nodes write too, it reads `SHARED_LOOKBACK_IDS` further back
+    and skips the ids it has seen."""
+
+    def __init__(self, conn: sqlite3.Connection, after_id: int) -> None:
+        self._lookback = 0 if isinstance(conn, sqlite3.Connection) else SHARED_LOOKBACK_IDS
+        self.last_id = after_id
+        self._seen: set[int] = set()
+
+    def read(
+        self, conn: sqlite3.Connection, *, org_id: int | None = None, limit: int = 1000
+    ) -> list[Event]:
+        if not self._lookback:
+            events = read_events(conn, after_id=self.last_id, org_id=org_id, limit=limit)
+        else:
+            floor = self.last_id - self._lookback
+            self._seen = {i for i in self._seen if i > floor}
+            where, args = "WHERE id > ?", [floor]
+            if org_id is not None:
+                where, args = where + " AND org_id = ?", [floor, org_id]
+            ids = conn.execute(f"SELECT id FROM events {where} ORDER BY id", args).fetchall()
+            fresh = [row[0] for row in ids if row[0] not in self._seen][:limit]
+            events = []
+            if fresh:
+                marks = ",".join("?" * len(fresh))
+                rows = conn.execute(_SELECT + f"WHERE e.id IN ({marks}) ORDER BY e.id", fresh)
+                events = [_event(row) for row in rows]
+            self._seen.update(fresh)
+        if events:
+            self.last_id = max(self.last_id, events[-1].id)
+        return events
 
 
 def last_events(conn: sqlite3.Connection, *, org_id: int | None, count: int) -> list[Event]:

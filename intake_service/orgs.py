@@ -139,11 +139,11 @@ def create_org(
         if parent is not None:
             parent_id = get_org(conn, parent).id
         org_id = conn.execute(
-            "INSERT INTO orgs (slug, name, parent_id, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO orgs (slug, name, parent_id, created_at) VALUES (?, ?, ?, ?) RETURNING id",
             (slug, name.strip(), parent_id, now_iso()),
-        ).lastrowid
+        ).fetchone()[0]
         conn.executemany(
-            "INSERT OR IGNORE INTO org_origins (org_id, origin) VALUES (?, ?)",
+            "INSERT INTO org_origins (org_id, origin) VALUES (?, ?) ON CONFLICT DO NOTHING",
             [(org_id, o) for o in normalised],
         )
     return get_org(conn, slug)
@@ -156,7 +156,8 @@ def add_origin(conn: sqlite3.Connection, slug: str, origin: str) -> Org:
         raise OrgError(str(exc)) from None
     org = get_org(conn, slug)
     conn.execute(
-        "INSERT OR IGNORE INTO org_origins (org_id, origin) VALUES (?, ?)", (org.id, normalised)
+        "INSERT INTO org_origins (org_id, origin) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (org.id, normalised),
     )
     return get_org(conn, slug)
 
@@ -204,8 +205,9 @@ def set_category(
     conn.execute(
         "INSERT INTO org_categories (org_id, code, title_ru, title_en, enabled) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, code) DO UPDATE SET "
-        "title_ru = coalesce(excluded.title_ru, title_ru), "
-        "title_en = coalesce(excluded.title_en, title_en), enabled = excluded.enabled",
+        "title_ru = coalesce(excluded.title_ru, org_categories.title_ru), "
+        "title_en = coalesce(excluded.title_en, org_categories.title_en), "
+        "enabled = excluded.enabled",
         (org.id, code, title_ru, title_en, int(enabled)),
     )
     if default_severity is not None:

@@ -8,8 +8,10 @@ two take turns. Readers open their own connections.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import sqlite3
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from intake_service.postgres.connection import PostgresConnection
 
 BUSY_TIMEOUT_MS = 10_000
+log = logging.getLogger("pos_intake")
 
 
 class StoreError(RuntimeError):
@@ -34,7 +37,7 @@ def connect(
     """A connection with the project's pragmas: WAL, foreign keys, a busy timeout. A
     `postgresql://` URL instead of a path opens PostgreSQL (postgres/)."""
     if is_postgres(path):
-        return _connect_postgres(str(path))  # type: ignore[return-value]
+        return _connect_postgres(str(path), readonly=readonly)  # type: ignore[return-value]
     path = Path(path)
     try:
         if readonly:
@@ -58,13 +61,16 @@ def connect(
     return conn
 
 
-def _connect_postgres(url: str) -> PostgresConnection:
+def _connect_postgres(url: str, *, readonly: bool) -> PostgresConnection:
     try:
         from intake_service.postgres.connection import PostgresConnection
     except ImportError:
         raise StoreError("PostgreSQL needs psycopg: pip install 'pos-intake[postgres]'") from None
     try:
-        return PostgresConnection(url)
+        conn = PostgresConnection(url)
+        if readonly:
+            conn.execute("SET default_transaction_read_only = on")
+        return conn
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open the database {redacted(url)}: {exc}") from None
 
@@ -108,12 +114,6 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
 
 def open_database(path: str | Path, *, synchronous: str = "FULL") -> sqlite3.Connection:
     """Open (creating if needed) and migrate; the connection every CLI command starts from."""
-    if is_postgres(path):
-        # the schema is there (`pos-intake migrate`); the service's queries are not yet
-        raise StoreError(
-            f"{redacted(str(path))}: on PostgreSQL only `pos-intake migrate` and `pos-intake copy` "
-            "run in this release; serve and the other commands need a SQLite file for now"
-        )
     conn = connect(path, synchronous=synchronous)
     migrate(conn)
     return conn
@@ -128,7 +128,7 @@ def secret_key(conn: sqlite3.Connection, configured: str) -> str:
     if configured:
         return configured
     conn.execute(
-        "INSERT OR IGNORE INTO meta (key, value) VALUES ('secret_key', ?)",
+        "INSERT INTO meta (key, value) VALUES ('secret_key', ?) ON CONFLICT DO NOTHING",
         (secrets.token_urlsafe(48),),
     )
     return conn.execute("SELECT value FROM meta WHERE key = 'secret_key'").fetchone()[0]
@@ -141,7 +141,7 @@ def instance_id(conn: sqlite3.Connection) -> str:
     database issued it: its nonce can only be spent once there (`form_nonces`). Unlike
     POS_NODE, the id needs no setup and tells nodes apart even when they are all unnamed."""
     conn.execute(
-        "INSERT OR IGNORE INTO meta (key, value) VALUES ('instance_id', ?)",
+        "INSERT INTO meta (key, value) VALUES ('instance_id', ?) ON CONFLICT DO NOTHING",
         (secrets.token_urlsafe(12),),
     )
     return conn.execute("SELECT value FROM meta WHERE key = 'instance_id'").fetchone()[0]
@@ -170,3 +170,14 @@ class transaction:
 
     def __exit__(self, exc_type: object, *_: object) -> None:
         self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def log_failure(message: str, *args: object) -> None:
+    """In an `except` block of a background task that tries again: a database that cannot be
+    reached (PostgreSQL restarting, a lock held) is one warning line per try, not a traceback
+    a second; any other failure is logged with its traceback."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, sqlite3.OperationalError):
+        log.warning(message + " (%s)", *args, exc)
+    else:
+        log.exception(message, *args)

@@ -18,6 +18,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from intake_service.dialect import ids_in_json, index_hint
+
 # How long an appeal of each kind may stay open before it counts against the organisation: an
 # operator's answer to a message is due within 10 days, an official appeal (59-FZ) within 30.
 TARGET_DAYS: dict[str, int] = {"message": 10, "official": 30}
@@ -61,10 +63,12 @@ class Window:
         return (self.now - timedelta(hours=23)).strftime("%Y-%m-%dT%H")
 
 
-def _org_filter(org_ids: frozenset[int] | None) -> tuple[str, list[object]]:
+def _org_filter(
+    conn: sqlite3.Connection, org_ids: frozenset[int] | None
+) -> tuple[str, list[object]]:
     if org_ids is None:
         return "", []
-    return " AND target_org_id IN (SELECT value FROM json_each(?))", [json.dumps(sorted(org_ids))]
+    return f" AND target_org_id IN {ids_in_json(conn)}", [json.dumps(sorted(org_ids))]
 
 
 # Sums over the days before today, per (org ids, today, meta.appeal_counts_past): grouping a
@@ -86,7 +90,7 @@ def _past_sums(
         if key in _PAST:
             _PAST.move_to_end(key)
             return _PAST[key]
-    where, args = _org_filter(org_ids)
+    where, args = _org_filter(conn, org_ids)
     start = max(USUAL_DAYS + 1, TARGET_DAYS["message"], DEFAULT_TARGET_DAYS)
     sums: dict[tuple[int, str], tuple[int, ...]] = {}
     for org_id, category, *numbers in conn.execute(
@@ -128,7 +132,7 @@ def board_counts(
 ) -> dict[tuple[int, str], CellCounts]:
     """Per (target organisation, category) of `org_ids` (None: all), the board's numbers."""
     window = Window(now or datetime.now(UTC))
-    where, args = _org_filter(org_ids)
+    where, args = _org_filter(conn, org_ids)
     cells: dict[tuple[int, str], CellCounts] = {}
 
     def cell(org_id: int, category: str) -> CellCounts:
@@ -162,8 +166,10 @@ def board_counts(
     # date — fast track, extensions and holidays included — read from the partial index of open
     # appeals' due dates; the age rule above stays for older appeals, which have none.
     for org_id, category, dated, late in conn.execute(
-        "SELECT target_org_id, category, count(*), sum(answer_due < ?) FROM appeals "
-        "INDEXED BY appeals_due WHERE answer_due IS NOT NULL AND status IN "
+        "SELECT target_org_id, category, count(*), "
+        "sum(CASE WHEN answer_due < ? THEN 1 ELSE 0 END) FROM appeals"
+        + index_hint(conn, "appeals_due")
+        + " WHERE answer_due IS NOT NULL AND status IN "
         "('accepted', 'registered', 'in_progress', 'forwarded', 'clarifying')"
         + where
         + " GROUP BY target_org_id, category",

@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from intake_service.console.log_filter import PAGE_SIZE, LogFilter
-from intake_service.console.search import match_expression
+from intake_service.console.search import match_expression, tsquery_expression
+from intake_service.dialect import fixed_join, index_hint
 from intake_service.events import EventType
 from intake_service.statuses import open_statuses_sql
 
@@ -125,7 +126,7 @@ def page_ids(conn: sqlite3.Connection, f: LogFilter, limit: int = PAGE_SIZE) -> 
         return _search_ids(conn, f, limit)
     if f.org_ids is not None and not f.org_ids:
         return []
-    join = " CROSS JOIN appeals a ON a.id = e.appeal_id" if f.needs_appeal else ""
+    join = f" {fixed_join(conn)} appeals a ON a.id = e.appeal_id" if f.needs_appeal else ""
     terms, args = _conditions(f, search=False, conn=conn)
     if f.needs_appeal:
         found_first = _appeals_first_ids(conn, f, terms, args, limit)
@@ -189,9 +190,10 @@ def _appeals_first_ids(
         index = "appeals_due"
     else:
         index = "appeals_log_facets"
-    matching = f"SELECT 1 FROM appeals a INDEXED BY {index}{appeals_where} LIMIT ?"
+    hint = index_hint(conn, index)
+    matching = f"SELECT 1 FROM appeals a{hint}{appeals_where} LIMIT ?"
     (count,) = conn.execute(
-        f"SELECT count(*) FROM ({matching})",
+        f"SELECT count(*) FROM ({matching}) AS matching",
         (*org_ids, *appeal_args, APPEALS_FIRST + 1),
     ).fetchone()
     if count > APPEALS_FIRST:
@@ -201,8 +203,8 @@ def _appeals_first_ids(
     if f.org_ids is not None:
         own, own_args = [f"+e.org_id IN ({marks})"], list(org_ids)
     sql = (
-        f"SELECT e.id FROM appeals a INDEXED BY {index} "
-        "CROSS JOIN events e ON e.appeal_id = a.id"
+        f"SELECT e.id FROM appeals a{hint} "
+        f"{fixed_join(conn)} events e ON e.appeal_id = a.id"
         f"{_where([f'a.target_org_id IN ({marks})', *own, *terms])} ORDER BY e.id DESC LIMIT ?"
     )
     return [row[0] for row in conn.execute(sql, (*org_ids, *own_args, *args, limit))]
@@ -213,11 +215,18 @@ def _search_ids(conn: sqlite3.Connection, f: LogFilter, limit: int) -> list[int]
     full-text index (its rowid is the appeal's seq, in the same order as the events' ids)."""
     if f.type is not None and f.type != EventType.ACCEPTED:
         return []
-    expression = match_expression(f.q or "", f.org_ids)
+    sqlite = isinstance(conn, sqlite3.Connection)
+    expression = (match_expression if sqlite else tsquery_expression)(f.q or "", f.org_ids)
     if expression is None:
         return []
     terms, args = _conditions(f, search=True, conn=conn)
-    terms = ["appeal_search MATCH ?", *terms]
+    seq = "s.rowid" if sqlite else "s.seq"
+    match = (
+        "appeal_search MATCH ?"
+        if sqlite
+        else "to_tsvector('simple', s.orgs || ' ' || s.body) @@ to_tsquery('simple', ?)"
+    )
+    terms = [match, *terms]
     args = [expression, *args]
     if f.before is not None:
         row = conn.execute(
@@ -225,11 +234,12 @@ def _search_ids(conn: sqlite3.Connection, f: LogFilter, limit: int) -> list[int]
             (f.before,),
         ).fetchone()
         if row is not None:
-            terms.insert(1, "s.rowid < ?")
+            terms.insert(1, f"{seq} < ?")
             args.insert(1, row[0])
     sql = (
-        "SELECT e.id FROM appeal_search s CROSS JOIN appeals a ON a.seq = s.rowid "
-        f"CROSS JOIN events e ON e.appeal_id = a.id{_where(terms)} ORDER BY s.rowid DESC LIMIT ?"
+        f"SELECT e.id FROM appeal_search s {fixed_join(conn)} appeals a ON a.seq = {seq} "
+        f"{fixed_join(conn)} events e ON e.appeal_id = a.id{_where(terms)} "
+        f"ORDER BY {seq} DESC LIMIT ?"
     )
     try:
         return [row[0] for row in conn.execute(sql, (*args, limit))]
@@ -261,7 +271,7 @@ def page(conn: sqlite3.Connection, f: LogFilter, limit: int = PAGE_SIZE) -> list
 def matching_row(conn: sqlite3.Connection, f: LogFilter, event_id: int) -> dict[str, Any] | None:
     """The event's row if it passes the filter (search aside: see search.text_matches), for
     the live tail; the same conditions as a page, on one id."""
-    join = " CROSS JOIN appeals a ON a.id = e.appeal_id" if f.needs_appeal else ""
+    join = f" {fixed_join(conn)} appeals a ON a.id = e.appeal_id" if f.needs_appeal else ""
     terms, args = _conditions(f.older(None), search=False)
     if f.q is not None:
         terms.append("e.type = ?")

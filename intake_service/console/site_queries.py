@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake_service.categories import DEFAULT_CATALOGUE, org_catalogue
+from intake_service.dialect import json_text
 from intake_service.events import EventType, insert_event
 from intake_service.orgs import (
     ApiKey,
@@ -54,7 +55,7 @@ def refusals(conn: sqlite3.Connection, org_id: int, limit: int = REFUSALS_SHOWN)
     organisation too; they are not the sites' and are left out."""
     rows = conn.execute(
         "SELECT at, reason, data FROM events WHERE org_id = ? AND type = ? "
-        "AND coalesce(json_extract(data, '$.path'), '') NOT LIKE '/console%' "
+        f"AND coalesce({json_text(conn, 'data', 'path')}, '') NOT LIKE '/console%' "
         "ORDER BY id DESC LIMIT ?",
         (org_id, str(EventType.REJECTED), limit),
     )

@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from intake_service.dialect import ids_in_json, index_hint, seconds_between
 from intake_service.statuses import Status
 
 # The channels and statuses the day counts keep a column for (migrations 9 and 12).
@@ -28,7 +29,9 @@ class Scope:
     first: date
     last: date
 
-    def where(self, *, day_column: str | None = None) -> tuple[str, list[object]]:
+    def where(
+        self, conn: sqlite3.Connection, *, day_column: str | None = None
+    ) -> tuple[str, list[object]]:
         """The WHERE clause for the day table (`day_column`) or the appeals table."""
         if day_column:
             clauses = [f"{day_column} BETWEEN ? AND ?"]
@@ -37,7 +40,7 @@ class Scope:
             clauses = ["created_at >= ?", "created_at < ?"]
             args = [self.first.isoformat(), (self.last + timedelta(days=1)).isoformat()]
         if self.org_ids is not None:
-            clauses.append("target_org_id IN (SELECT value FROM json_each(?))")
+            clauses.append(f"target_org_id IN {ids_in_json(conn)}")
             args.append(json.dumps(sorted(self.org_ids)))
         if self.category:
             clauses.append("category = ?")
@@ -59,7 +62,7 @@ class Stats:
 
 def period_stats(conn: sqlite3.Connection, scope: Scope) -> Stats:
     stats = Stats()
-    where, args = scope.where(day_column="day")
+    where, args = scope.where(conn, day_column="day")
     channels = ", ".join(f"sum(via_{c})" for c in CHANNELS)
     statuses = ", ".join(f"sum(st_{s})" for s in STATUSES)
     for day, org_id, category, n, answered, *by in conn.execute(
@@ -82,7 +85,7 @@ def period_stats(conn: sqlite3.Connection, scope: Scope) -> Stats:
             stats.per_channel["other"] = stats.per_channel.get("other", 0) + other
     stats.per_channel = {k: v for k, v in stats.per_channel.items() if v}
     stats.per_status = {k: v for k, v in stats.per_status.items() if v}
-    where, args = scope.where()
+    where, args = scope.where(conn)
     stats.median_answer_seconds = _median_answer(conn, where, args, stats.answered)
     return stats
 
@@ -96,8 +99,8 @@ def _median_answer(
     if not answered:
         return None
     middle = conn.execute(
-        "SELECT (julianday(answered_at) - julianday(created_at)) * 86400.0 AS took "
-        "FROM appeals INDEXED BY appeals_answered"
+        f"SELECT {seconds_between(conn, 'created_at', 'answered_at')} AS took "
+        f"FROM appeals{index_hint(conn, 'appeals_answered')}"
         + where
         + " AND answered_at IS NOT NULL ORDER BY took LIMIT ? OFFSET ?",
         [*args, 1 if answered % 2 else 2, (answered - 1) // 2],

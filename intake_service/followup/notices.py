@@ -50,9 +50,9 @@ def record_notice(
 ) -> int | None:
     """Record one e-mail and its outbox row, inside the caller's transaction. Returns the
     notice id, or None when a notice with this `dedupe` exists already (nothing is added)."""
-    cursor = conn.execute(
+    row = conn.execute(
         "INSERT INTO notices (appeal_id, org_id, kind, recipient, lang, data, dedupe, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe) DO NOTHING",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe) DO NOTHING RETURNING id",
         (
             appeal_id,
             org_id,
@@ -63,10 +63,10 @@ def record_notice(
             dedupe,
             now_iso(),
         ),
-    )
-    if cursor.rowcount == 0:
+    ).fetchone()
+    if row is None:
         return None
-    notice_id = int(cursor.lastrowid or 0)
+    notice_id = int(row[0])
     now = time.time()
     add_rows(
         conn, appeal_id or "", org_id, [MAIL_SINK], now=now, at=now_iso(now), notice_id=notice_id

@@ -106,12 +106,12 @@ def add_sink(
 ) -> Sink:
     check_sink(kind, url, exchange, secret)
     exchange, secret, quorum = _normalised(kind, exchange, secret, quorum)
-    cursor = conn.execute(
+    sink_id = conn.execute(
         "INSERT INTO sinks (org_id, kind, url, exchange, secret, quorum, source, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (org_id, kind, url, exchange, secret, int(quorum), source, now_iso()),
-    )
-    return Sink(int(cursor.lastrowid or 0), org_id, kind, url, exchange, secret, quorum, source)
+    ).fetchone()[0]
+    return Sink(int(sink_id), org_id, kind, url, exchange, secret, quorum, source)
 
 
 def _normalised(
@@ -144,7 +144,9 @@ def list_sinks(conn: sqlite3.Connection) -> list[Sink]:
 
 
 def remove_sink(conn: sqlite3.Connection, org_id: int | None, sink_id: int) -> bool:
-    cursor = conn.execute("DELETE FROM sinks WHERE id = ? AND org_id IS ?", (sink_id, org_id))
+    cursor = conn.execute(
+        "DELETE FROM sinks WHERE id = ? AND org_id IS NOT DISTINCT FROM ?", (sink_id, org_id)
+    )
     return cursor.rowcount > 0
 
 
