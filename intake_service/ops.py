@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import ipaddress
+import logging
 import sqlite3
 
 from starlette.requests import Request
@@ -16,6 +17,9 @@ from intake_service.api.requests import client_address
 from intake_service.errors import Forbidden, MetricsUnauthorized
 from intake_service.forward.outbox import depth
 from intake_service.openapi import openapi_document
+from intake_service.postgres import is_postgres
+
+log = logging.getLogger("pos_intake")
 
 READY_TIMEOUT = 2.0
 
@@ -43,6 +47,14 @@ async def readyz(request: Request) -> Response:
             checks["database"] = "writable"
         except TimeoutError:
             checks["database"] = f"no commit within {READY_TIMEOUT:g} s"
+        except sqlite3.OperationalError as exc:
+            # PostgreSQL's text names the server's address, which /readyz does not tell anyone
+            log.warning("readiness: the database is not writable: %s", exc)
+            checks["database"] = (
+                "not writable: the database is unreachable"
+                if is_postgres(runtime.settings.db)
+                else f"not writable: {exc}"
+            )
         except Exception as exc:
             checks["database"] = f"not writable: {exc}"
     ready = checks.get("writer") == "ok" and checks.get("database") == "writable"

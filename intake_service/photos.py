@@ -14,6 +14,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from intake_service.postgres import is_postgres
+
 MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
@@ -43,6 +45,8 @@ def sniff(data: bytes) -> str | None:
 def media_root(db_path: str, configured: str) -> Path:
     if configured:
         return Path(configured)
+    if is_postgres(db_path):  # no file to sit beside; nodes sharing a server share this folder
+        return Path("pos-intake-media").resolve()
     db = Path(db_path)
     return db.parent / f"{db.stem}-media"
 

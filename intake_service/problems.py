@@ -6,12 +6,19 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from intake_service.errors import IntakeError, MethodNotAllowed, NotFound, SignInRequired
+from intake_service.errors import (
+    IntakeError,
+    MethodNotAllowed,
+    NotFound,
+    SignInRequired,
+    Unavailable,
+)
 from intake_service.middleware import loggable_path
 from intake_service.open311 import PREFIX as OPEN311_PREFIX
 from intake_service.open311.problems import open311_error
@@ -101,8 +108,18 @@ async def handle_unexpected(request: Request, exc: Exception) -> Response:
     return problem_response(IntakeError(), request)
 
 
+async def handle_storage_error(request: Request, exc: Exception) -> Response:
+    """The database could not be read or written (PostgreSQL unreachable, a lock held too
+    long): 503 with Retry-After, as when the writer itself fails — the client sends again."""
+    log.warning(
+        "storage unavailable on %s %s: %s", request.method, loggable_path(request.url.path), exc
+    )
+    return await handle_intake_error(request, Unavailable("storage"))
+
+
 EXCEPTION_HANDLERS = {
     IntakeError: handle_intake_error,
+    sqlite3.OperationalError: handle_storage_error,
     HTTPException: handle_http_exception,
     Exception: handle_unexpected,
 }

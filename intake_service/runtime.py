@@ -50,7 +50,7 @@ from intake_service.orgs import Org
 from intake_service.photos import media_root
 from intake_service.ratelimit import RateLimiter, address_key
 from intake_service.settings import Settings
-from intake_service.store import connect, instance_id, open_database, secret_key
+from intake_service.store import connect, instance_id, log_failure, open_database, secret_key
 from intake_service.tokens import Tokens
 from intake_service.writer import Writer, WriterStopped
 
@@ -364,7 +364,7 @@ async def _housekeeping(runtime: Runtime) -> None:
         except WriterStopped:
             return
         except Exception:
-            log.exception("expiring queue messages failed; trying again in %g s", pause)
+            log_failure("expiring queue messages failed; trying again in %g s", pause)
         if loop.time() - forgotten_at >= HOUSEKEEPING_SECONDS:
             forgotten_at = loop.time()
             try:
@@ -374,7 +374,7 @@ async def _housekeeping(runtime: Runtime) -> None:
             except WriterStopped:
                 return
             except Exception:
-                log.exception("housekeeping failed; trying again in an hour")
+                log_failure("housekeeping failed; trying again in an hour")
         await asyncio.sleep(pause)
 
 

@@ -35,6 +35,7 @@ from intake_service.checkpoints import (
     checkpoint,
     prepare_writer,
 )
+from intake_service.postgres import is_postgres
 from intake_service.store import BUSY_TIMEOUT_MS, config_version, connect
 
 log = logging.getLogger("pos_intake")
@@ -123,7 +124,10 @@ class Writer:
         self._conn: sqlite3.Connection | None = None
         self._task: asyncio.Task[None] | None = None
         self._running = False
-        # WAL checkpoints off the commit path (checkpoints.py)
+        # PostgreSQL: every statement is a round trip to the server, so a whole batch runs on
+        # the writer's thread, where waiting for the server holds no GIL and stalls no request
+        self._postgres = is_postgres(path)
+        # WAL checkpoints off the commit path (checkpoints.py); SQLite only
         self._checkpointer = (
             Checkpointer(
                 path,
@@ -131,7 +135,7 @@ class Writer:
                 interval=checkpoint_interval,
                 restart_frames=restart_frames,
             )
-            if checkpoints
+            if checkpoints and not self._postgres
             else None
         )
 
@@ -147,7 +151,8 @@ class Writer:
 
     async def start(self) -> None:
         self._conn = await self._blocking(connect, self._path, synchronous=self._synchronous)
-        self._conn.execute("PRAGMA busy_timeout = 0")  # _begin waits for the lock itself
+        if not self._postgres:
+            self._conn.execute("PRAGMA busy_timeout = 0")  # _begin waits for the lock itself
         if self._checkpointer is not None:
             prepare_writer(self._conn, self._checkpointer.restart_frames)
             self._checkpointer.start()
@@ -219,6 +224,8 @@ class Writer:
                 await self._blocking(self._catch_up)
 
     async def _commit(self) -> list[Outcome]:
+        if self._postgres:
+            return await self._commit_on_thread()
         conn = self._conn
         assert conn is not None
         outcomes: list[Outcome] = []
@@ -256,6 +263,46 @@ class Writer:
             self._config_version = version
             self._config_changed()
         return outcomes
+
+    async def _commit_on_thread(self) -> list[Outcome]:
+        """One batch in one transaction, all of it on the writer's thread (PostgreSQL). While
+        the server is unreachable the whole batch fails at BEGIN — the requests answer 503 —
+        and the next batch connects again."""
+        batch = self._pending[: self._max_batch]
+        del self._pending[: self._max_batch]
+        outcomes, version = await self._thread.call(lambda: self._run_batch(batch))
+        if version != self._config_version and self._config_changed is not None:
+            self._config_version = version
+            self._config_changed()
+        return outcomes
+
+    def _run_batch(self, batch: list[Pending]) -> tuple[list[Outcome], int]:
+        conn = self._conn
+        assert conn is not None
+        outcomes: list[Outcome] = []
+        try:
+            conn.execute("BEGIN")
+            for op, future, hooks in batch:
+                conn.execute("SAVEPOINT op")
+                try:
+                    result = op(conn)
+                except sqlite3.OperationalError:
+                    raise  # the server is gone: the transaction with it
+                except Exception as exc:
+                    conn.execute("ROLLBACK TO SAVEPOINT op")
+                    conn.execute("RELEASE SAVEPOINT op")
+                    outcomes.append((future, None, exc, hooks))
+                else:
+                    conn.execute("RELEASE SAVEPOINT op")
+                    outcomes.append((future, result, None, hooks))
+            version = config_version(conn) if self._config_changed is not None else -1
+            conn.execute("COMMIT")
+        except Exception as exc:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            return [(future, None, exc, hooks) for _, future, hooks in batch], self._config_version
+        return outcomes, version
 
     def _catch_up(self) -> None:
         """Between two batches, copy the WAL's last frames so that the next transaction starts

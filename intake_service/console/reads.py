@@ -55,8 +55,9 @@ class ReaderPool:
         if conn is None:
             _yield_to_intake()
             conn = connect(self._path, readonly=True)
-            conn.execute("PRAGMA query_only = ON")
-            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            if isinstance(conn, sqlite3.Connection):  # PostgreSQL: read-only by its settings
+                conn.execute("PRAGMA query_only = ON")
+                conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             self._local.conn = conn
             with self._lock:
                 self._connections.append(conn)

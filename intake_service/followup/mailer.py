@@ -25,6 +25,7 @@ from pathlib import Path
 import aiosmtplib
 
 from intake_service.followup.mail_render import Mail
+from intake_service.postgres import is_postgres
 from intake_service.settings import Settings
 
 log = logging.getLogger("pos_intake")
@@ -36,6 +37,8 @@ def maildir_path(settings: Settings) -> Path:
     database."""
     if settings.maildir:
         return Path(settings.maildir)
+    if is_postgres(settings.db):  # no file to sit beside: the folder the node runs in
+        return Path("pos-intake.mail").resolve()
     return Path(settings.db).with_name(Path(settings.db).name + ".mail")
 
 

@@ -19,6 +19,7 @@ from intake_service.followup.digest import DigestJob
 from intake_service.followup.held import expire_op as expire_held_op
 from intake_service.followup.verdict import settle_verdicts_op
 from intake_service.org_settings import timezone_of
+from intake_service.store import log_failure
 from intake_service.writer import WriterStopped
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ async def run(runtime: Runtime) -> None:
         except WriterStopped:
             return
         except Exception:
-            log.exception("follow-through periods: failed; trying again")
+            log_failure("follow-through periods: failed; trying again")
         await asyncio.sleep(PERIOD_SECONDS)
 
 
