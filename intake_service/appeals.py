@@ -20,6 +20,7 @@ from typing import Any
 
 from intake_service.appeal_input import AppealInput
 from intake_service.categories import Category
+from intake_service.dialect import is_sqlite, lock_name
 from intake_service.errors import IdempotencyConflict
 from intake_service.events import EventType, insert_event
 from intake_service.followup.deadlines import Due
@@ -119,6 +120,8 @@ def accept_op(
 
     def op(conn: sqlite3.Connection) -> Accepted:
         if idem is not None:
+            # a retry on another node sharing the database waits here for the first to commit
+            lock_name(conn, f"idempotency:{appeal.origin_org.id}:{idem.key}")
             first = find_idempotent(conn, appeal.origin_org.id, idem)
             if first is not None:  # a retry raced the first request into the same batch
                 return Accepted(first, replayed=True)
@@ -130,10 +133,13 @@ def accept_op(
         org = appeal.target_org
         sequence = conn.execute(
             "INSERT INTO org_sequences (org_id, year, last) VALUES (?, ?, 1) "
-            "ON CONFLICT (org_id, year) DO UPDATE SET last = last + 1 RETURNING last",
+            "ON CONFLICT (org_id, year) DO UPDATE SET last = org_sequences.last + 1 "
+            "RETURNING last",
             (org.id, year),
         ).fetchone()[0]
-        number = human_number(org.slug, year, sequence, node)
+        # one shared PostgreSQL hands every node the same sequence (its row lock orders them):
+        # the node's letter is needed only where each node counts in its own SQLite file
+        number = human_number(org.slug, year, sequence, node if is_sqlite(conn) else "")
         data = appeal.input
         page_url = appeal.page_url or data.page_url
         conn.execute(
@@ -224,8 +230,10 @@ def accept_op(
         }
         if idem is not None:
             conn.execute(
-                "INSERT OR REPLACE INTO idempotency (org_id, key, body_hash, response, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO idempotency (org_id, key, body_hash, response, created_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, key) DO UPDATE SET "
+                "body_hash = excluded.body_hash, response = excluded.response, "
+                "created_at = excluded.created_at",
                 (appeal.origin_org.id, idem.key, idem.body_hash, json.dumps(response), now),
             )
         return Accepted(

@@ -9,7 +9,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 
-from intake_service.events import Event, last_events, read_events
+from intake_service.events import Event, EventFeed, last_events
 from intake_service.orgs import get_org
 from intake_service.settings import load
 from intake_service.store import open_database
@@ -48,15 +48,12 @@ def _tail(args: argparse.Namespace) -> int:
         events = last_events(conn, org_id=org_id, count=max(0, args.lines))
         for event in events:
             _print(event, args.json)
-        last_id = events[-1].id if events else _max_id(conn)
+        feed = EventFeed(conn, events[-1].id if events else _max_id(conn))
         while args.follow:
-            newer = read_events(conn, after_id=last_id, org_id=org_id)
+            newer = feed.read(conn, org_id=org_id)
             for event in newer:
                 _print(event, args.json)
-                last_id = event.id
             if not newer:
-                # org-filtered reads skip others' events; move past them so the next read is short
-                last_id = max(last_id, _max_id(conn)) if org_id is None else last_id
                 time.sleep(FOLLOW_POLL_SECONDS)
     except KeyboardInterrupt:
         pass

@@ -3,9 +3,9 @@ whose organisations they concern (the log's live tail, the board's refresh).
 
 One task watches the log while anyone listens: it reads the events newer than the last one it
 saw — an indexed read by id — a few times a second. Watching the table rather than hooking the
-writer means that every source of events is seen: intake, the forwarder, the console, and CLI
-commands run in another process. A deployment on a shared database would wake it by
-LISTEN/NOTIFY instead; the subscribers would not change.
+writer means that every source of events is seen: intake, the forwarder, the console, CLI
+commands run in another process, and on a shared PostgreSQL every other node (`EventFeed`
+takes care of ids that become visible out of order there).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from intake_service.events import Event, read_events
+from intake_service.events import Event, EventFeed
+from intake_service.store import log_failure
 
 log = logging.getLogger("pos_intake")
 POLL_SECONDS = 0.25
@@ -48,13 +49,13 @@ class LiveLog:
         self._reader = reader
         self._subscriptions: set[Subscription] = set()
         self._task: asyncio.Task[None] | None = None
-        self._last_id = 0
+        self._feed: EventFeed | None = None
 
     @contextlib.asynccontextmanager
     async def subscribe(self, org_ids: frozenset[int] | None) -> AsyncIterator[Subscription]:
         subscription = Subscription(org_ids)
         if not self._subscriptions and (self._task is None or self._task.done()):
-            self._last_id = self._newest_id()
+            self._feed = EventFeed(self._reader, self._newest_id())
             self._task = asyncio.create_task(self._watch(), name="pos-intake-live-log")
         self._subscriptions.add(subscription)
         try:
@@ -75,18 +76,20 @@ class LiveLog:
             try:
                 self.publish_new()
             except Exception:  # any failure: the live streams must not end with this task
-                log.exception("live log: reading new events failed; trying again")
+                log_failure("live log: reading new events failed; trying again")
             await asyncio.sleep(POLL_SECONDS)
 
     def publish_new(self) -> None:
         """Hand every event newer than the last seen to the subscribers that want it."""
+        feed = self._feed
+        if feed is None:
+            return
         while True:
-            events = read_events(self._reader, after_id=self._last_id, limit=500)
+            events = feed.read(self._reader, limit=500)
             for event in events:
                 for subscription in self._subscriptions:
                     if subscription.wants(event):
                         subscription.offer(event)
-                self._last_id = event.id
             if len(events) < 500:
                 return
 

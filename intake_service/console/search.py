@@ -3,7 +3,8 @@
 SQLite has no Snowball tokenizer, and a tokenizer written in Python would have to be loaded into
 every connection (the CLI's, the readers', a second storage engine's). So the words are stemmed
 here, in Python (`snowballstemmer`: Russian for Cyrillic words, English for Latin ones), and the
-FTS5 table `appeal_search` (migration 7) holds the stems — "фонари" and "фонарь" are both
+FTS5 table `appeal_search` (migration 7) holds the stems (on PostgreSQL a plain table of the same
+rows with a GIN index over their words, postgres/schema.py) — "фонари" and "фонарь" are both
 "фонар" there — under FTS5's plain unicode61 tokenizer. A query is stemmed the same way. Its
 `orgs` column holds one token per appeal, `o<target org id>`, so that the visibility filter runs
 inside the full-text index rather than after it.
@@ -27,6 +28,9 @@ from collections.abc import Iterable
 import snowballstemmer
 
 from intake_service.console.reads import ReaderPool
+from intake_service.dialect import lock_name
+from intake_service.events import SHARED_LOOKBACK_IDS
+from intake_service.store import log_failure
 from intake_service.writer import Writer, WriterStopped
 
 log = logging.getLogger("pos_intake")
@@ -87,6 +91,21 @@ def match_expression(query: str, org_ids: Iterable[int] | None) -> str | None:
     return expression
 
 
+def tsquery_expression(query: str, org_ids: Iterable[int] | None) -> str | None:
+    """The same query for PostgreSQL's `to_tsquery('simple', …)` over the search rows' words
+    (the stems are letters and digits only, so quoting them is all the escaping they need)."""
+    terms = list(dict.fromkeys(stems(query)))[:MAX_TERMS]
+    if not terms:
+        return None
+    expression = " & ".join(f"'{term}'" for term in terms)
+    if org_ids is not None:
+        ids = sorted(org_ids)
+        if not ids:
+            return None
+        expression = "(" + " | ".join(org_token(i) for i in ids) + ") & " + expression
+    return expression
+
+
 def text_matches(query: str, text: str, address: str | None) -> bool:
     """The same test as the index makes, on one appeal in memory (the live tail checks a new
     appeal with it before the indexer has reached it)."""
@@ -105,10 +124,19 @@ def indexed_up_to(conn: sqlite3.Connection) -> int:
 def pending_rows(conn: sqlite3.Connection, limit: int = BATCH) -> list[tuple[int, str, str]]:
     """The next appeals to index, stemmed: (seq, orgs, body). Runs on a reader thread."""
     after = indexed_up_to(conn)
-    rows = conn.execute(
-        "SELECT seq, target_org_id, text, address FROM appeals WHERE seq > ? ORDER BY seq LIMIT ?",
-        (after, limit),
-    ).fetchall()
+    if isinstance(conn, sqlite3.Connection):
+        rows = conn.execute(
+            "SELECT seq, target_org_id, text, address FROM appeals WHERE seq > ? "
+            "ORDER BY seq LIMIT ?",
+            (after, limit),
+        ).fetchall()
+    else:  # other nodes' appeals become visible out of seq order: look back for stragglers
+        rows = conn.execute(
+            "SELECT seq, target_org_id, text, address FROM appeals a WHERE seq > ? "
+            "AND NOT EXISTS (SELECT 1 FROM appeal_search s WHERE s.seq = a.seq) "
+            "ORDER BY seq LIMIT ?",
+            (after - SHARED_LOOKBACK_IDS, limit),
+        ).fetchall()
     return [
         (seq, org_token(org_id), indexed_body(text, address)) for seq, org_id, text, address in rows
     ]
@@ -119,15 +147,22 @@ def store_rows_op(rows: list[tuple[int, str, str]]):
     below the mark are skipped, so two nodes indexing one database never add a row twice."""
 
     def op(conn: sqlite3.Connection) -> int:
-        mark = indexed_up_to(conn)
-        fresh = [row for row in rows if row[0] > mark]
+        if isinstance(conn, sqlite3.Connection):
+            mark = indexed_up_to(conn)
+            fresh = [row for row in rows if row[0] > mark]
+            sql = "INSERT INTO appeal_search (rowid, orgs, body) VALUES (?, ?, ?)"
+        else:  # stragglers lie below the mark; a row another node added meanwhile is kept
+            lock_name(conn, INDEXED_KEY)
+            mark = indexed_up_to(conn)
+            fresh = list(rows)
+            sql = "INSERT INTO appeal_search (seq, orgs, body) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
         if not fresh:
             return 0
-        conn.executemany("INSERT INTO appeal_search (rowid, orgs, body) VALUES (?, ?, ?)", fresh)
+        conn.executemany(sql, fresh)
         conn.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (INDEXED_KEY, str(fresh[-1][0])),
+            (INDEXED_KEY, str(max(mark, fresh[-1][0]))),
         )
         return len(fresh)
 
@@ -151,6 +186,6 @@ async def keep_indexed(reads: ReaderPool, writer: Writer) -> None:
         except WriterStopped:
             return
         except Exception:  # any failure: log it and try again, never let search stop for good
-            log.exception("search index: a batch failed; trying again")
+            log_failure("search index: a batch failed; trying again")
             added = 0
         await asyncio.sleep(PAUSE_BETWEEN_BATCHES if added else IDLE_POLL)

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from intake_service.dialect import row_locks
 from intake_service.events import EventType, insert_event
 from intake_service.forward.outbox import EMBEDDED_SINK, OutboxState
 from intake_service.store import now_iso
@@ -47,7 +48,9 @@ def claim_op(
             "SELECT x.id, x.appeal_id, x.attempts, a.number FROM outbox x "
             "JOIN appeals a ON a.id = x.appeal_id "
             "WHERE x.org_id = ? AND x.sink = 'embedded' AND x.state IN ('pending', 'inflight') "
-            "AND x.next_attempt_at <= ? ORDER BY x.next_attempt_at LIMIT ?",
+            "AND x.next_attempt_at <= ? ORDER BY x.next_attempt_at LIMIT ?"
+            # nodes sharing PostgreSQL hand out different messages to pulls at the same moment
+            + row_locks(conn, "x", skip_locked=True),
             (org_id, now, max_messages),
         ).fetchall()
         claimed = []
@@ -87,7 +90,8 @@ def ack_op(
             row = conn.execute(
                 "SELECT x.id, x.appeal_id, x.attempts, a.number FROM outbox x "
                 "JOIN appeals a ON a.id = x.appeal_id "
-                "WHERE x.receipt = ? AND x.org_id = ? AND x.sink = ? AND x.state = ?",
+                "WHERE x.receipt = ? AND x.org_id = ? AND x.sink = ? AND x.state = ?"
+                + row_locks(conn, "x"),
                 (receipt, org_id, EMBEDDED_SINK, OutboxState.INFLIGHT),
             ).fetchone()
             if row is None:

@@ -28,12 +28,14 @@ from urllib.parse import urlsplit
 
 from intake_service import photos
 from intake_service.appeals import DOCUMENT_SCHEMA, document, load_appeals
+from intake_service.dialect import is_sqlite
 from intake_service.directory import OrgDirectory
 from intake_service.followup.mail_render import NoticeRenderer, load_notices
 from intake_service.followup.mailer import Mailer
 from intake_service.followup.notices import MAIL_SINK
 from intake_service.forward.outbox import (
     Settled,
+    claim_due_rows,
     due_count,
     due_rows,
     external_backlog,
@@ -45,6 +47,7 @@ from intake_service.forward.types import Outgoing
 from intake_service.forward.webhook import WebhookPoster
 from intake_service.metrics import Metrics
 from intake_service.settings import Settings
+from intake_service.store import log_failure
 from intake_service.writer import Writer
 
 log = logging.getLogger("pos_intake")
@@ -55,6 +58,7 @@ SLOTS_PER_SINK = 2  # batches publishing at once per sink: one confirming while 
 PACING_WAIT_SECONDS = 1.0  # longest an appeal's answer waits for the forwarder to catch up
 PACING_BACKLOG = 64  # healthy deliveries waiting above which intake lets the forwarder catch up
 DUE_COUNT_CAP = 16 * PACING_BACKLOG  # due rows are counted per sink up to this, not further
+CLAIM_LEASE_SECONDS = 10.0  # PostgreSQL: rows taken by a node that died come due after this
 
 
 class Publisher(Protocol):
@@ -99,6 +103,17 @@ class Forwarder:
     _publishers: dict[int, Publisher] = field(default_factory=dict)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
+    @property
+    def _shared(self) -> bool:
+        """The outbox is shared with other nodes (PostgreSQL): rows are taken, not just read."""
+        return not is_sqlite(self.reader)
+
+    @property
+    def _lease(self) -> float:
+        """How long rows taken stay this node's: longer than a delivery can take, short enough
+        that another node sends them within seconds when this one dies."""
+        return max(CLAIM_LEASE_SECONDS, 2 * self.settings.forward_timeout)
+
     def wake(self, new_rows: int = 0) -> None:
         """A new appeal was committed: look for due rows in the next turn of the event loop
         rather than after the idle sleep. Called right after the commit (the writer's
@@ -117,7 +132,7 @@ class Forwarder:
         try:
             self._start_due()
         except Exception:
-            log.exception("forwarder: could not read the outbox; trying again")
+            log_failure("forwarder: could not read the outbox; trying again")
             self._wake.set()
 
     def behind(self) -> bool:
@@ -163,7 +178,7 @@ class Forwarder:
                     counted = time.monotonic()
                 self._start_due()
             except Exception:
-                log.exception("forwarder: could not read the outbox; trying again")
+                log_failure("forwarder: could not read the outbox; trying again")
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(IDLE_SECONDS):
                     await self._wake.wait()
@@ -212,13 +227,22 @@ class Forwarder:
         for sink_name in external_backlog(self.reader):
             if self._publishing[sink_name] >= SLOTS_PER_SINK:
                 continue  # the end of a publish wakes us again
-            rows = due_rows(
-                self.reader,
-                sink_name,
-                skip=sorted(self._in_flight),
-                now=now,
-                limit=self.settings.forward_in_flight,
-            )
+            if self._shared:
+                rows = claim_due_rows(
+                    self.reader,
+                    sink_name,
+                    now=now,
+                    limit=self.settings.forward_in_flight,
+                    lease=self._lease,
+                )
+            else:
+                rows = due_rows(
+                    self.reader,
+                    sink_name,
+                    skip=sorted(self._in_flight),
+                    now=now,
+                    limit=self.settings.forward_in_flight,
+                )
             if rows:
                 by_sink[sink_name] = rows
         for sink_name, sink_rows in by_sink.items():

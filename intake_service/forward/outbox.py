@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from intake_service.dialect import row_locks
 from intake_service.events import EventType, insert_event, insert_events
 from intake_service.store import now_iso
 
@@ -171,6 +172,24 @@ def due_rows(
     ).fetchall()
 
 
+def claim_due_rows(
+    conn: sqlite3.Connection, sink: str, *, now: float, limit: int, lease: float
+) -> list[sqlite3.Row]:
+    """PostgreSQL, where several nodes drain one outbox: take up to `limit` rows of one external
+    sink due now, longest due first, by moving their next attempt `lease` seconds ahead in the
+    same statement. Rows another node is taking at this moment are skipped, not waited for, so
+    the nodes split the work; a node that dies leaves its taken rows to come due again when the
+    lease ends, and another node sends them."""
+    return conn.execute(
+        "UPDATE outbox SET next_attempt_at = ? WHERE id IN ("
+        "SELECT x.id FROM outbox x WHERE x.sink = ? AND x.state IN ('pending', 'failed') "
+        "AND x.sink != 'embedded' AND x.next_attempt_at <= ? "
+        "ORDER BY x.next_attempt_at LIMIT ? FOR UPDATE OF x SKIP LOCKED) "
+        "RETURNING id, appeal_id, org_id, sink, notice_id",
+        (now + lease, sink, now, limit),
+    ).fetchall()
+
+
 def due_count(conn: sqlite3.Connection, sink: str, *, now: float, cap: int) -> int:
     """How many rows of one external sink are due now, counted up to `cap` only (pacing needs
     to know whether there are more than a few dozen, not how many more)."""
@@ -178,7 +197,7 @@ def due_count(conn: sqlite3.Connection, sink: str, *, now: float, cap: int) -> i
         conn.execute(
             "SELECT count(*) FROM (SELECT 1 FROM outbox x WHERE x.sink = ? "
             "AND x.state IN ('pending', 'failed') AND x.sink != 'embedded' "
-            "AND x.next_attempt_at <= ? LIMIT ?)",
+            "AND x.next_attempt_at <= ? LIMIT ?) AS due",
             (sink, now, cap),
         ).fetchone()[0]
     )
@@ -258,7 +277,9 @@ def settle_op(
         current = {
             r["id"]: r
             for r in conn.execute(
-                f"SELECT id, attempts, state FROM outbox WHERE id IN ({marks})", ids
+                f"SELECT id, attempts, state FROM outbox x WHERE id IN ({marks})"
+                + row_locks(conn, "x"),
+                ids,
             )
         }
         updates: list[tuple[object, ...]] = []
