@@ -4,10 +4,12 @@ SQLite file, and the `pos-intake` CLI as a subprocess against the same file."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -21,6 +23,7 @@ import httpx
 import pytest
 
 from intake_service.directory import CHECK_INTERVAL
+from intake_service.store import connect
 
 CLI = [sys.executable, "-m", "intake_service"]
 START_TIMEOUT = 20.0
@@ -66,7 +69,7 @@ def run_cli(
         capture_output=True,
         text=True,
         timeout=60,
-        env={**os.environ, **env},
+        env={**os.environ, **engine_env(db), **env},
     )
     if check and result.returncode != 0:
         raise AssertionError(
@@ -100,7 +103,7 @@ class Service:
             [*CLI, "serve", "--db", str(self.db), "--port", str(self.port)],
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **self.env},
+            env={**os.environ, **engine_env(self.db), **self.env},
         )
         log.close()
         deadline = time.monotonic() + START_TIMEOUT
@@ -143,9 +146,94 @@ class Org:
     key: str
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--engine",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="the storage engine the stories run on: a SQLite file per test (the default) or a "
+        "fresh PostgreSQL database per test (scripts/postgres-up provides the server)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under --engine postgres, the stories that are about SQLite itself (its file, its WAL,
+    reading it directly) are skipped with the reason their marker gives."""
+    if config.getoption("--engine") != "postgres":
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0]}"))
+
+
+class PostgresDatabase(str):
+    """A test's PostgreSQL database URL, standing where a SQLite path stands in the stories: the
+    service's log file and the photo folder go to the test's own folder."""
+
+    folder: Path
+
+    def __new__(cls, url: str, folder: Path) -> PostgresDatabase:
+        made = super().__new__(cls, url)
+        made.folder = folder
+        return made
+
+    @property
+    def parent(self) -> Path:
+        return self.folder
+
+    @property
+    def stem(self) -> str:
+        return "pos-intake"
+
+    def with_suffix(self, suffix: str) -> Path:
+        return self.folder / f"pos-intake{suffix}"
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    if request.config.getoption("--engine") == "postgres":
+        url = request.getfixturevalue("postgres_url")
+        return PostgresDatabase(url, tmp_path)  # type: ignore[return-value]
     return tmp_path / "pos-intake.db"
+
+
+@contextlib.contextmanager
+def store(db: Path | str) -> Iterator[sqlite3.Connection]:
+    """The database itself, as the story reads or moves it behind the service's back (on either
+    engine; every statement commits on its own)."""
+    conn = connect(db)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def store_dump(db: Path | str) -> str:
+    """Every row of every table, as text: what someone who copied the database would have."""
+    with store(db) as conn:
+        if isinstance(conn, sqlite3.Connection):
+            return "\n".join(conn.iterdump())
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+            )
+        ]
+        return "\n".join(
+            repr(tuple(row)) for table in tables for row in conn.execute(f"SELECT * FROM {table}")
+        )
+
+
+def engine_env(db: Path | str) -> dict[str, str]:
+    """What a process on `db` needs besides --db: on PostgreSQL, the photo folder that sits
+    beside a SQLite file (a deployment sets POS_MEDIA_DIR to a folder the nodes share)."""
+    if isinstance(db, PostgresDatabase):
+        return {
+            "POS_MEDIA_DIR": str(db.folder / "pos-intake-media"),
+            "POS_MAILDIR": str(db.folder / "pos-intake.mail"),
+        }
+    return {}
 
 
 def make_org(db: Path, slug: str, *origins: str) -> Org:
@@ -366,7 +454,7 @@ def postgres_url(request) -> Iterator[str]:
     the role), dropped afterwards; its URL, as a deployment would set POS_DB."""
     import psycopg
 
-    name = "pos_test_" + re.sub(r"\W", "_", request.node.name.lower())[:40] + f"_{os.getpid()}"
+    name = "pos_test_" + re.sub(r"\W", "_", request.node.name.lower())[:30] + f"_{os.getpid()}"
     try:
         admin = psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True)
     except psycopg.OperationalError as exc:

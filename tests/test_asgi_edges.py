@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
+import pytest
 
 from intake_service.app import create_app
 from intake_service.runtime import Runtime
@@ -74,6 +75,7 @@ def test_content_length_of_unicode_digits_is_not_a_length(db: Path):
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
 
+@pytest.mark.sqlite_only("a CLI holding SQLite's write lock keeps the appeal in the writer's queue")
 def test_an_appeal_whose_request_is_cancelled_in_the_writers_queue_keeps_its_photos(db: Path):
     """The request goes away (its task cancelled) while its appeal waits for the write lock; the
     queued appeal still commits — and so its photo must still be there for the agency."""

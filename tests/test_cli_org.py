@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import httpx
 
-from conftest import Service, appeal, bearer, run_cli
+from conftest import Service, appeal, bearer, run_cli, store_dump
 
 
 def test_admin_creates_org_with_origins_gets_key_and_snippet(db):
@@ -64,8 +63,7 @@ def test_admin_creates_org_with_origins_gets_key_and_snippet(db):
     assert len(shown["categories"]) == 12  # the default catalogue
 
     # only a hash of the key is in the database
-    with sqlite3.connect(db) as conn:
-        dump = "\n".join(conn.iterdump())
+    dump = store_dump(db)
     assert key.split("_", 2)[2] not in dump
 
 

@@ -6,7 +6,6 @@ new appeals live, also on a wall monitor; nobody sees another organisation's cel
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -19,7 +18,7 @@ from playwright.sync_api import expect
 from intake_service.statuses import Status, open_statuses
 from intake_service.store import open_database
 
-from conftest import Service, appeal, bearer, make_org, run_cli, serious_violations
+from conftest import Service, appeal, bearer, make_org, run_cli, serious_violations, store
 
 
 def file(service: Service, key: str, count: int = 1, **changes: object) -> list[str]:
@@ -143,7 +142,7 @@ def test_the_weekly_tension_index_compares_with_last_week(db, org, service):
     def days_ago(days: int) -> str:
         return (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
-    with sqlite3.connect(db) as conn:
+    with store(db) as conn:
         conn.executemany(
             "UPDATE appeals SET created_at = ? WHERE id = ?",
             [(days_ago(9), last_week[0]), (days_ago(12), last_week[1])],

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from console_helpers import PASSWORD, add_user, signed_in
 
-from conftest import appeal, bearer, events, make_org, run_cli, serious_violations
+from conftest import appeal, bearer, events, make_org, run_cli, serious_violations, store
 
 pytestmark = pytest.mark.service_env(POS_RATE_LIMIT_KEY="0", POS_RATE_LIMIT_ADDRESS="0")
 
@@ -166,11 +166,12 @@ def test_appeals_filed_before_the_search_existed_are_indexed_at_start(db, org, s
     old = file(service.url, org.key, text="Сломанные качели во дворе")["number"]
     service.stop()
     # the database as it was before the search index: no stems, no mark
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.execute("INSERT INTO appeal_search (appeal_search) VALUES ('delete-all')")
+    with store(db) as conn:
+        if isinstance(conn, sqlite3.Connection):
+            conn.execute("INSERT INTO appeal_search (appeal_search) VALUES ('delete-all')")
+        else:
+            conn.execute("DELETE FROM appeal_search")
         conn.execute("DELETE FROM meta WHERE key = 'search_indexed_seq'")
-    conn.close()
     service.start()
     with signed_in(service.url, "duty@demo.ru") as console:
         assert searched(console, "качель") == [old]

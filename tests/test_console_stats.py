@@ -5,13 +5,12 @@ server draws (inline SVG) and as tables — never counting another organisation'
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import httpx
 from console_helpers import add_user, signed_in
 
-from conftest import appeal, bearer, make_org, run_cli
+from conftest import appeal, bearer, make_org, run_cli, store
 
 
 def file(url: str, key: str, count: int, **changes: object) -> list[str]:
@@ -41,7 +40,7 @@ def test_the_period_totals_charts_and_answer_times(db, org, service):
     file(service.url, other_key, 4, category="roads")  # another organisation's: never counted
     # The console stamps an answer with the moment it is given, and a story cannot wait hours:
     # it writes two answers' times itself, 2 and 4 hours after filing (the triggers follow).
-    with sqlite3.connect(db) as conn:
+    with store(db) as conn:
         for appeal_id, hours in zip(roads[:2], (2, 4), strict=True):
             created = conn.execute(
                 "SELECT created_at FROM appeals WHERE id = ?", (appeal_id,)

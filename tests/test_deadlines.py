@@ -5,7 +5,6 @@ daily digest of what is overdue."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -21,7 +20,7 @@ from intake_service.followup.deadlines import (
     load_calendar,
 )
 
-from conftest import CLI, Service, appeal, bearer, make_org, run_cli
+from conftest import CLI, Service, appeal, bearer, make_org, run_cli, store
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 WORKING = load_calendar("working")
@@ -109,13 +108,11 @@ def test_due_dates_are_set_the_fast_track_is_per_category_and_overdue_is_flagged
         assert (slow - today).days >= 30 and (fast - today).days < 20
 
         service.stop()
-        conn = sqlite3.connect(db)  # the clock moves: the road appeal's date has passed
-        with conn:
+        with store(db) as conn:  # the clock moves: the road appeal's date has passed
             conn.execute(
                 "UPDATE appeals SET answer_due = '2026-01-12' WHERE id = ?",
                 (filed["roads"][0]["id"],),
             )
-        conn.close()
         service.start()  # the day's first look after the digest hour
         with signed_in(service.url, "op@manturovo.example.ru") as console:
             rows = console.get("/console/log.json", headers={"Accept": "application/json"})

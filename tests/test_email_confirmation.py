@@ -4,14 +4,13 @@ unforwarded, until the link in the e-mail is opened; a link confirms once and ex
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 
 import httpx
 import pytest
 from mail_server import text_of
 
-from conftest import Service, events, form_fields, form_token, make_org, run_cli
+from conftest import Service, events, form_fields, form_token, make_org, run_cli, store
 
 ORIGIN = "https://manturovo.example.ru"
 
@@ -77,10 +76,8 @@ def test_an_expired_or_forged_link_files_nothing(city, mail_server):
     db, org, service = city
     assert _file(service).status_code == 202
     link = _link(mail_server)
-    conn = sqlite3.connect(db)  # the clock moves past the link's life
-    with conn:
+    with store(db) as conn:  # the clock moves past the link's life
         conn.execute("UPDATE held_appeals SET expires_at = 0")
-    conn.close()
     with httpx.Client(headers={"Origin": service.url, "Accept": "text/html"}) as browser:
         expired = browser.post(link)
         assert expired.status_code == 410 and "истёк" in expired.text

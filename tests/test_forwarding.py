@@ -8,7 +8,6 @@ import importlib.util
 import json
 import re
 import secrets
-import sqlite3
 import subprocess
 import threading
 import time
@@ -31,6 +30,7 @@ from conftest import (
     make_org,
     run_async,
     run_cli,
+    store,
 )
 
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
@@ -408,7 +408,7 @@ def test_appeals_acknowledged_across_20_kill_9_cycles_all_reach_the_consumer(db,
     finally:
         service.stop()
     assert len(acknowledged) > 100
-    with sqlite3.connect(db) as conn:
+    with store(db) as conn:
         stored = {row[0] for row in conn.execute("SELECT id FROM appeals")}
     assert stored == acknowledged, "every stored appeal was acknowledged, none is missing"
     assert {m.message_id for m in messages} == acknowledged

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sqlite3
 
 import httpx
 import pytest
 
-from conftest import Org, Service, appeal, bearer, events, run_async
+from conftest import Org, Service, appeal, bearer, events, run_async, store
 
 
 def file(service: Service, org: Org, body: dict | None = None, **headers: str) -> httpx.Response:
@@ -68,7 +67,7 @@ def test_accepted_appeal_survives_kill_9_right_after_201(service, org, db):
     service.kill()
 
     # Straight from the file, before any server touches it again.
-    with sqlite3.connect(db) as conn:
+    with store(db) as conn:
         stored = {row[0] for row in conn.execute("SELECT number FROM appeals")}
     assert stored == {c["number"] for c in created}
 
@@ -161,7 +160,7 @@ def test_idempotency_key_reused_with_another_body_is_refused(service, org, db):
     problem = other.json()
     assert problem["type"].endswith("/idempotency-conflict")
     assert "crm-4712" in problem["detail"]
-    with sqlite3.connect(db) as conn:
+    with store(db) as conn:
         assert conn.execute("SELECT count(*) FROM appeals").fetchone()[0] == 1
 
 
@@ -183,7 +182,7 @@ def test_concurrent_retries_with_one_idempotency_key_store_one_appeal(service, o
     responses = run_async(retries())
     assert {r.status_code for r in responses} == {201}
     assert len({r.json()["number"] for r in responses}) == 1
-    with sqlite3.connect(db) as conn:
+    with store(db) as conn:
         assert conn.execute("SELECT count(*) FROM appeals").fetchone()[0] == 1
 
 

@@ -33,6 +33,9 @@ def test_health_and_readiness(service):
     }
 
 
+@pytest.mark.sqlite_only(
+    "another process holds SQLite's write lock; PostgreSQL: test_postgres_nodes"
+)
 def test_readiness_fails_when_the_database_cannot_be_written(service, db):
     import sqlite3
 

@@ -4,13 +4,12 @@ stored as an appeal."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import httpx
 import pytest
 
-from conftest import Service, appeal, bearer, events, run_cli
+from conftest import Service, appeal, bearer, events, run_cli, store
 
 URL = "/api/v1/appeals"
 
@@ -22,7 +21,7 @@ def post(
 
 
 def appeals_stored(db: Path) -> int:
-    with sqlite3.connect(db) as conn:
+    with store(db) as conn:
         return conn.execute("SELECT count(*) FROM appeals").fetchone()[0]
 
 

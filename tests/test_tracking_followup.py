@@ -5,7 +5,6 @@ operator sees the chain in the console. Periods that run out move the appeal by 
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 
 import httpx
@@ -13,7 +12,7 @@ import pytest
 from console_helpers import add_user, signed_in
 from mail_server import text_of
 
-from conftest import Service, appeal, bearer, events, make_org
+from conftest import Service, appeal, bearer, events, make_org, store
 
 CITIZEN = {"name": "Анна", "email": "anna@example.ru"}
 
@@ -158,10 +157,8 @@ def test_a_question_answered_and_a_question_left_unanswered(city, mail_server):
         assert "Опора № 17" in console.get(f"/console/appeals/{filed['id']}").text
 
     _operator(service, filed["id"], "clarify", {"question": "А какой подъезд?"})
-    conn = sqlite3.connect(db)  # the clock moves past the question's date
-    with conn:
+    with store(db) as conn:  # the clock moves past the question's date
         conn.execute("UPDATE appeals SET clarify_due = '2020-01-01' WHERE id = ?", (filed["id"],))
-    conn.close()
     deadline = time.monotonic() + 15
     while _status(service, filed)["status"] != "not_clarified" and time.monotonic() < deadline:
         time.sleep(0.2)

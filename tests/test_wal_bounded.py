@@ -8,6 +8,8 @@ import asyncio
 import os
 import sqlite3
 
+import pytest
+
 from intake_service.store import open_database
 from intake_service.writer import Writer
 
@@ -20,6 +22,7 @@ def _write(conn: sqlite3.Connection) -> None:
     conn.executemany("INSERT INTO scratch (x) VALUES (?)", [(ROW,)] * 8)
 
 
+@pytest.mark.sqlite_only("the WAL file is SQLite's")
 def test_the_wal_restarts_and_stays_bounded_under_continuous_writes(tmp_path):
     db = tmp_path / "pos.db"
     open_database(db).close()

@@ -1,0 +1,176 @@
+"""Several intake nodes on one PostgreSQL: they number appeals from one sequence, share the
+outbox (a node that dies leaves its appeals to the others), and while the server is gone they
+answer 503 and lose nothing. The machine's RabbitMQ receives what they forward."""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from postgres_server import OwnPostgres
+from test_forwarding import AMQP, Consumer, wait_until
+
+from conftest import PostgresDatabase, Service, appeal, bearer, make_org, run_cli, store
+
+NO_LIMITS = {"POS_RATE_LIMIT_KEY": "0", "POS_RATE_LIMIT_ADDRESS": "0", "POS_RATE_LIMIT_ORG": "0"}
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[OwnPostgres]:
+    server = OwnPostgres().start()
+    yield server
+    server.remove()
+
+
+@pytest.fixture
+def rabbit() -> Iterator[Consumer]:
+    name = f"pos.test.{secrets.token_hex(4)}"
+    consumer = Consumer(exchange=name, queue=f"{name}.agency", routing_key="demo")
+    consumer.bind()
+    yield consumer
+    consumer.delete()
+
+
+class Citizens:
+    """Appeals sent by several threads, each with its own Idempotency-Key; an appeal whose
+    answer never came (the node died) or was 503 is kept to be sent again with the same key."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.acknowledged: dict[str, str] = {}  # appeal id -> number
+        self.statuses: list[int] = []
+        self.retry_later: list[tuple[str, dict]] = []
+        self.refusals: list[httpx.Response] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def post(self, client: httpx.Client, url: str, idem: str, body: dict) -> int | None:
+        try:
+            reply = client.post(
+                url + "/api/v1/appeals",
+                json=body,
+                headers={**bearer(self.key), "Idempotency-Key": idem},
+            )
+        except httpx.TransportError:
+            with self._lock:
+                self.retry_later.append((idem, body))
+            return None
+        with self._lock:
+            self.statuses.append(reply.status_code)
+            if reply.status_code == 201:
+                self.acknowledged[reply.json()["id"]] = reply.json()["number"]
+            else:
+                self.retry_later.append((idem, body))
+                self.refusals.append(reply)
+        return reply.status_code
+
+    def start(self, urls: list[str], threads: int = 4) -> None:
+        self._stop.clear()
+
+        def run(offset: int) -> None:
+            with httpx.Client(timeout=10) as client:
+                for url in itertools.cycle(urls[offset:] + urls[:offset]):
+                    if self._stop.is_set():
+                        return
+                    if self.post(client, url, secrets.token_hex(8), appeal()) is None:
+                        time.sleep(0.05)
+
+        self._threads = [
+            threading.Thread(target=run, args=(i % len(urls),)) for i in range(threads)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join()
+
+    def send_again(self, url: str) -> None:
+        with httpx.Client(timeout=10) as client:
+            while self.retry_later:
+                idem, body = self.retry_later.pop()
+                assert self.post(client, url, idem, body) == 201
+
+
+def _stored_ids(db: str) -> set[str]:
+    with store(db) as conn:
+        return {row[0] for row in conn.execute("SELECT id FROM appeals")}
+
+
+def test_three_nodes_share_one_sequence_and_drain_a_killed_nodes_appeals(
+    postgres_url: str, tmp_path: Path, rabbit: Consumer
+):
+    db = PostgresDatabase(postgres_url, tmp_path)
+    org = make_org(db, "demo", "https://demo.example.ru")
+    run_cli(db, "org", "sink", "demo", "add", "rabbitmq", "--url", AMQP, "--exchange",
+            rabbit.exchange)  # fmt: skip
+    nodes = [Service(db, env={**NO_LIMITS, "POS_NODE": n}).start() for n in ("a", "b", "c")]
+    victim = nodes[2]
+    citizens = Citizens(org.key)
+    try:
+        for _cycle in range(5):
+            citizens.start([n.url for n in nodes], threads=6)
+            time.sleep(1.0)
+            victim.kill()  # SIGKILL under load: its answers in flight are lost with it
+            time.sleep(0.5)
+            citizens.stop()
+            if _cycle < 4:
+                victim.start()
+        # the victim stays dead: what it stored and did not forward is the others' to send
+        citizens.send_again(nodes[0].url)
+        assert len(citizens.acknowledged) > 100
+        messages = rabbit.receive(len(citizens.acknowledged), timeout=90)
+    finally:
+        for node in nodes:
+            node.stop()
+    assert {m.message_id for m in messages} == set(citizens.acknowledged)
+    # the nodes take rows rather than read them: an appeal arrives twice only when the node
+    # sending it was killed before it could record the broker's confirm (were every node to
+    # send every due row, most appeals would arrive two or three times)
+    repeats = len(messages) - len(citizens.acknowledged)
+    assert repeats < len(citizens.acknowledged) / 3, f"{repeats} repeats"
+    numbers = list(citizens.acknowledged.values())
+    assert len(set(numbers)) == len(numbers), "one sequence: no number given twice"
+    assert all(n.startswith(f"DEMO-{time.gmtime().tm_year}-") for n in numbers)
+    assert _stored_ids(db) == set(citizens.acknowledged), "every stored appeal was answered 201"
+
+
+def test_postgresql_restarted_under_load_means_503_meanwhile_and_nothing_lost(
+    own_postgres: OwnPostgres, tmp_path: Path
+):
+    db = PostgresDatabase(own_postgres.url, tmp_path)
+    org = make_org(db, "demo", "https://demo.example.ru")
+    service = Service(db, env=NO_LIMITS).start()
+    citizens = Citizens(org.key)
+    try:
+        citizens.start([service.url])
+        wait_until(lambda: len(citizens.acknowledged) > 20, what="appeals before the outage")
+        own_postgres.stop()
+        wait_until(lambda: 503 in citizens.statuses, what="intake to answer 503")
+        ready = httpx.get(service.url + "/readyz", timeout=10)
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["database"] == "not writable: the database is unreachable"
+        during = len(citizens.acknowledged)
+        time.sleep(1.0)
+        own_postgres.start()
+        wait_until(lambda: len(citizens.acknowledged) > during + 20, what="intake to resume")
+    finally:
+        citizens.stop()
+    try:
+        assert set(citizens.statuses) == {201, 503}
+        refusal = citizens.refusals[0]
+        assert refusal.headers["content-type"] == "application/problem+json"
+        assert int(refusal.headers["Retry-After"]) > 0
+        citizens.send_again(service.url)  # the same keys: stored once, whatever came before
+        assert httpx.get(service.url + "/readyz", timeout=10).status_code == 200
+    finally:
+        service.stop()
+    assert _stored_ids(db) == set(citizens.acknowledged)
