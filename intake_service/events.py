@@ -215,6 +215,14 @@ class EventFeed:
         self._lookback = 0 if isinstance(conn, sqlite3.Connection) else SHARED_LOOKBACK_IDS
         self.last_id = after_id
         self._seen: set[int] = set()
+        if self._lookback:  # what is visible now is past; what becomes visible later is new
+            self._seen = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT id FROM events WHERE id > ? AND id <= ?",
+                    (after_id - self._lookback, after_id),
+                )
+            }
 
     def read(
         self, conn: sqlite3.Connection, *, org_id: int | None = None, limit: int = 1000

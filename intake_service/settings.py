@@ -34,7 +34,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "db",
         "pos-intake.db",
-        "Path of the SQLite database file, or a `postgresql://` URL (for now only `pos-intake migrate` and `copy` run on PostgreSQL).",
+        "Path of the SQLite database file, or a `postgresql://` URL: several nodes on one "
+        "PostgreSQL database share everything (README, several intake nodes).",
     ),
     Setting("config", "", "Path of a TOML file with settings (keys are the names in this table)."),
     Setting("host", "127.0.0.1", "Address the HTTP server listens on."),
@@ -49,7 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
         "node",
         "",
         "This node's name in appeal numbers (DEMO-2026-B-000123) when several intake nodes serve "
-        "the same organisations, each with its own database; up to 4 letters or digits.",
+        "the same organisations, each with its own SQLite file; up to 4 letters or digits "
+        "(on a shared PostgreSQL the numbers need none and carry none).",
     ),
     Setting(
         "secret_key",
@@ -116,7 +118,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "media_dir",
         "",
-        "Folder for photos of appeals; empty means a folder named after the database, beside it.",
+        "Folder for photos of appeals; empty means a folder named after the SQLite file, beside "
+        "it (on PostgreSQL: `pos-intake-media` in the working folder — nodes must share it).",
     ),
     Setting(
         "examples_port",
@@ -226,7 +229,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "maildir",
         "",
-        "Folder (a Maildir) the mail goes to while no SMTP server is set; empty means a folder named after the database, beside it.",
+        "Folder (a Maildir) the mail goes to while no SMTP server is set; empty means a folder "
+        "named after the SQLite file, beside it (on PostgreSQL: `pos-intake.mail` in the "
+        "working folder).",
     ),
     Setting(
         "email_confirm_hours",

@@ -150,7 +150,7 @@ def page_ids(conn: sqlite3.Connection, f: LogFilter, limit: int = PAGE_SIZE) -> 
             own = "e.org_id IS NULL" if org_id is None else "e.org_id = ?"
             parts.append(
                 f"SELECT id FROM (SELECT e.id FROM events e{join}"
-                f"{_where([own, *terms])} ORDER BY e.id DESC LIMIT ?)"
+                f"{_where([own, *terms])} ORDER BY e.id DESC LIMIT ?) AS per_org"
             )
             values += [*([] if org_id is None else [org_id]), *args, limit]
         sql = " UNION ALL ".join(parts) + " ORDER BY 1 DESC LIMIT ?"

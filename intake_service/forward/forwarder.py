@@ -8,9 +8,11 @@ otherwise `failed` with the next attempt after an exponential backoff with jitte
 event; after the last attempt `dead` with a `dead` event. Nothing is removed, so an appeal is
 always delivered, waiting, or visibly dead.
 
-Rows being delivered are kept in memory only; a crash forgets them and they are sent again after
-the restart. Consumers may therefore see a message twice, never zero times; `message_id` (the
-appeal id) lets them drop repeats.
+On SQLite, rows being delivered are kept in memory only; a crash forgets them and they are sent
+again after the restart. On a PostgreSQL shared by several nodes, each node takes the rows it
+sends (`outbox.claim_due_rows`: SKIP LOCKED, a lease), so the nodes split the work and a dead
+node's rows are sent by the others when the lease ends. Consumers may therefore see a message
+twice, never zero times; `message_id` (the appeal id) lets them drop repeats.
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ def stats(conn: sqlite3.Connection) -> list[dict[str, object]]:
         " AND y.state = x.state AND y.last_error IS NOT NULL ORDER BY y.updated_at DESC LIMIT 1) "
         "AS last_error "
         "FROM outbox x JOIN orgs o ON o.id = x.org_id "
-        "GROUP BY o.slug, x.sink, x.state ORDER BY o.slug, x.sink, x.state"
+        "GROUP BY x.org_id, o.slug, x.sink, x.state ORDER BY o.slug, x.sink, x.state"
     )
     return [dict(row) for row in rows]
 
@@ -94,7 +94,7 @@ def dead(
     rows = conn.execute(
         "SELECT a.number, x.appeal_id, o.slug AS org, x.sink, x.attempts, x.last_error, "
         "x.updated_at FROM outbox x JOIN appeals a ON a.id = x.appeal_id "
-        "JOIN orgs o ON o.id = x.org_id WHERE x.state = 'dead' AND (? IS NULL OR o.slug = ?) "
+        "JOIN orgs o ON o.id = x.org_id WHERE x.state = 'dead' AND (CAST(? AS TEXT) IS NULL OR o.slug = ?) "
         "ORDER BY x.updated_at DESC, x.id DESC LIMIT ?",
         (org, org, limit),
     )
