@@ -114,6 +114,13 @@ class Cursor:
         return self._cursor.rowcount
 
     @property
+    def description(self) -> Any:
+        return self._cursor.description
+
+    def fetchmany(self, size: int) -> list[Row]:
+        return self._cursor.fetchmany(size) if self._cursor.description else []
+
+    @property
     def lastrowid(self) -> None:
         # PostgreSQL has no last row id: the store asks for new ids with RETURNING
         raise AttributeError("lastrowid: use RETURNING with PostgreSQL")

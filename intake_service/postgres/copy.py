@@ -1,12 +1,14 @@
-"""Moving a SQLite deployment to PostgreSQL: every row, with its ids and numbers, in one
-transaction.
+"""Moving a deployment between SQLite and PostgreSQL, either way: every row, with its ids and
+numbers, in one transaction.
 
 The destination is migrated first and must hold no organisation yet; the source is brought up to
 the same migration. Tables are copied parents first, in batches; organisations' parents are set
 after all of them are in (a parent may have a higher id than its child). The tables the
 triggers keep (the board's counts, the outbox counts) are copied as they are, with the
-destination's triggers off meanwhile, so nothing is counted twice; identities then continue
-after the highest copied id. The search index is rebuilt on PostgreSQL (SQLite's full-text
+destination's triggers off meanwhile (PostgreSQL: disabled; SQLite, which cannot disable them:
+dropped and created again in the same transaction), so nothing is counted twice; PostgreSQL's
+identities then continue after the highest copied id (SQLite's AUTOINCREMENT follows the ids
+inserted by itself). The search index is built again at the destination (SQLite's full-text
 table keeps no text to copy). Photos stay in the media folder, which every node must share.
 """
 
@@ -34,21 +36,25 @@ BATCH = 5_000
 SEARCH_MARK = "search_indexed_seq"
 
 
+Store = sqlite3.Connection | PostgresConnection
+
+
 def copy_store(
-    source: sqlite3.Connection,
-    destination: PostgresConnection,
+    source: Store,
+    destination: Store,
     progress: Callable[[str, int], None] = lambda table, rows: None,
 ) -> dict[str, int]:
-    """Copy every row of `source` into `destination`; rows per table."""
-    migrate(source)
-    migrate(destination)
+    """Copy every row of `source` into `destination` (one SQLite, one PostgreSQL); rows per
+    table."""
+    migrate(source)  # type: ignore[arg-type]
+    migrate(destination)  # type: ignore[arg-type]
     if destination.execute("SELECT count(*) FROM orgs").fetchone()[0]:
         raise StoreError("the destination already holds organisations: copy into an empty one")
     copied: dict[str, int] = {}
+    to_sqlite = isinstance(destination, sqlite3.Connection)
     destination.execute("BEGIN")
     try:
-        for table in TABLES:
-            destination.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        triggers = _triggers_off(destination)
         for table in TABLES:
             copied[table] = _copy_table(source, destination, table)
             progress(table, copied[table])
@@ -56,15 +62,14 @@ def copy_store(
             "SELECT id, parent_id FROM orgs WHERE parent_id IS NOT NULL"
         ):
             destination.execute("UPDATE orgs SET parent_id = ? WHERE id = ?", (parent_id, org_id))
-        for table, column in IDENTITIES.items():
+        for table, column in IDENTITIES.items() if not to_sqlite else ():
             destination.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
                 f"coalesce((SELECT max({column}) FROM {table}), 0) + 1, false)"
             )
-        # SQLite's full-text rows cannot be read back: PostgreSQL's are built again
+        # SQLite's full-text rows cannot be read back: the destination's are built again
         destination.execute("UPDATE meta SET value = '0' WHERE key = ?", (SEARCH_MARK,))
-        for table in TABLES:
-            destination.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        _triggers_on(destination, triggers)
         destination.execute("COMMIT")
     except BaseException:
         if destination.in_transaction:
@@ -73,7 +78,30 @@ def copy_store(
     return copied
 
 
-def _copy_table(source: sqlite3.Connection, destination: PostgresConnection, table: str) -> int:
+def _triggers_off(conn: Store) -> list[str]:
+    """The destination's triggers out of the way for the copy; what `_triggers_on` needs."""
+    if isinstance(conn, sqlite3.Connection):
+        found = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        saved = []
+        for name, sql in found.fetchall():
+            conn.execute(f'DROP TRIGGER "{name}"')
+            saved.append(sql)
+        return saved
+    for table in TABLES:
+        conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+    return []
+
+
+def _triggers_on(conn: Store, saved: list[str]) -> None:
+    if isinstance(conn, sqlite3.Connection):
+        for sql in saved:
+            conn.execute(sql)
+        return
+    for table in TABLES:
+        conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+
+
+def _copy_table(source: Store, destination: Store, table: str) -> int:
     cursor = source.execute(f"SELECT * FROM {table}")
     columns = [d[0] for d in cursor.description]
     if table == "meta":  # the destination's own rows (its schema's version marks) give way
