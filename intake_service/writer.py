@@ -35,7 +35,7 @@ from intake_service.checkpoints import (
     checkpoint,
     prepare_writer,
 )
-from intake_service.postgres import is_postgres
+from intake_service.postgres import NOTIFY_CHANNEL, is_postgres
 from intake_service.store import BUSY_TIMEOUT_MS, config_version, connect
 
 log = logging.getLogger("pos_intake")
@@ -296,6 +296,8 @@ class Writer:
                     conn.execute("RELEASE SAVEPOINT op")
                     outcomes.append((future, result, None, hooks))
             version = config_version(conn) if self._config_changed is not None else -1
+            # every node's live log wakes when this commits (postgres/notify.py)
+            conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
             conn.execute("COMMIT")
         except Exception as exc:
             if conn.in_transaction:

@@ -5,6 +5,7 @@ answer 503 and lose nothing. The machine's RabbitMQ receives what they forward."
 from __future__ import annotations
 
 import itertools
+import json
 import secrets
 import threading
 import time
@@ -12,7 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
+from console_helpers import add_user, signed_in
 from postgres_server import OwnPostgres
 from test_forwarding import AMQP, Consumer, wait_until
 
@@ -174,3 +177,35 @@ def test_postgresql_restarted_under_load_means_503_meanwhile_and_nothing_lost(
     finally:
         service.stop()
     assert _stored_ids(db) == set(citizens.acknowledged)
+
+
+def test_an_operator_on_one_node_sees_appeals_taken_by_another_live(
+    postgres_url: str, tmp_path: Path
+):
+    db = PostgresDatabase(postgres_url, tmp_path)
+    org = make_org(db, "demo", "https://demo.example.ru")
+    add_user(db, "duty@demo.ru", "demo")
+    console_node, intake_node = (Service(db, env=NO_LIMITS).start() for _ in range(2))
+    try:
+        with (
+            signed_in(console_node.url, "duty@demo.ru") as console,
+            console.stream("GET", "/console/live", timeout=10) as stream,
+            # what the nodes' live logs wake on: a NOTIFY with each commit
+            psycopg.connect(postgres_url, autocommit=True) as listener,
+        ):
+            listener.execute("LISTEN pos_intake_events")
+            lines = stream.iter_lines()
+            assert next(lines).startswith("retry:")
+            filed = httpx.post(
+                intake_node.url + "/api/v1/appeals", json=appeal(), headers=bearer(org.key)
+            ).json()
+            assert list(listener.notifies(timeout=5, stop_after=1)), "the commit notified"
+            data = next(
+                json.loads(line[6:])
+                for line in lines
+                if line.startswith("data: ") and '"type":"accepted"' in line.replace(" ", "")
+            )
+        assert data["number"] == filed["number"]
+    finally:
+        console_node.stop()
+        intake_node.stop()

@@ -16,9 +16,13 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from intake_service.events import Event, EventFeed
 from intake_service.store import log_failure
+
+if TYPE_CHECKING:
+    from intake_service.postgres.notify import Listener
 
 log = logging.getLogger("pos_intake")
 POLL_SECONDS = 0.25
@@ -45,8 +49,13 @@ class Subscription:
 
 
 class LiveLog:
-    def __init__(self, reader: sqlite3.Connection) -> None:
+    def __init__(self, reader: sqlite3.Connection, listen_url: str | None = None) -> None:
+        """`listen_url`: a shared PostgreSQL, whose writers' commits wake the watcher at once
+        (postgres/notify.py) rather than at its next look."""
         self._reader = reader
+        self._listen_url = listen_url
+        self._listener: Listener | None = None
+        self._wake = asyncio.Event()
         self._subscriptions: set[Subscription] = set()
         self._task: asyncio.Task[None] | None = None
         self._feed: EventFeed | None = None
@@ -55,6 +64,10 @@ class LiveLog:
     async def subscribe(self, org_ids: frozenset[int] | None) -> AsyncIterator[Subscription]:
         subscription = Subscription(org_ids)
         if not self._subscriptions and (self._task is None or self._task.done()):
+            if self._listen_url is not None and self._listener is None:
+                from intake_service.postgres.notify import Listener
+
+                self._listener = Listener(self._listen_url, self._wake)
             self._feed = EventFeed(self._reader, self._newest_id())
             self._task = asyncio.create_task(self._watch(), name="pos-intake-live-log")
         self._subscriptions.add(subscription)
@@ -77,7 +90,9 @@ class LiveLog:
                 self.publish_new()
             except Exception:  # any failure: the live streams must not end with this task
                 log_failure("live log: reading new events failed; trying again")
-            await asyncio.sleep(POLL_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+            self._wake.clear()
 
     def publish_new(self) -> None:
         """Hand every event newer than the last seen to the subscribers that want it."""
@@ -95,6 +110,8 @@ class LiveLog:
 
     async def close(self) -> None:
         self._subscriptions.clear()
+        if self._listener is not None:
+            await asyncio.to_thread(self._listener.close)
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -18,6 +18,7 @@ from intake_service.console.live import LiveLog
 from intake_service.console.reads import ReaderPool
 from intake_service.console.search import keep_indexed
 from intake_service.console.sessions import forget_idle_op
+from intake_service.postgres import is_postgres
 from intake_service.ratelimit import RateLimiter, address_key
 from intake_service.runtime import Runtime
 from intake_service.writer import WriterStopped
@@ -78,7 +79,7 @@ async def running(runtime: Runtime) -> AsyncIterator[ConsoleState]:
     state = ConsoleState(
         runtime=runtime,
         reads=ReaderPool(settings.db, settings.console_readers),
-        live=LiveLog(runtime.reader),
+        live=LiveLog(runtime.reader, settings.db if is_postgres(settings.db) else None),
         signin_limiter=RateLimiter(settings.console_signin_address, "signin", key=address_key),
     )
     upkeep = asyncio.create_task(_upkeep(state), name="pos-intake-console-upkeep")

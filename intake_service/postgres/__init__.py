@@ -6,14 +6,15 @@ modules keep one SQL text where both engines read it the same (most of it: `?` p
 parameters into psycopg's; where the engines differ (the schema's triggers, full-text search,
 date functions), the SQL is written once per engine.
 
-Built so far: connections (`connection.py`), the schema (`schema.py`, applied by `migrate.py` and
-`pos-intake migrate`) and moving a SQLite store over (`copy.py`, `pos-intake copy`). The rest of
-the service still runs on SQLite only and says so.
+Here: connections (`connection.py`), the schema (`schema.py`, applied by `migrate.py` and
+`pos-intake migrate`), moving a store between the engines (`copy.py`, `pos-intake copy`), and
+the live log's wake-ups across nodes (`notify.py`).
 """
 
 from __future__ import annotations
 
 URL_PREFIXES = ("postgresql://", "postgres://")
+NOTIFY_CHANNEL = "pos_intake_events"  # writers' commits wake the live logs (notify.py)
 
 
 def is_postgres(database: object) -> bool:
