@@ -209,3 +209,46 @@ def test_an_operator_on_one_node_sees_appeals_taken_by_another_live(
     finally:
         console_node.stop()
         intake_node.stop()
+
+
+def test_the_embedded_queue_hands_each_message_to_one_puller_whatever_node_it_asks(
+    postgres_url: str, tmp_path: Path
+):
+    db = PostgresDatabase(postgres_url, tmp_path)
+    org = make_org(db, "demo", "https://demo.example.ru")
+    nodes = [Service(db, env=NO_LIMITS).start() for _ in range(2)]
+    try:
+        with httpx.Client(timeout=10, headers=bearer(org.key)) as client:
+            filed = {
+                client.post(nodes[i % 2].url + "/api/v1/appeals", json=appeal()).json()["id"]
+                for i in range(60)
+            }
+            pulled: list[list[dict]] = [[], []]
+
+            def puller(index: int) -> None:
+                with httpx.Client(timeout=10, headers=bearer(org.key)) as own:
+                    while True:
+                        got = own.get(nodes[index].url + "/api/v1/queue", params={"max": 5}).json()[
+                            "messages"
+                        ]
+                        if not got:
+                            return
+                        pulled[index] += got
+
+            threads = [threading.Thread(target=puller, args=(i,)) for i in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            ids = [m["message_id"] for messages in pulled for m in messages]
+            assert sorted(ids) == sorted(filed), "every message once, none twice"
+            assert all(pulled), "both nodes handed out messages"
+            # a receipt from one node is acknowledged on the other
+            receipts = [m["receipt"] for m in pulled[0]]
+            acked = client.post(
+                nodes[1].url + "/api/v1/queue/ack", json={"receipts": receipts}
+            ).json()
+            assert sorted(acked["acked"]) == sorted(receipts)
+    finally:
+        for node in nodes:
+            node.stop()
