@@ -124,11 +124,12 @@ def test_the_triggers_keep_the_board_counts_and_the_registry_version(postgres_ur
         assert counts == [("done", 1), ("pending", 0)]
 
 
-def test_other_commands_on_postgresql_say_plainly_they_need_sqlite_for_now(postgres_url):
-    result = run_cli(postgres_url, "org", "list", check=False)
-    assert result.returncode == 1
-    assert "only `pos-intake migrate` and `pos-intake copy` run" in result.stderr
-    assert ":pos@" not in result.stderr
+def test_the_cli_manages_organisations_on_postgresql_as_on_sqlite(postgres_url):
+    run_cli(postgres_url, "org", "add", "demo", "--name", "Администрация", "--origin",
+            "https://demo.example.ru")  # fmt: skip
+    listed = run_cli(postgres_url, "org", "list").stdout
+    assert "demo" in listed and "https://demo.example.ru" in listed
+    assert ":pos@" not in listed
 
 
 def test_an_unreachable_server_is_one_line_without_the_password():
