@@ -22,7 +22,7 @@ from intake_service.appeal_input import AppealInput
 from intake_service.categories import Category
 from intake_service.dialect import is_sqlite, lock_name
 from intake_service.errors import IdempotencyConflict
-from intake_service.events import EventType, insert_event
+from intake_service.events import EventType, append_event
 from intake_service.followup.deadlines import Due
 from intake_service.followup.notices import NoticeKind, appeal_basics, record_notice
 from intake_service.forward.outbox import EMBEDDED_SINK, add_rows
@@ -179,7 +179,7 @@ def accept_op(
             ),
         )
         # The log carries no personal data: number, category and where it came from.
-        insert_event(
+        append_event(
             conn,
             EventType.ACCEPTED,
             org_id=org.id,

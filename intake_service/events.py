@@ -131,12 +131,16 @@ def insert_event(
     reason: str | None = None,
     data: dict[str, Any] | None = None,
     at: str | None = None,
+    returning: bool = True,
 ) -> int:
-    """Append one event; returns its id (what a notice about it is deduplicated by)."""
+    """Append one event; returns its id (what a notice about it is deduplicated by). On
+    PostgreSQL the id is a round trip in a pipelined batch: with `returning=False` (use
+    `append_event`) no id is asked for, and 0 comes back."""
     sqlite = isinstance(conn, sqlite3.Connection)  # PostgreSQL has no last row id
+    returned = not sqlite and returning
     cursor = conn.execute(
         "INSERT INTO events (at, type, org_id, appeal_id, request_id, remote_addr, reason, data) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)" + ("" if sqlite else " RETURNING id"),
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)" + (" RETURNING id" if returned else ""),
         (
             at or now_iso(),
             str(type),
@@ -148,7 +152,14 @@ def insert_event(
             _JSON.encode(data) if data else None,
         ),
     )
-    return int(cursor.lastrowid or 0) if sqlite else int(cursor.fetchone()[0])
+    if sqlite:
+        return int(cursor.lastrowid or 0)
+    return int(cursor.fetchone()[0]) if returned else 0
+
+
+def append_event(conn: sqlite3.Connection, type: EventType, **fields: Any) -> None:
+    """Append one event whose id nobody needs (intake's and the forwarder's own)."""
+    insert_event(conn, type, returning=False, **fields)
 
 
 def insert_events(

@@ -95,6 +95,10 @@ def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | Non
         future.set_result(result)
 
 
+class _OperationFailed(Exception):
+    """An operation raised in a batch run without savepoints: run it again with them."""
+
+
 class WriterStopped(RuntimeError):
     """The writer is not running; nothing was written."""
 
@@ -277,32 +281,52 @@ class Writer:
         return outcomes
 
     def _run_batch(self, batch: list[Pending]) -> tuple[list[Outcome], int]:
-        conn = self._conn
+        """First pipelined and without savepoints: statements go out without waiting for each
+        answer, so a batch costs a few round trips rather than one per statement, and
+        operations almost never fail. If one does, the transaction is rolled back and the batch
+        runs again statement by statement with a savepoint around each operation, so that the
+        failing one fails alone."""
+        try:
+            return self._attempt(batch, savepoints=False)
+        except _OperationFailed:
+            return self._attempt(batch, savepoints=True)
+
+    def _attempt(self, batch: list[Pending], *, savepoints: bool) -> tuple[list[Outcome], int]:
+        conn: Any = self._conn
         assert conn is not None
         outcomes: list[Outcome] = []
         try:
-            conn.execute("BEGIN")
-            for op, future, hooks in batch:
-                conn.execute("SAVEPOINT op")
-                try:
-                    result = op(conn)
-                except sqlite3.OperationalError:
-                    raise  # the server is gone: the transaction with it
-                except Exception as exc:
-                    conn.execute("ROLLBACK TO SAVEPOINT op")
-                    conn.execute("RELEASE SAVEPOINT op")
-                    outcomes.append((future, None, exc, hooks))
-                else:
-                    conn.execute("RELEASE SAVEPOINT op")
-                    outcomes.append((future, result, None, hooks))
-            version = config_version(conn) if self._config_changed is not None else -1
-            # every node's live log wakes when this commits (postgres/notify.py)
-            conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
-            conn.execute("COMMIT")
+            with contextlib.nullcontext() if savepoints else conn.pipelined():
+                conn.execute("BEGIN")
+                for op, future, hooks in batch:
+                    if savepoints:
+                        conn.execute("SAVEPOINT op")
+                    try:
+                        result = op(conn)
+                    except sqlite3.OperationalError:
+                        raise  # the server is gone: the transaction with it
+                    except Exception as exc:
+                        if not savepoints:
+                            raise _OperationFailed from exc
+                        conn.execute("ROLLBACK TO SAVEPOINT op")
+                        conn.execute("RELEASE SAVEPOINT op")
+                        outcomes.append((future, None, exc, hooks))
+                    else:
+                        if savepoints:
+                            conn.execute("RELEASE SAVEPOINT op")
+                        outcomes.append((future, result, None, hooks))
+                version = config_version(conn) if self._config_changed is not None else -1
+                # every node's live log wakes when this commits (postgres/notify.py)
+                conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+                conn.execute("COMMIT")
+            # leaving the pipeline waited for every answer: the COMMIT's too
         except Exception as exc:
             if conn.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
+            if not savepoints and not isinstance(exc, sqlite3.OperationalError):
+                # an operation's error, perhaps surfacing at a later statement: find it
+                raise _OperationFailed from exc
             return [(future, None, exc, hooks) for _, future, hooks in batch], self._config_version
         return outcomes, version
 

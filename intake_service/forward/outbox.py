@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from intake_service.dialect import row_locks
-from intake_service.events import EventType, insert_event, insert_events
+from intake_service.events import EventType, append_event, insert_events
 from intake_service.store import now_iso
 
 EMBEDDED_SINK = "embedded"
@@ -310,7 +310,7 @@ def settle_op(
                 data["next_attempt_in"] = round(due - now, 3)
             updates.append((state, attempt, due, s.error, at, s.outbox_id))
             outcomes[str(event)] += 1
-            insert_event(
+            append_event(
                 conn, event, org_id=s.org_id, appeal_id=s.appeal_id, reason=s.error, data=data,
                 at=at,
             )  # fmt: skip

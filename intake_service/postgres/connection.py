@@ -11,6 +11,8 @@ both engines.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -50,10 +52,12 @@ def _statement(sql: str) -> str:
     return "BEGIN" if sql.lstrip().upper().startswith("BEGIN IMMEDIATE") else sql
 
 
+@functools.lru_cache(maxsize=4096)
 def postgres_sql(sql: str) -> str:
     """The store's SQL with parameters as psycopg takes it: `?` outside quotes becomes `%s`,
     a named `:name` becomes `%(name)s` (a `::` cast stays), and a literal `%` becomes `%%`
-    (without parameters psycopg sends the text as it is)."""
+    (without parameters psycopg sends the text as it is). Cached: the store sends the same few
+    hundred texts over and over, and converting one costs more than sending it."""
     out: list[str] = []
     quote = ""
     i, n = 0, len(sql)
@@ -98,6 +102,8 @@ class _NumberLoader(psycopg.adapt.Loader):
 
 
 def _as_sqlite_error(exc: psycopg.Error) -> sqlite3.Error:
+    if isinstance(exc, psycopg.errors.PipelineAborted):  # an earlier statement's error
+        return sqlite3.DatabaseError(str(exc))
     if isinstance(exc, psycopg.errors.IntegrityError):
         return sqlite3.IntegrityError(str(exc))
     if isinstance(exc, psycopg.OperationalError):
@@ -106,18 +112,33 @@ def _as_sqlite_error(exc: psycopg.Error) -> sqlite3.Error:
 
 
 class Cursor:
-    def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
+    """A statement's result. In a pipelined batch (`PostgresConnection.pipelined`) the result
+    may not have arrived yet: reading it waits for everything sent so far."""
+
+    def __init__(self, cursor: psycopg.Cursor[Any], pipeline: psycopg.Pipeline | None) -> None:
         self._cursor = cursor
+        self._pipeline = pipeline
+
+    def _arrived(self) -> None:
+        if self._pipeline is not None:
+            try:
+                self._pipeline.sync()
+            except psycopg.Error as exc:
+                raise _as_sqlite_error(exc) from None
+            self._pipeline = None
 
     @property
     def rowcount(self) -> int:
+        self._arrived()
         return self._cursor.rowcount
 
     @property
     def description(self) -> Any:
+        self._arrived()
         return self._cursor.description
 
     def fetchmany(self, size: int) -> list[Row]:
+        self._arrived()
         return self._cursor.fetchmany(size) if self._cursor.description else []
 
     @property
@@ -126,9 +147,11 @@ class Cursor:
         raise AttributeError("lastrowid: use RETURNING with PostgreSQL")
 
     def fetchone(self) -> Row | None:
+        self._arrived()
         return self._cursor.fetchone() if self._cursor.description else None
 
     def fetchall(self) -> list[Row]:
+        self._arrived()
         return self._cursor.fetchall() if self._cursor.description else []
 
     def __iter__(self) -> Iterator[Row]:
@@ -149,6 +172,7 @@ class PostgresConnection:
     def __init__(self, url: str) -> None:
         self._url = url
         self._conn = self._open()
+        self._pipeline: psycopg.Pipeline | None = None
 
     def _open(self) -> psycopg.Connection[Any]:
         try:
@@ -192,15 +216,33 @@ class PostgresConnection:
                 cursor.execute(_statement(sql))
         except psycopg.Error as exc:
             raise _as_sqlite_error(exc) from None
-        return Cursor(cursor)
+        return Cursor(cursor, self._pipeline)
 
-    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Cursor:
-        cursor = self._cursor(sql)
+    @contextlib.contextmanager
+    def pipelined(self) -> Iterator[None]:
+        """Statements are sent without waiting for each result; a result is waited for only
+        when it is read, and everything at the end. The writer's batch runs so: most of an
+        appeal's statements need no answer, so it costs a few round trips, not one each. An
+        error may surface at a later statement than the one that caused it."""
         try:
-            cursor.executemany(postgres_sql(sql), [tuple(r) for r in rows])
+            with self._conn.pipeline() as pipeline:
+                self._pipeline = pipeline
+                yield
         except psycopg.Error as exc:
             raise _as_sqlite_error(exc) from None
-        return Cursor(cursor)
+        finally:
+            self._pipeline = None
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Cursor:
+        values = [tuple(r) for r in rows]
+        if len(values) == 1:  # most of the store's: psycopg's pipeline costs more than it saves
+            return self.execute(sql, values[0])
+        cursor = self._cursor(sql)
+        try:
+            cursor.executemany(postgres_sql(sql), values)
+        except psycopg.Error as exc:
+            raise _as_sqlite_error(exc) from None
+        return Cursor(cursor, self._pipeline)
 
     def close(self) -> None:
         self._conn.close()
