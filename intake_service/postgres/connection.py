@@ -224,6 +224,8 @@ class PostgresConnection:
         when it is read, and everything at the end. The writer's batch runs so: most of an
         appeal's statements need no answer, so it costs a few round trips, not one each. An
         error may surface at a later statement than the one that caused it."""
+        if self.lost:  # as `_cursor` would, before a pipeline is opened on the dead one
+            self._conn = self._open()
         try:
             with self._conn.pipeline() as pipeline:
                 self._pipeline = pipeline
