@@ -35,7 +35,7 @@ from intake_service.checkpoints import (
     checkpoint,
     prepare_writer,
 )
-from intake_service.postgres import NOTIFY_CHANNEL, is_postgres
+from intake_service.postgres import NOTIFY_CHANNEL, TransactionConflict, is_postgres
 from intake_service.store import BUSY_TIMEOUT_MS, config_version, connect
 
 log = logging.getLogger("pos_intake")
@@ -93,6 +93,9 @@ def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | Non
         future.set_exception(error)
     else:
         future.set_result(result)
+
+
+CONFLICT_RETRIES = 5  # PostgreSQL: tries of a batch given up for another node's (deadlock)
 
 
 class _OperationFailed(Exception):
@@ -286,10 +289,19 @@ class Writer:
         operations almost never fail. If one does, the transaction is rolled back and the batch
         runs again statement by statement with a savepoint around each operation, so that the
         failing one fails alone."""
-        try:
-            return self._attempt(batch, savepoints=False)
-        except _OperationFailed:
-            return self._attempt(batch, savepoints=True)
+        savepoints, conflicts = False, 0
+        while True:
+            try:
+                return self._attempt(batch, savepoints=savepoints)
+            except _OperationFailed:
+                savepoints = True
+            except TransactionConflict as exc:
+                # two nodes' batches locked the same rows in opposite orders: PostgreSQL gave
+                # this one up, nothing of it is kept, and the same batch runs again
+                conflicts += 1
+                if conflicts >= CONFLICT_RETRIES:
+                    return [(f, None, exc, h) for _, f, h in batch], self._config_version
+                log.info("writer: batch given up by PostgreSQL (%s); running it again", exc)
 
     def _attempt(self, batch: list[Pending], *, savepoints: bool) -> tuple[list[Outcome], int]:
         conn: Any = self._conn
@@ -304,7 +316,7 @@ class Writer:
                     try:
                         result = op(conn)
                     except sqlite3.OperationalError:
-                        raise  # the server is gone: the transaction with it
+                        raise  # the server is gone, or gave the transaction up: all of it
                     except Exception as exc:
                         if not savepoints:
                             raise _OperationFailed from exc
@@ -324,6 +336,8 @@ class Writer:
             if conn.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
+            if isinstance(exc, TransactionConflict):
+                raise
             if not savepoints and not isinstance(exc, sqlite3.OperationalError):
                 # an operation's error, perhaps surfacing at a later statement: find it
                 raise _OperationFailed from exc

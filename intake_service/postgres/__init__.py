@@ -13,8 +13,15 @@ the live log's wake-ups across nodes (`notify.py`).
 
 from __future__ import annotations
 
+import sqlite3
+
 URL_PREFIXES = ("postgresql://", "postgres://")
 NOTIFY_CHANNEL = "pos_intake_events"  # writers' commits wake the live logs (notify.py)
+
+
+class TransactionConflict(sqlite3.OperationalError):
+    """PostgreSQL gave up a transaction for another's sake (a deadlock between two nodes'
+    batches, a serialization failure): nothing of it is kept, and running it again succeeds."""
 
 
 def is_postgres(database: object) -> bool:

@@ -22,6 +22,8 @@ import psycopg
 import psycopg.adapt
 from psycopg.pq import TransactionStatus
 
+from intake_service.postgres import TransactionConflict
+
 
 class Row(tuple):
     """A result row by position and by column name, as `sqlite3.Row`."""
@@ -101,9 +103,19 @@ class _NumberLoader(psycopg.adapt.Loader):
             return float(text)
 
 
+# what PostgreSQL gives up for another transaction's sake (SQLSTATE class 40)
+_GIVEN_UP = (
+    psycopg.errors.TransactionRollback,
+    psycopg.errors.DeadlockDetected,
+    psycopg.errors.SerializationFailure,
+)
+
+
 def _as_sqlite_error(exc: psycopg.Error) -> sqlite3.Error:
     if isinstance(exc, psycopg.errors.PipelineAborted):  # an earlier statement's error
         return sqlite3.DatabaseError(str(exc))
+    if isinstance(exc, _GIVEN_UP):
+        return TransactionConflict(str(exc))
     if isinstance(exc, psycopg.errors.IntegrityError):
         return sqlite3.IntegrityError(str(exc))
     if isinstance(exc, psycopg.OperationalError):
