@@ -154,20 +154,20 @@ def test_postgresql_restarted_under_load_means_503_meanwhile_and_nothing_lost(
     service = Service(db, env=NO_LIMITS).start()
     citizens = Citizens(org.key)
     try:
-        citizens.start([service.url])
-        wait_until(lambda: len(citizens.acknowledged) > 20, what="appeals before the outage")
-        own_postgres.stop()
-        wait_until(lambda: 503 in citizens.statuses, what="intake to answer 503")
-        ready = httpx.get(service.url + "/readyz", timeout=10)
-        assert ready.status_code == 503
-        assert ready.json()["checks"]["database"] == "not writable: the database is unreachable"
-        during = len(citizens.acknowledged)
-        time.sleep(1.0)
-        own_postgres.start()
-        wait_until(lambda: len(citizens.acknowledged) > during + 20, what="intake to resume")
-    finally:
-        citizens.stop()
-    try:
+        try:
+            citizens.start([service.url])
+            wait_until(lambda: len(citizens.acknowledged) > 20, what="appeals before the outage")
+            own_postgres.stop()
+            wait_until(lambda: 503 in citizens.statuses, what="intake to answer 503")
+            ready = httpx.get(service.url + "/readyz", timeout=10)
+            assert ready.status_code == 503
+            assert ready.json()["checks"]["database"] == "not writable: the database is unreachable"
+            during = len(citizens.acknowledged)
+            time.sleep(1.0)
+            own_postgres.start()
+            wait_until(lambda: len(citizens.acknowledged) > during + 20, what="intake to resume")
+        finally:
+            citizens.stop()
         assert set(citizens.statuses) == {201, 503}
         refusal = citizens.refusals[0]
         assert refusal.headers["content-type"] == "application/problem+json"
