@@ -171,7 +171,8 @@ def main() -> int:
         log = tmp / "servers.log"
         sqlite_db = tmp / "sqlite.db"
         one_db, two_db = (fresh_database(name) for name in DATABASES)
-        media = {"POS_MEDIA_DIR": str(tmp / "media")}
+        # on PostgreSQL photos and mail default to the working folder: keep them in the run's own
+        media = {"POS_MEDIA_DIR": str(tmp / "media"), "POS_MAILDIR": str(tmp / "mail")}
         try:
             sqlite_key, one_key, two_key = (common.prepare(d) for d in (sqlite_db, one_db, two_db))
             with (
