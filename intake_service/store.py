@@ -67,10 +67,7 @@ def _connect_postgres(url: str, *, readonly: bool) -> PostgresConnection:
     except ImportError:
         raise StoreError("PostgreSQL needs psycopg: pip install 'pos-intake[postgres]'") from None
     try:
-        conn = PostgresConnection(url)
-        if readonly:
-            conn.execute("SET default_transaction_read_only = on")
-        return conn
+        return PostgresConnection(url, readonly=readonly)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open the database {redacted(url)}: {exc}") from None
 

@@ -181,8 +181,10 @@ class PostgresConnection:
     the server is back; a statement inside a transaction that was lost fails, and so does its
     transaction, as it must."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, readonly: bool = False) -> None:
         self._url = url
+        # a session setting, given at every connect: a connection opened again stays read-only
+        self._options = "-c default_transaction_read_only=on" if readonly else ""
         self._conn = self._open()
         self._pipeline: psycopg.Pipeline | None = None
 
@@ -193,6 +195,7 @@ class PostgresConnection:
                 autocommit=True,
                 row_factory=_row_factory,
                 connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                options=self._options,
             )
         except psycopg.Error as exc:
             raise _as_sqlite_error(exc) from None
