@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from intake_service.dialect import is_sqlite
 from intake_service.store import now_iso
 
 
@@ -136,7 +137,7 @@ def insert_event(
     """Append one event; returns its id (what a notice about it is deduplicated by). On
     PostgreSQL the id is a round trip in a pipelined batch: with `returning=False` (use
     `append_event`) no id is asked for, and 0 comes back."""
-    sqlite = isinstance(conn, sqlite3.Connection)  # PostgreSQL has no last row id
+    sqlite = is_sqlite(conn)  # PostgreSQL has no last row id
     returned = not sqlite and returning
     cursor = conn.execute(
         "INSERT INTO events (at, type, org_id, appeal_id, request_id, remote_addr, reason, data) "
@@ -223,7 +224,7 @@ class EventFeed:
     and skips the ids it has seen."""
 
     def __init__(self, conn: sqlite3.Connection, after_id: int) -> None:
-        self._lookback = 0 if isinstance(conn, sqlite3.Connection) else SHARED_LOOKBACK_IDS
+        self._lookback = 0 if is_sqlite(conn) else SHARED_LOOKBACK_IDS
         self.last_id = after_id
         self._seen: set[int] = set()
         if self._lookback:  # what is visible now is past; what becomes visible later is new

@@ -263,13 +263,16 @@ class Writer:
                 with contextlib.suppress(sqlite3.Error):
                     await self._blocking(conn.execute, "ROLLBACK")
             return [(future, None, exc, hooks) for _, future, hooks in batch]
+        self._note_config(version)
+        return outcomes
+
+    def _note_config(self, version: int) -> None:
+        """`version` was read inside the batch's own transaction, from a page it has in hand:
+        a change to the registry (the console's site page, a key) is known at once, without a
+        read transaction on another connection after every batch."""
         if version != self._config_version and self._config_changed is not None:
-            # read inside the batch's own transaction, from a page it has in hand: a change to
-            # the registry (the console's site page, a key) is known at once, without a read
-            # transaction on another connection after every batch
             self._config_version = version
             self._config_changed()
-        return outcomes
 
     async def _commit_on_thread(self) -> list[Outcome]:
         """One batch in one transaction, all of it on the writer's thread (PostgreSQL). While
@@ -278,9 +281,7 @@ class Writer:
         batch = self._pending[: self._max_batch]
         del self._pending[: self._max_batch]
         outcomes, version = await self._thread.call(lambda: self._run_batch(batch))
-        if version != self._config_version and self._config_changed is not None:
-            self._config_version = version
-            self._config_changed()
+        self._note_config(version)
         return outcomes
 
     def _run_batch(self, batch: list[Pending]) -> tuple[list[Outcome], int]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from intake_service.console.log_filter import PAGE_SIZE, LogFilter
 from intake_service.console.search import match_expression, tsquery_expression
-from intake_service.dialect import fixed_join, index_hint
+from intake_service.dialect import fixed_join, index_hint, is_sqlite
 from intake_service.events import EventType
 from intake_service.statuses import open_statuses_sql
 
@@ -215,7 +215,7 @@ def _search_ids(conn: sqlite3.Connection, f: LogFilter, limit: int) -> list[int]
     full-text index (its rowid is the appeal's seq, in the same order as the events' ids)."""
     if f.type is not None and f.type != EventType.ACCEPTED:
         return []
-    sqlite = isinstance(conn, sqlite3.Connection)
+    sqlite = is_sqlite(conn)
     expression = (match_expression if sqlite else tsquery_expression)(f.q or "", f.org_ids)
     if expression is None:
         return []

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 import snowballstemmer
 
 from intake_service.console.reads import ReaderPool
-from intake_service.dialect import lock_name
+from intake_service.dialect import is_sqlite, lock_name
 from intake_service.events import SHARED_LOOKBACK_IDS
 from intake_service.store import log_failure
 from intake_service.writer import Writer, WriterStopped
@@ -123,20 +123,15 @@ def indexed_up_to(conn: sqlite3.Connection) -> int:
 
 def pending_rows(conn: sqlite3.Connection, limit: int = BATCH) -> list[tuple[int, str, str]]:
     """The next appeals to index, stemmed: (seq, orgs, body). Runs on a reader thread."""
-    after = indexed_up_to(conn)
-    if isinstance(conn, sqlite3.Connection):
-        rows = conn.execute(
-            "SELECT seq, target_org_id, text, address FROM appeals WHERE seq > ? "
-            "ORDER BY seq LIMIT ?",
-            (after, limit),
-        ).fetchall()
-    else:  # other nodes' appeals become visible out of seq order: look back for stragglers
-        rows = conn.execute(
-            "SELECT seq, target_org_id, text, address FROM appeals a WHERE seq > ? "
-            "AND NOT EXISTS (SELECT 1 FROM appeal_search s WHERE s.seq = a.seq) "
-            "ORDER BY seq LIMIT ?",
-            (after - SHARED_LOOKBACK_IDS, limit),
-        ).fetchall()
+    after, stragglers = indexed_up_to(conn), ""
+    if not is_sqlite(conn):  # other nodes' appeals become visible out of seq order: look back
+        after -= SHARED_LOOKBACK_IDS
+        stragglers = "AND NOT EXISTS (SELECT 1 FROM appeal_search s WHERE s.seq = a.seq) "
+    rows = conn.execute(
+        f"SELECT seq, target_org_id, text, address FROM appeals a WHERE seq > ? {stragglers}"
+        "ORDER BY seq LIMIT ?",
+        (after, limit),
+    ).fetchall()
     return [
         (seq, org_token(org_id), indexed_body(text, address)) for seq, org_id, text, address in rows
     ]
@@ -147,7 +142,7 @@ def store_rows_op(rows: list[tuple[int, str, str]]):
     below the mark are skipped, so two nodes indexing one database never add a row twice."""
 
     def op(conn: sqlite3.Connection) -> int:
-        if isinstance(conn, sqlite3.Connection):
+        if is_sqlite(conn):
             mark = indexed_up_to(conn)
             fresh = [row for row in rows if row[0] > mark]
             sql = "INSERT INTO appeal_search (rowid, orgs, body) VALUES (?, ?, ?)"
