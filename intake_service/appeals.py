@@ -146,8 +146,9 @@ def accept_op(
             "INSERT INTO appeals (id, number, origin_org_id, target_org_id, kind, category, text, "
             "address, lat, lon, contact, page_url, channel, embed_origin, loader_version, status, "
             "created_at, severity, lang, identity, citizen_sub, notify_email, repeat_of, "
-            "register_due, answer_due, attributes, media_url) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "register_due, answer_due, attributes, media_url, confirmed_email) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?)",
             (
                 appeal.id,
                 number,
@@ -176,6 +177,10 @@ def accept_op(
                 due.answer.isoformat() if due else None,
                 json.dumps(data.attributes, ensure_ascii=False) if data.attributes else None,
                 data.media_url,
+                # the address the citizen proved by the link: "my appeals" finds it by this
+                data.contact.get("email", "").lower() or None
+                if appeal.identity == "email"
+                else None,
             ),
         )
         # The log carries no personal data: number, category and where it came from.

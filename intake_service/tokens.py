@@ -91,16 +91,21 @@ class Tokens:
             return None
         return state if isinstance(state, dict) else None
 
-    def cabinet(self, sub: str) -> str:
-        """The "my appeals" session: the signed-in citizen's subject, nothing else."""
-        return self._cabinet.dumps(sub)
+    def cabinet(self, sub: str, email: str | None) -> str:
+        """The "my appeals" session: the signed-in citizen's subject and the e-mail address the
+        provider verified (None if it vouched for none), nothing else."""
+        return self._cabinet.dumps([sub, email])
 
-    def read_cabinet(self, token: str, max_age: float) -> str | None:
+    def read_cabinet(self, token: str, max_age: float) -> tuple[str, str | None] | None:
         try:
-            sub = self._cabinet.loads(token, max_age=max_age)
+            value = self._cabinet.loads(token, max_age=max_age)
         except (BadSignature, UnicodeError, ValueError):
             return None
-        return sub if isinstance(sub, str) else None
+        if isinstance(value, str):  # a session from before the e-mail was carried
+            return value, None
+        if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str):
+            return value[0], value[1] if isinstance(value[1], str) else None
+        return None
 
     def confirm(self, held_id: str) -> str:
         """The e-mail confirmation link's token of a held appeal (expiry: the held row's own

@@ -9,6 +9,7 @@ from html import unescape
 
 import httpx
 import pytest
+from mail_server import text_of
 
 from conftest import Service, events, form_fields, form_token, make_org, run_cli
 
@@ -88,6 +89,37 @@ def test_my_appeals_lists_only_the_signed_in_citizens(city):
         assert numbers["citizen-anna"] in browser.get(link).text
         browser.post("/my/signout", headers={"Origin": service.url})
         assert numbers["citizen-anna"] not in browser.get("/my").text
+
+
+def test_my_appeals_list_those_confirmed_by_email_from_the_verified_address(city, mail_server):
+    """Anna filed a message to an organisation that asks for e-mail confirmation, typing her
+    address in capitals, and confirmed it by the link; Boris did the same with his. Signed in at
+    the provider, which vouches for anna@example.ru, she finds her appeal in "my appeals";
+    Boris's stays out, and so does an appeal she never confirmed."""
+    db, _org, service = city
+    run_cli(db, "org", "set", "manturovo", "--identity-message", "email")
+    numbers = {}
+    for typed in ("Anna@Example.RU", "boris@example.ru", "anna@example.ru"):
+        held = httpx.post(
+            f"{service.url}/w/manturovo/appeals",
+            data=form_fields(form_token(service.url, ORIGIN, "manturovo"), email=typed),
+            headers={"Origin": service.url, "Accept": "application/json"},
+        )
+        assert held.status_code == 202, held.text
+        if typed == "anna@example.ru":
+            continue  # the third appeal is never confirmed
+        [mail] = mail_server.wait_for(typed)
+        link = re.search(r"http://\S+/c/\S+", text_of(mail)).group(0)
+        confirmed = httpx.post(link, headers={"Origin": service.url})
+        assert confirmed.status_code == 303, confirmed.text
+        page = httpx.get(service.url + confirmed.headers["location"]).text
+        numbers[typed.lower()] = re.search(r"MANTUROVO-\d{4}-\d+", page).group(0)
+    with httpx.Client(base_url=service.url, headers={"Accept": "text/html"}) as browser:
+        cabinet = _sign_in(browser, "citizen-anna", "cabinet")
+        page = browser.get(cabinet.headers["location"]).text
+    assert numbers["anna@example.ru"] in page
+    assert numbers["boris@example.ru"] not in page
+    assert page.count("MANTUROVO-") == 1
 
 
 def test_a_cancelled_or_tampered_sign_in_is_refused_readably(city):

@@ -95,7 +95,7 @@ async def callback(request: Request) -> Response:
         response: Response = RedirectResponse(f"/my?lang={lang}", status_code=303)
         response.set_cookie(
             CABINET_COOKIE,
-            runtime.tokens.cabinet(citizen.sub),
+            runtime.tokens.cabinet(citizen.sub, citizen.email),
             max_age=CABINET_SECONDS,
             path="/my",
             httponly=True,
@@ -121,7 +121,8 @@ async def _failed(request: Request, why: str, detail: str, purpose: str) -> Resp
     return render("signin_failed.html", lang, context, status=400 if why == "oidc-state" else 200)
 
 
-def _cabinet_sub(request: Request) -> str | None:
+def _cabinet_session(request: Request) -> tuple[str, str | None] | None:
+    """(subject, verified e-mail) of the signed-in citizen, or None."""
     runtime = runtime_of(request)
     return runtime.tokens.read_cabinet(request.cookies.get(CABINET_COOKIE, ""), CABINET_SECONDS)
 
@@ -131,15 +132,15 @@ async def my_appeals(request: Request) -> Response:
     runtime = runtime_of(request)
     runtime.address_limiter.check(client_address(request))
     lang = page_language(request)
-    sub = _cabinet_sub(request)
-    rows = appeals_of(runtime.reader, sub) if sub else []
+    session = _cabinet_session(request)
+    rows = appeals_of(runtime.reader, *session) if session else []
     for row in rows:
         row["tracking"] = f"/s/{runtime.tokens.tracking(row['id'])}"
         row["status_title"] = t(f"status.{row['status']}", lang)
         category = runtime.directory.catalogue(row["target_org_id"]).get(row["category"])
         row["category_title"] = category.title(lang) if category else row["category"]
     context = {
-        "signed_in": sub is not None,
+        "signed_in": session is not None,
         "appeals": rows,
         "configured": bool(runtime.settings.oidc_issuer),
         "day": lambda iso: human_date(iso, lang),

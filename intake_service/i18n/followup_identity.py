@@ -53,8 +53,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The cabinet is not available: sign-in is not set up here.",
     },
     "my.none": {
-        "ru": "Обращений, поданных после входа, пока нет.",
-        "en": "No appeals filed signed in yet.",
+        "ru": "Обращений пока нет: здесь видны поданные после входа и подтверждённые по "
+        "ссылке из письма на адрес, который подтвердили Госуслуги.",
+        "en": "No appeals yet: this page lists those filed signed in and those confirmed by "
+        "the e-mailed link at the address your sign-in vouches for.",
     },
     "my.filed": {"ru": "подано", "en": "filed"},
     "my.signout": {"ru": "Выйти", "en": "Sign out"},

@@ -4,8 +4,12 @@
 The migrations live in one module per release: `spine` (1–5: appeals, events, the outbox and
 sinks), `console` (6–10: accounts, handling, search, the board's counts, the log's indexes),
 `follow_through` (11: what comes back to the citizen), `open311` (12: Open311 and a category's
-extra questions). Importing this package registers them
-all in MIGRATIONS."""
+extra questions), `follow_through_links` (13: the cabinet's e-mail link, the forwarding
+deadline, the operator's language). Importing this package registers them all in MIGRATIONS.
+
+PostgreSQL starts from a baseline of migration 12 (postgres/schema.py) and applies the later
+ones itself, so from 13 on a migration's SQL must read the same on both engines (`dialect`
+where it cannot)."""
 
 from __future__ import annotations
 
@@ -50,4 +54,10 @@ def config_triggers(conn: sqlite3.Connection, table: str) -> None:
 
 
 # registered by importing them (each module's functions carry their numbers)
-from intake_service.migrations import console, follow_through, open311, spine  # noqa: E402, F401
+from intake_service.migrations import (  # noqa: E402, F401
+    console,
+    follow_through,
+    follow_through_links,
+    open311,
+    spine,
+)

@@ -1,9 +1,10 @@
 """Bringing a PostgreSQL database up to date: the baseline of schema.py on a new database,
-once, whichever node starts first."""
+then every later migration (written for both engines), once, whichever node starts first."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from intake_service.postgres.connection import PostgresConnection
 from intake_service.postgres.schema import BASELINE, baseline_statements
@@ -15,14 +16,11 @@ MIGRATIONS_TABLE = (
 LOCK = 7_420_311  # the advisory lock nodes starting at once take turns on while migrating
 
 
-def migrate(conn: PostgresConnection, known: Iterable[int], applied_at: str) -> list[int]:
+def migrate(
+    conn: PostgresConnection, known: Mapping[int, Callable[[Any], None]], applied_at: str
+) -> list[int]:
     """Bring a PostgreSQL database up to date; the numbers applied. Nodes starting together
-    take turns on an advisory lock, so each migration runs once."""
-    known = set(known)
-    if max(known) > BASELINE:
-        raise StoreError(
-            f"migration {max(known)} has no PostgreSQL version yet: this release runs on SQLite"
-        )
+    take turns on an advisory lock, so each migration runs once, all in one transaction."""
     conn.execute(MIGRATIONS_TABLE)
     conn.execute("BEGIN")
     try:
@@ -38,6 +36,11 @@ def migrate(conn: PostgresConnection, known: Iterable[int], applied_at: str) -> 
             for statement in baseline_statements():
                 conn.execute(statement)
             applied = list(range(1, BASELINE + 1))
+        later = sorted(n for n in known if n > BASELINE and n not in done)
+        for number in later:
+            known[number](conn)
+        applied += later
+        if applied:
             conn.executemany(
                 "INSERT INTO migrations (number, applied_at) VALUES (?, ?)",
                 [(n, applied_at) for n in applied],
