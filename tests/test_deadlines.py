@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from console_helpers import add_user, signed_in
+from console_helpers import PASSWORD, add_user, signed_in
 from mail_server import text_of
 
 from intake_service.followup.deadlines import (
@@ -89,9 +89,21 @@ def test_due_dates_are_set_the_fast_track_is_per_category_and_overdue_is_flagged
     org = make_org(db, "manturovo", "https://manturovo.example.ru")
     run_cli(db, "org", "category", "manturovo", "roads", "--fast-track", "on")
     add_user(db, "op@manturovo.example.ru", org="manturovo")
+    # one colleague's account is made English; another reads the console in English
+    run_cli(db, "user", "add", "en@manturovo.example.ru", "--org", "manturovo", "--lang", "en",
+            "--password", PASSWORD)  # fmt: skip
+    add_user(db, "reader@manturovo.example.ru", org="manturovo")
     env = {**mail_server.env, "POS_DIGEST_HOUR": "0"}  # the hour has come in any zone
     service = Service(db, env=env).start()
     try:
+        english = httpx.get(f"{service.url}/console/signin?lang=en").text
+        assert 'name="lang" value="en"' in english
+        reader = httpx.post(
+            f"{service.url}/console/signin",
+            data={"email": "reader@manturovo.example.ru", "password": PASSWORD, "lang": "en"},
+            headers={"Origin": service.url},
+        )
+        assert reader.status_code == 303, reader.text
         filed = {}
         for category in ("roads", "housing"):
             reply = httpx.post(
@@ -138,6 +150,11 @@ def test_due_dates_are_set_the_fast_track_is_per_category_and_overdue_is_flagged
         body = text_of(digest)
         assert filed["roads"][0]["number"] in body and filed["housing"][0]["number"] not in body
         assert f"/console/appeals/{filed['roads'][0]['id']}" in body
+        # each colleague reads it in the language of their console
+        for colleague in ("en@manturovo.example.ru", "reader@manturovo.example.ru"):
+            [english] = mail_server.wait_for(colleague)
+            assert english["Subject"].endswith("Overdue appeals: 1"), english["Subject"]
+            assert filed["roads"][0]["number"] in text_of(english)
     finally:
         service.stop()
     service.start()  # a restart sends no second digest today

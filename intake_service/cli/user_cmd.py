@@ -28,6 +28,7 @@ from intake_service.console.accounts import (
     set_password,
 )
 from intake_service.events import EventType, insert_event
+from intake_service.i18n import LANGUAGES
 from intake_service.orgs import get_org
 from intake_service.store import transaction
 
@@ -45,6 +46,13 @@ def add_parser(commands: argparse._SubParsersAction, common: Callable[..., None]
     p.add_argument("--platform", action="store_true", help="a platform admin: sees every org")
     p.add_argument("--name", default="", help="the person's name, shown to colleagues")
     p.add_argument("--password", help="the password (else asked on a terminal, or one-time)")
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default="ru",
+        help="the language of mail to the account (the daily digest) until it signs in; "
+        "then the language it signs in with",
+    )
     p.set_defaults(handler=_add)
 
     p = sub.add_parser("list", help="list accounts")
@@ -109,6 +117,7 @@ def _add(args: argparse.Namespace) -> int:
             platform=args.platform,
             name=args.name,
             must_change=one_time,
+            lang=args.lang,
         )
         _log(conn, org_id, user.email, "added")
     where = "every organisation (platform admin)" if user.platform else f"org {user.org_slug}"

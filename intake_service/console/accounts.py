@@ -53,6 +53,7 @@ class User:
     disabled: bool
     created_at: str
     password_hash: str = ""
+    lang: str = "ru"  # what mail to the account speaks: the language it last signed in with
 
     @property
     def is_admin(self) -> bool:
@@ -68,6 +69,7 @@ class User:
             "must_change_password": self.must_change,
             "disabled": self.disabled,
             "created_at": self.created_at,
+            "lang": self.lang,
         }
 
 
@@ -97,11 +99,12 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-_SELECT = (
-    "SELECT u.id, u.email, u.name, u.org_id, o.slug AS org_slug, u.role, u.platform, "
-    "u.must_change, u.disabled_at, u.created_at, u.password_hash "
-    "FROM users u LEFT JOIN orgs o ON o.id = u.org_id "
+# what `user_from_row` reads, from `users u LEFT JOIN orgs o` (the sessions' lookup reads it too)
+USER_COLUMNS = (
+    "u.id, u.email, u.name, u.org_id, o.slug AS org_slug, u.role, u.platform, "
+    "u.must_change, u.disabled_at, u.created_at, u.password_hash, u.lang"
 )
+_SELECT = f"SELECT {USER_COLUMNS} FROM users u LEFT JOIN orgs o ON o.id = u.org_id "
 
 
 def user_from_row(row: sqlite3.Row) -> User:
@@ -117,6 +120,7 @@ def user_from_row(row: sqlite3.Row) -> User:
         disabled=row["disabled_at"] is not None,
         created_at=row["created_at"],
         password_hash=row["password_hash"],
+        lang=row["lang"],
     )
 
 
@@ -153,6 +157,7 @@ def add_user(
     name: str = "",
     must_change: bool = False,
     password_hash: str | None = None,
+    lang: str = "ru",
 ) -> User:
     """Create an account (the caller runs this inside a transaction or the writer).
     `password_hash`: the password's hash made beforehand — the service hashes on a thread, never
@@ -173,7 +178,7 @@ def add_user(
         raise AccountError(f"an account {email} exists already")
     conn.execute(
         "INSERT INTO users (email, org_id, role, platform, name, password_hash, must_change, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "created_at, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             email,
             org_id,
@@ -183,6 +188,7 @@ def add_user(
             password_hash or hash_password(password),
             int(must_change),
             now_iso(),
+            lang,
         ),
     )
     user = find_user(conn, email)

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from intake_service.console.accounts import User, user_from_row
+from intake_service.console.accounts import USER_COLUMNS, User, user_from_row
 
 COOKIE = "pos_console"
 TOUCH_EVERY = 60.0
@@ -44,8 +44,11 @@ def new_session() -> tuple[str, str]:
 
 
 def store_session_op(
-    cookie: str, csrf: str, user_id: int, remote_addr: str | None
+    cookie: str, csrf: str, user_id: int, remote_addr: str | None, lang: str | None = None
 ) -> Callable[[sqlite3.Connection], None]:
+    """The new session, and (at sign-in) the language the operator signed in with: what they
+    read the console in is what the mail written to them (the daily digest) speaks."""
+
     def op(conn: sqlite3.Connection) -> None:
         now = time.time()
         conn.execute(
@@ -53,6 +56,10 @@ def store_session_op(
             "remote_addr) VALUES (?, ?, ?, ?, ?, ?)",
             (id_hash(cookie), user_id, csrf, now, now, remote_addr),
         )
+        if lang is not None:
+            conn.execute(
+                "UPDATE users SET lang = ? WHERE id = ? AND lang <> ?", (lang, user_id, lang)
+            )
 
     return op
 
@@ -62,8 +69,7 @@ def find_session(conn: sqlite3.Connection, cookie: str, idle_seconds: float) -> 
     if not cookie or len(cookie) > 100:
         return None
     row = conn.execute(
-        "SELECT s.id_hash, s.csrf, s.seen_at, u.id, u.email, u.name, u.org_id, o.slug AS org_slug, "
-        "u.role, u.platform, u.must_change, u.disabled_at, u.created_at, u.password_hash "
+        f"SELECT s.id_hash, s.csrf, s.seen_at, {USER_COLUMNS} "
         "FROM console_sessions s JOIN users u ON u.id = s.user_id "
         "LEFT JOIN orgs o ON o.id = u.org_id "
         "WHERE s.id_hash = ? AND s.revoked_at IS NULL AND s.seen_at > ?",

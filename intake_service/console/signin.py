@@ -31,7 +31,7 @@ from intake_service.console.sessions import COOKIE, end_session_op, new_session,
 from intake_service.console.state import LOCKOUT_SECONDS, console_of
 from intake_service.errors import CsrfFailed, RateLimited, SignInRequired
 from intake_service.events import EventType
-from intake_service.i18n import t
+from intake_service.i18n import LANGUAGES, t
 from intake_service.pages import page_language
 
 
@@ -92,6 +92,8 @@ async def signin(request: Request) -> Response:
     form = await body_limited(request, 8192).form(max_files=0, max_fields=5, max_part_size=4096)
     email = str(form.get("email") or "").strip()[:320]
     password = str(form.get("password") or "")[:1024]
+    if form.get("lang") in LANGUAGES:  # the language the sign-in page was read in
+        lang = str(form.get("lang"))
     if not same_site(request):
         raise CsrfFailed("detail.csrf", reason="csrf")
     user = find_user(runtime.reader, email) if email else None
@@ -133,7 +135,7 @@ async def signin(request: Request) -> Response:
     console.succeeded(email)
     cookie, csrf = new_session()
     remote = request.client.host if request.client else None
-    store = store_session_op(cookie, csrf, user.id, remote)
+    store = store_session_op(cookie, csrf, user.id, remote, lang)
     record = audit(
         EventType.SIGNED_IN, None, org_id=user.org_id, request=request, data={"by": user.email}
     )

@@ -1,6 +1,7 @@
 """The operators' daily digest: at `POS_DIGEST_HOUR` in each organisation's zone, every enabled
 console user of an organisation with overdue appeals, or appeals due today or tomorrow, gets
-one e-mail listing them (their organisation's and those below it, as the console shows them).
+one e-mail listing them (their organisation's and those below it, as the console shows them),
+in the language the operator last signed in to the console with (`users.lang`).
 
 Once a day per user: the notice's `dedupe` names the organisation, the date and the user, so a
 job that runs again, or a restart, sends nothing twice. Nothing is sent on a day with nothing
@@ -74,7 +75,8 @@ async def send_due(
         if not overdue and not soon:
             continue
         users = runtime.reader.execute(
-            "SELECT id, email FROM users WHERE org_id = ? AND disabled_at IS NULL", (org.id,)
+            "SELECT id, email, lang FROM users WHERE org_id = ? AND disabled_at IS NULL",
+            (org.id,),
         ).fetchall()
         items = [
             {
@@ -91,15 +93,18 @@ async def send_due(
             "due_soon": soon,
             "overdue_list": items,
         }
-        pending += [(org.id, u["email"], data, f"digest:{org.id}:{today}:{u['id']}") for u in users]
+        pending += [
+            (org.id, u["email"], u["lang"], data, f"digest:{org.id}:{today}:{u['id']}")
+            for u in users
+        ]
     if not pending:
         return 0
 
     def op(conn: sqlite3.Connection) -> int:
         made = 0
-        for org_id, email, data, dedupe in pending:
+        for org_id, email, lang, data, dedupe in pending:
             made += record_notice(
-                conn, NoticeKind.DIGEST, org_id=org_id, recipient=email, lang="ru", data=data,
+                conn, NoticeKind.DIGEST, org_id=org_id, recipient=email, lang=lang, data=data,
                 dedupe=dedupe,
             ) is not None  # fmt: skip
         return made
