@@ -33,7 +33,14 @@ from intake_service.directory import OrgDirectory
 from intake_service.errors import IntakeError, Unavailable
 from intake_service.events import EventType, insert_event
 from intake_service.followup import periods
-from intake_service.followup.deadlines import Calendar, Due, due_dates, load_calendar
+from intake_service.followup.deadlines import (
+    FORWARD_DAYS,
+    Calendar,
+    Due,
+    due_dates,
+    load_calendar,
+    today_in,
+)
 from intake_service.followup.mail_render import NoticeRenderer
 from intake_service.followup.mailer import Mailer
 from intake_service.followup.oidc import OidcClient
@@ -123,6 +130,16 @@ class Runtime:
             timezone_of(appeal.target_org),
             self.calendar,
         )
+
+    def forward_due(self, org_id: int) -> str:
+        """The last day (ISO) to forward an official appeal that an organisation registers
+        today to the competent body: seven days in its zone and the deployment's calendar."""
+        zone = timezone_of(self.directory.org(org_id))
+        return self.calendar.add_days(today_in(zone), FORWARD_DAYS).isoformat()
+
+    def today(self, org_id: int) -> str:
+        """Today's date (ISO) in an organisation's zone, which its due dates are compared to."""
+        return today_in(timezone_of(self.directory.org(org_id))).isoformat()
 
     def _default_severity(self, appeal: NewAppeal) -> str | None:
         """The severity the appeal's category sets for new appeals (`org category

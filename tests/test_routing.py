@@ -101,3 +101,74 @@ def test_an_operator_forwards_by_hand_and_the_new_body_takes_it_over(tmp_path, m
     finally:
         service.stop()
     assert {e["org"] for e in events(db) if e["type"] == "routed"} == {"region", "district"}
+
+
+def test_an_official_appeal_must_be_forwarded_within_seven_days_of_registration(
+    tmp_path, mail_server
+):
+    """59-ФЗ art. 8: an appeal outside the body's competence goes to the competent body within
+    seven days of its registration. Registering an official appeal — in the console or by the
+    agency's own system — shows that date on the appeal's page; past it the page says so, and a
+    forward made later is logged as late. The new body starts afresh."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from conftest import store
+
+    db = tmp_path / "pos.db"
+    region = make_org(db, "region", "https://region.example.ru")
+    run_cli(db, "org", "add", "district", "--name", "Район", "--parent", "region")
+    add_user(db, "op@region.example.ru", org="region")
+    add_user(db, "op@district.example.ru", org="district")
+    env = {**mail_server.env, "POS_DEADLINE_DAYS": "calendar"}
+    service = Service(db, env=env).start()
+    try:
+        by_console = _file(service, region.key, kind="official", category="roads")
+        by_system = _file(service, region.key, kind="official", category="roads")
+        message = _file(service, region.key, category="roads")
+        week = dt.datetime.now(ZoneInfo("Europe/Moscow")).date() + dt.timedelta(days=7)
+        registered = httpx.post(
+            f"{service.url}/api/v1/appeals/{by_system['number']}/status",
+            json={"status": "registered"},
+            headers={**bearer(region.key), "Idempotency-Key": "reg-1"},
+        )
+        assert registered.status_code == 200, registered.text
+        with signed_in(service.url, "op@region.example.ru") as console:
+            for filed in (by_console, message):
+                done = console.post_form(
+                    f"/console/appeals/{filed['id']}/status", {"status": "registered"}
+                )
+                assert done.status_code == 303, done.text
+            for filed in (by_console, by_system):
+                page = console.get(f"/console/appeals/{filed['id']}").text
+                assert "Срок переадресации" in page
+                assert f"{week.day} " in page.split('id="appeal-forward-due"')[1][:40]
+            # a message is no official appeal: 59-ФЗ's seven days are not its
+            assert "Срок переадресации" not in console.get(f"/console/appeals/{message['id']}").text
+            with store(db) as conn:  # the clock moves past the seven days
+                conn.execute(
+                    "UPDATE appeals SET forward_due = '2026-01-12' WHERE id = ?",
+                    (by_console["id"],),
+                )
+            late = console.get(f"/console/appeals/{by_console['id']}").text
+            assert "Просрочено" in late.split('id="appeal-forward-due"')[1][:200]
+            moved = console.post_form(
+                f"/console/appeals/{by_console['id']}/forward", {"to": "district"}
+            )
+            assert moved.status_code == 303
+            on_time = console.post_form(
+                f"/console/appeals/{by_system['id']}/forward", {"to": "district"}
+            )
+            assert on_time.status_code == 303
+        with signed_in(service.url, "op@district.example.ru") as console:
+            page = console.get(f"/console/appeals/{by_console['id']}").text
+            assert "Срок переадресации" not in page  # the district registers it anew
+            assert "переадресовано позже 7 дней со дня регистрации" in page
+    finally:
+        service.stop()
+    routed = {
+        e["appeal_id"]: e["data"].get("late", False)
+        for e in events(db)
+        if e["type"] == "routed" and e["org"] == "region"
+    }
+    assert routed == {by_console["id"]: True, by_system["id"]: False}

@@ -27,7 +27,9 @@ async def _reply(request: Request, kind: str) -> Response:
         remote_addr=client_address(request),
     )
     org_ids = runtime.directory.family(caller.org.id)
-    response, replayed = await runtime.writer.submit(reply_op(reply, org_ids, caller.org.id, actor))
+    response, replayed = await runtime.writer.submit(
+        reply_op(reply, org_ids, caller.org.id, actor, runtime.forward_due)
+    )
     if not replayed and runtime.forwarder is not None:
         runtime.forwarder.wake()  # the citizen's e-mail waits in the outbox
     headers = {"Idempotent-Replayed": "true"} if replayed else {}

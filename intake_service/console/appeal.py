@@ -94,6 +94,10 @@ def _details(event: Event, lang: str) -> list[str]:
         out.append(t("console.event.template", lang, title=data["template"]))
     if data.get("sink"):
         out.append(t("console.event.sink", lang, sink=data["sink"]))
+    if data.get("forward_due"):
+        out.append(t("console.event.forward-due", lang, date=human_date(data["forward_due"], lang)))
+    if data.get("late"):
+        out.append(t("console.event.forward-late", lang))
     if event.type == EventType.ACCEPTED and data.get("channel"):
         out.append(t("console.event.channel", lang, channel=data["channel"]))
     return out
@@ -177,6 +181,10 @@ async def _render(
         "overdue": bool(appeal["answer_due"])
         and status_type(current) is StatusType.OPEN
         and is_overdue(appeal["answer_due"], zone),
+        # an official appeal outside the body's competence: forwarded within 7 days, or late
+        "forward_due": appeal["forward_due"] if status_type(current) is StatusType.OPEN else None,
+        "forward_late": status_type(current) is StatusType.OPEN
+        and is_overdue(appeal["forward_due"], zone),
         "repeats": data["repeats"],
         "forward_to": forward_candidates(runtime.directory, operator, target)
         if status_type(current) is StatusType.OPEN
@@ -303,7 +311,9 @@ def _operation(
         new = _text(form, "status")
         if new not in {str(s) for s in Status}:
             raise handling.Refused("handling.bad-status")
-        return handling.status_op(appeal_id, new, _text(form, "reason"), _text(form, "note"), actor)
+        runtime = console_of(request).runtime
+        reason, note = _text(form, "reason"), _text(form, "note")
+        return handling.status_op(appeal_id, new, reason, note, actor, runtime.forward_due)
     if action == "assign":
         to = _text(form, "to").strip()
         if to == "me":
@@ -331,7 +341,8 @@ def _operation(
         to = next((o for o in candidates if o.slug == _text(form, "to")), None)
         if to is None:
             raise handling.Refused("routing.unknown")
-        return forward_op(appeal_id, to, runtime.sinks_for(to), actor)
+        today = runtime.today(appeal["target_org_id"])
+        return forward_op(appeal_id, to, runtime.sinks_for(to), actor, today)
     template = _text(form, "template_title") or None
     return handling.answer_op(appeal_id, _text(form, "text"), template, actor)
 

@@ -62,7 +62,7 @@ _COLUMNS = (
     "a.page_url, a.channel, a.embed_origin, a.loader_version, a.status, a.created_at, "
     "a.severity, a.assignee_id, a.duplicate_of, a.answer, a.answered_at, a.status_reason, "
     "a.updated_at, a.target_org_id, a.origin_org_id, "
-    "a.lang, a.identity, a.citizen_sub, a.notify_email, a.repeat_of, a.register_due, a.answer_due, a.extended_at, "
+    "a.lang, a.identity, a.citizen_sub, a.notify_email, a.repeat_of, a.register_due, a.forward_due, a.answer_due, a.extended_at, "
     "a.extension_reason, a.clarify_question, a.clarify_due, a.clarify_answer, a.solved, "
     "a.rating, a.rating_comment, a.rated_at, a.answered_at, a.attributes, a.media_url, "
     "t.slug AS org_slug, t.name AS org_name, o.slug AS origin_slug, o.name AS origin_name, "
@@ -121,7 +121,8 @@ def current(conn: sqlite3.Connection, appeal_id: str) -> sqlite3.Row:
     """The appeal as a change must see it, read inside the change's transaction."""
     row = conn.execute(
         "SELECT id, number, status, severity, target_org_id, duplicate_of, contact, kind, "
-        "answer_due, extended_at, answered_at, lang, clarify_due FROM appeals WHERE id = ?",
+        "answer_due, extended_at, answered_at, lang, clarify_due, forward_due "
+        "FROM appeals WHERE id = ?",
         (appeal_id,),
     ).fetchone()
     if row is None:
@@ -161,8 +162,17 @@ def _check_move(current: str, new: str) -> None:
 Op = Callable[[sqlite3.Connection], None]
 
 
-def status_op(appeal_id: str, new: str, reason: str, note: str, actor: Actor) -> Op:
-    """Move along the status table; `rejected` needs the reason the citizen will read."""
+def status_op(
+    appeal_id: str,
+    new: str,
+    reason: str,
+    note: str,
+    actor: Actor,
+    forward_due: Callable[[int], str] | None = None,
+) -> Op:
+    """Move along the status table; `rejected` needs the reason the citizen will read.
+    `forward_due` (an organisation's id → ISO date): registering an official appeal starts the
+    seven days in which it may be forwarded to the competent body."""
     reason, note = reason.strip()[:MAX_REASON], note.strip()[:MAX_NOTE]
     if new in (Status.ANSWERED, Status.DUPLICATE):  # they have their own forms
         raise Refused("handling.use-own-form")
@@ -180,6 +190,11 @@ def status_op(appeal_id: str, new: str, reason: str, note: str, actor: Actor) ->
             (new, kept_reason, at, appeal_id),
         )
         data: dict[str, Any] = {"from": row["status"], "to": new}
+        if new == Status.REGISTERED and row["kind"] == "official" and forward_due is not None:
+            data["forward_due"] = forward_due(row["target_org_id"])
+            conn.execute(
+                "UPDATE appeals SET forward_due = ? WHERE id = ?", (data["forward_due"], appeal_id)
+            )
         if kept_reason:
             data["reason"] = kept_reason
         if note:

@@ -25,6 +25,7 @@ REGISTER_DAYS = 3
 ANSWER_DAYS = 30
 FAST_TRACK_DAYS = 10
 EXTENSION_DAYS = 30
+FORWARD_DAYS = 7  # 59-ФЗ art. 8 p. 3: forwarded to the competent body within 7 days of registration
 SHIPPED_HOLIDAYS = Path(__file__).with_name("holidays_ru.txt")
 
 

@@ -17,6 +17,7 @@ import json
 import re
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,9 +104,16 @@ def check_reply(kind: str, appeal: str, body: Any, key: str | None) -> Reply:
     return Reply(appeal, kind, fields, str(key), body_hash(canonical))
 
 
-def reply_op(reply: Reply, org_ids: frozenset[int], org_id: int, actor: Actor):
+def reply_op(
+    reply: Reply,
+    org_ids: frozenset[int],
+    org_id: int,
+    actor: Actor,
+    forward_due: Callable[[int], str] | None = None,
+):
     """The writer operation: (response, replayed). `org_ids` are the organisations the key may
-    answer for (its own and those below it); any other appeal is as missing as an unknown one."""
+    answer for (its own and those below it); any other appeal is as missing as an unknown one.
+    `forward_due` as for the console's status change (registering starts the seven days)."""
 
     def op(conn: sqlite3.Connection) -> tuple[dict[str, Any], bool]:
         stored = conn.execute(
@@ -132,6 +140,7 @@ def reply_op(reply: Reply, org_ids: frozenset[int], org_id: int, actor: Actor):
                     reply.fields.get("reason", ""),
                     reply.fields.get("note", ""),
                     actor,
+                    forward_due,
                 )(conn)
         except Refused as refused:
             raise ReplyRefused(

@@ -44,9 +44,11 @@ def routed_event(
     return then
 
 
-def forward_op(appeal_id: str, to: Org, sinks: tuple[str, ...], actor: Actor) -> Op:
+def forward_op(appeal_id: str, to: Org, sinks: tuple[str, ...], actor: Actor, today: str) -> Op:
     """Forward by hand: the new organisation takes the appeal over as `accepted` (its own
-    deadline and queue start), with outbox rows for its `sinks`; both logs say so."""
+    deadline and queue start), with outbox rows for its `sinks`; both logs say so. `today` (ISO,
+    in the old organisation's zone): an official appeal forwarded after its seven days is
+    logged as `late`, for the record 59-ФЗ asks of the body that kept it too long."""
 
     def op(conn: sqlite3.Connection) -> None:
         row = current(conn, appeal_id)
@@ -60,10 +62,12 @@ def forward_op(appeal_id: str, to: Org, sinks: tuple[str, ...], actor: Actor) ->
         at = now_iso()
         conn.execute(
             "UPDATE appeals SET target_org_id = ?, routed_from = ?, status = ?, assignee_id = NULL, "
-            "updated_at = ? WHERE id = ?",
+            "forward_due = NULL, updated_at = ? WHERE id = ?",
             (to.id, row["target_org_id"], Status.ACCEPTED, at, appeal_id),
         )
-        data = {"from": old, "to": to.slug, "status_from": row["status"]}
+        data: dict[str, object] = {"from": old, "to": to.slug, "status_from": row["status"]}
+        if row["forward_due"] and row["forward_due"] < today:
+            data["late"] = True
         event_id = log_change(conn, EventType.ROUTED, row, actor, data, at=at)
         moved = current(conn, appeal_id)  # the new organisation's log has it too
         log_change(conn, EventType.ROUTED, moved, actor, data, at=at)

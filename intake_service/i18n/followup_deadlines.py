@@ -6,6 +6,24 @@ from __future__ import annotations
 MESSAGES: dict[str, dict[str, str]] = {
     "console.appeal.due": {"ru": "Срок ответа", "en": "Answer due"},
     "console.appeal.register-due": {"ru": "Срок регистрации", "en": "Registration due"},
+    "console.appeal.forward-due": {
+        "ru": "Срок переадресации",
+        "en": "Forward by",
+    },
+    "console.appeal.forward-due.hint": {
+        "ru": "Если вопрос не в компетенции организации, обращение переадресуется в "
+        "компетентный орган в течение 7 дней со дня регистрации (59-ФЗ, ст. 8).",
+        "en": "An appeal outside the organisation's competence goes to the competent body "
+        "within 7 days of its registration (59-FZ, art. 8).",
+    },
+    "console.event.forward-due": {
+        "ru": "переадресовать до {date}, если не в компетенции",
+        "en": "forward by {date} if outside the competence",
+    },
+    "console.event.forward-late": {
+        "ru": "переадресовано позже 7 дней со дня регистрации",
+        "en": "forwarded later than 7 days after registration",
+    },
     "console.appeal.overdue": {"ru": "Просрочено", "en": "Overdue"},
     "console.appeal.extended": {"ru": "Продлён", "en": "Extended"},
     "console.appeal.repeat-of": {"ru": "Повторное к", "en": "Repeats"},
