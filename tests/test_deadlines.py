@@ -5,6 +5,7 @@ daily digest of what is overdue."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -159,9 +160,61 @@ def test_due_dates_are_set_the_fast_track_is_per_category_and_overdue_is_flagged
         service.stop()
     service.start()  # a restart sends no second digest today
     try:
-        import time
-
         time.sleep(3)
         assert len(mail_server.to("op@manturovo.example.ru")) == 1
+    finally:
+        service.stop()
+
+
+def test_appeals_stored_before_due_dates_existed_get_them_at_the_next_start(tmp_path):
+    """An upgrade from a release without due dates: its appeals have none, so none could ever be
+    flagged. The first start after the upgrade dates each one from the day it was filed — a
+    message of 5 January long overdue, an official appeal of today still waiting — and the
+    console then flags the old one like any other."""
+    db = tmp_path / "pos.db"
+    org = make_org(db, "manturovo", "https://manturovo.example.ru")
+    add_user(db, "op@manturovo.example.ru", org="manturovo")
+    service = Service(db, env={"POS_DIGEST_HOUR": "-1"}).start()
+    try:
+        old, new = (
+            httpx.post(
+                f"{service.url}/api/v1/appeals", json=appeal(kind=kind), headers=bearer(org.key)
+            ).json()
+            for kind in ("message", "official")
+        )
+    finally:
+        service.stop()
+    with store(db) as conn:  # as the older release left them
+        conn.execute("UPDATE appeals SET register_due = NULL, answer_due = NULL")
+        conn.execute(
+            "UPDATE appeals SET created_at = '2026-01-05T09:00:00.000Z' WHERE id = ?", (old["id"],)
+        )
+        conn.execute("DELETE FROM meta WHERE key = 'due_dates_backfilled'")
+    service.start()
+    try:
+        deadline = time.monotonic() + 15
+        dates: dict[str, object] = {}
+        while time.monotonic() < deadline:
+            with store(db) as conn:
+                dates = {
+                    row["id"]: (row["register_due"], row["answer_due"])
+                    for row in conn.execute("SELECT id, register_due, answer_due FROM appeals")
+                }
+            if all(answer for _, answer in dates.values()):
+                break
+            time.sleep(0.2)
+        fast = due_dates("message", True, at("2026-01-05 12:00"), MOSCOW, WORKING)
+        assert dates[old["id"]] == (None, fast.answer.isoformat())  # lighting: the fast track
+        today = dt.datetime.now(MOSCOW)
+        official = due_dates("official", False, today, MOSCOW, WORKING)
+        assert dates[new["id"]] == (official.register.isoformat(), official.answer.isoformat())
+        token = new["tracking_url"].rsplit("/", 1)[1]
+        status = httpx.get(f"{service.url}/api/v1/status/{token}").json()
+        assert status["answer_due"] == official.answer.isoformat()
+        with signed_in(service.url, "op@manturovo.example.ru") as console:
+            late = console.get(
+                "/console/log.json?due=overdue", headers={"Accept": "application/json"}
+            ).json()["rows"]
+        assert {r["number"] for r in late} == {old["number"]}
     finally:
         service.stop()

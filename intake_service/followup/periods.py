@@ -13,6 +13,7 @@ import time
 from typing import TYPE_CHECKING
 
 from intake_service import photos
+from intake_service.followup import due_backfill
 from intake_service.followup.clarify import expire_op
 from intake_service.followup.deadlines import today_in
 from intake_service.followup.digest import DigestJob
@@ -31,6 +32,12 @@ PERIOD_SECONDS = 2.0  # how often the periods are looked at: one indexed read ea
 
 async def run(runtime: Runtime) -> None:
     digests = DigestJob()
+    try:
+        await due_backfill.backfill(runtime)
+    except WriterStopped:
+        return
+    except Exception:
+        log_failure("due dates of older appeals: failed; trying again at the next start")
     while True:
         try:
             await look(runtime)
