@@ -85,6 +85,17 @@ def answer_op(appeal_id: str, text: str) -> Op:
     return op
 
 
+def questions_due(conn: sqlite3.Connection, latest_today: str) -> bool:
+    """Whether a question may be unanswered past its date: one is due before the latest
+    "today" of any organisation's zone (`expire_op` checks each against its own)."""
+    return bool(
+        conn.execute(
+            "SELECT 1 FROM appeals WHERE status = 'clarifying' AND clarify_due < ? LIMIT 1",
+            (latest_today,),
+        ).fetchone()
+    )
+
+
 def expire_op(today_by_org: dict[int, str]) -> Op:
     """Close every appeal whose question is unanswered past its date (today in its org's
     zone, given per organisation): `not_clarified`, a status event by "system", a notice."""

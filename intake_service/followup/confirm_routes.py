@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from intake_service.api.requests import client_address, runtime_of
+from intake_service.console.handling import find_by_number
 from intake_service.errors import IntakeError, NotFound
 from intake_service.followup.held import HeldRefused, appeal_of, check, confirm_hooks, find_held
 from intake_service.form.submission import check_sender
@@ -41,9 +42,7 @@ async def _refused(request: Request, refused: HeldRefused) -> Response:
     )
     tracking = None
     if refused.number:
-        row = runtime.reader.execute(
-            "SELECT id FROM appeals WHERE number = ?", (refused.number,)
-        ).fetchone()
+        row = find_by_number(runtime.reader, refused.number)
         tracking = f"/s/{runtime.tokens.tracking(row['id'])}" if row else None
     context = {"why": refused.why, "number": refused.number, "tracking": tracking}
     return render("confirm.html", lang, context, status=409 if refused.why == "reused" else 410)

@@ -135,6 +135,16 @@ def confirm_hooks(
     return also, then
 
 
+def any_expired(conn: sqlite3.Connection, now: float) -> bool:
+    """Whether a held appeal's link has run out (`expire_op` then expires them)."""
+    return bool(
+        conn.execute(
+            "SELECT 1 FROM held_appeals WHERE state = 'waiting' AND expires_at < ? LIMIT 1",
+            (now,),
+        ).fetchone()
+    )
+
+
 def expire_op(now: float) -> Callable[[sqlite3.Connection], list[str]]:
     """Held appeals past their link's life: expired, their content dropped, an `unconfirmed`
     event each. Returns their ids (whose photos the caller removes)."""

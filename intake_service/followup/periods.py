@@ -7,18 +7,18 @@ bounded batches, so that a backlog of a thousand passes like any other write."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import time
 from typing import TYPE_CHECKING
 
 from intake_service import photos
 from intake_service.followup import due_backfill
-from intake_service.followup.clarify import expire_op
+from intake_service.followup.clarify import expire_op, questions_due
 from intake_service.followup.deadlines import today_in
 from intake_service.followup.digest import DigestJob
+from intake_service.followup.held import any_expired
 from intake_service.followup.held import expire_op as expire_held_op
-from intake_service.followup.verdict import settle_verdicts_op
+from intake_service.followup.verdict import settle_verdicts_op, verdicts_due
 from intake_service.org_settings import timezone_of
 from intake_service.store import log_failure
 from intake_service.writer import WriterStopped
@@ -54,26 +54,12 @@ async def look(runtime: Runtime) -> None:
     with its fsync every few seconds for nothing would be a cost of an idle service)."""
     reader = runtime.reader
     resolved = closed = 0
-    verdict_due = dt.datetime.now(dt.UTC) - dt.timedelta(days=runtime.settings.verdict_days)
-    if reader.execute(
-        "SELECT 1 FROM appeals WHERE status = 'answered' AND answered_at <= ? LIMIT 1",
-        (verdict_due.strftime("%Y-%m-%dT%H:%M:%S") + "~",),
-    ).fetchone():
+    if verdicts_due(reader, runtime.settings.verdict_days):
         resolved = await runtime.writer.submit(settle_verdicts_op(runtime.settings.verdict_days))
-    latest = max((today_in(timezone_of(o)) for o in runtime.directory.orgs()), default=None)
-    if (
-        latest is not None
-        and reader.execute(
-            "SELECT 1 FROM appeals WHERE status = 'clarifying' AND clarify_due < ? LIMIT 1",
-            (latest.isoformat(),),
-        ).fetchone()
-    ):
-        today = {o.id: today_in(timezone_of(o)).isoformat() for o in runtime.directory.orgs()}
+    today = {o.id: today_in(timezone_of(o)).isoformat() for o in runtime.directory.orgs()}
+    if today and questions_due(reader, max(today.values())):
         closed = await runtime.writer.submit(expire_op(today))
-    if reader.execute(
-        "SELECT 1 FROM held_appeals WHERE state = 'waiting' AND expires_at < ? LIMIT 1",
-        (time.time(),),
-    ).fetchone():
+    if any_expired(reader, time.time()):
         for held_id in await runtime.writer.submit(expire_held_op(time.time())):
             photos.discard(runtime.media_root / held_id)
     if resolved or closed:

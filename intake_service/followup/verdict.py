@@ -91,6 +91,18 @@ def repeat_check_op(appeal_id: str, repeat_days: int) -> Callable[[sqlite3.Conne
     return op
 
 
+def verdicts_due(conn: sqlite3.Connection, verdict_days: int) -> bool:
+    """Whether an answer waits past the period for the citizen's verdict (a read, so that the
+    writer is asked only when `settle_verdicts_op` has something to do)."""
+    limit = dt.datetime.now(dt.UTC) - dt.timedelta(days=verdict_days)
+    return bool(
+        conn.execute(
+            "SELECT 1 FROM appeals WHERE status = 'answered' AND answered_at <= ? LIMIT 1",
+            (limit.strftime("%Y-%m-%dT%H:%M:%S") + "~",),
+        ).fetchone()
+    )
+
+
 def settle_verdicts_op(verdict_days: int) -> Callable[[sqlite3.Connection], int]:
     """Answered appeals whose citizen said nothing within the period count as resolved (a
     status event by "system", the closing notice)."""
