@@ -109,3 +109,25 @@ def test_sign_in_popup_from_the_forms_iframe_on_another_site(tmp_path, idp, tab)
         expect(frame.locator("#success-number")).to_have_text(re.compile(r"^DEMO-\d{4}-\d{6}$"))
     finally:
         stop_demo(site)
+
+
+def test_a_blocked_sign_in_popup_offers_a_tab_that_signs_the_form_in(tmp_path, idp, tab):
+    """A popup blocker stops the sign-in window: the form says so and offers a link; the sign-in
+    finished in that tab reaches the form as the popup's would."""
+    site = start_demo(tmp_path, POS_FORM_MIN_SECONDS="1", **idp.env)
+    try:
+        tab.goto(f"{site.examples}/plain.html")
+        frame = open_form(tab)
+        frame.get_by_text("Официальное обращение", exact=False).first.click()
+        frame.locator("body").evaluate("() => { window.open = () => null; }")  # the blocker
+        frame.get_by_role("button", name="Войти через Госуслуги").click()
+        link = frame.get_by_role("link", name="Открыть вход в новой вкладке")
+        expect(link).to_be_visible()
+        with tab.expect_popup() as opened:
+            link.click()
+        opened.value.get_by_role("button", name="citizen-anna").click()
+        expect(frame.locator("#signin-state")).to_have_text("Вы вошли как Анна Петрова.")
+        expect(frame.get_by_label("Имя *", exact=True)).to_have_value("Анна Петрова")
+        assert frame.locator("#identity").input_value()
+    finally:
+        stop_demo(site)

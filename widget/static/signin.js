@@ -1,7 +1,8 @@
 // Sign-in at the identity provider from the appeal form. Browsers block third-party cookies in
 // the iframe the form lives in, so the sign-in runs in a top-level popup; its last page posts
-// the signed identity back. Accepted only from this service's own origin AND from the popup
-// this form opened: a message from any other window is ignored.
+// the signed identity back. Accepted only from this service's own origin AND from the window
+// this form opened (the popup, or the tab of the link shown when a blocker stopped the popup):
+// a message from any other window is ignored.
 (function () {
   'use strict';
   var box = document.getElementById('signin');
@@ -29,8 +30,20 @@
     if (popup) popup.focus();
   });
 
+  // The window the sign-in runs in: the popup this form opened or, when the browser blocked
+  // it, the tab the fallback link opened (its opener is this form; same origin, so readable).
+  function ours(source) {
+    if (!source) return false;
+    if (popup && source === popup) return true;
+    try {
+      return source.opener === window;
+    } catch (e) {
+      return false;
+    }
+  }
+
   window.addEventListener('message', function (event) {
-    if (event.origin !== window.location.origin || !popup || event.source !== popup) return;
+    if (event.origin !== window.location.origin || !ours(event.source)) return;
     var message = event.data || {};
     if (message.ns !== 'pos' || message.v !== 1) return;
     if (message.type === 'pos:identity') {
