@@ -129,5 +129,23 @@ def test_a_blocked_sign_in_popup_offers_a_tab_that_signs_the_form_in(tmp_path, i
         expect(frame.locator("#signin-state")).to_have_text("Вы вошли как Анна Петрова.")
         expect(frame.get_by_label("Имя *", exact=True)).to_have_value("Анна Петрова")
         assert frame.locator("#identity").input_value()
+        frame.get_by_role("combobox", name="Тема").select_option("street_lighting")
+        frame.get_by_label("Опишите проблему").fill("Не горит фонарь у дома 5 по улице Ленина.")
+        frame.get_by_label("Я согласен(на) на обработку моих персональных данных").check()
+        time.sleep(1.1)
+        frame.get_by_role("button", name="Отправить").click()
+        number = frame.locator("#success-number")
+        expect(number).to_have_text(re.compile(r"^DEMO-\d{4}-\d{6}$"))
+        filed = number.inner_text()
+        # her cabinet lists it once she signs in there too; its pages pass axe-core
+        tab.goto(f"{site.service}/my")
+        assert serious_violations(tab) == []
+        tab.get_by_role("link", name="Войти через Госуслуги").click()
+        tab.get_by_role("button", name="citizen-anna").click()
+        expect(tab.get_by_role("link", name=filed)).to_be_visible()
+        assert serious_violations(tab) == []
+        tab.goto(f"{site.service}/id/callback?error=access_denied")
+        expect(tab.locator("h1")).to_be_visible()
+        assert serious_violations(tab) == []
     finally:
         stop_demo(site)
