@@ -164,7 +164,9 @@ Op = Callable[[sqlite3.Connection], None]
 def status_op(appeal_id: str, new: str, reason: str, note: str, actor: Actor) -> Op:
     """Move along the status table; `rejected` needs the reason the citizen will read."""
     reason, note = reason.strip()[:MAX_REASON], note.strip()[:MAX_NOTE]
-    if new in (Status.ANSWERED, Status.DUPLICATE):  # they have their own forms
+    # they have their own forms: the answer's text, the original's number, the question with
+    # its date (a bare `clarifying` would ask nothing, tell no one and never close)
+    if new in (Status.ANSWERED, Status.DUPLICATE, Status.CLARIFYING):
         raise Refused("handling.use-own-form")
     if new == Status.REJECTED and not reason:
         raise Refused("handling.reason-required")
