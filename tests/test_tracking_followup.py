@@ -120,6 +120,26 @@ def test_not_solved_files_a_linked_repeat_the_console_shows(city, mail_server):
     assert "rated" in types and "repeated" in types
 
 
+def test_the_problem_is_back_files_one_repeat_while_that_repeat_is_open(city):
+    """A double click, a form sent again after a slow answer, or anyone holding the link must
+    not file a second repeat appeal (its own number, queue message and e-mail) while the first
+    one is still being handled; the page stops offering the form."""
+    db, org, service = city
+    filed = _file(service, org.key)
+    _operator(service, filed["id"], "answer", {"text": "Фонарь заменён."})
+    path = "/s/" + filed["tracking_url"].rsplit("/", 1)[1]
+    with _citizen(service) as citizen:
+        citizen.post(path + "/verdict", data={"solved": "yes", "rating": "4"})
+        first = citizen.post(path + "/repeat", data={"text": "Фонарь снова не горит вечером"})
+        assert first.status_code == 303
+        again = citizen.post(path + "/repeat", data={"text": "Фонарь снова не горит вечером"})
+        assert again.status_code == 409, again.text
+        assert 'action="' + path + '/repeat"' not in citizen.get(path).text
+    status = _status(service, filed)
+    assert len(status["repeats"]) == 1 and status["can_repeat"] is False
+    assert "tracking-repeat-open" in [e["reason"] for e in events(db) if e["type"] == "rejected"]
+
+
 @pytest.mark.service_env(POS_REPEAT_DAYS="0")
 def test_a_repeat_after_the_period_is_refused(city):
     db, org, service = city

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from intake_service.console.handling import CITIZEN, SYSTEM, current, log_change, notify_closed
 from intake_service.events import EventType
-from intake_service.statuses import Status
+from intake_service.statuses import Status, open_statuses_sql
 from intake_service.store import now_iso
 
 MAX_COMMENT = 2000
@@ -75,9 +75,22 @@ def verdict_op(
     return op
 
 
+def open_repeat(conn: sqlite3.Connection, appeal_id: str, besides: str = "") -> str | None:
+    """The number of a repeat of this appeal that is still being handled (other than the one
+    being filed, `besides`): while there is one, the problem is in hand and another repeat — a
+    double click, a form sent twice — would only file the same work again."""
+    row = conn.execute(
+        "SELECT number FROM appeals WHERE repeat_of = ? AND number != ? "
+        f"AND status IN {open_statuses_sql()} LIMIT 1",
+        (appeal_id, besides),
+    ).fetchone()
+    return row["number"] if row else None
+
+
 def repeat_check_op(appeal_id: str, repeat_days: int) -> Callable[[sqlite3.Connection, str], None]:
-    """ "The problem is back": refused before an answer or after the period; else the first
-    appeal gets its `repeated` event naming the repeat, in the repeat's own transaction."""
+    """ "The problem is back": refused before an answer, after the period or while an earlier
+    repeat is open; else the first appeal gets its `repeated` event naming the repeat, in the
+    repeat's own transaction."""
 
     def op(conn: sqlite3.Connection, number: str) -> None:
         row = current(conn, appeal_id)
@@ -85,6 +98,8 @@ def repeat_check_op(appeal_id: str, repeat_days: int) -> Callable[[sqlite3.Conne
             raise VerdictRefused("early")
         if _answered_days(row, dt.datetime.now(dt.UTC)) > repeat_days:
             raise VerdictRefused("late")
+        if open_repeat(conn, appeal_id, besides=number):
+            raise VerdictRefused("repeat-open")
         at = now_iso()
         log_change(conn, EventType.REPEATED, row, CITIZEN, {"repeat": number}, at=at)
 
