@@ -7,7 +7,6 @@ bounded batches, so that a backlog of a thousand passes like any other write."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import time
 from typing import TYPE_CHECKING
@@ -17,7 +16,7 @@ from intake_service.followup.clarify import expire_op
 from intake_service.followup.deadlines import today_in
 from intake_service.followup.digest import DigestJob
 from intake_service.followup.held import expire_op as expire_held_op
-from intake_service.followup.verdict import settle_verdicts_op
+from intake_service.followup.verdict import settle_verdicts_op, verdict_limit
 from intake_service.org_settings import timezone_of
 from intake_service.store import log_failure
 from intake_service.writer import WriterStopped
@@ -47,10 +46,11 @@ async def look(runtime: Runtime) -> None:
     with its fsync every few seconds for nothing would be a cost of an idle service)."""
     reader = runtime.reader
     resolved = closed = 0
-    verdict_due = dt.datetime.now(dt.UTC) - dt.timedelta(days=runtime.settings.verdict_days)
+    verdict_due = verdict_limit(runtime.settings.verdict_days)
     if reader.execute(
-        "SELECT 1 FROM appeals WHERE status = 'answered' AND answered_at <= ? LIMIT 1",
-        (verdict_due.strftime("%Y-%m-%dT%H:%M:%S") + "~",),
+        "SELECT 1 FROM appeals WHERE status = 'answered' AND answered_at <= ? "
+        "AND coalesce(updated_at, answered_at) <= ? LIMIT 1",
+        (verdict_due, verdict_due),
     ).fetchone():
         resolved = await runtime.writer.submit(settle_verdicts_op(runtime.settings.verdict_days))
     latest = max((today_in(timezone_of(o)) for o in runtime.directory.orgs()), default=None)

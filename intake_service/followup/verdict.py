@@ -106,18 +106,26 @@ def repeat_check_op(appeal_id: str, repeat_days: int) -> Callable[[sqlite3.Conne
     return op
 
 
+def verdict_limit(verdict_days: int) -> str:
+    """An answer at or before this (ISO, compared as text) is past the confirmation period."""
+    limit = dt.datetime.now(dt.UTC) - dt.timedelta(days=verdict_days)
+    return limit.strftime("%Y-%m-%dT%H:%M:%S") + "~"
+
+
 def settle_verdicts_op(verdict_days: int) -> Callable[[sqlite3.Connection], int]:
     """Answered appeals whose citizen said nothing within the period count as resolved (a
-    status event by "system", the closing notice)."""
+    status event by "system", the closing notice).
+
+    The period runs from the answer the citizen reads: `answered_at` keeps the FIRST answer's
+    time (for the statistics), so an appeal reopened and answered again is measured by
+    `updated_at` too, which its latest answer set and later changes only move on."""
 
     def op(conn: sqlite3.Connection) -> int:
-        limit = (dt.datetime.now(dt.UTC) - dt.timedelta(days=verdict_days)).strftime(
-            "%Y-%m-%dT%H:%M:%S"
-        )
+        limit = verdict_limit(verdict_days)
         rows = conn.execute(
             "SELECT id FROM appeals WHERE status = 'answered' AND answered_at <= ? "
-            "ORDER BY answered_at LIMIT 200",
-            (limit + "~",),
+            "AND coalesce(updated_at, answered_at) <= ? ORDER BY answered_at LIMIT 200",
+            (limit, limit),
         ).fetchall()
         for found in rows:
             row = current(conn, found["id"])
