@@ -109,6 +109,23 @@ def test_bad_replies_are_refused_clearly_and_logged(city):
     assert any(r.startswith("reply-refused") for r in reasons)
 
 
+def test_a_question_is_asked_only_with_its_text_and_date_never_as_a_bare_status(city):
+    """`clarifying` means a question the citizen can read and a date after which the appeal
+    closes: a bare status move (a reply, or a console form forged past its select) would leave
+    the citizen a form to answer no question, no e-mail, and an appeal that never closes."""
+    db, org, _, service = city
+    with httpx.Client(base_url=service.url) as client:
+        filed = _file(client, org.key)
+        path = f"/api/v1/appeals/{filed['id']}/status"
+        moved = _post(client, org.key, path, {"status": "clarifying"}, idem="q-1")
+        assert moved.status_code == 409, moved.text
+        status = client.get(filed["tracking_url"].replace("/s/", "/api/v1/status/")).json()
+    assert status["status"] == "accepted" and status["question"] is None
+    assert "reply-refused handling.use-own-form" in [
+        e["reason"] for e in events(db) if e["type"] == "rejected"
+    ]
+
+
 def _publish(queue: str, messages: list[aio_pika.Message]) -> None:
     async def go() -> None:
         connection = await aio_pika.connect(AMQP)

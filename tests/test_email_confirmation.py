@@ -93,6 +93,25 @@ def test_an_expired_or_forged_link_files_nothing(city, mail_server):
     assert "unconfirmed" in [e["type"] for e in logged]
 
 
+@pytest.mark.service_env(POS_EMAIL_CONFIRM_HOURS="36")
+def test_the_citizen_is_told_how_long_the_link_works(city, mail_server):
+    """An unconfirmed appeal is dropped when its link expires: the citizen must learn that
+    deadline where they act on it — the page after sending, the form's own screen and the
+    e-mail — not only from the refusal once it is too late."""
+    _db, _org, service = city
+    token = form_token(service.url, ORIGIN, "manturovo")
+    held = httpx.post(
+        f"{service.url}/w/manturovo/appeals",
+        data=form_fields(token, email="anna@example.ru", name="Анна"),
+        headers={"Origin": service.url, "Accept": "text/html"},
+    )
+    assert held.status_code == 200 and "в течение 36 ч." in held.text
+    form = httpx.get(f"{service.url}/w/manturovo/form", params={"origin": ORIGIN})
+    assert "в течение 36 ч." in form.text
+    [mail] = [m for m in mail_server.wait_for("anna@example.ru") if "Подтвердите" in m["Subject"]]
+    assert "Ссылка действует 36 ч." in text_of(mail)
+
+
 def test_email_mode_needs_an_email_and_oidc_needs_a_sign_in(city, tmp_path):
     db, _org, service = city
     no_email = _file(service, email="", phone="+7 900 123-45-67")

@@ -120,6 +120,26 @@ def test_not_solved_files_a_linked_repeat_the_console_shows(city, mail_server):
     assert "rated" in types and "repeated" in types
 
 
+def test_the_problem_is_back_files_one_repeat_while_that_repeat_is_open(city):
+    """A double click, a form sent again after a slow answer, or anyone holding the link must
+    not file a second repeat appeal (its own number, queue message and e-mail) while the first
+    one is still being handled; the page stops offering the form."""
+    db, org, service = city
+    filed = _file(service, org.key)
+    _operator(service, filed["id"], "answer", {"text": "Фонарь заменён."})
+    path = "/s/" + filed["tracking_url"].rsplit("/", 1)[1]
+    with _citizen(service) as citizen:
+        citizen.post(path + "/verdict", data={"solved": "yes", "rating": "4"})
+        first = citizen.post(path + "/repeat", data={"text": "Фонарь снова не горит вечером"})
+        assert first.status_code == 303
+        again = citizen.post(path + "/repeat", data={"text": "Фонарь снова не горит вечером"})
+        assert again.status_code == 409, again.text
+        assert 'action="' + path + '/repeat"' not in citizen.get(path).text
+    status = _status(service, filed)
+    assert len(status["repeats"]) == 1 and status["can_repeat"] is False
+    assert "tracking-repeat-open" in [e["reason"] for e in events(db) if e["type"] == "rejected"]
+
+
 @pytest.mark.service_env(POS_REPEAT_DAYS="0")
 def test_a_repeat_after_the_period_is_refused(city):
     db, org, service = city
@@ -178,6 +198,34 @@ def test_an_answer_without_a_word_from_the_citizen_counts_as_resolved(city):
     assert _status(service, filed)["status"] == "resolved"
     by = [e["data"].get("by") for e in events(db) if e["type"] == "status"]
     assert by == ["system"]
+
+
+def test_an_appeal_answered_again_after_reopening_waits_for_the_citizen_again(city):
+    """The confirmation period runs from the answer the citizen is reading: an appeal reopened
+    and answered again (the first answer's time kept for the statistics) must not be counted
+    resolved at once because its first answer was long ago."""
+    db, org, service = city
+    filed = _file(service, org.key)
+    _operator(service, filed["id"], "answer", {"text": "Фонарь заменён."})
+    with store(db) as conn:  # the clock moves past the period of the first answer
+        conn.execute(
+            "UPDATE appeals SET answered_at = '2020-01-01T00:00:00Z', "
+            "updated_at = '2020-01-01T00:00:00Z' WHERE id = ?",
+            (filed["id"],),
+        )
+    deadline = time.monotonic() + 15
+    while _status(service, filed)["status"] != "resolved" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _status(service, filed)["status"] == "resolved"
+    reopened = _operator(service, filed["id"], "status", {"status": "in_progress"})
+    assert reopened.status_code == 303
+    again = _operator(service, filed["id"], "answer", {"text": "Заменили и провод."})
+    assert again.status_code == 303
+    time.sleep(5)  # the periods job looks every 2 s
+    status = _status(service, filed)
+    assert status["status"] == "answered" and status["can_rate"] is True
+    by = [e["data"].get("by") for e in events(db) if e["type"] == "status"]
+    assert by.count("system") == 1
 
 
 def test_an_official_appeals_deadline_is_extended_once_with_a_reason(city):

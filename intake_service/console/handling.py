@@ -174,7 +174,9 @@ def status_op(
     `forward_due` (an organisation's id → ISO date): registering an official appeal starts the
     seven days in which it may be forwarded to the competent body."""
     reason, note = reason.strip()[:MAX_REASON], note.strip()[:MAX_NOTE]
-    if new in (Status.ANSWERED, Status.DUPLICATE):  # they have their own forms
+    # they have their own forms: the answer's text, the original's number, the question with
+    # its date (a bare `clarifying` would ask nothing, tell no one and never close)
+    if new in (Status.ANSWERED, Status.DUPLICATE, Status.CLARIFYING):
         raise Refused("handling.use-own-form")
     if new == Status.REJECTED and not reason:
         raise Refused("handling.reason-required")

@@ -54,6 +54,13 @@ def appeal_of(raw: str, directory: OrgDirectory) -> NewAppeal:
     return NewAppeal(**values)
 
 
+def hours_text(hours: float) -> str:
+    """How long a confirmation link works, as the citizen is told it: whole hours as such
+    (48), a fraction with one decimal (1.5)."""
+    rounded = round(hours, 1)
+    return str(int(rounded)) if rounded == int(rounded) else str(rounded)
+
+
 def hold_op(
     appeal: NewAppeal,
     email: str,
@@ -92,7 +99,12 @@ def hold_op(
             org_id=org.id,
             recipient=email,
             lang=appeal.lang,
-            data={"org_name": org.name, "confirm_url": confirm_url, "number": ""},
+            data={
+                "org_name": org.name,
+                "confirm_url": confirm_url,
+                "confirm_hours": hours_text((expires_at - now) / 3600),
+                "number": "",
+            },
             dedupe=f"confirm:{appeal.id}",
             appeal_id=appeal.id,
         )

@@ -16,7 +16,7 @@ from intake_service.appeals import load_appeals
 from intake_service.categories import Category
 from intake_service.console.handling import find_appeal
 from intake_service.events import Event, EventType, appeal_history
-from intake_service.followup.verdict import REPEATABLE
+from intake_service.followup.verdict import REPEATABLE, open_repeat
 from intake_service.i18n import t
 from intake_service.pages import human_date
 from intake_service.statuses import Status, StatusType, status_type
@@ -167,7 +167,12 @@ def status_view(
         ),
         "verdict": verdict,
         "can_rate": row["status"] == Status.ANSWERED and verdict is None,
-        "can_repeat": row["status"] in REPEATABLE and since is not None and since <= repeat_days,
+        "can_repeat": (
+            row["status"] in REPEATABLE
+            and since is not None
+            and since <= repeat_days
+            and open_repeat(conn, appeal_id) is None
+        ),
         "repeat_of": row["repeat_of_number"],
         "repeats": [r["number"] for r in repeats],
         "history": [_public_step(e, lang, org_name) for e in appeal_history(conn, appeal_id)],

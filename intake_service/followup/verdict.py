@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from intake_service.console.handling import CITIZEN, SYSTEM, current, log_change, notify_closed
 from intake_service.events import EventType
-from intake_service.statuses import Status
+from intake_service.statuses import Status, open_statuses_sql
 from intake_service.store import now_iso
 
 MAX_COMMENT = 2000
@@ -75,9 +75,22 @@ def verdict_op(
     return op
 
 
+def open_repeat(conn: sqlite3.Connection, appeal_id: str, besides: str = "") -> str | None:
+    """The number of a repeat of this appeal that is still being handled (other than the one
+    being filed, `besides`): while there is one, the problem is in hand and another repeat — a
+    double click, a form sent twice — would only file the same work again."""
+    row = conn.execute(
+        "SELECT number FROM appeals WHERE repeat_of = ? AND number != ? "
+        f"AND status IN {open_statuses_sql()} LIMIT 1",
+        (appeal_id, besides),
+    ).fetchone()
+    return row["number"] if row else None
+
+
 def repeat_check_op(appeal_id: str, repeat_days: int) -> Callable[[sqlite3.Connection, str], None]:
-    """ "The problem is back": refused before an answer or after the period; else the first
-    appeal gets its `repeated` event naming the repeat, in the repeat's own transaction."""
+    """ "The problem is back": refused before an answer, after the period or while an earlier
+    repeat is open; else the first appeal gets its `repeated` event naming the repeat, in the
+    repeat's own transaction."""
 
     def op(conn: sqlite3.Connection, number: str) -> None:
         row = current(conn, appeal_id)
@@ -85,36 +98,48 @@ def repeat_check_op(appeal_id: str, repeat_days: int) -> Callable[[sqlite3.Conne
             raise VerdictRefused("early")
         if _answered_days(row, dt.datetime.now(dt.UTC)) > repeat_days:
             raise VerdictRefused("late")
+        if open_repeat(conn, appeal_id, besides=number):
+            raise VerdictRefused("repeat-open")
         at = now_iso()
         log_change(conn, EventType.REPEATED, row, CITIZEN, {"repeat": number}, at=at)
 
     return op
 
 
+def verdict_limit(verdict_days: int) -> str:
+    """An answer at or before this (ISO, compared as text) is past the confirmation period."""
+    limit = dt.datetime.now(dt.UTC) - dt.timedelta(days=verdict_days)
+    return limit.strftime("%Y-%m-%dT%H:%M:%S") + "~"
+
+
+# answered appeals past the period, measured from the answer the citizen reads (see below)
+_PAST_PERIOD = "status = 'answered' AND answered_at <= ? AND coalesce(updated_at, answered_at) <= ?"
+
+
 def verdicts_due(conn: sqlite3.Connection, verdict_days: int) -> bool:
     """Whether an answer waits past the period for the citizen's verdict (a read, so that the
     writer is asked only when `settle_verdicts_op` has something to do)."""
-    limit = dt.datetime.now(dt.UTC) - dt.timedelta(days=verdict_days)
+    limit = verdict_limit(verdict_days)
     return bool(
         conn.execute(
-            "SELECT 1 FROM appeals WHERE status = 'answered' AND answered_at <= ? LIMIT 1",
-            (limit.strftime("%Y-%m-%dT%H:%M:%S") + "~",),
+            f"SELECT 1 FROM appeals WHERE {_PAST_PERIOD} LIMIT 1", (limit, limit)
         ).fetchone()
     )
 
 
 def settle_verdicts_op(verdict_days: int) -> Callable[[sqlite3.Connection], int]:
     """Answered appeals whose citizen said nothing within the period count as resolved (a
-    status event by "system", the closing notice)."""
+    status event by "system", the closing notice).
+
+    The period runs from the answer the citizen reads: `answered_at` keeps the FIRST answer's
+    time (for the statistics), so an appeal reopened and answered again is measured by
+    `updated_at` too, which its latest answer set and later changes only move on."""
 
     def op(conn: sqlite3.Connection) -> int:
-        limit = (dt.datetime.now(dt.UTC) - dt.timedelta(days=verdict_days)).strftime(
-            "%Y-%m-%dT%H:%M:%S"
-        )
+        limit = verdict_limit(verdict_days)
         rows = conn.execute(
-            "SELECT id FROM appeals WHERE status = 'answered' AND answered_at <= ? "
-            "ORDER BY answered_at LIMIT 200",
-            (limit + "~",),
+            f"SELECT id FROM appeals WHERE {_PAST_PERIOD} ORDER BY answered_at LIMIT 200",
+            (limit, limit),
         ).fetchall()
         for found in rows:
             row = current(conn, found["id"])

@@ -30,6 +30,7 @@ from intake_service.errors import (
     IntakeError,
     NotFound,
 )
+from intake_service.followup.held import hours_text
 from intake_service.org_settings import identity_mode, public_contacts
 from intake_service.orgs import Org
 from intake_service.origins import OriginError, normalise_origin, origin_allowed
@@ -122,6 +123,7 @@ def form_context(
             kind: identity_mode(org, kind, bool(runtime.settings.oidc_issuer))
             for kind in ("message", "official")
         },
+        "confirm_hours": hours_text(runtime.settings.email_confirm_hours),
     }
 
 

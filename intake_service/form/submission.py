@@ -30,7 +30,7 @@ from intake_service.errors import (
     Spam,
     ValidationFailed,
 )
-from intake_service.followup.held import hold_op
+from intake_service.followup.held import hold_op, hours_text
 from intake_service.form.page import form_again, org_of, origin_not_allowed
 from intake_service.org_settings import identity_mode
 from intake_service.orgs import Org
@@ -226,7 +226,8 @@ async def submit(request: Request) -> Response:
             await form.close()
     if response.get("status") == "held":  # waits for its e-mail link (followup/held.py)
         if as_page:
-            return render("held.html", lang, {"email": response["email"]})
+            hours = hours_text(runtime.settings.email_confirm_hours)
+            return render("held.html", lang, {"email": response["email"], "hours": hours})
         return JSONResponse(response, status_code=202)
     if as_page:
         return RedirectResponse(response["tracking_url"] + f"?new=1&lang={lang}", status_code=303)

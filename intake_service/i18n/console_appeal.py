@@ -170,8 +170,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "handling.bad-status": {"ru": "Нет такого статуса.", "en": "No such status."},
     "handling.use-own-form": {
-        "ru": "Ответ и дубликат задаются своими формами ниже.",
-        "en": "The answer and the duplicate have their own forms below.",
+        "ru": "Ответ, дубликат и вопрос заявителю задаются своими формами ниже.",
+        "en": "The answer, the duplicate and a question to the citizen have their own forms below.",
     },
     "handling.reason-required": {
         "ru": "Чтобы отклонить обращение, укажите причину — её увидит заявитель.",

@@ -24,10 +24,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "confirm.check-title": {"ru": "Проверьте почту", "en": "Check your e-mail"},
     "confirm.check-text": {
-        "ru": "Мы отправили письмо на {email}. Откройте ссылку из письма, чтобы подтвердить адрес "
-        "— только тогда обращение будет зарегистрировано и отправлено в организацию.",
-        "en": "We sent a message to {email}. Open its link to confirm the address — only then is "
-        "the appeal registered and sent to the organisation.",
+        "ru": "Мы отправили письмо на {email}. Откройте ссылку из письма в течение {hours} ч., "
+        "чтобы подтвердить адрес — только тогда обращение будет зарегистрировано и отправлено "
+        "в организацию. Неподтверждённое за это время обращение не будет отправлено.",
+        "en": "We sent a message to {email}. Open its link within {hours} h to confirm the "
+        "address — only then is the appeal registered and sent to the organisation. Not "
+        "confirmed by then, the appeal is not sent.",
     },
     "problem.confirm-refused": {
         "ru": "Ссылка подтверждения не действует",

@@ -16,6 +16,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Подтвердить адрес и отправить обращение",
         "en": "Confirm the address and send the appeal",
     },
+    "mail.confirm-expires": {
+        "ru": "Ссылка действует {hours} ч. Если не подтвердить адрес за это время, обращение "
+        "не будет отправлено.",
+        "en": "The link works for {hours} h. If the address is not confirmed by then, the appeal "
+        "is not sent.",
+    },
     "mail.subject.confirm": {
         "ru": "Подтвердите адрес электронной почты",
         "en": "Confirm your e-mail address",

@@ -65,6 +65,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Срок для повторного обращения по этому ответу истёк. Подайте новое обращение.",
         "en": "The period for a repeat of this answer has passed. Please file a new appeal.",
     },
+    "track.refused.repeat-open": {
+        "ru": "Повторное обращение по этой проблеме уже подано и ещё рассматривается.",
+        "en": "A repeat appeal about this problem is filed already and still being handled.",
+    },
     "track.refused.no-question": {
         "ru": "Вопрос уже закрыт: ответ не требуется.",
         "en": "The question is closed: no answer is needed.",
