@@ -252,3 +252,48 @@ def test_the_embedded_queue_hands_each_message_to_one_puller_whatever_node_it_as
     finally:
         for node in nodes:
             node.stop()
+
+
+def test_an_agencys_reply_retried_on_two_nodes_at_once_applies_once_and_answers_both(
+    postgres_url: str, tmp_path: Path
+):
+    """An agency's system retries a reply while the first is still in flight, and its load
+    balancer sends the retry to the other node: both get the one answer, the change is made once."""
+    db = PostgresDatabase(postgres_url, tmp_path)
+    org = make_org(db, "demo", "https://demo.example.ru")
+    nodes = [Service(db, env=NO_LIMITS).start() for _ in range(2)]
+    try:
+        with httpx.Client(timeout=10, headers=bearer(org.key)) as client:
+            numbers = [
+                client.post(nodes[0].url + "/api/v1/appeals", json=appeal()).json()["number"]
+                for _ in range(20)
+            ]
+        answers: dict[tuple[str, int], httpx.Response] = {}
+
+        def reply(number: str, index: int, start: threading.Barrier) -> None:
+            with httpx.Client(timeout=10, headers=bearer(org.key)) as own:
+                start.wait()
+                answers[number, index] = own.post(
+                    f"{nodes[index].url}/api/v1/appeals/{number}/status",
+                    json={"status": "in_progress", "note": "бригада выехала"},
+                    headers={"Idempotency-Key": f"move-{number}"},
+                )
+
+        for number in numbers:
+            start = threading.Barrier(2)
+            pair = [threading.Thread(target=reply, args=(number, i, start)) for i in range(2)]
+            for thread in pair:
+                thread.start()
+            for thread in pair:
+                thread.join()
+        assert {a.status_code for a in answers.values()} == {200}, [
+            a.text for a in answers.values() if a.status_code != 200
+        ]
+        for number in numbers:
+            assert answers[number, 0].json() == answers[number, 1].json()
+        with store(db) as conn:
+            moves = conn.execute("SELECT count(*) FROM events WHERE type = 'status'").fetchone()[0]
+        assert moves == len(numbers)
+    finally:
+        for node in nodes:
+            node.stop()

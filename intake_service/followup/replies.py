@@ -31,6 +31,7 @@ from intake_service.console.handling import (
     answer_op,
     status_op,
 )
+from intake_service.dialect import lock_name
 from intake_service.errors import IdempotencyConflict, IntakeError, NotFound, ValidationFailed
 from intake_service.statuses import Status
 
@@ -116,6 +117,9 @@ def reply_op(
     `forward_due` as for the console's status change (registering starts the seven days)."""
 
     def op(conn: sqlite3.Connection) -> tuple[dict[str, Any], bool]:
+        # a retry on another node sharing the database waits here for the first to commit, and
+        # then replays its answer instead of failing on the key's unique index
+        lock_name(conn, f"reply:{org_id}:{reply.key}")
         stored = conn.execute(
             "SELECT body_hash, response FROM idempotency WHERE org_id = ? AND key = ?",
             (org_id, "reply:" + reply.key),
