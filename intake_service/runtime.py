@@ -120,14 +120,20 @@ class Runtime:
         return (EMBEDDED_SINK, *external) if embedded_queue_on(org) else external
 
     def due_dates(self, appeal: NewAppeal, filed: datetime | None = None) -> Due:
-        """The appeal's deadlines: its kind, its category's fast track, the target
-        organisation's zone and the deployment's calendar."""
-        category = self.directory.catalogue(appeal.target_org.id).get(appeal.input.category)
+        """The appeal's deadlines, with the organisation it is filed to."""
+        return self.due_for(appeal.target_org, appeal.input.kind, appeal.input.category, filed)
+
+    def due_for(
+        self, org: Org, kind: str, category: str, filed: datetime | None = None
+    ) -> Due:
+        """The deadlines of an appeal an organisation receives at `filed` (now): its kind, the
+        category's fast track there, the organisation's zone and the deployment's calendar."""
+        found = self.directory.catalogue(org.id).get(category)
         return due_dates(
-            appeal.input.kind,
-            bool(category and category.fast_track),
+            kind,
+            bool(found and found.fast_track),
             filed or datetime.now(UTC),
-            timezone_of(appeal.target_org),
+            timezone_of(org),
             self.calendar,
         )
 

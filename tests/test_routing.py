@@ -109,7 +109,7 @@ def test_an_official_appeal_must_be_forwarded_within_seven_days_of_registration(
     """59-ФЗ art. 8: an appeal outside the body's competence goes to the competent body within
     seven days of its registration. Registering an official appeal — in the console or by the
     agency's own system — shows that date on the appeal's page; past it the page says so, and a
-    forward made later is logged as late. The new body starts afresh."""
+    forward made later is logged as late. The new body's periods start afresh."""
     import datetime as dt
     from zoneinfo import ZoneInfo
 
@@ -147,7 +147,8 @@ def test_an_official_appeal_must_be_forwarded_within_seven_days_of_registration(
             assert "Срок переадресации" not in console.get(f"/console/appeals/{message['id']}").text
             with store(db) as conn:  # the clock moves past the seven days
                 conn.execute(
-                    "UPDATE appeals SET forward_due = '2026-01-12' WHERE id = ?",
+                    "UPDATE appeals SET forward_due = '2026-01-12', answer_due = '2026-02-09' "
+                    "WHERE id = ?",
                     (by_console["id"],),
                 )
             late = console.get(f"/console/appeals/{by_console['id']}").text
@@ -164,6 +165,12 @@ def test_an_official_appeal_must_be_forwarded_within_seven_days_of_registration(
             page = console.get(f"/console/appeals/{by_console['id']}").text
             assert "Срок переадресации" not in page  # the district registers it anew
             assert "переадресовано позже 7 дней со дня регистрации" in page
+        # the district's own periods run from the day it received the appeal
+        today = dt.datetime.now(ZoneInfo("Europe/Moscow")).date()
+        token = by_console["tracking_url"].rsplit("/", 1)[1]
+        status = httpx.get(f"{service.url}/api/v1/status/{token}").json()
+        assert status["answer_due"] == (today + dt.timedelta(days=30)).isoformat()
+        assert status["register_due"] == (today + dt.timedelta(days=3)).isoformat()
     finally:
         service.stop()
     routed = {

@@ -342,7 +342,8 @@ def _operation(
         if to is None:
             raise handling.Refused("routing.unknown")
         today = runtime.today(appeal["target_org_id"])
-        return forward_op(appeal_id, to, runtime.sinks_for(to), actor, today)
+        due = runtime.due_for(to, appeal["kind"], appeal["category"])
+        return forward_op(appeal_id, to, runtime.sinks_for(to), actor, today, due)
     template = _text(form, "template_title") or None
     return handling.answer_op(appeal_id, _text(form, "text"), template, actor)
 

@@ -15,9 +15,6 @@ import logging
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from intake_service.followup.deadlines import due_dates
-from intake_service.org_settings import timezone_of
-
 if TYPE_CHECKING:
     from intake_service.runtime import Runtime
 
@@ -59,12 +56,8 @@ def dates_op(dates: list[tuple[str | None, str, str]], finished: bool):
 
 def _dates(runtime: Runtime, row: Any) -> tuple[str | None, str, str]:
     org = runtime.directory.org(row["target_org_id"])
-    category = runtime.directory.catalogue(org.id).get(row["category"])
     filed = dt.datetime.fromisoformat(str(row["created_at"]).replace("Z", "+00:00"))
-    due = due_dates(
-        row["kind"], bool(category and category.fast_track), filed, timezone_of(org),
-        runtime.calendar,
-    )  # fmt: skip
+    due = runtime.due_for(org, row["kind"], row["category"], filed)
     # the registration date matters only while the appeal waits for its registration
     register = due.register.isoformat() if due.register and row["status"] == "accepted" else None
     return register, due.answer.isoformat(), row["id"]

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from intake_service.console.handling import Actor, Op, Refused, current, log_change
 from intake_service.events import EventType, insert_event
+from intake_service.followup.deadlines import Due
 from intake_service.followup.notices import NoticeKind, notify_citizen
 from intake_service.forward.outbox import add_rows
 from intake_service.orgs import Org
@@ -44,9 +45,13 @@ def routed_event(
     return then
 
 
-def forward_op(appeal_id: str, to: Org, sinks: tuple[str, ...], actor: Actor, today: str) -> Op:
-    """Forward by hand: the new organisation takes the appeal over as `accepted` (its own
-    deadline and queue start), with outbox rows for its `sinks`; both logs say so. `today` (ISO,
+def forward_op(
+    appeal_id: str, to: Org, sinks: tuple[str, ...], actor: Actor, today: str, due: Due
+) -> Op:
+    """Forward by hand: the new organisation takes the appeal over as `accepted` with outbox
+    rows for its `sinks`; both logs say so. Its clock starts afresh (59-ФЗ: the competent body
+    registers the forwarded appeal and answers within the periods from then): `due` are its
+    dates, and the old body's extension goes with the old dates. `today` (ISO,
     in the old organisation's zone): an official appeal forwarded after its seven days is
     logged as `late`, for the record 59-ФЗ asks of the body that kept it too long."""
 
@@ -62,8 +67,17 @@ def forward_op(appeal_id: str, to: Org, sinks: tuple[str, ...], actor: Actor, to
         at = now_iso()
         conn.execute(
             "UPDATE appeals SET target_org_id = ?, routed_from = ?, status = ?, assignee_id = NULL, "
-            "forward_due = NULL, updated_at = ? WHERE id = ?",
-            (to.id, row["target_org_id"], Status.ACCEPTED, at, appeal_id),
+            "forward_due = NULL, register_due = ?, answer_due = ?, extended_at = NULL, "
+            "extension_reason = NULL, updated_at = ? WHERE id = ?",
+            (
+                to.id,
+                row["target_org_id"],
+                Status.ACCEPTED,
+                due.register.isoformat() if due.register else None,
+                due.answer.isoformat(),
+                at,
+                appeal_id,
+            ),
         )
         data: dict[str, object] = {"from": old, "to": to.slug, "status_from": row["status"]}
         if row["forward_due"] and row["forward_due"] < today:
