@@ -123,9 +123,7 @@ class Runtime:
         """The appeal's deadlines, with the organisation it is filed to."""
         return self.due_for(appeal.target_org, appeal.input.kind, appeal.input.category, filed)
 
-    def due_for(
-        self, org: Org, kind: str, category: str, filed: datetime | None = None
-    ) -> Due:
+    def due_for(self, org: Org, kind: str, category: str, filed: datetime | None = None) -> Due:
         """The deadlines of an appeal an organisation receives at `filed` (now): its kind, the
         category's fast track there, the organisation's zone and the deployment's calendar."""
         found = self.directory.catalogue(org.id).get(category)

@@ -151,11 +151,13 @@ def test_due_dates_are_set_the_fast_track_is_per_category_and_overdue_is_flagged
         body = text_of(digest)
         assert filed["roads"][0]["number"] in body and filed["housing"][0]["number"] not in body
         assert f"/console/appeals/{filed['roads'][0]['id']}" in body
+        assert "(Дороги), срок 12 января 2026 г." in body  # in words, not codes
         # each colleague reads it in the language of their console
         for colleague in ("en@manturovo.example.ru", "reader@manturovo.example.ru"):
             [english] = mail_server.wait_for(colleague)
             assert english["Subject"].endswith("Overdue appeals: 1"), english["Subject"]
             assert filed["roads"][0]["number"] in text_of(english)
+            assert "(Roads), due 12 January 2026" in text_of(english)
     finally:
         service.stop()
     service.start()  # a restart sends no second digest today

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from intake_service.followup.deadlines import today_in
 from intake_service.followup.notices import NoticeKind, record_notice
 from intake_service.org_settings import timezone_of
+from intake_service.pages import human_date
 from intake_service.statuses import open_statuses_sql
 
 if TYPE_CHECKING:
@@ -33,13 +34,24 @@ def due_appeals(
     orgs = ",".join("?" * len(org_ids))
     soon = (today + dt.timedelta(days=1)).isoformat()
     rows = conn.execute(
-        "SELECT id, number, category, answer_due FROM appeals "
+        "SELECT id, number, category, answer_due, target_org_id FROM appeals "
         f"WHERE answer_due IS NOT NULL AND answer_due <= ? AND status IN {open_statuses_sql()} "
         f"AND target_org_id IN ({orgs}) ORDER BY answer_due",
         (soon, *org_ids),
     ).fetchall()
     overdue = [dict(r) for r in rows if r["answer_due"] < today.isoformat()]
     return overdue, len(rows) - len(overdue)
+
+
+def _item(runtime: Runtime, appeal: dict[str, Any], lang: str, base: str) -> dict[str, str]:
+    """One overdue appeal as the digest lists it, in the reader's words."""
+    category = runtime.directory.catalogue(appeal["target_org_id"]).get(appeal["category"])
+    return {
+        "number": appeal["number"],
+        "category": category.title(lang) if category else appeal["category"],
+        "answer_due": human_date(appeal["answer_due"], lang),
+        "url": f"{base.rstrip('/')}/console/appeals/{appeal['id']}",
+    }
 
 
 class DigestJob:
@@ -64,13 +76,14 @@ async def send_due(
     done = {} if done is None else done
     base = runtime.settings.base_url or f"http://{runtime.settings.host}:{runtime.settings.port}"
     pending: list[tuple[Any, ...]] = []
+    looked: dict[int, dt.date] = {}  # marked done only once the digests are recorded
     for org in runtime.directory.orgs():
         zone = timezone_of(org)
         local = now.astimezone(zone)
         today = today_in(zone, now)
         if local.hour < hour or done.get(org.id) == today:
             continue
-        done[org.id] = today
+        looked[org.id] = today
         overdue, soon = due_appeals(runtime.reader, runtime.directory.family(org.id), today)
         if not overdue and not soon:
             continue
@@ -78,26 +91,20 @@ async def send_due(
             "SELECT id, email, lang FROM users WHERE org_id = ? AND disabled_at IS NULL",
             (org.id,),
         ).fetchall()
-        items = [
-            {
-                "number": a["number"],
-                "category": a["category"],
-                "answer_due": a["answer_due"],
-                "url": f"{base.rstrip('/')}/console/appeals/{a['id']}",
-            }
-            for a in overdue[:MAX_LISTED]
-        ]
-        data = {
-            "org_name": org.name,
-            "overdue": len(overdue),
-            "due_soon": soon,
-            "overdue_list": items,
-        }
-        pending += [
-            (org.id, u["email"], u["lang"], data, f"digest:{org.id}:{today}:{u['id']}")
-            for u in users
-        ]
+        by_lang: dict[str, dict[str, Any]] = {}
+        for user in users:
+            lang = user["lang"]
+            if lang not in by_lang:
+                by_lang[lang] = {
+                    "org_name": org.name,
+                    "overdue": len(overdue),
+                    "due_soon": soon,
+                    "overdue_list": [_item(runtime, a, lang, base) for a in overdue[:MAX_LISTED]],
+                }
+            dedupe = f"digest:{org.id}:{today}:{user['id']}"
+            pending.append((org.id, user["email"], lang, by_lang[lang], dedupe))
     if not pending:
+        done.update(looked)
         return 0
 
     def op(conn: sqlite3.Connection) -> int:
@@ -110,6 +117,7 @@ async def send_due(
         return made
 
     made = await runtime.writer.submit(op)
+    done.update(looked)  # a failed write is tried again at the next look
     if made and runtime.forwarder is not None:
         runtime.forwarder.wake()
     return made
