@@ -4,6 +4,7 @@ stored as an appeal."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -130,6 +131,16 @@ def test_malformed_json_is_400(service, org):
     problem = assert_problem(response, 400, "bad-json")
     assert "line 1" in problem["detail"]
     assert last_rejection(service.db)["reason"] == "bad-json"
+    assert appeals_stored(service.db) == 0
+
+
+def test_half_a_surrogate_pair_is_400_not_a_server_error(service, org):
+    # valid JSON syntax, but "\ud800" alone is no character: nothing could store it as UTF-8
+    whole = json.dumps(appeal(text="Яма на дороге \ud800 у дома 5")).encode()
+    for body in (whole, b'{"\\udfff": 1}', b'{"text": "\\ud800"}'):
+        response = post(service, {**bearer(org.key), "Content-Type": "application/json"}, body)
+        assert_problem(response, 400, "bad-json")
+        assert last_rejection(service.db)["reason"] == "bad-json"
     assert appeals_stored(service.db) == 0
 
 
