@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
@@ -24,6 +25,9 @@ ITEM_NAMES = {
     "values": "value",
     "errors": "error",
 }
+# what XML 1.0 cannot carry even escaped (C0 controls but tab and line ends, U+FFFE, U+FFFF,
+# lone surrogates): ElementTree writes them as they are, and the document no longer parses
+_NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def format_of(path: str) -> str | None:
@@ -34,13 +38,16 @@ def format_of(path: str) -> str | None:
 
 
 def _text(value: Any) -> str:
+    """A value as element text. Stored text (a citizen's U+FFFF) and echoed parameters (a
+    `jurisdiction_id` with a control character, in the error naming it) may hold characters
+    XML cannot carry: each becomes U+FFFD, so that the whole document stays well-formed."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    return _NOT_XML.sub("\ufffd", str(value))
 
 
 def _fill(element: ET.Element, name: str, value: Any) -> None:

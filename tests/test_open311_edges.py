@@ -1,0 +1,60 @@
+"""Open311 at its edges, through the running service: text XML cannot carry, the parts of the
+specification a client may lean on (a start date alone, a jurisdiction on every resource),
+and what a refusal tells the app and the intake log."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from conftest import Org, Service, make_org
+
+V2 = "/open311/v2"
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, Org, Org]]:
+    db = tmp_path_factory.mktemp("open311-edges") / "pos.db"
+    org = make_org(db, "manturovo", "https://manturovo.example.ru")
+    other = make_org(db, "zarechye", "https://zarechye.example.ru")
+    service = Service(db).start()
+    yield service, org, other
+    service.stop()
+
+
+def _file(service: Service, org: Org, fmt: str = "json", **changes: str) -> httpx.Response:
+    data = {
+        "api_key": org.key,
+        "service_code": "roads",
+        "lat": "58.3265",
+        "long": "44.7652",
+        "first_name": "Анна",
+        "email": "anna@example.ru",
+        "description": "Яма на дороге у дома 5 по улице Ленина.",
+        **changes,
+    }
+    return httpx.post(f"{service.url}{V2}/requests.{fmt}", data=data, timeout=10)
+
+
+def test_xml_stays_well_formed_whatever_the_text_holds(town):
+    service, org, _ = town
+    # U+FFFF is valid UTF-8 and passes the form's checks, but XML 1.0 cannot carry it
+    filed = _file(service, org, description="Яма на дороге \uffff у дома 5 по улице Ленина.")
+    assert filed.status_code == 200, filed.text
+    [receipt] = filed.json()
+    shown = httpx.get(
+        f"{service.url}{V2}/requests/{receipt['service_request_id']}.xml",
+        params={"api_key": org.key},
+    )
+    assert shown.status_code == 200
+    description = ET.fromstring(shown.content).find("request/description").text
+    assert description == "Яма на дороге \ufffd у дома 5 по улице Ленина."
+    listed = httpx.get(f"{service.url}{V2}/requests.xml", params={"api_key": org.key})
+    ET.fromstring(listed.content)
+    # an error that names what the client sent, a control character included
+    refused = httpx.get(f"{service.url}{V2}/services.xml", params={"jurisdiction_id": "a\x01b"})
+    assert refused.status_code == 404
+    assert "a\ufffdb" in ET.fromstring(refused.content).find("error/description").text
