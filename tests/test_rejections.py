@@ -264,3 +264,13 @@ def test_unknown_path_and_method_are_problems_too(service, org):
     wrong = httpx.get(service.url + URL, timeout=5)
     assert wrong.status_code == 405
     assert "POST" in wrong.headers["allow"]
+
+
+def test_a_photo_number_no_appeal_can_have_is_404_not_a_server_error(service, org):
+    filed = post(service, bearer(org.key), json=appeal())
+    assert filed.status_code == 201, filed.text
+    base = f"{service.url}/api/v1/appeals/{filed.json()['id']}/photos"
+    for n in ("0", "4", "99999999999999999999999"):  # the last one is past SQLite's integers
+        photo = httpx.get(f"{base}/{n}", headers=bearer(org.key), timeout=5)
+        assert photo.status_code == 404, (n, photo.text)
+        assert photo.headers["content-type"] == "application/problem+json"
