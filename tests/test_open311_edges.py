@@ -58,3 +58,21 @@ def test_xml_stays_well_formed_whatever_the_text_holds(town):
     refused = httpx.get(f"{service.url}{V2}/services.xml", params={"jurisdiction_id": "a\x01b"})
     assert refused.status_code == 404
     assert "a\ufffdb" in ET.fromstring(refused.content).find("error/description").text
+
+
+def test_filing_without_a_key_asks_for_api_key_in_open311_words(town):
+    service, _, _ = town
+    for fmt in ("json", "xml"):
+        refused = httpx.post(
+            f"{service.url}{V2}/requests.{fmt}", data={"service_code": "roads"}, timeout=10
+        )
+        assert refused.status_code == 403
+        text = refused.text
+        assert "api_key" in text and "Authorization" not in text, text
+    english = httpx.post(
+        f"{service.url}{V2}/requests.json?lang=en", data={"service_code": "roads"}, timeout=10
+    ).json()
+    assert english == [
+        {"code": 403, "description": "Send api_key: the organisation's API key (its "
+         "administrator issues it)."}
+    ]  # fmt: skip

@@ -67,6 +67,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Список обращений доступен только организации: передайте её api_key.",
         "en": "The list of requests is the organisation's own: send its api_key.",
     },
+    "open311.key-missing": {
+        "ru": "Передайте api_key — ключ API организации (его выдаёт её администратор).",
+        "en": "Send api_key: the organisation's API key (its administrator issues it).",
+    },
     "open311.format": {
         "ru": "Формат — .json или .xml.",
         "en": "The format is .json or .xml.",

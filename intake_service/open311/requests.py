@@ -108,7 +108,11 @@ async def post_request(request: Request) -> Response:
         raise UnsupportedMediaType("open311.media-type", got=media_type or "(none)")
     limited = body_limited(request, runtime.settings.max_body_bytes)
     async with limited.form(max_files=0, max_fields=200) as form:
-        org = authenticate(request, (form.get("api_key") or "").strip() or None).org
+        caller = _caller(request, form)
+        if caller is None:  # said in Open311's words: the JSON API's message names the header
+            runtime.address_limiter.check(client_address(request))
+            raise Unauthorized("open311.key-missing", reason="key-missing")
+        org = caller.org
         slug = str(form.get("jurisdiction_id") or "").strip()
         if slug and slug != org.slug:
             named = jurisdiction(request, slug)
