@@ -76,3 +76,18 @@ def test_filing_without_a_key_asks_for_api_key_in_open311_words(town):
         {"code": 403, "description": "Send api_key: the organisation's API key (its "
          "administrator issues it)."}
     ]  # fmt: skip
+
+
+def test_dates_at_the_ends_of_the_calendar_are_400_not_a_server_error(town):
+    service, org, _ = town
+    for params in (
+        {"end_date": "0001-01-01T00:00:00Z"},  # 90 days before it is no date
+        {"start_date": "0001-01-01T00:00:00+05:00", "end_date": "0001-01-02T00:00:00Z"},
+        {"start_date": "9999-12-31T23:00:00-05:00", "end_date": "9999-12-31T23:00:00-05:00"},
+    ):
+        for fmt in ("json", "xml"):
+            refused = httpx.get(
+                f"{service.url}{V2}/requests.{fmt}", params={"api_key": org.key, **params}
+            )
+            assert refused.status_code == 400, (params, refused.text)
+    assert "start_date" in refused.text or "end_date" in refused.text
