@@ -4,6 +4,7 @@ and what a refusal tells the app and the intake log."""
 
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
@@ -91,3 +92,28 @@ def test_dates_at_the_ends_of_the_calendar_are_400_not_a_server_error(town):
             )
             assert refused.status_code == 400, (params, refused.text)
     assert "start_date" in refused.text or "end_date" in refused.text
+
+
+def test_a_start_date_alone_lists_the_ninety_days_from_it(town):
+    service, org, _ = town
+    filed = _file(service, org)
+    assert filed.status_code == 200, filed.text
+    request_id = filed.json()[0]["service_request_id"]
+    base = f"{service.url}{V2}/requests.json"
+    now = dt.datetime.now(dt.UTC)
+
+    def listed(**params: str) -> httpx.Response:
+        return httpx.get(base, params={"api_key": org.key, **params})
+
+    def day(days: float) -> str:
+        return (now + dt.timedelta(days=days)).isoformat(timespec="seconds")
+
+    # long ago: the 90 days from then, which end before today's request (not a refusal)
+    old = listed(start_date=day(-200))
+    assert old.status_code == 200, old.text
+    assert request_id not in {r["service_request_id"] for r in old.json()}
+    # 80 days ago: the 90 days from then hold today
+    recent = listed(start_date=day(-80))
+    assert request_id in {r["service_request_id"] for r in recent.json()}
+    # both dates, over 90 days apart: the specification's refusal stands
+    assert listed(start_date=day(-200), end_date=day(0)).status_code == 400

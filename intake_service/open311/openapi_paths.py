@@ -279,8 +279,19 @@ def paths() -> dict[str, dict[str, Any]]:
                     {**_JURISDICTION, "required": False},
                     {"name": "service_request_id", "in": "query", "schema": list_param},
                     {"name": "service_code", "in": "query", "schema": list_param},
-                    {"name": "start_date", "in": "query", "schema": {"type": "string"}},
-                    {"name": "end_date", "in": "query", "schema": {"type": "string"}},
+                    {
+                        "name": "start_date",
+                        "in": "query",
+                        "schema": {"type": "string"},
+                        "description": "ISO 8601 with an offset. Alone: the 90 days from it.",
+                    },
+                    {
+                        "name": "end_date",
+                        "in": "query",
+                        "schema": {"type": "string"},
+                        "description": "ISO 8601 with an offset. Alone: the 90 days before it; "
+                        "with start_date, at most 90 days after it.",
+                    },
                     {"name": "status", "in": "query", "schema": list_param},
                 ],
                 "responses": {

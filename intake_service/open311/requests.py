@@ -220,7 +220,9 @@ def request_view(runtime: Runtime, row: sqlite3.Row, lang: str, *, full: bool) -
 
 def _period(params: Any) -> tuple[str, str]:
     """[start, end) as stored UTC instants: the asked dates, by default the last 90 days; a
-    period longer than 90 days, or backwards, is refused."""
+    start_date alone stands for the 90 days from it (the specification limits a query to a
+    span of 90 days, and refuses only a range of both dates that is longer); an end_date alone
+    for the 90 days before it. A range of both longer than 90 days, or backwards, is refused."""
     errors: list[tuple[str, str, dict[str, Any]]] = []
     found: dict[str, dt.datetime | None] = {}
     for name in ("start_date", "end_date"):
@@ -231,8 +233,10 @@ def _period(params: Any) -> tuple[str, str]:
     if errors:
         raise BadParameter(errors)
     window = dt.timedelta(days=WINDOW_DAYS)
-    end = found["end_date"] or dt.datetime.now(dt.UTC)
-    start = found["start_date"] or end - window
+    start, end = found["start_date"], found["end_date"]
+    if end is None:
+        end = start + window if start is not None else dt.datetime.now(dt.UTC)
+    start = start or end - window
     if start > end or end - start > window:
         raise BadParameter([("end_date", "open311.window", {"days": WINDOW_DAYS})])
     return now_iso(start.timestamp()), now_iso(end.timestamp() + 0.001)
