@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from conftest import Org, Service, make_org
+from conftest import Org, Service, events, make_org
 
 V2 = "/open311/v2"
 
@@ -117,3 +117,15 @@ def test_a_start_date_alone_lists_the_ninety_days_from_it(town):
     assert request_id in {r["service_request_id"] for r in recent.json()}
     # both dates, over 90 days apart: the specification's refusal stands
     assert listed(start_date=day(-200), end_date=day(0)).status_code == 400
+
+
+def test_the_log_records_the_status_the_app_was_answered(town):
+    service, org, _ = town
+    # a check of the appeal (422 in the JSON API) and a wrong key (401 there)
+    short = _file(service, org, description="Яма")
+    wrong = _file(service, org, api_key="pos_nope_nope")
+    assert (short.status_code, wrong.status_code) == (400, 403)
+    rejected = [e for e in events(service.db) if e["type"] == "rejected"]
+    by_reason = {e["reason"]: e["data"]["status"] for e in rejected}
+    assert by_reason["validation text:too-short"] == 400
+    assert by_reason["key-unknown"] == 403
