@@ -129,3 +129,22 @@ def test_the_log_records_the_status_the_app_was_answered(town):
     by_reason = {e["reason"]: e["data"]["status"] for e in rejected}
     assert by_reason["validation text:too-short"] == 400
     assert by_reason["key-unknown"] == 403
+
+
+def test_a_jurisdiction_sent_with_one_request_or_token_is_checked(town):
+    service, org, other = town
+    filed = _file(service, org)
+    assert filed.status_code == 200, filed.text
+    [receipt] = filed.json()
+    one = f"{service.url}{V2}/requests/{receipt['service_request_id']}"
+    token = f"{service.url}{V2}/tokens/{receipt['token']}"
+    for url in (one, token):
+        for fmt in ("json", "xml"):
+            mine = httpx.get(f"{url}.{fmt}", params={"jurisdiction_id": org.slug})
+            assert mine.status_code == 200, mine.text
+            unknown = httpx.get(f"{url}.{fmt}", params={"jurisdiction_id": "atlantis"})
+            assert unknown.status_code == 404 and "atlantis" in unknown.text
+            theirs = httpx.get(f"{url}.{fmt}", params={"jurisdiction_id": other.slug})
+            assert theirs.status_code == 404, theirs.text
+    reasons = [e["reason"] for e in events(service.db) if e["type"] == "rejected"]
+    assert reasons.count("jurisdiction-unknown") >= 4

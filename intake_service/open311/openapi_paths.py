@@ -157,6 +157,11 @@ _JURISDICTION = {
     "schema": {"type": "string"},
     "description": "The organisation's slug.",
 }
+_JURISDICTION_CHECKED = {
+    **_JURISDICTION,
+    "required": False,
+    "description": "Optional: the organisation's slug; the request must be with it (404).",
+}
 _API_KEY = {
     "name": "api_key",
     "in": "query",
@@ -308,6 +313,7 @@ def paths() -> dict[str, dict[str, Any]]:
                     {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
                     _FMT,
                     {**_API_KEY, "description": "With the organisation's key: the whole request."},
+                    _JURISDICTION_CHECKED,
                 ],
                 "responses": {
                     **_ok("Open311Requests", "The request."),
@@ -322,6 +328,7 @@ def paths() -> dict[str, dict[str, Any]]:
                 "parameters": [
                     {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}},
                     _FMT,
+                    _JURISDICTION_CHECKED,
                 ],
                 "responses": {**_ok("Open311Tokens", "The request's id."), **_errors(404, 429)},
             }

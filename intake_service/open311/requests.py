@@ -242,6 +242,17 @@ def _period(params: Any) -> tuple[str, str]:
     return now_iso(start.timestamp()), now_iso(end.timestamp() + 0.001)
 
 
+def _in_jurisdiction(request: Request, row: sqlite3.Row) -> bool:
+    """Whether the request is with the organisation a `jurisdiction_id` sent along names (or
+    one below it); True when none was sent. An unknown one is the specification's 404; the
+    caller answers another's request as one that does not exist."""
+    slug = (request.query_params.get("jurisdiction_id") or "").strip()
+    if not slug:
+        return True
+    named = jurisdiction(request, slug)
+    return row["target_org_id"] in runtime_of(request).directory.family(named.id)
+
+
 def _list(params: Any, name: str) -> list[str]:
     return [v.strip() for v in (params.get(name) or "").split(",") if v.strip()]
 
@@ -286,7 +297,7 @@ async def get_request(request: Request) -> Response:
         runtime.address_limiter.check(client_address(request))
     request_id = str(request.path_params["id"])[:64]
     found = queries.find_by_ids(runtime.reader, [request_id])
-    if not found:
+    if not found or not _in_jurisdiction(request, found[0]):
         raise NotFound("open311.request-unknown", reason="request-unknown", id=request_id)
     row = found[0]
     full = caller is not None and row["target_org_id"] in runtime.directory.family(caller.org.id)
@@ -306,6 +317,7 @@ async def get_token(request: Request) -> Response:
     runtime.address_limiter.check(client_address(request))
     token = str(request.path_params["token"])
     appeal_id = runtime.tokens.appeal_id(token)
-    if appeal_id is None or not queries.find_by_ids(runtime.reader, [appeal_id]):
+    found = queries.find_by_ids(runtime.reader, [appeal_id]) if appeal_id else []
+    if not found or not _in_jurisdiction(request, found[0]):
         raise NotFound("open311.token-unknown", reason="token-unknown")
     return respond(fmt, "service_requests", [{"service_request_id": appeal_id, "token": token}])
