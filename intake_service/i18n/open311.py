@@ -83,12 +83,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Обращение № {number} принято. Ответ — до {due}.",
         "en": "Request {number} received. The answer is due by {due}.",
     },
-    "open311.notice-held": {
-        "ru": "Обращение отправлено в организацию после подтверждения адреса электронной почты: "
-        "проверьте почту.",
-        "en": "The request goes to the organisation once the e-mail address is confirmed: "
-        "check your mail.",
-    },
     "open311.key-service": {
         "ru": "Ключ API выдаёт администратор организации (pos-intake org key SLUG); "
         "передавайте его в api_key.",
