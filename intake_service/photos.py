@@ -115,7 +115,10 @@ def listed_for(
 
 def media_type_for(conn: sqlite3.Connection, appeal_id: str, n: int, org_id: int) -> str | None:
     """The type of photo `n` of an appeal sent to `org_id`; None for another organisation's
-    appeal exactly as for a missing photo, so that one cannot tell the two apart."""
+    appeal exactly as for a missing photo, so that one cannot tell the two apart. A number no
+    appeal can have is missing too, before SQLite sees it: past 2**63 it refuses to bind it."""
+    if not 1 <= n <= MAX_PHOTOS:
+        return None
     row = conn.execute(
         "SELECT p.media_type FROM appeal_photos p JOIN appeals a ON a.id = p.appeal_id "
         "WHERE p.appeal_id = ? AND p.n = ? AND a.target_org_id = ?",

@@ -72,9 +72,10 @@ def respond(error: IntakeError, request: Request) -> Response:
 
 async def handle_intake_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, IntakeError)
+    response = respond(exc, request)
     if exc.logged:
-        await request.app.state.runtime.reject(request, exc)
-    return respond(exc, request)
+        await request.app.state.runtime.reject(request, exc, status=response.status_code)
+    return response
 
 
 async def handle_http_exception(request: Request, exc: Exception) -> Response:

@@ -234,15 +234,18 @@ class Runtime:
                 self.notify_queue(org_id)
         return accepted
 
-    async def reject(self, request: Request, error: IntakeError) -> None:
-        """Write the refusal to the intake log and count it. Never raises: the caller's answer
-        to the client must go out even if the log cannot be written (the failure is logged)."""
+    async def reject(
+        self, request: Request, error: IntakeError, *, status: int | None = None
+    ) -> None:
+        """Write the refusal to the intake log, with the status the client got (`status`: Open311
+        answers 400 for a 422), and count it. Never raises: the answer to the client must go
+        out even if the log cannot be written (the failure is logged)."""
         self.metrics.rejected[error.slug] += 1
         org_id = getattr(request.state, "org_id", None)
         request_id = getattr(request.state, "request_id", None)
         remote = request.client.host if request.client else None
         data = {
-            "status": error.status,
+            "status": status or error.status,
             "path": loggable_path(request.url.path),
             "method": request.method,
         }

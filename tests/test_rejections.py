@@ -4,6 +4,7 @@ stored as an appeal."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -133,6 +134,16 @@ def test_malformed_json_is_400(service, org):
     assert appeals_stored(service.db) == 0
 
 
+def test_half_a_surrogate_pair_is_400_not_a_server_error(service, org):
+    # valid JSON syntax, but "\ud800" alone is no character: nothing could store it as UTF-8
+    whole = json.dumps(appeal(text="Яма на дороге \ud800 у дома 5")).encode()
+    for body in (whole, b'{"\\udfff": 1}', b'{"text": "\\ud800"}'):
+        response = post(service, {**bearer(org.key), "Content-Type": "application/json"}, body)
+        assert_problem(response, 400, "bad-json")
+        assert last_rejection(service.db)["reason"] == "bad-json"
+    assert appeals_stored(service.db) == 0
+
+
 def test_wrong_content_type_is_415(service, org):
     response = post(
         service,
@@ -253,3 +264,13 @@ def test_unknown_path_and_method_are_problems_too(service, org):
     wrong = httpx.get(service.url + URL, timeout=5)
     assert wrong.status_code == 405
     assert "POST" in wrong.headers["allow"]
+
+
+def test_a_photo_number_no_appeal_can_have_is_404_not_a_server_error(service, org):
+    filed = post(service, bearer(org.key), json=appeal())
+    assert filed.status_code == 201, filed.text
+    base = f"{service.url}/api/v1/appeals/{filed.json()['id']}/photos"
+    for n in ("0", "4", "99999999999999999999999"):  # the last one is past SQLite's integers
+        photo = httpx.get(f"{base}/{n}", headers=bearer(org.key), timeout=5)
+        assert photo.status_code == 404, (n, photo.text)
+        assert photo.headers["content-type"] == "application/problem+json"

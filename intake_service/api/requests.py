@@ -79,10 +79,14 @@ async def read_json(request: Request) -> Any:
         raise UnsupportedMediaType("detail.media-type", got=media_type or "(none)")
     raw = await body_limited(request, limit).body()
     try:
-        return json.loads(raw)
-    except UnicodeDecodeError:
+        parsed = json.loads(raw)
+        # JSON may escape half of a surrogate pair ("\ud800"), which no UTF-8 text can hold:
+        # refused here, not at the first place that encodes it (the database, an answer)
+        json.dumps(parsed, ensure_ascii=False).encode()
+    except UnicodeError:
         raise BadJSON("detail.bad-json", error="not UTF-8") from None
     except json.JSONDecodeError as exc:
         raise BadJSON(
             "detail.bad-json", error=f"{exc.msg} (line {exc.lineno}, column {exc.colno})"
         ) from None
+    return parsed

@@ -67,6 +67,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Список обращений доступен только организации: передайте её api_key.",
         "en": "The list of requests is the organisation's own: send its api_key.",
     },
+    "open311.key-missing": {
+        "ru": "Передайте api_key — ключ API организации (его выдаёт её администратор).",
+        "en": "Send api_key: the organisation's API key (its administrator issues it).",
+    },
     "open311.format": {
         "ru": "Формат — .json или .xml.",
         "en": "The format is .json or .xml.",
@@ -78,12 +82,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "open311.notice": {
         "ru": "Обращение № {number} принято. Ответ — до {due}.",
         "en": "Request {number} received. The answer is due by {due}.",
-    },
-    "open311.notice-held": {
-        "ru": "Обращение отправлено в организацию после подтверждения адреса электронной почты: "
-        "проверьте почту.",
-        "en": "The request goes to the organisation once the e-mail address is confirmed: "
-        "check your mail.",
     },
     "open311.key-service": {
         "ru": "Ключ API выдаёт администратор организации (pos-intake org key SLUG); "

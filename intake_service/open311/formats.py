@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
@@ -24,6 +25,11 @@ ITEM_NAMES = {
     "values": "value",
     "errors": "error",
 }
+# the years a client's date may name (parse_datetime)
+_EARLIEST_YEAR, _LATEST_YEAR = 1900, 9000
+# what XML 1.0 cannot carry even escaped (C0 controls but tab and line ends, U+FFFE, U+FFFF,
+# lone surrogates): ElementTree writes them as they are, and the document no longer parses
+_NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def format_of(path: str) -> str | None:
@@ -34,13 +40,16 @@ def format_of(path: str) -> str | None:
 
 
 def _text(value: Any) -> str:
+    """A value as element text. Stored text (a citizen's U+FFFF) and echoed parameters (a
+    `jurisdiction_id` with a control character, in the error naming it) may hold characters
+    XML cannot carry: each becomes U+FFFD, so that the whole document stays well-formed."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    return _NOT_XML.sub("\ufffd", str(value))
 
 
 def _fill(element: ET.Element, name: str, value: Any) -> None:
@@ -90,9 +99,14 @@ def end_of_day(day: str | None, zone: ZoneInfo) -> str | None:
 
 def parse_datetime(text: str) -> dt.datetime | None:
     """A client's ISO 8601 date and time, which must name its offset (`Z` or ±HH:MM), as the
-    specification asks; None when it does not parse or has none."""
+    specification asks; None when it does not parse or has none. Years outside 1900–9000 are
+    refused too: 0001-01-01T00:00:00+05:00 is no instant Python can hold in UTC, and 90 days
+    either side of the ends must still be one (the query's window is counted from them)."""
     try:
         parsed = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
+        if parsed.tzinfo is None:
+            return None
+        moment = parsed.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
         return None
-    return parsed if parsed.tzinfo is not None else None
+    return moment if _EARLIEST_YEAR <= moment.year <= _LATEST_YEAR else None

@@ -157,6 +157,11 @@ _JURISDICTION = {
     "schema": {"type": "string"},
     "description": "The organisation's slug.",
 }
+_JURISDICTION_CHECKED = {
+    **_JURISDICTION,
+    "required": False,
+    "description": "Optional: the organisation's slug; the request must be with it (404).",
+}
 _API_KEY = {
     "name": "api_key",
     "in": "query",
@@ -279,8 +284,19 @@ def paths() -> dict[str, dict[str, Any]]:
                     {**_JURISDICTION, "required": False},
                     {"name": "service_request_id", "in": "query", "schema": list_param},
                     {"name": "service_code", "in": "query", "schema": list_param},
-                    {"name": "start_date", "in": "query", "schema": {"type": "string"}},
-                    {"name": "end_date", "in": "query", "schema": {"type": "string"}},
+                    {
+                        "name": "start_date",
+                        "in": "query",
+                        "schema": {"type": "string"},
+                        "description": "ISO 8601 with an offset. Alone: the 90 days from it.",
+                    },
+                    {
+                        "name": "end_date",
+                        "in": "query",
+                        "schema": {"type": "string"},
+                        "description": "ISO 8601 with an offset. Alone: the 90 days before it; "
+                        "with start_date, at most 90 days after it.",
+                    },
                     {"name": "status", "in": "query", "schema": list_param},
                 ],
                 "responses": {
@@ -297,6 +313,7 @@ def paths() -> dict[str, dict[str, Any]]:
                     {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
                     _FMT,
                     {**_API_KEY, "description": "With the organisation's key: the whole request."},
+                    _JURISDICTION_CHECKED,
                 ],
                 "responses": {
                     **_ok("Open311Requests", "The request."),
@@ -311,6 +328,7 @@ def paths() -> dict[str, dict[str, Any]]:
                 "parameters": [
                     {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}},
                     _FMT,
+                    _JURISDICTION_CHECKED,
                 ],
                 "responses": {**_ok("Open311Tokens", "The request's id."), **_errors(404, 429)},
             }

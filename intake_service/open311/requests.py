@@ -108,7 +108,11 @@ async def post_request(request: Request) -> Response:
         raise UnsupportedMediaType("open311.media-type", got=media_type or "(none)")
     limited = body_limited(request, runtime.settings.max_body_bytes)
     async with limited.form(max_files=0, max_fields=200) as form:
-        org = authenticate(request, (form.get("api_key") or "").strip() or None).org
+        caller = _caller(request, form)
+        if caller is None:  # said in Open311's words: the JSON API's message names the header
+            runtime.address_limiter.check(client_address(request))
+            raise Unauthorized("open311.key-missing", reason="key-missing")
+        org = caller.org
         slug = str(form.get("jurisdiction_id") or "").strip()
         if slug and slug != org.slug:
             named = jurisdiction(request, slug)
@@ -216,7 +220,9 @@ def request_view(runtime: Runtime, row: sqlite3.Row, lang: str, *, full: bool) -
 
 def _period(params: Any) -> tuple[str, str]:
     """[start, end) as stored UTC instants: the asked dates, by default the last 90 days; a
-    period longer than 90 days, or backwards, is refused."""
+    start_date alone stands for the 90 days from it (the specification limits a query to a
+    span of 90 days, and refuses only a range of both dates that is longer); an end_date alone
+    for the 90 days before it. A range of both longer than 90 days, or backwards, is refused."""
     errors: list[tuple[str, str, dict[str, Any]]] = []
     found: dict[str, dt.datetime | None] = {}
     for name in ("start_date", "end_date"):
@@ -227,11 +233,24 @@ def _period(params: Any) -> tuple[str, str]:
     if errors:
         raise BadParameter(errors)
     window = dt.timedelta(days=WINDOW_DAYS)
-    end = found["end_date"] or dt.datetime.now(dt.UTC)
-    start = found["start_date"] or end - window
+    start, end = found["start_date"], found["end_date"]
+    if end is None:
+        end = start + window if start is not None else dt.datetime.now(dt.UTC)
+    start = start or end - window
     if start > end or end - start > window:
         raise BadParameter([("end_date", "open311.window", {"days": WINDOW_DAYS})])
     return now_iso(start.timestamp()), now_iso(end.timestamp() + 0.001)
+
+
+def _in_jurisdiction(request: Request, row: sqlite3.Row) -> bool:
+    """Whether the request is with the organisation a `jurisdiction_id` sent along names (or
+    one below it); True when none was sent. An unknown one is the specification's 404; the
+    caller answers another's request as one that does not exist."""
+    slug = (request.query_params.get("jurisdiction_id") or "").strip()
+    if not slug:
+        return True
+    named = jurisdiction(request, slug)
+    return row["target_org_id"] in runtime_of(request).directory.family(named.id)
 
 
 def _list(params: Any, name: str) -> list[str]:
@@ -278,7 +297,7 @@ async def get_request(request: Request) -> Response:
         runtime.address_limiter.check(client_address(request))
     request_id = str(request.path_params["id"])[:64]
     found = queries.find_by_ids(runtime.reader, [request_id])
-    if not found:
+    if not found or not _in_jurisdiction(request, found[0]):
         raise NotFound("open311.request-unknown", reason="request-unknown", id=request_id)
     row = found[0]
     full = caller is not None and row["target_org_id"] in runtime.directory.family(caller.org.id)
@@ -298,6 +317,7 @@ async def get_token(request: Request) -> Response:
     runtime.address_limiter.check(client_address(request))
     token = str(request.path_params["token"])
     appeal_id = runtime.tokens.appeal_id(token)
-    if appeal_id is None or not queries.find_by_ids(runtime.reader, [appeal_id]):
+    found = queries.find_by_ids(runtime.reader, [appeal_id]) if appeal_id else []
+    if not found or not _in_jurisdiction(request, found[0]):
         raise NotFound("open311.token-unknown", reason="token-unknown")
     return respond(fmt, "service_requests", [{"service_request_id": appeal_id, "token": token}])
