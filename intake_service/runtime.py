@@ -16,7 +16,6 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from starlette.requests import Request
@@ -33,14 +32,7 @@ from intake_service.directory import OrgDirectory
 from intake_service.errors import IntakeError, Unavailable
 from intake_service.events import EventType, insert_event
 from intake_service.followup import periods
-from intake_service.followup.deadlines import (
-    FORWARD_DAYS,
-    Calendar,
-    Due,
-    due_dates,
-    load_calendar,
-    today_in,
-)
+from intake_service.followup.deadlines import Calendar, OrgDeadlines, load_calendar
 from intake_service.followup.mail_render import NoticeRenderer
 from intake_service.followup.mailer import Mailer
 from intake_service.followup.oidc import OidcClient
@@ -52,7 +44,7 @@ from intake_service.forward.sinks import apply_config, config_sinks
 from intake_service.ids import uuid7
 from intake_service.metrics import Metrics
 from intake_service.middleware import loggable_path
-from intake_service.org_settings import embedded_queue_on, timezone_of
+from intake_service.org_settings import embedded_queue_on
 from intake_service.orgs import Org
 from intake_service.photos import media_root
 from intake_service.ratelimit import RateLimiter, address_key
@@ -119,31 +111,10 @@ class Runtime:
         external = self.directory.sink_names(org.id)
         return (EMBEDDED_SINK, *external) if embedded_queue_on(org) else external
 
-    def due_dates(self, appeal: NewAppeal, filed: datetime | None = None) -> Due:
-        """The appeal's deadlines, with the organisation it is filed to."""
-        return self.due_for(appeal.target_org, appeal.input.kind, appeal.input.category, filed)
-
-    def due_for(self, org: Org, kind: str, category: str, filed: datetime | None = None) -> Due:
-        """The deadlines of an appeal an organisation receives at `filed` (now): its kind, the
-        category's fast track there, the organisation's zone and the deployment's calendar."""
-        found = self.directory.catalogue(org.id).get(category)
-        return due_dates(
-            kind,
-            bool(found and found.fast_track),
-            filed or datetime.now(UTC),
-            timezone_of(org),
-            self.calendar,
-        )
-
-    def forward_due(self, org_id: int) -> str:
-        """The last day (ISO) to forward an official appeal that an organisation registers
-        today to the competent body: seven days in its zone and the deployment's calendar."""
-        zone = timezone_of(self.directory.org(org_id))
-        return self.calendar.add_days(today_in(zone), FORWARD_DAYS).isoformat()
-
-    def today(self, org_id: int) -> str:
-        """Today's date (ISO) in an organisation's zone, which its due dates are compared to."""
-        return today_in(timezone_of(self.directory.org(org_id))).isoformat()
+    @property
+    def deadlines(self) -> OrgDeadlines:
+        """Due dates as each organisation counts them (its zone, its fast track, the calendar)."""
+        return OrgDeadlines(self.directory, self.calendar)
 
     def _default_severity(self, appeal: NewAppeal) -> str | None:
         """The severity the appeal's category sets for new appeals (`org category
@@ -212,7 +183,9 @@ class Runtime:
                     also=also,
                     node=self.settings.node,
                     severity=self._default_severity(appeal),
-                    due=self.due_dates(appeal),
+                    due=self.deadlines.due_for(
+                        appeal.target_org, appeal.input.kind, appeal.input.category
+                    ),
                     then=then,
                 ),
                 after_commit=forward_now,

@@ -28,7 +28,7 @@ async def _reply(request: Request, kind: str) -> Response:
     )
     org_ids = runtime.directory.family(caller.org.id)
     response, replayed = await runtime.writer.submit(
-        reply_op(reply, org_ids, caller.org.id, actor, runtime.forward_due)
+        reply_op(reply, org_ids, caller.org.id, actor, runtime.deadlines.forward_due)
     )
     if not replayed and runtime.forwarder is not None:
         runtime.forwarder.wake()  # the citizen's e-mail waits in the outbox

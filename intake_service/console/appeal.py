@@ -313,7 +313,9 @@ def _operation(
             raise handling.Refused("handling.bad-status")
         runtime = console_of(request).runtime
         reason, note = _text(form, "reason"), _text(form, "note")
-        return handling.status_op(appeal_id, new, reason, note, actor, runtime.forward_due)
+        return handling.status_op(
+            appeal_id, new, reason, note, actor, runtime.deadlines.forward_due
+        )
     if action == "assign":
         to = _text(form, "to").strip()
         if to == "me":
@@ -341,8 +343,8 @@ def _operation(
         to = next((o for o in candidates if o.slug == _text(form, "to")), None)
         if to is None:
             raise handling.Refused("routing.unknown")
-        today = runtime.today(appeal["target_org_id"])
-        due = runtime.due_for(to, appeal["kind"], appeal["category"])
+        today = runtime.deadlines.today(appeal["target_org_id"])
+        due = runtime.deadlines.due_for(to, appeal["kind"], appeal["category"])
         return forward_op(appeal_id, to, runtime.sinks_for(to), actor, today, due)
     template = _text(form, "template_title") or None
     return handling.answer_op(appeal_id, _text(form, "text"), template, actor)

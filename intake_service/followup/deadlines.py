@@ -19,7 +19,14 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+from intake_service.org_settings import timezone_of
+
+if TYPE_CHECKING:
+    from intake_service.directory import OrgDirectory
+    from intake_service.orgs import Org
 
 REGISTER_DAYS = 3
 ANSWER_DAYS = 30
@@ -115,6 +122,38 @@ def due_dates(
     if kind == "official":
         return Due(calendar.add_days(day, REGISTER_DAYS), calendar.add_days(day, ANSWER_DAYS))
     return Due(None, calendar.add_days(day, FAST_TRACK_DAYS if fast_track else ANSWER_DAYS))
+
+
+@dataclass(frozen=True)
+class OrgDeadlines:
+    """Due dates as an organisation counts them: in its zone, with its categories' fast track,
+    in the deployment's calendar — for a new appeal, one forwarded to it, one it registers."""
+
+    directory: OrgDirectory
+    calendar: Calendar
+
+    def due_for(self, org: Org, kind: str, category: str, filed: dt.datetime | None = None) -> Due:
+        """The deadlines of an appeal `org` receives at `filed` (now)."""
+        found = self.directory.catalogue(org.id).get(category)
+        return due_dates(
+            kind,
+            bool(found and found.fast_track),
+            filed or dt.datetime.now(dt.UTC),
+            timezone_of(org),
+            self.calendar,
+        )
+
+    def forward_due(self, org_id: int) -> str:
+        """The last day (ISO) to forward an official appeal the organisation registers today
+        to the competent body."""
+        return self.calendar.add_days(self._today(org_id), FORWARD_DAYS).isoformat()
+
+    def today(self, org_id: int) -> str:
+        """Today (ISO) in the organisation's zone, which its due dates are compared to."""
+        return self._today(org_id).isoformat()
+
+    def _today(self, org_id: int) -> dt.date:
+        return today_in(timezone_of(self.directory.org(org_id)))
 
 
 def extended(due: dt.date, calendar: Calendar) -> dt.date:

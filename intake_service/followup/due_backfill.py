@@ -57,7 +57,7 @@ def dates_op(dates: list[tuple[str | None, str, str]], finished: bool):
 def _dates(runtime: Runtime, row: Any) -> tuple[str | None, str, str]:
     org = runtime.directory.org(row["target_org_id"])
     filed = dt.datetime.fromisoformat(str(row["created_at"]).replace("Z", "+00:00"))
-    due = runtime.due_for(org, row["kind"], row["category"], filed)
+    due = runtime.deadlines.due_for(org, row["kind"], row["category"], filed)
     # the registration date matters only while the appeal waits for its registration
     register = due.register.isoformat() if due.register and row["status"] == "accepted" else None
     return register, due.answer.isoformat(), row["id"]

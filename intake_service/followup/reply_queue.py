@@ -113,7 +113,7 @@ class ReplyQueue:
         actor = Actor(email=f"api:{caller.key_id}", request_id=message.message_id)
         org_ids = runtime.directory.family(caller.org.id)
         _, replayed = await runtime.writer.submit(
-            reply_op(reply, org_ids, caller.org.id, actor, runtime.forward_due)
+            reply_op(reply, org_ids, caller.org.id, actor, runtime.deadlines.forward_due)
         )
         if not replayed and runtime.forwarder is not None:
             runtime.forwarder.wake()
