@@ -226,6 +226,15 @@ def test_an_appeal_answered_again_after_reopening_waits_for_the_citizen_again(ci
     assert status["status"] == "answered" and status["can_rate"] is True
     by = [e["data"].get("by") for e in events(db) if e["type"] == "status"]
     assert by.count("system") == 1
+    # the page dates the answer she reads, and "not solved" may still file a repeat: the
+    # repeat period runs from that answer too, not from the first one years ago
+    assert status["answer"]["text"] == "Заменили и провод." and status["can_repeat"] is True
+    assert not status["answer"]["at"].startswith("2020")
+    with _citizen(service) as citizen:
+        path = "/s/" + filed["tracking_url"].rsplit("/", 1)[1]
+        verdict = citizen.post(path + "/verdict", data={"solved": "no", "rating": "2"})
+        assert verdict.status_code == 303, verdict.text
+    assert _status(service, filed)["repeats"]
 
 
 def test_an_official_appeals_deadline_is_extended_once_with_a_reason(city):

@@ -16,7 +16,7 @@ from intake_service.appeals import load_appeals
 from intake_service.categories import Category
 from intake_service.console.handling import find_appeal
 from intake_service.events import Event, EventType, appeal_history
-from intake_service.followup.verdict import REPEATABLE, open_repeat
+from intake_service.followup.verdict import REPEATABLE, days_since, last_answered, open_repeat
 from intake_service.i18n import t
 from intake_service.pages import human_date
 from intake_service.statuses import Status, StatusType, status_type
@@ -55,13 +55,15 @@ def _public_step(event: Event, lang: str, org_name: Callable[[str], str]) -> dic
     return {"at": event.at, "status": status, "title": title, "detail": detail}
 
 
-def _public_answer(row: dict[str, Any] | sqlite3.Row, name: str) -> dict[str, Any] | None:
+def _public_answer(
+    row: dict[str, Any] | sqlite3.Row, name: str, at: str | None = None
+) -> dict[str, Any] | None:
     """The answer as the reader of one tracking page sees it: `{name}` is that appeal's own
     citizen's name (the answer of an original, shown on a duplicate's page, greets the
     duplicate's citizen — never the original's)."""
     if not row["answer"]:
         return None
-    return {"text": row["answer"].replace("{name}", name), "at": row["answered_at"]}
+    return {"text": row["answer"].replace("{name}", name), "at": at or row["answered_at"]}
 
 
 def _citizen_name(row: dict[str, Any] | sqlite3.Row) -> str:
@@ -95,13 +97,6 @@ def _original(
     }
 
 
-def _answered_days(answered_at: str | None, now: dt.datetime) -> float | None:
-    if not answered_at:
-        return None
-    answered = dt.datetime.fromisoformat(answered_at.replace("Z", "+00:00"))
-    return (now - answered).total_seconds() / 86400
-
-
 def status_view(
     conn: sqlite3.Connection,
     appeal_id: str,
@@ -127,7 +122,8 @@ def status_view(
         and today is not None
         and dt.date.fromisoformat(answer_due) < today(row["org_slug"])
     )
-    since = _answered_days(row["answered_at"], dt.datetime.now(dt.UTC))
+    answered = last_answered(conn, appeal_id, row["answered_at"])
+    since = days_since(answered, dt.datetime.now(dt.UTC))
     repeats = conn.execute(
         "SELECT number FROM appeals WHERE repeat_of = ? ORDER BY seq", (appeal_id,)
     ).fetchall()
@@ -145,7 +141,7 @@ def status_view(
         "status_title": t(f"status.{row['status']}", lang),
         "status_type": str(kind),
         "status_reason": row["status_reason"] if row["status"] == Status.REJECTED else None,
-        "answer": _public_answer(row, _citizen_name(row)),
+        "answer": _public_answer(row, _citizen_name(row), answered),
         "original": _original(conn, row, lang),
         "kind": row["kind"],
         "category": {

@@ -34,11 +34,24 @@ class VerdictRefused(Exception):
         self.why = why
 
 
-def _answered_days(row: sqlite3.Row, now: dt.datetime) -> float:
-    if not row["answered_at"]:
-        return 0.0
-    answered = dt.datetime.fromisoformat(row["answered_at"].replace("Z", "+00:00"))
-    return (now - answered).total_seconds() / 86400
+def last_answered(conn: sqlite3.Connection, appeal_id: str, answered_at: str | None) -> str | None:
+    """When the answer the citizen reads was given: the latest `answered` event. An appeal
+    reopened and answered again keeps its first `answered_at` (for the statistics), but the
+    repeat period and the answer's date on the tracking page are the latest answer's."""
+    if not answered_at:
+        return None
+    row = conn.execute(
+        "SELECT max(at) FROM events WHERE appeal_id = ? AND type = ?",
+        (appeal_id, str(EventType.ANSWERED)),
+    ).fetchone()
+    return max(answered_at, row[0] or answered_at)
+
+
+def days_since(at: str | None, now: dt.datetime) -> float | None:
+    """Days from an ISO instant to `now`; None without one."""
+    if not at:
+        return None
+    return (now - dt.datetime.fromisoformat(at.replace("Z", "+00:00"))).total_seconds() / 86400
 
 
 def verdict_op(
@@ -94,9 +107,10 @@ def repeat_check_op(appeal_id: str, repeat_days: int) -> Callable[[sqlite3.Conne
 
     def op(conn: sqlite3.Connection, number: str) -> None:
         row = current(conn, appeal_id)
-        if row["status"] not in REPEATABLE or not row["answered_at"]:
+        answered = last_answered(conn, appeal_id, row["answered_at"])
+        if row["status"] not in REPEATABLE or not answered:
             raise VerdictRefused("early")
-        if _answered_days(row, dt.datetime.now(dt.UTC)) > repeat_days:
+        if (days_since(answered, dt.datetime.now(dt.UTC)) or 0.0) > repeat_days:
             raise VerdictRefused("late")
         if open_repeat(conn, appeal_id, besides=number):
             raise VerdictRefused("repeat-open")
