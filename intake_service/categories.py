@@ -39,6 +39,26 @@ DEFAULT_CATALOGUE: tuple[Category, ...] = (
 )
 
 
+def fast_track_codes(conn: sqlite3.Connection, org_id: int) -> frozenset[str]:
+    """The organisation's fast-track categories, those turned off included: an appeal filed while
+    its category was offered keeps that category's period after it is hidden (the due dates of
+    older appeals are computed later, followup/due_backfill.py, and forwards count afresh)."""
+    overrides = {
+        row["code"]: row["fast_track"]
+        for row in conn.execute(
+            "SELECT code, fast_track FROM org_categories WHERE org_id = ?", (org_id,)
+        )
+    }
+    codes = {
+        c.code
+        for c in DEFAULT_CATALOGUE
+        if (c.fast_track if overrides.get(c.code) is None else bool(overrides[c.code]))
+    }
+    defaults = {c.code for c in DEFAULT_CATALOGUE}
+    codes |= {code for code, fast in overrides.items() if code not in defaults and fast}
+    return frozenset(codes)
+
+
 def org_catalogue(conn: sqlite3.Connection, org_id: int) -> list[Category]:
     """The default catalogue with the organisation's overrides applied, defaults first, each
     category with its extra questions."""

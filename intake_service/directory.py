@@ -15,7 +15,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 
-from intake_service.categories import Category, org_catalogue
+from intake_service.categories import Category, fast_track_codes, org_catalogue
 from intake_service.errors import Unauthorized
 from intake_service.followup.routing_rules import MAX_HOPS
 from intake_service.followup.routing_rules import rules as routing_rules
@@ -49,6 +49,7 @@ class OrgDirectory:
         self._orgs_by_slug: dict[str, Org] = {}
         self._keys: dict[str, _Key] = {}
         self._catalogues: dict[int, dict[str, Category]] = {}
+        self._fast_track: dict[int, frozenset[str]] = {}
         self._sinks: list[Sink] = []
         self._routes: dict[tuple[int, str], int] = {}
         self._checked_at = -1.0
@@ -77,6 +78,7 @@ class OrgDirectory:
         self._catalogues = {
             o.id: {c.code: c for c in org_catalogue(self._conn, o.id)} for o in orgs
         }
+        self._fast_track = {o.id: fast_track_codes(self._conn, o.id) for o in orgs}
         self._keys = {
             row["id"]: _Key(row["org_id"], row["hash"], row["revoked_at"] is not None)
             for row in self._conn.execute("SELECT id, org_id, hash, revoked_at FROM api_keys")
@@ -133,6 +135,12 @@ class OrgDirectory:
     def catalogue(self, org_id: int) -> dict[str, Category]:
         self.refresh()
         return self._catalogues[org_id]
+
+    def fast_track(self, org_id: int, code: str) -> bool:
+        """Whether the organisation answers messages of a category on the fast track, a category
+        it has turned off included (its older appeals keep their period)."""
+        self.refresh()
+        return code in self._fast_track.get(org_id, frozenset())
 
     def sinks(self) -> list[Sink]:
         self.refresh()

@@ -220,3 +220,38 @@ def test_appeals_stored_before_due_dates_existed_get_them_at_the_next_start(tmp_
         assert {r["number"] for r in late} == {old["number"]}
     finally:
         service.stop()
+
+
+def test_an_old_appeal_keeps_its_fast_track_after_its_category_is_turned_off(tmp_path):
+    """A street-lighting message (the fast track: 10 working days) filed before due dates
+    existed, in a category the organisation has since turned off: the upgrade's backfill dates
+    it as it was filed — ten days, not the thirty of an unknown category — so that it is
+    flagged overdue as early as the law has it."""
+    db = tmp_path / "pos.db"
+    org = make_org(db, "manturovo", "https://manturovo.example.ru")
+    service = Service(db, env={"POS_DIGEST_HOUR": "-1"}).start()
+    try:
+        filed = httpx.post(
+            f"{service.url}/api/v1/appeals", json=appeal(), headers=bearer(org.key)
+        ).json()
+    finally:
+        service.stop()
+    run_cli(db, "org", "category", "manturovo", "street_lighting", "--off")
+    with store(db) as conn:  # as the older release left it
+        conn.execute("UPDATE appeals SET register_due = NULL, answer_due = NULL")
+        conn.execute("UPDATE appeals SET created_at = '2026-01-05T09:00:00.000Z'")
+        conn.execute("DELETE FROM meta WHERE key = 'due_dates_backfilled'")
+    service.start()
+    try:
+        deadline = time.monotonic() + 15
+        answer_due = None
+        while time.monotonic() < deadline and answer_due is None:
+            with store(db) as conn:
+                answer_due = conn.execute(
+                    "SELECT answer_due FROM appeals WHERE id = ?", (filed["id"],)
+                ).fetchone()[0]
+            time.sleep(0.2)
+    finally:
+        service.stop()
+    fast = due_dates("message", True, at("2026-01-05 12:00"), MOSCOW, WORKING)
+    assert answer_due == fast.answer.isoformat()

@@ -134,10 +134,9 @@ class OrgDeadlines:
 
     def due_for(self, org: Org, kind: str, category: str, filed: dt.datetime | None = None) -> Due:
         """The deadlines of an appeal `org` receives at `filed` (now)."""
-        found = self.directory.catalogue(org.id).get(category)
         return due_dates(
             kind,
-            bool(found and found.fast_track),
+            self.directory.fast_track(org.id, category),
             filed or dt.datetime.now(dt.UTC),
             timezone_of(org),
             self.calendar,
