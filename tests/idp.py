@@ -25,6 +25,12 @@ CITIZENS = (
         "email": "boris@example.ru",
         "email_verified": True,
     },
+    {
+        "sub": "citizen-vera",
+        "name": "Вера Соколова",
+        "email": "vera@почта.рф",  # a Cyrillic domain, as the provider stores it
+        "email_verified": True,
+    },
 )
 
 

@@ -4,6 +4,7 @@ citizen's appeals, and a cancelled or tampered sign-in is a readable page and a 
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 
@@ -11,7 +12,7 @@ import httpx
 import pytest
 from mail_server import text_of
 
-from conftest import Service, events, form_fields, form_token, make_org, run_cli
+from conftest import Service, events, form_fields, form_token, make_org, run_cli, store
 
 ORIGIN = "https://manturovo.example.ru"
 
@@ -134,3 +135,47 @@ def test_a_cancelled_or_tampered_sign_in_is_refused_readably(city):
     assert any(r.startswith("oidc-cancelled") for r in reasons)
     assert any(r.startswith("oidc-state") for r in reasons)
     assert run_cli(db, "log", "tail").returncode == 0
+
+
+def test_an_appeal_confirmed_before_the_upgrade_with_a_capitalised_cyrillic_domain(
+    db, idp, mail_server
+):
+    """Vera confirmed an appeal by e-mail before this release, typing her address with capitals
+    in its Cyrillic domain (vera@Почта.РФ). Migration 13 gives it the address she proved, in
+    lower case as "my appeals" looks it up — Unicode lower case, as intake writes it, not the
+    ASCII-only lower() of SQLite — so signed in as vera@почта.рф she finds it."""
+    make_org(db, "manturovo", ORIGIN)
+    run_cli(db, "org", "set", "manturovo", "--identity-message", "email")
+    env = {**idp.env, **mail_server.env, "POS_FORM_MIN_SECONDS": "0"}
+    service = Service(db, env=env).start()
+    try:
+        held = httpx.post(
+            f"{service.url}/w/manturovo/appeals",
+            data=form_fields(form_token(service.url, ORIGIN, "manturovo"), email="vera@mail.ru"),
+            headers={"Origin": service.url, "Accept": "application/json"},
+        )
+        assert held.status_code == 202, held.text
+        [mail] = mail_server.wait_for("vera@mail.ru")
+        link = re.search(r"http://\S+/c/\S+", text_of(mail)).group(0)
+        confirmed = httpx.post(link, headers={"Origin": service.url})
+        assert confirmed.status_code == 303, confirmed.text
+        page = httpx.get(service.url + confirmed.headers["location"]).text
+        number = re.search(r"MANTUROVO-\d{4}-\d+", page).group(0)
+    finally:
+        service.stop()
+    with store(db) as conn:  # as the release before migration 13 left it
+        contact = json.dumps({"name": "Вера Соколова", "email": "vera@Почта.РФ"})
+        conn.execute("UPDATE appeals SET contact = ? WHERE number = ?", (contact, number))
+        conn.execute("DROP INDEX appeals_by_confirmed_email")
+        conn.execute("ALTER TABLE appeals DROP COLUMN confirmed_email")
+        conn.execute("ALTER TABLE appeals DROP COLUMN forward_due")
+        conn.execute("ALTER TABLE users DROP COLUMN lang")
+        conn.execute("DELETE FROM migrations WHERE number = 13")
+    service.start()
+    try:
+        with httpx.Client(base_url=service.url, headers={"Accept": "text/html"}) as browser:
+            cabinet = _sign_in(browser, "citizen-vera", "cabinet")
+            page = browser.get(cabinet.headers["location"]).text
+        assert number in page
+    finally:
+        service.stop()

@@ -32,7 +32,13 @@ def follow_through_links(conn: sqlite3.Connection) -> None:
             WHERE confirmed_email IS NOT NULL
         """,
     )
-    conn.execute(
-        f"UPDATE appeals SET confirmed_email = lower({json_text(conn, 'contact', 'email')}) "
-        "WHERE identity = 'email'"
+    # lower case as intake writes it and "my appeals" looks it up (Python's, which knows
+    # Unicode: SQLite's lower() and PostgreSQL's in the C locale touch ASCII only, and the
+    # form takes Cyrillic domains — vera@Почта.РФ must become vera@почта.рф)
+    rows = conn.execute(
+        f"SELECT id, {json_text(conn, 'contact', 'email')} FROM appeals WHERE identity = 'email'"
+    ).fetchall()
+    conn.executemany(
+        "UPDATE appeals SET confirmed_email = ? WHERE id = ?",
+        [(row[1].lower(), row[0]) for row in rows if row[1]],
     )
