@@ -39,29 +39,9 @@ DEFAULT_CATALOGUE: tuple[Category, ...] = (
 )
 
 
-def fast_track_codes(conn: sqlite3.Connection, org_id: int) -> frozenset[str]:
-    """The organisation's fast-track categories, those turned off included: an appeal filed while
-    its category was offered keeps that category's period after it is hidden (the due dates of
-    older appeals are computed later, followup/due_backfill.py, and forwards count afresh)."""
-    overrides = {
-        row["code"]: row["fast_track"]
-        for row in conn.execute(
-            "SELECT code, fast_track FROM org_categories WHERE org_id = ?", (org_id,)
-        )
-    }
-    codes = {
-        c.code
-        for c in DEFAULT_CATALOGUE
-        if (c.fast_track if overrides.get(c.code) is None else bool(overrides[c.code]))
-    }
-    defaults = {c.code for c in DEFAULT_CATALOGUE}
-    codes |= {code for code, fast in overrides.items() if code not in defaults and fast}
-    return frozenset(codes)
-
-
-def org_catalogue(conn: sqlite3.Connection, org_id: int) -> list[Category]:
-    """The default catalogue with the organisation's overrides applied, defaults first, each
-    category with its extra questions."""
+def _with_overrides(conn: sqlite3.Connection, org_id: int) -> list[tuple[Category, bool]]:
+    """Every category the organisation has, each with whether it is offered: the defaults with
+    its overrides applied first, then its own codes."""
     overrides = {
         row["code"]: row
         for row in conn.execute(
@@ -70,31 +50,42 @@ def org_catalogue(conn: sqlite3.Connection, org_id: int) -> list[Category]:
             (org_id,),
         )
     }
-    result = []
+    result: list[tuple[Category, bool]] = []
     for default in DEFAULT_CATALOGUE:
         row = overrides.pop(default.code, None)
         if row is None:
-            result.append(default)
-        elif row["enabled"]:
-            result.append(
-                Category(
-                    default.code,
-                    row["title_ru"] or default.title_ru,
-                    row["title_en"] or default.title_en,
-                    row["default_severity"],
-                    default.fast_track if row["fast_track"] is None else bool(row["fast_track"]),
-                )
-            )
+            result.append((default, True))
+            continue
+        category = Category(
+            default.code,
+            row["title_ru"] or default.title_ru,
+            row["title_en"] or default.title_en,
+            row["default_severity"],
+            default.fast_track if row["fast_track"] is None else bool(row["fast_track"]),
+        )
+        result.append((category, bool(row["enabled"])))
     for code, row in overrides.items():
-        if row["enabled"]:
-            result.append(
-                Category(
-                    code,
-                    row["title_ru"] or code,
-                    row["title_en"] or "",
-                    row["default_severity"],
-                    bool(row["fast_track"]),
-                )
-            )
+        category = Category(
+            code,
+            row["title_ru"] or code,
+            row["title_en"] or "",
+            row["default_severity"],
+            bool(row["fast_track"]),
+        )
+        result.append((category, bool(row["enabled"])))
+    return result
+
+
+def fast_track_codes(conn: sqlite3.Connection, org_id: int) -> frozenset[str]:
+    """The organisation's fast-track categories, those turned off included: an appeal filed while
+    its category was offered keeps that category's period after it is hidden (the due dates of
+    older appeals are computed later, followup/due_backfill.py, and forwards count afresh)."""
+    return frozenset(c.code for c, _offered in _with_overrides(conn, org_id) if c.fast_track)
+
+
+def org_catalogue(conn: sqlite3.Connection, org_id: int) -> list[Category]:
+    """The default catalogue with the organisation's overrides applied, defaults first, each
+    category with its extra questions."""
+    result = [c for c, offered in _with_overrides(conn, org_id) if offered]
     questions = load_attributes(conn, org_id)
     return [replace(c, attributes=questions.get(c.code, ())) for c in result]
