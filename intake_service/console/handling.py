@@ -186,17 +186,14 @@ def status_op(
         _check_move(row["status"], new)
         at = now_iso()
         kept_reason = reason if new == Status.REJECTED else None
-        conn.execute(
-            "UPDATE appeals SET status = ?, status_reason = ?, duplicate_of = NULL, "
-            "updated_at = ? WHERE id = ?",
-            (new, kept_reason, at, appeal_id),
-        )
         data: dict[str, Any] = {"from": row["status"], "to": new}
         if new == Status.REGISTERED and row["kind"] == "official" and forward_due is not None:
             data["forward_due"] = forward_due(row["target_org_id"])
-            conn.execute(
-                "UPDATE appeals SET forward_due = ? WHERE id = ?", (data["forward_due"], appeal_id)
-            )
+        conn.execute(
+            "UPDATE appeals SET status = ?, status_reason = ?, duplicate_of = NULL, "
+            "forward_due = coalesce(?, forward_due), updated_at = ? WHERE id = ?",
+            (new, kept_reason, data.get("forward_due"), at, appeal_id),
+        )
         if kept_reason:
             data["reason"] = kept_reason
         if note:
