@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 import sqlite3
 from collections import defaultdict
@@ -111,9 +112,9 @@ class Runtime:
         external = self.directory.sink_names(org.id)
         return (EMBEDDED_SINK, *external) if embedded_queue_on(org) else external
 
-    @property
+    @functools.cached_property
     def deadlines(self) -> OrgDeadlines:
-        """Due dates as each organisation counts them (its zone, its fast track, the calendar)."""
+        """Due dates as each organisation counts them; made once, not per appeal."""
         return OrgDeadlines(self.directory, self.calendar)
 
     def _default_severity(self, appeal: NewAppeal) -> str | None:
