@@ -93,6 +93,13 @@ class BadJSON(IntakeError):
     status, slug, title_key = 400, "bad-json", "problem.bad-json"
 
 
+class BadForm(IntakeError):
+    """A form body the parser could not read: a field past the parser's part size, too many
+    fields or files, broken multipart framing. The client's error, never an internal one."""
+
+    status, slug, title_key = 400, "bad-form", "problem.bad-form"
+
+
 class Forbidden(IntakeError):
     """The organisation does not allow this origin, or the request did not come from our form."""
 

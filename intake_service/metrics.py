@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from intake_service.loop_watch import LoopWatch
+
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
 
 
@@ -29,6 +31,7 @@ class Metrics:
         self.batch_sum = 0
         self.batch_buckets: Counter[int] = Counter()
         self.deliveries: Counter[tuple[str, str]] = Counter()  # by sink and outcome
+        self.loop = LoopWatch()  # how long the event loop was held (run by the runtime)
 
     def record_batch(self, size: int) -> None:
         self.batch_count += 1
@@ -95,4 +98,5 @@ class Metrics:
         lines += [
             f"pos_sink_up{_labels(sink=sink, kind=kind)} {int(up)}" for sink, kind, up in sinks_up
         ]
+        lines += self.loop.render()
         return "\n".join(lines) + "\n"

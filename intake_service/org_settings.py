@@ -21,7 +21,7 @@ from intake_service.orgs import Org, OrgError, get_org
 DEFAULT_TIMEZONE = "Europe/Moscow"
 CONTACTS = ("phone", "email", "website")
 _PHONE = re.compile(r"^\+?[0-9 ()\-]{5,30}$")
-_EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[^@\s<>\"]{1,190}\.[^@\s<>\"]{2,}$")
+_EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[^@\s<>\"]{1,190}\.[^@\s<>\"]{2,63}$")
 _URL = re.compile(r"^https?://[^\s<>\"]{3,300}$")
 
 
@@ -68,9 +68,16 @@ def embedded_queue_on(org: Org) -> bool:
     return org.settings.get("embedded_queue", True) is not False
 
 
+# The longest value a setting takes (a web address, the longest of them, is held to 300 below).
+VALUE_MAX = 400
+
+
 def _checked(name: str, value: str) -> object:
     """The stored form of one setting, or OrgError saying what is wrong with the value."""
     value = value.strip()
+    if len(value) > VALUE_MAX:
+        # before any pattern reads it, and before the value is echoed in the error
+        raise OrgError(f"--{name.replace('_', '-')} takes at most {VALUE_MAX} characters")
     if name == "embedded_queue":
         if value.lower() in ("on", "yes", "true", "1"):
             return True

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from intake_service.errors import (
+    BadForm,
     IntakeError,
     MethodNotAllowed,
     NotFound,
@@ -91,6 +92,10 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
         return response
     if exc.status_code == 404:
         return respond(NotFound("detail.no-route", path=request.url.path), request)
+    if exc.status_code == 400:
+        # Starlette's form parser refusing a body (a part past max_part_size, too many fields,
+        # broken framing): the client's error, logged as rejected like every other refusal
+        return await handle_intake_error(request, BadForm(reason="bad-form"))
     error = IntakeError()
     error.status = exc.status_code
     return respond(error, request) if _open311(request) else problem_response(error, request)

@@ -312,6 +312,7 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
     housekeeping = asyncio.create_task(_housekeeping(runtime))
     forwarding = asyncio.create_task(runtime.forwarder.run(), name="pos-intake-forwarder")
     jobs = [housekeeping, forwarding, asyncio.create_task(periods.run(runtime))]
+    jobs.append(asyncio.create_task(runtime.metrics.loop.run(), name="pos-intake-loop-watch"))
     replies = ReplyQueue(runtime) if settings.reply_amqp_url else None
     if replies is not None:
         jobs.append(asyncio.create_task(replies.run(), name="pos-intake-replies"))

@@ -89,4 +89,34 @@ async def read_json(request: Request) -> Any:
         raise BadJSON(
             "detail.bad-json", error=f"{exc.msg} (line {exc.lineno}, column {exc.colno})"
         ) from None
+    except RecursionError:
+        # a body of nested arrays or objects deeper than the parser's stack: the client's error
+        raise BadJSON("detail.bad-json", error="nested too deeply") from None
+    except ValueError as exc:
+        # what the parser refuses beyond its grammar: an integer past Python's 4,300 digits
+        raise BadJSON("detail.bad-json", error=str(exc)[:200]) from None
+    if _depth_exceeds(parsed, MAX_DEPTH):
+        raise BadJSON("detail.bad-json", error=f"nested deeper than {MAX_DEPTH} levels")
     return parsed
+
+
+# No document this service takes nests deeper than a few levels (an appeal's contact, a
+# question's list of answers); a deeper one is refused before any handler walks it recursively.
+MAX_DEPTH = 32
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether `value` nests containers deeper than `limit`, found without recursion."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False

@@ -99,7 +99,7 @@ class LogFilter:
             if value is None:
                 return None
             try:
-                return date.fromisoformat(value) if len(value) == 10 else _bad_date()
+                return filter_day(value)
             except ValueError:
                 errors.append((name, "param.date", {}))
                 return None
@@ -237,5 +237,18 @@ def _zone(asked: Org | None, operator: Operator, directory: OrgDirectory) -> Zon
     return timezone_of(org) if org is not None else ZoneInfo(DEFAULT_TIMEZONE)
 
 
-def _bad_date() -> date:
-    raise ValueError("not YYYY-MM-DD")
+# The days a filter may name. The calendar's ends overflow the arithmetic the queries do on a day
+# (the day after `to`, a period's first Monday, 30 days back), so a filter is held to the years
+# an appeal can carry, and `9999-12-31` is the client's error, not the service's.
+DAY_MIN, DAY_MAX = date(1970, 1, 1), date(2999, 12, 31)
+
+
+def filter_day(value: str) -> date:
+    """A filter's day from YYYY-MM-DD, or ValueError when it is not one or lies outside
+    DAY_MIN..DAY_MAX."""
+    if len(value) != 10:
+        raise ValueError("not YYYY-MM-DD")
+    day = date.fromisoformat(value)
+    if not DAY_MIN <= day <= DAY_MAX:
+        raise ValueError("outside the years a filter may name")
+    return day

@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from intake_service.console.auth import Operator, operator_of
 from intake_service.console.charts import bars, columns
+from intake_service.console.log_filter import filter_day
 from intake_service.console.page import console_page
 from intake_service.console.state import console_of
 from intake_service.console.stats_queries import Scope, Stats, period_stats
@@ -32,7 +33,7 @@ MAX_DAYS = 366 * 3
 
 def _day(raw: str | None) -> date | None:
     try:
-        return date.fromisoformat(raw) if raw else None
+        return filter_day(raw) if raw else None
     except ValueError:
         return None
 

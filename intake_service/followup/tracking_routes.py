@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from intake_service.api.requests import client_address, read_json, runtime_of
+from intake_service.api.requests import body_limited, client_address, read_json, runtime_of
 from intake_service.appeal_input import TEXT_MAX, TEXT_MIN, AppealInput
 from intake_service.appeals import NewAppeal
 from intake_service.console.handling import find_appeal
@@ -120,12 +120,15 @@ async def appeal_status(request: Request) -> Response:
 
 
 ACTIONS = ("verdict", "repeat", "clarification")
+# The tracking page's forms carry a rating, a choice and a comment of at most an appeal's text:
+# a body past this is refused before it is parsed.
+FORM_BYTES = 64 * 1024
 
 
 async def _input(request: Request, as_page: bool) -> dict[str, Any]:
     if as_page:
         check_sender(request)
-        form = await request.form(max_files=0, max_fields=10)
+        form = await body_limited(request, FORM_BYTES).form(max_files=0, max_fields=10)
         return {k: v for k, v in form.items() if isinstance(v, str)}
     body = await read_json(request)
     if not isinstance(body, dict):

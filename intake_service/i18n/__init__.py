@@ -51,6 +51,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Reload the page and try again.",
     },
     "problem.bad-json": {"ru": "Тело запроса — не JSON", "en": "The request body is not JSON"},
+    "problem.bad-form": {
+        "ru": "Форму не удалось прочитать: слишком длинное поле или неверный формат",
+        "en": "The form could not be read: a field too long or a malformed body",
+    },
     "problem.unsupported-media-type": {
         "ru": "Неподдерживаемый тип содержимого",
         "en": "Unsupported content type",
