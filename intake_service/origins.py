@@ -31,6 +31,8 @@ _IPV6 = re.compile(r"\[[0-9a-f:.]+\]")
 # ASCII digits only: str.isdigit() also takes "²" or "٣", which int() then refuses.
 _PORT = re.compile(r"[0-9]{1,5}")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# "https://", a host name of at most 253 characters, ":" and a port: anything longer is no origin
+ORIGIN_MAX = 8 + 253 + 6
 _HINT = "write it as https://example.ru, https://*.example.ru or http://localhost:*"
 
 
@@ -78,6 +80,9 @@ def parse_origin(text: str) -> OriginPattern:
 
     Cached: the form parses the organisation's stored patterns on every request, and an IDN
     host costs an IDNA round trip."""
+    if len(text) > ORIGIN_MAX:
+        # before any parsing, pattern or IDNA work, and before the text is echoed in the error
+        raise OriginError(f"an origin has at most {ORIGIN_MAX} characters; {_HINT}")
     raw = text.strip()
     scheme, sep, rest = raw.partition("://")
     scheme = scheme.lower()
