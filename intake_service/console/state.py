@@ -1,5 +1,6 @@
 """What the console needs beside the intake runtime, built when the service starts: the reader
-pool for slow queries, the live log, the sign-in throttles, and its own upkeep."""
+pool for slow queries, the live log and its streams' caps, the sign-in throttles, and its own
+upkeep."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from intake_service.console.lockout import AccountLockout
 from intake_service.console.reads import ReaderPool
 from intake_service.console.search import keep_indexed
 from intake_service.console.sessions import forget_idle_op
+from intake_service.console.streams import StreamSlots
 from intake_service.postgres import is_postgres
 from intake_service.ratelimit import RateLimiter, address_key
 from intake_service.runtime import Runtime
@@ -35,6 +37,7 @@ class ConsoleState:
     live: LiveLog
     signin_limiter: RateLimiter  # every sign-in attempt, per client address
     lockout: AccountLockout  # sign-in attempts per account, counted before the password check
+    streams: StreamSlots  # open live streams per session and per client address
     # Set as the server starts shutting down: open live streams end (uvicorn waits for every
     # open response before the lifespan's shutdown, and an event stream never ends by itself).
     stopping: bool = False
@@ -57,6 +60,7 @@ async def running(runtime: Runtime) -> AsyncIterator[ConsoleState]:
         live=LiveLog(runtime.reader, settings.db if is_postgres(settings.db) else None),
         signin_limiter=RateLimiter(settings.console_signin_address, "signin", key=address_key),
         lockout=AccountLockout(settings.console_signin_account, LOCKOUT_SECONDS),
+        streams=StreamSlots(settings.console_live_per_session, settings.console_live_per_address),
     )
     upkeep = asyncio.create_task(_upkeep(state), name="pos-intake-console-upkeep")
     indexer = asyncio.create_task(
