@@ -15,6 +15,7 @@ from intake_service.i18n import t
 # RFC 9457 suggests a tag URI for types that need not be dereferenceable; each is listed in the
 # README with what a client should do about it.
 PROBLEM_BASE = "tag:pos-intake,2026:problem/"
+STREAM_RETRY_SECONDS = 10
 
 
 class IntakeError(Exception):
@@ -204,6 +205,18 @@ class RateLimited(IntakeError):
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after)}
+
+
+class TooManyStreams(RateLimited):
+    """A console live stream past the cap of its session or client address
+    (console/streams.py): the same problem type as any rate limit, with words that say to close
+    other tabs; a slot frees as soon as another stream of theirs ends."""
+
+    def __init__(self, limit: int, *, scope: str) -> None:
+        IntakeError.__init__(
+            self, "detail.too-many-streams", reason=f"rate-limited {scope}", limit=limit
+        )
+        self.retry_after = STREAM_RETRY_SECONDS
 
 
 class Unavailable(IntakeError):

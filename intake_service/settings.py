@@ -180,6 +180,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Failed console sign-ins of one account after which it is locked for 15 minutes.",
     ),
     Setting(
+        "console_live_per_session",
+        8,
+        "Live streams (the log's live tail, the board) one console session may hold open at "
+        "once — a few tabs; one more is refused with 429 (0 turns the cap off).",
+    ),
+    Setting(
+        "console_live_per_address",
+        100,
+        "Live streams one client address (IPv6: one /64) may hold open at once, whatever the "
+        "sessions; raise it for a large office behind one address (0 turns the cap off).",
+    ),
+    Setting(
         "console_readers",
         2,
         "Threads with their own read connection that run the console's slow queries (search, "
@@ -340,6 +352,8 @@ class Settings:
     console_session_idle: int
     console_signin_address: int
     console_signin_account: int
+    console_live_per_session: int
+    console_live_per_address: int
     console_readers: int
     smtp_host: str
     smtp_port: int

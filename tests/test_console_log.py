@@ -3,6 +3,7 @@ requests, filtered, searched, paged, followed live and exported — and never an
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -355,3 +356,64 @@ def test_a_new_appeal_appears_in_the_open_log_and_stored_html_stays_text(db, org
         assert serious_violations(page) == []
     finally:
         context.close()
+
+
+STREAM = {"Accept": "text/event-stream"}  # what a browser's EventSource sends
+
+
+def _refused_stream(console, path: str, **headers: str) -> httpx.Response:
+    answer = console.get(path, headers={**STREAM, **headers}, timeout=5)
+    assert answer.status_code == 429, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.json()["type"].endswith("/rate-limited")
+    assert "закройте лишние вкладки" in answer.json()["detail"]
+    assert "Retry-After" in answer.headers
+    return answer
+
+
+@pytest.mark.service_env(POS_CONSOLE_LIVE_PER_SESSION="2", POS_CONSOLE_LIVE_PER_ADDRESS="3")
+def test_live_streams_are_capped_per_session_and_address_and_a_closed_one_frees_its_place(
+    db, org, service
+):
+    add_user(db, "duty@demo.ru", "demo")
+    with contextlib.ExitStack() as open_streams:
+        first = open_streams.enter_context(signed_in(service.url, "duty@demo.ru"))
+        streams, lines = [], []  # the line iterators kept: one dropped closes its stream
+        for path in ("/console/live", "/console/board/live"):
+            stream = open_streams.enter_context(first.stream("GET", path, headers=STREAM))
+            assert stream.status_code == 200
+            lines.append(stream.iter_lines())
+            assert next(lines[-1]).startswith("retry:")
+            streams.append(stream)
+        _refused_stream(first, "/console/live")  # a third tab of the session
+        page = first.get("/console/board/live", headers={"Accept": "text/html"})
+        assert page.status_code == 429 and "закройте лишние вкладки" in page.text
+        # another session from the same address: one more fits the address's three, no more
+        second = open_streams.enter_context(signed_in(service.url, "duty@demo.ru"))
+        third = open_streams.enter_context(second.stream("GET", "/console/live", headers=STREAM))
+        assert third.status_code == 200
+        _refused_stream(second, "/console/live")
+        # another address is someone else
+        elsewhere = second.stream(
+            "GET", "/console/live", headers={**STREAM, "X-Forwarded-For": "203.0.113.9"}
+        )
+        with elsewhere as other:
+            assert other.status_code == 200
+        # a stream that ends gives its place back (the server notices the client went)
+        streams[0].close()
+        deadline = time.monotonic() + 10
+        while True:
+            again = open_streams.enter_context(first.stream("GET", "/console/live", headers=STREAM))
+            if again.status_code == 200:
+                break
+            assert time.monotonic() < deadline, "the closed stream's place was never freed"
+            again.close()
+            time.sleep(0.1)
+        lines.append(again.iter_lines())
+        assert next(lines[-1]).startswith("retry:")
+        _refused_stream(first, "/console/live")
+    refused = [e for e in events(db) if e["type"] == "rejected"]
+    assert {e["reason"] for e in refused} >= {
+        "rate-limited live-session",
+        "rate-limited live-address",
+    }

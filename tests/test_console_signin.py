@@ -3,6 +3,7 @@ the server, expire, and end; sign-in is throttled and audited."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 
@@ -10,7 +11,7 @@ import httpx
 import pytest
 from console_helpers import PASSWORD, add_user, sign_in, signed_in
 
-from conftest import events, run_cli
+from conftest import events, run_async, run_cli
 
 
 def test_one_time_password_must_be_changed_before_anything_else(db, org, service, request):
@@ -138,3 +139,83 @@ def test_an_open_live_stream_ends_when_the_account_is_disabled(db, org, service,
         for _ in lines:  # the server ends the stream: the loop finishes, no timeout
             pass
         assert time.monotonic() - started < 5
+
+
+def _attempt(url: str, email: str, password: str, address: str | None = None) -> httpx.Response:
+    headers = {"Origin": url, **({"X-Forwarded-For": address} if address else {})}
+    return httpx.post(
+        url + "/console/signin", data={"email": email, "password": password}, headers=headers
+    )
+
+
+@pytest.mark.service_env(POS_CONSOLE_SIGNIN_ACCOUNT="3", POS_CONSOLE_SIGNIN_ADDRESS="0")
+def test_every_spelling_of_an_e_mail_counts_against_the_one_account(db, org, service):
+    add_user(db, "ops@demo.example.ru", "demo")
+    # spellings the lookup reads as the account (spaces of every kind, capitals) are one count
+    for spelling in (
+        "ops@demo.example.ru\u3000",
+        " \u2003OPS@Demo.Example.RU",
+        "ops@demo.example.ru" + "\u00a0" * 200,
+    ):
+        assert _attempt(service.url, spelling, "not-the-password").status_code == 401
+    assert _attempt(service.url, "ops@demo.example.ru", PASSWORD).status_code == 429
+    # Padded past 320 characters with Unicode spaces and a last letter: such input was cut after
+    # one strip and stripped again by the lookup — it found the account with a count of its own
+    # each time, and signed in while the account was locked. Now it is refused unread.
+    for n in range(3):
+        padded = "ops@demo.example.ru" + "\u3000" * (310 + n) + "x"
+        long = _attempt(service.url, padded, PASSWORD)
+        assert long.status_code != 303, "signed in round the lock"
+        assert long.status_code == 422
+        assert "длиннее 320 символов" in long.text
+    assert _attempt(service.url, "Ops@demo.example.ru\u2028", PASSWORD).status_code == 429
+    reasons = [e["reason"] for e in events(db) if e["type"] == "signin_failed"]
+    assert reasons == ["bad-password"] * 3 + ["locked"] + ["email-too-long"] * 3 + ["locked"]
+
+
+def _burst(url: str, email: str, addresses: list[str], n: int) -> list[int]:
+    """`n` wrong passwords sent at once, spread over `addresses` (X-Forwarded-For)."""
+
+    async def burst() -> list[int]:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+            answers = await asyncio.gather(
+                *(
+                    client.post(
+                        "/console/signin",
+                        data={"email": email, "password": f"wrong-guess-{i}"},
+                        headers={"Origin": url, "X-Forwarded-For": addresses[i % len(addresses)]},
+                    )
+                    for i in range(n)
+                )
+            )
+        return [answer.status_code for answer in answers]
+
+    return run_async(burst())
+
+
+@pytest.mark.parametrize("addresses", [1, 4], ids=["one-address", "four-addresses"])
+@pytest.mark.service_env(POS_CONSOLE_SIGNIN_ACCOUNT="5", POS_CONSOLE_SIGNIN_ADDRESS="0")
+def test_a_burst_of_guesses_cannot_outrun_the_lock(db, org, service, addresses):
+    add_user(db, "ops@demo.example.ru", "demo")
+    sources = [f"203.0.113.{i + 1}" for i in range(addresses)]
+    statuses = _burst(service.url, "ops@demo.example.ru", sources, 20)
+    # each attempt is counted before its password is checked: five are checked, the rest refused
+    assert sorted(statuses) == [401] * 5 + [429] * 15
+    right = _attempt(service.url, "ops@demo.example.ru", PASSWORD, sources[0])
+    assert right.status_code == 429
+    assert "Слишком много попыток" in right.text
+    checked = [e for e in events(db) if e["type"] == "signin_failed" and e["reason"] != "locked"]
+    assert len(checked) == 5
+    assert not [e for e in events(db) if e["type"] == "signed_in"]
+
+
+@pytest.mark.service_env(POS_CONSOLE_SIGNIN_ACCOUNT="3", POS_CONSOLE_SIGNIN_ADDRESS="0")
+def test_the_right_password_clears_the_failures_before_it(db, org, service):
+    add_user(db, "ops@demo.example.ru", "demo")
+    for _ in range(2):
+        assert _attempt(service.url, "ops@demo.example.ru", "wrong-guess").status_code == 401
+    with signed_in(service.url, "OPS@demo.example.ru "):
+        pass
+    for _ in range(3):  # a fresh count after the sign-in
+        assert _attempt(service.url, "ops@demo.example.ru", "wrong-guess").status_code == 401
+    assert _attempt(service.url, "ops@demo.example.ru", PASSWORD).status_code == 429

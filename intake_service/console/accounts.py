@@ -20,10 +20,13 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from intake_service.dialect import is_sqlite
 from intake_service.store import now_iso
 
 ROLES = ("operator", "admin")
 MIN_PASSWORD = 10
+MAX_EMAIL = 320  # longer input is refused before any work on it: no account has such an e-mail
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,253}\.[^@\s]{2,63}$")
 _hasher = PasswordHasher()
 
@@ -71,6 +74,18 @@ class User:
             "created_at": self.created_at,
             "lang": self.lang,
         }
+
+
+def normal_email(raw: str) -> str:
+    """The one form of an e-mail that accounts are found, created and throttled by: without
+    surrounding whitespace (Unicode's, as `str.strip` takes it) and with ASCII letters in lower
+    case — the same equality as the column's NOCASE on SQLite. Input longer than `MAX_EMAIL` is
+    refused before it is stripped, so that padding cannot make two spellings of one account (a
+    cut after the strip once let an e-mail padded past the cut find the account while being
+    counted as another)."""
+    if len(raw) > MAX_EMAIL:
+        raise AccountError(f"an e-mail address has at most {MAX_EMAIL} characters")
+    return raw.strip().translate(_ASCII_LOWER)
 
 
 def hash_password(password: str) -> str:
@@ -125,7 +140,13 @@ def user_from_row(row: sqlite3.Row) -> User:
 
 
 def find_user(conn: sqlite3.Connection, email: str) -> User | None:
-    row = conn.execute(_SELECT + "WHERE u.email = ?", (email.strip(),)).fetchone()
+    """The account of an e-mail as `normal_email` reads it (AccountError if it is too long).
+    SQLite's column compares NOCASE; PostgreSQL's unique index is on `lower(email)`, so the
+    lookup reads that index (an account stored with capitals before e-mails were normalised is
+    found too)."""
+    normal = normal_email(email)
+    where = "WHERE u.email = ?" if is_sqlite(conn) else "WHERE lower(u.email) = lower(?)"
+    row = conn.execute(_SELECT + where, (normal,)).fetchone()
     return user_from_row(row) if row else None
 
 
@@ -162,7 +183,7 @@ def add_user(
     """Create an account (the caller runs this inside a transaction or the writer).
     `password_hash`: the password's hash made beforehand — the service hashes on a thread, never
     inside the writer's operation, which runs on the event loop."""
-    email = email.strip()
+    email = normal_email(email)
     if not _EMAIL.match(email):
         raise AccountError(f"{email!r} is not an e-mail address")
     if role not in ROLES:

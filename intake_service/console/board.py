@@ -18,15 +18,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from intake_service.api.requests import client_address
 from intake_service.console.auth import Operator, SessionWatch, operator_of
 from intake_service.console.board_queries import TARGET_DAYS, CellCounts, board_counts
 from intake_service.console.heat import Tension, heat, tension
 from intake_service.console.live import Subscription
 from intake_service.console.page import console_page
 from intake_service.console.state import ConsoleState, console_of
+from intake_service.console.streams import SlotStream
 from intake_service.directory import OrgDirectory
 from intake_service.errors import NotFound
 from intake_service.i18n import t
@@ -225,16 +227,19 @@ async def _changes(
 
 
 async def board_live(request: Request) -> Response:
-    """GET /console/board/live: an SSE stream of `changed` events for the operator's orgs."""
+    """GET /console/board/live: an SSE stream of `changed` events for the operator's orgs
+    (429 past the streams' cap, console/streams.py)."""
     operator = operator_of(request)
     state = console_of(request)
+    slot = state.streams.take(operator.session.id_hash, client_address(request))
 
     async def stream() -> AsyncIterator[str]:
         async with state.live.subscribe(operator.org_ids) as subscription:
             async for chunk in _changes(state, subscription, SessionWatch(request)):
                 yield chunk
 
-    return StreamingResponse(
+    return SlotStream(
+        slot,
         stream(),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from intake_service.api.requests import client_address
 from intake_service.console import log_queries
 from intake_service.console.auth import Operator, SessionWatch, operator_of
 from intake_service.console.export import csv_stream
@@ -29,6 +30,7 @@ from intake_service.console.log_filter import EVENT_TYPES, PAGE_SIZE, LogFilter
 from intake_service.console.page import console_page
 from intake_service.console.search import text_matches
 from intake_service.console.state import ConsoleState, console_of
+from intake_service.console.streams import SlotStream
 from intake_service.directory import OrgDirectory
 from intake_service.errors import BadParameter
 from intake_service.events import EventType
@@ -262,11 +264,14 @@ async def live(request: Request) -> Response:
     log renders it (row_view), only rows of the operator's organisations that pass the filters
     (checked on the server with the page's own query); a comment every 15 s keeps proxies from
     closing the stream. A browser reconnecting sends Last-Event-ID and first gets what it
-    missed. It ends when the client goes or the service stops."""
+    missed. It ends when the client goes or the service stops. Past the streams' cap of the
+    session or the address it is refused with 429 (console/streams.py)."""
     operator = operator_of(request)
     console = console_of(request)
     f = _filter(request, operator, console)
-    return StreamingResponse(
+    slot = console.streams.take(operator.session.id_hash, client_address(request))
+    return SlotStream(
+        slot,
         _live_rows(request, console, f),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},

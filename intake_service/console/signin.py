@@ -1,9 +1,11 @@
 """Signing in and out of the console, and choosing one's own password.
 
 Sign-in is throttled per client address (every attempt) and per account (failures: after
-`POS_CONSOLE_SIGNIN_ACCOUNT` within 15 minutes the account is locked for the rest of them),
-answers the same words for an unknown e-mail and a wrong password, and checks the argon2 hash
-on a thread so that the event loop keeps serving intake. Each outcome is an audit event.
+`POS_CONSOLE_SIGNIN_ACCOUNT` within 15 minutes the account is locked for the rest of them; each
+attempt is counted before its password is checked, console/lockout.py), answers the same words
+for an unknown e-mail and a wrong password, and checks the argon2 hash on a thread so that the
+event loop keeps serving intake. The e-mail is read once, by `accounts.normal_email`, for both
+the lookup and the count. Each outcome is an audit event.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from starlette.routing import Route
 
 from intake_service.api.requests import body_limited, client_address
 from intake_service.console.accounts import (
+    AccountError,
     find_user,
     hash_password,
+    normal_email,
     password_matches,
     password_problem,
     set_password,
@@ -33,6 +37,8 @@ from intake_service.errors import CsrfFailed, RateLimited, SignInRequired
 from intake_service.events import EventType
 from intake_service.i18n import LANGUAGES, t
 from intake_service.pages import page_language
+
+MAX_EMAIL_SHOWN = 64  # of an over-long e-mail, what the page and the audit event repeat
 
 
 def _safe_next(raw: object) -> str:
@@ -90,16 +96,21 @@ async def signin(request: Request) -> Response:
     lang = page_language(request)
     address = client_address(request)
     form = await body_limited(request, 8192).form(max_files=0, max_fields=5, max_part_size=4096)
-    email = str(form.get("email") or "").strip()[:320]
+    raw_email = str(form.get("email") or "")
     password = str(form.get("password") or "")[:1024]
     if form.get("lang") in LANGUAGES:  # the language the sign-in page was read in
         lang = str(form.get("lang"))
     if not same_site(request):
         raise CsrfFailed("detail.csrf", reason="csrf")
+    try:  # the one normal form, which both the lockout and the account lookup go by
+        email = normal_email(raw_email)
+    except AccountError:
+        email = None
     user = find_user(runtime.reader, email) if email else None
     org_id = user.org_id if user else None
 
     async def refused(reason: str, message: str, status: int) -> Response:
+        shown = email if email is not None else raw_email[:MAX_EMAIL_SHOWN] + "…"
         await runtime.writer.submit(
             audit(
                 EventType.SIGNIN_FAILED,
@@ -107,10 +118,10 @@ async def signin(request: Request) -> Response:
                 org_id=org_id,
                 request=request,
                 reason=reason,
-                data={"email": email},
+                data={"email": shown},
             )
         )
-        return _signin_page(request, email=email, error=message, status=status)
+        return _signin_page(request, email=shown, error=message, status=status)
 
     try:
         console.signin_limiter.check(address)
@@ -121,18 +132,24 @@ async def signin(request: Request) -> Response:
         )
         response.headers["Retry-After"] = str(limited.retry_after)
         return response
-    if email and console.locked(email):
+    if email is None:
+        return await refused("email-too-long", t("console.signin.email-too-long", lang), 422)
+    # Counted before the password is checked, on the account whatever spelling found it: the
+    # check takes tens of milliseconds on a thread, and attempts sent together must not all
+    # pass a count that none of them has added to yet (console/lockout.py).
+    attempt = console.lockout.reserve(user.id if user else email) if email else None
+    if email and attempt is None:
         minutes = LOCKOUT_SECONDS // 60
         return await refused("locked", t("console.signin.throttled", lang, minutes=minutes), 429)
     matches = await asyncio.to_thread(
         password_matches, user.password_hash if user else None, password
     )
     if user is None or not matches or user.disabled:
-        if email:
-            console.failed(email)
+        # the reserved attempt stays: it is the failure
         reason = "unknown-user" if user is None else "disabled" if user.disabled else "bad-password"
         return await refused(reason, t("console.signin.failed", lang), 401)
-    console.succeeded(email)
+    assert attempt is not None
+    console.lockout.succeeded(attempt)
     cookie, csrf = new_session()
     remote = request.client.host if request.client else None
     store = store_session_op(cookie, csrf, user.id, remote, lang)

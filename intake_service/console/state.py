@@ -1,5 +1,6 @@
 """What the console needs beside the intake runtime, built when the service starts: the reader
-pool for slow queries, the live log, the sign-in throttles, and its own upkeep."""
+pool for slow queries, the live log and its streams' caps, the sign-in throttles, and its own
+upkeep."""
 
 from __future__ import annotations
 
@@ -7,17 +8,17 @@ import asyncio
 import contextlib
 import logging
 import sys
-import time
-from collections import defaultdict, deque
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from starlette.requests import Request
 
 from intake_service.console.live import LiveLog
+from intake_service.console.lockout import AccountLockout
 from intake_service.console.reads import ReaderPool
 from intake_service.console.search import keep_indexed
 from intake_service.console.sessions import forget_idle_op
+from intake_service.console.streams import StreamSlots
 from intake_service.postgres import is_postgres
 from intake_service.ratelimit import RateLimiter, address_key
 from intake_service.runtime import Runtime
@@ -35,34 +36,11 @@ class ConsoleState:
     reads: ReaderPool
     live: LiveLog
     signin_limiter: RateLimiter  # every sign-in attempt, per client address
-    # failed sign-ins per account (e-mail, lower case): their times within the lockout window.
-    # Kept in this node's memory: several nodes each count their own (README).
-    failures: defaultdict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    lockout: AccountLockout  # sign-in attempts per account, counted before the password check
+    streams: StreamSlots  # open live streams per session and per client address
     # Set as the server starts shutting down: open live streams end (uvicorn waits for every
     # open response before the lifespan's shutdown, and an event stream never ends by itself).
     stopping: bool = False
-
-    def locked(self, email: str) -> bool:
-        limit = self.runtime.settings.console_signin_account
-        if limit <= 0:
-            return False
-        times = self.failures.get(email.lower())
-        if not times:
-            return False
-        while times and times[0] < time.monotonic() - LOCKOUT_SECONDS:
-            times.popleft()
-        return len(times) >= limit
-
-    def failed(self, email: str) -> None:
-        times = self.failures[email.lower()]
-        times.append(time.monotonic())
-        while len(times) > max(1, self.runtime.settings.console_signin_account):
-            times.popleft()
-        if len(self.failures) > 100_000:  # a flood of made-up e-mails: forget the oldest
-            self.failures.pop(next(iter(self.failures)))
-
-    def succeeded(self, email: str) -> None:
-        self.failures.pop(email.lower(), None)
 
 
 def console_of(request: Request) -> ConsoleState:
@@ -81,6 +59,8 @@ async def running(runtime: Runtime) -> AsyncIterator[ConsoleState]:
         reads=ReaderPool(settings.db, settings.console_readers),
         live=LiveLog(runtime.reader, settings.db if is_postgres(settings.db) else None),
         signin_limiter=RateLimiter(settings.console_signin_address, "signin", key=address_key),
+        lockout=AccountLockout(settings.console_signin_account, LOCKOUT_SECONDS),
+        streams=StreamSlots(settings.console_live_per_session, settings.console_live_per_address),
     )
     upkeep = asyncio.create_task(_upkeep(state), name="pos-intake-console-upkeep")
     indexer = asyncio.create_task(

@@ -110,7 +110,7 @@ async def add(request: Request) -> Response:
     org = runtime.directory.org_by_slug(str(form.get("org") or ""))
     if org is None or not operator.manages(org.id):
         raise NotFound("detail.no-route", reason="not-visible", path="")
-    email = str(form.get("email") or "").strip()[:320]
+    email = str(form.get("email") or "")  # add_user normalises it, or refuses it as too long
     name = str(form.get("name") or "").strip()[:200]
     role = str(form.get("role") or "")
     password = generate_password()

@@ -116,6 +116,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Повторите через {seconds} с.",
         "en": "Try again in {seconds} s.",
     },
+    "detail.too-many-streams": {
+        "ru": "Открыто слишком много живых лент ({limit}): закройте лишние вкладки консоли.",
+        "en": "Too many live streams are open ({limit}): close other console tabs.",
+    },
     "detail.tracking-unknown": {
         "ru": "Ссылка для отслеживания недействительна.",
         "en": "The tracking link is not valid.",

@@ -25,6 +25,10 @@ MESSAGES.update(
             "ru": "Неверная почта или пароль.",
             "en": "Wrong e-mail or password.",
         },
+        "console.signin.email-too-long": {
+            "ru": "Адрес электронной почты длиннее 320 символов: такой учётной записи нет.",
+            "en": "The e-mail address is longer than 320 characters: there is no such account.",
+        },
         "console.signin.throttled": {
             "ru": "Слишком много попыток входа. Попробуйте через {minutes} мин.",
             "en": "Too many sign-in attempts. Try again in {minutes} min.",
