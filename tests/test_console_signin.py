@@ -219,3 +219,33 @@ def test_the_right_password_clears_the_failures_before_it(db, org, service):
     for _ in range(3):  # a fresh count after the sign-in
         assert _attempt(service.url, "ops@demo.example.ru", "wrong-guess").status_code == 401
     assert _attempt(service.url, "ops@demo.example.ru", PASSWORD).status_code == 429
+
+
+@pytest.mark.service_env(POS_CONSOLE_SIGNIN_ACCOUNT="3", POS_CONSOLE_SIGNIN_ADDRESS="0")
+def test_guessing_the_current_password_in_a_stolen_session_locks_the_account(db, org, service):
+    add_user(db, "ops@demo.example.ru", "demo")
+    with signed_in(service.url, "ops@demo.example.ru") as console:
+        for _ in range(3):
+            guess = console.post_form(
+                "/console/password",
+                {
+                    "current": "not-the-password",
+                    "new": "another-horse-43",
+                    "repeat": "another-horse-43",
+                },
+            )
+            assert guess.status_code == 422
+        # the fourth is refused before it is checked, the right password included
+        locked = console.post_form(
+            "/console/password",
+            {"current": PASSWORD, "new": "another-horse-43", "repeat": "another-horse-43"},
+        )
+        assert locked.status_code == 429
+        assert "Слишком много попыток" in locked.text
+    # and the lock is the account's: the sign-in page refuses the right password too
+    refused = httpx.post(
+        service.url + "/console/signin",
+        data={"email": "ops@demo.example.ru", "password": PASSWORD},
+        headers={"Origin": service.url},
+    )
+    assert refused.status_code == 429

@@ -204,10 +204,18 @@ async def change_password(request: Request) -> Response:
     current = str(form.get("current") or "")
     new = str(form.get("new") or "")
     user = operator.user
+    # and so does the account's lock: a stolen session must not guess the password faster than
+    # the sign-in page lets anyone, and its guesses lock the account as the sign-in's do
+    attempt = console.lockout.reserve(user.id)
+    if attempt is None:
+        minutes = max(1, LOCKOUT_SECONDS // 60)
+        error = t("console.signin.throttled", lang, minutes=minutes)
+        return _password_page(request, operator, error=error, status=429)
     if not await asyncio.to_thread(password_matches, user.password_hash, current):
         return _password_page(
             request, operator, error=t("console.password.wrong", lang), status=422
         )
+    console.lockout.succeeded(attempt)
     problem = password_problem(new, user.email)
     if problem is None and new != str(form.get("repeat") or ""):
         problem = "console.password.mismatch"
