@@ -253,3 +253,22 @@ def appeal_schema(category_codes: list[str] | None = None) -> dict[str, Any]:
         "if": {"properties": {"kind": {"const": "official"}}, "required": ["kind"]},
         "then": {"properties": {"contact": {"required": ["name", "email"]}}},
     }
+
+
+def checked_text(
+    value: Any,
+    name: str = "text",
+    *,
+    required: bool = True,
+    min_len: int = TEXT_MIN,
+    max_len: int = TEXT_MAX,
+) -> str:
+    """One free text by the same rules as an appeal's fields (`_string`), for the paths that
+    make or change an appeal from a single text outside `validate_appeal`: a repeat appeal, the
+    verdict's comment that becomes one, the answer to a question. The text cleaned, or
+    ValidationFailed naming `name`; defaults are the appeal text's limits."""
+    errors: list[FieldError] = []
+    text = _string({name: value}, name, errors, required=required, min_len=min_len, max_len=max_len)
+    if errors:
+        raise ValidationFailed(errors)
+    return text or ""

@@ -90,7 +90,8 @@ def find_idempotent(
 ) -> dict[str, Any] | None:
     """The first answer given under this key, or IdempotencyConflict if the body differs."""
     row = conn.execute(
-        "SELECT body_hash, response FROM idempotency WHERE org_id = ? AND key = ? AND created_at > ?",
+        "SELECT body_hash, response FROM idempotency "
+        "WHERE org_id = ? AND scope = 'intake' AND key = ? AND created_at > ?",
         (org_id, idem.key, time.time() - idem.ttl),
     ).fetchone()
     if row is None:
@@ -235,8 +236,8 @@ def accept_op(
         }
         if idem is not None:
             conn.execute(
-                "INSERT INTO idempotency (org_id, key, body_hash, response, created_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, key) DO UPDATE SET "
+                "INSERT INTO idempotency (org_id, scope, key, body_hash, response, created_at) "
+                "VALUES (?, 'intake', ?, ?, ?, ?) ON CONFLICT (org_id, scope, key) DO UPDATE SET "
                 "body_hash = excluded.body_hash, response = excluded.response, "
                 "created_at = excluded.created_at",
                 (appeal.origin_org.id, idem.key, idem.body_hash, json.dumps(response), now),

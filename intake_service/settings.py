@@ -43,8 +43,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "base_url",
         "",
-        "Public URL of the service, used in tracking links and snippets; "
-        "empty means the URL the request came in on.",
+        "Public URL of the service, used in tracking links, e-mail links and snippets; "
+        "empty means the URL the request came in on (e-mail links never do: they take the "
+        "listening address, and `serve` with `POS_SMTP_HOST` set refuses to start without it).",
     ),
     Setting(
         "node",

@@ -99,11 +99,14 @@ class Service:
     def start(self) -> Service:
         self.log_path = self.db.with_suffix(f".{self.port}.log")
         log = self.log_path.open("ab")
+        env = {**os.environ, **engine_env(self.db), **self.env}
+        if env.get("POS_SMTP_HOST"):  # a service sending mail must know its URL (serve_cmd.py)
+            env.setdefault("POS_BASE_URL", self.url)
         self.process = subprocess.Popen(
             [*CLI, "serve", "--db", str(self.db), "--port", str(self.port)],
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **engine_env(self.db), **self.env},
+            env=env,
         )
         log.close()
         deadline = time.monotonic() + START_TIMEOUT

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import sqlite3
 import time
 
 import aio_pika
@@ -12,7 +13,7 @@ import httpx
 import pytest
 from mail_server import text_of
 
-from conftest import Service, appeal, bearer, events, make_org, run_async
+from conftest import Service, appeal, bearer, events, make_org, run_async, store
 
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 
@@ -42,6 +43,74 @@ def city(tmp_path, mail_server):
     service = Service(db, env=mail_server.env).start()
     yield db, org, other, service
     service.stop()
+
+
+def test_intake_and_reply_keys_are_separate(city):
+    """An organisation's intake keys and its replies' keys are two namespaces: a reply under
+    `K` and an appeal filed under `reply:K` (or the other way round) are each taken, and each
+    key still replays its own first answer."""
+    _db, org, _, service = city
+    with httpx.Client(base_url=service.url) as client:
+        filed = _file(client, org.key)
+        path = f"/api/v1/appeals/{filed['number']}/status"
+        moved = _post(client, org.key, path, {"status": "in_progress"}, idem="K")
+        assert moved.status_code == 200, moved.text
+        body = appeal(contact={"name": "Анна", "email": "anna@example.ru"})
+        intake = [_post(client, org.key, "/api/v1/appeals", body, idem="reply:K") for _ in range(2)]
+        assert [r.status_code for r in intake] == [201, 201], intake[0].text
+        assert intake[1].json() == intake[0].json() and intake[0].json()["id"] != filed["id"]
+        # an intake key first, then a reply under the key it would have collided with
+        body = appeal(contact={"name": "Анна", "email": "anna@example.ru"}, text="Яма у дома 7")
+        second = _post(client, org.key, "/api/v1/appeals", body, idem="reply:L")
+        assert second.status_code == 201, second.text
+        path = f"/api/v1/appeals/{second.json()['number']}/status"
+        replied = _post(client, org.key, path, {"status": "in_progress"}, idem="L")
+        assert replied.status_code == 200, replied.text
+        again = _post(client, org.key, path, {"status": "in_progress"}, idem="L")
+        assert again.json() == replied.json() and again.headers["idempotent-replayed"] == "true"
+        replayed = _post(client, org.key, "/api/v1/appeals", body, idem="reply:L")
+        assert replayed.status_code == 201 and replayed.json() == second.json()
+
+
+def test_keys_stored_before_the_namespaces_split_still_replay(city):
+    """Migration 14 moves the replies' `reply:K` rows to their own namespace under `K`; an
+    appeal's key that merely began with `reply:` stays the appeal's."""
+    db, org, _, service = city
+    with httpx.Client(base_url=service.url) as client:
+        filed = _file(client, org.key)
+        path = f"/api/v1/appeals/{filed['number']}/status"
+        moved = _post(client, org.key, path, {"status": "in_progress"}, idem="up-1")
+        body = appeal(contact={"name": "Анна", "email": "anna@example.ru"}, text="Яма у дома 7")
+        kept = _post(client, org.key, "/api/v1/appeals", body, idem="reply:keep")
+        assert (moved.status_code, kept.status_code) == (200, 201)
+    service.stop()
+    with store(db) as conn:  # the table as the release before migration 14 left it
+        conn.execute("UPDATE idempotency SET key = 'reply:' || key WHERE scope = 'reply'")
+        if isinstance(conn, sqlite3.Connection):
+            for sql in (
+                "CREATE TABLE old (org_id INTEGER NOT NULL, key TEXT NOT NULL, body_hash TEXT "
+                "NOT NULL, response TEXT NOT NULL, created_at REAL NOT NULL, "
+                "PRIMARY KEY (org_id, key))",
+                "INSERT INTO old SELECT org_id, key, body_hash, response, created_at "
+                "FROM idempotency",
+                "DROP TABLE idempotency",
+                "ALTER TABLE old RENAME TO idempotency",
+            ):
+                conn.execute(sql)
+        else:
+            conn.execute("ALTER TABLE idempotency DROP CONSTRAINT idempotency_pkey")
+            conn.execute("ALTER TABLE idempotency DROP COLUMN scope")
+            conn.execute("ALTER TABLE idempotency ADD PRIMARY KEY (org_id, key)")
+        conn.execute("DELETE FROM migrations WHERE number = 14")
+    service.start()
+    with httpx.Client(base_url=service.url) as client:
+        again = _post(client, org.key, path, {"status": "in_progress"}, idem="up-1")
+        assert again.status_code == 200 and again.headers["idempotent-replayed"] == "true"
+        replayed = _post(client, org.key, "/api/v1/appeals", body, idem="reply:keep")
+        assert replayed.status_code == 201 and replayed.json() == kept.json()
+        # a reply under `keep` is its own: judged by the status rules, not the appeal's key
+        fresh = _post(client, org.key, path, {"status": "in_progress"}, idem="keep")
+        assert fresh.status_code == 409 and fresh.json()["type"].endswith("/reply-refused")
 
 
 def test_the_agency_moves_and_answers_and_the_citizen_is_told_once(city, mail_server):

@@ -162,6 +162,21 @@ def test_search_finds_other_forms_of_a_word_within_the_operators_orgs(db, org, s
         assert light in page and lamp["number"] not in page
 
 
+def test_a_query_without_a_searchable_word_finds_nothing_on_either_engine(db, org, service):
+    """`²` and `⁰` count as alphanumeric in Python but PostgreSQL's parser drops them: a query of
+    only such characters lost its every word there and found every appeal of the organisation.
+    They separate words on both engines, and a query left with no word finds nothing."""
+    add_user(db, "duty@demo.ru", "demo")
+    puddle = file(service.url, org.key, text="Лужа площадью 20 м² у дома 5, глубина 10⁰")["number"]
+    light = file(service.url, org.key)["number"]
+    with signed_in(service.url, "duty@demo.ru") as console:
+        assert searched(console, "лужа") == [puddle]  # the indexer has both
+        assert searched(console, "20 м²") == [puddle]
+        for query in ("²", "⁰", "² ⁰", "½"):
+            assert numbers(console, q=query) == [], query
+        assert light in numbers(console)
+
+
 def test_appeals_filed_before_the_search_existed_are_indexed_at_start(db, org, service):
     add_user(db, "duty@demo.ru", "demo")
     old = file(service.url, org.key, text="Сломанные качели во дворе")["number"]

@@ -131,3 +131,58 @@ def test_an_official_appeal_needs_the_identity_provider_when_there_is_one(city):
     assert forged.status_code == 422
     reasons = [e["reason"] for e in events(db) if e["type"] == "rejected"]
     assert any("identity:identity-missing" in r for r in reasons)
+
+
+def _maildir_messages(folder, deadline: float) -> list:
+    """The messages the service has written to its Maildir, waiting for the first."""
+    import email
+    import email.policy
+    import mailbox
+
+    while time.monotonic() < deadline and not (folder.exists() and len(mailbox.Maildir(folder))):
+        time.sleep(0.1)
+    box = mailbox.Maildir(
+        folder,
+        factory=lambda f: email.message_from_binary_file(f, policy=email.policy.default),
+        create=False,
+    )
+    return list(box)
+
+
+def test_the_confirmation_link_never_follows_the_requests_host(tmp_path):
+    """A form post whose Host and Origin both name another site is self-consistent, so it is
+    taken; the link the citizen is mailed must still lead to this service (its settings), or
+    the official sender would mail her a link to that site carrying her confirmation token."""
+    db = tmp_path / "pos.db"
+    make_org(db, "manturovo", ORIGIN)
+    run_cli(db, "org", "set", "manturovo", "--identity-message", "email")
+    folder = tmp_path / "mail"  # no SMTP server and no POS_BASE_URL: mail goes to the Maildir
+    service = Service(db, env={"POS_MAILDIR": str(folder), "POS_FORM_MIN_SECONDS": "0"}).start()
+    try:
+        token = form_token(service.url, ORIGIN, "manturovo")
+        held = httpx.post(
+            f"{service.url}/w/manturovo/appeals",
+            data=form_fields(token, email="anna@example.ru", name="Анна"),
+            headers={
+                "Host": "pos.attacker.example",
+                "Origin": "http://pos.attacker.example",
+                "Accept": "application/json",
+            },
+        )
+        assert held.status_code == 202, held.text
+        [mail] = _maildir_messages(folder, time.monotonic() + 10)
+    finally:
+        service.stop()
+    body = text_of(mail)
+    assert "attacker" not in body
+    link = re.search(r"http://\S+/c/\S+", body).group(0)
+    assert link.startswith(service.url + "/c/")
+
+
+def test_a_service_mailing_through_smtp_will_not_start_without_its_base_url(tmp_path, mail_server):
+    db = tmp_path / "pos.db"
+    make_org(db, "manturovo", ORIGIN)
+    service = Service(db, env={**mail_server.env, "POS_BASE_URL": ""})
+    with pytest.raises(AssertionError, match="the service exited at start"):
+        service.start()
+    assert "base_url (POS_BASE_URL) must be set when mail is sent through SMTP" in service.log()

@@ -140,6 +140,62 @@ def test_the_problem_is_back_files_one_repeat_while_that_repeat_is_open(city):
     assert "tracking-repeat-open" in [e["reason"] for e in events(db) if e["type"] == "rejected"]
 
 
+def test_a_not_solved_comment_over_the_limit_files_nothing(city):
+    """ "Not solved" makes its comment the repeat appeal's text: a comment longer than the
+    verdict form takes is refused with the appeal form's own field error — beside the field on
+    the page, in the problem's errors in JSON — instead of becoming an appeal far past the
+    length every consumer is promised."""
+    db, org, service = city
+    filed = _file(service, org.key)
+    _operator(service, filed["id"], "answer", {"text": "Фонарь заменён."})
+    token = filed["tracking_url"].rsplit("/", 1)[1]
+    long_comment = "Фонарь мигает. " * 134  # 2,010 characters
+    with _citizen(service) as citizen:
+        page = citizen.post(
+            f"/s/{token}/verdict", data={"solved": "no", "rating": "2", "comment": long_comment}
+        )
+    assert page.status_code == 422, page.text[:300]
+    beside = re.search(r'<p class="field-error" id="verdict-comment-error">([^<]*)</p>', page.text)
+    assert beside and beside[1] == "Не длиннее 2000 символов."
+    assert 'aria-describedby="verdict-comment-error"' in page.text
+    assert long_comment.strip() in page.text  # what she wrote is kept to shorten, not retyped
+    api = httpx.post(
+        f"{service.url}/api/v1/status/{token}/verdict",
+        json={"solved": False, "rating": 2, "comment": "lamp is out " * 5_000},
+    )
+    assert api.status_code == 422
+    assert api.headers["content-type"].startswith("application/problem+json")
+    [error] = api.json()["errors"]
+    assert (error["field"], error["code"]) == ("comment", "too-long")
+    status = _status(service, filed)
+    assert status["status"] == "answered" and status["repeats"] == [] and status["can_rate"]
+    with store(db) as conn:
+        assert conn.execute("SELECT count(*) FROM appeals").fetchone()[0] == 1
+    reasons = [e["reason"] for e in events(db) if e["type"] == "rejected"]
+    assert reasons.count("validation comment:too-long") == 2
+
+
+def test_not_solved_while_a_repeat_is_open_files_no_second_one(city):
+    """ "The problem is back" refuses while an earlier repeat is open; "not solved" after it
+    must too, or one problem is worked twice under two numbers."""
+    db, org, service = city
+    filed = _file(service, org.key)
+    _operator(service, filed["id"], "answer", {"text": "Фонарь заменён."})
+    api = f"{service.url}/api/v1/status/{filed['tracking_url'].rsplit('/', 1)[1]}"
+    back = httpx.post(api + "/repeat", json={"text": "Фонарь снова не горит вечером"})
+    assert back.status_code == 200, back.text
+    verdict = httpx.post(
+        api + "/verdict", json={"solved": False, "rating": 1, "comment": "Так и не горит"}
+    )
+    assert verdict.status_code == 409, verdict.text
+    assert verdict.json()["detail"] == (
+        "Повторное обращение по этой проблеме уже подано и ещё рассматривается."
+    )
+    status = _status(service, filed)
+    assert len(status["repeats"]) == 1 and status["status"] == "answered"
+    assert "tracking-repeat-open" in [e["reason"] for e in events(db) if e["type"] == "rejected"]
+
+
 @pytest.mark.service_env(POS_REPEAT_DAYS="0")
 def test_a_repeat_after_the_period_is_refused(city):
     db, org, service = city

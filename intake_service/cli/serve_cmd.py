@@ -144,8 +144,22 @@ def _run_with_examples(settings: Settings, base: str, examples_port: int) -> Non
         asyncio.run(both())
 
 
+def require_mail_base_url(settings: Settings) -> None:
+    """A service that sends mail through SMTP must be told its public URL: links in e-mails are
+    made from it and never from a request's headers, which a forged form post writes. (Without
+    SMTP the mail lands in a local Maildir and its links name the address the service listens
+    on; the demo runs so.)"""
+    if settings.smtp_host and not settings.base_url:
+        raise SettingsError(
+            "base_url (POS_BASE_URL) must be set when mail is sent through SMTP "
+            "(POS_SMTP_HOST): links in e-mails are made from it, never from a request's Host "
+            "header; set it to the public URL citizens open, e.g. https://pos.example.ru"
+        )
+
+
 def serve(args: argparse.Namespace) -> int:
     settings = settings_from(args)
+    require_mail_base_url(settings)
     open_database(settings.db, synchronous=settings.synchronous).close()
     _run(settings)
     return 0

@@ -64,12 +64,13 @@ def hours_text(hours: float) -> str:
 def hold_op(
     appeal: NewAppeal,
     email: str,
-    confirm_url: str,
     expires_at: float,
     also: Callable[[sqlite3.Connection], None],
 ) -> Callable[[sqlite3.Connection], None]:
     """The held row, its event and the confirmation e-mail; `also` first (the form's nonce,
-    the photo rows), which may refuse the whole."""
+    the photo rows), which may refuse the whole. The e-mail's link is not recorded: the
+    renderer makes it from the configured base URL when it sends (mail_render.py), never from
+    the request that filed the appeal, whose Host header anyone can write."""
 
     def op(conn: sqlite3.Connection) -> None:
         also(conn)
@@ -101,7 +102,6 @@ def hold_op(
             lang=appeal.lang,
             data={
                 "org_name": org.name,
-                "confirm_url": confirm_url,
                 "confirm_hours": hours_text((expires_at - now) / 3600),
                 "number": "",
             },

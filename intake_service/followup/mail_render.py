@@ -2,9 +2,12 @@
 notice's recorded data and the one message catalogue (`mail.*` keys).
 
 Rendered when the notice is sent, not when it is recorded, so that a wording fixed in a release
-reaches the mail still waiting in the outbox. Links are absolute: `POS_BASE_URL` when set, else
-the address the service listens on (fine for the demo; a deployment behind a proxy sets the base
-URL). The HTML part is autoescaped: an answer or a question written by an operator is text.
+reaches the mail still waiting in the outbox. Links are absolute and made here, from the
+settings alone — never from a request's Host or Origin, which whoever posts the form writes (a
+forged Host would mail a citizen, from the official sender, a link to another site carrying her
+confirmation token): `POS_BASE_URL`, which a service sending through SMTP must have (`serve`
+refuses to start without it), else the address the service listens on (the demo, a Maildir).
+The HTML part is autoescaped: an answer or a question written by an operator is text.
 """
 
 from __future__ import annotations
@@ -67,6 +70,8 @@ class NoticeRenderer:
         tracking = None
         if notice["appeal_id"] and notice["kind"] != "confirm":
             tracking = f"{base}/s/{self.tokens.tracking(notice['appeal_id'])}"
+        elif notice["appeal_id"]:  # a held appeal's id; a link an older release kept is replaced
+            data["confirm_url"] = f"{base}/c/{self.tokens.confirm(notice['appeal_id'])}"
         for key in DATE_FIELDS:  # due dates as the reader writes them
             if data.get(key):
                 data[key] = human_date(str(data[key]), notice["lang"])

@@ -5,7 +5,7 @@ organisation's API key over HTTP (`api/replies.py`) or as a message on the Rabbi
 They are the console's own handling operations (console/handling.py), so an agency's reply is
 recorded exactly like an operator's — the appeal row and its event together, `by` naming the
 key — and notifies the citizen the same way. A client-supplied key makes a reply idempotent:
-the first answer given under it is stored (the `idempotency` table, `reply:` keys) in the same
+the first answer given under it is stored (the `idempotency` table, scope `reply`) in the same
 transaction as the change, so a retry, a redelivered message or a replay gets that answer back
 and changes nothing; the same key with another body is refused. The key is required: without
 it a lost answer could only be retried by applying the change twice.
@@ -121,8 +121,9 @@ def reply_op(
         # then replays its answer instead of failing on the key's unique index
         lock_name(conn, f"reply:{org_id}:{reply.key}")
         stored = conn.execute(
-            "SELECT body_hash, response FROM idempotency WHERE org_id = ? AND key = ?",
-            (org_id, "reply:" + reply.key),
+            "SELECT body_hash, response FROM idempotency "
+            "WHERE org_id = ? AND scope = 'reply' AND key = ?",
+            (org_id, reply.key),
         ).fetchone()
         if stored is not None:
             if stored["body_hash"] != reply.body_hash:
@@ -153,9 +154,9 @@ def reply_op(
         status = conn.execute("SELECT status FROM appeals WHERE id = ?", (row["id"],)).fetchone()
         response = {"id": row["id"], "number": row["number"], "status": status[0]}
         conn.execute(
-            "INSERT INTO idempotency (org_id, key, body_hash, response, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (org_id, "reply:" + reply.key, reply.body_hash, json.dumps(response), time.time()),
+            "INSERT INTO idempotency (org_id, scope, key, body_hash, response, created_at) "
+            "VALUES (?, 'reply', ?, ?, ?, ?)",
+            (org_id, reply.key, reply.body_hash, json.dumps(response), time.time()),
         )
         return response, False
 

@@ -18,15 +18,20 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from intake_service.api.requests import body_limited, client_address, read_json, runtime_of
-from intake_service.appeal_input import TEXT_MAX, TEXT_MIN, AppealInput
+from intake_service.appeal_input import TEXT_MIN, AppealInput, checked_text
 from intake_service.appeals import NewAppeal
-from intake_service.console.handling import find_appeal
+from intake_service.console.handling import MAX_NOTE, find_appeal
 from intake_service.errors import IntakeError, NotFound, ValidationFailed
 from intake_service.followup.clarify import ClarifyRefused
 from intake_service.followup.clarify import answer_op as clarify_answer_op
 from intake_service.followup.deadlines import today_in
 from intake_service.followup.tracking import status_view
-from intake_service.followup.verdict import VerdictRefused, repeat_check_op, verdict_op
+from intake_service.followup.verdict import (
+    MAX_COMMENT,
+    VerdictRefused,
+    repeat_check_op,
+    verdict_op,
+)
 from intake_service.form.submission import check_sender
 from intake_service.i18n import t
 from intake_service.org_settings import timezone_of
@@ -78,8 +83,10 @@ def _view(request: Request, appeal_id: str, lang: str) -> dict[str, Any] | None:
 
 def _page(
     request: Request, view: dict[str, Any], *, notice: str | None = None, error: str | None = None,
-    status: int = 200,
+    status: int = 200, fields: dict[str, str] | None = None, typed: dict[str, str] | None = None,
 ) -> Response:  # fmt: skip
+    """The tracking page; after a refused action, `fields` holds each field's error and `typed`
+    what the citizen wrote (both keyed `action.field`), so that nothing has to be typed again."""
     runtime = runtime_of(request)
     lang = page_language(request)
     org = runtime.directory.org_by_slug(view["org"]["slug"])
@@ -99,6 +106,8 @@ def _page(
         "token": request.path_params["token"],
         "notice": notice,
         "error": error,
+        "errors": fields or {},
+        "typed": typed or {},
     }
     return render("status.html", lang, context, status=status)
 
@@ -145,6 +154,7 @@ async def act(request: Request) -> Response:
     if action not in ACTIONS:
         raise NotFound("detail.no-route", reason="no-route", path=request.url.path)
     appeal_id = _appeal_id(request)
+    data: dict[str, Any] = {}
     try:
         data = await _input(request, as_page)
         target = await _apply(request, appeal_id, action, data)
@@ -154,9 +164,13 @@ async def act(request: Request) -> Response:
         await runtime.reject(request, error)
         view = _view(request, appeal_id, lang) or {}
         message = t(error.detail_key, lang, **error.values) if error.detail_key else ""
+        fields: dict[str, str] = {}
         if isinstance(error, ValidationFailed):
             message = " ".join(t(key, lang, **values) for _, key, values in error.errors)
-        return _page(request, view, error=message, status=error.status)
+            # each beside its field in the action's own form (two forms have a `text`)
+            fields = {f"{action}.{f}": t(key, lang, **v) for f, key, v in error.errors}
+        typed = {f"{action}.{k}": v for k, v in data.items() if isinstance(v, str)}
+        return _page(request, view, error=message, status=error.status, fields=fields, typed=typed)
     if as_page:
         token = runtime.tokens.tracking(target)
         return RedirectResponse(f"/s/{token}?done={action}&lang={lang}", status_code=303)
@@ -169,9 +183,7 @@ async def _apply(request: Request, appeal_id: str, action: str, data: dict[str, 
     lang = page_language(request)
     try:
         if action == "clarification":
-            text = str(data.get("text") or "").strip()
-            if not text:
-                raise ValidationFailed([("text", "track.refused.answer", {})])
+            text = checked_text(data.get("text"), min_len=0, max_len=MAX_NOTE)
             await runtime.writer.submit(clarify_answer_op(appeal_id, text))
             return appeal_id
         if action == "verdict":
@@ -180,15 +192,21 @@ async def _apply(request: Request, appeal_id: str, action: str, data: dict[str, 
                 rating = int(data.get("rating") or 0)
             except (TypeError, ValueError):
                 rating = 0
-            if not 1 <= rating <= 5:
-                raise ValidationFailed([("rating", "track.refused.rating", {})])
-            comment = str(data.get("comment") or "")
+            errors = [] if 1 <= rating <= 5 else [("rating", "track.refused.rating", {})]
+            try:
+                comment = checked_text(
+                    data.get("comment"), "comment", required=False, min_len=0, max_len=MAX_COMMENT
+                )
+            except ValidationFailed as failed:
+                errors, comment = errors + failed.errors, ""
+            if errors:
+                raise ValidationFailed(errors)
             if solved:
                 await runtime.writer.submit(verdict_op(appeal_id, True, rating, comment))
                 return appeal_id
             first = _first(request, appeal_id)
             default = t("track.repeat-default", lang, number=first["number"])
-            text = comment.strip() if len(comment.strip()) >= TEXT_MIN else default
+            text = comment if len(comment) >= TEXT_MIN else default
             return await _file_repeat(
                 request,
                 first,
@@ -196,14 +214,12 @@ async def _apply(request: Request, appeal_id: str, action: str, data: dict[str, 
                 lambda conn, number: verdict_op(
                     appeal_id, False, rating, comment, repeat_number=number
                 )(conn),
+                field="comment",
             )
-        text = str(data.get("text") or "").strip()
-        if not TEXT_MIN <= len(text) <= TEXT_MAX:
-            raise ValidationFailed([("text", "track.refused.text", {})])
         return await _file_repeat(
             request,
             _first(request, appeal_id),
-            text,
+            data.get("text"),
             repeat_check_op(appeal_id, runtime.settings.repeat_days),
         )
     except VerdictRefused as refused:
@@ -220,10 +236,15 @@ def _first(request: Request, appeal_id: str) -> dict[str, Any]:
     return first
 
 
-async def _file_repeat(request: Request, first: dict[str, Any], text: str, then: Any) -> str:
+async def _file_repeat(
+    request: Request, first: dict[str, Any], text: object, then: Any, *, field: str = "text"
+) -> str:
     """The repeat appeal: to the same organisation, the same citizen and place, the new text,
     through the same acceptance as every appeal; `then` marks the first one in its
-    transaction (and may refuse, which files nothing)."""
+    transaction (and may refuse, which files nothing). The text is checked by the appeal
+    text's own rules whichever action brings it (an error names the action's `field`), so no
+    repeat holds what the appeal form would refuse."""
+    text = checked_text(text, field)
     runtime = runtime_of(request)
     appeal_id = first["id"]
     org = runtime.directory.org(first["target_org_id"])

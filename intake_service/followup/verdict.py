@@ -20,7 +20,7 @@ from intake_service.events import EventType
 from intake_service.statuses import Status, open_statuses_sql
 from intake_service.store import now_iso
 
-MAX_COMMENT = 2000
+MAX_COMMENT = 2000  # the comment's limit (checked with the appeal text's rules on the way in)
 # statuses after which the citizen may say the problem is back
 REPEATABLE = (Status.ANSWERED, Status.RESOLVED, Status.NOT_RESOLVED)
 
@@ -58,8 +58,10 @@ def verdict_op(
     appeal_id: str, solved: bool, rating: int, comment: str, *, repeat_number: str | None = None
 ) -> Callable[[sqlite3.Connection], None]:
     """Record the verdict: `resolved` or `not_resolved` (a status event by "citizen") and a
-    `rated` event; with `repeat_number`, a `repeated` event naming the repeat appeal."""
-    comment = comment.strip()[:MAX_COMMENT]
+    `rated` event; with `repeat_number`, a `repeated` event naming the repeat appeal — refused,
+    as "the problem is back" is, while an earlier repeat of this appeal is still open. The
+    comment comes checked (tracking_routes.py): too long is an error there, never cut here."""
+    comment = comment.strip()
 
     def op(conn: sqlite3.Connection) -> None:
         row = conn.execute(
@@ -69,6 +71,8 @@ def verdict_op(
             raise VerdictRefused("twice")
         if row["status"] != Status.ANSWERED:
             raise VerdictRefused("early")
+        if repeat_number and open_repeat(conn, appeal_id, besides=repeat_number):
+            raise VerdictRefused("repeat-open")
         full = current(conn, appeal_id)
         new = Status.RESOLVED if solved else Status.NOT_RESOLVED
         at = now_iso()

@@ -259,10 +259,9 @@ async def _hold(request: Request, appeal: NewAppeal, also: Any, folder: Any) -> 
     """Hold the appeal until its citizen opens the e-mailed link (followup/held.py)."""
     runtime = runtime_of(request)
     email = appeal.input.contact["email"]
-    confirm_url = f"{runtime.base_url(request)}/c/{runtime.tokens.confirm(appeal.id)}"
     expires_at = time.time() + runtime.settings.email_confirm_hours * 3600
     try:
-        await runtime.writer.submit(hold_op(appeal, email, confirm_url, expires_at, also))
+        await runtime.writer.submit(hold_op(appeal, email, expires_at, also))
     except BaseException:
         photos.discard(folder)
         raise

@@ -77,14 +77,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Выберите оценку от 1 до 5.",
         "en": "Choose a rating from 1 to 5.",
     },
-    "track.refused.text": {
-        "ru": "Опишите, что случилось снова (не короче 10 символов).",
-        "en": "Say what happened again (at least 10 characters).",
-    },
-    "track.refused.answer": {
-        "ru": "Напишите ответ на вопрос.",
-        "en": "Write your answer to the question.",
-    },
     "problem.tracking-refused": {
         "ru": "Действие недоступно",
         "en": "Not possible now",
