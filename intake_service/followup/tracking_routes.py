@@ -13,11 +13,12 @@ import datetime as dt
 import json
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from intake_service.api.requests import client_address, read_json, runtime_of
+from intake_service.api.requests import body_limited, client_address, read_json, runtime_of
 from intake_service.appeal_input import TEXT_MAX, TEXT_MIN, AppealInput
 from intake_service.appeals import NewAppeal
 from intake_service.console.handling import find_appeal
@@ -125,7 +126,11 @@ ACTIONS = ("verdict", "repeat", "clarification")
 async def _input(request: Request, as_page: bool) -> dict[str, Any]:
     if as_page:
         check_sender(request)
-        form = await request.form(max_files=0, max_fields=10)
+        limit = runtime_of(request).settings.max_body_bytes  # as the JSON's: a few fields
+        try:
+            form = await body_limited(request, limit).form(max_files=0, max_fields=10)
+        except HTTPException:  # Starlette's own limits (fields, files) or a broken multipart
+            raise ValidationFailed([("body", "field.not-object", {})]) from None
         return {k: v for k, v in form.items() if isinstance(v, str)}
     body = await read_json(request)
     if not isinstance(body, dict):
