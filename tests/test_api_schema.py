@@ -19,6 +19,7 @@ answer one, in a documented content type and with `Retry-After`."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 from collections.abc import Iterator
@@ -39,7 +40,15 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from conftest import Org, Service, bearer, make_org, run_cli
+from conftest import (
+    Org,
+    PostgresDatabase,
+    Service,
+    bearer,
+    make_org,
+    postgres_database,
+    run_cli,
+)
 
 EXAMPLES = 8  # per operation: ~30 operations, a few hundred requests in all
 CHECKS = [
@@ -150,21 +159,37 @@ def _start(db: Path, env: dict[str, str]) -> Known:
     return Known(service, org, receipt["service_request_id"], receipt["token"])
 
 
+@contextlib.contextmanager
+def _database(request: pytest.FixtureRequest, folder: Path) -> Iterator[Path]:
+    """The module's database on the engine the run asked for (conftest's `db` is a test's)."""
+    if request.config.getoption("--engine") != "postgres":
+        yield folder / "pos.db"
+        return
+    with postgres_database(f"schema_{folder.name}") as url:
+        yield PostgresDatabase(url, folder)  # type: ignore[misc]
+
+
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Known]:
+def live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Known]:
     # generated traffic is not a flood: the limits would answer 429 (documented) to most of it
-    known = _start(tmp_path_factory.mktemp("schema") / "pos.db", NO_LIMITS)
-    yield known
-    known.service.stop()
+    with _database(request, tmp_path_factory.mktemp("live")) as db:
+        known = _start(db, NO_LIMITS)
+        yield known
+        known.service.stop()
 
 
 @pytest.fixture(scope="module")
-def flooded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Known]:
+def flooded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Known]:
     """A service whose one request a minute (per address, key and organisation) the setup's
     filing has spent."""
-    known = _start(tmp_path_factory.mktemp("flooded") / "pos.db", ONE_A_MINUTE)
-    yield known
-    known.service.stop()
+    with _database(request, tmp_path_factory.mktemp("flooded")) as db:
+        known = _start(db, ONE_A_MINUTE)
+        yield known
+        known.service.stop()
 
 
 @pytest.fixture(scope="module")
