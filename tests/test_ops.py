@@ -104,6 +104,20 @@ def test_openapi_is_valid_and_describes_every_route(service):
         appeal(contact={"name": "Иван"}),
         appeal(kind="official", contact={"name": "Иван", "phone": "+79001234567"}),
         {"category": "roads"},
+        # what the schema allowed and the checks refused: blanks, control characters, a phone
+        # or a link the checks do not take, half a place
+        appeal(text=" " * 20),
+        appeal(text="Не горит фонарь\x07 у дома 5."),
+        appeal(text="  Фонарь не горит.  \n"),
+        appeal(contact={"name": " ", "email": "ivan@example.ru"}),
+        appeal(contact={"name": "Иван", "phone": "позвоните"}),
+        appeal(contact={"name": "Иван", "phone": "+7 (900) 123-45-67"}),
+        appeal(contact={"name": "Иван", "email": "ivan@localhost"}),
+        appeal(contact={"name": "Иван", "email": "иван@почта.рф"}),
+        appeal(page_url="urn:isbn:0451450523"),
+        appeal(page_url="HTTPS://demo.example.ru/a b"),
+        {**appeal(), "lon": None},
+        appeal(address="ул. Ленина,\x00 5"),
     ],
 )
 def test_documented_schema_and_the_checks_agree(body):

@@ -130,7 +130,7 @@ async def _input(request: Request, as_page: bool) -> dict[str, Any]:
         try:
             form = await body_limited(request, limit).form(max_files=0, max_fields=10)
         except HTTPException:  # Starlette's own limits (fields, files) or a broken multipart
-            raise ValidationFailed([("body", "field.not-object", {})]) from None
+            raise ValidationFailed([("body", "field.form-fields", {})]) from None
         return {k: v for k, v in form.items() if isinstance(v, str)}
     body = await read_json(request)
     if not isinstance(body, dict):
