@@ -73,7 +73,8 @@ def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 async def docs(request: Request) -> Response:
     lang = page_language(request)
-    document = openapi_document(runtime_of(request).base_url(request))
+    runtime = runtime_of(request)
+    document = openapi_document(runtime.base_url(request), runtime.settings)
     schemas = [
         {"name": name, "schema": _schema_text(schema)}
         for name, schema in document["components"]["schemas"].items()

@@ -3,8 +3,8 @@
 The checks are written out by hand rather than run through a schema library: they produce every
 field error at once in the product's own words (ru/en from the catalogue), and they cost a few
 microseconds, which matters because intake speed is measured against a bare handler doing the
-same checks. `APPEAL_SCHEMA` describes the same rules for `/openapi.json`; a test keeps the two in
-step by running examples through both.
+same checks. input_schemas.py describes the same rules for `/openapi.json`; tests keep the two in
+step by running examples and bodies generated from the schema through both.
 """
 
 from __future__ import annotations
@@ -195,64 +195,6 @@ def validate_appeal(data: Any, catalogue: dict[str, Category]) -> AppealInput:
         attributes=attributes,
         media_url=media_url,
     )
-
-
-def appeal_schema(category_codes: list[str] | None = None) -> dict[str, Any]:
-    """JSON Schema of the request body (the same rules as validate_appeal)."""
-    category: dict[str, Any] = {
-        "type": "string",
-        "description": "A code from GET /api/v1/categories.",
-    }
-    if category_codes:
-        category["enum"] = category_codes
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["category", "text", "contact", "consent"],
-        "properties": {
-            "category": category,
-            "text": {"type": "string", "minLength": TEXT_MIN, "maxLength": TEXT_MAX},
-            "kind": {"type": "string", "enum": list(KINDS), "default": "message"},
-            "address": {"type": "string", "maxLength": ADDRESS_MAX},
-            "lat": {"type": "number", "minimum": -90, "maximum": 90},
-            "lon": {"type": "number", "minimum": -180, "maximum": 180},
-            "contact": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["name"],
-                "anyOf": [{"required": ["email"]}, {"required": ["phone"]}],
-                "description": "An e-mail or a phone is needed; an official appeal needs an e-mail.",
-                "properties": {
-                    "name": {"type": "string", "minLength": 1, "maxLength": NAME_MAX},
-                    "email": {"type": "string", "format": "email", "maxLength": 254},
-                    "phone": {"type": "string", "maxLength": 32},
-                },
-            },
-            "consent": {"type": "boolean", "const": True},
-            "page_url": {"type": "string", "format": "uri", "maxLength": URL_MAX},
-            "attributes": {
-                "type": "object",
-                "description": "Answers to the category's extra questions (Open311: "
-                "GET /open311/v2/services/{code}.json): a string, or a number for a number, "
-                "or a list of keys for a multivaluelist.",
-                "additionalProperties": {
-                    "anyOf": [
-                        {"type": "string"},
-                        {"type": "number"},
-                        {"type": "array", "items": {"type": "string"}},
-                    ]
-                },
-            },
-            "media_url": {
-                "type": "string",
-                "format": "uri",
-                "maxLength": URL_MAX,
-                "description": "A photo the citizen's app keeps; shown to operators as a link.",
-            },
-        },
-        "if": {"properties": {"kind": {"const": "official"}}, "required": ["kind"]},
-        "then": {"properties": {"contact": {"required": ["name", "email"]}}},
-    }
 
 
 def checked_text(

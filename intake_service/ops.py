@@ -116,7 +116,7 @@ async def metrics(request: Request) -> Response:
 
 async def openapi(request: Request) -> Response:
     runtime = request.app.state.runtime
-    return JSONResponse(openapi_document(runtime.base_url(request)))
+    return JSONResponse(openapi_document(runtime.base_url(request), runtime.settings))
 
 
 ROUTES = [

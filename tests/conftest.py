@@ -455,9 +455,17 @@ POSTGRES_SERVER = os.environ.get("POS_TEST_POSTGRES", "postgresql://pos:pos@127.
 def postgres_url(request) -> Iterator[str]:
     """A fresh PostgreSQL database for one test (scripts/postgres-up provides the server and
     the role), dropped afterwards; its URL, as a deployment would set POS_DB."""
+    with postgres_database(request.node.name) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def postgres_database(label: str) -> Iterator[str]:
+    """A fresh PostgreSQL database named after `label` (a test, or a module's shared one),
+    dropped afterwards; its URL."""
     import psycopg
 
-    name = "pos_test_" + re.sub(r"\W", "_", request.node.name.lower())[:30] + f"_{os.getpid()}"
+    name = "pos_test_" + re.sub(r"\W", "_", label.lower())[:30] + f"_{os.getpid()}"
     try:
         admin = psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True)
     except psycopg.OperationalError as exc:

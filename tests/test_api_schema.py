@@ -1,17 +1,30 @@
 """The API does what /openapi.json says, for requests nobody wrote by hand: schemathesis reads
 the document the running service serves and sends generated requests — valid and invalid — to
-every operation (the JSON API, Open311, the tracking and operations endpoints). No answer may be
-a server error, come in a content type the document does not name, or break its documented
-schema. Bounded (a fixed number of examples an operation, derandomized) so CI stays short.
+every operation (the JSON API, Open311, the tracking page and its forms, the appeal form, the
+operations endpoints). No answer may be a server error, have a status the operation does not
+document, come in a content type or without a header the document names, or break its
+documented schema; and what the schema allows must be accepted (2xx), or refused only for
+the state of the appeal (409), a missing thing (404) or the limits (429). Bounded (a fixed
+number of examples an operation, derandomized) so CI stays short.
 
 Generated strings name no organisation, service, request or token that exists, so alone they
 reach only the refusals: each case is sent again with the values that do exist wherever it
-names them, so that the success answers are held to their schemas too."""
+names them, so that the success answers are held to their schemas too. Requests carry
+`Sec-Fetch-Site: same-origin`, as the service's own pages' do, so that the forms those pages
+post are reached too.
+
+Generated traffic is not a flood, so the limits are off there. They are tested on a service of
+their own whose limits the setup has already spent: exactly the operations that document a 429
+answer one, in a documented content type and with `Retry-After`."""
 
 from __future__ import annotations
 
+import contextlib
+import re
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,14 +34,46 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
+    positive_data_acceptance,
+    response_headers_conformance,
     response_schema_conformance,
+    status_code_conformance,
 )
 
-from conftest import Org, Service, bearer, make_org, run_cli
+from conftest import (
+    Org,
+    PostgresDatabase,
+    Service,
+    bearer,
+    make_org,
+    postgres_database,
+    run_cli,
+)
 
-EXAMPLES = 12  # per operation: ~25 operations, a few hundred requests in all
+EXAMPLES = 8  # per operation: ~30 operations, a few hundred requests in all
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+# where valid data may still be refused, for a rule no schema can state
+REFUSES_VALID_DATA = {
+    "POST /w/{org}/appeals": "the form token is signed by the service and good for one appeal",
+    "GET /open311/v2/requests.{fmt}": "start_date and end_date at most 90 days apart",
+}
+SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}  # what the service's own pages send
+NO_LIMITS = {"POS_RATE_LIMIT_KEY": "0", "POS_RATE_LIMIT_ADDRESS": "0", "POS_RATE_LIMIT_ORG": "0"}
+ONE_A_MINUTE = {"POS_RATE_LIMIT_KEY": "1", "POS_RATE_LIMIT_ADDRESS": "1", "POS_RATE_LIMIT_ORG": "1"}
 
 schema = schemathesis.pytest.from_fixture("api_schema")
+bounded = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
 
 
 @dataclass(frozen=True)
@@ -47,10 +92,15 @@ class Known:
             "api_key": self.org.key,
             "code": "street_lighting",
             "service_code": "street_lighting",
+            "category": "street_lighting",
             "id": self.request_id,
             "appeal": self.request_id,
             "token": self.token,
         }
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {**bearer(self.org.key), **SAME_ORIGIN}
 
 
 def _with_known_values(case: Any, known: Known) -> Any | None:
@@ -65,6 +115,8 @@ def _with_known_values(case: Any, known: Known) -> Any | None:
 
     query, path = swapped(case.query or {}), swapped(case.path_parameters or {})
     body = swapped(case.body) if isinstance(case.body, dict) else case.body
+    if isinstance(body, dict) and "attributes" in body:  # the questions of street_lighting
+        body["attributes"] = {"lamp": "led"}
     if (query, path, body) == (case.query or {}, case.path_parameters or {}, case.body):
         return None
     again = case.derive(query=query, keep_auth=True)
@@ -73,17 +125,22 @@ def _with_known_values(case: Any, known: Known) -> Any | None:
     return again
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Known]:
-    db = tmp_path_factory.mktemp("schema") / "pos.db"
+def _fresh_key(case: Any) -> Any:
+    """The case under an Idempotency-Key of its own: generated keys repeat ("0"), and the
+    same key with another body is rightly refused (422)."""
+    if case.headers and "Idempotency-Key" in case.headers:
+        case.headers["Idempotency-Key"] = uuid.uuid4().hex
+    return case
+
+
+def _start(db: Path, env: dict[str, str]) -> Known:
     org = make_org(db, "manturovo", "https://manturovo.example.ru")
     run_cli(
         db, "org", "attribute", "manturovo", "street_lighting", "lamp",
         "--type", "singlevaluelist", "--description", "Какая лампа", "--value", "led=LED",
     )  # fmt: skip
-    # generated traffic is not a flood: the limits would answer 429 (documented) to most of it
-    limits = {"POS_RATE_LIMIT_KEY": "0", "POS_RATE_LIMIT_ADDRESS": "0", "POS_RATE_LIMIT_ORG": "0"}
-    service = Service(db, env=limits).start()
+    # a queue pull may wait as long as the document allows: half a second here, not 20
+    service = Service(db, env={"POS_QUEUE_MAX_WAIT": "0.5", **env}).start()
     filed = httpx.post(
         f"{service.url}/open311/v2/requests.json",
         data={
@@ -99,8 +156,40 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Known]:
     )
     assert filed.status_code == 200, filed.text
     [receipt] = filed.json()
-    yield Known(service, org, receipt["service_request_id"], receipt["token"])
-    service.stop()
+    return Known(service, org, receipt["service_request_id"], receipt["token"])
+
+
+@contextlib.contextmanager
+def _database(request: pytest.FixtureRequest, folder: Path) -> Iterator[Path]:
+    """The module's database on the engine the run asked for (conftest's `db` is a test's)."""
+    if request.config.getoption("--engine") != "postgres":
+        yield folder / "pos.db"
+        return
+    with postgres_database(f"schema_{folder.name}") as url:
+        yield PostgresDatabase(url, folder)  # type: ignore[misc]
+
+
+@pytest.fixture(scope="module")
+def live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Known]:
+    # generated traffic is not a flood: the limits would answer 429 (documented) to most of it
+    with _database(request, tmp_path_factory.mktemp("live")) as db:
+        known = _start(db, NO_LIMITS)
+        yield known
+        known.service.stop()
+
+
+@pytest.fixture(scope="module")
+def flooded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Known]:
+    """A service whose one request a minute (per address, key and organisation) the setup's
+    filing has spent."""
+    with _database(request, tmp_path_factory.mktemp("flooded")) as db:
+        known = _start(db, ONE_A_MINUTE)
+        yield known
+        known.service.stop()
 
 
 @pytest.fixture(scope="module")
@@ -109,18 +198,56 @@ def api_schema(live: Known) -> object:
 
 
 @schema.parametrize()
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=list(HealthCheck),
-)
+@bounded
 def test_every_documented_operation_answers_as_documented(case, live):
-    checks = [not_a_server_error, content_type_conformance, response_schema_conformance]
-    headers = bearer(live.org.key)
-    case.call_and_validate(base_url=live.service.url, headers=headers, timeout=30, checks=checks)
+    """Sent as generated, and again with the values that exist: that one, when the data is
+    valid, must also be accepted."""
+    url = live.service.url
     again = _with_known_values(case, live)
-    if again is not None:
-        again.call_and_validate(
-            base_url=live.service.url, headers=headers, timeout=30, checks=checks
+    checked = [*CHECKS]
+    if case.operation.label not in REFUSES_VALID_DATA:
+        checked.append(positive_data_acceptance)  # it looks only at valid data
+    if again is None:
+        _fresh_key(case).call_and_validate(
+            base_url=url, headers=live.headers, timeout=30, checks=checked
         )
+        return
+    case.call_and_validate(base_url=url, headers=live.headers, timeout=30, checks=CHECKS)
+    _fresh_key(again).call_and_validate(
+        base_url=url, headers=live.headers, timeout=30, checks=checked
+    )
+
+
+def _request(known: Known, method: str, path: str, operation: dict[str, Any]) -> httpx.Response:
+    """A request to the operation with the values that exist in its path and an empty body
+    of its kind: the limits are checked before the body is."""
+    values = {**known.values(), "fmt": "json", "n": "1"}
+    url = known.service.url + re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)
+    bodies = operation.get("requestBody", {}).get("content", {})
+    kwargs: dict[str, Any] = {}
+    if "application/json" in bodies:
+        kwargs["json"] = {}
+    elif bodies:
+        kwargs["data"] = {"api_key": known.org.key}
+    return httpx.request(method, url, headers=known.headers, timeout=30, **kwargs)
+
+
+def test_exactly_the_operations_that_document_a_rate_limit_answer_429(flooded):
+    document = httpx.get(flooded.service.url + "/openapi.json").json()
+    wrong = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            documented = "429" in operation["responses"]
+            # twice: the second is over the limit even if a minute has passed since the setup
+            answers = [_request(flooded, method, path, operation) for _ in range(2)]
+            limited = [a for a in answers if a.status_code == 429]
+            if documented != bool(limited):
+                statuses = [a.status_code for a in answers]
+                wrong.append(f"{method.upper()} {path}: documented {documented}, got {statuses}")
+            elif limited and not limited[0].headers.get("retry-after", "").isdigit():
+                wrong.append(f"{method.upper()} {path}: 429 without Retry-After")
+            elif limited:
+                media_type = limited[0].headers["content-type"].split(";")[0]
+                if media_type not in operation["responses"]["429"]["content"]:
+                    wrong.append(f"{method.upper()} {path}: 429 as {media_type}")
+    assert wrong == []

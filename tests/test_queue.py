@@ -203,3 +203,13 @@ def test_queue_depth_is_in_metrics_and_queue_stats(service, org):
     stats = run_cli(service.db, "queue", "stats").stdout
     assert "demo" in stats and "embedded" in stats and "pending" in stats
     assert " 2 " in stats
+
+
+@pytest.mark.parametrize(
+    ("wait", "visibility"),
+    [("0.1000000000000001", "30.000000000000004"), ("1e-05", "2.5E+1"), ("0.25", "3e2")],
+)
+def test_queue_numbers_are_taken_as_json_writes_them(service, org, wait, visibility):
+    """A client that prints a float (Python's 1e-05, 17 significant digits) is not refused for
+    its notation: /openapi.json says `number`, and the range is what is checked."""
+    assert pull(service, org.key, wait=wait, visibility=visibility) == []

@@ -321,3 +321,23 @@ def test_a_forged_tracking_link_acts_on_nothing(city):
     assert [e["reason"] for e in events(db) if e["type"] == "rejected"].count(
         "tracking-unknown"
     ) == 2
+
+
+def test_the_pages_forms_are_read_within_the_body_limit_and_too_many_fields_is_a_page(city):
+    """The tracking page's forms are read no further than a JSON body (413, not a megabyte
+    in memory), and a post with more fields than a form has is the page saying so (422), not
+    a 400 titled "internal error"."""
+    db, org, service = city
+    filed = _file(service, org.key)
+    path = "/s/" + filed["tracking_url"].rsplit("/", 1)[1] + "/verdict"
+    with _citizen(service) as citizen:
+        huge = citizen.post(path, data={"rating": "5", "comment": "о" * 100_000})
+        crowded = citizen.post(path, data={f"field{i}": "1" for i in range(11)})
+    assert huge.status_code == 413
+    assert huge.headers["content-type"].startswith("text/html")
+    assert "Запрос слишком большой" in huge.text
+    assert crowded.status_code == 422
+    assert crowded.headers["content-type"].startswith("text/html")
+    assert "Форма пришла с полями, которых в ней нет" in crowded.text
+    reasons = [e["reason"] for e in events(db) if e["type"] == "rejected"]
+    assert "payload-too-large" in reasons

@@ -24,7 +24,8 @@ POLL_SECONDS = 1.0  # also wakes for messages whose visibility timeout ran out
 # a query parameter: name, default, lowest, highest, whole numbers only
 _Spec = tuple[str, float, float, float, bool]
 _WHOLE = re.compile(r"[0-9]{1,9}")
-_DECIMAL = re.compile(r"[0-9]{1,9}(\.[0-9]{1,6})?")
+# a number as JSON writes it (and as clients print a float: 2.5, 0.1000000000000001, 1e-05)
+_DECIMAL = re.compile(r"[0-9]{1,9}(\.[0-9]{1,20})?([eE][-+]?[0-9]{1,3})?")
 
 
 def _fmt(value: float) -> str:
@@ -40,7 +41,8 @@ def _parameters(request: Request, specs: list[_Spec]) -> list[float]:
         raw = request.query_params.get(name)
         value = default
         if raw is not None:
-            # plain decimals only: int() and float() would also take "1_0", " 5", "inf", "nan"
+            # numbers as JSON writes them: int() and float() alone would also take "1_0",
+            # " 5", "inf" and "nan"
             form = _WHOLE if whole else _DECIMAL
             value = float(raw) if form.fullmatch(raw) else float("nan")
         if not low <= value <= high:  # NaN fails here too

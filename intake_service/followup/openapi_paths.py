@@ -7,6 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from intake_service.appeal_input import TEXT_MAX, TEXT_MIN
+from intake_service.followup.tracking_routes import ACTIONS
+from intake_service.input_schemas import (
+    IDEMPOTENCY_KEY,
+    SIGNIFICANT,
+    optional_text_schema,
+    text_schema,
+)
 from intake_service.statuses import Status
 
 STATUS_FIELDS: dict[str, Any] = {
@@ -54,41 +62,53 @@ _KEY = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": True,
-    "schema": {"type": "string", "maxLength": 255},
+    "schema": IDEMPOTENCY_KEY,
     "description": "Required: a retry under the same key returns the first answer and changes "
     "nothing; the same key with another body is refused (422).",
 }
-_ACTIONS: dict[str, tuple[str, dict[str, Any]]] = {
-    "verdict": (
-        "The citizen's verdict on the answer, once: solved (resolved) or not solved (files a "
-        "repeat appeal)",
-        {
+_SUMMARIES = {
+    "verdict": "The citizen's verdict on the answer, once: solved (resolved) or not solved "
+    "(files a repeat appeal)",
+    "repeat": "The problem is back: a repeat appeal linked to this one (within the repeat period)",
+    "clarification": "The citizen's answer to an operator's open question",
+}
+
+
+def _bodies(form: bool) -> dict[str, dict[str, Any]]:
+    """Each action's body (tracking_routes.py's `_apply`): as JSON, or as the page's form,
+    whose values are strings."""
+    solved = (
+        {"enum": ["yes", "no"], "description": "yes: solved; anything else: not solved."}
+        if form
+        else {"type": "boolean"}
+    )
+    closed = {"additionalProperties": False} if form else {}  # the page's form: 10 fields
+    return {
+        "verdict": {
+            **closed,
             "type": "object",
-            "required": ["solved", "rating"],
+            "required": ["rating"] if form else ["solved", "rating"],
             "properties": {
-                "solved": {"type": "boolean"},
+                "solved": solved,
                 "rating": {"type": "integer", "minimum": 1, "maximum": 5},
-                "comment": {"type": "string", "maxLength": 2000},
+                "comment": optional_text_schema(
+                    TEXT_MAX, description="Not solved: the repeat appeal's text, if this long."
+                ),
             },
         },
-    ),
-    "repeat": (
-        "The problem is back: a repeat appeal linked to this one (within the repeat period)",
-        {
+        "repeat": {
+            **closed,
             "type": "object",
             "required": ["text"],
-            "properties": {"text": {"type": "string", "minLength": 10, "maxLength": 4000}},
+            "properties": {"text": text_schema(TEXT_MIN, TEXT_MAX)},
         },
-    ),
-    "clarification": (
-        "The citizen's answer to an operator's open question",
-        {
+        "clarification": {
+            **closed,
             "type": "object",
             "required": ["text"],
-            "properties": {"text": {"type": "string", "maxLength": 4000}},
+            "properties": {"text": text_schema(1, TEXT_MAX)},
         },
-    ),
-}
+    }
 
 
 def paths(
@@ -103,30 +123,47 @@ def paths(
             "status": {"type": "string"},
         },
     }
-    action_param = {
-        "name": "action",
-        "in": "path",
-        "required": True,
-        "schema": {"enum": list(_ACTIONS)},
-        "description": "; ".join(f"{name}: {summary}" for name, (summary, _) in _ACTIONS.items()),
-    }
-    bodies = {"oneOf": [schema for _, schema in _ACTIONS.values()]}
-    citizen = {
-        "summary": "What the citizen does on the tracking page: verdict, repeat, clarification",
-        "parameters": [_TOKEN, action_param, lang],
-        "responses": {
-            "200": json_body(ref("Status"), "The status after the action (a repeat's own)."),
-            **problems(400, 404, 409, 415, 422, 429, 503),
-        },
-    }
-    page = {
-        **citizen,
-        "summary": "The tracking page's forms (same-origin form posts; 303 to the page)",
-        "requestBody": {
-            "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}}
-        },
-        "responses": {"303": {"description": "Done: to the page."}, **problems(403, 404, 409)},
-    }
+
+    def citizen(action: str, body: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "post": {
+                "summary": _SUMMARIES[action],
+                "parameters": [_TOKEN, lang],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": body}},
+                },
+                "responses": {
+                    "200": json_body(
+                        ref("Status"), "The status after the action (a repeat's own)."
+                    ),
+                    **problems(400, 404, 409, 422),
+                },
+            }
+        }
+
+    def page(action: str, body: dict[str, Any]) -> dict[str, Any]:
+        html = {"text/html": {"schema": {"type": "string"}}}
+        return {
+            "post": {
+                "summary": f"The tracking page's form: {_SUMMARIES[action][:1].lower()}"
+                f"{_SUMMARIES[action][1:]}",
+                "description": "From the service's own pages only: their `Origin`, or "
+                "`Sec-Fetch-Site: same-origin` (403 otherwise).",
+                "parameters": [_TOKEN, lang],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/x-www-form-urlencoded": {"schema": body}},
+                },
+                "responses": {
+                    "303": {"description": "Done: to the tracking page (a repeat's own)."},
+                    **problems(403, 404),
+                    "409": {"description": "Not now: the page, saying why.", "content": html},
+                    "422": {"description": "The page, saying what to fix.", "content": html},
+                },
+            }
+        }
+
     status_body = {
         "type": "object",
         "required": ["status"],
@@ -136,12 +173,17 @@ def paths(
             "reason": {"type": "string", "maxLength": 1000, "description": "Public; for rejected."},
             "note": {"type": "string", "maxLength": 4000, "description": "Internal."},
         },
+        "if": {"properties": {"status": {"const": str(Status.REJECTED)}}},
+        "then": {
+            "required": ["reason"],
+            "properties": {"reason": {"pattern": SIGNIFICANT}},
+        },
     }
     answer_body = {
         "type": "object",
         "required": ["text"],
         "additionalProperties": False,
-        "properties": {"text": {"type": "string", "maxLength": 10000}},
+        "properties": {"text": {"type": "string", "maxLength": 10000, "pattern": SIGNIFICANT}},
     }
 
     def agency(summary: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -156,22 +198,15 @@ def paths(
                 },
                 "responses": {
                     "200": json_body(reply, "Applied (or replayed: `Idempotent-Replayed: true`)."),
-                    **problems(400, 401, 404, 409, 413, 415, 422, 429, 503),
+                    **problems(400, 404, 409, 422),
                 },
             }
         }
 
+    json_bodies, form_bodies = _bodies(form=False), _bodies(form=True)
     return {
-        "/api/v1/status/{token}/{action}": {
-            "post": {
-                **citizen,
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": bodies}},
-                },
-            }
-        },
-        "/s/{token}/{action}": {"post": page},
+        **{f"/api/v1/status/{{token}}/{a}": citizen(a, json_bodies[a]) for a in ACTIONS},
+        **{f"/s/{{token}}/{a}": page(a, form_bodies[a]) for a in ACTIONS},
         "/api/v1/appeals/{appeal}/status": agency(
             "An agency's system moves the appeal (as a console action; the citizen is told)",
             status_body,

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -129,15 +130,16 @@ async def appeal_status(request: Request) -> Response:
 
 
 ACTIONS = ("verdict", "repeat", "clarification")
-# The tracking page's forms carry a rating, a choice and a comment of at most an appeal's text:
-# a body past this is refused before it is parsed.
-FORM_BYTES = 64 * 1024
 
 
 async def _input(request: Request, as_page: bool) -> dict[str, Any]:
     if as_page:
         check_sender(request)
-        form = await body_limited(request, FORM_BYTES).form(max_files=0, max_fields=10)
+        limit = runtime_of(request).settings.max_body_bytes  # as the JSON's: a few fields
+        try:
+            form = await body_limited(request, limit).form(max_files=0, max_fields=10)
+        except HTTPException:  # Starlette's own limits (fields, files) or a broken multipart
+            raise ValidationFailed([("body", "field.form-fields", {})]) from None
         return {k: v for k, v in form.items() if isinstance(v, str)}
     body = await read_json(request)
     if not isinstance(body, dict):

@@ -169,6 +169,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Ожидается JSON-объект.",
         "en": "A JSON object is expected.",
     },
+    "field.form-fields": {
+        "ru": "Форма пришла с полями, которых в ней нет: откройте страницу заново.",
+        "en": "The form came with fields it does not have: open the page again.",
+    },
     "field.not-string": {"ru": "Ожидается строка.", "en": "A string is expected."},
     "field.not-number": {"ru": "Ожидается число.", "en": "A number is expected."},
     "field.too-short": {

@@ -6,8 +6,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from intake_service.appeal_input import ADDRESS_MAX, TEXT_MAX, TEXT_MIN
 from intake_service.category_attributes import DATATYPES
+from intake_service.input_schemas import (
+    CATEGORY_MAX,
+    EMAIL,
+    PHONE,
+    SIGNIFICANT,
+    line_schema,
+    optional_text_schema,
+    text_schema,
+    url_schema,
+)
 from intake_service.open311 import PREFIX
+from intake_service.openapi.answers import open311_answer
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _DATETIME = {"type": ["string", "null"], "format": "date-time"}
@@ -154,7 +166,7 @@ _JURISDICTION = {
     "name": "jurisdiction_id",
     "in": "query",
     "required": True,
-    "schema": {"type": "string"},
+    "schema": line_schema(100),
     "description": "The organisation's slug.",
 }
 _JURISDICTION_CHECKED = {
@@ -184,44 +196,61 @@ def _ok(schema: str, description: str, *, many: bool = False) -> dict[str, Any]:
 
 
 def _errors(*codes: int) -> dict[str, Any]:
-    return {
-        str(code): {
-            "description": "GeoReport v2 errors.",
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/Open311Errors"}},
-                "text/xml": {"schema": {"type": "string"}},
-            },
-        }
-        for code in codes
-    }
+    """A resource's own refusals; those every operation shares come from openapi/answers.py."""
+    return {str(code): open311_answer(code) for code in codes}
+
+
+# ISO 8601 with an offset, as open311/formats.py's parse_datetime takes it: years 1901-8999
+# (the instant in UTC must stay within 1900-9000), days 1-28 (a pattern cannot know a month's)
+_DATE = (
+    "^(?:190[1-9]|19[1-9][0-9]|[2-8][0-9]{3})-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
+    "T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0-9]{1,6})?"
+    "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+_STATUSES = "^(?:open|closed)(?:,(?:open|closed))*$"
+_PLACE = {"pattern": SIGNIFICANT}
 
 
 def paths() -> dict[str, dict[str, Any]]:
     list_param = {"type": "string", "description": "Comma-separated."}
+    # the checks of open311/requests.py's _appeal_data and then validate_appeal's
     post_body = {
         "type": "object",
-        "required": ["api_key", "service_code"],
+        "required": ["api_key", "service_code", "description"],
         "properties": {
-            "api_key": {"type": "string"},
+            "api_key": {"type": "string", "minLength": 1},
             "jurisdiction_id": {"type": "string", "description": "The key's organisation."},
-            "service_code": {"type": "string"},
-            "lat": {"type": "number"},
-            "long": {"type": "number"},
-            "address_string": {"type": "string"},
+            "service_code": line_schema(CATEGORY_MAX),
+            "lat": {"type": "number", "minimum": -90, "maximum": 90},
+            "long": {"type": "number", "minimum": -180, "maximum": 180},
+            "address_string": optional_text_schema(ADDRESS_MAX),
             "address_id": {"type": "string", "description": "Not supported: no address register."},
-            "email": {"type": "string"},
+            "email": EMAIL,
             "device_id": {"type": "string"},
             "account_id": {"type": "string"},
-            "first_name": {"type": "string"},
-            "last_name": {"type": "string"},
-            "phone": {"type": "string"},
-            "description": {"type": "string", "minLength": 10, "maxLength": 4000},
-            "media_url": {"type": "string", "format": "uri"},
+            # the name is both, joined by a space: at most NAME_MAX (200)
+            "first_name": line_schema(99),
+            "last_name": line_schema(99),
+            "phone": PHONE,
+            "description": text_schema(TEXT_MIN, TEXT_MAX),
+            "media_url": url_schema(),
         },
         "additionalProperties": {
             "type": "string",
             "description": "attribute[CODE]: the answer to a question of the service.",
         },
+        "maxProperties": 200,
+        "dependentRequired": {"lat": ["long"], "long": ["lat"]},
+        "allOf": [
+            {  # where: a point, or an address
+                "anyOf": [
+                    {"required": ["lat", "long"]},
+                    {"required": ["address_string"], "properties": {"address_string": _PLACE}},
+                ]
+            },
+            {"anyOf": [{"required": ["first_name"]}, {"required": ["last_name"]}]},
+            {"anyOf": [{"required": ["email"]}, {"required": ["phone"]}]},
+        ],
     }
     return {
         PREFIX + "/discovery.{fmt}": {
@@ -239,7 +268,7 @@ def paths() -> dict[str, dict[str, Any]]:
                 "parameters": [_FMT, _JURISDICTION],
                 "responses": {
                     **_ok("Open311Service", "The services.", many=True),
-                    **_errors(400, 404, 429),
+                    **_errors(400, 404),
                 },
             }
         },
@@ -254,7 +283,7 @@ def paths() -> dict[str, dict[str, Any]]:
                 ],
                 "responses": {
                     **_ok("Open311ServiceDefinition", "The questions."),
-                    **_errors(400, 404, 429),
+                    **_errors(400, 404),
                 },
             }
         },
@@ -272,7 +301,7 @@ def paths() -> dict[str, dict[str, Any]]:
                 },
                 "responses": {
                     **_ok("Open311Created", "Stored (after the commit)."),
-                    **_errors(400, 403, 404, 413, 429, 503),
+                    **_errors(400, 403, 404),
                 },
             },
             "get": {
@@ -287,21 +316,25 @@ def paths() -> dict[str, dict[str, Any]]:
                     {
                         "name": "start_date",
                         "in": "query",
-                        "schema": {"type": "string"},
+                        "schema": {"type": "string", "pattern": _DATE},
                         "description": "ISO 8601 with an offset. Alone: the 90 days from it.",
                     },
                     {
                         "name": "end_date",
                         "in": "query",
-                        "schema": {"type": "string"},
+                        "schema": {"type": "string", "pattern": _DATE},
                         "description": "ISO 8601 with an offset. Alone: the 90 days before it; "
-                        "with start_date, at most 90 days after it.",
+                        "with start_date, not before it and at most 90 days after it (400).",
                     },
-                    {"name": "status", "in": "query", "schema": list_param},
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "schema": {**list_param, "pattern": _STATUSES},
+                    },
                 ],
                 "responses": {
                     **_ok("Open311Requests", "Newest first, at most 1000, 90 days at most."),
-                    **_errors(400, 403, 404, 429),
+                    **_errors(400, 403, 404),
                 },
             },
         },
@@ -317,7 +350,7 @@ def paths() -> dict[str, dict[str, Any]]:
                 ],
                 "responses": {
                     **_ok("Open311Requests", "The request."),
-                    **_errors(403, 404, 429),
+                    **_errors(403, 404),
                 },
             }
         },
@@ -330,7 +363,7 @@ def paths() -> dict[str, dict[str, Any]]:
                     _FMT,
                     _JURISDICTION_CHECKED,
                 ],
-                "responses": {**_ok("Open311Tokens", "The request's id."), **_errors(404, 429)},
+                "responses": {**_ok("Open311Tokens", "The request's id."), **_errors(404)},
             }
         },
     }

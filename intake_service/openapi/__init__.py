@@ -8,34 +8,56 @@ from __future__ import annotations
 from typing import Any
 
 from intake_service import __version__
-from intake_service.appeal_input import appeal_schema
+from intake_service.api.queue import MAX_MESSAGES, MAX_VISIBILITY
 from intake_service.followup.openapi_paths import paths as followup_paths
+from intake_service.input_schemas import IDEMPOTENCY_KEY, appeal_schema
 from intake_service.open311 import openapi_paths as open311
+from intake_service.openapi.answers import complete
+from intake_service.openapi.form_paths import form_submission
 from intake_service.openapi.schemas import (
     CREATED,
     DOCUMENT,
+    HELD,
     LANG_PARAM,
     ORG_REF,
     PROBLEM,
     STATUS,
     TOKEN_PARAM,
+    html_response,
     json_response,
     problem_responses,
     schema_ref,
 )
+from intake_service.settings import Settings
 
 
-def openapi_document(base_url: str) -> dict[str, Any]:
+def openapi_document(base_url: str, settings: Settings) -> dict[str, Any]:
+    """The document; `settings` give the limits that are configurable (the longest wait of a
+    queue pull). The answers every operation shares are added by answers.complete."""
     secured = [{"apiKey": []}]
     status_op = {
         "summary": "Status and history of an appeal by its tracking token",
         "parameters": [TOKEN_PARAM, LANG_PARAM],
         "responses": {
             "200": json_response(schema_ref("Status"), "The appeal's status."),
-            **problem_responses(404, 429),
+            **problem_responses(404),
         },
     }
-    return {
+    page_op = {
+        **status_op,
+        "summary": "The tracking page (a browser, `Accept: text/html`) or the status as JSON",
+        "responses": {
+            "200": {
+                "description": "The page, or the appeal's status as JSON.",
+                "content": {
+                    "text/html": {"schema": {"type": "string"}},
+                    "application/json": {"schema": schema_ref("Status")},
+                },
+            },
+            **problem_responses(404),
+        },
+    }
+    document = {
         "openapi": "3.1.0",
         "info": {"title": "pos-intake", "version": __version__},
         "servers": [{"url": base_url}],
@@ -51,6 +73,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 "Problem": PROBLEM,
                 "AppealRequest": appeal_schema(),
                 "AppealCreated": CREATED,
+                "AppealHeld": HELD,
                 "AppealDocument": DOCUMENT,
                 "OrgRef": ORG_REF,
                 "Status": STATUS,
@@ -66,8 +89,9 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                         {
                             "name": "Idempotency-Key",
                             "in": "header",
-                            "schema": {"type": "string", "maxLength": 255},
-                            "description": "The same key and body return the first answer again.",
+                            "schema": IDEMPOTENCY_KEY,
+                            "description": "The same key and body return the first answer again; "
+                            "the same key with another body is refused (422).",
                         }
                     ],
                     "requestBody": {
@@ -78,7 +102,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                         "201": json_response(
                             schema_ref("AppealCreated"), "Stored; sent after the commit."
                         ),
-                        **problem_responses(400, 401, 413, 415, 422, 429, 503),
+                        **problem_responses(400, 422),
                     },
                 }
             },
@@ -106,13 +130,12 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                             },
                             "The catalogue.",
                         ),
-                        **problem_responses(401, 429),
                     },
                 }
             },
             **followup_paths(problem_responses, json_response, schema_ref, LANG_PARAM),
             **open311.paths(),
-            "/s/{token}": {"get": {**status_op, "operationId": "tracking"}},
+            "/s/{token}": {"get": {**page_op, "operationId": "tracking"}},
             "/api/v1/status/{token}": {"get": {**status_op, "operationId": "status"}},
             "/api/v1/queue": {
                 "get": {
@@ -122,13 +145,23 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                         {
                             "name": "max",
                             "in": "query",
-                            "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_MESSAGES},
                         },
-                        {"name": "wait", "in": "query", "schema": {"type": "number", "minimum": 0}},
+                        {
+                            "name": "wait",
+                            "in": "query",
+                            "schema": {
+                                "type": "number",
+                                "minimum": 0,
+                                "maximum": settings.queue_max_wait,
+                            },
+                            "description": "Seconds to wait for a message (POS_QUEUE_MAX_WAIT).",
+                        },
                         {
                             "name": "visibility",
                             "in": "query",
-                            "schema": {"type": "number", "minimum": 1},
+                            "schema": {"type": "number", "minimum": 1, "maximum": MAX_VISIBILITY},
+                            "description": "Seconds a pulled message stays hidden from others.",
                         },
                     ],
                     "responses": {
@@ -152,7 +185,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                             },
                             "Messages, invisible to others until acknowledged or timed out.",
                         ),
-                        **problem_responses(400, 401, 409, 429),
+                        **problem_responses(400, 409),
                     },
                 }
             },
@@ -170,8 +203,13 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                                     "properties": {
                                         "receipts": {
                                             "type": "array",
-                                            "items": {"type": "string"},
-                                            "maxItems": 100,
+                                            "items": {
+                                                "type": "string",
+                                                "minLength": 1,
+                                                "maxLength": 64,
+                                            },
+                                            "minItems": 1,
+                                            "maxItems": MAX_MESSAGES,
                                         }
                                     },
                                 }
@@ -189,7 +227,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                             },
                             "Which receipts were acknowledged; unknown ones had expired.",
                         ),
-                        **problem_responses(400, 401, 413, 415, 429),
+                        **problem_responses(400),
                     },
                 }
             },
@@ -220,7 +258,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                                 "image/webp": {},
                             },
                         },
-                        **problem_responses(401, 404, 429),
+                        **problem_responses(404),
                     },
                 }
             },
@@ -262,73 +300,15 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                         LANG_PARAM,
                     ],
                     "responses": {
-                        "200": {"description": "The form (HTML).", "content": {"text/html": {}}},
-                        "403": {
-                            "description": "Origin not allowed (HTML).",
-                            "content": {"text/html": {}},
-                        },
-                        "404": {
-                            "description": "Unknown organisation (HTML).",
-                            "content": {"text/html": {}},
-                        },
-                    },
-                }
-            },
-            "/w/{org}/appeals": {
-                "post": {
-                    "summary": "Submit the form (from the form page's own origin only)",
-                    "parameters": [
-                        {
-                            "name": "org",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        },
-                        LANG_PARAM,
-                    ],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "multipart/form-data": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["token", "category", "text", "name", "consent"],
-                                    "properties": {
-                                        "token": {
-                                            "type": "string",
-                                            "description": "The signed form token.",
-                                        },
-                                        "kind": {"enum": ["message", "official"]},
-                                        "category": {"type": "string"},
-                                        "text": {"type": "string"},
-                                        "address": {"type": "string"},
-                                        "lat": {"type": "number"},
-                                        "lon": {"type": "number"},
-                                        "name": {"type": "string"},
-                                        "email": {"type": "string"},
-                                        "phone": {"type": "string"},
-                                        "consent": {"type": "string", "enum": ["on"]},
-                                        "photos": {
-                                            "type": "array",
-                                            "maxItems": 3,
-                                            "items": {"type": "string", "format": "binary"},
-                                        },
-                                    },
-                                }
-                            }
-                        },
-                    },
-                    "responses": {
-                        "201": json_response(
-                            schema_ref("AppealCreated"), "Stored (for the form's script)."
+                        "200": html_response("The form."),
+                        "403": html_response(
+                            "The origin is not allowed: the page says what to do."
                         ),
-                        "303": {
-                            "description": "Stored; to the tracking page (browsers without JavaScript)."
-                        },
-                        **problem_responses(400, 403, 404, 413, 422, 429, 503),
+                        **problem_responses(404),
                     },
                 }
             },
+            "/w/{org}/appeals": form_submission(),
             "/healthz": {
                 "get": {
                     "summary": "Liveness",
@@ -380,3 +360,5 @@ def openapi_document(base_url: str) -> dict[str, Any]:
             },
         },
     }
+    complete(document["paths"])
+    return document

@@ -8,6 +8,7 @@ from typing import Any
 
 from intake_service.appeals import DOCUMENT_SCHEMA
 from intake_service.followup.openapi_paths import STATUS_FIELDS
+from intake_service.openapi.answers import problem_answer
 
 PROBLEM = {
     "type": "object",
@@ -46,6 +47,15 @@ CREATED = {
         "number": {"type": "string", "examples": ["DEMO-2026-000123"]},
         "status": {"type": "string"},
         "tracking_url": {"type": "string", "format": "uri"},
+    },
+}
+
+HELD = {
+    "type": "object",
+    "required": ["status", "email"],
+    "properties": {
+        "status": {"const": "held"},
+        "email": {"type": "string", "description": "The address the link went to, masked."},
     },
 }
 
@@ -166,15 +176,13 @@ def json_response(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def html_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
 def problem_responses(*codes: int) -> dict[str, Any]:
-    problem = {"$ref": "#/components/schemas/Problem"}
-    return {
-        str(code): {
-            "description": "A problem (RFC 9457).",
-            "content": {"application/problem+json": {"schema": problem}},
-        }
-        for code in codes
-    }
+    """An operation's own refusals; those every operation shares are added by answers.py."""
+    return {str(code): problem_answer(code) for code in codes}
 
 
 def schema_ref(name: str) -> dict[str, str]:

@@ -1,0 +1,115 @@
+"""The appeal form's submission in /openapi.json: the fields form/submission.py reads, with the
+checks' own rules (input_schemas.py), and what it answers to the form's script and to a
+browser without one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from intake_service.appeal_input import ADDRESS_MAX, KINDS, NAME_MAX, TEXT_MAX, TEXT_MIN
+from intake_service.form.submission import FORM_FIELD_BYTES
+from intake_service.input_schemas import (
+    CATEGORY_MAX,
+    EMAIL,
+    PHONE,
+    line_schema,
+    optional_text_schema,
+    text_schema,
+)
+from intake_service.openapi.schemas import (
+    LANG_PARAM,
+    html_response,
+    json_response,
+    problem_responses,
+    schema_ref,
+)
+from intake_service.photos import MAX_PHOTOS
+
+YES = ["on", "true", "1", "yes"]
+
+
+def _fields() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["token", "category", "text", "name", "consent"],
+        "properties": {
+            "token": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": FORM_FIELD_BYTES,
+                "description": "The signed form token the form page carries (single use).",
+            },
+            "kind": {"enum": list(KINDS)},
+            "category": line_schema(CATEGORY_MAX),
+            "text": text_schema(TEXT_MIN, TEXT_MAX),
+            "address": optional_text_schema(ADDRESS_MAX),
+            "lat": {"type": "number", "minimum": -90, "maximum": 90},
+            "lon": {"type": "number", "minimum": -180, "maximum": 180},
+            "name": line_schema(NAME_MAX),
+            "email": EMAIL,
+            "phone": PHONE,
+            "consent": {"enum": YES},
+            "email_copies": {"enum": YES, "description": "Official appeals: copies by e-mail."},
+            "identity": {
+                "type": "string",
+                "description": "The identity provider's signed token, where the organisation "
+                "asks citizens to sign in.",
+            },
+            "website": {
+                "type": "string",
+                "maxLength": 0,
+                "description": "Left empty: a field only robots fill in.",
+            },
+            "photos": {
+                "type": "array",
+                "maxItems": MAX_PHOTOS,
+                "items": {"type": "string", "format": "binary"},
+                "description": "JPEG, PNG or WebP.",
+            },
+        },
+        "patternProperties": {
+            r"^attr\.": {
+                "type": "string",
+                "description": "attr.CATEGORY.CODE: the answer to a question of the category.",
+            }
+        },
+        "dependentRequired": {"lat": ["lon"], "lon": ["lat"]},
+        "anyOf": [{"required": ["email"]}, {"required": ["phone"]}],
+        "if": {"properties": {"kind": {"const": "official"}}, "required": ["kind"]},
+        "then": {"required": ["email"]},
+    }
+
+
+def form_submission() -> dict[str, Any]:
+    return {
+        "post": {
+            "summary": "Submit the form (from the form page's own origin only)",
+            "description": "Only the service's own form page may post: its `Origin` is the "
+            "service's, or `Sec-Fetch-Site: same-origin` (403 otherwise). A browser "
+            "(`Accept: text/html`) gets pages; the form's script gets JSON.",
+            "parameters": [
+                {"name": "org", "in": "path", "required": True, "schema": {"type": "string"}},
+                LANG_PARAM,
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"multipart/form-data": {"schema": _fields()}},
+            },
+            "responses": {
+                "200": html_response(
+                    "Held until the citizen opens the link e-mailed to them (a browser)."
+                ),
+                "201": json_response(
+                    schema_ref("AppealCreated"), "Stored (for the form's script)."
+                ),
+                "202": json_response(
+                    schema_ref("AppealHeld"),
+                    "Held until the citizen opens the link e-mailed to them (the form's script).",
+                ),
+                "303": {
+                    "description": "Stored; to the tracking page (browsers without JavaScript)."
+                },
+                **problem_responses(400, 403, 404, 422),
+            },
+        }
+    }
