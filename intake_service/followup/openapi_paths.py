@@ -9,6 +9,7 @@ from typing import Any
 
 from intake_service.appeal_input import TEXT_MAX, TEXT_MIN
 from intake_service.followup.tracking_routes import ACTIONS
+from intake_service.followup.verdict import MAX_COMMENT
 from intake_service.input_schemas import (
     IDEMPOTENCY_KEY,
     SIGNIFICANT,
@@ -92,7 +93,9 @@ def _bodies(form: bool) -> dict[str, dict[str, Any]]:
                 "solved": solved,
                 "rating": {"type": "integer", "minimum": 1, "maximum": 5},
                 "comment": optional_text_schema(
-                    TEXT_MAX, description="Not solved: the repeat appeal's text, if this long."
+                    MAX_COMMENT,
+                    description="Not solved: the repeat appeal's text, if at least "
+                    f"{TEXT_MIN} characters long.",
                 ),
             },
         },
