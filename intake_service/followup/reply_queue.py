@@ -9,7 +9,14 @@ that leaves it on the broker to be delivered again, and the key makes the second
 no-op. A message that can never apply (no key, an unknown key, an appeal that is not the
 organisation's, a body that does not check, a move the rules refuse) is a `rejected` event with
 its reason and is rejected without requeue, so a dead-letter exchange the agency bound keeps it
-and nothing loops. While the writer is unavailable messages are requeued.
+and nothing loops.
+
+While the store is unavailable (PostgreSQL down, SQLite's write lock held past its timeout) a
+message is requeued, but not at once: it is held, unacknowledged, for a delay that grows with the
+outage (half a second at first, then as long as the store has been down, thirty seconds at most),
+and sooner when another message finds the store back. An immediate requeue came straight back —
+one reply, 5,100 deliveries in 6 s at 81 % CPU. The outage is logged when it begins, once a
+minute while it lasts, and when it ends; `pos_reply_messages_total` counts the requeues.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import contextlib
 import json
 import logging
 import sqlite3
+import time
 from typing import TYPE_CHECKING
 
 import aio_pika
@@ -37,12 +45,72 @@ if TYPE_CHECKING:
 log = logging.getLogger("pos_intake")
 PREFETCH = 32
 RECONNECT_SECONDS = 5.0
+FIRST_DELAY = 0.5  # seconds a message is held before its first requeue in an outage
+MAX_DELAY = 30.0  # well inside RabbitMQ's consumer timeout for an unacknowledged message
+REMIND_SECONDS = 60.0  # how often a lasting outage is logged again
+
+
+class StoreOutage:
+    """What the reply queue knows of the store being unavailable, shared by all the messages in
+    hand: when it began, how long to hold the next one, and whether it has been logged."""
+
+    def __init__(self) -> None:
+        self.since: float | None = None
+        self.requeued = 0
+        self._logged_at = 0.0
+        self._over = asyncio.Event()
+
+    def failed(self, error: BaseException) -> float:
+        """The delay before the message that just failed is requeued; logs the outage's start
+        and, while it lasts, a line a minute."""
+        now = time.monotonic()
+        if self.since is None:
+            self.since, self.requeued, self._logged_at = now, 0, now
+            self._over.clear()
+            log.warning(
+                "reply queue: the store is unavailable (%s); replies are requeued with delays "
+                "growing to %g s until it is back",
+                error,
+                MAX_DELAY,
+            )
+        elif now - self._logged_at >= REMIND_SECONDS:
+            self._logged_at = now
+            log.warning(
+                "reply queue: the store is still unavailable after %.0f s (%s); %d requeues",
+                now - self.since,
+                error,
+                self.requeued,
+            )
+        return min(MAX_DELAY, max(FIRST_DELAY, now - self.since))
+
+    def succeeded(self) -> None:
+        """A message was applied: the outage, if any, is over, and the held messages go back
+        to the queue now rather than at the end of their delays."""
+        if self.since is None:
+            return
+        log.info(
+            "reply queue: the store is back after %.1f s; %d requeues meanwhile",
+            time.monotonic() - self.since,
+            self.requeued,
+        )
+        self.since = None
+        self._over.set()
+
+    async def hold(self, delay: float) -> None:
+        """Wait `delay` seconds, or less if the outage ends (or the queue closes) first."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._over.wait(), delay)
+
+    def release(self) -> None:
+        """Shutting down: nothing waits out its delay."""
+        self._over.set()
 
 
 class ReplyQueue:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self._connection: AbstractRobustConnection | None = None
+        self.outage = StoreOutage()
 
     async def run(self) -> None:
         """Consume until cancelled; a broker that is down is tried again every few seconds."""
@@ -70,26 +138,48 @@ class ReplyQueue:
                 await asyncio.sleep(RECONNECT_SECONDS)
 
     async def close(self) -> None:
+        self.outage.release()
         if self._connection is not None:
             with contextlib.suppress(Exception):
                 await self._connection.close()
             self._connection = None
 
     async def handle(self, message: AbstractIncomingMessage) -> None:
+        counted = self.runtime.metrics.replies
+        if message.redelivered:
+            counted["redelivered"] += 1
         sender: list[int] = []  # the organisation its key proved, once known
         try:
             await self._apply(message, sender)
         except (WriterStopped, sqlite3.OperationalError) as exc:
-            log.warning("reply queue: cannot apply %s now (%s); requeued", message.message_id, exc)
-            await message.nack(requeue=True)
+            await self._requeue_later(message, exc)
         except Exception as exc:
             if not isinstance(exc, IntakeError):  # a bug: logged, and not redelivered forever
                 log.exception("reply queue: message %s failed", message.message_id)
                 exc = IntakeError(None, reason=f"reply-failed {type(exc).__name__}")
             await self._refuse(message, exc, sender[0] if sender else None)
             await message.reject(requeue=False)
+            counted["refused"] += 1
         else:
+            self.outage.succeeded()
             await message.ack()
+            counted["applied"] += 1
+
+    async def _requeue_later(self, message: AbstractIncomingMessage, error: Exception) -> None:
+        """Back to the queue after the outage's delay: held unacknowledged meanwhile, so the
+        broker gives it to no one, and a crash in between still leaves it on the broker."""
+        await self.outage.hold(self.outage.failed(error))
+        try:
+            await message.nack(requeue=True)
+        except Exception as exc:  # the channel closed meanwhile: the broker requeued it itself
+            log.info(
+                "reply queue: %s goes back to the queue with its channel (%s)",
+                message.message_id,
+                exc,
+            )
+            return
+        self.outage.requeued += 1
+        self.runtime.metrics.replies["requeued"] += 1
 
     async def _apply(self, message: AbstractIncomingMessage, sender: list[int]) -> None:
         runtime = self.runtime
