@@ -113,7 +113,7 @@ def _drain(queue: str, wanted: set[str], timeout: float = 60) -> set[str]:
     return run_async(go())
 
 
-@pytest.mark.service_env(POS_FORWARD_MAX_ATTEMPTS="12", **FAST_RETRIES)
+@pytest.mark.service_env(POS_FORWARD_MAX_ATTEMPTS="12", POS_RATE_LIMIT_KEY="0", **FAST_RETRIES)
 def test_the_orgs_quorum_queue_deleted_mid_load_later_appeals_arrive_without_a_restart(
     db: Path, org: Org, service: Service
 ) -> None:
