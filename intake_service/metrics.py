@@ -31,6 +31,7 @@ class Metrics:
         self.batch_sum = 0
         self.batch_buckets: Counter[int] = Counter()
         self.deliveries: Counter[tuple[str, str]] = Counter()  # by sink and outcome
+        self.replies: Counter[str] = Counter()  # reply-queue messages, by outcome
         self.loop = LoopWatch()  # how long the event loop was held (run by the runtime)
 
     def record_batch(self, size: int) -> None:
@@ -97,6 +98,16 @@ class Metrics:
         ]
         lines += [
             f"pos_sink_up{_labels(sink=sink, kind=kind)} {int(up)}" for sink, kind, up in sinks_up
+        ]
+        lines += [
+            "# HELP pos_reply_messages_total Messages taken from the agencies' reply queue, by "
+            "outcome (applied, refused, requeued while the store is down; redelivered counts "
+            "those the broker had given out before).",
+            "# TYPE pos_reply_messages_total counter",
+        ]
+        lines += [
+            f"pos_reply_messages_total{_labels(outcome=outcome)} {n}"
+            for outcome, n in sorted(self.replies.items())
         ]
         lines += self.loop.render()
         return "\n".join(lines) + "\n"

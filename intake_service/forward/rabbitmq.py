@@ -7,6 +7,11 @@ awaited with one gather. A message counts as delivered only once the broker conf
 
 After any failure other than "unroutable" the connection is dropped and made anew on the next
 batch: the forwarder's retry schedule, not the library's reconnect loop, decides when we try.
+
+With `quorum`, the queue `<exchange>.<slug>` is ours to keep: declared and bound once per
+connection, and declared and bound again as soon as a message for that slug comes back
+unroutable — someone deleted the queue while we ran — and those messages sent again at once.
+Without it, an unroutable message is the agency's missing binding, a failure to retry later.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 
 import aio_pika
 import aiormq
@@ -56,7 +62,9 @@ class RabbitPublisher:
             return exchange
 
     async def _bind_quorum_queue(self, exchange: AbstractExchange, slug: str) -> None:
-        """The durable quorum queue `<exchange>.<slug>`, for deployments that want one per org."""
+        """The durable quorum queue `<exchange>.<slug>`, for deployments that want one per org.
+        Declared once per connection: `_bound` remembers it until a message for the slug comes
+        back unroutable, which says the queue (or its binding) is gone."""
         if slug in self._bound:
             return
         channel = exchange.channel
@@ -119,10 +127,45 @@ class RabbitPublisher:
                 return f"publish: {_describe(exc)}"
             return None
 
-        errors = await asyncio.gather(*(one(m) for m in messages))
-        if any(e is not None and not e.startswith("not routed") for e in errors):
+        errors = list(await asyncio.gather(*(one(m) for m in messages)))
+        if self.sink.quorum and any(_unrouted(e) for e in errors):
+            await self._send_again_rebound(exchange, messages, errors, one)
+        if any(e is not None and not _unrouted(e) for e in errors):
             await self.close()
-        return list(errors)
+        return errors
+
+    async def _send_again_rebound(
+        self,
+        exchange: AbstractExchange,
+        messages: list[Outgoing],
+        errors: list[str | None],
+        send: Callable[[Outgoing], Awaitable[str | None]],
+    ) -> None:
+        """The quorum queues of the slugs whose messages came back unroutable, declared and
+        bound again, and those messages sent again at once (`errors` updated in place): a queue
+        deleted under a running service costs one round trip, not the retry schedule up to
+        dead. A slug still unroutable after that is forgotten, so the next batch declares it."""
+        unrouted = [i for i, e in enumerate(errors) if _unrouted(e)]
+        slugs = {messages[i].org_slug for i in unrouted}
+        self._bound.difference_update(slugs)
+        try:
+            async with asyncio.timeout(self._timeout):
+                for slug in sorted(slugs):
+                    await self._bind_quorum_queue(exchange, slug)
+        except Exception as exc:
+            self._bound.difference_update(slugs)
+            for i in unrouted:
+                errors[i] = f"declare: {_describe(exc)}"
+            return
+        log.warning(
+            "forwarder: the quorum queue of %s was gone; declared and bound again",
+            ", ".join(f"{exchange.name}.{slug}" for slug in sorted(slugs)),
+        )
+        again = await asyncio.gather(*(send(messages[i]) for i in unrouted))
+        for i, error in zip(unrouted, again, strict=True):
+            errors[i] = error
+            if _unrouted(error):
+                self._bound.discard(messages[i].org_slug)
 
     async def close(self) -> None:
         connection, self._connection, self._exchange = self._connection, None, None
@@ -130,6 +173,10 @@ class RabbitPublisher:
         if connection is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(connection.close(), self._timeout)
+
+
+def _unrouted(error: str | None) -> bool:
+    return error is not None and error.startswith("not routed")
 
 
 def _describe(exc: BaseException) -> str:
