@@ -228,6 +228,7 @@ def _delete(queue: str) -> None:
     run_async(go())
 
 
+@pytest.mark.xdist_group("rabbitmq")  # the broker is shared (test_forwarding.py)
 def test_replies_on_the_rabbitmq_queue_apply_once(tmp_path, mail_server):
     db = tmp_path / "pos.db"
     org = make_org(db, "manturovo", "https://manturovo.example.ru")

@@ -33,6 +33,10 @@ from conftest import (
     store,
 )
 
+# The broker is shared: stories here stop it or read its queues, so they run on one xdist
+# worker (scripts/test: --dist loadgroup), never beside each other.
+pytestmark = pytest.mark.xdist_group("rabbitmq")
+
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 ROOT = Path(__file__).resolve().parent.parent
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)

@@ -108,6 +108,7 @@ def _stored_ids(db: str) -> set[str]:
         return {row[0] for row in conn.execute("SELECT id FROM appeals")}
 
 
+@pytest.mark.xdist_group("rabbitmq")  # the broker is shared (test_forwarding.py)
 def test_three_nodes_share_one_sequence_and_drain_a_killed_nodes_appeals(
     postgres_url: str, tmp_path: Path, rabbit: Consumer
 ):

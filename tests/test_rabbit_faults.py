@@ -32,6 +32,10 @@ from conftest import (
     run_cli,
 )
 
+# The broker is shared: stories here stop it or read its queues, so they run on one xdist
+# worker (scripts/test: --dist loadgroup), never beside each other.
+pytestmark = pytest.mark.xdist_group("rabbitmq")
+
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 FAST_RETRIES = {"POS_FORWARD_BACKOFF": "0.05", "POS_FORWARD_BACKOFF_MAX": "0.5"}
 
