@@ -230,3 +230,25 @@ def test_a_huge_accept_language_header_does_not_hold_the_loop(service, org):
     english = httpx.get(service.url + "/", headers={"Accept-Language": "de;q=0.9, en;q=0.8"})
     assert english.headers["Content-Language"] == "en"
     assert loop_held(service) == held_before
+
+
+def test_infinity_and_nan_are_not_json(service, org):
+    """Python's parser takes Infinity, -Infinity and NaN, which JSON's grammar (RFC 8259) has
+    not: a verdict rated Infinity reached int() and answered 500."""
+    created = httpx.post(
+        service.url + "/api/v1/appeals", json=appeal(), headers=bearer(org.key), timeout=10
+    )
+    token = created.json()["tracking_url"].rsplit("/", 1)[1]
+    for path, headers, body in (
+        (f"/api/v1/status/{token}/verdict", {}, '{"solved": true, "rating": Infinity}'),
+        (f"/api/v1/status/{token}/verdict", {}, '{"solved": false, "rating": -Infinity}'),
+        ("/api/v1/appeals", bearer(org.key), '{"lat": NaN, "lon": 44.7}'),
+    ):
+        answer = httpx.post(
+            service.url + path,
+            content=body.encode(),
+            headers={**headers, "Content-Type": "application/json"},
+            timeout=10,
+        )
+        assert answer.status_code == 400, (path, body, answer.status_code, answer.text[:200])
+        assert answer.json()["type"].endswith("/bad-json"), answer.text
