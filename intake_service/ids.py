@@ -8,6 +8,8 @@ import threading
 import time
 import uuid
 
+from starlette.convertors import Convertor, register_url_convertor
+
 _lock = threading.Lock()
 _last_ms = 0
 _counter = 0
@@ -81,3 +83,21 @@ def human_number(slug: str, year: int, sequence: int, node: str = "") -> str:
     if node:
         return f"{slug.upper()}-{year}-{node.upper()}-{sequence:06d}"
     return f"{slug.upper()}-{year}-{sequence:06d}"
+
+
+class RowId(Convertor[int]):
+    """A row's number in a path (`{user_id:row_id}`): ASCII digits within the 64-bit integers
+    both engines store. Starlette's `int` takes any number of digits, and one past 2**63 was a
+    500: SQLite refuses to bind it, PostgreSQL's BIGINT to compare with it."""
+
+    regex = "[0-9]{1,18}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+ROW_ID = "row_id"  # the convertor's name, for the routes' paths
+register_url_convertor(ROW_ID, RowId())

@@ -432,3 +432,24 @@ def test_live_streams_are_capped_per_session_and_address_and_a_closed_one_frees_
         "rate-limited live-session",
         "rate-limited live-address",
     }
+
+
+def test_an_event_id_in_other_digits_is_a_bad_cursor_not_a_server_error(db, org, service):
+    """'²' is a digit to `str.isdigit` but not to `int()`: the log's `before` cursor answered
+    500, and a Last-Event-ID of byte 0xB2 (latin-1 '²') broke the live stream off."""
+    add_user(db, "duty@demo.ru", "demo")
+    with signed_in(service.url, "duty@demo.ru") as console:
+        for path in ("/console/log.json", "/console", "/console/export.csv"):
+            answer = console.get(path, params={"before": "²"})
+            assert answer.status_code == 400, (path, answer.status_code, answer.text[:200])
+        bad = console.get(
+            "/console/log.json", params={"before": "١٢"}, headers={"Accept": "application/json"}
+        )
+        assert [e["parameter"] for e in bad.json()["errors"]] == ["before"]
+        with console.stream("GET", "/console/live", headers={"Last-Event-ID": b"\xb2"}) as stream:
+            lines = stream.iter_lines()
+            assert next(lines).startswith("retry:")
+            filed = file(service.url, org.key)["number"]
+            data = next(json.loads(line[6:]) for line in lines if line.startswith("data: "))
+            assert data["number"] == filed
+    assert "Traceback" not in service.log()

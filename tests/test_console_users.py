@@ -149,3 +149,15 @@ def test_a_region_admin_adds_a_user_to_a_child_org(db, org, service):
         assert made.status_code == 200 and _one_time(made.text)
     listed = run_cli(db, "user", "list").stdout
     assert re.search(r"head@school.example.ru\s+school\s+admin", listed)
+
+
+def test_an_id_past_what_a_row_can_have_is_no_such_page_not_a_server_error(db, org, service):
+    """A path's row number of 30 digits used to reach the database, which cannot bind it: 500."""
+    add_user(db, "admin@demo.example.ru", "demo", role="admin")
+    huge = "9" * 30
+    with signed_in(service.url, "admin@demo.example.ru") as admin:
+        for path in (f"/console/users/{huge}", f"/console/templates/{huge}/delete"):
+            answer = admin.post_form(path, {"action": "disable"})
+            assert answer.status_code == 404, (path, answer.status_code, answer.text[:200])
+        assert admin.post_form("/console/users/1²", {"action": "disable"}).status_code == 404
+    assert "Traceback" not in service.log()

@@ -298,3 +298,51 @@ def test_an_agencys_reply_retried_on_two_nodes_at_once_applies_once_and_answers_
     finally:
         for node in nodes:
             node.stop()
+
+
+def test_a_verdict_sent_to_two_nodes_at_once_is_recorded_once(postgres_url: str, tmp_path: Path):
+    """A citizen's double click on "solved" lands on both nodes: one verdict is recorded and the
+    other refused (409). Both transactions read `rated_at` empty before either committed and
+    both were recorded — two ratings, two status changes, two closing notices."""
+    db = PostgresDatabase(postgres_url, tmp_path)
+    org = make_org(db, "demo", "https://demo.example.ru")
+    nodes = [Service(db, env=NO_LIMITS).start() for _ in range(2)]
+    try:
+        tokens = []
+        with httpx.Client(timeout=10, headers=bearer(org.key)) as client:
+            for _ in range(12):
+                made = client.post(nodes[0].url + "/api/v1/appeals", json=appeal()).json()
+                answered = client.post(
+                    f"{nodes[0].url}/api/v1/appeals/{made['number']}/answer",
+                    json={"text": "Фонарь заменён, проверьте, пожалуйста."},
+                    headers={"Idempotency-Key": f"answer-{made['number']}"},
+                )
+                assert answered.status_code == 200, answered.text
+                tokens.append(made["tracking_url"].rsplit("/", 1)[1])
+        codes: dict[str, list[int]] = {token: [] for token in tokens}
+
+        def verdict(token: str, url: str, start: threading.Barrier) -> None:
+            with httpx.Client(timeout=10) as own:
+                start.wait()
+                sent = own.post(
+                    f"{url}/api/v1/status/{token}/verdict", json={"solved": True, "rating": 5}
+                )
+                codes[token].append(sent.status_code)
+
+        for token in tokens:
+            start = threading.Barrier(6)
+            clicks = [
+                threading.Thread(target=verdict, args=(token, node.url, start))
+                for node in nodes * 3
+            ]
+            for thread in clicks:
+                thread.start()
+            for thread in clicks:
+                thread.join()
+        assert all(sorted(c) == [200, 409, 409, 409, 409, 409] for c in codes.values()), codes
+        with store(db) as conn:
+            rated = conn.execute("SELECT count(*) FROM events WHERE type = 'rated'").fetchone()[0]
+        assert rated == len(tokens)
+    finally:
+        for node in nodes:
+            node.stop()

@@ -6,12 +6,13 @@ from starlette.routing import Route
 
 from intake_service.api import appeals, queue, replies
 from intake_service.followup import tracking_routes
+from intake_service.ids import ROW_ID
 
 ROUTES = [
     Route("/api/v1/appeals", appeals.create_appeal, methods=["POST"], name="create_appeal"),
     Route("/api/v1/categories", appeals.list_categories, methods=["GET"], name="categories"),
     Route(
-        "/api/v1/appeals/{id:uuid}/photos/{n:int}",
+        f"/api/v1/appeals/{{id:uuid}}/photos/{{n:{ROW_ID}}}",
         appeals.appeal_photo,
         methods=["GET"],
         name="photo",

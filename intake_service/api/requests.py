@@ -69,6 +69,12 @@ def body_limited(request: Request, limit: int) -> Request:
     return Request(request.scope, counting)
 
 
+def _not_json(constant: str) -> Any:
+    """Python's parser takes Infinity, -Infinity and NaN, which JSON's grammar has not (RFC
+    8259): refused as the client's error, not handed to a check that does arithmetic on them."""
+    raise ValueError(f"{constant} is not a JSON value")
+
+
 async def read_json(request: Request) -> Any:
     runtime = runtime_of(request)
     limit = runtime.settings.max_body_bytes
@@ -79,7 +85,7 @@ async def read_json(request: Request) -> Any:
         raise UnsupportedMediaType("detail.media-type", got=media_type or "(none)")
     raw = await body_limited(request, limit).body()
     try:
-        parsed = json.loads(raw)
+        parsed = json.loads(raw, parse_constant=_not_json)
         # JSON may escape half of a surrogate pair ("\ud800"), which no UTF-8 text can hold:
         # refused here, not at the first place that encodes it (the database, an answer)
         json.dumps(parsed, ensure_ascii=False).encode()
@@ -93,7 +99,8 @@ async def read_json(request: Request) -> Any:
         # a body of nested arrays or objects deeper than the parser's stack: the client's error
         raise BadJSON("detail.bad-json", error="nested too deeply") from None
     except ValueError as exc:
-        # what the parser refuses beyond its grammar: an integer past Python's 4,300 digits
+        # what the parser refuses beyond its grammar: an integer past Python's 4,300 digits,
+        # Infinity and NaN
         raise BadJSON("detail.bad-json", error=str(exc)[:200]) from None
     if _depth_exceeds(parsed, MAX_DEPTH):
         raise BadJSON("detail.bad-json", error=f"nested deeper than {MAX_DEPTH} levels")

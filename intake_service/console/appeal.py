@@ -33,6 +33,7 @@ from intake_service.followup.extension import extend_op
 from intake_service.followup.forwarding import forward_candidates
 from intake_service.followup.routing import forward_op
 from intake_service.i18n import t
+from intake_service.ids import ROW_ID
 from intake_service.org_settings import timezone_of
 from intake_service.pages import human_date, local_time, page_language
 from intake_service.statuses import TRANSITIONS, Severity, Status, StatusType, can_move, status_type
@@ -352,7 +353,7 @@ def _operation(
 
 ROUTES = [
     Route("/console/appeals/{appeal_id}", appeal_page, methods=["GET"]),
-    Route("/console/appeals/{appeal_id}/photos/{n:int}", appeal_photo, methods=["GET"]),
+    Route(f"/console/appeals/{{appeal_id}}/photos/{{n:{ROW_ID}}}", appeal_photo, methods=["GET"]),
     Route("/console/appeals/{appeal_id}/contact", show_contact, methods=["POST"]),
     Route("/console/appeals/{appeal_id}/{action}", act, methods=["POST"]),
 ]

@@ -26,7 +26,7 @@ from intake_service.api.requests import client_address
 from intake_service.console import log_queries
 from intake_service.console.auth import Operator, SessionWatch, operator_of
 from intake_service.console.export import csv_stream
-from intake_service.console.log_filter import EVENT_TYPES, PAGE_SIZE, LogFilter
+from intake_service.console.log_filter import EVENT_TYPES, PAGE_SIZE, LogFilter, event_id
 from intake_service.console.page import console_page
 from intake_service.console.search import text_matches
 from intake_service.console.state import ConsoleState, console_of
@@ -218,8 +218,7 @@ async def _passing(console: ConsoleState, f: LogFilter, event_id: int) -> dict[s
 
 
 def _last_event_id(request: Request) -> int | None:
-    raw = request.headers.get("last-event-id", "")
-    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+    return event_id(request.headers.get("last-event-id", ""))
 
 
 async def _live_rows(request: Request, console: ConsoleState, f: LogFilter) -> AsyncIterator[str]:

@@ -35,6 +35,15 @@ from intake_service.statuses import Severity, Status
 PAGE_SIZE = 50
 _CODE = re.compile(r"^[a-z0-9_\-]{1,64}$")
 MAX_QUERY = 200
+# An event id as the client sends it back (the `before` cursor, a stream's Last-Event-ID): ASCII
+# digits only — `str.isdigit` also takes "²", on which `int()` fails — and within a 64-bit id.
+_EVENT_ID = re.compile(r"[0-9]{1,18}")
+
+
+def event_id(raw: str) -> int | None:
+    """The event id `raw` names, or None if it names none."""
+    return int(raw) if _EVENT_ID.fullmatch(raw) else None
+
 
 # query-string name -> attribute
 _NAMES = {
@@ -130,9 +139,8 @@ class LogFilter:
                     assignee_id = user.id
         before = None
         if (raw := text("before")) is not None:
-            if raw.isdigit() and len(raw) < 19:
-                before = int(raw)
-            else:
+            before = event_id(raw)
+            if before is None:
                 errors.append(("before", "param.before", {}))
         q = text("q")
         if q is not None and len(q) > MAX_QUERY:

@@ -19,6 +19,7 @@ from intake_service.console.page import console_page
 from intake_service.console.state import console_of
 from intake_service.errors import NotFound
 from intake_service.i18n import t
+from intake_service.ids import ROW_ID
 from intake_service.pages import page_language
 
 
@@ -103,5 +104,5 @@ async def delete_template(request: Request) -> Response:
 ROUTES = [
     Route("/console/templates", templates_page, methods=["GET"]),
     Route("/console/templates", add_template, methods=["POST"]),
-    Route("/console/templates/{template_id:int}/delete", delete_template, methods=["POST"]),
+    Route(f"/console/templates/{{template_id:{ROW_ID}}}/delete", delete_template, methods=["POST"]),
 ]

@@ -38,6 +38,7 @@ from intake_service.console.state import console_of
 from intake_service.errors import NotFound
 from intake_service.events import EventType, insert_event
 from intake_service.i18n import t
+from intake_service.ids import ROW_ID
 from intake_service.pages import page_language
 
 SECTION = "/console/users"
@@ -202,5 +203,5 @@ def _user_managed(operator: Operator, conn: sqlite3.Connection, raw_id: object) 
 ROUTES = [
     Route(SECTION, users_page, methods=["GET"]),
     Route(SECTION, add, methods=["POST"]),
-    Route(SECTION + "/{user_id:int}", change, methods=["POST"]),
+    Route(f"{SECTION}/{{user_id:{ROW_ID}}}", change, methods=["POST"]),
 ]

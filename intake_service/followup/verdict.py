@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Callable
 
 from intake_service.console.handling import CITIZEN, SYSTEM, current, log_change, notify_closed
+from intake_service.dialect import row_locks
 from intake_service.events import EventType
 from intake_service.statuses import Status, open_statuses_sql
 from intake_service.store import now_iso
@@ -64,8 +65,11 @@ def verdict_op(
     comment = comment.strip()
 
     def op(conn: sqlite3.Connection) -> None:
+        # locked on PostgreSQL: a verdict sent to two nodes at once was read unrated by both
+        # transactions and recorded twice; the second now waits, then reads it rated
         row = conn.execute(
-            "SELECT status, rated_at FROM appeals WHERE id = ?", (appeal_id,)
+            "SELECT status, rated_at FROM appeals a WHERE id = ?" + row_locks(conn, "a"),
+            (appeal_id,),
         ).fetchone()
         if row["rated_at"]:
             raise VerdictRefused("twice")
