@@ -133,6 +133,13 @@ class PayloadTooLarge(IntakeError):
     status, slug, title_key = 413, "payload-too-large", "problem.payload-too-large"
 
 
+class HeadersTooLarge(IntakeError):
+    status, slug, title_key = 431, "headers-too-large", "problem.headers-too-large"
+
+    def __init__(self, *, limit: int) -> None:
+        super().__init__("detail.headers-too-large", limit=limit)
+
+
 class UnsupportedMediaType(IntakeError):
     status, slug, title_key = 415, "unsupported-media-type", "problem.unsupported-media-type"
 

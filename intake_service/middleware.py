@@ -18,8 +18,13 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from intake_service.access_log import access_log
+from intake_service.errors import HeadersTooLarge
 from intake_service.ids import request_id as new_request_id
 
+# The most header bytes a request may carry (nginx's default buffers hold 32 KiB). The HTTP parser
+# (httptools) sets no limit of its own, and what reads a header later — cookies, languages,
+# proxies' addresses — would otherwise work through megabytes of it on the loop.
+MAX_HEADER_BYTES = 64 * 1024
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Tracking tokens are capabilities: whoever has one reads the appeal. Keep them out of logs.
 # (The e-mail confirmation link and Open311's tokens/{token} are capabilities too.)
@@ -95,6 +100,8 @@ class RequestContext:
             await send(message)
 
         try:
+            if sum(len(name) + len(value) for name, value in scope["headers"]) > MAX_HEADER_BYTES:
+                raise HeadersTooLarge(limit=MAX_HEADER_BYTES)
             await self.app(scope, receive, send_with_headers)
         except Exception as exc:
             # what no endpoint answered: a route that does not exist or a method it does not

@@ -252,3 +252,20 @@ def test_infinity_and_nan_are_not_json(service, org):
         )
         assert answer.status_code == 400, (path, body, answer.status_code, answer.text[:200])
         assert answer.json()["type"].endswith("/bad-json"), answer.text
+
+
+def test_headers_past_64_kib_are_refused_before_anything_reads_them(service, org):
+    held_before = loop_held(service)
+    cookie = "; ".join(f"c{n}=" + "x" * 90 for n in range(100_000))  # about 10 MB of cookies
+    for path, headers in (
+        ("/console", {"Cookie": cookie}),
+        ("/api/v1/categories", {**bearer(org.key), "X-Padding": b"\xff" * 200_000}),
+        ("/open311/v2/services.json", {"Accept-Language": "ru;q=0.5," * 20_000}),
+    ):
+        answer = httpx.get(service.url + path, headers=headers, timeout=30)
+        assert answer.status_code == 431, (path, answer.status_code, answer.text[:200])
+        if not path.startswith("/open311/"):
+            assert answer.json()["type"].endswith("/headers-too-large")
+    # an ordinary request is not affected
+    assert httpx.get(service.url + "/api/v1/categories", headers=bearer(org.key)).status_code == 200
+    assert loop_held(service) == held_before

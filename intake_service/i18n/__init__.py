@@ -54,6 +54,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Reload the page and try again.",
     },
     "problem.bad-json": {"ru": "Тело запроса — не JSON", "en": "The request body is not JSON"},
+    "problem.headers-too-large": {
+        "ru": "Заголовки запроса слишком велики",
+        "en": "Request headers too large",
+    },
+    "detail.headers-too-large": {
+        "ru": "Заголовки запроса больше {limit} байт.",
+        "en": "The request's headers are over {limit} bytes.",
+    },
     "problem.bad-form": {
         "ru": "Форму не удалось прочитать: слишком длинное поле или неверный формат",
         "en": "The form could not be read: a field too long or a malformed body",

@@ -7,7 +7,8 @@ operation of /openapi.json in one place, so that a new route cannot forget them.
   database is unreachable or busy (problems.py's storage handler) — all but `STORELESS`;
 - 401: every operation with a `security` requirement (the key is checked first);
 - 413: every operation that takes a body (each is read with a size limit);
-- 415: every operation that takes a JSON body (api/requests.py's `read_json`).
+- 415: every operation that takes a JSON body (api/requests.py's `read_json`);
+- 431: every operation, when a request's headers pass 64 KiB (middleware.py).
 
 Under /open311/ the answers are GeoReport's error list with its statuses (open311/problems.py:
 415 is 400, 401 is 403); elsewhere they are problems (RFC 9457), or a page for a browser that
@@ -36,6 +37,7 @@ _DESCRIPTIONS = {
     401: "No API key, or not a valid one.",
     413: "The body is larger than the service takes.",
     415: "The body is not JSON (`Content-Type: application/json`).",
+    431: "The request's headers are larger than the service takes (64 KiB).",
     429: "Too many requests from this address or key: try again after `Retry-After` seconds.",
     503: "The store is unavailable for a moment: try again after `Retry-After` seconds.",
 }
@@ -82,6 +84,7 @@ def _common(path: str, operation: dict[str, Any]) -> list[int]:
         codes.append(413)
     if "application/json" in bodies:
         codes.append(415)
+    codes.append(431)
     return codes
 
 
