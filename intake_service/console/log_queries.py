@@ -9,6 +9,11 @@ every event of a region. A platform admin's log walks the events' own id backwar
 the appeal (kind, category, status, severity, assignee) join `appeals` by its unique id — or,
 when few appeals match, start from those appeals (`_appeals_first_ids`). A search starts from
 the full-text index (console/search.py) instead, newest appeal first.
+
+Every path keeps to the one rule of visibility (intake_service/visibility.py): an event that
+names an appeal shows only while the appeal's current target is one of the viewer's
+organisations — the walks add `event_sql` (a primary-key look-up of the event's appeal), the
+appeal-first and search paths filter on the joined appeal's target.
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ filed on) and gets the rule's target, which then sees it in its log, queue and s
 origin's log gets a `routed` event saying where it went. Rules chain (the target's own rule
 applies next) up to MAX_HOPS, and a rule that would close a loop is refused when it is set.
 An operator may also forward an appeal by hand (`forward_op`): the appeal's target changes,
-both organisations' logs get a `routed` event, the new one's sinks and queue get it as a new
-appeal, and the citizen is told. The rules themselves are kept in `routing_rules.py`.
+both organisations' logs get a `routed` event (the new one's without the sender's operator),
+the new one's sinks and queue get it as a new appeal, the old one's undelivered rows are
+withdrawn, the search index moves it to the new organisation, and the citizen is told. The rules themselves are kept in `routing_rules.py`.
 """
 
 from __future__ import annotations
