@@ -21,7 +21,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
-from intake_service.dialect import ids_in_json
+from intake_service.dialect import ids_in_json, is_sqlite
 
 Scope = frozenset[int] | None  # None: the platform, which sees every organisation
 
@@ -44,12 +44,18 @@ def sees_event(scope: Scope, event_org_id: int | None, target_org_id: int | None
 
 def event_sql(conn: sqlite3.Connection, events: str = "e") -> str:
     """The WHERE term keeping the events (alias `events`) whose appeal, if they name one that
-    exists, has its current target in the scope given as one JSON parameter (`scope_arg`).
-    A primary-key look-up of the appeal per event, next to the index walk of the events."""
-    return (
-        f"NOT EXISTS (SELECT 1 FROM appeals v WHERE v.id = {events}.appeal_id "
-        f"AND v.target_org_id NOT IN {ids_in_json(conn)})"
+    exists, has its current target in the scope given as one JSON parameter (`scope_arg`); an
+    event naming none is judged by its own organisation. A filter on each event walked — a
+    primary-key look-up of its appeal, the scope read once — that leaves the walk of the
+    events' index as it was: as a NOT EXISTS, PostgreSQL may plan it as an anti-join that
+    reads every appeal."""
+    target = (
+        f"coalesce((SELECT v.target_org_id FROM appeals v WHERE v.id = {events}.appeal_id), "
+        f"{events}.org_id)"
     )
+    if is_sqlite(conn):
+        return f"{target} IN {ids_in_json(conn)}"
+    return f"{target} = ANY(ARRAY{ids_in_json(conn)})"
 
 
 def scope_arg(scope: Iterable[int]) -> str:

@@ -3,8 +3,9 @@
 A rule sends one category of an organisation's appeals to another organisation — street
 lighting from the city administration to the lighting utility, a region's road appeals to its
 road agency. It is applied at intake: the appeal keeps its origin organisation (the site it was
-filed on) and gets the rule's target, which then sees it in its log, queue and sinks; the
-origin's log gets a `routed` event saying where it went. Rules chain (the target's own rule
+filed on) and gets the rule's target, which then sees it in its log, queue and sinks; a
+`routed` event for the origin records where it went (the platform's log shows it: the origin no
+longer sees the appeal, intake_service/visibility.py). Rules chain (the target's own rule
 applies next) up to MAX_HOPS, and a rule that would close a loop is refused when it is set.
 An operator may also forward an appeal by hand (`forward_op`): the appeal's target changes,
 both organisations' logs get a `routed` event (the new one's without the sender's operator),
