@@ -87,10 +87,10 @@ class OrgDirectory:
         self._routes = routing_rules(self._conn)
         self._version = version
 
-    def route_targets(self) -> set[int]:
-        """Every organisation a routing rule names as competent."""
+    def route_targets(self, org_id: int) -> set[int]:
+        """The organisations this one's own routing rules name as competent."""
         self.refresh()
-        return set(self._routes.values())
+        return {to for (origin, _), to in self._routes.items() if origin == org_id}
 
     def route(self, org: Org, category: str) -> Org:
         """Where an appeal of `category` filed with `org` goes: the end of its routing rules'

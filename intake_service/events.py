@@ -23,6 +23,9 @@ class EventType(StrEnum):
     FAILED = "failed"
     DEAD = "dead"
     EXPIRED = "expired"  # nobody acknowledged it from the embedded queue within the retention
+    # an undelivered outbox row of an organisation the appeal was forwarded away from (or that
+    # no longer sees it): never delivered now; data: number, sink, to (the new organisation)
+    WITHDRAWN = "withdrawn"
     # handling an appeal in the console (data: "by" = the operator's e-mail, and what changed)
     STATUS = "status"  # data: from, to, reason (public), note (internal)
     ANSWERED = "answered"  # the public answer; data: text, template

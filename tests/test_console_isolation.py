@@ -6,6 +6,7 @@ municipalities' appeals without their citizens' contacts."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 
@@ -13,7 +14,7 @@ import httpx
 import pytest
 from console_helpers import add_user, signed_in
 
-from conftest import Service, appeal, bearer, form_fields, form_token, make_org, run_cli
+from conftest import Service, appeal, bearer, events, form_fields, form_token, make_org, run_cli
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
@@ -133,3 +134,217 @@ def test_a_region_sees_its_municipality_but_not_its_citizens_contacts(two_orgs):
         assert photo.status_code == 200 and photo.content == PNG
     with signed_in(service.url, "admin@region.example.ru") as admin:
         assert "secret@beta.example.ru" in admin.get("/console/export.csv").text
+
+
+# --- an appeal that left an organisation is no longer that organisation's ------------------
+
+
+def _orgs(db) -> dict[str, str]:
+    """A region with the city and a town under it; two utilities; an unrelated organisation
+    whose own rule names the water utility. The city routes street lighting to the lighting
+    utility. One operator each (e-mail op@<slug>.example.ru); the keys by slug."""
+    keys = {}
+    for slug, parent in (("region", None), ("city", "region"), ("town", "region"),
+                         ("light", None), ("water", None), ("alpha", None)):  # fmt: skip
+        args = ["org", "add", slug, "--name", f"Администрация {slug}"]
+        run_cli(db, *args, *(["--parent", parent] if parent else []))
+        keys[slug] = run_cli(db, "org", "key", slug).stdout.strip().splitlines()[-1]
+        add_user(db, f"op@{slug}.example.ru", slug)
+    run_cli(db, "org", "route", "city", "street_lighting", "--to", "light")
+    run_cli(db, "org", "route", "alpha", "street_lighting", "--to", "water")
+    return keys
+
+
+def _file(service: Service, key: str, **changes) -> dict:
+    answer = httpx.post(
+        service.url + "/api/v1/appeals",
+        json=appeal(contact={"name": "Анна", "email": "anna@citizen.example.ru"}, **changes),
+        headers=bearer(key),
+    )
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def _log(console, **params: str) -> dict:
+    answer = console.get("/console/log.json", params=params)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def _found(console, q: str) -> list[str]:
+    return [row["number"] for row in _log(console, q=q)["rows"]]
+
+
+def _searched(console, q: str) -> list[str]:
+    """A search once the background indexer has reached a new appeal (about a second)."""
+    deadline = time.monotonic() + 10
+    while not (found := _found(console, q)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return found
+
+
+def _stats_total(console) -> int:
+    page = console.get("/console/stats").text
+    return int(page.split('<dd id="stats-total">', 1)[1].split("<", 1)[0])
+
+
+def _board_week(console) -> int:
+    board = console.get("/console/board.json").json()
+    return sum(cell["week"] for row in board["rows"] for cell in row["cells"].values())
+
+
+def _pull(service: Service, key: str, **params: str) -> list[dict]:
+    answer = httpx.get(service.url + "/api/v1/queue", params=params, headers=bearer(key))
+    assert answer.status_code == 200, answer.text
+    return answer.json()["messages"]
+
+
+def _seen_nowhere(console, gone: dict, words: str) -> None:
+    """Everything an operator reads lists nothing of the appeal `gone`."""
+    log = console.get("/console/log.json")
+    assert log.status_code == 200 and gone["number"] not in log.text and gone["id"] not in log.text
+    assert gone["number"] not in console.get("/console").text
+    export = console.get("/console/export.csv")
+    assert export.status_code == 200
+    assert gone["number"] not in export.text and words not in export.text
+    assert _found(console, words) == []
+    assert console.get(f"/console/appeals/{gone['id']}").status_code == 404
+
+
+class _Live:
+    """An operator's live stream, opened as a reconnecting browser does (Last-Event-ID), so
+    that it is known to be listening once it has sent the row of `first` (an event of theirs)."""
+
+    def __init__(self, console, first: int) -> None:
+        self._context = console.stream(
+            "GET", "/console/live", headers={"Last-Event-ID": str(first - 1)}, timeout=15
+        )
+        self._lines = self._context.__enter__().iter_lines()
+        self.rows: list[dict] = []
+
+    def until(self, number: str) -> list[dict]:
+        """The rows up to and including the first of appeal `number`."""
+        for line in self._lines:
+            if line.startswith("data:"):
+                self.rows.append(json.loads(line[5:]))
+                if self.rows[-1]["number"] == number:
+                    return self.rows
+        raise AssertionError(f"the stream ended before {number}")
+
+    def close(self) -> None:
+        self._context.__exit__(None, None, None)
+
+
+def test_an_appeal_a_rule_routes_away_is_not_the_origins_to_read(db):
+    """The city's rule sends street lighting to the utility: the city's operator reads none of
+    it — not the utility's status, severity or assignee, not its text — in the log, export,
+    search, statistics, board, live stream or queue; the utility has all of it."""
+    keys = _orgs(db)
+    service = Service(db).start()
+    try:
+        with signed_in(service.url, "op@city.example.ru") as city:
+            own = _file(service, keys["city"], category="roads", text="Яма у рынка на Заречной")
+            first = _log(city)["rows"][-1]["id"]
+            live = _Live(city, first)
+            live.until(own["number"])
+            lamp = _file(service, keys["city"], text="Фонарь мигает возле котельной")
+            assert lamp["number"].startswith("LIGHT-")
+            with signed_in(service.url, "op@light.example.ru") as light:
+                for action, data in (("assign", {"to": "me"}), ("severity", {"severity": "high"}),
+                                     ("status", {"status": "in_progress"})):  # fmt: skip
+                    done = light.post_form(f"/console/appeals/{lamp['id']}/{action}", data)
+                    assert done.status_code == 303, done.text
+                assert _searched(light, "котельной") == [lamp["number"]]
+            marker = _file(service, keys["city"], category="roads", text="Ещё одна яма")
+            rows = live.until(marker["number"])
+            live.close()
+            assert lamp["number"] not in {row["number"] for row in rows}
+            _seen_nowhere(city, lamp, "котельной")
+            assert "op@light.example.ru" not in city.get("/console/log.json").text
+            assert _stats_total(city) == 2 and _board_week(city) == 2
+        assert [m["message_id"] for m in _pull(service, keys["city"])] == [own["id"], marker["id"]]
+        [message] = _pull(service, keys["light"])
+        assert message["message_id"] == lamp["id"]
+    finally:
+        service.stop()
+
+
+def test_a_forwarded_appeal_moves_with_everything_the_old_organisation_read(db):
+    """The city forwards an appeal to the utility by hand: from then on the city reads none of
+    it anywhere (log, export, search, statistics, board, live stream), its queue withdraws what
+    it had not delivered — an event says so — and the utility finds it by search at once,
+    without the city's internal note or its operator's e-mail."""
+    keys = _orgs(db)
+    service = Service(db).start()
+    try:
+        pit = _file(service, keys["city"], category="roads", text="Провал асфальта у котельной")
+        [handed] = _pull(service, keys["city"])  # handed out, not yet acknowledged
+        with signed_in(service.url, "op@city.example.ru") as city:
+            assert _searched(city, "котельной") == [pit["number"]]
+            for action, data in (
+                ("assign", {"to": "me"}),
+                ("note", {"text": "Внутренняя заметка: подрядчик тянет"}),
+            ):
+                done = city.post_form(f"/console/appeals/{pit['id']}/{action}", data)
+                assert done.status_code == 303
+            kept = _file(service, keys["city"], category="roads", text="Яма у рынка на Заречной")
+            assert (_stats_total(city), _board_week(city)) == (2, 2)
+            [since] = [
+                r["id"]
+                for r in _log(city, type="accepted")["rows"]
+                if r["number"] == kept["number"]
+            ]
+            live = _Live(city, since)
+            live.until(kept["number"])
+            forwarded = city.post_form(f"/console/appeals/{pit['id']}/forward", {"to": "light"})
+            assert forwarded.status_code == 303
+            with signed_in(service.url, "op@light.example.ru") as light:
+                assert _found(light, "котельной") == [pit["number"]]  # at once
+                page = light.get(f"/console/appeals/{pit['id']}")
+                assert page.status_code == 200 and "Провал асфальта" in page.text
+                for secret in ("подрядчик тянет", "op@city.example.ru"):
+                    assert secret not in page.text
+                    assert secret not in light.get("/console/log.json").text
+                assert "Администрация city" in page.text  # who sent it, by name
+            marker = _file(service, keys["city"], category="roads", text="Ещё одна яма")
+            rows = live.until(marker["number"])
+            live.close()
+            assert pit["number"] not in {row["number"] for row in rows}
+            _seen_nowhere(city, pit, "котельной")
+            assert (_stats_total(city), _board_week(city)) == (2, 2)  # kept and the marker
+        acked = httpx.post(
+            service.url + "/api/v1/queue/ack",
+            json={"receipts": [handed["receipt"]]},
+            headers=bearer(keys["city"]),
+        ).json()
+        waiting = [m["message_id"] for m in _pull(service, keys["city"])]
+        assert [m["message_id"] for m in _pull(service, keys["light"])] == [pit["id"]]
+    finally:
+        service.stop()
+    assert handed["message_id"] == pit["id"] and acked["unknown"] == [handed["receipt"]]
+    assert waiting == [kept["id"], marker["id"]]
+    withdrawn = [e for e in events(db) if e["type"] == "withdrawn"]
+    assert [(e["org"], e["appeal_id"], e["data"]["to"]) for e in withdrawn] == [
+        ("city", pit["id"], "light")
+    ]
+
+
+def test_an_organisation_forwards_only_to_those_it_works_with(db):
+    """The forward list: the city's own rule's utility and its region's tree — never the water
+    utility that only an unrelated organisation's rule names; a forward there is refused."""
+    keys = _orgs(db)
+    service = Service(db).start()
+    try:
+        pit = _file(service, keys["city"], category="roads")
+        with signed_in(service.url, "op@city.example.ru") as city:
+            page = city.get(f"/console/appeals/{pit['id']}").text
+            select = page.split('id="forward-to"', 1)[1].split("</select>", 1)[0]
+            offered = set(re.findall(r'<option value="([a-z]+)"', select))
+            assert {"light", "region", "town"} <= offered
+            assert not offered & {"water", "alpha", "city"}
+            refused = city.post_form(f"/console/appeals/{pit['id']}/forward", {"to": "water"})
+            assert refused.status_code == 422
+        with signed_in(service.url, "op@water.example.ru") as water:
+            assert water.get(f"/console/appeals/{pit['id']}").status_code == 404
+    finally:
+        service.stop()

@@ -179,3 +179,32 @@ def test_an_official_appeal_must_be_forwarded_within_seven_days_of_registration(
         if e["type"] == "routed" and e["org"] == "region"
     }
     assert routed == {by_console["id"]: True, by_system["id"]: False}
+
+
+def test_a_queue_never_hands_out_an_appeal_that_is_no_longer_its_organisations(db):
+    """A message left in an organisation's queue for an appeal that has since gone elsewhere —
+    as a forward made before forwards withdrew the old queue's rows left it — is withdrawn when
+    the queue is pulled, with an event, instead of handing another body's appeal (and its
+    citizen's contact) to the old organisation's system."""
+    from conftest import store
+
+    city = make_org(db, "city", "https://city.example.ru")
+    light = make_org(db, "light", "https://light.example.ru")
+    service = Service(db).start()
+    try:
+        gone = _file(service, city.key, category="roads")
+        kept = _file(service, city.key, category="roads")
+        with store(db) as conn:
+            conn.execute(
+                "UPDATE appeals SET target_org_id = (SELECT id FROM orgs WHERE slug = 'light') "
+                "WHERE id = ?",
+                (gone["id"],),
+            )
+        assert [m["message_id"] for m in _queue(service, city.key)] == [kept["id"]]
+        assert _queue(service, city.key) == []
+        assert _queue(service, light.key) == []  # its own rows come with a forward, not this
+    finally:
+        service.stop()
+    [withdrawn] = [e for e in events(db) if e["type"] == "withdrawn"]
+    assert (withdrawn["org"], withdrawn["appeal_id"]) == ("city", gone["id"])
+    assert withdrawn["data"]["to"] == "light"

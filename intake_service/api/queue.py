@@ -77,7 +77,13 @@ async def pull(request: Request) -> Response:
     while True:
         signal = runtime.queue_signals[org_id]
         claimed = await runtime.writer.submit(
-            claim_op(org_id, int(max_messages), visibility, request.state.request_id)
+            claim_op(
+                org_id,
+                runtime.directory.family(org_id),
+                int(max_messages),
+                visibility,
+                request.state.request_id,
+            )
         )
         if not claimed and not queued and not embedded_waiting(runtime.reader, org_id):
             raise QueueOff(caller.org.slug)  # nothing left, not even handed out and unacked

@@ -11,6 +11,7 @@ the page with the reason (422).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,8 +26,9 @@ from intake_service.console.answer_templates import NAME_PLACEHOLDER, fill_templ
 from intake_service.console.auth import Operator, changing, operator_of
 from intake_service.console.page import console_page
 from intake_service.console.state import console_of
+from intake_service.directory import OrgDirectory
 from intake_service.errors import Forbidden, NotFound
-from intake_service.events import Event, EventType
+from intake_service.events import PUBLIC_TYPES, Event, EventType
 from intake_service.followup.clarify import ask_op
 from intake_service.followup.deadlines import is_overdue, today_in
 from intake_service.followup.extension import extend_op
@@ -57,7 +59,7 @@ def _visible(request: Request, operator: Operator) -> dict[str, Any]:
     appeal = handling.find_appeal(console_of(request).runtime.reader, appeal_id)
     if appeal is None:
         raise NotFound("detail.no-route", reason="appeal-unknown", path=request.url.path)
-    operator.check_sees(appeal["target_org_id"])
+    operator.check_sees_appeal(appeal["target_org_id"])
     return appeal
 
 
@@ -104,6 +106,35 @@ def _details(event: Event, lang: str) -> list[str]:
     return out
 
 
+# What an appeal's page keeps of another organisation's data in an event: never its internal
+# note or its operators' e-mails (`by`; assignments are not shown at all).
+_INTERNAL = ("by", "note")
+
+
+def _shown_history(
+    history: list[Event], operator: Operator, directory: OrgDirectory
+) -> list[Event]:
+    """The history as this operator may read it. Events of an organisation they do not see —
+    the one that forwarded the appeal to theirs — are shown only where the citizen sees them
+    too (PUBLIC_TYPES: filed, status, answer, routed…), signed with that organisation's name
+    instead of its operator's e-mail and without internal notes; their notes, assignments,
+    contact views and deliveries stay with that organisation."""
+    shown = []
+    for event in history:
+        if event.org_id is None or operator.sees(event.org_id):
+            shown.append(event)
+            continue
+        if event.type not in PUBLIC_TYPES:
+            continue
+        data = {k: v for k, v in event.data.items() if k not in _INTERNAL}
+        try:
+            data["by"] = directory.org(event.org_id).name
+        except KeyError:
+            data["by"] = event.org or ""
+        shown.append(replace(event, data=data))
+    return shown
+
+
 def _event_title(event: Event, lang: str) -> str:
     key = f"console.event.{event.type}"
     try:
@@ -130,7 +161,7 @@ async def _render(
         raise NotFound("detail.no-route", reason="appeal-unknown", path=request.url.path)
     appeal = data["appeal"]
     target = appeal["target_org_id"]
-    operator.check_sees(target)
+    operator.check_sees_appeal(target)
     org = runtime.directory.org(target)
     zone = timezone_of(org)
     category = runtime.directory.catalogue(target).get(appeal["category"])
@@ -159,14 +190,15 @@ async def _render(
             "by": e.data.get("by", ""),
             "details": _details(e, lang),
         }
-        for e in data["history"]
+        for e in _shown_history(data["history"], operator, runtime.directory)
     ]
     context = {
         "appeal": appeal,
         "category_title": category.title(lang) if category else appeal["category"],
         "when": lambda iso: local_time(iso, zone, lang) if iso else "",
         "history": history,
-        "deliveries": data["deliveries"],
+        # another organisation's sinks (one the appeal was forwarded away from) are its own
+        "deliveries": [d for d in data["deliveries"] if operator.sees(d["org_id"])],
         "photos": data["photos"],
         "colleagues": [u.email for u in data["colleagues"]],
         "templates": data["templates"],
@@ -294,7 +326,7 @@ async def act(request: Request) -> Response:
         moved = handling.find_appeal(runtime.reader, appeal_id)
         if moved is not None:
             runtime.notify_queue(moved["target_org_id"])
-        if moved is None or not operator.sees(moved["target_org_id"]):
+        if moved is None or not operator.sees_appeal(moved["target_org_id"]):
             return RedirectResponse("/console?done=forward", 303)  # it is theirs now
     return RedirectResponse(f"/console/appeals/{appeal_id}?done={action}#handling", 303)
 
@@ -329,7 +361,7 @@ def _operation(
     if action == "duplicate":
         number = _text(form, "number").strip()
         original = handling.find_by_number(console_of(request).runtime.reader, number)
-        if original is None or not operator.sees(original["target_org_id"]):
+        if original is None or not operator.sees_appeal(original["target_org_id"]):
             raise handling.Refused("handling.duplicate-unknown", number=number)
         return handling.duplicate_op(appeal_id, original["id"], _text(form, "note"), actor)
     runtime = console_of(request).runtime

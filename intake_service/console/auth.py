@@ -25,6 +25,7 @@ from intake_service.console.accounts import User
 from intake_service.console.sessions import COOKIE, TOUCH_EVERY, Session, find_session, touch_op
 from intake_service.errors import CsrfFailed, NotFound, SignInRequired
 from intake_service.events import EventType, insert_event
+from intake_service.visibility import sees_appeal
 
 MAX_FORM_BYTES = 256 * 1024
 
@@ -61,10 +62,15 @@ class Operator:
     def sees(self, org_id: int | None) -> bool:
         return self.org_ids is None or (org_id is not None and org_id in self.org_ids)
 
+    def sees_appeal(self, target_org_id: int | None) -> bool:
+        """Whether this operator sees an appeal now sent to `target_org_id`: the one rule of
+        `intake_service.visibility`, which every read of an appeal asks."""
+        return sees_appeal(self.org_ids, target_org_id)
+
     def sees_contact(self, target_org_id: int) -> bool:
         """The citizen's contact is for the organisation the appeal went to: its own operators,
         and admins above it (a region's admin), never a parent's operators."""
-        if not self.sees(target_org_id):
+        if not self.sees_appeal(target_org_id):
             return False
         return self.user.org_id == target_org_id or self.is_admin
 
@@ -75,6 +81,11 @@ class Operator:
     def check_sees(self, org_id: int | None) -> None:
         """404 — not 403 — for another organisation's things: it must look like a missing one."""
         if not self.sees(org_id):
+            raise NotFound("detail.no-route", reason="not-visible", path="")
+
+    def check_sees_appeal(self, target_org_id: int | None) -> None:
+        """404 for an appeal this operator does not see (now: a forwarded one is gone)."""
+        if not self.sees_appeal(target_org_id):
             raise NotFound("detail.no-route", reason="not-visible", path="")
 
 

@@ -197,11 +197,16 @@ _RECENT: OrderedDict[int, dict[str, Any]] = OrderedDict()
 RECENT_ROWS = 2000
 
 
-async def _passing(console: ConsoleState, f: LogFilter, event_id: int) -> dict[str, Any] | None:
+async def _passing(
+    console: ConsoleState, f: LogFilter, event_id: int, *, fresh: bool = False
+) -> dict[str, Any] | None:
     """The event's log row if it passes the filter (a search: the appeal's own words, since the
-    indexer may not have reached it yet). The subscription has already checked visibility."""
+    indexer may not have reached it yet) and the viewer sees it: the subscription chose by the
+    event's organisation, the row is checked against its appeal's current target as well (an
+    appeal routed or forwarded away is no longer the old organisation's). `fresh`: not from the
+    shared rows of new events (a reconnection's catch-up reads rows an older forward changed)."""
     if not f.active:
-        row = _RECENT.get(event_id)
+        row = None if fresh else _RECENT.get(event_id)
         if row is None:
             found = await console.reads.run(log_queries.rows, [event_id])
             if not found:
@@ -209,7 +214,7 @@ async def _passing(console: ConsoleState, f: LogFilter, event_id: int) -> dict[s
             row = _RECENT[event_id] = found[0]
             while len(_RECENT) > RECENT_ROWS:
                 _RECENT.popitem(last=False)
-        return row
+        return row if log_queries.visible_row(f, row) else None
     row = await console.reads.run(log_queries.matching_row, f, event_id)
     if row is None or f.q is None:
         return row
@@ -231,7 +236,7 @@ async def _live_rows(request: Request, console: ConsoleState, f: LogFilter) -> A
             # a reconnection: first what was missed meanwhile (the subscription already holds
             # what comes next; the ids keep the two from repeating a row)
             for event_id in await console.reads.run(log_queries.ids_after, f, last, CATCH_UP):
-                row = await _passing(console, f, event_id)
+                row = await _passing(console, f, event_id, fresh=True)
                 if row is not None:
                     yield _sse(row_view(row, directory, lang))
                 sent = event_id

@@ -9,6 +9,11 @@ every event of a region. A platform admin's log walks the events' own id backwar
 the appeal (kind, category, status, severity, assignee) join `appeals` by its unique id — or,
 when few appeals match, start from those appeals (`_appeals_first_ids`). A search starts from
 the full-text index (console/search.py) instead, newest appeal first.
+
+Every path keeps to the one rule of visibility (intake_service/visibility.py): an event that
+names an appeal shows only while the appeal's current target is one of the viewer's
+organisations — the walks add `event_sql` (a primary-key look-up of the event's appeal), the
+appeal-first and search paths filter on the joined appeal's target.
 """
 
 from __future__ import annotations
@@ -20,9 +25,10 @@ from typing import Any
 
 from intake_service.console.log_filter import PAGE_SIZE, LogFilter
 from intake_service.console.search import match_expression, tsquery_expression
-from intake_service.dialect import fixed_join, index_hint, is_sqlite
+from intake_service.dialect import fixed_join, ids_in_json, index_hint, is_sqlite
 from intake_service.events import EventType
 from intake_service.statuses import open_statuses_sql
+from intake_service.visibility import event_sql, scope_arg, sees_appeal, sees_event
 
 MAX_COMPOUND = 400  # SQLite allows 500 terms in a compound SELECT
 # Up to this many matching appeals a filtered page starts from the appeals and sorts their
@@ -116,6 +122,15 @@ def _appeal_conditions(f: LogFilter) -> tuple[list[str], list[Any]]:
     return terms, args
 
 
+def _seen(conn: sqlite3.Connection, f: LogFilter) -> tuple[list[str], list[Any]]:
+    """The one visibility rule on the walk of events: an event naming an appeal shows only
+    while the appeal's current target is one of the filter's organisations (a routed or
+    forwarded appeal leaves the log of the organisation it left). None for the platform."""
+    if f.org_ids is None:
+        return [], []
+    return [event_sql(conn)], [scope_arg(f.org_ids)]
+
+
 def _where(terms: list[str]) -> str:
     return (" WHERE " + " AND ".join(terms)) if terms else ""
 
@@ -142,6 +157,7 @@ def page_ids(conn: sqlite3.Connection, f: LogFilter, limit: int = PAGE_SIZE) -> 
     else:
         sql = f"SELECT e.id FROM events e{join}{_where(terms)} ORDER BY e.id DESC LIMIT ?"
         return [row[0] for row in conn.execute(sql, (*args, limit))]
+    seen, seen_args = _seen(conn, f)
     found: list[int] = []
     for start in range(0, len(org_ids), MAX_COMPOUND):
         chunk = org_ids[start : start + MAX_COMPOUND]
@@ -150,9 +166,9 @@ def page_ids(conn: sqlite3.Connection, f: LogFilter, limit: int = PAGE_SIZE) -> 
             own = "e.org_id IS NULL" if org_id is None else "e.org_id = ?"
             parts.append(
                 f"SELECT id FROM (SELECT e.id FROM events e{join}"
-                f"{_where([own, *terms])} ORDER BY e.id DESC LIMIT ?) AS per_org"
+                f"{_where([own, *terms, *seen])} ORDER BY e.id DESC LIMIT ?) AS per_org"
             )
-            values += [*([] if org_id is None else [org_id]), *args, limit]
+            values += [*([] if org_id is None else [org_id]), *args, *seen_args, limit]
         sql = " UNION ALL ".join(parts) + " ORDER BY 1 DESC LIMIT ?"
         found += [row[0] for row in conn.execute(sql, (*values, limit))]
     return sorted(found, reverse=True)[:limit]
@@ -228,6 +244,9 @@ def _search_ids(conn: sqlite3.Connection, f: LogFilter, limit: int) -> list[int]
     )
     terms = [match, *terms]
     args = [expression, *args]
+    if f.org_ids is not None:  # the index's org token aside, the appeal's target now
+        terms.append(f"a.target_org_id IN {ids_in_json(conn)}")
+        args.append(scope_arg(f.org_ids))
     if f.before is not None:
         row = conn.execute(
             "SELECT a.seq FROM events e JOIN appeals a ON a.id = e.appeal_id WHERE e.id = ?",
@@ -277,11 +296,16 @@ def matching_row(conn: sqlite3.Connection, f: LogFilter, event_id: int) -> dict[
         terms.append("e.type = ?")
         args.append(str(EventType.ACCEPTED))
     sql = f"SELECT e.org_id FROM events e{join}{_where(['e.id = ?', *terms])}"
-    row = conn.execute(sql, (event_id, *args)).fetchone()
-    if row is None or (f.org_ids is not None and row[0] not in f.org_ids):
+    if conn.execute(sql, (event_id, *args)).fetchone() is None:
         return None
     found = rows(conn, [event_id])
-    return found[0] if found else None
+    return found[0] if found and visible_row(f, found[0]) else None
+
+
+def visible_row(f: LogFilter, row: dict[str, Any]) -> bool:
+    """Whether the filter's viewer sees this log row (`rows`' dict): the one rule, on the
+    event's organisation and its appeal's current target."""
+    return sees_event(f.org_ids, row["org_id"], row["target_org_id"])
 
 
 def ids_after(conn: sqlite3.Connection, f: LogFilter, after_id: int, limit: int) -> list[int]:
@@ -329,14 +353,22 @@ def export_batch(
         if appeal_id not in seen:
             seen.add(appeal_id)
             appeal_ids.append(appeal_id)
-    found = _appeals(conn, appeal_ids)
+    found = _appeals(conn, appeal_ids, f.org_ids)
     cursor = ids[-1] if len(ids) == batch else None
     return [found[a] for a in appeal_ids if a in found], cursor
 
 
-def _appeals(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+def _appeals(
+    conn: sqlite3.Connection, ids: Iterable[str], scope: frozenset[int] | None
+) -> dict[str, dict[str, Any]]:
+    """The appeals to export, of those the viewer (`scope`) sees now."""
     ids = list(ids)
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
-    return {row["id"]: dict(row) for row in conn.execute(_EXPORT + f"WHERE a.id IN ({marks})", ids)}
+    sql = _EXPORT + f"WHERE a.id IN ({marks})"
+    return {
+        row["id"]: dict(row)
+        for row in conn.execute(sql, ids)
+        if sees_appeal(scope, row["target_org_id"])
+    }

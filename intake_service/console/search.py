@@ -157,9 +157,24 @@ def pending_rows(conn: sqlite3.Connection, limit: int = BATCH) -> list[tuple[int
 
 def store_rows_op(rows: list[tuple[int, str, str]]):
     """A writer operation adding the stemmed rows and moving the mark past them. Rows at or
-    below the mark are skipped, so two nodes indexing one database never add a row twice."""
+    below the mark are skipped, so two nodes indexing one database never add a row twice.
+    Each row's organisation token is read again here: an appeal forwarded between the reader's
+    look and this write is indexed under its new target, not the one it left."""
 
     def op(conn: sqlite3.Connection) -> int:
+        nonlocal rows
+        if rows:
+            marks = ",".join("?" * len(rows))
+            targets = dict(
+                conn.execute(
+                    f"SELECT seq, target_org_id FROM appeals WHERE seq IN ({marks})",
+                    [row[0] for row in rows],
+                ).fetchall()
+            )
+            rows = [
+                (seq, org_token(targets[seq]) if seq in targets else orgs, body)
+                for seq, orgs, body in rows
+            ]
         if is_sqlite(conn):
             mark = indexed_up_to(conn)
             fresh = [row for row in rows if row[0] > mark]
@@ -180,6 +195,31 @@ def store_rows_op(rows: list[tuple[int, str, str]]):
         return len(fresh)
 
     return op
+
+
+def move_indexed(
+    conn: sqlite3.Connection, seq: int, text: str, address: str | None, old: int, new: int
+) -> None:
+    """Inside a forward's transaction: the appeal's organisation token becomes its new
+    target's, so that the new organisation finds it by search at once and the old one no
+    longer does. An appeal the indexer has not reached yet is left to it (it reads the target
+    when it writes). SQLite's table is contentless: a row is taken out by FTS5's `delete`
+    command with the values it was indexed with — the stems of the appeal's text and address,
+    which never change, made by the same `indexed_body` — and added again with the new token."""
+    if not is_sqlite(conn):
+        conn.execute("UPDATE appeal_search SET orgs = ? WHERE seq = ?", (org_token(new), seq))
+        return
+    if seq > indexed_up_to(conn):
+        return
+    body = indexed_body(text, address)
+    conn.execute(
+        "INSERT INTO appeal_search (appeal_search, rowid, orgs, body) VALUES ('delete', ?, ?, ?)",
+        (seq, org_token(old), body),
+    )
+    conn.execute(
+        "INSERT INTO appeal_search (rowid, orgs, body) VALUES (?, ?, ?)",
+        (seq, org_token(new), body),
+    )
 
 
 async def index_once(reads: ReaderPool, writer: Writer) -> int:

@@ -3,12 +3,14 @@
 A rule sends one category of an organisation's appeals to another organisation — street
 lighting from the city administration to the lighting utility, a region's road appeals to its
 road agency. It is applied at intake: the appeal keeps its origin organisation (the site it was
-filed on) and gets the rule's target, which then sees it in its log, queue and sinks; the
-origin's log gets a `routed` event saying where it went. Rules chain (the target's own rule
+filed on) and gets the rule's target, which then sees it in its log, queue and sinks; a
+`routed` event for the origin records where it went (the platform's log shows it: the origin no
+longer sees the appeal, intake_service/visibility.py). Rules chain (the target's own rule
 applies next) up to MAX_HOPS, and a rule that would close a loop is refused when it is set.
 An operator may also forward an appeal by hand (`forward_op`): the appeal's target changes,
-both organisations' logs get a `routed` event, the new one's sinks and queue get it as a new
-appeal, and the citizen is told. The rules themselves are kept in `routing_rules.py`.
+both organisations' logs get a `routed` event (the new one's without the sender's operator),
+the new one's sinks and queue get it as a new appeal, the old one's undelivered rows are
+withdrawn, the search index moves it to the new organisation, and the citizen is told. The rules themselves are kept in `routing_rules.py`.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ import time
 from collections.abc import Callable
 
 from intake_service.console.handling import Actor, Op, Refused, current, log_change
+from intake_service.console.search import move_indexed
 from intake_service.events import EventType, insert_event
 from intake_service.followup.deadlines import Due
 from intake_service.followup.notices import NoticeKind, notify_citizen
-from intake_service.forward.outbox import add_rows
+from intake_service.forward.outbox import add_rows, withdraw_appeal
 from intake_service.orgs import Org
 from intake_service.statuses import Status, StatusType, status_type
 from intake_service.store import now_iso
@@ -83,8 +86,22 @@ def forward_op(
         if row["forward_due"] and row["forward_due"] < today:
             data["late"] = True
         event_id = log_change(conn, EventType.ROUTED, row, actor, data, at=at)
-        moved = current(conn, appeal_id)  # the new organisation's log has it too
-        log_change(conn, EventType.ROUTED, moved, actor, data, at=at)
+        # the new organisation's log has it too — without the sender's operator (their e-mail
+        # and address stay with their own organisation: `from` names who sent it)
+        insert_event(
+            conn,
+            EventType.ROUTED,
+            org_id=to.id,
+            appeal_id=appeal_id,
+            request_id=actor.request_id,
+            data={**data, "number": row["number"]},
+            at=at,
+        )
+        text = conn.execute(
+            "SELECT seq, text, address FROM appeals WHERE id = ?", (appeal_id,)
+        ).fetchone()
+        move_indexed(conn, text["seq"], text["text"], text["address"], row["target_org_id"], to.id)
+        withdraw_appeal(conn, appeal_id, row["target_org_id"], at=at)
         add_rows(conn, appeal_id, to.id, list(sinks), now=time.time(), at=at)
         notify_citizen(conn, appeal_id, NoticeKind.ROUTED, dedupe=f"routed:{event_id}")
 

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 
 from intake_service.dialect import row_locks
 from intake_service.events import EventType, insert_event
-from intake_service.forward.outbox import EMBEDDED_SINK, OutboxState
+from intake_service.forward.outbox import EMBEDDED_SINK, OutboxState, withdraw_rows, withdrawable
 from intake_service.store import now_iso
+from intake_service.visibility import sees_appeal
 
 
 @dataclass(frozen=True)
@@ -36,16 +37,23 @@ class Claimed:
 
 
 def claim_op(
-    org_id: int, max_messages: int, visibility: float, request_id: str | None
+    org_id: int,
+    scope: frozenset[int],
+    max_messages: int,
+    visibility: float,
+    request_id: str | None,
 ) -> Callable[[sqlite3.Connection], list[Claimed]]:
-    """A writer operation: hand out up to `max_messages` due messages of the organisation."""
+    """A writer operation: hand out up to `max_messages` due messages of the organisation.
+    `scope` is what the organisation sees (itself and those below it): a message whose appeal
+    has since gone elsewhere is withdrawn, not handed out — the one rule of visibility holds
+    here too, also for rows a forward left behind before forwards withdrew them."""
 
     def op(conn: sqlite3.Connection) -> list[Claimed]:
         now = time.time()
         at = now_iso(now)
         # the literals match the partial index's WHERE, so SQLite may use it
         rows = conn.execute(
-            "SELECT x.id, x.appeal_id, x.attempts, a.number FROM outbox x "
+            "SELECT x.id, x.appeal_id, x.attempts, a.number, a.target_org_id FROM outbox x "
             "JOIN appeals a ON a.id = x.appeal_id "
             "WHERE x.org_id = ? AND x.sink = 'embedded' AND x.state IN ('pending', 'inflight') "
             "AND x.next_attempt_at <= ? ORDER BY x.next_attempt_at LIMIT ?"
@@ -53,8 +61,12 @@ def claim_op(
             + row_locks(conn, "x", skip_locked=True),
             (org_id, now, max_messages),
         ).fetchall()
+        gone = [row["id"] for row in rows if not sees_appeal(scope, row["target_org_id"])]
+        withdraw_rows(conn, withdrawable(conn, gone), at=at)
         claimed = []
         for row in rows:
+            if row["id"] in gone:
+                continue
             receipt = secrets.token_urlsafe(18)
             conn.execute(
                 "UPDATE outbox SET state = ?, attempts = attempts + 1, receipt = ?, "

@@ -38,10 +38,11 @@ class OutboxState(StrEnum):
     DONE = "done"
     DEAD = "dead"
     EXPIRED = "expired"  # the embedded queue's: not acknowledged within the retention period
+    WITHDRAWN = "withdrawn"  # the appeal left the row's organisation before it was delivered
 
 
 # States in which a row still waits for its sink: what `pos_queue_depth` counts.
-TERMINAL = (OutboxState.DONE, OutboxState.EXPIRED)
+TERMINAL = (OutboxState.DONE, OutboxState.EXPIRED, OutboxState.WITHDRAWN)
 
 
 def add_rows(
@@ -79,8 +80,8 @@ def stats(conn: sqlite3.Connection) -> list[dict[str, object]]:
 def deliveries(conn: sqlite3.Connection, appeal: str) -> list[dict[str, object]]:
     """Where one appeal (by id or number) went: one row per sink with state, attempts and error."""
     rows = conn.execute(
-        "SELECT a.number, x.appeal_id, x.sink, x.state, x.attempts, x.last_error, x.updated_at, "
-        "x.next_attempt_at FROM outbox x JOIN appeals a ON a.id = x.appeal_id "
+        "SELECT a.number, x.appeal_id, x.org_id, x.sink, x.state, x.attempts, x.last_error, "
+        "x.updated_at, x.next_attempt_at FROM outbox x JOIN appeals a ON a.id = x.appeal_id "
         "WHERE a.id = ? OR a.number = ? ORDER BY x.id",
         (appeal, appeal.upper()),
     )
@@ -245,6 +246,68 @@ def expire_op(
         return [(r["org_id"], r["number"]) for r in rows]
 
     return op
+
+
+# States in which a row has not reached its sink and still may: what a withdrawal ends.
+UNDELIVERED = (OutboxState.PENDING, OutboxState.INFLIGHT, OutboxState.FAILED, OutboxState.DEAD)
+_WITHDRAWABLE = (
+    "SELECT x.id, x.org_id, x.appeal_id, x.sink, x.attempts, a.number, t.slug AS target "
+    "FROM outbox x JOIN appeals a ON a.id = x.appeal_id JOIN orgs t ON t.id = a.target_org_id "
+)
+
+
+def withdraw_rows(conn: sqlite3.Connection, rows: list[sqlite3.Row], *, at: str) -> None:
+    """End rows (`_WITHDRAWABLE`'s columns) whose appeal left their organisation before they
+    were delivered: state `withdrawn` (terminal, like `expired`: a pull no longer hands them
+    out, an ack of their receipt answers unknown, the forwarder never sends them) and a
+    `withdrawn` event each for that organisation, saying where the appeal went."""
+    if not rows:
+        return
+    conn.executemany(
+        "UPDATE outbox SET state = ?, receipt = NULL, updated_at = ? WHERE id = ?",
+        [(OutboxState.WITHDRAWN, at, r["id"]) for r in rows],
+    )
+    insert_events(
+        conn,
+        EventType.WITHDRAWN,
+        [
+            (
+                r["org_id"],
+                r["appeal_id"],
+                {
+                    "number": r["number"],
+                    "sink": r["sink"],
+                    "delivery": r["attempts"],
+                    "to": r["target"],
+                },
+            )
+            for r in rows
+        ],
+        at=at,
+    )
+
+
+def withdraw_appeal(conn: sqlite3.Connection, appeal_id: str, org_id: int, *, at: str) -> int:
+    """Withdraw the organisation's undelivered rows of an appeal forwarded away from it (read
+    on `outbox_by_appeal`); e-mails to the citizen (`notice_id`) are not the organisation's
+    deliveries and stay. Runs inside the forward's transaction, after the appeal's new target
+    is written. How many were withdrawn."""
+    marks = ",".join("?" * len(UNDELIVERED))
+    rows = conn.execute(
+        _WITHDRAWABLE + "WHERE x.appeal_id = ? AND x.org_id = ? AND x.notice_id IS NULL "
+        f"AND x.state IN ({marks})" + row_locks(conn, "x"),
+        (appeal_id, org_id, *UNDELIVERED),
+    ).fetchall()
+    withdraw_rows(conn, rows, at=at)
+    return len(rows)
+
+
+def withdrawable(conn: sqlite3.Connection, ids: list[int]) -> list[sqlite3.Row]:
+    """The outbox rows of these ids, as `withdraw_rows` takes them."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    return conn.execute(_WITHDRAWABLE + f"WHERE x.id IN ({marks})", ids).fetchall()
 
 
 @dataclass(frozen=True)

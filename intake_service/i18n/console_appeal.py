@@ -72,6 +72,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.appeal.state.done": {"ru": "подтверждено", "en": "confirmed"},
     "console.appeal.state.dead": {"ru": "не доставлено", "en": "gave up"},
     "console.appeal.state.expired": {"ru": "не забрано вовремя", "en": "expired"},
+    "console.appeal.state.withdrawn": {
+        "ru": "отозвано: передано другой организации",
+        "en": "withdrawn: forwarded elsewhere",
+    },
     "console.appeal.history": {"ru": "История", "en": "History"},
     "console.appeal.when": {"ru": "Когда", "en": "When"},
     "console.appeal.event": {"ru": "Событие", "en": "Event"},
@@ -140,6 +144,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.event.failed": {"ru": "Ошибка передачи", "en": "Forwarding failed"},
     "console.event.dead": {"ru": "Передача прекращена", "en": "Forwarding gave up"},
     "console.event.expired": {"ru": "Не забрано из очереди", "en": "Expired in the queue"},
+    "console.event.withdrawn": {
+        "ru": "Отозвано из очереди: передано другой организации",
+        "en": "Withdrawn from the queue: forwarded elsewhere",
+    },
     "console.event.status": {"ru": "Статус", "en": "Status"},
     "console.event.answered": {"ru": "Ответ", "en": "Answer"},
     "console.event.assigned": {"ru": "Назначение", "en": "Assignment"},

@@ -58,6 +58,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "log.type.failed": {"ru": "Ошибка передачи", "en": "Delivery failed"},
     "log.type.dead": {"ru": "Не доставлено", "en": "Dead"},
     "log.type.expired": {"ru": "Истекло в очереди", "en": "Expired"},
+    "log.type.withdrawn": {"ru": "Отозвано из очереди", "en": "Withdrawn"},
     "log.type.status": {"ru": "Смена статуса", "en": "Status changed"},
     "log.type.answered": {"ru": "Дан ответ", "en": "Answered"},
     "log.type.assigned": {"ru": "Назначено", "en": "Assigned"},

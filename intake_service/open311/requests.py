@@ -45,6 +45,7 @@ from intake_service.pages import page_language
 from intake_service.runtime import Runtime
 from intake_service.statuses import Status
 from intake_service.store import now_iso
+from intake_service.visibility import sees_appeal
 
 WINDOW_DAYS = 90
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]{1,40})\](\[\])?$")
@@ -250,7 +251,7 @@ def _in_jurisdiction(request: Request, row: sqlite3.Row) -> bool:
     if not slug:
         return True
     named = jurisdiction(request, slug)
-    return row["target_org_id"] in runtime_of(request).directory.family(named.id)
+    return sees_appeal(runtime_of(request).directory.family(named.id), row["target_org_id"])
 
 
 def _list(params: Any, name: str) -> list[str]:
@@ -269,7 +270,8 @@ async def get_requests(request: Request) -> Response:
     lang = page_language(request)
     ids = _list(params, "service_request_id")
     if ids:  # the specification: a list of ids overrides every other parameter
-        rows = [r for r in queries.find_by_ids(runtime.reader, ids) if r["target_org_id"] in scope]
+        found = queries.find_by_ids(runtime.reader, ids)
+        rows = [r for r in found if sees_appeal(scope, r["target_org_id"])]
     else:
         asked_status = _list(params, "status")
         if any(s not in ("open", "closed") for s in asked_status):
@@ -300,7 +302,9 @@ async def get_request(request: Request) -> Response:
     if not found or not _in_jurisdiction(request, found[0]):
         raise NotFound("open311.request-unknown", reason="request-unknown", id=request_id)
     row = found[0]
-    full = caller is not None and row["target_org_id"] in runtime.directory.family(caller.org.id)
+    full = caller is not None and sees_appeal(
+        runtime.directory.family(caller.org.id), row["target_org_id"]
+    )
     lang = page_language(request)
     return respond(
         fmt,
