@@ -200,7 +200,7 @@ NO_LIMITS = {"POS_RATE_LIMIT_KEY": "0", "POS_RATE_LIMIT_ADDRESS": "0"}
 def _twin(db, request: pytest.FixtureRequest) -> Iterator[object]:
     """A second database of the same engine as `db`, for a second service beside the first."""
     if isinstance(db, PostgresDatabase):
-        with postgres_database(request.node.name + "_twin") as url:
+        with postgres_database("twin_" + request.node.name) as url:
             folder = db.folder / "twin"
             folder.mkdir()
             yield PostgresDatabase(url, folder)
