@@ -119,10 +119,16 @@ class Mailer:
                         await client.sendmail(message.sender, [message.recipient], message.data)
                     except aiosmtplib.SMTPRecipientsRefused as exc:
                         answers.append(self._refused("recipient refused", *exc.recipients[:1]))
-                    except aiosmtplib.SMTPResponseException as exc:
+                    except (aiosmtplib.SMTPSenderRefused, aiosmtplib.SMTPDataError) as exc:
                         if not client.is_connected:
                             raise
-                        answers.append(self._refused(_REFUSED.get(type(exc), "refused"), exc))
+                        answers.append(self._refused(_REFUSED[type(exc)], exc))
+                    except (
+                        aiosmtplib.SMTPResponseException
+                    ) as exc:  # e.g. to EHLO: not this message
+                        if not client.is_connected:
+                            raise
+                        answers.append(Refusal(self._error(exc)))
                     else:
                         answers.append(None)
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
@@ -131,8 +137,9 @@ class Mailer:
         return answers
 
     def _refused(self, what: str, exc: aiosmtplib.SMTPResponseException | None = None) -> Refusal:
-        """The server's answer refusing one message, in its own words (no address: the reason
-        goes to the intake log), permanent when it is a 5xx that does not name our login."""
+        """The server's answer refusing one message's sender, recipient or content, in its own
+        words (no address: the reason goes to the intake log); permanent when it is a 5xx that
+        does not name our login."""
         if exc is None:  # a refusal without a reply (cannot happen with one recipient)
             return Refusal(what)
         error = self._hide_password(f"{what}: {exc.code} {exc.message}"[:300])
