@@ -45,8 +45,10 @@ class Metrics:
         self,
         queue_depth: Iterable[tuple[str, str, int]],
         sinks_up: Iterable[tuple[str, str, bool]] = (),
+        mail_backlog: int | None = None,
     ) -> str:
-        """`sinks_up`: (sink, kind, whether its last delivery succeeded) per configured sink."""
+        """`sinks_up`: (sink, kind, whether its last delivery succeeded) per configured sink;
+        `mail_backlog`: e-mails not yet sent, when this node sends mail."""
         lines = [
             "# HELP pos_appeals_accepted_total Appeals accepted and stored, by organisation.",
             "# TYPE pos_appeals_accepted_total counter",
@@ -109,5 +111,12 @@ class Metrics:
             f"pos_reply_messages_total{_labels(outcome=outcome)} {n}"
             for outcome, n in sorted(self.replies.items())
         ]
+        if mail_backlog is not None:
+            lines += [
+                "# HELP pos_mail_backlog E-mails waiting for the SMTP server (or the Maildir), "
+                "retries included; they never count against the outbox limit.",
+                "# TYPE pos_mail_backlog gauge",
+                f"pos_mail_backlog {mail_backlog}",
+            ]
         lines += self.loop.render()
         return "\n".join(lines) + "\n"

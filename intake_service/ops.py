@@ -31,7 +31,7 @@ async def healthz(request: Request) -> Response:
 
 async def readyz(request: Request) -> Response:
     """Ready when the writer is alive and can take the write lock and commit; degraded (still
-    200) when a sink fails or the outbox is full."""
+    200) when a sink or the SMTP server fails, the outbox is full or the mail backlog long."""
     runtime = request.app.state.runtime
     checks: dict[str, str] = {}
 
@@ -69,7 +69,18 @@ async def readyz(request: Request) -> Response:
         body["outbox_backlog"] = forwarder.backlog
         if failing:
             body["failing_sinks"] = failing
-        if ready and (failing or forwarder.backlog >= runtime.settings.outbox_limit):
+        # Mail apart: the citizens' e-mails wait without holding up appeals, so a failing SMTP
+        # server or a long mail backlog degrades the node but never counts as the outbox's.
+        mail_failing = forwarder.mail_failing()
+        checks["mail"] = "failing" if mail_failing else "ok"
+        body["mail_backlog"] = forwarder.mail_backlog
+        settings = runtime.settings
+        if ready and (
+            failing
+            or forwarder.backlog >= settings.outbox_limit
+            or mail_failing
+            or forwarder.mail_backlog >= settings.mail_limit
+        ):
             body["status"] = "degraded"
     return JSONResponse(body, status_code=200 if ready else 503)
 
@@ -110,7 +121,8 @@ async def metrics(request: Request) -> Response:
     runtime = request.app.state.runtime
     forwarder = runtime.forwarder
     sinks_up = forwarder.sinks_up() if forwarder is not None else []
-    text = runtime.metrics.render(depth(runtime.reader), sinks_up)
+    mail_backlog = forwarder.mail_backlog if forwarder is not None else None
+    text = runtime.metrics.render(depth(runtime.reader), sinks_up, mail_backlog)
     return PlainTextResponse(text, media_type="text/plain; version=0.0.4")
 
 

@@ -156,7 +156,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "outbox_limit",
         100000,
-        "Undelivered appeals waiting for external sinks above which intake answers 503.",
+        "Undelivered appeals waiting for external sinks (RabbitMQ, webhooks) above which intake "
+        "answers 503; e-mails waiting for the SMTP server never count here (`POS_MAIL_LIMIT`).",
+    ),
+    Setting(
+        "mail_limit",
+        10000,
+        "E-mails waiting for the SMTP server above which /readyz says degraded; appeals are "
+        "never refused or slowed for mail.",
     ),
     Setting(
         "metrics_token",
@@ -233,6 +240,11 @@ SETTINGS: tuple[Setting, ...] = (
         "smtp_timeout",
         60.0,
         "Seconds an SMTP exchange may take before the delivery counts failed and is retried; long, so that a slow but working server is not sent the same mail twice.",
+    ),
+    Setting(
+        "smtp_connect_timeout",
+        10.0,
+        "Seconds each step of opening an SMTP connection may take — the TCP connect, the server's greeting, EHLO, TLS, the login — before the mail sink counts failing and the mail is retried; short, since no mail has been handed over yet (a server that accepts and never greets is known within seconds, not `POS_SMTP_TIMEOUT`).",
     ),
     Setting(
         "mail_from",
@@ -349,6 +361,7 @@ class Settings:
     forward_timeout: float
     forward_in_flight: int
     outbox_limit: int
+    mail_limit: int
     metrics_token: str
     console_session_idle: int
     console_signin_address: int
@@ -363,6 +376,7 @@ class Settings:
     smtp_user: str
     smtp_password: str
     smtp_timeout: float
+    smtp_connect_timeout: float
     mail_from: str
     maildir: str
     email_confirm_hours: float

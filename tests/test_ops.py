@@ -29,8 +29,9 @@ def test_health_and_readiness(service):
     assert ready.status_code == 200
     assert ready.json() == {
         "status": "ready",
-        "checks": {"writer": "ok", "database": "writable", "sinks": "ok"},
+        "checks": {"writer": "ok", "database": "writable", "sinks": "ok", "mail": "ok"},
         "outbox_backlog": 0,
+        "mail_backlog": 0,
     }
 
 

@@ -93,8 +93,9 @@ class Forwarder:
     metrics: Metrics = field(default_factory=Metrics)
     mailer: Mailer | None = None  # the `mail` sink: notices' e-mails
     renderer: NoticeRenderer | None = None
-    backlog: int = 0  # undelivered rows: counted once a second, kept current in between
+    backlog: int = 0  # appeals' undelivered rows: counted once a second, kept current in between
     waiting: int = 0  # of those, the ones due now (pacing): the same way
+    mail_backlog: int = 0  # e-mails not yet sent, apart: never a reason to refuse or pace intake
     health: dict[int, SinkHealth] = field(default_factory=lambda: defaultdict(SinkHealth))
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _kick_scheduled: bool = False
@@ -141,10 +142,11 @@ class Forwarder:
         """More healthy deliveries waiting than PACING_BACKLOG: intake should let the forwarder
         catch up (a small bound keeps the confirm latency of a busy node low; measured in
         bench/forward.py, where 512 let it reach seconds). Not while a sink fails — then appeals
-        wait in the outbox, up to the outbox limit, and intake goes on at full speed."""
+        wait in the outbox, up to the outbox limit, and intake goes on at full speed. Mail is no
+        part of this: an appeal's answer never waits for an e-mail to be sent."""
         if self.waiting <= PACING_BACKLOG:
             return False
-        return not any(h.failing for h in self.health.values())
+        return not any(h.failing for key, h in self.health.items() if key != MAIL_HEALTH)
 
     async def catch_up(self) -> None:
         """Wait (at most a second) for the next settled batch. Intake calls this when `behind`,
@@ -166,17 +168,24 @@ class Forwarder:
         return configured
 
     def failing_sinks(self) -> list[str]:
-        """Sinks whose last delivery failed, for /readyz: by outbox name and kind only. /readyz
-        answers anyone who can reach it, so broker hosts, webhook URLs and error texts stay in
-        the CLI (`pos-intake queue stats`) and the log."""
-        return [f"{name} ({kind})" for name, kind, up in self.sinks_up() if not up]
+        """Appeals' sinks whose last delivery failed, for /readyz: by outbox name and kind only.
+        /readyz answers anyone who can reach it, so broker hosts, webhook URLs and error texts
+        stay in the CLI (`pos-intake queue stats`) and the log. Mail is `mail_failing`."""
+        return [
+            f"{name} ({kind})" for name, kind, up in self.sinks_up() if not up and name != MAIL_SINK
+        ]
+
+    def mail_failing(self) -> bool:
+        """The SMTP server (or Maildir) failed the last attempt to send: refused the connection,
+        said nothing within the connect timeout, or failed the exchange."""
+        return self.mailer is not None and self.health[MAIL_HEALTH].failing
 
     async def run(self) -> None:
         counted = 0.0
         while True:
             try:
                 if time.monotonic() - counted >= BACKLOG_SECONDS:
-                    self.backlog, self.waiting = self._count_backlog()
+                    self.backlog, self.waiting, self.mail_backlog = self._count_backlog()
                     counted = time.monotonic()
                 self._start_due()
             except Exception:
@@ -199,15 +208,19 @@ class Forwarder:
 
     # --- picking up due rows ------------------------------------------------------------------
 
-    def _count_backlog(self) -> tuple[int, int]:
-        """(undelivered, due now): the first for the outbox limit and /readyz, the second for
-        pacing — rows waiting out a backoff are no work the forwarder could catch up on. The
-        first comes from the kept counts; the second is counted per sink only up to the
-        pacing bound, so neither walks a long backlog on the event loop."""
+    def _count_backlog(self) -> tuple[int, int, int]:
+        """(undelivered, due now, e-mails unsent): the first for the outbox limit and /readyz,
+        the second for pacing — rows waiting out a backoff are no work the forwarder could catch
+        up on —, the third for /readyz and /metrics alone. The first and third come from the
+        kept counts; the second is counted per sink only up to the pacing bound, so none walks
+        a long backlog on the event loop. Appeals' figures leave mail out: e-mails stuck at a
+        silent SMTP server made intake wait for them (pacing) and then refuse appeals of
+        organisations whose webhook was healthy (the outbox limit)."""
         backlog = external_backlog(self.reader)
+        mail = backlog.pop(MAIL_SINK, 0)
         now = time.time()
         due = sum(due_count(self.reader, sink, now=now, cap=DUE_COUNT_CAP) for sink in backlog)
-        return sum(backlog.values()), due
+        return sum(backlog.values()), due, mail
 
     def _start_due(self) -> None:
         """A batch for each sink with a free publishing slot, of everything due for it (up to
@@ -356,10 +369,17 @@ class Forwarder:
                 # a notice takes ~0.3 ms to render and a batch holds hundreds under load: the
                 # requests waiting meanwhile go first, not after the whole batch (intake p99)
                 await asyncio.sleep(0)
+            permanent: set[int] = set()  # refused for good (550): dead at once, not retried
             if messages and self.mailer is not None:
                 answers = await self.mailer.send(messages)
-                self._note_health(MAIL_HEALTH, answers)
-                errors.update({r["id"]: e for r, e in zip(sent_rows, answers, strict=True)})
+                # a permanent refusal is the server answering about one message, not failing
+                self._note_health(
+                    MAIL_HEALTH, [a.error if a and not a.permanent else None for a in answers]
+                )
+                for r, a in zip(sent_rows, answers, strict=True):
+                    errors[r["id"]] = a.error if a else None
+                    if a is not None and a.permanent:
+                        permanent.add(r["id"])
             answered_at = time.time()
             self._publishing[MAIL_SINK] -= 1
             slot_held = False
@@ -368,7 +388,7 @@ class Forwarder:
                 Settled(
                     r["id"], r["appeal_id"] or None, r["org_id"], MAIL_SINK,
                     numbers.get(r["id"], ""), errors.get(r["id"]), answered_at,
-                    final=errors.get(r["id"]) == "notice missing",
+                    final=errors.get(r["id"]) == "notice missing" or r["id"] in permanent,
                 )
                 for r in rows
             ]  # fmt: skip
