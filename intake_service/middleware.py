@@ -4,7 +4,9 @@
 lines are written in batches, access_log.py), gives every request an id — the caller's
 `X-Request-ID` if it is sane, else a new one — echoes it in the response, and adds the headers
 every answer carries: no sniffing, no referrer, and a CSP that forbids everything, which API and
-JSON answers never need.
+JSON answers never need. Once the server is shutting down (`refusing`), every new request is
+answered 503 with `Connection: close`, so a client on a kept-alive connection learns to go
+elsewhere instead of meeting the connection closed under its request.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from intake_service.access_log import access_log
+from intake_service.errors import Unavailable
 from intake_service.ids import request_id as new_request_id
 
+STOPPING_RETRY_AFTER = 5  # seconds: a restart, or another node behind the balancer
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Tracking tokens are capabilities: whoever has one reads the appeal. Keep them out of logs.
 # (The e-mail confirmation link and Open311's tokens/{token} are capabilities too.)
@@ -47,9 +51,13 @@ class RequestContext:
     here one `send` wrapper does all (see `ServiceApp`)."""
 
     def __init__(
-        self, app: ASGIApp, handlers: Mapping[Any, Callable[..., Awaitable[Any]]] | None = None
+        self,
+        app: ASGIApp,
+        handlers: Mapping[Any, Callable[..., Awaitable[Any]]] | None = None,
+        refusing: Callable[[], bool] = lambda: False,
     ) -> None:
         self.app = app
+        self.refusing = refusing
         self.handlers = {k: v for k, v in (handlers or {}).items() if k not in (500, Exception)}
         self.fallback = (handlers or {}).get(Exception)
         # what Starlette's route wrappers look up to answer an endpoint's exception in place
@@ -91,10 +99,14 @@ class RequestContext:
                 present = {name.lower() for name, _ in headers}
                 headers.append((b"x-request-id", request_id.encode()))
                 headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
+                if self.refusing():
+                    headers.append((b"connection", b"close"))
                 message["headers"] = headers
             await send(message)
 
         try:
+            if self.refusing():
+                raise Unavailable("stopping", retry_after=STOPPING_RETRY_AFTER)
             await self.app(scope, receive, send_with_headers)
         except Exception as exc:
             # what no endpoint answered: a route that does not exist or a method it does not
