@@ -14,6 +14,9 @@ the loop keeps serving requests and gathering the next batch. Checkpoints are no
 commit: a thread of their own copies the WAL into the database (checkpoints.py). (An earlier version ran whole
 batches on that thread: its Python code and the loop's fought over the GIL and every handoff
 cost up to the 5 ms switch interval — bench/.)
+
+On PostgreSQL each batch also writes a marker row, by which a batch whose COMMIT answer was lost
+with its connection is found stored or not before its requests are answered (`_stored`).
 """
 
 from __future__ import annotations
