@@ -221,6 +221,8 @@ def test_requests_on_kept_alive_connections_get_a_503_at_sigterm_not_a_closed_co
     )
     for mine in outcomes:
         *answers, ending = mine
-        assert ending == "refused", mine
-        assert answers[-1] == "503 close", mine
+        assert ending == "refused", mine  # never a kept-alive connection closed under a request
+        # the last answer closes the connection: a 503, or a request under way at the signal
+        assert answers[-1] in ("503 close", "200 close"), mine
         assert set(answers[:-1]) <= {"200 "}, mine
+    assert refused_503 >= clients // 2
