@@ -41,7 +41,7 @@ def test_a_terminated_postgresql_backend_after_commit_answers_503_only_for_what_
         answered = Counter(outcomes.values())
         print(
             f"\n{len(outcomes)} appeals filed in {seconds:.1f} s, {kills} terminations of the "
-            f"writer's backend while it committed: answers {dict(answered)}; {len(stored)} "
+            f"writer's backend at work: answers {dict(answered)}; {len(stored)} "
             f"stored; lost COMMITs: {Counter(lost)}"
         )
         wrongly_refused = sorted(i for i, o in outcomes.items() if o == "503" and i in stored)
