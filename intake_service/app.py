@@ -24,10 +24,15 @@ from intake_service.settings import Settings
 
 class ServiceApp(Starlette):
     """Starlette with one layer around the router (`RequestContext`, which also answers
-    errors) instead of Starlette's error middleware, ours, and its exception middleware."""
+    errors) instead of Starlette's error middleware, ours, and its exception middleware.
+    `state.refusing` is set when the server begins to shut down (cli/serve_cmd.py)."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        return RequestContext(self.router, handlers=self.exception_handlers)
+        return RequestContext(
+            self.router,
+            handlers=self.exception_handlers,
+            refusing=lambda: getattr(self.state, "refusing", False),
+        )
 
 
 def create_app(settings: Settings) -> Starlette:

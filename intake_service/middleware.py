@@ -4,7 +4,9 @@
 lines are written in batches, access_log.py), gives every request an id — the caller's
 `X-Request-ID` if it is sane, else a new one — echoes it in the response, and adds the headers
 every answer carries: no sniffing, no referrer, and a CSP that forbids everything, which API and
-JSON answers never need.
+JSON answers never need. Once the server is shutting down (`refusing`), every new request is
+answered 503 with `Connection: close`, so a client on a kept-alive connection learns to go
+elsewhere instead of meeting the connection closed under its request.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from intake_service.access_log import access_log
-from intake_service.errors import HeadersTooLarge
+from intake_service.errors import HeadersTooLarge, Unavailable
 from intake_service.ids import request_id as new_request_id
 
 # The most header bytes a request may carry (nginx's default buffers hold 32 KiB). The HTTP parser
 # (httptools) sets no limit of its own, and what reads a header later — cookies, languages,
 # proxies' addresses — would otherwise work through megabytes of it on the loop.
 MAX_HEADER_BYTES = 64 * 1024
+STOPPING_RETRY_AFTER = 5  # seconds: a restart, or another node behind the balancer
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Tracking tokens are capabilities: whoever has one reads the appeal. Keep them out of logs.
 # (The e-mail confirmation link and Open311's tokens/{token} are capabilities too.)
@@ -52,9 +55,13 @@ class RequestContext:
     here one `send` wrapper does all (see `ServiceApp`)."""
 
     def __init__(
-        self, app: ASGIApp, handlers: Mapping[Any, Callable[..., Awaitable[Any]]] | None = None
+        self,
+        app: ASGIApp,
+        handlers: Mapping[Any, Callable[..., Awaitable[Any]]] | None = None,
+        refusing: Callable[[], bool] = lambda: False,
     ) -> None:
         self.app = app
+        self.refusing = refusing
         self.handlers = {k: v for k, v in (handlers or {}).items() if k not in (500, Exception)}
         self.fallback = (handlers or {}).get(Exception)
         # what Starlette's route wrappers look up to answer an endpoint's exception in place
@@ -96,10 +103,14 @@ class RequestContext:
                 present = {name.lower() for name, _ in headers}
                 headers.append((b"x-request-id", request_id.encode()))
                 headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
+                if self.refusing():
+                    headers.append((b"connection", b"close"))
                 message["headers"] = headers
             await send(message)
 
         try:
+            if self.refusing():
+                raise Unavailable("stopping", retry_after=STOPPING_RETRY_AFTER)
             if sum(len(name) + len(value) for name, value in scope["headers"]) > MAX_HEADER_BYTES:
                 raise HeadersTooLarge(limit=MAX_HEADER_BYTES)
             await self.app(scope, receive, send_with_headers)

@@ -90,6 +90,16 @@ class Runtime:
         default_factory=lambda: defaultdict(asyncio.Event)
     )
     unrouted_warned: set[int] = field(default_factory=set)  # orgs whose appeals go nowhere
+    # Set as the server begins to shut down (cli/serve_cmd.py): long-polls answer at once
+    # with what they have, instead of keeping the stopping process alive for their wait.
+    stopping: bool = False
+
+    def stop_waiting(self) -> None:
+        """The service is stopping: every long-poll waiting now wakes and answers, and none
+        waits from now on."""
+        self.stopping = True
+        for signal in self.queue_signals.values():
+            signal.set()
 
     def notify_queue(self, org_id: int) -> None:
         """Wake long-polls waiting on this organisation's queue."""
@@ -326,8 +336,7 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await runtime.forwarder.close()
-        for signal in runtime.queue_signals.values():
-            signal.set()
+        runtime.stop_waiting()
         await writer.stop()
         reader.close()
         access_log.flush()  # the last requests' lines, before the process says it stopped

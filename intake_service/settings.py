@@ -324,6 +324,13 @@ SETTINGS: tuple[Setting, ...] = (
         8,
         "Hour of the day (organisation's zone) at which operators get the daily digest of overdue appeals; -1 turns it off.",
     ),
+    Setting(
+        "shutdown_grace",
+        20.0,
+        "Seconds a stopping service (SIGTERM, Ctrl-C) gives the answers under way — a CSV export, "
+        "a slow request — to finish; what is still running then is cut off, which its client "
+        "sees as a broken transfer. Queue long-polls and live streams end at once.",
+    ),
     Setting("log_level", "info", "Log level of the server: debug, info, warning, error."),
 )
 
@@ -392,6 +399,7 @@ class Settings:
     reply_amqp_url: str
     reply_queue: str
     digest_hour: int
+    shutdown_grace: float
     log_level: str
 
     def __repr__(self) -> str:
@@ -464,6 +472,8 @@ def load(
             "queue_retention (POS_QUEUE_RETENTION) must be at least 1 second: messages nobody "
             "acknowledges must expire, or a queue nobody reads grows without bound"
         )
+    if not 0 <= settings.shutdown_grace <= 3600:  # NaN fails here too
+        raise SettingsError("shutdown_grace (POS_SHUTDOWN_GRACE) must be 0 to 3600 seconds")
     if settings.smtp_security not in ("starttls", "tls", "none"):
         raise SettingsError("smtp_security (POS_SMTP_SECURITY) must be starttls, tls or none")
     if settings.smtp_ca_file:

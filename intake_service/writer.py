@@ -14,6 +14,9 @@ the loop keeps serving requests and gathering the next batch. Checkpoints are no
 commit: a thread of their own copies the WAL into the database (checkpoints.py). (An earlier version ran whole
 batches on that thread: its Python code and the loop's fought over the GIL and every handoff
 cost up to the 5 ms switch interval — bench/.)
+
+On PostgreSQL each batch also writes a marker row, by which a batch whose COMMIT answer was lost
+with its connection is found stored or not before its requests are answered (`_stored`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from intake_service.checkpoints import (
     checkpoint,
     prepare_writer,
 )
+from intake_service.ids import uuid7
 from intake_service.postgres import NOTIFY_CHANNEL, TransactionConflict, is_postgres
 from intake_service.store import BUSY_TIMEOUT_MS, config_version, connect
 
@@ -96,6 +100,10 @@ def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | Non
 
 
 CONFLICT_RETRIES = 5  # PostgreSQL: tries of a batch given up for another node's (deadlock)
+# PostgreSQL: how long the writer keeps asking a server it lost at COMMIT whether the batch was
+# stored, and how long that question may wait for a lost transaction still holding the marker
+MARKER_CHECK_SECONDS = 15.0
+MARKER_LOCK_TIMEOUT = "5s"
 
 
 class _OperationFailed(Exception):
@@ -126,6 +134,8 @@ class Writer:
         self._config_changed = config_changed
         self._config_version = -1
         self._pending: list[Pending] = []
+        # PostgreSQL: the batch markers to delete with the next batch (migrations/writer_batches)
+        self._old_markers: list[str] = []
         self._wake = asyncio.Event()
         self._thread = CommitThread()
         self._conn: sqlite3.Connection | None = None
@@ -308,9 +318,22 @@ class Writer:
         conn: Any = self._conn
         assert conn is not None
         outcomes: list[Outcome] = []
+        marker = uuid7()
+        version = self._config_version
+        commit_sent = False
         try:
             with contextlib.nullcontext() if savepoints else conn.pipelined():
                 conn.execute("BEGIN")
+                # this batch's marker, and the last ones' away (migrations/writer_batches.py)
+                conn.execute(
+                    "INSERT INTO writer_batches (id, created_at) VALUES (?, ?)",
+                    (marker, time.time()),
+                )
+                if self._old_markers:
+                    marks = ",".join("?" * len(self._old_markers))
+                    conn.execute(
+                        f"DELETE FROM writer_batches WHERE id IN ({marks})", self._old_markers
+                    )
                 for op, future, hooks in batch:
                     if savepoints:
                         conn.execute("SAVEPOINT op")
@@ -331,6 +354,7 @@ class Writer:
                 version = config_version(conn) if self._config_changed is not None else -1
                 # every node's live log wakes when this commits (postgres/notify.py)
                 conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+                commit_sent = True
                 conn.execute("COMMIT")
             # leaving the pipeline waited for every answer: the COMMIT's too
         except Exception as exc:
@@ -339,11 +363,74 @@ class Writer:
                     conn.execute("ROLLBACK")
             if isinstance(exc, TransactionConflict):
                 raise
+            if commit_sent and isinstance(exc, sqlite3.OperationalError):
+                # the connection was lost with the COMMIT sent: stored or not, the marker says
+                stored = self._stored(marker, exc)
+                if stored:
+                    self._old_markers = [marker]
+                    return outcomes, version
+                if stored is not None:
+                    self._old_markers.append(marker)  # the claim (see _stored)
             if not savepoints and not isinstance(exc, sqlite3.OperationalError):
                 # an operation's error, perhaps surfacing at a later statement: find it
                 raise _OperationFailed from exc
             return [(future, None, exc, hooks) for _, future, hooks in batch], self._config_version
+        self._old_markers = [marker]
         return outcomes, version
+
+    def _stored(self, marker: str, lost: BaseException) -> bool | None:
+        """Whether the batch with `marker`, whose COMMIT was sent before the connection was
+        lost, is stored (PostgreSQL; on the writer's thread). Asked by inserting the marker as
+        `claimed` on a new connection: that waits for a transaction that still holds it (a
+        backend that has not yet noticed it lost its client) and then either finds the batch's
+        own row — stored — or puts the claim in, after which the lost batch can never commit.
+        None when the server does not answer within MARKER_CHECK_SECONDS: nobody knows, and
+        the batch's requests are answered 503 as before."""
+        conn: Any = self._conn
+        # the old connection may be stuck half-way (libpq: "cannot exit pipeline mode while
+        # busy"); closed, the next statement opens a new one
+        with contextlib.suppress(Exception):
+            conn.close()
+        deadline = time.monotonic() + MARKER_CHECK_SECONDS
+        while True:
+            try:
+                conn.execute("BEGIN")
+                conn.execute(f"SET LOCAL lock_timeout = '{MARKER_LOCK_TIMEOUT}'")
+                conn.execute(
+                    "INSERT INTO writer_batches (id, created_at, claimed) VALUES (?, ?, 1) "
+                    "ON CONFLICT (id) DO NOTHING",
+                    (marker, time.time()),
+                )
+                conn.execute("COMMIT")
+                row = conn.execute(
+                    "SELECT claimed FROM writer_batches WHERE id = ?", (marker,)
+                ).fetchone()
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                if time.monotonic() >= deadline:
+                    log.error(
+                        "writer: the connection to PostgreSQL was lost at COMMIT (%s) and whether "
+                        "batch %s was stored cannot be learnt (%s): its requests are answered "
+                        "503 and may have been stored",
+                        lost,
+                        marker,
+                        exc,
+                    )
+                    return None
+                time.sleep(0.2)
+                continue
+            stored = row is not None and not row["claimed"]
+            log.warning(
+                "writer: the connection to PostgreSQL was lost at COMMIT (%s); batch %s %s",
+                lost,
+                marker,
+                "had been stored: its requests are answered as stored"
+                if stored
+                else "was not stored: its requests are answered 503",
+            )
+            return stored
 
     def _catch_up(self) -> None:
         """Between two batches, copy the WAL's last frames so that the next transaction starts

@@ -54,9 +54,12 @@ def signed_in(url: str, email: str, password: str = PASSWORD) -> Iterator[Consol
         console.close()
 
 
-def sign_in(url: str, email: str, password: str = PASSWORD) -> Console:
-    """A signed-in client; the caller closes it (or uses `signed_in`)."""
-    client = Console(base_url=url, headers={"Accept": "text/html"}, timeout=15)
+def sign_in(
+    url: str, email: str, password: str = PASSWORD, *, transport: httpx.BaseTransport | None = None
+) -> Console:
+    """A signed-in client (on `transport`, if given); the caller closes it (or uses
+    `signed_in`)."""
+    client = Console(base_url=url, headers={"Accept": "text/html"}, timeout=15, transport=transport)
     answer = client.post(
         "/console/signin",
         data={"email": email, "password": password, "next": "/console/password"},

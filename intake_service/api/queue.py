@@ -59,7 +59,8 @@ async def pull(request: Request) -> Response:
 
     With the organisation's embedded queue off no new messages arrive; the ones waiting when it
     was turned off are still handed out (or expire), and once none is left the pull answers
-    409 `queue-off` rather than an empty list, so a consumer polling in vain is told why."""
+    409 `queue-off` rather than an empty list, so a consumer polling in vain is told why.
+    When the service begins to stop, a waiting pull answers at once with what it has."""
     runtime = runtime_of(request)
     caller = authenticate(request)
     settings = runtime.settings
@@ -88,7 +89,10 @@ async def pull(request: Request) -> Response:
         if not claimed and not queued and not embedded_waiting(runtime.reader, org_id):
             raise QueueOff(caller.org.slug)  # nothing left, not even handed out and unacked
         remaining = deadline - time.monotonic()
-        if claimed or remaining <= 0:
+        # a stopping service answers at once: the client polls again, at another node or at
+        # this one once it is back (`signal` was taken before the claim, so a stop meanwhile
+        # has set it or `stopping`)
+        if claimed or remaining <= 0 or runtime.stopping:
             break
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(signal.wait(), timeout=min(remaining, POLL_SECONDS))

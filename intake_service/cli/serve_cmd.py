@@ -54,14 +54,45 @@ def _configure_logging(level: str) -> None:
     logger.propagate = False
 
 
+# How long idle keep-alive connections stay open once shutdown begins: a request a client sends
+# on one meanwhile is answered 503 with `Connection: close` (the client retries elsewhere)
+# rather than meeting a connection closed under it, which it cannot tell from a lost request.
+KEEP_ALIVE_DRAIN_SECONDS = 1.0
+
+
 class _Server(uvicorn.Server):
-    """uvicorn waits for every open response before the application's shutdown; the console's
-    live streams never end by themselves, so they are told to end as soon as shutdown begins."""
+    """uvicorn's server with our order of shutdown.
+
+    As soon as shutdown begins: queue long-polls answer at once and the console's live streams
+    end (uvicorn waits for every open response before the application's shutdown, and these
+    would hold it for their whole wait, or for ever); new requests are answered 503 and the
+    listening socket closes. Idle keep-alive connections get KEEP_ALIVE_DRAIN_SECONDS before
+    uvicorn closes them. Answers under way — a CSV export — have `shutdown_grace` seconds
+    (`timeout_graceful_shutdown`) to finish; then uvicorn cancels them, which closes their
+    connection mid-body: the client sees a broken transfer, never a clean short end."""
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        console = getattr(getattr(self.config.app, "state", None), "console", None)
+        state = getattr(self.config.app, "state", None)
+        console = getattr(state, "console", None)
         if console is not None:
             console.stopping = True
+        runtime = getattr(state, "runtime", None)
+        if runtime is not None:
+            runtime.stop_waiting()
+        if state is not None:
+            state.refusing = True  # RequestContext answers 503 from now on
+        for server in self.servers:
+            server.close()
+        for sock in sockets or []:
+            sock.close()
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        grace = self.config.timeout_graceful_shutdown
+        drained = began + min(KEEP_ALIVE_DRAIN_SECONDS, grace if grace is not None else 1e9)
+        while self.server_state.connections and loop.time() < drained and not self.force_exit:
+            await asyncio.sleep(0.05)
+        if grace is not None:  # the grace counts from the signal, the drain within it
+            self.config.timeout_graceful_shutdown = max(0.0, grace - (loop.time() - began))  # type: ignore[assignment]
         await super().shutdown(sockets)
 
 
@@ -106,6 +137,7 @@ def _service_config(settings: Settings) -> uvicorn.Config:
         forwarded_allow_ips=settings.forwarded_allow_ips,
         server_header=False,
         access_log=False,  # RequestContext logs access without tracking tokens
+        timeout_graceful_shutdown=settings.shutdown_grace,  # type: ignore[arg-type]
     )
 
 

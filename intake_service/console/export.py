@@ -7,7 +7,8 @@ written only for appeals whose organisation the operator may see contacts of
 the rest the contact cells stay empty. A cell a spreadsheet would take for a formula (starting
 with = + - @, or a tab or carriage return) gets a leading apostrophe. UTF-8 with a byte-order
 mark, so that Excel opens Cyrillic as such. Each export is an `exported` audit event with the
-row count and the filters, written when the stream ends — also when the client left midway.
+rows sent, whether that was the whole export (`complete`) and the filters, written when the
+response ends — also when the client left midway or a stopping server cut it off.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.requests import Request
+from starlette.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from intake_service.console import log_queries
 from intake_service.console.auth import Operator, audit
@@ -82,30 +85,69 @@ def _cells(appeal: dict[str, Any], operator: Operator) -> list[object]:
     ]
 
 
-async def csv_stream(
-    request: Request, console: ConsoleState, operator: Operator, f: LogFilter
-) -> AsyncIterator[bytes]:
-    written = 0
-    try:
+class ExportStream(StreamingResponse):
+    """The CSV of a filtered log, and its `exported` audit event once the response ends —
+    sent in full, left by the client, or cut off by a stopping server — with the rows sent and
+    whether that was all of them (`complete`). Recorded here rather than in the generator's
+    `finally`, which does not run for a generator the server never started, nor at once for
+    one whose task was cancelled while it waited at a `yield`."""
+
+    def __init__(
+        self, request: Request, console: ConsoleState, operator: Operator, f: LogFilter
+    ) -> None:
+        self.rows = 0
+        self.complete = False
+        self._audit = (request, console, operator, f)
+        super().__init__(
+            self._csv(console, operator, f),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": 'attachment; filename="appeals.csv"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    async def _csv(
+        self, console: ConsoleState, operator: Operator, f: LogFilter
+    ) -> AsyncIterator[bytes]:
+        """Batch by batch to the end of the log (or MAX_ROWS). A stopping service does not
+        stop it early: an export that ends cleanly must hold every row, so it runs on within
+        the shutdown's grace, and past that the server cuts the connection mid-body."""
         yield ("\ufeff" + _line(list(COLUMNS))).encode()
         seen: set[str] = set()
         cursor: LogFilter | None = f
-        while cursor is not None and written < MAX_ROWS and not console.stopping:
+        while cursor is not None and self.rows < MAX_ROWS:
             appeals, before = await console.reads.run(log_queries.export_batch, cursor, seen)
-            chunk = "".join(_line(_cells(a, operator)) for a in appeals[: MAX_ROWS - written])
-            written += min(len(appeals), MAX_ROWS - written)
-            if chunk:
-                yield chunk.encode()
+            taken = appeals[: MAX_ROWS - self.rows]
+            if taken:
+                yield "".join(_line(_cells(a, operator)) for a in taken).encode()
+            self.rows += len(taken)  # counted once sent: the next row is asked for after that
             cursor = f.older(before) if before is not None else None
-    finally:
-        # not awaited: this also runs when the client left and the stream is being closed
+        self.complete = True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._record()
+
+    def _record(self) -> None:
+        """Hand the event to the writer without waiting: this also runs when the response's
+        task is being cancelled."""
+        request, console, operator, f = self._audit
         record = audit(
             EventType.EXPORTED,
             operator,
             org_id=operator.user.org_id,
             request=request,
-            data={"rows": written, "filters": f.described()},
+            data={"rows": self.rows, "complete": self.complete, "filters": f.described()},
         )
+        if not self.complete:
+            log.warning(
+                "export by %s cut off after %d rows (the client left or the service stopped)",
+                operator.user.email,
+                self.rows,
+            )
         try:
             done = console.runtime.writer.submit_nowait(record)
         except WriterStopped:

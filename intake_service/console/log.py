@@ -19,13 +19,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from intake_service.api.requests import client_address
 from intake_service.console import log_queries
 from intake_service.console.auth import Operator, SessionWatch, operator_of
-from intake_service.console.export import csv_stream
+from intake_service.console.export import ExportStream
 from intake_service.console.log_filter import EVENT_TYPES, PAGE_SIZE, LogFilter, event_id
 from intake_service.console.page import console_page
 from intake_service.console.search import text_matches
@@ -286,15 +286,7 @@ async def export_csv(request: Request) -> Response:
     """GET /console/export.csv[?filters] — the appeals of the filtered log."""
     operator = operator_of(request)
     console = console_of(request)
-    f = _filter(request, operator, console)
-    return StreamingResponse(
-        csv_stream(request, console, operator, f),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": 'attachment; filename="appeals.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return ExportStream(request, console, operator, _filter(request, operator, console))
 
 
 ROUTES = [

@@ -5,7 +5,8 @@ The migrations live in one module per release: `spine` (1–5: appeals, events, 
 sinks), `console` (6–10: accounts, handling, search, the board's counts, the log's indexes),
 `follow_through` (11: what comes back to the citizen), `open311` (12: Open311 and a category's
 extra questions), `follow_through_links` (13: the cabinet's e-mail link, the forwarding
-deadline, the operator's language), `idempotency_scopes` (14: intake's and replies' keys apart).
+deadline, the operator's language), `idempotency_scopes` (14: intake's and replies' keys apart),
+`writer_batches` (15: a marker per writer batch, for a commit whose answer was lost).
 Importing this package registers them all in MIGRATIONS.
 
 PostgreSQL starts from a baseline of migration 12 (postgres/schema.py) and applies the later
@@ -62,4 +63,5 @@ from intake_service.migrations import (  # noqa: E402, F401
     idempotency_scopes,
     open311,
     spine,
+    writer_batches,
 )

@@ -20,7 +20,8 @@ from collections.abc import Callable
 from intake_service.postgres.connection import PostgresConnection
 from intake_service.store import StoreError, migrate
 
-# Parents before children; every table of the schema but the migrations' own and the search's.
+# Parents before children; every table of the schema but the migrations' own, the search's and
+# the writer's batch markers (writer_batches: they matter only to a commit under way).
 TABLES = (
     "meta", "orgs", "org_origins", "org_categories", "category_attributes", "api_keys",
     "routing_rules", "sinks", "users", "appeals", "appeal_photos", "org_sequences", "events",
