@@ -200,8 +200,10 @@ class Runtime:
         try:
             accepted = await committed
         except sqlite3.Error as exc:
+            self.metrics.store.failed(exc)  # /readyz: its own probe may still fit (store_health)
             log.error("could not store an appeal of %s: %s", appeal.target_org.slug, exc)
             raise Unavailable("storage") from None
+        self.metrics.store.succeeded()
         if not accepted.replayed:
             self.metrics.accepted[appeal.target_org.slug] += 1
             if queued:
