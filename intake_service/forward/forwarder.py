@@ -46,7 +46,7 @@ from intake_service.forward.outbox import (
 from intake_service.forward.rabbitmq import RabbitPublisher
 from intake_service.forward.sinks import Sink
 from intake_service.forward.types import Outgoing
-from intake_service.forward.unrecorded import RECORD_BACKOFF_MAX, Unrecorded
+from intake_service.forward.unrecorded import Unrecorded
 from intake_service.forward.webhook import WebhookPoster
 from intake_service.metrics import Metrics
 from intake_service.settings import Settings
@@ -62,7 +62,6 @@ PACING_WAIT_SECONDS = 1.0  # longest an appeal's answer waits for the forwarder 
 PACING_BACKLOG = 64  # healthy deliveries waiting above which intake lets the forwarder catch up
 DUE_COUNT_CAP = 16 * PACING_BACKLOG  # due rows are counted per sink up to this, not further
 CLAIM_LEASE_SECONDS = 10.0  # PostgreSQL: rows taken by a node that died come due after this
-LAST_RECORD_SECONDS = 5.0  # at shutdown, how long one last try to record held outcomes may take
 
 
 class Publisher(Protocol):
@@ -98,7 +97,7 @@ class Forwarder:
     backlog: int = 0  # undelivered rows: counted once a second, kept current in between
     waiting: int = 0  # of those, the ones due now (pacing): the same way
     health: dict[int, SinkHealth] = field(default_factory=lambda: defaultdict(SinkHealth))
-    unrecorded: Unrecorded = field(default_factory=Unrecorded)  # answered, store refused them
+    unrecorded: Unrecorded = field(init=False)  # answered; the store refused the outcome
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _kick_scheduled: bool = False
     _closing: bool = False
@@ -107,7 +106,9 @@ class Forwarder:
     _in_flight: set[int] = field(default_factory=set)  # outbox rows taken, not yet settled
     _publishers: dict[int, Publisher] = field(default_factory=dict)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
-    _recording: asyncio.Task[None] | None = None  # tries to record the held outcomes
+
+    def __post_init__(self) -> None:
+        self.unrecorded = Unrecorded(self._record, self.metrics, released=self._look_soon)
 
     @property
     def _shared(self) -> bool:
@@ -197,7 +198,7 @@ class Forwarder:
         for task in list(self._tasks):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        await self._record_last()
+        await self.unrecorded.close()
         for publisher in self._publishers.values():
             await publisher.close()
         self._publishers.clear()
@@ -330,9 +331,7 @@ class Forwarder:
         finally:
             if slot_held:
                 self._publishing[sink_name] -= 1
-            self._in_flight.difference_update(
-                r["id"] for r in rows if r["id"] not in self.unrecorded
-            )
+            self._in_flight.difference_update(r["id"] for r in rows)
             self._look_soon()
 
     async def _deliver_mail(self, rows: list[sqlite3.Row]) -> None:
@@ -388,9 +387,7 @@ class Forwarder:
         finally:
             if slot_held:
                 self._publishing[MAIL_SINK] -= 1
-            self._in_flight.difference_update(
-                r["id"] for r in rows if r["id"] not in self.unrecorded
-            )
+            self._in_flight.difference_update(r["id"] for r in rows)
             self._look_soon()
 
     async def _settle(self, sink_name: str, settled: list[Settled]) -> None:
@@ -400,7 +397,7 @@ class Forwarder:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            self._hold(settled, exc)
+            self.unrecorded.hold(settled, exc)
 
     async def _record(self, sink_name: str, settled: list[Settled]) -> None:
         """One settling write; raises what the writer raised. Its outcome is a real write's
@@ -426,87 +423,6 @@ class Forwarder:
             self.backlog -= sum(1 for x in settled if x.error is None or x.final)
         progress, self._progress = self._progress, asyncio.Event()
         progress.set()
-
-    # --- outcomes the store would not take (unrecorded.py) --------------------------------------
-
-    def _hold(self, settled: list[Settled], error: Exception) -> None:
-        """Keep the answers in memory, their rows taken: nothing of them is sent again, and no
-        new delivery starts, until the store takes them."""
-        self.unrecorded.hold(settled)
-        self._in_flight.update(s.outbox_id for s in settled)
-        self._held_changed()
-        self._warn_held(error)
-        if self._recording is None and not self._closing:
-            self._recording = asyncio.create_task(self._record_held())
-            self._tasks.add(self._recording)
-            self._recording.add_done_callback(self._tasks.discard)
-
-    async def _record_held(self) -> None:
-        """Try to record the held outcomes after a growing pause, until the store takes them
-        all; then forwarding goes on."""
-        try:
-            while self.unrecorded and not self._closing:
-                await asyncio.sleep(self.unrecorded.delay())
-                await self._record_held_once()
-        finally:
-            self._recording = None
-        self._look_soon()
-
-    async def _record_held_once(self) -> bool:
-        """One try for every sink's held outcomes; False at the first the store refuses."""
-        held_for = self.unrecorded.held_for()
-        for sink_name, settled in self.unrecorded.by_sink().items():
-            try:
-                await self._record(sink_name, settled)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                self.unrecorded.refused()
-                self.metrics.record_refusals += 1
-                self._warn_held(exc)
-                return False
-            self.unrecorded.recorded(settled)
-            self._in_flight.difference_update(s.outbox_id for s in settled)
-            self._held_changed()
-            log.info(
-                "forwarder: the store took %d held outcome(s) of %s after %.0f s",
-                len(settled), sink_name, held_for,
-            )  # fmt: skip
-        return True
-
-    async def _record_last(self) -> None:
-        """At shutdown (the writer still runs): one last try, so that a store that recovered
-        just now does not cost a resend after the restart."""
-        if not self.unrecorded:
-            return
-        recorded = False
-        with contextlib.suppress(Exception):
-            async with asyncio.timeout(LAST_RECORD_SECONDS):
-                recorded = await self._record_held_once()
-        if not recorded:
-            log.warning(
-                "forwarder: stopping with %d delivered outcome(s) the store did not take: "
-                "those deliveries are sent again after the restart",
-                len(self.unrecorded),
-            )
-
-    def _held_changed(self) -> None:
-        """/metrics' gauge, per sink that ever held one (0 once recorded, not gone)."""
-        counts = self.unrecorded.counts()
-        for sink_name in set(self.metrics.unrecorded) | set(counts):
-            self.metrics.unrecorded[sink_name] = counts[sink_name]
-
-    def _warn_held(self, error: Exception) -> None:
-        """One line at the first refusal, then at most one a minute — not a traceback a turn."""
-        if not self.unrecorded.should_log():
-            return
-        log.warning(
-            "forwarder: the store refuses to record delivery outcomes (%s: %s); %d delivered "
-            "outcome(s) held in memory for %.0f s, not sent again; no new delivery starts; "
-            "trying again with a growing pause (at most %g s)",
-            type(error).__name__, error, len(self.unrecorded), self.unrecorded.held_for(),
-            RECORD_BACKOFF_MAX,
-        )  # fmt: skip
 
     async def _settle_after_error(
         self, sink_name: str, rows: list[sqlite3.Row], exc: Exception
