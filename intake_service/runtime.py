@@ -240,8 +240,7 @@ class Runtime:
         try:
             await self.writer.submit(op)
         except Exception as exc:
-            if isinstance(exc, sqlite3.Error):
-                self.metrics.store.failed(exc)
+            self.metrics.store.failed(exc)
             # a full disk refuses every one of them: a line a minute, not a traceback a request
             log_failure("could not log a rejection (%s, request %s)", error.reason, request_id)
         else:

@@ -15,6 +15,7 @@ forwarder holds outcomes it could not record, it tries again well within the win
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from dataclasses import dataclass
 
@@ -31,6 +32,14 @@ class StoreHealth:
         self.ok_at = time.monotonic()
 
     def failed(self, error: BaseException) -> None:
+        """Note a refused write: the store's own errors — a full disk, an I/O error, a server
+        gone or refusing (SQLite's OperationalError; what PostgreSQL's adapter gives as a plain
+        DatabaseError, a privilege lost) — not one operation's conflict with the data (an
+        IntegrityError), which says nothing of the store."""
+        if not (
+            isinstance(error, sqlite3.OperationalError) or type(error) is sqlite3.DatabaseError
+        ):
+            return
         self.failed_at = time.monotonic()
         self.error = str(error)[:200] or type(error).__name__
 
