@@ -348,3 +348,37 @@ def test_a_database_refusing_the_outcome_holds_it_on_postgres(db, org, receiver,
         )  # fmt: skip
     finally:
         service.stop()
+
+
+def test_a_full_mail_disk_leaves_no_empty_temp_files(db, org, small_disk):
+    """The mail folder on a disk of its own that is full: each try to write a notice fails
+    (and is retried with backoff, the store takes that); the empty file it made in `tmp/` goes
+    with it — 25,986 of them were left in the incident. Space again: each notice once."""
+    fill(small_disk)
+    maildir = small_disk / "mail"
+    service = Service(db, env={"POS_MAILDIR": str(maildir), **FAST_RETRIES}).start()
+    try:
+        for _ in range(3):
+            reply = httpx.post(
+                service.url + "/api/v1/appeals", json=appeal(), headers=bearer(org.key)
+            )
+            assert reply.status_code == 201
+
+        def tried_thrice() -> bool:
+            with store(db) as conn:
+                tries = [
+                    r[0] for r in conn.execute("SELECT attempts FROM outbox WHERE sink = 'mail'")
+                ]
+            return len(tries) == 3 and min(tries) >= 3
+
+        wait_until(tried_thrice, 60, "three failed tries of each notice")
+        assert list((maildir / "tmp").iterdir()) == []
+        assert not list((maildir / "new").iterdir())
+
+        (small_disk / "filler").unlink()
+        wait_until(lambda: set(outbox(db)) == {"mail:done"}, 60, "the notices sent")
+        assert list((maildir / "tmp").iterdir()) == []
+        mails = mails_per_notice(maildir)
+        assert len(mails) == 3 and max(mails.values()) == 1
+    finally:
+        service.stop()
