@@ -22,7 +22,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from intake_service.store import connect
+from intake_service.store import connect, log_failure
 
 log = logging.getLogger("pos_intake")
 PAGE_SIZE_GUESS = 4096
@@ -76,8 +76,8 @@ class Checkpointer:
             while not self._stop.wait(self._interval):
                 try:
                     self.frames, _ = checkpoint(conn)
-                except sqlite3.Error as exc:  # locked by a CLI's checkpoint, a full disk …
-                    log.warning("checkpoint: %s (the next one tries again)", exc)
+                except sqlite3.Error:  # locked by a CLI's checkpoint, a full disk …
+                    log_failure("checkpoint failed; the next one tries again")
         finally:
             conn.close()
 

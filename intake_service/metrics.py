@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from intake_service.loop_watch import LoopWatch
+from intake_service.store_health import StoreHealth
 
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
 
@@ -33,6 +34,11 @@ class Metrics:
         self.deliveries: Counter[tuple[str, str]] = Counter()  # by sink and outcome
         self.replies: Counter[str] = Counter()  # reply-queue messages, by outcome
         self.loop = LoopWatch()  # how long the event loop was held (run by the runtime)
+        self.store = StoreHealth()  # how the last real write ended (intake, the forwarder)
+        # deliveries a sink answered whose outcome the store would not take yet, by sink (kept
+        # by the forwarder), and its attempts to record them that the store refused
+        self.unrecorded: Counter[str] = Counter()
+        self.record_refusals = 0
 
     def record_batch(self, size: int) -> None:
         self.batch_count += 1
@@ -118,5 +124,30 @@ class Metrics:
                 "# TYPE pos_mail_backlog gauge",
                 f"pos_mail_backlog {mail_backlog}",
             ]
+        lines += self._store_lines()
         lines += self.loop.render()
         return "\n".join(lines) + "\n"
+
+    def _store_lines(self) -> list[str]:
+        """A store that refuses writes (a full disk): whether it does, and what the forwarder
+        holds in memory meanwhile instead of sending it again."""
+        lines = [
+            "# HELP pos_store_writable 1 while the store took the last real write (an appeal, a "
+            "delivery's outcome), 0 while it refuses them.",
+            "# TYPE pos_store_writable gauge",
+            f"pos_store_writable {int(self.store.refusing() is None)}",
+            "# HELP pos_deliveries_unrecorded Deliveries their sink answered whose outcome the "
+            "store has not taken yet: held in memory, not sent again until recorded.",
+            "# TYPE pos_deliveries_unrecorded gauge",
+        ]
+        lines += [
+            f"pos_deliveries_unrecorded{_labels(sink=sink)} {n}"
+            for sink, n in sorted(self.unrecorded.items())
+        ]
+        lines += [
+            "# HELP pos_outcome_record_refusals_total Attempts to record held delivery outcomes "
+            "that the store refused (tried again with exponential backoff).",
+            "# TYPE pos_outcome_record_refusals_total counter",
+            f"pos_outcome_record_refusals_total {self.record_refusals}",
+        ]
+        return lines

@@ -30,8 +30,9 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    """Ready when the writer is alive and can take the write lock and commit; degraded (still
-    200) when a sink or the SMTP server fails, the outbox is full or the mail backlog long."""
+    """Ready when the writer is alive, can take the write lock and commit, and the last real
+    write (an appeal, a delivery's outcome) was not refused; degraded (still 200) when a sink or
+    the SMTP server fails, the outbox is full or the mail backlog long."""
     runtime = request.app.state.runtime
     checks: dict[str, str] = {}
 
@@ -57,6 +58,13 @@ async def readyz(request: Request) -> Response:
             )
         except Exception as exc:
             checks["database"] = f"not writable: {exc}"
+        refused = runtime.metrics.store.refusing()
+        if refused is not None and checks.get("database") == "writable":
+            # the probe's one row still fits where an appeal does not (a full disk):
+            # the last real write speaks too (store_health.py)
+            checks["database"] = "not writable: the last write failed" + (
+                "" if is_postgres(runtime.settings.db) else f" ({refused})"
+            )
     ready = checks.get("writer") == "ok" and checks.get("database") == "writable"
     status = "ready" if ready else "not ready"
     body: dict[str, object] = {"status": status, "checks": checks}
@@ -67,6 +75,9 @@ async def readyz(request: Request) -> Response:
         failing = forwarder.failing_sinks()
         checks["sinks"] = "ok" if not failing else "failing"
         body["outbox_backlog"] = forwarder.backlog
+        if forwarder.unrecorded:
+            # delivered, the store refused the outcome: held in memory, not sent again
+            body["unrecorded_outcomes"] = len(forwarder.unrecorded)
         if failing:
             body["failing_sinks"] = failing
         # Mail apart: the citizens' e-mails wait without holding up appeals, so a failing SMTP

@@ -210,8 +210,10 @@ class Runtime:
         try:
             accepted = await committed
         except sqlite3.Error as exc:
+            self.metrics.store.failed(exc)  # /readyz: its own probe may still fit (store_health)
             log.error("could not store an appeal of %s: %s", appeal.target_org.slug, exc)
             raise Unavailable("storage") from None
+        self.metrics.store.succeeded()
         if not accepted.replayed:
             self.metrics.accepted[appeal.target_org.slug] += 1
             if queued:
@@ -247,8 +249,12 @@ class Runtime:
 
         try:
             await self.writer.submit(op)
-        except Exception:
-            log.exception("could not log a rejection (%s, request %s)", error.reason, request_id)
+        except Exception as exc:
+            self.metrics.store.failed(exc)
+            # a full disk refuses every one of them: a line a minute, not a traceback a request
+            log_failure("could not log a rejection (%s, request %s)", error.reason, request_id)
+        else:
+            self.metrics.store.succeeded()
 
 
 def _both(

@@ -169,10 +169,24 @@ class transaction:
         self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
+REPEAT_SECONDS = 60.0  # a background failure that repeats is logged once in this time
+_repeats: dict[str, tuple[float, int]] = {}  # message -> (last logged, tries since unlogged)
+
+
 def log_failure(message: str, *args: object) -> None:
     """In an `except` block of a background task that tries again: a database that cannot be
-    reached (PostgreSQL restarting, a lock held) is one warning line per try, not a traceback
-    a second; any other failure is logged with its traceback."""
+    reached (PostgreSQL restarting, a lock held, a full disk) is a warning line, not a
+    traceback a second; any other failure is logged with its traceback. The same message at
+    most once every REPEAT_SECONDS, with the count of tries it stood for: a disk that stays
+    full made the checkpointer and the search indexer write six lines a second."""
+    now = time.monotonic()
+    logged_at, unlogged = _repeats.get(message, (-REPEAT_SECONDS, 0))
+    if now - logged_at < REPEAT_SECONDS:
+        _repeats[message] = (logged_at, unlogged + 1)
+        return
+    _repeats[message] = (now, 0)
+    if unlogged:
+        message += f" [{unlogged} more time(s) since the last line]"
     exc = sys.exc_info()[1]
     if isinstance(exc, sqlite3.OperationalError):
         log.warning(message + " (%s)", *args, exc)

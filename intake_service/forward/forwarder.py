@@ -46,6 +46,7 @@ from intake_service.forward.outbox import (
 from intake_service.forward.rabbitmq import RabbitPublisher
 from intake_service.forward.sinks import Sink
 from intake_service.forward.types import Outgoing
+from intake_service.forward.unrecorded import Unrecorded
 from intake_service.forward.webhook import WebhookPoster
 from intake_service.metrics import Metrics
 from intake_service.settings import Settings
@@ -97,6 +98,7 @@ class Forwarder:
     waiting: int = 0  # of those, the ones due now (pacing): the same way
     mail_backlog: int = 0  # e-mails not yet sent, apart: never a reason to refuse or pace intake
     health: dict[int, SinkHealth] = field(default_factory=lambda: defaultdict(SinkHealth))
+    unrecorded: Unrecorded = field(init=False)  # answered; the store refused the outcome
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _kick_scheduled: bool = False
     _closing: bool = False
@@ -105,6 +107,9 @@ class Forwarder:
     _in_flight: set[int] = field(default_factory=set)  # outbox rows taken, not yet settled
     _publishers: dict[int, Publisher] = field(default_factory=dict)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.unrecorded = Unrecorded(self._record, self.metrics, released=self._look_soon)
 
     @property
     def _shared(self) -> bool:
@@ -202,6 +207,7 @@ class Forwarder:
         for task in list(self._tasks):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        await self.unrecorded.close()
         for publisher in self._publishers.values():
             await publisher.close()
         self._publishers.clear()
@@ -235,8 +241,8 @@ class Forwarder:
         The sinks to look at come from the kept counts (which also name removed sinks that
         still have rows, so those go dead); each is read on its own from its index, so a sink
         with a long backlog costs the others nothing."""
-        if self._closing:
-            return
+        if self._closing or self.unrecorded:
+            return  # while the store refuses outcomes, a delivery's could not be recorded either
         now = time.time()
         by_sink: dict[str, list[sqlite3.Row]] = {}
         for sink_name in external_backlog(self.reader):
@@ -405,14 +411,29 @@ class Forwarder:
             self._look_soon()
 
     async def _settle(self, sink_name: str, settled: list[Settled]) -> None:
-        outcomes = await self.writer.submit(
-            settle_op(
-                settled,
-                max_attempts=self.settings.forward_max_attempts,
-                backoff=self.settings.forward_backoff,
-                backoff_max=self.settings.forward_backoff_max,
-            )
+        """Write the sink's answers back; if the store refuses, hold them (unrecorded.py)."""
+        try:
+            await self._record(sink_name, settled)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self.unrecorded.hold(settled, exc)
+
+    async def _record(self, sink_name: str, settled: list[Settled]) -> None:
+        """One settling write; raises what the writer raised. Its outcome is a real write's
+        for /readyz (store_health.py), whatever refused it."""
+        op = settle_op(
+            settled,
+            max_attempts=self.settings.forward_max_attempts,
+            backoff=self.settings.forward_backoff,
+            backoff_max=self.settings.forward_backoff_max,
         )
+        try:
+            outcomes = await self.writer.submit(op)
+        except sqlite3.Error as exc:  # not WriterStopped: a node stopping refuses nothing
+            self.metrics.store.failed(exc)
+            raise
+        self.metrics.store.succeeded()
         for outcome, count in outcomes.items():
             self.metrics.deliveries[(sink_name, outcome)] += count
         # kept current between the recounts: settled rows are no longer due (done, dead, or
