@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from intake_service.appeal_input import FIELDS, TEXT_MAX
+from intake_service.console.appeal import ACTIONS
 
 from conftest import Service, appeal, bearer, form_token, make_org, run_cli
 
@@ -179,17 +180,7 @@ def test_no_form_makes_a_server_error_or_holds_the_loop(city, path):
     attempt()
 
 
-CONSOLE_ACTIONS = [
-    "status",
-    "assign",
-    "severity",
-    "note",
-    "duplicate",
-    "answer",
-    "clarify",
-    "extend",
-    "forward",
-]
+CONSOLE_ACTIONS = ACTIONS  # every action the appeal page posts
 
 
 @pytest.mark.parametrize("action", CONSOLE_ACTIONS)
