@@ -4,6 +4,7 @@ per-organisation human number people read out on the phone (`DEMO-2026-000123`).
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 import uuid
@@ -85,12 +86,24 @@ def human_number(slug: str, year: int, sequence: int, node: str = "") -> str:
     return f"{slug.upper()}-{year}-{sequence:06d}"
 
 
-class RowId(Convertor[int]):
-    """A row's number in a path (`{user_id:row_id}`): ASCII digits within the 64-bit integers
-    both engines store. Starlette's `int` takes any number of digits, and one past 2**63 was a
-    500: SQLite refuses to bind it, PostgreSQL's BIGINT to compare with it."""
+# ASCII digits within the 64-bit integers both engines store: `str.isdigit` also takes "²",
+# on which int() fails, and a number past 2**63 was a 500 (SQLite refuses to bind it,
+# PostgreSQL's BIGINT to compare with it).
+_WHOLE_NUMBER = "[0-9]{1,18}"
+_WHOLE = re.compile(_WHOLE_NUMBER)
 
-    regex = "[0-9]{1,18}"
+
+def whole_number(raw: str) -> int | None:
+    """The number `raw` spells in ASCII digits within a 64-bit integer, or None: a row's id
+    sent back by a client (a log cursor, a stream's Last-Event-ID), a Content-Length."""
+    return int(raw) if _WHOLE.fullmatch(raw) else None
+
+
+class RowId(Convertor[int]):
+    """A row's number in a path (`{user_id:row_id}`), as `whole_number` reads one: Starlette's
+    `int` takes any number of digits."""
+
+    regex = _WHOLE_NUMBER
 
     def convert(self, value: str) -> int:
         return int(value)

@@ -5,7 +5,6 @@ its refusal, so the handlers stay about their own work."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from starlette.requests import Request
@@ -13,9 +12,8 @@ from starlette.types import Message
 
 from intake_service.directory import Caller
 from intake_service.errors import BadJSON, PayloadTooLarge, UnsupportedMediaType
+from intake_service.ids import whole_number
 from intake_service.runtime import Runtime
-
-_DIGITS = re.compile(r"[0-9]{1,18}")
 
 
 def runtime_of(request: Request) -> Runtime:
@@ -42,7 +40,7 @@ def declared_length(request: Request) -> int | None:
     """The Content-Length the client declared, if it is one: ASCII digits only (`str.isdigit`
     also takes '²' and other Unicode digits, on which `int()` fails)."""
     declared = request.headers.get("content-length", "").strip()
-    return int(declared) if _DIGITS.fullmatch(declared) else None
+    return whole_number(declared)
 
 
 def body_limited(request: Request, limit: int) -> Request:

@@ -28,6 +28,7 @@ from intake_service.directory import OrgDirectory
 from intake_service.errors import BadParameter, NotFound
 from intake_service.events import EventType
 from intake_service.followup.deadlines import today_in
+from intake_service.ids import whole_number
 from intake_service.org_settings import DEFAULT_TIMEZONE, timezone_of
 from intake_service.orgs import Org
 from intake_service.statuses import Severity, Status
@@ -35,14 +36,12 @@ from intake_service.statuses import Severity, Status
 PAGE_SIZE = 50
 _CODE = re.compile(r"^[a-z0-9_\-]{1,64}$")
 MAX_QUERY = 200
-# An event id as the client sends it back (the `before` cursor, a stream's Last-Event-ID): ASCII
-# digits only — `str.isdigit` also takes "²", on which `int()` fails — and within a 64-bit id.
-_EVENT_ID = re.compile(r"[0-9]{1,18}")
 
 
 def event_id(raw: str) -> int | None:
-    """The event id `raw` names, or None if it names none."""
-    return int(raw) if _EVENT_ID.fullmatch(raw) else None
+    """The event id a client sends back (the `before` cursor, a stream's Last-Event-ID), or None
+    if `raw` names none."""
+    return whole_number(raw)
 
 
 # query-string name -> attribute
