@@ -197,21 +197,23 @@ def store_rows_op(rows: list[tuple[int, str, str]]):
     return op
 
 
-def move_indexed(
-    conn: sqlite3.Connection, seq: int, text: str, address: str | None, old: int, new: int
-) -> None:
+def move_indexed(conn: sqlite3.Connection, appeal_id: str, old: int, new: int) -> None:
     """Inside a forward's transaction: the appeal's organisation token becomes its new
     target's, so that the new organisation finds it by search at once and the old one no
     longer does. An appeal the indexer has not reached yet is left to it (it reads the target
     when it writes). SQLite's table is contentless: a row is taken out by FTS5's `delete`
     command with the values it was indexed with — the stems of the appeal's text and address,
     which never change, made by the same `indexed_body` — and added again with the new token."""
+    appeal = conn.execute(
+        "SELECT seq, text, address FROM appeals WHERE id = ?", (appeal_id,)
+    ).fetchone()
+    seq = appeal["seq"]
     if not is_sqlite(conn):
         conn.execute("UPDATE appeal_search SET orgs = ? WHERE seq = ?", (org_token(new), seq))
         return
     if seq > indexed_up_to(conn):
         return
-    body = indexed_body(text, address)
+    body = indexed_body(appeal["text"], appeal["address"])
     conn.execute(
         "INSERT INTO appeal_search (appeal_search, rowid, orgs, body) VALUES ('delete', ?, ?, ?)",
         (seq, org_token(old), body),

@@ -97,10 +97,7 @@ def forward_op(
             data={**data, "number": row["number"]},
             at=at,
         )
-        text = conn.execute(
-            "SELECT seq, text, address FROM appeals WHERE id = ?", (appeal_id,)
-        ).fetchone()
-        move_indexed(conn, text["seq"], text["text"], text["address"], row["target_org_id"], to.id)
+        move_indexed(conn, appeal_id, row["target_org_id"], to.id)
         withdraw_appeal(conn, appeal_id, row["target_org_id"], at=at)
         add_rows(conn, appeal_id, to.id, list(sinks), now=time.time(), at=at)
         notify_citizen(conn, appeal_id, NoticeKind.ROUTED, dedupe=f"routed:{event_id}")
