@@ -139,8 +139,7 @@ async def signin(request: Request) -> Response:
     # pass a count that none of them has added to yet (console/lockout.py).
     attempt = console.lockout.reserve(user.id if user else email) if email else None
     if email and attempt is None:
-        minutes = LOCKOUT_SECONDS // 60
-        return await refused("locked", t("console.signin.throttled", lang, minutes=minutes), 429)
+        return await refused("locked", _locked(lang), 429)
     matches = await asyncio.to_thread(
         password_matches, user.password_hash if user else None, password
     )
@@ -192,6 +191,11 @@ async def password_form(request: Request) -> Response:
     return _password_page(request, operator_of(request, password_change=True))
 
 
+def _locked(lang: str) -> str:
+    """What a locked account is told, on the sign-in page and the password page alike."""
+    return t("console.signin.throttled", lang, minutes=LOCKOUT_SECONDS // 60)
+
+
 async def change_password(request: Request) -> Response:
     """POST /console/password (current, new, repeat): every other session of the account ends;
     this one is replaced by a fresh one."""
@@ -208,9 +212,7 @@ async def change_password(request: Request) -> Response:
     # the sign-in page lets anyone, and its guesses lock the account as the sign-in's do
     attempt = console.lockout.reserve(user.id)
     if attempt is None:
-        minutes = max(1, LOCKOUT_SECONDS // 60)
-        error = t("console.signin.throttled", lang, minutes=minutes)
-        return _password_page(request, operator, error=error, status=429)
+        return _password_page(request, operator, error=_locked(lang), status=429)
     if not await asyncio.to_thread(password_matches, user.password_hash, current):
         return _password_page(
             request, operator, error=t("console.password.wrong", lang), status=422
