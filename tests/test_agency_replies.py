@@ -12,10 +12,9 @@ import aio_pika
 import httpx
 import pytest
 from mail_server import text_of
+from rabbit_helpers import AMQP, delete_queue, queue_count
 
 from conftest import Service, appeal, bearer, events, make_org, run_async, store
-
-AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 
 
 def _file(client: httpx.Client, key: str) -> dict:
@@ -207,27 +206,6 @@ def _publish(queue: str, messages: list[aio_pika.Message]) -> None:
     run_async(go())
 
 
-def _queue_depth(queue: str) -> int:
-    async def go() -> int:
-        connection = await aio_pika.connect(AMQP)
-        async with connection:
-            channel = await connection.channel()
-            declared = await channel.declare_queue(queue, durable=True, passive=True)
-            return declared.declaration_result.message_count or 0
-
-    return run_async(go())
-
-
-def _delete(queue: str) -> None:
-    async def go() -> None:
-        connection = await aio_pika.connect(AMQP)
-        async with connection:
-            channel = await connection.channel()
-            await channel.queue_delete(queue)
-
-    run_async(go())
-
-
 @pytest.mark.xdist_group("rabbitmq")  # the broker is shared (test_forwarding.py)
 def test_replies_on_the_rabbitmq_queue_apply_once(tmp_path, mail_server):
     db = tmp_path / "pos.db"
@@ -262,9 +240,9 @@ def test_replies_on_the_rabbitmq_queue_apply_once(tmp_path, mail_server):
         mails = mail_server.wait_for("anna@example.ru", 2)
         assert "Фонарь заменён." in text_of(mails[1])
         deadline = time.monotonic() + 15
-        while _queue_depth(queue) and time.monotonic() < deadline:
+        while queue_count(queue) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert _queue_depth(queue) == 0
+        assert queue_count(queue) == 0
         time.sleep(1)
         assert len(mail_server.to("anna@example.ru")) == 2
         logged = events(db)
@@ -273,4 +251,4 @@ def test_replies_on_the_rabbitmq_queue_apply_once(tmp_path, mail_server):
         assert "reply-unknown-appeal" in reasons and "key-missing" in reasons
     finally:
         service.stop()
-        _delete(queue)
+        delete_queue(queue)

@@ -19,6 +19,7 @@ import aio_pika
 import httpx
 import pytest
 from mail_server import text_of
+from rabbit_helpers import AMQP, delete_queue, queue_count
 
 from conftest import (
     POSTGRES_SERVER,
@@ -36,7 +37,6 @@ from conftest import (
 # worker (scripts/test: --dist loadgroup), never beside each other.
 pytestmark = pytest.mark.xdist_group("rabbitmq")
 
-AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 FAST_RETRIES = {"POS_FORWARD_BACKOFF": "0.05", "POS_FORWARD_BACKOFF_MAX": "0.5"}
 
 
@@ -66,32 +66,6 @@ def metric(service: Service, name: str) -> int:
 
 
 # --- the organisation's quorum queue ------------------------------------------------------------
-
-
-def _queue_count(queue: str) -> int | None:
-    """Ready messages in `queue`, or None while it does not exist."""
-
-    async def go() -> int | None:
-        connection = await aio_pika.connect(AMQP)
-        async with connection:
-            channel = await connection.channel()
-            try:
-                declared = await channel.declare_queue(queue, passive=True)
-            except aio_pika.exceptions.ChannelClosed:
-                return None
-            return declared.declaration_result.message_count or 0
-
-    return run_async(go())
-
-
-def _delete_queue(queue: str) -> None:
-    async def go() -> None:
-        connection = await aio_pika.connect(AMQP)
-        async with connection:
-            channel = await connection.channel()
-            await channel.queue_delete(queue)
-
-    run_async(go())
 
 
 def _drain(queue: str, wanted: set[str], timeout: float = 60) -> set[str]:
@@ -155,9 +129,9 @@ def test_the_orgs_quorum_queue_deleted_mid_load_later_appeals_arrive_without_a_r
     def delete_and_wait() -> tuple[float, float]:
         """Delete the queue; (when, how long until it was declared again), once 25 more
         appeals were accepted."""
-        _delete_queue(queue)
+        delete_queue(queue)
         deleted_at = time.monotonic()
-        wait_until(lambda: _queue_count(queue) is not None, what="the queue declared again")
+        wait_until(lambda: queue_count(queue) is not None, what="the queue declared again")
         recovered_in = time.monotonic() - deleted_at
         wait_until(lambda: len(after(deleted_at)) >= 25, what="appeals after the deletion")
         return deleted_at, recovered_in
@@ -166,19 +140,19 @@ def test_the_orgs_quorum_queue_deleted_mid_load_later_appeals_arrive_without_a_r
     load.start()
     try:
         try:
-            wait_until(lambda: (_queue_count(queue) or 0) >= 10, what="appeals in the queue")
+            wait_until(lambda: (queue_count(queue) or 0) >= 10, what="appeals in the queue")
             with turn:  # between two appeals, every one of them forwarded: nothing in flight
                 wait_until(lambda: outbox_states(db) == {"done": len(accepted)}, what="a lull")
-                _delete_queue(queue)
+                delete_queue(queue)
                 first_at = time.monotonic()
-            wait_until(lambda: _queue_count(queue) is not None, what="the queue declared again")
+            wait_until(lambda: queue_count(queue) is not None, what="the queue declared again")
             first_recovery = time.monotonic() - first_at
             wait_until(lambda: len(after(first_at)) >= 25, what="appeals after the deletion")
             with turn:
                 wait_until(lambda: outbox_states(db) == {"done": len(accepted)}, what="a lull")
                 first_wanted = after(first_at)
                 first_received = _drain(queue, first_wanted)
-            wait_until(lambda: (_queue_count(queue) or 0) >= 5, what="publishes under way")
+            wait_until(lambda: (queue_count(queue) or 0) >= 5, what="publishes under way")
             second_at, second_recovery = delete_and_wait()
         finally:
             stop.set()
@@ -186,7 +160,7 @@ def test_the_orgs_quorum_queue_deleted_mid_load_later_appeals_arrive_without_a_r
         second_wanted = after(second_at)
         second_received = _drain(queue, second_wanted)
     finally:
-        _delete_queue(queue)
+        delete_queue(queue)
 
     assert first_wanted <= first_received, f"{len(first_wanted - first_received)} never came"
     assert second_wanted <= second_received, f"{len(second_wanted - second_received)} never came"
@@ -314,7 +288,7 @@ def test_a_reply_waits_with_growing_delays_while_the_store_is_down_and_applies_o
     finally:
         service.stop()
         with contextlib.suppress(Exception):
-            _delete_reply_queue(queue)
+            delete_queue(queue)
 
     assert 1 <= requeued <= 10, f"{requeued} requeues in a {outage:.1f} s outage"
     assert applied_in < 15, "the store was back: a held reply goes back within a second or so"
@@ -329,13 +303,3 @@ def test_a_reply_waits_with_growing_delays_while_the_store_is_down_and_applies_o
         f"({requeued / outage:.2f}/s), {redelivered} redeliveries; "
         f"applied {applied_in:.2f} s after the store was back"
     )
-
-
-def _delete_reply_queue(queue: str) -> None:
-    async def go() -> None:
-        connection = await aio_pika.connect(AMQP)
-        async with connection:
-            channel = await connection.channel()
-            await channel.queue_delete(queue)
-
-    run_async(go())
