@@ -1,9 +1,9 @@
 """One table of settings: every knob the service has, its default and what it is for.
 
-The table feeds the CLI's `--help`, the README's settings section (a test checks that every
-setting is documented there) and the running service. Values come, strongest first, from
-command-line flags, `POS_*` environment variables, a TOML file (`--config` / `POS_CONFIG`) and
-the defaults below.
+The table feeds the CLI's `--help`, the settings page of the docs (docs/settings.md, generated
+from it by scripts/docs_settings_table.py) and the running service. Values come, strongest
+first, from command-line flags, `POS_*` environment variables, a TOML file (`--config` /
+`POS_CONFIG`) and the defaults below.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ SETTINGS: tuple[Setting, ...] = (
         "db",
         "pos-intake.db",
         "Path of the SQLite database file, or a `postgresql://` URL: several nodes on one "
-        "PostgreSQL database share everything (README, several intake nodes).",
+        "PostgreSQL database share everything (docs/nodes.md).",
     ),
     Setting("config", "", "Path of a TOML file with settings (keys are the names in this table)."),
     Setting("host", "127.0.0.1", "Address the HTTP server listens on."),
@@ -492,7 +492,7 @@ def load(
 
 
 def help_table() -> str:
-    """The settings as text, for `pos-intake serve --help` and the README."""
+    """The settings as text, for `pos-intake serve --help`."""
     lines = []
     for s in SETTINGS:
         default = "(empty)" if s.default == "" else s.default
