@@ -25,7 +25,7 @@ from intake_service.api_docs_text import (
 )
 from intake_service.i18n import t
 from intake_service.openapi import examples, openapi_document
-from intake_service.openapi.answers import DESCRIPTIONS, RETRY_AFTER
+from intake_service.openapi.answers import DESCRIPTIONS
 from intake_service.openapi.examples import Example, Values
 from intake_service.openapi.shown import answer_text, curl
 from intake_service.pages import page_language, render
@@ -132,14 +132,7 @@ def page_context(base: str, lang: str, document: dict[str, Any]) -> dict[str, An
             for name, operations in groups.items()
         ],
         "common": [
-            {
-                "status": str(code),
-                "description": say(text, lang),
-                "headers": [
-                    {"name": name, "description": say(header["description"], lang)}
-                    for name, header in (RETRY_AFTER.items() if code in (429, 503) else ())
-                ],
-            }
+            {"status": str(code), "description": say(text, lang)}
             for code, text in sorted(DESCRIPTIONS.items())
         ],
         "schemas": [
