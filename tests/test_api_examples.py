@@ -34,7 +34,7 @@ class Shown:
     """One operation's example as the page shows it."""
 
     operation: str
-    after: str = ""  # the state the example needs first (examples.py's STATES)
+    after: str = ""  # what the example needs done first (examples.py's Example.after)
     curl: str = ""
     status: int = 0
     media_type: str = ""

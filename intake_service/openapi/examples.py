@@ -56,7 +56,10 @@ class Answer:
 @dataclass(frozen=True)
 class Example:
     """One request to the operation `method path` (the document's path, `params` filling it)
-    and its answer. `after` names the state the appeal must be in first (see STATES)."""
+    and its answer. `after` names what must be done first — the story's appeal `filed`,
+    `answered` or `asked` a question, the queue `queued` or `pulled`, a `form` opened, a
+    `photo` sent, a `question` added to a topic — which the page says (i18n `docs.after.*`)
+    and the test does."""
 
     method: str
     path: str
@@ -91,10 +94,6 @@ class Example:
     @property
     def body(self) -> Any:
         return next((b for b in (self.json, self.form, self.multipart) if b is not None), None)
-
-
-# What an example needs done first, in the story's words (the page says it, the test does it).
-STATES = ("filed", "asked", "answered", "queued", "pulled", "form", "photo")
 
 
 def without_more(value: Any) -> Any:
