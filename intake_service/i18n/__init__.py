@@ -9,6 +9,8 @@ intake side's messages are below; each later surface keeps its own in a module o
 from __future__ import annotations
 
 from intake_service.i18n import (
+    api_docs,
+    api_docs_fields,
     console,
     console_appeal,
     console_board,
@@ -501,6 +503,8 @@ _merge(
     followup_agency.MESSAGES,
     followup_deadlines.MESSAGES,
     open311.MESSAGES,
+    api_docs.MESSAGES,
+    api_docs_fields.MESSAGES,
 )
 
 

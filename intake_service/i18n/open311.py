@@ -1,5 +1,5 @@
-"""Messages of Open311 and of a category's extra questions (open311/, category_attributes.py,
-the API docs page)."""
+"""Messages of Open311 and of a category's extra questions (open311/, category_attributes.py),
+and the front page's way to the API docs (whose own words are in api_docs.py)."""
 
 from __future__ import annotations
 
@@ -103,18 +103,4 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Описание API для разработчиков (JSON API и Open311)",
         "en": "The API for developers (JSON API and Open311)",
     },
-    "docs.title": {"ru": "API pos-intake", "en": "pos-intake API"},
-    "docs.intro": {
-        "ru": "Описание HTTP API сервиса для разработчиков: JSON API и Open311 GeoReport v2. "
-        "Машиночитаемая версия — /openapi.json.",
-        "en": "The service's HTTP API for developers: the JSON API and Open311 GeoReport v2. "
-        "For machines: /openapi.json.",
-    },
-    "docs.parameters": {"ru": "Параметры", "en": "Parameters"},
-    "docs.body": {"ru": "Тело запроса", "en": "Request body"},
-    "docs.responses": {"ru": "Ответы", "en": "Responses"},
-    "docs.required": {"ru": "обязательный", "en": "required"},
-    "docs.auth": {"ru": "Нужен ключ API организации.", "en": "Needs the organisation's API key."},
-    "docs.schemas": {"ru": "Схемы", "en": "Schemas"},
-    "docs.contents": {"ru": "Содержание", "en": "Contents"},
 }

@@ -12,7 +12,9 @@ from intake_service.api.queue import MAX_MESSAGES, MAX_VISIBILITY
 from intake_service.followup.openapi_paths import paths as followup_paths
 from intake_service.input_schemas import IDEMPOTENCY_KEY, appeal_schema
 from intake_service.open311 import openapi_paths as open311
+from intake_service.openapi import examples_api, examples_open311, examples_pages
 from intake_service.openapi.answers import complete
+from intake_service.openapi.examples import Example, Values, add_examples
 from intake_service.openapi.form_paths import form_submission
 from intake_service.openapi.schemas import (
     CREATED,
@@ -31,9 +33,19 @@ from intake_service.openapi.schemas import (
 from intake_service.settings import Settings
 
 
+def examples(values: Values) -> list[Example]:
+    """An example request and answer for every operation (examples.py), with `values`."""
+    return [
+        *examples_api.examples(values),
+        *examples_open311.examples(values),
+        *examples_pages.examples(values),
+    ]
+
+
 def openapi_document(base_url: str, settings: Settings) -> dict[str, Any]:
     """The document; `settings` give the limits that are configurable (the longest wait of a
-    queue pull). The answers every operation shares are added by answers.complete."""
+    queue pull). The answers every operation shares are added by answers.complete, and each
+    operation's example by examples.add_examples."""
     secured = [{"apiKey": []}]
     status_op = {
         "summary": "Status and history of an appeal by its tracking token",
@@ -361,4 +373,5 @@ def openapi_document(base_url: str, settings: Settings) -> dict[str, Any]:
         },
     }
     complete(document["paths"])
+    add_examples(document, examples(Values(base_url)))
     return document

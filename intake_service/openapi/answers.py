@@ -33,7 +33,7 @@ RETRY_AFTER = {
         "schema": {"type": "integer", "minimum": 1},
     }
 }
-_DESCRIPTIONS = {
+DESCRIPTIONS = {
     401: "No API key, or not a valid one.",
     413: "The body is larger than the service takes.",
     415: "The body is not JSON (`Content-Type: application/json`).",
@@ -43,7 +43,7 @@ _DESCRIPTIONS = {
 }
 
 
-def problem_answer(code: int, description: str = "A problem (RFC 9457).") -> dict[str, Any]:
+def problem_answer(code: int, description: str) -> dict[str, Any]:
     """A refusal as the service gives it outside Open311: problem+json, or the same problem as
     a page to a browser (`Accept: text/html`, problems.py's `respond`)."""
     answer: dict[str, Any] = {
@@ -98,9 +98,9 @@ def complete(paths: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
             for code in _common(path, operation):
                 if open311:
                     code = OPEN311_STATUS_OF.get(code, code)
-                    answer = open311_answer(code, _DESCRIPTIONS.get(code, "GeoReport v2 errors."))
+                    answer = open311_answer(code, DESCRIPTIONS.get(code, "GeoReport v2 errors."))
                 else:
-                    answer = problem_answer(code, _DESCRIPTIONS[code])
+                    answer = problem_answer(code, DESCRIPTIONS[code])
                 responses.setdefault(str(code), answer)
             operation["responses"] = dict(sorted(responses.items()))
     return paths

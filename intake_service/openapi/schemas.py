@@ -180,14 +180,36 @@ def html_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
 
 
+# what an operation's own refusal means, said once for every operation that gives it
+REFUSALS = {
+    400: "The request cannot be taken as it is: the problem (RFC 9457) says why.",
+    401: "No valid token: the problem (RFC 9457) says which one is asked for.",
+    403: "Refused for where the request comes from: the problem (RFC 9457) says why.",
+    404: "Nothing here, or not the caller's to see (a problem, RFC 9457).",
+    409: "Not now: the present state does not allow it (a problem, RFC 9457, says why).",
+    422: "Fields with errors, each in the problem's `errors` (RFC 9457).",
+}
+
+
 def problem_responses(*codes: int) -> dict[str, Any]:
     """An operation's own refusals; those every operation shares are added by answers.py."""
-    return {str(code): problem_answer(code) for code in codes}
+    return {str(code): problem_answer(code, REFUSALS[code]) for code in codes}
 
 
 def schema_ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-TOKEN_PARAM = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
-LANG_PARAM = {"name": "lang", "in": "query", "schema": {"enum": ["ru", "en"]}}
+TOKEN_PARAM = {
+    "name": "token",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "The tracking token: the last part of the appeal's `tracking_url`.",
+}
+LANG_PARAM = {
+    "name": "lang",
+    "in": "query",
+    "schema": {"enum": ["ru", "en"]},
+    "description": "The language of the answer's words; without it, Accept-Language's.",
+}

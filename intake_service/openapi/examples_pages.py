@@ -1,0 +1,102 @@
+"""The examples (see examples.py) of what a browser and the people running the service ask:
+the badge's loader, the appeal form and its submission, health, readiness, metrics and this
+description itself."""
+
+from __future__ import annotations
+
+from intake_service import __version__
+from intake_service.openapi.examples import MORE, Answer, Example, Values
+
+HTML = "text/html"
+PAGE = '<!doctype html>\n<html lang="ru">'
+
+
+def examples(v: Values) -> list[Example]:
+    return [
+        Example(
+            "get",
+            "/embed.js",
+            Answer(200, media_type="text/javascript", excerpt="'use strict';"),
+        ),
+        Example(
+            "get",
+            "/w/{org}/form",
+            Answer(200, media_type=HTML, excerpt=PAGE),
+            params={"org": v.org},
+            query={"origin": v.origin},
+        ),
+        Example(
+            "post",
+            "/w/{org}/appeals",
+            Answer(
+                201,
+                {
+                    "id": v.id,
+                    "number": v.number,
+                    "status": "accepted",
+                    "tracking_url": f"{v.base}/s/{v.token}",
+                },
+            ),
+            params={"org": v.org},
+            headers={"Origin": v.base},
+            multipart={
+                "token": v.form_token,
+                "kind": "message",
+                "category": "roads",
+                "text": "Яма на дороге у школы номер 3.",
+                "name": "Мария",
+                "email": "maria@example.ru",
+                "consent": "on",
+            },
+            after="form",
+        ),
+        Example("get", "/healthz", Answer(200, {"status": "ok", "version": __version__})),
+        Example(
+            "get",
+            "/readyz",
+            Answer(
+                200,
+                {
+                    "status": "ready",
+                    "checks": {
+                        "writer": "ok",
+                        "database": "writable",
+                        "sinks": "ok",
+                        "mail": "ok",
+                    },
+                    "outbox_backlog": 0,
+                    "mail_backlog": 0,
+                },
+            ),
+        ),
+        Example(
+            "get",
+            "/metrics",
+            Answer(
+                200,
+                media_type="text/plain",
+                excerpt="# TYPE pos_appeals_accepted_total counter\n"
+                f'pos_appeals_accepted_total{{org="{v.org}"}}',
+            ),
+        ),
+        Example(
+            "get",
+            "/openapi.json",
+            Answer(
+                200,
+                {
+                    "openapi": "3.1.0",
+                    "info": {"title": "pos-intake", "version": __version__},
+                    "servers": [{"url": v.base}],
+                    "components": MORE,
+                    "paths": MORE,
+                },
+            ),
+        ),
+        Example(
+            "get",
+            "/docs",
+            Answer(200, media_type=HTML, excerpt=PAGE),
+            query={"lang": "ru"},
+        ),
+    ]
