@@ -163,13 +163,30 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under --engine postgres, the stories that are about SQLite itself (its file, its WAL,
-    reading it directly) are skipped with the reason their marker gives."""
+    reading it directly) are skipped with the reason their marker gives, and so are the stories
+    whose store the engine does not pick: they would run exactly as in the SQLite pass."""
     if config.getoption("--engine") != "postgres":
         return
     for item in items:
         marker = item.get_closest_marker("sqlite_only")
         if marker is not None:
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0]}"))
+        elif not follows_engine(item):
+            item.add_marker(pytest.mark.skip(reason=SAME_ON_EVERY_ENGINE))
+
+
+SAME_ON_EVERY_ENGINE = (
+    "its store is not the one --engine picks (the demo's own SQLite file, a PostgreSQL server of "
+    "its own, or none at all): it runs the same in the SQLite pass"
+)
+
+
+def follows_engine(item: pytest.Item) -> bool:
+    """Whether the story's store is the engine's: it stands on `db` (directly or through `org`,
+    `service` …) or its module's own store says so (`follows_engine`)."""
+    return "db" in getattr(item, "fixturenames", ()) or (
+        item.get_closest_marker("follows_engine") is not None
+    )
 
 
 class PostgresDatabase(str):

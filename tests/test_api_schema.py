@@ -50,6 +50,8 @@ from conftest import (
     run_cli,
 )
 
+pytestmark = pytest.mark.follows_engine  # the module's store (`live`) is the engine's
+
 EXAMPLES = 8  # per operation: ~30 operations, a few hundred requests in all
 CHECKS = [
     not_a_server_error,
