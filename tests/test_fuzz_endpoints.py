@@ -120,11 +120,14 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[City]:
     token = created.json()["tracking_url"].rsplit("/", 1)[1]
     city = City(service, org.key, token, created.json()["id"])
     held_before = city.held()
-    yield city
-    assert city.held() == held_before, "a request held the event loop for more than 100 ms"
-    city.console.close()
-    city.client.close()
-    service.stop()
+    try:
+        yield city
+        held_after = city.held()
+    finally:  # the server stops even when a story failed, never left running after the suite
+        city.console.close()
+        city.client.close()
+        service.stop()
+    assert held_after == held_before, "a request held the event loop for more than 100 ms"
 
 
 JSON_TARGETS = [
