@@ -214,6 +214,8 @@ class PostgresDatabase(str):
 
 @pytest.fixture
 def db(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    if shares_the_modules_service(request):
+        return request.getfixturevalue("module_service").db
     if request.config.getoption("--engine") == "postgres":
         url = request.getfixturevalue("postgres_url")
         return PostgresDatabase(url, tmp_path)  # type: ignore[return-value]
@@ -283,9 +285,11 @@ def org_template(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtu
 
 
 @pytest.fixture
-def org(db: Path, org_template) -> Org:
+def org(db: Path, org_template, request: pytest.FixtureRequest) -> Org:
     """The `demo` organisation (origin https://demo.example.ru) in the story's own store."""
     template, made = org_template
+    if shares_the_modules_service(request):
+        return made  # the module's store is a copy of the template too
     if isinstance(db, PostgresDatabase):
         clone_postgres_database(template, db)
         return made
@@ -297,12 +301,51 @@ def org(db: Path, org_template) -> Org:
 
 @pytest.fixture
 def service(db: Path, org: Org, request: pytest.FixtureRequest) -> Iterator[Service]:
-    """A server for the `org` organisation; a test may set env by `@pytest.mark.service_env`."""
+    """A server for the `org` organisation; a test may set env by `@pytest.mark.service_env`.
+    In a module marked `shared_service`, the module's one server (see `module_service`)."""
+    if shares_the_modules_service(request):
+        yield request.getfixturevalue("module_service")
+        return
     marker = request.node.get_closest_marker("service_env")
     env = dict(marker.kwargs) if marker else {}
     svc = Service(db, env=env).start()
     yield svc
     svc.stop()
+
+
+def shares_the_modules_service(request: pytest.FixtureRequest) -> bool:
+    """Whether the story runs on its module's one server and store: the module is marked
+    `shared_service` and the story neither sets the server's environment (`service_env`) nor
+    changes what the others rely on (`own_service`)."""
+    node = request.node
+    return (
+        node.get_closest_marker("shared_service") is not None
+        and node.get_closest_marker("service_env") is None
+        and node.get_closest_marker("own_service") is None
+    )
+
+
+@pytest.fixture(scope="module")
+def module_service(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, org_template
+) -> Iterator[Service]:
+    """One server with the `demo` organisation for the stories of a module marked
+    `shared_service(**env)`, which read only what they wrote themselves: starting a server (about
+    a second of imports) costs more than most of those stories. On the engine the run asked for."""
+    env = dict(request.node.get_closest_marker("shared_service").kwargs)
+    folder = tmp_path_factory.mktemp("shared")
+    template, _ = org_template
+    with contextlib.ExitStack() as stack:
+        if isinstance(template, PostgresDatabase):
+            url = stack.enter_context(postgres_database(f"shared_{folder.name}"))
+            clone_postgres_database(template, url)
+            db: Path = PostgresDatabase(url, folder)  # type: ignore[assignment]
+        else:
+            db = folder / "pos-intake.db"
+            shutil.copyfile(template, db)
+        service = Service(db, env=env).start()
+        stack.callback(service.stop)
+        yield service
 
 
 def appeal(**changes: object) -> dict[str, object]:

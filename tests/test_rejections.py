@@ -12,6 +12,12 @@ import pytest
 
 from conftest import Service, appeal, bearer, events, run_cli, store
 
+# One server and store for the module (tests/conftest.py, `module_service`): each story reads
+# only the refusal it caused, and with no rate limits the stories cannot limit each other.
+pytestmark = pytest.mark.shared_service(
+    POS_RATE_LIMIT_KEY="0", POS_RATE_LIMIT_ADDRESS="0", POS_RATE_LIMIT_ORG="0"
+)
+
 URL = "/api/v1/appeals"
 
 
@@ -98,13 +104,14 @@ def test_problem_speaks_english_when_asked(service, org):
     ],
 )
 def test_missing_or_unknown_key_is_401(service, org, headers, reason):
+    before = appeals_stored(service.db)  # the module's store is shared
     response = post(service, headers, json=appeal())
     assert_problem(response, 401, "unauthorized")
     assert response.headers["www-authenticate"].startswith("Bearer")
     logged = last_rejection(service.db)
     assert logged["reason"] == reason
     assert logged["org"] is None
-    assert appeals_stored(service.db) == 0
+    assert appeals_stored(service.db) == before
 
 
 def test_wrong_secret_of_a_real_key_id_is_401(service, org):
@@ -114,6 +121,7 @@ def test_wrong_secret_of_a_real_key_id_is_401(service, org):
     assert last_rejection(service.db)["reason"] == "key-unknown"
 
 
+@pytest.mark.own_service  # it revokes the key the module's other stories use
 def test_revoked_key_is_401_on_the_next_request(service, org):
     assert post(service, bearer(org.key), json=appeal()).status_code == 201
     key_id = org.key.split("_")[1]
@@ -127,21 +135,23 @@ def test_revoked_key_is_401_on_the_next_request(service, org):
 
 
 def test_malformed_json_is_400(service, org):
+    before = appeals_stored(service.db)  # the module's store is shared
     response = post(service, {**bearer(org.key), "Content-Type": "application/json"}, b'{"text": ')
     problem = assert_problem(response, 400, "bad-json")
     assert "line 1" in problem["detail"]
     assert last_rejection(service.db)["reason"] == "bad-json"
-    assert appeals_stored(service.db) == 0
+    assert appeals_stored(service.db) == before
 
 
 def test_half_a_surrogate_pair_is_400_not_a_server_error(service, org):
+    before = appeals_stored(service.db)  # the module's store is shared
     # valid JSON syntax, but "\ud800" alone is no character: nothing could store it as UTF-8
     whole = json.dumps(appeal(text="Яма на дороге \ud800 у дома 5")).encode()
     for body in (whole, b'{"\\udfff": 1}', b'{"text": "\\ud800"}'):
         response = post(service, {**bearer(org.key), "Content-Type": "application/json"}, body)
         assert_problem(response, 400, "bad-json")
         assert last_rejection(service.db)["reason"] == "bad-json"
-    assert appeals_stored(service.db) == 0
+    assert appeals_stored(service.db) == before
 
 
 def test_wrong_content_type_is_415(service, org):
@@ -156,6 +166,7 @@ def test_wrong_content_type_is_415(service, org):
 
 
 def test_body_over_the_limit_is_413_whether_declared_or_streamed(service, org):
+    before = appeals_stored(service.db)  # the module's store is shared
     huge = appeal(text="я" * 40_000)  # 80 KB of UTF-8, over the 64 KiB default
     response = post(service, bearer(org.key), json=huge)
     assert_problem(response, 413, "payload-too-large")
@@ -171,7 +182,7 @@ def test_body_over_the_limit_is_413_whether_declared_or_streamed(service, org):
     )
     assert_problem(streamed, 413, "payload-too-large")
     assert last_rejection(service.db)["reason"] == "payload-too-large"
-    assert appeals_stored(service.db) == 0
+    assert appeals_stored(service.db) == before
 
 
 @pytest.mark.parametrize(
@@ -206,13 +217,14 @@ def test_body_over_the_limit_is_413_whether_declared_or_streamed(service, org):
     ],
 )
 def test_invalid_appeal_is_422_naming_the_field(service, org, change, field, code):
+    before = appeals_stored(service.db)  # the module's store is shared
     response = post(service, bearer(org.key), json=appeal(**change))
     problem = assert_problem(response, 422, "validation")
     assert {"field": field, "code": code} in [
         {"field": e["field"], "code": e["code"]} for e in problem["errors"]
     ]
     assert f"{field}:{code}" in last_rejection(service.db)["reason"]
-    assert appeals_stored(service.db) == 0
+    assert appeals_stored(service.db) == before
 
 
 def test_body_that_is_not_an_object_is_422(service, org):
@@ -249,6 +261,7 @@ def test_too_many_requests_from_one_address_is_429_even_without_a_key(service, o
     assert last_rejection(service.db)["reason"] == "rate-limited address"
 
 
+@pytest.mark.own_service  # it reads counts the module's other stories would add to
 def test_rejections_are_counted_in_metrics(service, org):
     post(service, {}, json=appeal())
     post(service, bearer(org.key), json=appeal(consent=False))
