@@ -1,5 +1,5 @@
 """`create_app(settings)`: the Starlette application with its routes, middleware and the one
-error handler. The lifespan opens the database and starts the writer (runtime.py)."""
+error handler. The lifespan opens the database and starts the writer (lifespan.py)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from intake_service import api, api_docs, assets, form, home, ops
 from intake_service.console import routes as console_routes
 from intake_service.console.state import running as console_running
 from intake_service.followup import confirm_routes, signin_routes
+from intake_service.lifespan import running
 from intake_service.middleware import RequestContext
 from intake_service.open311 import routes as open311_routes
 from intake_service.problems import EXCEPTION_HANDLERS
-from intake_service.runtime import running
 from intake_service.settings import Settings
 
 
