@@ -19,7 +19,6 @@ from intake_service.access_log import access_log
 from intake_service.appeals import forget_idempotency_op
 from intake_service.directory import OrgDirectory
 from intake_service.followup import periods
-from intake_service.followup.deadlines import load_calendar
 from intake_service.followup.mail_render import NoticeRenderer
 from intake_service.followup.mailer import Mailer
 from intake_service.followup.oidc import OidcClient
@@ -27,6 +26,7 @@ from intake_service.followup.reply_queue import ReplyQueue
 from intake_service.forward.forwarder import Forwarder
 from intake_service.forward.outbox import expire_op
 from intake_service.forward.sinks import apply_config, config_sinks
+from intake_service.lifecycle.deadlines import load_calendar
 from intake_service.metrics import Metrics
 from intake_service.photos import media_root
 from intake_service.ratelimit import RateLimiter, address_key

@@ -24,13 +24,13 @@ from intake_service.appeals import Accepted, Idempotency, NewAppeal, accept_op
 from intake_service.directory import OrgDirectory
 from intake_service.errors import IntakeError, Unavailable
 from intake_service.events import EventType, insert_event
-from intake_service.followup.deadlines import Calendar, OrgDeadlines
 from intake_service.followup.mailer import Mailer
 from intake_service.followup.oidc import OidcClient
 from intake_service.followup.routing import routed_event
 from intake_service.forward.forwarder import Forwarder
 from intake_service.forward.outbox import EMBEDDED_SINK
 from intake_service.ids import uuid7
+from intake_service.lifecycle.deadlines import Calendar, OrgDeadlines
 from intake_service.metrics import Metrics
 from intake_service.middleware import loggable_path
 from intake_service.org_settings import embedded_queue_on

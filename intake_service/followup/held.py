@@ -24,7 +24,7 @@ from intake_service.appeal_input import AppealInput
 from intake_service.appeals import NewAppeal
 from intake_service.directory import OrgDirectory
 from intake_service.events import EventType, insert_event
-from intake_service.followup.notices import NoticeKind, record_notice
+from intake_service.lifecycle.notices import NoticeKind, record_notice
 
 
 class HeldRefused(Exception):

@@ -32,9 +32,8 @@ from intake_service import photos
 from intake_service.appeals import DOCUMENT_SCHEMA, document, load_appeals
 from intake_service.dialect import is_sqlite
 from intake_service.directory import OrgDirectory
-from intake_service.followup.mail_render import NoticeRenderer, load_notices
+from intake_service.followup.mail_render import NoticeRenderer
 from intake_service.followup.mailer import Mailer
-from intake_service.followup.notices import MAIL_SINK
 from intake_service.forward.outbox import (
     Settled,
     claim_due_rows,
@@ -48,6 +47,7 @@ from intake_service.forward.sinks import Sink
 from intake_service.forward.types import Outgoing
 from intake_service.forward.unrecorded import Unrecorded
 from intake_service.forward.webhook import WebhookPoster
+from intake_service.lifecycle.notices import MAIL_SINK, load_notices
 from intake_service.metrics import Metrics
 from intake_service.settings import Settings
 from intake_service.store import log_failure
