@@ -1,11 +1,12 @@
 """The service's life from start to stop: the database opened (and migrated), the writer and
-the `Runtime` built, the background jobs started — forwarding, housekeeping of the queue, the
-follow-up periods, the agencies' reply queue — and all of it torn down again in order.
+the `Runtime` built, the background jobs every node runs started — forwarding, housekeeping of
+the queue, the loop watch — and all of it torn down again in order.
 
-Apart from `runtime.py` because the jobs started here take the `Runtime` they run on: with both
-in one module, the runtime and the follow-up jobs imported each other (a cycle issue 24 broke;
-pyproject.toml, [tool.importlinter], keeps it broken). `create_app`'s lifespan enters
-`running`.
+Apart from `runtime.py` because the jobs take the `Runtime` they run on. When both were one
+module, it also started the follow-up's jobs, and the runtime and those jobs imported each
+other (a cycle issue 24 broke): the capabilities now start their own beside it
+(followup/state.py, console/state.py), and `create_app`'s lifespan enters them all.
+pyproject.toml, [tool.importlinter], keeps the cycle broken.
 """
 
 from __future__ import annotations
@@ -18,12 +19,9 @@ from collections.abc import AsyncIterator
 from intake_service.access_log import access_log
 from intake_service.appeals import forget_idempotency_op
 from intake_service.directory import OrgDirectory
-from intake_service.followup import periods
-from intake_service.followup.mail_render import NoticeRenderer
-from intake_service.followup.mailer import Mailer
-from intake_service.followup.oidc import OidcClient
-from intake_service.followup.reply_queue import ReplyQueue
 from intake_service.forward.forwarder import Forwarder
+from intake_service.forward.mail_render import NoticeRenderer
+from intake_service.forward.mailer import Mailer
 from intake_service.forward.outbox import expire_op
 from intake_service.forward.sinks import apply_config, config_sinks
 from intake_service.lifecycle.deadlines import load_calendar
@@ -88,7 +86,6 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
         media_root=media_root(settings.db, settings.media_dir),
         calendar=load_calendar(settings.deadline_days, settings.holidays_file),
         mailer=Mailer(settings),
-        oidc=OidcClient(settings),
     )
     if settings.config:
         _apply_config_sinks(settings)
@@ -109,16 +106,11 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
     log.info("mail: %s", runtime.mailer.target if runtime.mailer else "off")
     housekeeping = asyncio.create_task(_housekeeping(runtime))
     forwarding = asyncio.create_task(runtime.forwarder.run(), name="pos-intake-forwarder")
-    jobs = [housekeeping, forwarding, asyncio.create_task(periods.run(runtime))]
+    jobs = [housekeeping, forwarding]
     jobs.append(asyncio.create_task(runtime.metrics.loop.run(), name="pos-intake-loop-watch"))
-    replies = ReplyQueue(runtime) if settings.reply_amqp_url else None
-    if replies is not None:
-        jobs.append(asyncio.create_task(replies.run(), name="pos-intake-replies"))
     try:
         yield runtime
     finally:
-        if replies is not None:
-            await replies.close()
         for task in jobs:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

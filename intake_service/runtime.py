@@ -24,10 +24,8 @@ from intake_service.appeals import Accepted, Idempotency, NewAppeal, accept_op
 from intake_service.directory import OrgDirectory
 from intake_service.errors import IntakeError, Unavailable
 from intake_service.events import EventType, insert_event
-from intake_service.followup.mailer import Mailer
-from intake_service.followup.oidc import OidcClient
-from intake_service.followup.routing import routed_event
 from intake_service.forward.forwarder import Forwarder
+from intake_service.forward.mailer import Mailer
 from intake_service.forward.outbox import EMBEDDED_SINK
 from intake_service.ids import uuid7
 from intake_service.lifecycle.deadlines import Calendar, OrgDeadlines
@@ -36,6 +34,7 @@ from intake_service.middleware import loggable_path
 from intake_service.org_settings import embedded_queue_on
 from intake_service.orgs import Org
 from intake_service.ratelimit import RateLimiter
+from intake_service.routing import routed_event
 from intake_service.settings import Settings
 from intake_service.store import log_failure
 from intake_service.tokens import Tokens
@@ -59,7 +58,6 @@ class Runtime:
     media_root: Path
     calendar: Calendar = field(default_factory=Calendar)
     mailer: Mailer | None = None
-    oidc: OidcClient | None = None  # sign-in at the identity provider (followup/oidc.py)
     forwarder: Forwarder | None = None
     queue_signals: defaultdict[int, asyncio.Event] = field(
         default_factory=lambda: defaultdict(asyncio.Event)

@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 from intake_service.categories import org_catalogue
 from intake_service.cli.database import database
-from intake_service.followup.routing_rules import list_rules, remove_rule, set_rule
 from intake_service.orgs import OrgError, get_org
+from intake_service.routing import list_rules, remove_rule, set_rule
 
 
 def add_parser(org_commands: argparse._SubParsersAction, common: Callable[..., None]) -> None:

@@ -4,7 +4,7 @@
 new one's without the sender's operator), the new one's sinks and queue get it as a new appeal,
 the old one's undelivered rows are withdrawn, the search index moves it to the new
 organisation, and the citizen is told. (Rules that route a category at intake:
-followup/routing.py.)
+routing.py.)
 
 `forward_candidates`: to whom an operator may forward: the bodies its organisation works with —
 the organisations its own routing rules name as competent, and its parent's tree (the parent,

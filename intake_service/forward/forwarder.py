@@ -32,8 +32,8 @@ from intake_service import photos
 from intake_service.appeals import DOCUMENT_SCHEMA, document, load_appeals
 from intake_service.dialect import is_sqlite
 from intake_service.directory import OrgDirectory
-from intake_service.followup.mail_render import NoticeRenderer
-from intake_service.followup.mailer import Mailer
+from intake_service.forward.mail_render import NoticeRenderer
+from intake_service.forward.mailer import Mailer
 from intake_service.forward.outbox import (
     Settled,
     claim_due_rows,
