@@ -20,6 +20,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from intake_service import photos
+from intake_service.api.requests import ROW_ID
 from intake_service.category_attributes import answers_shown
 from intake_service.console import handling
 from intake_service.console.auth import Operator, changing, operator_of
@@ -31,7 +32,6 @@ from intake_service.directory import OrgDirectory
 from intake_service.errors import Forbidden, NotFound
 from intake_service.events import PUBLIC_TYPES, Event, EventType
 from intake_service.i18n import t
-from intake_service.ids import ROW_ID
 from intake_service.lifecycle import changes
 from intake_service.lifecycle.clarify import ask_op
 from intake_service.lifecycle.deadlines import is_overdue, today_in
