@@ -42,7 +42,7 @@ import httpx
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-from intake import cli, machine, served  # noqa: E402
+from harness import cli, machine, served  # noqa: E402
 
 PASSWORD = "bench-password-1"
 CATEGORIES = (
