@@ -10,12 +10,12 @@ triggers that call them), and the baseline runs them after the tables (`baseline
 
 from __future__ import annotations
 
-from intake_service.migrations import CONFIG_TABLES
 from intake_service.migrations.follow_through import OPEN_11
 from intake_service.migrations.open311 import DAY_COLUMNS_12
+from intake_service.migrations.registry import CONFIG_TABLES
 
 # Tables whose change makes running services reload their directory: SQLite's
-# (migrations/__init__.py CONFIG_TABLES) and those later migrations added triggers for.
+# (migrations/registry.py CONFIG_TABLES) and those later migrations added triggers for.
 CONFIG_TRIGGER_TABLES = (*CONFIG_TABLES, "sinks", "routing_rules", "category_attributes")
 
 CONFIG_TRIGGERS = """
