@@ -42,7 +42,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from intake import (
+from harness import (
     LOAD_CORE,
     Load,
     cli,

@@ -41,7 +41,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from intake import (
+from harness import (
     LOAD_CORE,
     UNLIMITED,
     cli,

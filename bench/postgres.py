@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,7 +43,7 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import intake as common  # bench/intake.py: wrk, servers, the table
+import harness as common  # bench/harness.py: wrk, servers, the table
 
 from intake_service.store import connect
 
@@ -89,12 +90,12 @@ def work_waiting(db: str | Path) -> tuple[int, int]:
 def drained(db: str | Path | None, timeout: float = 900) -> float:
     if db is None:
         return 0.0
-    started = common.time.monotonic()
+    started = time.monotonic()
     while any(work_waiting(db)):
-        if common.time.monotonic() - started > timeout:
+        if time.monotonic() - started > timeout:
             raise SystemExit(f"work still waiting after {timeout:.0f} s in {db}")
-        common.time.sleep(0.05)
-    return common.time.monotonic() - started
+        time.sleep(0.05)
+    return time.monotonic() - started
 
 
 def postgres_pids() -> list[str]:

@@ -1,5 +1,5 @@
 """`create_app(settings)`: the Starlette application with its routes, middleware and the one
-error handler. The lifespan opens the database and starts the writer (runtime.py)."""
+error handler. The lifespan opens the database and starts the writer (lifespan.py)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,13 @@ from intake_service import api, api_docs, assets, form, home, ops
 from intake_service.console import routes as console_routes
 from intake_service.console.state import running as console_running
 from intake_service.followup import confirm_routes, signin_routes
+from intake_service.followup.state import running as followup_running
+from intake_service.lifespan import running
 from intake_service.middleware import RequestContext
+from intake_service.open311 import PREFIX as OPEN311_PREFIX
 from intake_service.open311 import routes as open311_routes
-from intake_service.problems import EXCEPTION_HANDLERS
-from intake_service.runtime import running
+from intake_service.open311.problems import open311_error
+from intake_service.problems import EXCEPTION_HANDLERS, answer_under
 from intake_service.settings import Settings
 
 
@@ -38,11 +41,17 @@ class ServiceApp(Starlette):
 def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with running(settings) as runtime, console_running(runtime) as console_state:
+        async with (
+            running(settings) as runtime,
+            followup_running(runtime) as followup_state,
+            console_running(runtime) as console_state,
+        ):
             app.state.runtime = runtime
+            app.state.followup = followup_state
             app.state.console = console_state
             yield
 
+    answer_under(OPEN311_PREFIX, open311_error)  # Open311's clients read its own error shape
     static = Mount("/w/static", StaticFiles(directory=assets.shipped("widget") / "static"))
     return ServiceApp(
         routes=[

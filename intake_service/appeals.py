@@ -23,10 +23,10 @@ from intake_service.categories import Category
 from intake_service.dialect import is_sqlite, lock_name
 from intake_service.errors import IdempotencyConflict
 from intake_service.events import EventType, append_event
-from intake_service.followup.deadlines import Due
-from intake_service.followup.notices import NoticeKind, appeal_basics, record_notice
 from intake_service.forward.outbox import EMBEDDED_SINK, add_rows
 from intake_service.ids import human_number
+from intake_service.lifecycle.deadlines import Due
+from intake_service.lifecycle.notices import NoticeKind, appeal_basics, record_notice
 from intake_service.orgs import Org
 from intake_service.store import now_iso
 
@@ -114,7 +114,7 @@ def accept_op(
 ) -> Callable[[sqlite3.Connection], Accepted]:
     """The writer operation; `also` runs first in the same savepoint (the form's one-time nonce,
     the photo rows) and may raise to refuse the whole appeal. `severity` is the category's
-    default, if it has one; `due` the deadlines (followup/deadlines.py); `then(conn, number)`
+    default, if it has one; `due` the deadlines (lifecycle/deadlines.py); `then(conn, number)`
     runs last in the same savepoint (a repeat appeal's mark on the first one) and may refuse. The citizen who gets
     copies is told the number and the deadline by e-mail (a `registered` notice, in the same
     transaction)."""

@@ -16,7 +16,7 @@ class Category:
     title_ru: str
     title_en: str
     default_severity: str | None = None  # what new appeals of this category start with
-    fast_track: bool = False  # messages answered within 10 days instead of 30 (followup/deadlines)
+    fast_track: bool = False  # messages answered within 10 days instead of 30 (lifecycle/deadlines)
     attributes: tuple[Attribute, ...] = ()  # extra questions (category_attributes.py)
 
     def title(self, lang: str) -> str:

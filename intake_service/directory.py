@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 from intake_service.categories import Category, fast_track_codes, org_catalogue
 from intake_service.errors import Unauthorized
-from intake_service.followup.routing_rules import MAX_HOPS
-from intake_service.followup.routing_rules import rules as routing_rules
 from intake_service.forward.sinks import Sink, list_sinks
 from intake_service.orgs import Org, hash_secret, list_orgs, split_key
+from intake_service.routing import MAX_HOPS
+from intake_service.routing import rules as routing_rules
 from intake_service.store import config_version
 
 CHECK_INTERVAL = 0.1  # seconds between two looks at the registry's version
@@ -94,7 +94,7 @@ class OrgDirectory:
 
     def route(self, org: Org, category: str) -> Org:
         """Where an appeal of `category` filed with `org` goes: the end of its routing rules'
-        chain (followup/routing.py), or `org` itself."""
+        chain (routing.py), or `org` itself."""
         self.refresh()
         for _ in range(MAX_HOPS):
             to = self._routes.get((org.id, category))

@@ -9,8 +9,6 @@ import threading
 import time
 import uuid
 
-from starlette.convertors import Convertor, register_url_convertor
-
 _lock = threading.Lock()
 _last_ms = 0
 _counter = 0
@@ -89,28 +87,11 @@ def human_number(slug: str, year: int, sequence: int, node: str = "") -> str:
 # ASCII digits within the 64-bit integers both engines store: `str.isdigit` also takes "²",
 # on which int() fails, and a number past 2**63 was a 500 (SQLite refuses to bind it,
 # PostgreSQL's BIGINT to compare with it).
-_WHOLE_NUMBER = "[0-9]{1,18}"
-_WHOLE = re.compile(_WHOLE_NUMBER)
+WHOLE_NUMBER = "[0-9]{1,18}"  # also the path type of a row's number (api/requests.py)
+_WHOLE = re.compile(WHOLE_NUMBER)
 
 
 def whole_number(raw: str) -> int | None:
     """The number `raw` spells in ASCII digits within a 64-bit integer, or None: a row's id
     sent back by a client (a log cursor, a stream's Last-Event-ID), a Content-Length."""
     return int(raw) if _WHOLE.fullmatch(raw) else None
-
-
-class RowId(Convertor[int]):
-    """A row's number in a path (`{user_id:row_id}`), as `whole_number` reads one: Starlette's
-    `int` takes any number of digits."""
-
-    regex = _WHOLE_NUMBER
-
-    def convert(self, value: str) -> int:
-        return int(value)
-
-    def to_string(self, value: int) -> str:
-        return str(value)
-
-
-ROW_ID = "row_id"  # the convertor's name, for the routes' paths
-register_url_convertor(ROW_ID, RowId())

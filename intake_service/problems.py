@@ -1,12 +1,18 @@
 """The one error handler: every refusal becomes an RFC 9457 problem+json answer in the caller's
 language (the `?lang=` asked for, else Accept-Language), and every refusal of an `IntakeError` is
-written to the intake log as `rejected`."""
+written to the intake log as `rejected`.
+
+A capability whose protocol has an error shape of its own (Open311: open311/problems.py) has
+its refusals answered in it under its path prefix: `create_app` registers the shape here
+(`answer_under`), so that the one handler does not import the capabilities it answers for
+(pyproject.toml, [tool.importlinter])."""
 
 from __future__ import annotations
 
 import json
 import logging
 import sqlite3
+from collections.abc import Callable
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -21,12 +27,23 @@ from intake_service.errors import (
     Unavailable,
 )
 from intake_service.middleware import loggable_path
-from intake_service.open311 import PREFIX as OPEN311_PREFIX
-from intake_service.open311.problems import open311_error
 from intake_service.pages import page_language, render, wants_html
 
 log = logging.getLogger("pos_intake")
 PROBLEM_JSON = "application/problem+json"
+# a refusal in a protocol's own shape: (the error, the request, the language) → the answer
+ErrorShape = Callable[[IntakeError, Request, str], Response]
+_shapes: dict[str, ErrorShape] = {}  # path prefix, with its closing "/" → shape
+
+
+def answer_under(prefix: str, shape: ErrorShape) -> None:
+    """Refusals of requests under `prefix` are answered in `shape` instead of problem+json."""
+    _shapes[prefix.rstrip("/") + "/"] = shape
+
+
+def _own_shape(request: Request) -> ErrorShape | None:
+    path = request.url.path
+    return next((shape for prefix, shape in _shapes.items() if path.startswith(prefix)), None)
 
 
 def problem_response(error: IntakeError, request: Request) -> Response:
@@ -61,8 +78,8 @@ def error_page(error: IntakeError, request: Request) -> Response:
 
 
 def respond(error: IntakeError, request: Request) -> Response:
-    if _open311(request):
-        return open311_error(error, request, page_language(request))
+    if (shape := _own_shape(request)) is not None:
+        return shape(error, request, page_language(request))
     browsing = request.method in ("GET", "HEAD") and wants_html(request)
     if isinstance(error, SignInRequired) and browsing:
         return RedirectResponse(error.location, 303)
@@ -85,7 +102,7 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
     if exc.status_code == 405:
         error: IntakeError = MethodNotAllowed()
         response = (
-            respond(error, request) if _open311(request) else problem_response(error, request)
+            respond(error, request) if _own_shape(request) else problem_response(error, request)
         )
         if exc.headers and "Allow" in exc.headers:
             response.headers["Allow"] = exc.headers["Allow"]
@@ -98,18 +115,14 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
         return await handle_intake_error(request, BadForm(reason="bad-form"))
     error = IntakeError()
     error.status = exc.status_code
-    return respond(error, request) if _open311(request) else problem_response(error, request)
-
-
-def _open311(request: Request) -> bool:
-    return request.url.path.startswith(OPEN311_PREFIX + "/")
+    return respond(error, request) if _own_shape(request) else problem_response(error, request)
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     log.exception(
         "unexpected error on %s %s", request.method, loggable_path(request.url.path), exc_info=exc
     )
-    if _open311(request):
+    if _own_shape(request):
         return respond(IntakeError(), request)
     return problem_response(IntakeError(), request)
 

@@ -19,16 +19,13 @@ from typing import TYPE_CHECKING
 
 from intake_service.migrations import MIGRATIONS
 from intake_service.postgres import is_postgres, redacted
+from intake_service.store_errors import StoreError, refuse_newer
 
 if TYPE_CHECKING:
     from intake_service.postgres.connection import PostgresConnection
 
 BUSY_TIMEOUT_MS = 10_000
 log = logging.getLogger("pos_intake")
-
-
-class StoreError(RuntimeError):
-    """The database cannot be opened or brought up to date; the message says which file and why."""
 
 
 def connect(
@@ -82,11 +79,7 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
         "CREATE TABLE IF NOT EXISTS migrations (number INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
     )
     done = {row[0] for row in conn.execute("SELECT number FROM migrations")}
-    newer = [n for n in done if n not in MIGRATIONS]
-    if newer:
-        raise StoreError(
-            f"the database has migration {max(newer)}, newer than this version of pos-intake knows"
-        )
+    refuse_newer(done, MIGRATIONS)
     applied = []
     for number in sorted(MIGRATIONS):
         if number in done:

@@ -11,12 +11,12 @@ the cache, shorter than a hop to another thread. BEGIN too, when the lock is fre
 command holds it the writer retries with pauses instead of blocking. The COMMIT, with its fsync
 and WAL checkpoints, runs on the writer's own thread, which holds no GIL while SQLite works, so
 the loop keeps serving requests and gathering the next batch. Checkpoints are not part of any
-commit: a thread of their own copies the WAL into the database (checkpoints.py). (An earlier version ran whole
-batches on that thread: its Python code and the loop's fought over the GIL and every handoff
-cost up to the 5 ms switch interval — bench/.)
+commit: a thread of their own copies the WAL into the database (checkpoints.py). (An earlier
+version ran whole batches on that thread: its Python code and the loop's fought over the GIL and
+every handoff cost up to the 5 ms switch interval — bench/.)
 
-On PostgreSQL each batch also writes a marker row, by which a batch whose COMMIT answer was lost
-with its connection is found stored or not before its requests are answered (`_stored`).
+On PostgreSQL a whole batch runs on that thread, pipelined, with a marker row by which a batch
+whose COMMIT answer was lost with its connection is found stored or not (postgres/batches.py).
 """
 
 from __future__ import annotations
@@ -24,12 +24,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import queue
 import sqlite3
-import threading
 import time
 from collections.abc import Callable
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from intake_service.checkpoints import (
     INTERVAL,
@@ -38,76 +36,21 @@ from intake_service.checkpoints import (
     checkpoint,
     prepare_writer,
 )
-from intake_service.ids import uuid7
-from intake_service.postgres import NOTIFY_CHANNEL, TransactionConflict, is_postgres
+from intake_service.postgres import is_postgres
+from intake_service.postgres.batches import PostgresBatches
 from intake_service.store import BUSY_TIMEOUT_MS, config_version, connect
+from intake_service.writer_batch import (
+    AfterCommit,
+    AfterFailure,
+    CommitThread,
+    Hooks,
+    Operation,
+    Outcome,
+    Pending,
+)
 
 log = logging.getLogger("pos_intake")
 T = TypeVar("T")
-Operation = Callable[[sqlite3.Connection], Any]
-AfterCommit = Callable[[Any], None]
-AfterFailure = Callable[[BaseException], None]
-
-
-class Hooks(NamedTuple):
-    after_commit: AfterCommit | None = None
-    after_failure: AfterFailure | None = None
-
-
-Pending = tuple[Operation, "asyncio.Future[Any]", Hooks]
-Outcome = tuple["asyncio.Future[Any]", Any, BaseException | None, Hooks]
-
-
-class CommitThread:
-    """The writer's own thread: a call goes in through a queue, its result comes back through
-    the loop's thread-safe callback. Half the CPU of `run_in_executor`'s round trip
-    (bench/handoff.py: 24 against 46 µs), which a lone appeal's commit pays in full."""
-
-    def __init__(self) -> None:
-        self._calls: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="pos-intake-writer", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while (item := self._calls.get()) is not None:
-            loop, future, fn = item
-            try:
-                result = fn()
-            except BaseException as exc:  # handed to the awaiting coroutine
-                loop.call_soon_threadsafe(_settle, future, None, exc)
-            else:
-                loop.call_soon_threadsafe(_settle, future, result, None)
-
-    def call(self, fn: Callable[[], T]) -> asyncio.Future[T]:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[T] = loop.create_future()
-        self._calls.put((loop, future, fn))
-        return future
-
-    def close(self) -> None:
-        """Finish what was handed in, then end the thread."""
-        self._calls.put(None)
-        self._thread.join()
-
-
-def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
-    if future.done():  # the awaiting side was cancelled; the call ran regardless
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(result)
-
-
-CONFLICT_RETRIES = 5  # PostgreSQL: tries of a batch given up for another node's (deadlock)
-# PostgreSQL: how long the writer keeps asking a server it lost at COMMIT whether the batch was
-# stored, and how long that question may wait for a lost transaction still holding the marker
-MARKER_CHECK_SECONDS = 15.0
-MARKER_LOCK_TIMEOUT = "5s"
-
-
-class _OperationFailed(Exception):
-    """An operation raised in a batch run without savepoints: run it again with them."""
 
 
 class WriterStopped(RuntimeError):
@@ -134,11 +77,10 @@ class Writer:
         self._config_changed = config_changed
         self._config_version = -1
         self._pending: list[Pending] = []
-        # PostgreSQL: the batch markers to delete with the next batch (migrations/writer_batches)
-        self._old_markers: list[str] = []
         self._wake = asyncio.Event()
         self._thread = CommitThread()
         self._conn: sqlite3.Connection | None = None
+        self._batches: PostgresBatches | None = None  # PostgreSQL: how a batch commits there
         self._task: asyncio.Task[None] | None = None
         self._running = False
         # PostgreSQL: every statement is a round trip to the server, so a whole batch runs on
@@ -168,7 +110,11 @@ class Writer:
 
     async def start(self) -> None:
         self._conn = await self._blocking(connect, self._path, synchronous=self._synchronous)
-        if not self._postgres:
+        if self._postgres:
+            self._batches = PostgresBatches(
+                self._conn, read_version=self._config_changed is not None
+            )
+        else:
             self._conn.execute("PRAGMA busy_timeout = 0")  # _begin waits for the lock itself
         if self._checkpointer is not None:
             prepare_writer(self._conn, self._checkpointer.restart_frames)
@@ -290,147 +236,13 @@ class Writer:
         and the next batch connects again."""
         batch = self._pending[: self._max_batch]
         del self._pending[: self._max_batch]
-        outcomes, version = await self._thread.call(lambda: self._run_batch(batch))
+        batches = self._batches
+        assert batches is not None
+        outcomes, version = await self._thread.call(
+            lambda: batches.run(batch, self._config_version)
+        )
         self._note_config(version)
         return outcomes
-
-    def _run_batch(self, batch: list[Pending]) -> tuple[list[Outcome], int]:
-        """First pipelined and without savepoints: statements go out without waiting for each
-        answer, so a batch costs a few round trips rather than one per statement, and
-        operations almost never fail. If one does, the transaction is rolled back and the batch
-        runs again statement by statement with a savepoint around each operation, so that the
-        failing one fails alone."""
-        savepoints, conflicts = False, 0
-        while True:
-            try:
-                return self._attempt(batch, savepoints=savepoints)
-            except _OperationFailed:
-                savepoints = True
-            except TransactionConflict as exc:
-                # two nodes' batches locked the same rows in opposite orders: PostgreSQL gave
-                # this one up, nothing of it is kept, and the same batch runs again
-                conflicts += 1
-                if conflicts >= CONFLICT_RETRIES:
-                    return [(f, None, exc, h) for _, f, h in batch], self._config_version
-                log.info("writer: batch given up by PostgreSQL (%s); running it again", exc)
-
-    def _attempt(self, batch: list[Pending], *, savepoints: bool) -> tuple[list[Outcome], int]:
-        conn: Any = self._conn
-        assert conn is not None
-        outcomes: list[Outcome] = []
-        marker = uuid7()
-        version = self._config_version
-        commit_sent = False
-        try:
-            with contextlib.nullcontext() if savepoints else conn.pipelined():
-                conn.execute("BEGIN")
-                # this batch's marker, and the last ones' away (migrations/writer_batches.py)
-                conn.execute(
-                    "INSERT INTO writer_batches (id, created_at) VALUES (?, ?)",
-                    (marker, time.time()),
-                )
-                if self._old_markers:
-                    marks = ",".join("?" * len(self._old_markers))
-                    conn.execute(
-                        f"DELETE FROM writer_batches WHERE id IN ({marks})", self._old_markers
-                    )
-                for op, future, hooks in batch:
-                    if savepoints:
-                        conn.execute("SAVEPOINT op")
-                    try:
-                        result = op(conn)
-                    except sqlite3.OperationalError:
-                        raise  # the server is gone, or gave the transaction up: all of it
-                    except Exception as exc:
-                        if not savepoints:
-                            raise _OperationFailed from exc
-                        conn.execute("ROLLBACK TO SAVEPOINT op")
-                        conn.execute("RELEASE SAVEPOINT op")
-                        outcomes.append((future, None, exc, hooks))
-                    else:
-                        if savepoints:
-                            conn.execute("RELEASE SAVEPOINT op")
-                        outcomes.append((future, result, None, hooks))
-                version = config_version(conn) if self._config_changed is not None else -1
-                # every node's live log wakes when this commits (postgres/notify.py)
-                conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
-                commit_sent = True
-                conn.execute("COMMIT")
-            # leaving the pipeline waited for every answer: the COMMIT's too
-        except Exception as exc:
-            if conn.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-            if isinstance(exc, TransactionConflict):
-                raise
-            if commit_sent and isinstance(exc, sqlite3.OperationalError):
-                # the connection was lost with the COMMIT sent: stored or not, the marker says
-                stored = self._stored(marker, exc)
-                if stored:
-                    self._old_markers = [marker]
-                    return outcomes, version
-                if stored is not None:
-                    self._old_markers.append(marker)  # the claim (see _stored)
-            if not savepoints and not isinstance(exc, sqlite3.OperationalError):
-                # an operation's error, perhaps surfacing at a later statement: find it
-                raise _OperationFailed from exc
-            return [(future, None, exc, hooks) for _, future, hooks in batch], self._config_version
-        self._old_markers = [marker]
-        return outcomes, version
-
-    def _stored(self, marker: str, lost: BaseException) -> bool | None:
-        """Whether the batch with `marker`, whose COMMIT was sent before the connection was
-        lost, is stored (PostgreSQL; on the writer's thread). Asked by inserting the marker as
-        `claimed` on a new connection: that waits for a transaction that still holds it (a
-        backend that has not yet noticed it lost its client) and then either finds the batch's
-        own row — stored — or puts the claim in, after which the lost batch can never commit.
-        None when the server does not answer within MARKER_CHECK_SECONDS: nobody knows, and
-        the batch's requests are answered 503 as before."""
-        conn: Any = self._conn
-        # the old connection may be stuck half-way (libpq: "cannot exit pipeline mode while
-        # busy"); closed, the next statement opens a new one
-        with contextlib.suppress(Exception):
-            conn.close()
-        deadline = time.monotonic() + MARKER_CHECK_SECONDS
-        while True:
-            try:
-                conn.execute("BEGIN")
-                conn.execute(f"SET LOCAL lock_timeout = '{MARKER_LOCK_TIMEOUT}'")
-                conn.execute(
-                    "INSERT INTO writer_batches (id, created_at, claimed) VALUES (?, ?, 1) "
-                    "ON CONFLICT (id) DO NOTHING",
-                    (marker, time.time()),
-                )
-                conn.execute("COMMIT")
-                row = conn.execute(
-                    "SELECT claimed FROM writer_batches WHERE id = ?", (marker,)
-                ).fetchone()
-            except sqlite3.Error as exc:
-                if conn.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        conn.execute("ROLLBACK")
-                if time.monotonic() >= deadline:
-                    log.error(
-                        "writer: the connection to PostgreSQL was lost at COMMIT (%s) and whether "
-                        "batch %s was stored cannot be learnt (%s): its requests are answered "
-                        "503 and may have been stored",
-                        lost,
-                        marker,
-                        exc,
-                    )
-                    return None
-                time.sleep(0.2)
-                continue
-            stored = row is not None and not row["claimed"]
-            log.warning(
-                "writer: the connection to PostgreSQL was lost at COMMIT (%s); batch %s %s",
-                lost,
-                marker,
-                "had been stored: its requests are answered as stored"
-                if stored
-                else "was not stored: its requests are answered 503",
-            )
-            return stored
 
     def _catch_up(self) -> None:
         """Between two batches, copy the WAL's last frames so that the next transaction starts

@@ -33,7 +33,7 @@ def table() -> str:
     """The settings as a Markdown table, in the order of `SETTINGS`."""
     if sys.path[:1] != [str(ROOT)]:  # this tree's settings, whatever the environment installed
         sys.path.insert(0, str(ROOT))
-    from intake_service.settings import SETTINGS
+    from intake_service.settings_table import SETTINGS
 
     rows = ["| variable | default | meaning |", "|---|---|---|"]
     for setting in SETTINGS:

@@ -13,7 +13,7 @@ import pytest
 from console_helpers import PASSWORD, add_user, signed_in
 from mail_server import text_of
 
-from intake_service.followup.deadlines import (
+from intake_service.lifecycle.deadlines import (
     CalendarError,
     due_dates,
     extended,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from intake_service.api import appeals, queue, replies
+from intake_service.api.requests import ROW_ID
 from intake_service.followup import tracking_routes
-from intake_service.ids import ROW_ID
 
 ROUTES = [
     Route("/api/v1/appeals", appeals.create_appeal, methods=["POST"], name="create_appeal"),

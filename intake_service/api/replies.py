@@ -7,8 +7,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from intake_service.api.requests import authenticate, client_address, read_json, runtime_of
-from intake_service.console.handling import Actor
 from intake_service.followup.replies import check_reply, reply_op
+from intake_service.lifecycle.changes import Actor
 
 
 def idempotency_key(request: Request) -> str | None:

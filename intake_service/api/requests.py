@@ -1,19 +1,39 @@
 """What every API request goes through before its own handler: the address limit, the key, the
 key's limit, and a JSON body read with a size limit. Each step raises the IntakeError that names
-its refusal, so the handlers stay about their own work."""
+its refusal, so the handlers stay about their own work. Also the path type every router's row
+numbers use (`ROW_ID`), here rather than in ids.py so that the store, which takes ids from
+there, loads nothing of HTTP (pyproject.toml, [tool.importlinter])."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.types import Message
 
 from intake_service.directory import Caller
 from intake_service.errors import BadJSON, PayloadTooLarge, UnsupportedMediaType
-from intake_service.ids import whole_number
+from intake_service.ids import WHOLE_NUMBER, whole_number
 from intake_service.runtime import Runtime
+
+
+class RowId(Convertor[int]):
+    """A row's number in a path (`{user_id:row_id}`), as `whole_number` reads one: Starlette's
+    `int` takes any number of digits."""
+
+    regex = WHOLE_NUMBER
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+ROW_ID = "row_id"  # the convertor's name, for the routes' paths
+register_url_convertor(ROW_ID, RowId())
 
 
 def runtime_of(request: Request) -> Runtime:

@@ -16,7 +16,7 @@ from intake_service.cli import copy_cmd, log_cmd, migrate_cmd, org_cmd, queue_cm
 from intake_service.console.accounts import AccountError
 from intake_service.orgs import OrgError
 from intake_service.settings import SettingsError, help_table
-from intake_service.store import StoreError
+from intake_service.store_errors import StoreError
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

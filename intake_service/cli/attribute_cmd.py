@@ -17,6 +17,7 @@ from intake_service.category_attributes import (
     remove_attribute,
     set_attribute,
 )
+from intake_service.cli.database import database
 from intake_service.orgs import get_org
 
 
@@ -56,8 +57,6 @@ def add_parser(org_commands: argparse._SubParsersAction, common: Callable[..., N
 
 
 def _attribute(args: argparse.Namespace) -> int:
-    from intake_service.cli.org_cmd import database
-
     with database(args) as conn:
         org = get_org(conn, args.slug)
         if args.remove:
@@ -84,8 +83,6 @@ def _attribute(args: argparse.Namespace) -> int:
 
 
 def _attributes(args: argparse.Namespace) -> int:
-    from intake_service.cli.org_cmd import database
-
     with database(args) as conn:
         catalogue = org_catalogue(conn, get_org(conn, args.slug).id)
     found = [

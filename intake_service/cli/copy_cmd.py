@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from intake_service.postgres import is_postgres, redacted
-from intake_service.store import StoreError, connect
+from intake_service.store import connect
+from intake_service.store_errors import StoreError
 
 
 def add_parser(commands: argparse._SubParsersAction, common: Callable[..., None]) -> None:

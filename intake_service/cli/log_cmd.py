@@ -9,10 +9,9 @@ import sqlite3
 import time
 from collections.abc import Callable
 
+from intake_service.cli.database import open_for
 from intake_service.events import Event, EventFeed, last_events
 from intake_service.orgs import get_org
-from intake_service.settings import load
-from intake_service.store import open_database
 
 FOLLOW_POLL_SECONDS = 0.25
 
@@ -32,17 +31,12 @@ def add_parsers(commands: argparse._SubParsersAction, common: Callable[..., None
     p.set_defaults(handler=_tail)
 
 
-def _open(args: argparse.Namespace) -> sqlite3.Connection:
-    settings = load({"db": args.db, "config": args.config})
-    return open_database(settings.db, synchronous=settings.synchronous)
-
-
 def _print(event: Event, as_json: bool) -> None:
     print(json.dumps(event.as_dict(), ensure_ascii=False) if as_json else event.line(), flush=True)
 
 
 def _tail(args: argparse.Namespace) -> int:
-    conn = _open(args)
+    conn = open_for(args)
     try:
         org_id = get_org(conn, args.org).id if args.org else None
         events = last_events(conn, org_id=org_id, count=max(0, args.lines))

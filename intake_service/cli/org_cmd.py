@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from intake_service.categories import org_catalogue
 from intake_service.cli import attribute_cmd, route_cmd, sink_cmd
+from intake_service.cli.database import database
 from intake_service.org_settings import SETTINGS, describe, update_settings
 from intake_service.orgs import (
     OrgError,
@@ -26,9 +25,7 @@ from intake_service.orgs import (
     snippet,
 )
 from intake_service.origins import display_origin, normalise_origin
-from intake_service.settings import load
 from intake_service.statuses import Severity
-from intake_service.store import open_database
 
 
 def add_parser(commands: argparse._SubParsersAction, common: Callable[..., None]) -> None:
@@ -121,17 +118,6 @@ def add_parser(commands: argparse._SubParsersAction, common: Callable[..., None]
     sink_cmd.add_parser(sub, common)
     route_cmd.add_parser(sub, common)
     attribute_cmd.add_parser(sub, common)
-
-
-@contextlib.contextmanager
-def database(args: argparse.Namespace) -> Iterator[sqlite3.Connection]:
-    """The migrated database a command works on (`--db`, `--config`), closed afterwards."""
-    settings = load({"db": args.db, "config": args.config})
-    conn = open_database(settings.db, synchronous=settings.synchronous)
-    try:
-        yield conn
-    finally:
-        conn.close()
 
 
 def _print_org(org_dict: dict[str, object]) -> None:

@@ -12,10 +12,10 @@ import sqlite3
 import time
 from collections.abc import Callable
 
+from intake_service.cli.database import open_for
 from intake_service.forward.outbox import dead, deliveries, retry, stats
 from intake_service.orgs import OrgError
-from intake_service.settings import load
-from intake_service.store import now_iso, open_database, transaction
+from intake_service.store import now_iso, transaction
 
 
 def add_parsers(commands: argparse._SubParsersAction, common: Callable[..., None]) -> None:
@@ -45,15 +45,10 @@ def add_parsers(commands: argparse._SubParsersAction, common: Callable[..., None
         common(parser)
 
 
-def _open(args: argparse.Namespace) -> sqlite3.Connection:
-    settings = load({"db": args.db, "config": args.config})
-    return open_database(settings.db, synchronous=settings.synchronous)
-
-
 def _read(
     args: argparse.Namespace, query: Callable[[sqlite3.Connection], list[dict[str, object]]]
 ) -> list[dict[str, object]]:
-    conn = _open(args)
+    conn = open_for(args)
     try:
         return query(conn)
     finally:
@@ -116,7 +111,7 @@ def _dead(args: argparse.Namespace) -> int:
 
 
 def _retry(args: argparse.Namespace) -> int:
-    conn = _open(args)
+    conn = open_for(args)
     try:
         with transaction(conn):
             count = retry(conn, appeal=args.appeal, dead=args.dead, now=time.time(), at=now_iso())

@@ -8,8 +8,9 @@ import json
 from collections.abc import Callable
 
 from intake_service.categories import org_catalogue
-from intake_service.followup.routing_rules import list_rules, remove_rule, set_rule
+from intake_service.cli.database import database
 from intake_service.orgs import OrgError, get_org
+from intake_service.routing import list_rules, remove_rule, set_rule
 
 
 def add_parser(org_commands: argparse._SubParsersAction, common: Callable[..., None]) -> None:
@@ -35,8 +36,6 @@ def add_parser(org_commands: argparse._SubParsersAction, common: Callable[..., N
 
 
 def _route(args: argparse.Namespace) -> int:
-    from intake_service.cli.org_cmd import database
-
     with database(args) as conn:
         if args.remove:
             if not remove_rule(conn, args.slug, args.category):
@@ -50,8 +49,6 @@ def _route(args: argparse.Namespace) -> int:
 
 
 def _routes(args: argparse.Namespace) -> int:
-    from intake_service.cli.org_cmd import database
-
     with database(args) as conn:
         found = list_rules(conn, args.slug)
     if args.json:

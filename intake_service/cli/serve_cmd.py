@@ -21,8 +21,8 @@ from intake_service.console.accounts import (
     set_password,
 )
 from intake_service.examples_site import create_examples_app
-from intake_service.followup.deadlines import CalendarError, load_calendar
-from intake_service.followup.mailer import Mailer
+from intake_service.forward.mailer import Mailer
+from intake_service.lifecycle.deadlines import CalendarError, load_calendar
 from intake_service.orgs import OrgError, create_key, create_org, get_org, snippet
 from intake_service.settings import Settings, SettingsError, load
 from intake_service.store import open_database, transaction

@@ -9,6 +9,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 
+from intake_service.cli.database import open_for
 from intake_service.forward.sinks import (
     ALL_ORGS,
     DEFAULT_EXCHANGE,
@@ -18,8 +19,6 @@ from intake_service.forward.sinks import (
     remove_sink,
 )
 from intake_service.orgs import OrgError, get_org
-from intake_service.settings import load
-from intake_service.store import open_database
 
 
 def add_parser(org_commands: argparse._SubParsersAction, common: Callable[..., None]) -> None:
@@ -55,17 +54,12 @@ def add_parser(org_commands: argparse._SubParsersAction, common: Callable[..., N
         common(parser)
 
 
-def _open(args: argparse.Namespace) -> sqlite3.Connection:
-    settings = load({"db": args.db, "config": args.config})
-    return open_database(settings.db, synchronous=settings.synchronous)
-
-
 def _org_id(conn: sqlite3.Connection, slug: str) -> int | None:
     return None if slug == ALL_ORGS else get_org(conn, slug).id
 
 
 def _add(args: argparse.Namespace) -> int:
-    conn = _open(args)
+    conn = open_for(args)
     try:
         sink = add_sink(
             conn,
@@ -90,7 +84,7 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    conn = _open(args)
+    conn = open_for(args)
     try:
         org_id = _org_id(conn, args.slug)
         slugs = {row[0]: row[1] for row in conn.execute("SELECT id, slug FROM orgs")}
@@ -115,7 +109,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    conn = _open(args)
+    conn = open_for(args)
     try:
         if not remove_sink(conn, _org_id(conn, args.slug), args.id):
             raise OrgError(

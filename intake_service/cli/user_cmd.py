@@ -14,7 +14,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 
-from intake_service.cli.org_cmd import database
+from intake_service.cli.database import database
 from intake_service.console.accounts import (
     ROLES,
     AccountError,

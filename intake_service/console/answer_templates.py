@@ -1,6 +1,7 @@
 """Answer templates, store side: an organisation's ready answers, per category or for any, with
-{number} and {name} filled in for the appeal at hand. Adding and deleting one is a writer
-operation with its `site_changed` event, like every other change to an organisation's setup."""
+{number} and {name} filled in for the appeal at hand (`fill_template`, lifecycle/changes.py).
+Adding and deleting one is a writer operation with its `site_changed` event, like every other
+change to an organisation's setup."""
 
 from __future__ import annotations
 
@@ -47,14 +48,6 @@ def template_org(conn: sqlite3.Connection, template_id: int) -> int | None:
         "SELECT org_id FROM answer_templates WHERE id = ?", (template_id,)
     ).fetchone()
     return None if row is None else int(row[0])
-
-
-NAME_PLACEHOLDER = "{name}"
-
-
-def fill_template(body: str, number: str, name: str) -> str:
-    """The placeholders a template may hold: {number} and {name} (the citizen's)."""
-    return body.replace("{number}", number).replace("{name}", name)
 
 
 def add_template_op(

@@ -4,7 +4,7 @@ whole history, where it was forwarded) and the operator's changes to it.
 Every route starts by finding the appeal and checking the operator sees its target organisation:
 another organisation's appeal answers 404 exactly like a missing one — the page, its photos and
 every change. Changes are posted forms (CSRF-checked by `changing`), each one writer operation
-from `handling`, answered with a 303 back to the page and a notice; a refused change re-renders
+from `handling` or `lifecycle`, answered with a 303 back to the page and a notice; a refused change re-renders
 the page with the reason (422).
 """
 
@@ -20,22 +20,21 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from intake_service import photos
+from intake_service.api.requests import ROW_ID
 from intake_service.category_attributes import answers_shown
 from intake_service.console import handling
-from intake_service.console.answer_templates import NAME_PLACEHOLDER, fill_template
 from intake_service.console.auth import Operator, changing, operator_of
+from intake_service.console.extension import extend_op
+from intake_service.console.forwarding import forward_candidates, forward_op
 from intake_service.console.page import console_page
 from intake_service.console.state import console_of
 from intake_service.directory import OrgDirectory
 from intake_service.errors import Forbidden, NotFound
 from intake_service.events import PUBLIC_TYPES, Event, EventType
-from intake_service.followup.clarify import ask_op
-from intake_service.followup.deadlines import is_overdue, today_in
-from intake_service.followup.extension import extend_op
-from intake_service.followup.forwarding import forward_candidates
-from intake_service.followup.routing import forward_op
 from intake_service.i18n import t
-from intake_service.ids import ROW_ID
+from intake_service.lifecycle import changes
+from intake_service.lifecycle.clarify import ask_op
+from intake_service.lifecycle.deadlines import is_overdue, today_in
 from intake_service.org_settings import timezone_of
 from intake_service.pages import human_date, local_time, page_language
 from intake_service.statuses import TRANSITIONS, Severity, Status, StatusType, can_move, status_type
@@ -56,15 +55,15 @@ ACTIONS = (
 def _visible(request: Request, operator: Operator) -> dict[str, Any]:
     """The appeal of the URL, if this operator sees it; else 404 as if it did not exist."""
     appeal_id = str(request.path_params["appeal_id"])
-    appeal = handling.find_appeal(console_of(request).runtime.reader, appeal_id)
+    appeal = changes.find_appeal(console_of(request).runtime.reader, appeal_id)
     if appeal is None:
         raise NotFound("detail.no-route", reason="appeal-unknown", path=request.url.path)
     operator.check_sees_appeal(appeal["target_org_id"])
     return appeal
 
 
-def _actor(request: Request, operator: Operator) -> handling.Actor:
-    return handling.Actor(
+def _actor(request: Request, operator: Operator) -> changes.Actor:
+    return changes.Actor(
         operator.user.email,
         getattr(request.state, "request_id", None),
         request.client.host if request.client else None,
@@ -178,7 +177,9 @@ async def _render(
         for template in data["templates"]:
             if str(template["id"]) == chosen:
                 # {name} stays a placeholder in the console: the citizen's page fills it in
-                draft = fill_template(template["body"], appeal["number"], NAME_PLACEHOLDER)
+                draft = changes.fill_template(
+                    template["body"], appeal["number"], changes.NAME_PLACEHOLDER
+                )
                 template_title = template["title"]
     done = request.query_params.get("done", "")
     notice = t(f"console.appeal.done.{done}", lang) if done in ACTIONS else None
@@ -287,7 +288,7 @@ async def show_contact(request: Request) -> Response:
         raise Forbidden("handling.contact-not-yours", reason="contact-not-yours")
     runtime = console_of(request).runtime
     await runtime.writer.submit(handling.contact_viewed_op(appeal["id"], _actor(request, operator)))
-    response = await _render(request, operator, contact=handling.contact_of(appeal))
+    response = await _render(request, operator, contact=changes.contact_of(appeal))
     return response
 
 
@@ -310,7 +311,7 @@ async def act(request: Request) -> Response:
     try:
         op = _operation(request, operator, appeal, action, form, actor)
         await console_of(request).runtime.writer.submit(op)
-    except handling.Refused as refused:
+    except changes.Refused as refused:
         values = dict(refused.values)
         for key in ("current", "new"):
             if key in values:
@@ -323,7 +324,7 @@ async def act(request: Request) -> Response:
     if runtime.forwarder is not None:
         runtime.forwarder.wake()  # the citizen's e-mail, the new organisation's sinks
     if action == "forward":
-        moved = handling.find_appeal(runtime.reader, appeal_id)
+        moved = changes.find_appeal(runtime.reader, appeal_id)
         if moved is not None:
             runtime.notify_queue(moved["target_org_id"])
         if moved is None or not operator.sees_appeal(moved["target_org_id"]):
@@ -337,18 +338,16 @@ def _operation(
     appeal: dict[str, Any],
     action: str,
     form: Any,
-    actor: handling.Actor,
-) -> handling.Op:
+    actor: changes.Actor,
+) -> changes.Op:
     appeal_id = appeal["id"]
     if action == "status":
         new = _text(form, "status")
         if new not in {str(s) for s in Status}:
-            raise handling.Refused("handling.bad-status")
+            raise changes.Refused("handling.bad-status")
         runtime = console_of(request).runtime
         reason, note = _text(form, "reason"), _text(form, "note")
-        return handling.status_op(
-            appeal_id, new, reason, note, actor, runtime.deadlines.forward_due
-        )
+        return changes.status_op(appeal_id, new, reason, note, actor, runtime.deadlines.forward_due)
     if action == "assign":
         to = _text(form, "to").strip()
         if to == "me":
@@ -360,9 +359,9 @@ def _operation(
         return handling.note_op(appeal_id, _text(form, "text"), actor)
     if action == "duplicate":
         number = _text(form, "number").strip()
-        original = handling.find_by_number(console_of(request).runtime.reader, number)
+        original = changes.find_by_number(console_of(request).runtime.reader, number)
         if original is None or not operator.sees_appeal(original["target_org_id"]):
-            raise handling.Refused("handling.duplicate-unknown", number=number)
+            raise changes.Refused("handling.duplicate-unknown", number=number)
         return handling.duplicate_op(appeal_id, original["id"], _text(form, "note"), actor)
     runtime = console_of(request).runtime
     if action == "clarify":
@@ -375,12 +374,12 @@ def _operation(
         candidates = forward_candidates(runtime.directory, operator, appeal["target_org_id"])
         to = next((o for o in candidates if o.slug == _text(form, "to")), None)
         if to is None:
-            raise handling.Refused("routing.unknown")
+            raise changes.Refused("routing.unknown")
         today = runtime.deadlines.today(appeal["target_org_id"])
         due = runtime.deadlines.due_for(to, appeal["kind"], appeal["category"])
         return forward_op(appeal_id, to, runtime.sinks_for(to), actor, today, due)
     template = _text(form, "template_title") or None
-    return handling.answer_op(appeal_id, _text(form, "text"), template, actor)
+    return changes.answer_op(appeal_id, _text(form, "text"), template, actor)
 
 
 ROUTES = [

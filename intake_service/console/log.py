@@ -34,8 +34,8 @@ from intake_service.console.streams import SlotStream
 from intake_service.directory import OrgDirectory
 from intake_service.errors import BadParameter
 from intake_service.events import EventType
-from intake_service.followup.deadlines import is_overdue
 from intake_service.i18n import MESSAGES, t
+from intake_service.lifecycle.deadlines import is_overdue
 from intake_service.org_settings import timezone_of
 from intake_service.pages import local_time, page_language
 from intake_service.statuses import Severity, Status, open_statuses

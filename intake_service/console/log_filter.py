@@ -27,8 +27,8 @@ from intake_service.console.auth import Operator
 from intake_service.directory import OrgDirectory
 from intake_service.errors import BadParameter, NotFound
 from intake_service.events import EventType
-from intake_service.followup.deadlines import today_in
 from intake_service.ids import whole_number
+from intake_service.lifecycle.deadlines import today_in
 from intake_service.org_settings import DEFAULT_TIMEZONE, timezone_of
 from intake_service.orgs import Org
 from intake_service.statuses import Severity, Status

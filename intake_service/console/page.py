@@ -4,13 +4,15 @@ same escaping, same message catalogue — plus what every console page's templat
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from intake_service.console.auth import Operator
 from intake_service.pages import page_language, render
+
+if TYPE_CHECKING:  # a renderer loads nothing of the store (pyproject.toml, [tool.importlinter])
+    from intake_service.console.auth import Operator
 
 # (path, message key, admins only)
 NAVIGATION: tuple[tuple[str, str, bool], ...] = (

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from intake_service.api.requests import ROW_ID
 from intake_service.console.answer_templates import (
     add_template_op,
     delete_template_op,
@@ -19,7 +20,6 @@ from intake_service.console.page import console_page
 from intake_service.console.state import console_of
 from intake_service.errors import NotFound
 from intake_service.i18n import t
-from intake_service.ids import ROW_ID
 from intake_service.pages import page_language
 
 

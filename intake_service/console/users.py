@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from intake_service.api.requests import ROW_ID
 from intake_service.console.accounts import (
     ROLES,
     AccountError,
@@ -38,7 +39,6 @@ from intake_service.console.state import console_of
 from intake_service.errors import NotFound
 from intake_service.events import EventType, insert_event
 from intake_service.i18n import t
-from intake_service.ids import ROW_ID
 from intake_service.pages import page_language
 
 SECTION = "/console/users"

@@ -12,10 +12,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from intake_service.api.requests import client_address, runtime_of
-from intake_service.console.handling import find_by_number
 from intake_service.errors import IntakeError, NotFound
 from intake_service.followup.held import HeldRefused, appeal_of, check, confirm_hooks, find_held
 from intake_service.form.submission import check_sender
+from intake_service.lifecycle.changes import find_by_number
 from intake_service.pages import page_language, render
 
 

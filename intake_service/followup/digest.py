@@ -14,8 +14,8 @@ import logging
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from intake_service.followup.deadlines import today_in
-from intake_service.followup.notices import NoticeKind, record_notice
+from intake_service.lifecycle.deadlines import today_in
+from intake_service.lifecycle.notices import NoticeKind, record_notice
 from intake_service.org_settings import timezone_of
 from intake_service.pages import human_date
 from intake_service.statuses import open_statuses_sql

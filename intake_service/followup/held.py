@@ -24,7 +24,7 @@ from intake_service.appeal_input import AppealInput
 from intake_service.appeals import NewAppeal
 from intake_service.directory import OrgDirectory
 from intake_service.events import EventType, insert_event
-from intake_service.followup.notices import NoticeKind, record_notice
+from intake_service.lifecycle.notices import NoticeKind, record_notice
 
 
 class HeldRefused(Exception):
@@ -69,7 +69,7 @@ def hold_op(
 ) -> Callable[[sqlite3.Connection], None]:
     """The held row, its event and the confirmation e-mail; `also` first (the form's nonce,
     the photo rows), which may refuse the whole. The e-mail's link is not recorded: the
-    renderer makes it from the configured base URL when it sends (mail_render.py), never from
+    renderer makes it from the configured base URL when it sends (forward/mail_render.py), never from
     the request that filed the appeal, whose Host header anyone can write."""
 
     def op(conn: sqlite3.Connection) -> None:

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from intake_service import photos
 from intake_service.followup import due_backfill
-from intake_service.followup.clarify import expire_op, questions_due
-from intake_service.followup.deadlines import today_in
 from intake_service.followup.digest import DigestJob
 from intake_service.followup.held import any_expired
 from intake_service.followup.held import expire_op as expire_held_op
 from intake_service.followup.verdict import settle_verdicts_op, verdicts_due
+from intake_service.lifecycle.clarify import expire_op, questions_due
+from intake_service.lifecycle.deadlines import today_in
 from intake_service.org_settings import timezone_of
 from intake_service.store import log_failure
 from intake_service.writer import WriterStopped

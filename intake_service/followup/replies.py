@@ -2,7 +2,7 @@
 organisation's API key over HTTP (`api/replies.py`) or as a message on the RabbitMQ reply queue
 (`reply_queue.py`). Both land here, in one writer operation.
 
-They are the console's own handling operations (console/handling.py), so an agency's reply is
+They are the same operations an operator makes (lifecycle/changes.py), so an agency's reply is
 recorded exactly like an operator's — the appeal row and its event together, `by` naming the
 key — and notifies the citizen the same way. A client-supplied key makes a reply idempotent:
 the first answer given under it is stored (the `idempotency` table, scope `reply`) in the same
@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake_service.appeals import body_hash
-from intake_service.console.handling import (
+from intake_service.dialect import lock_name
+from intake_service.errors import IdempotencyConflict, IntakeError, NotFound, ValidationFailed
+from intake_service.lifecycle.changes import (
     MAX_ANSWER,
     MAX_NOTE,
     MAX_REASON,
@@ -31,8 +33,6 @@ from intake_service.console.handling import (
     answer_op,
     status_op,
 )
-from intake_service.dialect import lock_name
-from intake_service.errors import IdempotencyConflict, IntakeError, NotFound, ValidationFailed
 from intake_service.statuses import Status
 
 KINDS = ("status", "answer")

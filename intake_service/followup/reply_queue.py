@@ -34,11 +34,11 @@ from typing import TYPE_CHECKING
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
 
-from intake_service.console.handling import Actor
 from intake_service.errors import IntakeError, ValidationFailed
 from intake_service.events import EventType, insert_event
 from intake_service.followup.replies import KINDS, check_reply, reply_op
 from intake_service.forward.sinks import masked_url
+from intake_service.lifecycle.changes import Actor
 from intake_service.writer import WriterStopped
 
 if TYPE_CHECKING:

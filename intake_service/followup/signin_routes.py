@@ -22,6 +22,7 @@ from intake_service.api.requests import client_address, runtime_of
 from intake_service.errors import Forbidden, NotFound
 from intake_service.followup.cabinet import appeals_of
 from intake_service.followup.oidc import OidcClient, SignInFailed
+from intake_service.followup.state import followup_of
 from intake_service.form.submission import check_sender
 from intake_service.i18n import t
 from intake_service.org_settings import DEFAULT_TIMEZONE
@@ -34,8 +35,8 @@ CABINET_SECONDS = 4 * 3600
 
 
 def _client(request: Request) -> OidcClient:
-    client = runtime_of(request).oidc
-    if client is None or not client.configured:
+    client = followup_of(request).oidc
+    if not client.configured:
         raise NotFound("detail.signin-off", reason="signin-off")
     return client
 

@@ -14,10 +14,10 @@ from typing import Any
 
 from intake_service.appeals import load_appeals
 from intake_service.categories import Category
-from intake_service.console.handling import find_appeal
 from intake_service.events import Event, EventType, appeal_history
 from intake_service.followup.verdict import REPEATABLE, days_since, last_answered, open_repeat
 from intake_service.i18n import t
+from intake_service.lifecycle.changes import find_appeal
 from intake_service.pages import human_date
 from intake_service.statuses import Status, StatusType, status_type
 

@@ -21,11 +21,7 @@ from starlette.routing import Route
 from intake_service.api.requests import body_limited, client_address, read_json, runtime_of
 from intake_service.appeal_input import TEXT_MIN, AppealInput, checked_text
 from intake_service.appeals import NewAppeal
-from intake_service.console.handling import MAX_NOTE, find_appeal
 from intake_service.errors import IntakeError, NotFound, ValidationFailed
-from intake_service.followup.clarify import ClarifyRefused
-from intake_service.followup.clarify import answer_op as clarify_answer_op
-from intake_service.followup.deadlines import today_in
 from intake_service.followup.tracking import status_view
 from intake_service.followup.verdict import (
     MAX_COMMENT,
@@ -35,6 +31,10 @@ from intake_service.followup.verdict import (
 )
 from intake_service.form.submission import check_sender
 from intake_service.i18n import t
+from intake_service.lifecycle.changes import MAX_NOTE, find_appeal
+from intake_service.lifecycle.clarify import ClarifyRefused
+from intake_service.lifecycle.clarify import answer_op as clarify_answer_op
+from intake_service.lifecycle.deadlines import today_in
 from intake_service.org_settings import timezone_of
 from intake_service.pages import human_date, local_time, page_language, render, wants_html
 

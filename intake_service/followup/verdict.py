@@ -15,9 +15,9 @@ import datetime as dt
 import sqlite3
 from collections.abc import Callable
 
-from intake_service.console.handling import CITIZEN, SYSTEM, current, log_change, notify_closed
 from intake_service.dialect import row_locks
 from intake_service.events import EventType
+from intake_service.lifecycle.changes import CITIZEN, SYSTEM, current, log_change, notify_closed
 from intake_service.statuses import Status, open_statuses_sql
 from intake_service.store import now_iso
 

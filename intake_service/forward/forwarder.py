@@ -13,28 +13,27 @@ again after the restart. On a PostgreSQL shared by several nodes, each node take
 sends (`outbox.claim_due_rows`: SKIP LOCKED, a lease), so the nodes split the work and a dead
 node's rows are sent by the others when the lease ends. Consumers may therefore see a message
 twice, never zero times; `message_id` (the appeal id) lets them drop repeats.
+
+Here: which rows go when, the publishing slots, pacing, settling and the sinks' health; what a
+batch becomes at its sink (documents, e-mails) is batches.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import sqlite3
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Protocol
-from urllib.parse import urlsplit
 
-from intake_service import photos
-from intake_service.appeals import DOCUMENT_SCHEMA, document, load_appeals
+from intake_service.appeals import load_appeals
 from intake_service.dialect import is_sqlite
 from intake_service.directory import OrgDirectory
-from intake_service.followup.mail_render import NoticeRenderer, load_notices
-from intake_service.followup.mailer import Mailer
-from intake_service.followup.notices import MAIL_SINK
+from intake_service.forward.batches import MAIL_HEALTH, send_appeals, send_notices
+from intake_service.forward.mail_render import NoticeRenderer
+from intake_service.forward.mailer import Mailer
 from intake_service.forward.outbox import (
     Settled,
     claim_due_rows,
@@ -45,9 +44,10 @@ from intake_service.forward.outbox import (
 )
 from intake_service.forward.rabbitmq import RabbitPublisher
 from intake_service.forward.sinks import Sink
-from intake_service.forward.types import Outgoing
+from intake_service.forward.types import Publisher
 from intake_service.forward.unrecorded import Unrecorded
 from intake_service.forward.webhook import WebhookPoster
+from intake_service.lifecycle.notices import MAIL_SINK
 from intake_service.metrics import Metrics
 from intake_service.settings import Settings
 from intake_service.store import log_failure
@@ -56,20 +56,11 @@ from intake_service.writer import Writer
 log = logging.getLogger("pos_intake")
 IDLE_SECONDS = 1.0  # longest sleep when nothing is due and nobody wakes the forwarder
 BACKLOG_SECONDS = 1.0  # how often the backlog figure for /readyz and intake is recounted
-MAIL_HEALTH = 0  # the key of the mail sink's health (sink ids start at 1)
 SLOTS_PER_SINK = 2  # batches publishing at once per sink: one confirming while the next goes out
 PACING_WAIT_SECONDS = 1.0  # longest an appeal's answer waits for the forwarder to catch up
 PACING_BACKLOG = 64  # healthy deliveries waiting above which intake lets the forwarder catch up
 DUE_COUNT_CAP = 16 * PACING_BACKLOG  # due rows are counted per sink up to this, not further
 CLAIM_LEASE_SECONDS = 10.0  # PostgreSQL: rows taken by a node that died come due after this
-
-
-class Publisher(Protocol):
-    sink: Sink
-
-    async def publish(self, messages: list[Outgoing]) -> list[str | None]: ...
-
-    async def close(self) -> None: ...
 
 
 @dataclass
@@ -296,117 +287,38 @@ class Forwarder:
     # --- one batch for one sink ---------------------------------------------------------------
 
     async def _deliver(self, sink_name: str, rows: list[sqlite3.Row]) -> None:
-        if sink_name == MAIL_SINK:
-            await self._deliver_mail(rows)
-            return
         slot_held = True
         try:
-            sink = self.directory.sink(int(sink_name.removeprefix("sink:")))
-            appeals = load_appeals(self.reader, [r["appeal_id"] for r in rows])
-            # a row is for a sink that is gone: removed, or (databases from before migration 4
-            # reused ids) its id now names another organisation's sink
-            gone = [sink is None or sink.org_id not in (None, r["org_id"]) for r in rows]
-            errors: dict[int, str | None] = {}
-            to_send = [r for r, g in zip(rows, gone, strict=True) if not g]
-            if sink is not None and to_send:
-                base_url = self.settings.base_url.rstrip("/")
-                sent_ids = [r["appeal_id"] for r in to_send]
-                pictures = photos.listed_for(self.reader, sent_ids, base_url=base_url)
-                outgoing = [self._outgoing(r, appeals[r["appeal_id"]], pictures) for r in to_send]
-                answers = await self._publisher(sink).publish(outgoing)
-                answers = [_without_secrets(e, sink) for e in answers]
-                self._note_health(sink.id, answers)
-                errors = {r["id"]: e for r, e in zip(to_send, answers, strict=True)}
-            answered_at = time.time()
+            if sink_name == MAIL_SINK:
+                settled = await send_notices(
+                    self.reader, rows, self.mailer, self.renderer, self._note_health
+                )
+            else:
+                settled = await send_appeals(
+                    self.reader,
+                    self.directory,
+                    self.settings.base_url,
+                    sink_name,
+                    rows,
+                    self._publisher,
+                    self._note_health,
+                )
             # the sink has answered: the next batch may go out while this one is settled
             self._publishing[sink_name] -= 1
             slot_held = False
             self._look_soon()
-            settled = [
-                Settled(
-                    r["id"],
-                    r["appeal_id"],
-                    r["org_id"],
-                    sink_name,
-                    appeals[r["appeal_id"]]["number"],
-                    "sink removed" if g else errors[r["id"]],
-                    answered_at,
-                    final=g,
-                )
-                for r, g in zip(rows, gone, strict=True)
-            ]
             await self._settle(sink_name, settled)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            log.exception("forwarder: delivery to %s failed unexpectedly", sink_name)
+            if sink_name == MAIL_SINK:
+                log.exception("forwarder: sending mail failed unexpectedly")
+            else:
+                log.exception("forwarder: delivery to %s failed unexpectedly", sink_name)
             await self._settle_after_error(sink_name, rows, exc)
         finally:
             if slot_held:
                 self._publishing[sink_name] -= 1
-            self._in_flight.difference_update(r["id"] for r in rows)
-            self._look_soon()
-
-    async def _deliver_mail(self, rows: list[sqlite3.Row]) -> None:
-        """One batch of notices: each rendered in its recipient's language and handed to the
-        SMTP server (or the Maildir). A notice whose row is gone, or a service started without
-        a mailer, settles as a failure like any other — nothing is dropped silently."""
-        slot_held = True
-        try:
-            notices = load_notices(self.reader, [r["notice_id"] for r in rows if r["notice_id"]])
-            numbers: dict[int, str] = {}
-            errors: dict[int, str | None] = {}
-            messages, sent_rows = [], []
-            for r in rows:
-                notice = notices.get(r["notice_id"])
-                if notice is None:
-                    errors[r["id"]] = "notice missing"
-                    continue
-                numbers[r["id"]] = str(json.loads(notice["data"]).get("number") or "")
-                if self.mailer is None or self.renderer is None:
-                    errors[r["id"]] = "mail is not set up on this node"
-                    continue
-                try:
-                    messages.append(self.renderer.message(notice))
-                except ValueError as exc:  # an address no mail header can carry
-                    errors[r["id"]] = str(exc)
-                    continue
-                sent_rows.append(r)
-                # a notice takes ~0.3 ms to render and a batch holds hundreds under load: the
-                # requests waiting meanwhile go first, not after the whole batch (intake p99)
-                await asyncio.sleep(0)
-            permanent: set[int] = set()  # refused for good (550): dead at once, not retried
-            if messages and self.mailer is not None:
-                answers = await self.mailer.send(messages)
-                # a permanent refusal is the server answering about one message, not failing
-                self._note_health(
-                    MAIL_HEALTH, [a.error if a and not a.permanent else None for a in answers]
-                )
-                for r, a in zip(sent_rows, answers, strict=True):
-                    errors[r["id"]] = a.error if a else None
-                    if a is not None and a.permanent:
-                        permanent.add(r["id"])
-            answered_at = time.time()
-            self._publishing[MAIL_SINK] -= 1
-            slot_held = False
-            self._look_soon()
-            settled = [
-                Settled(
-                    r["id"], r["appeal_id"] or None, r["org_id"], MAIL_SINK,
-                    numbers.get(r["id"], ""), errors.get(r["id"]), answered_at,
-                    final=errors.get(r["id"]) == "notice missing" or r["id"] in permanent,
-                )
-                for r in rows
-            ]  # fmt: skip
-            await self._settle(MAIL_SINK, settled)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.exception("forwarder: sending mail failed unexpectedly")
-            await self._settle_after_error(MAIL_SINK, rows, exc)
-        finally:
-            if slot_held:
-                self._publishing[MAIL_SINK] -= 1
             self._in_flight.difference_update(r["id"] for r in rows)
             self._look_soon()
 
@@ -473,20 +385,6 @@ class Forwarder:
         except Exception:
             log.exception("forwarder: could not record the failure; the rows stay due")
 
-    def _outgoing(
-        self, row: sqlite3.Row, appeal: sqlite3.Row, pictures: dict[str, list[dict[str, object]]]
-    ) -> Outgoing:
-        catalogue = self.directory.catalogue(row["org_id"])
-        body = document(appeal, catalogue, pictures[row["appeal_id"]])
-        return Outgoing(
-            outbox_id=row["id"],
-            appeal_id=row["appeal_id"],
-            org_slug=appeal["org_slug"],
-            kind=appeal["kind"],
-            schema=DOCUMENT_SCHEMA,
-            body=json.dumps(body, ensure_ascii=False).encode(),
-        )
-
     def _note_health(self, sink_id: int, errors: list[str | None]) -> None:
         """Per sink id; the mail sink's health is kept under MAIL_HEALTH."""
         health = self.health[sink_id]
@@ -496,14 +394,3 @@ class Forwarder:
             health.last_ok = now
         if failures:
             health.last_error, health.last_error_at = failures[-1], now
-
-
-def _without_secrets(error: str | None, sink: Sink) -> str | None:
-    """Error texts go to the log and the outbox: no password of the URL, no webhook secret."""
-    if error is None:
-        return None
-    password = urlsplit(sink.url).password
-    for secret in (password, sink.secret):
-        if secret:
-            error = error.replace(secret, "***")
-    return error

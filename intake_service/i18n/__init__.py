@@ -1,9 +1,11 @@
 """The one message catalogue: every string a person reads, Russian first, English second.
 
 API problem titles and details, field errors, category titles, the widget's pages and the
-operators' console all come from here, so that nobody meets two wordings of one thing. The
-intake side's messages are below; each later surface keeps its own in a module of this package
-(`console.py`, …), merged into the one `MESSAGES` at import — a key defined twice is an error.
+operators' console all come from here, so that nobody meets two wordings of one thing. Intake's
+refusals (problems, details, fields) and the statuses are below; the pages for people (the
+loader, the form, its answers, the front page) are in `pages.py`, and each later surface keeps
+its own in a module of this package (`console.py`, …), all merged into the one `MESSAGES` at
+import — a key defined twice is an error.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from intake_service.i18n import (
     followup_mail,
     followup_tracking,
     open311,
+    pages,
 )
 
 LANGUAGES = ("ru", "en")
@@ -30,7 +33,6 @@ DEFAULT_LANGUAGE = "ru"
 # Of an Accept-Language header, what is read: a browser's is under a hundred characters, and
 # the header's size is bounded by no HTTP parser the service runs on (10 MB took 3.6 s to sort).
 ACCEPT_LANGUAGE_READ = 256
-NBH = "\u2011"  # non-breaking hyphen
 
 MESSAGES: dict[str, dict[str, str]] = {
     # problem titles
@@ -260,174 +262,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "severity.medium": {"ru": "Средний", "en": "Medium"},
     "severity.high": {"ru": "Высокий", "en": "High"},
     "severity.critical": {"ru": "Критический", "en": "Critical"},
-    # the loader (embed.js gets these when served)
-    "loader.badge": {"ru": "Обратная связь · Госуслуги", "en": "Feedback · Gosuslugi"},
-    "loader.title": {"ru": "Обратная связь — Госуслуги", "en": "Feedback — Gosuslugi"},
-    "loader.close": {"ru": "Закрыть", "en": "Close"},
-    # the form
-    "form.title": {"ru": "Сообщить о проблеме", "en": "Report a problem"},
-    "form.to": {"ru": "Адресат: {org}", "en": "To: {org}"},
-    "form.required-note": {
-        "ru": "Поля со звёздочкой (*) обязательны.",
-        "en": "Fields marked with an asterisk (*) are required.",
-    },
-    "form.kind": {"ru": "Что вы отправляете", "en": "What you are sending"},
-    "form.kind.message": {"ru": "Сообщение", "en": "Message"},
-    "form.kind.message-hint": {
-        "ru": "Быстрый ответ в течение 30 дней, по срочным темам — 10 дней.",
-        "en": "Answered within 30 days, urgent topics within 10.",
-    },
-    # Form texts write "59‑ФЗ" and "e‑mail" with a non-breaking hyphen (U+2011, NBH below):
-    # a narrow form must not break a line after "59-".
-    "form.kind.official": {
-        "ru": f"Официальное обращение (59{NBH}ФЗ)",
-        "en": f"Official appeal (59{NBH}FZ)",
-    },
-    "form.kind.official-hint": {
-        "ru": f"Регистрация до 3 дней, ответ до 30 дней. Нужен e{NBH}mail для ответа.",
-        "en": f"Registered within 3 days, answered within 30. An e{NBH}mail is needed.",
-    },
-    "form.category": {"ru": "Тема", "en": "Topic"},
-    "form.category.choose": {"ru": "Выберите тему", "en": "Choose a topic"},
-    "form.text": {"ru": "Опишите проблему", "en": "Describe the problem"},
-    "form.text.counter": {"ru": "{count} из {max} символов", "en": "{count} of {max} characters"},
-    "form.address": {"ru": "Адрес места", "en": "Address of the place"},
-    "form.location": {"ru": "Указать моё местоположение", "en": "Use my location"},
-    "form.location.set": {
-        "ru": "Местоположение указано: {lat}, {lon}",
-        "en": "Location set: {lat}, {lon}",
-    },
-    "form.location.failed": {
-        "ru": "Не удалось определить местоположение. Укажите адрес.",
-        "en": "Could not get your location. Please give the address.",
-    },
-    "form.photos": {"ru": "Фотографии", "en": "Photos"},
-    "form.photos.hint": {
-        "ru": "До 3 файлов JPEG, PNG или WebP, каждый до 5 МБ.",
-        "en": "Up to 3 JPEG, PNG or WebP files, 5 MB each.",
-    },
-    "form.contact": {"ru": "Как с вами связаться", "en": "How to reach you"},
-    "form.name": {"ru": "Имя", "en": "Name"},
-    "form.email": {"ru": "E-mail", "en": "E-mail"},
-    "form.phone": {"ru": "Телефон", "en": "Phone"},
-    "form.contact.hint": {
-        "ru": "Укажите e-mail или телефон — туда придёт ответ.",
-        "en": "Give an e-mail or a phone: the answer goes there.",
-    },
-    "form.consent": {
-        "ru": "Я согласен(на) на обработку моих персональных данных",
-        "en": "I agree to the processing of my personal data",
-    },
-    "form.policy": {
-        "ru": "Условия обработки персональных данных",
-        "en": "How personal data is processed",
-    },
-    "form.policy.text": {
-        "ru": "Оператор — {org}. Данные (имя, контакты, текст, адрес, фотографии) обрабатываются "
-        "для рассмотрения обращения и ответа на него в соответствии с Федеральным законом "
-        f"от 27.07.2006 № 152{NBH}ФЗ «О персональных данных» и хранятся в течение срока, "
-        "установленного для обращений граждан. Согласие можно отозвать, написав оператору.",
-        "en": "The controller is {org}. Your data (name, contacts, text, address, photos) is "
-        f"processed to consider and answer the appeal under Russian Federal Law No. 152{NBH}FZ "
-        "on Personal Data and kept for the period set for citizens' appeals. You may withdraw "
-        "consent by writing to the controller.",
-    },
-    "form.submit": {"ru": "Отправить", "en": "Send"},
-    "form.sending": {"ru": "Отправляем…", "en": "Sending…"},
-    "form.errors": {
-        "ru": "Проверьте поля, отмеченные ниже.",
-        "en": "Please check the fields marked below.",
-    },
-    "form.failed": {
-        "ru": "Не удалось отправить. Проверьте соединение и попробуйте ещё раз.",
-        "en": "Could not send. Check your connection and try again.",
-    },
-    "form.honeypot": {"ru": "Не заполняйте это поле", "en": "Leave this field empty"},
-    "success.title": {"ru": "Обращение принято", "en": "Your appeal has been accepted"},
-    "success.number": {"ru": "Номер обращения", "en": "Appeal number"},
-    "success.link": {
-        "ru": "Следить за статусом",
-        "en": "Follow its status",
-    },
-    "success.note": {
-        "ru": "Сохраните номер и ссылку: по ним можно узнать статус и прочитать ответ.",
-        "en": "Keep the number and the link: they show the status and the answer.",
-    },
-    "success.close": {"ru": "Закрыть", "en": "Close"},
-    "success.another": {"ru": "Написать ещё", "en": "Write another"},
-    "status.page-title": {"ru": "Обращение {number}", "en": "Appeal {number}"},
-    "status.current": {"ru": "Статус", "en": "Status"},
-    "status.history": {"ru": "История", "en": "History"},
-    "status.to": {"ru": "Адресат", "en": "To"},
-    "status.category": {"ru": "Тема", "en": "Topic"},
-    "status.text": {"ru": "Текст обращения", "en": "Your text"},
-    "status.filed": {"ru": "Подано", "en": "Filed"},
-    "status.new": {
-        "ru": "Обращение принято. Сохраните ссылку на эту страницу.",
-        "en": "Your appeal has been accepted. Keep the link to this page.",
-    },
-    "page.error": {"ru": "Ошибка", "en": "Error"},
-    # what a citizen reads when the site may not (or no longer) show the organisation's form
-    "unavailable.title": {
-        "ru": "Форма недоступна на этом сайте",
-        "en": "The form is not available on this site",
-    },
-    "unavailable.text": {
-        "ru": "Организация «{org}» сейчас не принимает обращения через этот сайт. "
-        "Свяжитесь с ней напрямую.",
-        "en": "{org} does not take appeals through this site at the moment. "
-        "Please contact it directly.",
-    },
-    "unavailable.kept": {
-        "ru": "Ваш текст не потерян — вот он. Скопируйте его, чтобы отправить другим способом:",
-        "en": "Your text is not lost — here it is. Copy it to send it another way:",
-    },
-    "gone.title": {"ru": "Обращение не отправлено", "en": "Your appeal was not sent"},
-    "gone.text": {
-        "ru": "Организация «{org}» больше не принимает обращения через этот сайт. Ваш текст "
-        "не потерян: он остался в форме ниже. Скопируйте его и свяжитесь с организацией напрямую.",
-        "en": "{org} no longer takes appeals through this site. Your text is not lost: it is "
-        "still in the form below. Copy it and contact the organisation directly.",
-    },
-    "contacts.title": {"ru": "Контакты организации", "en": "How to reach the organisation"},
-    "contacts.phone": {"ru": "Телефон", "en": "Phone"},
-    "contacts.email": {"ru": "E-mail", "en": "E-mail"},
-    "contacts.website": {"ru": "Сайт", "en": "Website"},
-    "contacts.none": {
-        "ru": "Контакты организации указаны на её официальном сайте.",
-        "en": "The organisation's contacts are on its official website.",
-    },
-    # the service's own front page
-    "home.title": {"ru": "Платформа обратной связи", "en": "Feedback platform"},
-    "home.lead": {
-        "ru": "Приём обращений граждан для органов власти и организаций. На сайте организации "
-        "кнопка «Обратная связь» открывает форму; обращение сразу получает номер и ссылку "
-        "для отслеживания и попадает в организацию.",
-        "en": "Citizens' appeals for public bodies and organisations. On an organisation's site "
-        "the Feedback badge opens the form; the appeal gets a number and a tracking link at "
-        "once and goes to the organisation.",
-    },
-    "home.track": {"ru": "Узнать статус обращения", "en": "Check an appeal's status"},
-    "home.track.hint": {
-        "ru": "Вставьте ссылку для отслеживания, которую вы получили после отправки обращения. "
-        "По одному номеру статус не показывается: номер могут знать и другие люди.",
-        "en": "Paste the tracking link you got when you sent the appeal. The number alone does "
-        "not show the status: other people may know it too.",
-    },
-    "home.track.label": {"ru": "Ссылка для отслеживания", "en": "Tracking link"},
-    "home.track.submit": {"ru": "Открыть", "en": "Open"},
-    "home.track.invalid": {
-        "ru": "Это не ссылка для отслеживания, или она повреждена. Скопируйте её целиком "
-        "с экрана, который вы увидели после отправки.",
-        "en": "This is not a tracking link, or it is damaged. Copy the whole link from the "
-        "screen you saw after sending.",
-    },
-    "home.developers": {
-        "ru": "Для организаций и разработчиков",
-        "en": "For organisations and developers",
-    },
-    "home.api": {"ru": "Описание API (OpenAPI, JSON)", "en": "API description (OpenAPI, JSON)"},
-    "home.other-language": {"ru": "English", "en": "Русский"},
     # problems of the form
     "problem.forbidden": {"ru": "Доступ запрещён", "en": "Forbidden"},
     "problem.form-expired": {"ru": "Форма устарела", "en": "The form has expired"},
@@ -491,6 +325,7 @@ def _merge(*surfaces: dict[str, dict[str, str]]) -> None:
 
 
 _merge(
+    pages.MESSAGES,
     console.MESSAGES,
     console_log.MESSAGES,
     console_site.MESSAGES,

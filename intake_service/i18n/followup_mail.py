@@ -1,4 +1,4 @@
-"""E-mails to citizens and operators (followup/mail_render.py)."""
+"""E-mails to citizens and operators (forward/mail_render.py)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from intake_service.migrations import migration, run_script
+from intake_service.migrations.registry import migration, run_script
 
 
 @migration(6)

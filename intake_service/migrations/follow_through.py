@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from intake_service.migrations import config_triggers, migration, run_script
 from intake_service.migrations.console import DAY_COLUMNS_9, OPEN_9, STATUSES_9, count_triggers
+from intake_service.migrations.registry import config_triggers, migration, run_script
 
 # Migration 11's statuses and counted columns (a test keeps them equal to statuses.py).
 OPEN_11 = "('accepted', 'registered', 'in_progress', 'forwarded', 'clarifying')"

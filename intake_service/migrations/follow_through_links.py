@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 
 from intake_service.dialect import json_text
-from intake_service.migrations import migration, run_script
+from intake_service.migrations.registry import migration, run_script
 
 
 @migration(13)

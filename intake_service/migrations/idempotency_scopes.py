@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 
 from intake_service.dialect import is_sqlite
-from intake_service.migrations import migration, run_script
+from intake_service.migrations.registry import migration, run_script
 
 
 @migration(14)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from intake_service.migrations import config_triggers, migration, run_script
 from intake_service.migrations.console import count_triggers
 from intake_service.migrations.follow_through import DAY_COLUMNS_11, OPEN_11
+from intake_service.migrations.registry import config_triggers, migration, run_script
 
 # the day counts gain a column for the new channel (no appeal has it yet: no recount)
 DAY_COLUMNS_12 = (*DAY_COLUMNS_11, ("via_open311", "({r}channel = 'open311')"))

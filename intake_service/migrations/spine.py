@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from intake_service.migrations import CONFIG_TABLES, migration, run_script
+from intake_service.migrations.registry import CONFIG_TABLES, migration, run_script
 
 
 @migration(1)

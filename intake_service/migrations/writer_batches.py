@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from intake_service.migrations import migration
+from intake_service.migrations.registry import migration
 
 
 @migration(15)

@@ -1,7 +1,8 @@
 """Refusals under `/open311/`, in the specification's shape instead of problem+json:
 `[{"code": 400, "description": "…"}]`, or `<errors><error><code>…` in XML — the format of the
-resource asked for (JSON when it cannot be told). The one error handler (problems.py) calls
-this, so a refusal is logged as `rejected` exactly as elsewhere.
+resource asked for (JSON when it cannot be told). The one error handler (problems.py) answers
+in this shape under Open311's prefix (`create_app` registers it there), so a refusal is logged
+as `rejected` exactly as elsewhere.
 
 Status codes are the specification's where it names them: a missing or wrong `api_key` is 403
 (not 401: Open311 has no authentication scheme to challenge with), a request that fails the

@@ -18,7 +18,8 @@ import sqlite3
 from collections.abc import Callable
 
 from intake_service.postgres.connection import PostgresConnection
-from intake_service.store import StoreError, migrate
+from intake_service.store import migrate
+from intake_service.store_errors import StoreError
 
 # Parents before children; every table of the schema but the migrations' own, the search's and
 # the writer's batch markers (writer_batches: they matter only to a commit under way).

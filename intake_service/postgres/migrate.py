@@ -8,7 +8,7 @@ from typing import Any
 
 from intake_service.postgres.connection import PostgresConnection
 from intake_service.postgres.schema import BASELINE, baseline_statements
-from intake_service.store import StoreError
+from intake_service.store_errors import refuse_newer
 
 MIGRATIONS_TABLE = (
     "CREATE TABLE IF NOT EXISTS migrations (number BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)"
@@ -26,11 +26,7 @@ def migrate(
     try:
         conn.execute("SELECT pg_advisory_xact_lock(?)", (LOCK,))
         done = {row[0] for row in conn.execute("SELECT number FROM migrations")}
-        if newer := [n for n in done if n not in known]:
-            raise StoreError(
-                f"the database has migration {max(newer)}, "
-                "newer than this version of pos-intake knows"
-            )
+        refuse_newer(done, known)
         applied: list[int] = []
         if not done:
             for statement in baseline_statements():

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from intake_service.console.handling import MAX_REASON, Actor, Op, Refused, current, log_change
 from intake_service.events import EventType
-from intake_service.followup.deadlines import Calendar, extended
-from intake_service.followup.notices import NoticeKind, notify_citizen
+from intake_service.lifecycle.changes import MAX_REASON, Actor, Op, Refused, current, log_change
+from intake_service.lifecycle.deadlines import Calendar, extended
+from intake_service.lifecycle.notices import NoticeKind, notify_citizen
 from intake_service.statuses import StatusType, status_type
 from intake_service.store import now_iso
 

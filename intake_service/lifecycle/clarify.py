@@ -12,7 +12,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from intake_service.console.handling import (
+from intake_service.events import EventType
+from intake_service.lifecycle.changes import (
     CITIZEN,
     MAX_NOTE,
     SYSTEM,
@@ -23,8 +24,7 @@ from intake_service.console.handling import (
     log_change,
     notify_closed,
 )
-from intake_service.events import EventType
-from intake_service.followup.notices import NoticeKind, notify_citizen
+from intake_service.lifecycle.notices import NoticeKind, notify_citizen
 from intake_service.statuses import Status, can_move
 from intake_service.store import now_iso
 

@@ -1,51 +1,50 @@
-"""Routing to the competent body.
+"""Forwarding an appeal by hand, to the competent body an operator names.
 
-A rule sends one category of an organisation's appeals to another organisation — street
-lighting from the city administration to the lighting utility, a region's road appeals to its
-road agency. It is applied at intake: the appeal keeps its origin organisation (the site it was
-filed on) and gets the rule's target, which then sees it in its log, queue and sinks; a
-`routed` event for the origin records where it went (the platform's log shows it: the origin no
-longer sees the appeal, intake_service/visibility.py). Rules chain (the target's own rule
-applies next) up to MAX_HOPS, and a rule that would close a loop is refused when it is set.
-An operator may also forward an appeal by hand (`forward_op`): the appeal's target changes,
-both organisations' logs get a `routed` event (the new one's without the sender's operator),
-the new one's sinks and queue get it as a new appeal, the old one's undelivered rows are
-withdrawn, the search index moves it to the new organisation, and the citizen is told. The rules themselves are kept in `routing_rules.py`.
-"""
+`forward_op`: the appeal's target changes, both organisations' logs get a `routed` event (the
+new one's without the sender's operator), the new one's sinks and queue get it as a new appeal,
+the old one's undelivered rows are withdrawn, the search index moves it to the new
+organisation, and the citizen is told. (Rules that route a category at intake:
+routing.py.)
+
+`forward_candidates`: to whom an operator may forward: the bodies its organisation works with —
+the organisations its own routing rules name as competent, and its parent's tree (the parent,
+its siblings and everything below them; an organisation without a parent: its own tree) — or,
+for a platform admin, any organisation.
+
+Another organisation's rules are not this one's business: an organisation some unrelated body
+routes to is not offered (it would then read an appeal, and its history, that nothing linked
+it to). What the receiving organisation sees of the sender's handling is decided by the one
+rule of visibility (intake_service/visibility.py) and the appeal page's history, which shows
+another organisation's events without their internal notes or operators' e-mails."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable
 
-from intake_service.console.handling import Actor, Op, Refused, current, log_change
+from intake_service.console.auth import Operator
 from intake_service.console.search import move_indexed
+from intake_service.directory import OrgDirectory
 from intake_service.events import EventType, insert_event
-from intake_service.followup.deadlines import Due
-from intake_service.followup.notices import NoticeKind, notify_citizen
 from intake_service.forward.outbox import add_rows, withdraw_appeal
+from intake_service.lifecycle.changes import Actor, Op, Refused, current, log_change
+from intake_service.lifecycle.deadlines import Due
+from intake_service.lifecycle.notices import NoticeKind, notify_citizen
 from intake_service.orgs import Org
 from intake_service.statuses import Status, StatusType, status_type
 from intake_service.store import now_iso
 
 
-def routed_event(
-    origin: Org, target: Org, category: str, appeal_id: str
-) -> Callable[[sqlite3.Connection, str], None]:
-    """The origin organisation's `routed` event for an appeal a rule sent on (written in the
-    appeal's own transaction, once its number is known)."""
-
-    def then(conn: sqlite3.Connection, number: str) -> None:
-        insert_event(
-            conn,
-            EventType.ROUTED,
-            org_id=origin.id,
-            appeal_id=appeal_id,
-            data={"number": number, "from": origin.slug, "to": target.slug, "rule": category},
-        )
-
-    return then
+def forward_candidates(directory: OrgDirectory, operator: Operator, org_id: int) -> list[Org]:
+    orgs = directory.orgs()
+    if operator.user.platform:
+        return sorted((o for o in orgs if o.id != org_id), key=lambda o: o.name)
+    own = directory.org(org_id)
+    root = directory.org_by_slug(own.parent) if own.parent else None
+    near = set(directory.family((root or own).id))
+    near |= directory.route_targets(org_id)
+    near.discard(org_id)
+    return sorted((o for o in orgs if o.id in near), key=lambda o: o.name)
 
 
 def forward_op(

@@ -39,18 +39,6 @@ _html = Environment(
 _text = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=False, auto_reload=False)
 
 
-def load_notices(conn: sqlite3.Connection, ids: list[int]) -> dict[int, sqlite3.Row]:
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    rows = conn.execute(
-        "SELECT id, appeal_id, org_id, kind, recipient, lang, data, dedupe, created_at "
-        f"FROM notices WHERE id IN ({marks})",
-        ids,
-    )
-    return {row["id"]: row for row in rows}
-
-
 class NoticeRenderer:
     def __init__(self, settings: Settings, tokens: Tokens) -> None:
         self.settings = settings

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import aiosmtplib
 
-from intake_service.followup.mail_render import Mail
+from intake_service.forward.mail_render import Mail
 from intake_service.postgres import is_postgres
 from intake_service.settings import Settings
 

@@ -139,3 +139,15 @@ def notify_citizen(
         dedupe=dedupe,
         appeal_id=appeal_id,
     )
+
+
+def load_notices(conn: sqlite3.Connection, ids: list[int]) -> dict[int, sqlite3.Row]:
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(
+        "SELECT id, appeal_id, org_id, kind, recipient, lang, data, dedupe, created_at "
+        f"FROM notices WHERE id IN ({marks})",
+        ids,
+    )
+    return {row["id"]: row for row in rows}

@@ -1,0 +1,190 @@
+"""The service's life from start to stop: the database opened (and migrated), the writer and
+the `Runtime` built, the background jobs every node runs started — forwarding, housekeeping of
+the queue, the loop watch — and all of it torn down again in order.
+
+Apart from `runtime.py` because the jobs take the `Runtime` they run on. When both were one
+module, it also started the follow-up's jobs, and the runtime and those jobs imported each
+other (a cycle issue 24 broke): the capabilities now start their own beside it
+(followup/state.py, console/state.py), and `create_app`'s lifespan enters them all.
+pyproject.toml, [tool.importlinter], keeps the cycle broken.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from intake_service.access_log import access_log
+from intake_service.appeals import forget_idempotency_op
+from intake_service.directory import OrgDirectory
+from intake_service.forward.forwarder import Forwarder
+from intake_service.forward.mail_render import NoticeRenderer
+from intake_service.forward.mailer import Mailer
+from intake_service.forward.outbox import expire_op
+from intake_service.forward.sinks import apply_config, config_sinks
+from intake_service.lifecycle.deadlines import load_calendar
+from intake_service.metrics import Metrics
+from intake_service.photos import media_root
+from intake_service.ratelimit import RateLimiter, address_key
+from intake_service.runtime import Runtime
+from intake_service.settings import Settings
+from intake_service.store import connect, instance_id, log_failure, open_database, secret_key
+from intake_service.tokens import Tokens
+from intake_service.writer import Writer, WriterStopped
+
+log = logging.getLogger("pos_intake")
+HOUSEKEEPING_SECONDS = 3600.0
+# Queue messages expired per writer operation, and the pause after each: at least
+# EXPIRY_PAUSE_SECONDS, and EXPIRY_PAUSE_FACTOR times as long as the operation took through
+# the writer. Measured (bench/backlog.py): 25-40 us a message on the event loop (the `expired`
+# event and the count triggers are most of it) plus its share of commits and checkpoints, so at
+# a fixed pause a million expiring at once took ~30 % of the core and doubled intake p99. With
+# the pause following the writer's own latency the job runs fast on an idle node and gives way
+# on a busy one; it is a background job — no one waits for it.
+EXPIRY_BATCH = 100
+EXPIRY_PAUSE_SECONDS = 0.01
+EXPIRY_PAUSE_FACTOR = 2.0
+EXPIRY_MAX_SECONDS = 60.0  # longest pause between two looks for expired queue messages
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[Runtime]:
+    """Open the database (migrating it), start the writer, and tear both down at the end."""
+    setup = open_database(settings.db, synchronous=settings.synchronous)
+    try:
+        key = secret_key(setup, settings.secret_key)
+        issuer = instance_id(setup)
+    finally:
+        setup.close()
+    metrics = Metrics()
+    reader = connect(settings.db, synchronous=settings.synchronous)
+    directory = OrgDirectory(reader)
+
+    writer = Writer(
+        settings.db,
+        synchronous=settings.synchronous,
+        max_batch=settings.writer_max_batch,
+        on_batch=metrics.record_batch,
+        # a batch that changed the registry (the console's site page, routing by hand): the
+        # next look at the directory reads it again, at once
+        config_changed=directory.invalidate,
+    )
+    await writer.start()
+    runtime = Runtime(
+        settings=settings,
+        writer=writer,
+        reader=reader,
+        directory=directory,
+        tokens=Tokens(key, issuer),
+        metrics=metrics,
+        key_limiter=RateLimiter(settings.rate_limit_key, "key"),
+        address_limiter=RateLimiter(settings.rate_limit_address, "address", key=address_key),
+        org_limiter=RateLimiter(settings.rate_limit_org, "org"),
+        sender_limiter=RateLimiter(settings.rate_limit_sender, "sender"),
+        media_root=media_root(settings.db, settings.media_dir),
+        calendar=load_calendar(settings.deadline_days, settings.holidays_file),
+        mailer=Mailer(settings),
+    )
+    if settings.config:
+        _apply_config_sinks(settings)
+    runtime.forwarder = Forwarder(
+        settings,
+        writer,
+        reader,
+        runtime.directory,
+        metrics=runtime.metrics,
+        mailer=runtime.mailer,
+        renderer=NoticeRenderer(settings, runtime.tokens),
+    )
+    if runtime.directory.sinks() and not settings.base_url:
+        log.warning(
+            "POS_BASE_URL is not set: photo links in appeals forwarded to RabbitMQ or webhooks "
+            "are paths without a host, which their consumers cannot fetch"
+        )
+    log.info("mail: %s", runtime.mailer.target if runtime.mailer else "off")
+    housekeeping = asyncio.create_task(_housekeeping(runtime))
+    forwarding = asyncio.create_task(runtime.forwarder.run(), name="pos-intake-forwarder")
+    jobs = [housekeeping, forwarding]
+    jobs.append(asyncio.create_task(runtime.metrics.loop.run(), name="pos-intake-loop-watch"))
+    try:
+        yield runtime
+    finally:
+        for task in jobs:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await runtime.forwarder.close()
+        runtime.stop_waiting()
+        await writer.stop()
+        reader.close()
+        access_log.flush()  # the last requests' lines, before the process says it stopped
+
+
+def _apply_config_sinks(settings: Settings) -> None:
+    """The config file's `[[sinks]]` tables replace the sinks it set last time (keeping the ids
+    of those it still lists)."""
+    entries = config_sinks(settings.config)
+    conn = connect(settings.db, synchronous=settings.synchronous)
+    try:
+        count = apply_config(conn, entries)
+    finally:
+        conn.close()
+    if count:
+        log.info("%d sink(s) from %s", count, settings.config)
+
+
+async def _housekeeping(runtime: Runtime) -> None:
+    """Bounded upkeep through the one writer, first right at start: expire embedded-queue
+    messages past the retention period (every few seconds to a minute), and forget idempotency
+    keys and used form nonces past their time (once an hour)."""
+    settings = runtime.settings
+    retention = float(settings.queue_retention)
+    # a quarter of the retention, within bounds: a message expires at most 25 % late, and a
+    # look that finds nothing is one indexed read
+    pause = min(EXPIRY_MAX_SECONDS, max(0.5, retention / 4))
+    forgotten_at = -HOUSEKEEPING_SECONDS
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            await expire_queue(runtime, retention)
+        except WriterStopped:
+            return
+        except Exception:
+            log_failure("expiring queue messages failed; trying again in %g s", pause)
+        if loop.time() - forgotten_at >= HOUSEKEEPING_SECONDS:
+            forgotten_at = loop.time()
+            try:
+                await runtime.writer.submit(
+                    forget_idempotency_op(settings.idempotency_ttl, settings.form_max_age)
+                )
+            except WriterStopped:
+                return
+            except Exception:
+                log_failure("housekeeping failed; trying again in an hour")
+        await asyncio.sleep(pause)
+
+
+async def expire_queue(runtime: Runtime, retention: float) -> int:
+    """Expire every embedded-queue message older than the retention, EXPIRY_BATCH at a time:
+    each batch is one short operation in the writer's group commit, with a pause after it, so
+    intake goes on between them even when a million are due at once (the first start after an
+    upgrade, a shorter retention). Returns how many expired."""
+    total = 0
+    loop = asyncio.get_running_loop()
+    while True:
+        started = loop.time()
+        expired = await runtime.writer.submit(expire_op(retention, EXPIRY_BATCH))
+        total += len(expired)
+        if len(expired) < EXPIRY_BATCH:
+            break
+        took = loop.time() - started
+        await asyncio.sleep(max(EXPIRY_PAUSE_SECONDS, EXPIRY_PAUSE_FACTOR * took))
+    if total:
+        log.info(
+            "%d message(s) of the embedded queue expired: not acknowledged within %g s",
+            total,
+            retention,
+        )
+    return total
