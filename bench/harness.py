@@ -19,10 +19,11 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -207,14 +208,19 @@ def work_waiting(db: Path) -> tuple[int, int]:
         conn.close()
 
 
-def drained(db: Path | None, timeout: float = 900) -> float:
+def drained(
+    db: str | Path | None,
+    timeout: float = 900,
+    waiting: Callable[[Any], tuple[int, int]] | None = None,
+) -> float:
     """Seconds until the notices a load left behind are all sent and its appeals are in the
     search index: the servers share one core, so the next run starts only when this one's work
-    is done (a store filled in bulk is indexed in the background for minutes)."""
+    is done (a store filled in bulk is indexed in the background for minutes). `waiting` reads
+    that work (PostgreSQL's benchmark has its own)."""
     if db is None:
         return 0.0
     started = time.monotonic()
-    while any(work_waiting(db)):
+    while any((waiting or work_waiting)(db)):
         if time.monotonic() - started > timeout:
             raise SystemExit(f"work still waiting after {timeout:.0f} s in {db}")
         time.sleep(0.05)

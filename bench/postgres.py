@@ -35,7 +35,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,17 +86,6 @@ def work_waiting(db: str | Path) -> tuple[int, int]:
         conn.close()
 
 
-def drained(db: str | Path | None, timeout: float = 900) -> float:
-    if db is None:
-        return 0.0
-    started = time.monotonic()
-    while any(work_waiting(db)):
-        if time.monotonic() - started > timeout:
-            raise SystemExit(f"work still waiting after {timeout:.0f} s in {db}")
-        time.sleep(0.05)
-    return time.monotonic() - started
-
-
 def postgres_pids() -> list[str]:
     found = subprocess.run(["pgrep", "-u", "postgres"], capture_output=True, text=True)
     return found.stdout.split()
@@ -118,7 +106,7 @@ def postgres_on(cores: str) -> Iterator[None]:
 
 def measured(wrk: str, url: str, key: str, db: str | Path | None, seconds: int, conns: int):
     run = common.load(wrk, url, key, seconds, conns)
-    run.drain_seconds = drained(db)
+    run.drain_seconds = common.drained(db, waiting=work_waiting)
     return run
 
 
@@ -144,7 +132,7 @@ def together(
         p50_ms=max(r.p50_ms for r in runs),
         p99_ms=max(r.p99_ms for r in runs),
     )
-    summed.drain_seconds = drained(db)
+    summed.drain_seconds = common.drained(db, waiting=work_waiting)
     return summed
 
 
