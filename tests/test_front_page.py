@@ -5,12 +5,23 @@ number alone."""
 from __future__ import annotations
 
 import re
+import uuid
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
 from conftest import appeal, bearer, events
+
+# One server and store for the module (tests/conftest.py, `module_service`), without rate
+# limits: each story reads only the appeal it filed and the refusals its own requests caused.
+pytestmark = pytest.mark.shared_service(
+    POS_RATE_LIMIT_KEY="0", POS_RATE_LIMIT_ADDRESS="0", POS_RATE_LIMIT_ORG="0"
+)
+
+
+def rejections(db) -> list[dict]:
+    return [e for e in events(db) if e["type"] == "rejected"]
 
 
 @pytest.fixture
@@ -56,6 +67,7 @@ def test_a_number_or_a_broken_link_is_refused_with_a_message(page, service, org,
         "forged": created["tracking_url"][:-4] + "abcd",
         "elsewhere": "https://evil.example.com/phish",
     }[pasted]
+    refused_before = len(rejections(service.db))
 
     page.goto(service.url + "/")
     page.get_by_label("Ссылка для отслеживания").fill(value)
@@ -64,8 +76,8 @@ def test_a_number_or_a_broken_link_is_refused_with_a_message(page, service, org,
     expect(page.get_by_label("Ссылка для отслеживания")).to_have_value(value)
     assert page.url.startswith(service.url + "/")
     assert re.search(r"/track", page.url)
-    rejected = [e for e in events(service.db) if e["type"] == "rejected"]
-    assert rejected[-1]["reason"] == "tracking-unknown"
+    added = rejections(service.db)[refused_before:]
+    assert [e["reason"] for e in added] == ["tracking-unknown"]
 
 
 def test_a_chunked_body_to_the_lookup_is_cut_off_at_its_limit(service):
@@ -75,12 +87,17 @@ def test_a_chunked_body_to_the_lookup_is_cut_off_at_its_limit(service):
         for _ in range(64):
             yield b"a" * 65536
 
+    request_id = f"lookup-{uuid.uuid4().hex}"
     answer = httpx.post(
         service.url + "/track",
         content=body(),
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"},
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "text/html",
+            "X-Request-ID": request_id,
+        },
         timeout=10,
     )
     assert answer.status_code == 413
-    [refused] = [e for e in events(service.db) if e["type"] == "rejected"]
+    [refused] = [e for e in rejections(service.db) if e["request_id"] == request_id]
     assert refused["reason"] == "payload-too-large"

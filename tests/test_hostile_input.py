@@ -23,6 +23,9 @@ ORIGIN = "https://demo.example.ru"
 BODY_ROOM = 60_000  # what still fits in the default 64 KiB body beside the other fields
 # Generous limits for the story: the attacker's requests are refused by the checks, not the limiter
 OPEN_LIMITS = {"POS_RATE_LIMIT_ADDRESS": "100000", "POS_RATE_LIMIT_KEY": "100000"}
+# One server and store for the module (tests/conftest.py, `module_service`): a story stores at
+# most an appeal of its own, and reads the loop's watch as a difference over its own requests.
+pytestmark = pytest.mark.shared_service(**OPEN_LIMITS)
 
 
 def hostile(limit: int, shape: Callable[[int], str]) -> list[str]:
@@ -89,7 +92,6 @@ def refused_while_healthz_answers(send: Callable[[], httpx.Response], service) -
     return slowest
 
 
-@pytest.mark.service_env(**OPEN_LIMITS)
 def test_every_api_field_past_its_limit_is_refused_and_healthz_keeps_answering(service, org):
     held_before = loop_held(service)
     for field, (limit, shape) in JSON_FIELDS.items():
@@ -116,7 +118,6 @@ def test_every_api_field_past_its_limit_is_refused_and_healthz_keeps_answering(s
     assert loop_held(service) == held_before
 
 
-@pytest.mark.service_env(**OPEN_LIMITS)
 def test_every_open311_parameter_past_its_limit_is_refused_and_healthz_keeps_answering(
     service, org
 ):
@@ -150,7 +151,6 @@ def test_every_open311_parameter_past_its_limit_is_refused_and_healthz_keeps_ans
     assert loop_held(service) == held_before
 
 
-@pytest.mark.service_env(**OPEN_LIMITS)
 def test_every_form_field_past_its_limit_is_refused_in_words_and_healthz_keeps_answering(
     service, org
 ):
@@ -179,7 +179,6 @@ def test_every_form_field_past_its_limit_is_refused_in_words_and_healthz_keeps_a
     assert loop_held(service) == held_before
 
 
-@pytest.mark.service_env(**OPEN_LIMITS)
 def test_bodies_no_parser_can_take_are_the_clients_error_not_the_services(service, org):
     created = httpx.post(
         service.url + "/api/v1/appeals", json=appeal(), headers=bearer(org.key), timeout=10

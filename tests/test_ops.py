@@ -4,6 +4,7 @@ and the headers and logs of every answer."""
 from __future__ import annotations
 
 import re
+import uuid
 
 import httpx
 import jsonschema
@@ -22,7 +23,21 @@ from intake_service.ops import ROUTES as OPS_ROUTES
 
 from conftest import Service, appeal, bearer
 
+# One server and store for the module (tests/conftest.py, `module_service`), without rate
+# limits: a story reads the counters it moved as a difference, and its log lines by its request
+# id. The pure checks of the schema need no server at all.
+pytestmark = pytest.mark.shared_service(
+    POS_RATE_LIMIT_KEY="0", POS_RATE_LIMIT_ADDRESS="0", POS_RATE_LIMIT_ORG="0"
+)
 
+
+def sample(metrics: str, series: str) -> int:
+    """The value of one series (`name{labels}`) in /metrics text; 0 while it is not there."""
+    found = re.search(rf"^{re.escape(series)} (\d+)$", metrics, re.M)
+    return int(found.group(1)) if found else 0
+
+
+@pytest.mark.own_service  # the backlogs it reads as 0 hold the other stories' appeals' mail
 def test_health_and_readiness(service):
     assert httpx.get(service.url + "/healthz", timeout=5).json()["status"] == "ok"
     ready = httpx.get(service.url + "/readyz", timeout=5)
@@ -54,7 +69,12 @@ def test_readiness_fails_when_the_database_cannot_be_written(service, db):
     assert httpx.get(service.url + "/readyz", timeout=15).status_code == 200
 
 
+ACCEPTED = 'pos_appeals_accepted_total{org="demo"}'
+DEPTH = 'pos_queue_depth{org="demo",sink="embedded"}'
+
+
 def test_metrics_count_accepted_appeals_and_writer_batches(service, org):
+    before = httpx.get(service.url + "/metrics", timeout=5).text
     for _ in range(3):
         httpx.post(
             service.url + "/api/v1/appeals", json=appeal(), headers=bearer(org.key), timeout=5
@@ -62,10 +82,10 @@ def test_metrics_count_accepted_appeals_and_writer_batches(service, org):
     metrics = httpx.get(service.url + "/metrics", timeout=5)
     assert metrics.headers["content-type"].startswith("text/plain")
     text = metrics.text
-    assert 'pos_appeals_accepted_total{org="demo"} 3' in text
+    assert sample(text, ACCEPTED) == sample(before, ACCEPTED) + 3
     assert "# TYPE pos_writer_batch_size histogram" in text
     assert 'pos_writer_batch_size_bucket{le="+Inf"}' in text
-    assert 'pos_queue_depth{org="demo",sink="embedded"} 3' in text
+    assert sample(text, DEPTH) == sample(before, DEPTH) + 3  # nobody pulls the shared queue
 
 
 def test_openapi_is_valid_and_describes_every_route(service):
@@ -145,6 +165,7 @@ def test_every_answer_carries_request_id_and_security_headers(service, org):
         assert "server" not in response.headers
 
 
+@pytest.mark.own_service  # it stops the server to read its whole log
 def test_access_log_keeps_tracking_tokens_and_keys_out(service, org):
     created = httpx.post(
         service.url + "/api/v1/appeals", json=appeal(), headers=bearer(org.key), timeout=5
@@ -161,8 +182,11 @@ def test_access_log_keeps_tracking_tokens_and_keys_out(service, org):
 def test_metrics_refuses_a_client_that_came_through_the_local_proxy(service, org):
     # the proxy on this host (a trusted 127.0.0.1) forwards a public client's request: that
     # client is who asks, not the proxy's loopback address
+    request_id = f"metrics-{uuid.uuid4().hex}"
     refused = httpx.get(
-        service.url + "/metrics", headers={"X-Forwarded-For": "203.0.113.9"}, timeout=5
+        service.url + "/metrics",
+        headers={"X-Forwarded-For": "203.0.113.9", "X-Request-ID": request_id},
+        timeout=5,
     )
     assert refused.status_code == 403
     assert refused.headers["content-type"] == "application/problem+json"
@@ -172,7 +196,8 @@ def test_metrics_refuses_a_client_that_came_through_the_local_proxy(service, org
     assert "pos_queue_depth" not in refused.text
     from conftest import events
 
-    [rejected] = [e for e in events(service.db) if e["type"] == "rejected"]
+    [rejected] = [e for e in events(service.db) if e["request_id"] == request_id]
+    assert rejected["type"] == "rejected"
     assert rejected["reason"] == "metrics-not-local"
     assert rejected["remote_addr"] == "203.0.113.9"
     # the scraper on this host itself is served
@@ -199,6 +224,7 @@ def test_metrics_with_a_token_set_answers_only_to_that_token(service, org):
     assert "scrape-4c1f9e2b7d" not in service.log()
 
 
+@pytest.mark.own_service  # it starts a server with another environment on its store
 @pytest.mark.parametrize("trusted", ["*", "0.0.0.0/0", "127.0.0.0/8"])
 def test_metrics_takes_no_forwarded_address_for_local_however_proxies_are_trusted(db, org, trusted):
     # a proxy trusted by a network or by '*' forwards whatever the client wrote: a loopback

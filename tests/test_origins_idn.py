@@ -16,6 +16,14 @@ from conftest import CHROMIUM, CHROMIUM_FLAGS, events, run_cli
 
 PUNY = "xn--80ae2affblpj.xn--p1ai"  # мантурово.рф as browsers send it
 
+# One server and store for the module's stories that open the form (tests/conftest.py,
+# `module_service`): the origins they add to `demo` are each a domain no other story asks for,
+# and a refusal is read as the latest one. The stories of the CLI alone make organisations of
+# their own and list them all, in a store of their own with no server.
+pytestmark = pytest.mark.shared_service(
+    POS_RATE_LIMIT_KEY="0", POS_RATE_LIMIT_ADDRESS="0", POS_RATE_LIMIT_ORG="0"
+)
+
 
 def rejections(db) -> list[dict]:
     return [e for e in events(db) if e["type"] == "rejected"]
@@ -25,6 +33,7 @@ def form(service, origin: str, **params: str) -> httpx.Response:
     return httpx.get(f"{service.url}/w/demo/form", params={"origin": origin, **params}, timeout=5)
 
 
+@pytest.mark.own_service  # it lists all organisations of its store (no server needed)
 def test_cyrillic_origin_is_stored_in_punycode_shown_in_cyrillic_and_removed_either_way(db):
     added = run_cli(
         db, "org", "add", "manturovo", "--name", "Мантурово", "--origin", "https://МАНТУРОВО.РФ"
@@ -56,6 +65,7 @@ def test_cyrillic_origin_is_stored_in_punycode_shown_in_cyrillic_and_removed_eit
     assert json.loads(run_cli(db, "org", "list", "--json").stdout)[0]["origins"] == []
 
 
+@pytest.mark.own_service  # it lists all organisations of its store (no server needed)
 def test_invalid_international_names_and_unicode_digit_ports_are_refused(db):
     run_cli(db, "org", "add", "manturovo", "--name", "Мантурово")
     cases = {
@@ -76,6 +86,7 @@ def test_invalid_international_names_and_unicode_digit_ports_are_refused(db):
     assert json.loads(run_cli(db, "org", "list", "--json").stdout)[0]["origins"] == []
 
 
+@pytest.mark.own_service  # it lists all organisations of its store (no server needed)
 @pytest.mark.parametrize(
     ("wildcard", "suffix"),
     [
@@ -99,6 +110,7 @@ def test_wildcard_directly_under_a_public_suffix_is_refused(db, wildcard, suffix
     assert json.loads(run_cli(db, "org", "list", "--json").stdout)[0]["origins"] == []
 
 
+@pytest.mark.own_service  # it lists all organisations of its store (no server needed)
 def test_own_domain_wildcards_stay_allowed_and_a_bare_suffix_is_no_site(db):
     run_cli(db, "org", "add", "kostroma", "--name", "Кострома")
     for good in ("https://*.kostroma.ru", "https://*.мантурово.рф", "http://localhost:*"):

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 
 import httpx
 import pytest
 
 from conftest import appeal, bearer, events, make_org
+
+# One server and store for the module (tests/conftest.py, `module_service`), without rate
+# limits: a story that pulls looks only for the appeals it filed itself (`mine`), since messages
+# the module's other stories left unacknowledged wait in the same `demo` queue. The stories that
+# need the queue to hold nothing but their own (a long poll, the depth) have servers of their own.
+pytestmark = pytest.mark.shared_service(
+    POS_RATE_LIMIT_KEY="0", POS_RATE_LIMIT_ADDRESS="0", POS_RATE_LIMIT_ORG="0"
+)
 
 QUEUE = "/api/v1/queue"
 
@@ -18,6 +27,11 @@ def pull(service, key: str, **params) -> list[dict]:
     response = httpx.get(service.url + QUEUE, params=params, headers=bearer(key), timeout=30)
     assert response.status_code == 200, response.text
     return response.json()["messages"]
+
+
+def mine(messages: list[dict], appeal: dict) -> list[dict]:
+    """The pulled messages that carry `appeal`, however many others the pull handed out."""
+    return [m for m in messages if m["message_id"] == appeal["id"]]
 
 
 def ack(service, key: str, receipts: list[str]) -> dict:
@@ -38,9 +52,8 @@ def file(service, key: str, **changes) -> dict:
 
 def test_pulled_message_is_the_versioned_appeal_document_tagged_with_its_organisation(service, org):
     created = file(service, org.key)
-    [message] = pull(service, org.key)
+    [message] = mine(pull(service, org.key, max=100), created)
 
-    assert message["message_id"] == created["id"]
     assert message["delivery_count"] == 1
     body = message["body"]
     assert body["schema"] == "pos-intake/appeal@1"
@@ -57,7 +70,7 @@ def test_pulled_message_is_the_versioned_appeal_document_tagged_with_its_organis
         "acked": [message["receipt"]],
         "unknown": [],
     }
-    assert pull(service, org.key) == []
+    assert mine(pull(service, org.key, max=100), created) == []
     types = [
         e["type"]
         for e in events(service.db)
@@ -68,7 +81,7 @@ def test_pulled_message_is_the_versioned_appeal_document_tagged_with_its_organis
 
 def test_an_acknowledgement_is_logged_as_acked_not_as_forwarded(service, org):
     created = file(service, org.key)
-    [message] = pull(service, org.key)
+    [message] = mine(pull(service, org.key, max=100), created)
     ack(service, org.key, [message["receipt"]])
 
     from conftest import run_cli
@@ -81,21 +94,21 @@ def test_an_acknowledgement_is_logged_as_acked_not_as_forwarded(service, org):
 
 def test_unacknowledged_message_is_delivered_again_after_the_visibility_timeout(service, org):
     created = file(service, org.key)
-    [first] = pull(service, org.key, visibility=1)
-    assert pull(service, org.key) == []  # hidden while in flight
+    [first] = mine(pull(service, org.key, max=100, visibility=1), created)
+    assert mine(pull(service, org.key, max=100), created) == []  # hidden while in flight
 
     time.sleep(1.2)
-    [again] = pull(service, org.key, visibility=30)
-    assert again["message_id"] == created["id"]
+    [again] = mine(pull(service, org.key, max=100, visibility=30), created)
     assert again["delivery_count"] == 2
     assert again["receipt"] != first["receipt"]
 
     # the first receipt died with the redelivery; the new one works
     assert ack(service, org.key, [first["receipt"]]) == {"acked": [], "unknown": [first["receipt"]]}
     assert ack(service, org.key, [again["receipt"]])["acked"] == [again["receipt"]]
-    assert pull(service, org.key) == []
+    assert mine(pull(service, org.key, max=100), created) == []
 
 
+@pytest.mark.own_service  # a message another story left would end its long poll at once
 def test_long_poll_returns_as_soon_as_an_appeal_arrives(service, org):
     got: list[list[dict]] = []
     waiter = threading.Thread(target=lambda: got.append(pull(service, org.key, wait=15)))
@@ -110,6 +123,7 @@ def test_long_poll_returns_as_soon_as_an_appeal_arrives(service, org):
     assert elapsed < 5, f"the long poll waited {elapsed:.1f} s for an appeal that had arrived"
 
 
+@pytest.mark.own_service  # it needs a queue with nothing in it
 def test_long_poll_with_nothing_to_deliver_returns_empty_after_the_wait(service, org):
     started = time.monotonic()
     assert pull(service, org.key, wait=1) == []
@@ -118,12 +132,14 @@ def test_long_poll_with_nothing_to_deliver_returns_empty_after_the_wait(service,
 
 def test_each_organisation_sees_only_its_own_queue(service, org, db):
     other = make_org(db, "other", "https://other.example.ru")
-    mine = file(service, org.key)
+    ours = file(service, org.key)
     theirs = file(service, other.key)
 
-    assert [m["message_id"] for m in pull(service, other.key)] == [theirs["id"]]
-    [message] = pull(service, org.key)
-    assert message["message_id"] == mine["id"]
+    # `other` is new: its queue holds its one appeal and nothing of `demo`'s
+    assert [m["message_id"] for m in pull(service, other.key, max=100)] == [theirs["id"]]
+    demos = pull(service, org.key, max=100)
+    assert mine(demos, theirs) == []  # nor anything of `other`'s in `demo`'s
+    [message] = mine(demos, ours)
     # a receipt of one organisation cannot acknowledge for another
     assert ack(service, other.key, [message["receipt"]])["acked"] == []
 
@@ -154,10 +170,11 @@ def test_queue_asks_for_a_key(service, org):
 def test_queue_parameters_out_of_range_are_refused_with_the_range_in_words(
     service, org, params, lang, errors
 ):
+    request_id = f"queue-{uuid.uuid4().hex}"
     refused = httpx.get(
         service.url + QUEUE,
         params=params,
-        headers={**bearer(org.key), "Accept-Language": lang},
+        headers={**bearer(org.key), "Accept-Language": lang, "X-Request-ID": request_id},
         timeout=5,
     )
     assert refused.status_code == 400
@@ -172,7 +189,8 @@ def test_queue_parameters_out_of_range_are_refused_with_the_range_in_words(
         }[lang]
     )
     assert [(e["parameter"], e["code"], e["detail"]) for e in problem["errors"]] == errors
-    [rejected] = [e for e in events(service.db) if e["type"] == "rejected"]
+    [rejected] = [e for e in events(service.db) if e["request_id"] == request_id]
+    assert rejected["type"] == "rejected"
     assert rejected["reason"] == "bad-parameter " + ", ".join(name for name, _, _ in errors)
 
 
@@ -192,6 +210,7 @@ def test_an_empty_acknowledgement_is_refused_as_a_bad_parameter(service, org):
     ]
 
 
+@pytest.mark.own_service  # it reads the depth the module's other stories' appeals add to
 def test_queue_depth_is_in_metrics_and_queue_stats(service, org):
     file(service, org.key)
     file(service, org.key)
@@ -212,4 +231,6 @@ def test_queue_depth_is_in_metrics_and_queue_stats(service, org):
 def test_queue_numbers_are_taken_as_json_writes_them(service, org, wait, visibility):
     """A client that prints a float (Python's 1e-05, 17 significant digits) is not refused for
     its notation: /openapi.json says `number`, and the range is what is checked."""
-    assert pull(service, org.key, wait=wait, visibility=visibility) == []
+    created = file(service, org.key)
+    taken = pull(service, org.key, max=100, wait=wait, visibility=visibility)  # 200 (`pull`)
+    assert len(mine(taken, created)) == 1
