@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import re
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 
-from conftest import run_cli
+from conftest import Org, make_org, run_cli
 
 PASSWORD = "correct-horse-42"
 _CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -27,6 +29,23 @@ def add_user(
         args.append("--platform")
     run_cli(db, *args)
     return email
+
+
+def unique(request: pytest.FixtureRequest, name: str) -> str:
+    """`name`, an e-mail or an organisation's slug, made the story's own: stories that share
+    their module's store (`shared_service` in tests/conftest.py) would collide adding the same
+    account or organisation. Within one story the same name gives the same answer: e.g.
+    `ops@demo.example.ru` becomes `ops-5d1c9a3e@demo.example.ru`, `other` becomes
+    `other-5d1c9a3e`."""
+    mark = format(zlib.crc32(request.node.nodeid.encode()), "08x")
+    local, at, domain = name.partition("@")
+    return f"{local}-{mark}{at}{domain}"
+
+
+def own_org(db: Path, request: pytest.FixtureRequest, slug: str, *origins: str) -> Org:
+    """An organisation of the story's own (`unique(request, slug)`), made with the CLI: on a
+    shared store its log, board and statistics hold only what the story put there."""
+    return make_org(db, unique(request, slug), *origins)
 
 
 class Console(httpx.Client):

@@ -12,13 +12,24 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from console_helpers import PASSWORD, add_user, signed_in
+from console_helpers import PASSWORD, add_user, own_org, signed_in, unique
 from playwright.sync_api import expect
 
 from intake_service.statuses import Status, open_statuses
 from intake_service.store import open_database
 
 from conftest import Service, appeal, bearer, make_org, run_cli, serious_violations, store
+
+# One server and store for the module (tests/conftest.py, `module_service`): a story that reads
+# cells' counts files into an organisation of its own (`own_org`) and signs in as its operator,
+# so that the module's other appeals are not on its board; the accounts are each story's own
+# (`unique`). No intake or sign-in limits: all comes from 127.0.0.1.
+pytestmark = pytest.mark.shared_service(
+    POS_RATE_LIMIT_KEY="0",
+    POS_RATE_LIMIT_ADDRESS="0",
+    POS_RATE_LIMIT_ORG="0",
+    POS_CONSOLE_SIGNIN_ADDRESS="0",
+)
 
 
 def file(service: Service, key: str, count: int = 1, **changes: object) -> list[str]:
@@ -61,78 +72,84 @@ def cell_count(page: str, row: str, category: str) -> int:
     return int(found.group(1))
 
 
-def test_the_busy_serious_topic_glows_hotter_and_the_legend_says_why(db, org, service):
-    add_user(db, "duty@example.ru", "demo")
-    roads = file(service, org.key, 4, category="roads")
-    file(service, org.key, 1, category="street_lighting")
-    set_severity(service.url, "duty@example.ru", roads[:2], "high")
-    with signed_in(service.url, "duty@example.ru") as console:
+def test_the_busy_serious_topic_glows_hotter_and_the_legend_says_why(db, service, request):
+    own = own_org(db, request, "heat")
+    duty = add_user(db, unique(request, "duty@example.ru"), own.slug)
+    roads = file(service, own.key, 4, category="roads")
+    file(service, own.key, 1, category="street_lighting")
+    set_severity(service.url, duty, roads[:2], "high")
+    with signed_in(service.url, duty) as console:
         page = console.get("/console/board").text
-    assert cell_count(page, "demo", "roads") == 4
-    assert cell_count(page, "demo", "street_lighting") == 1
-    assert cell_count(page, "demo", "housing") == 0
-    hot, calm = cell_class(page, "demo", "roads"), cell_class(page, "demo", "street_lighting")
-    assert hot > calm > cell_class(page, "demo", "housing") == 0
+    row = own.slug
+    assert cell_count(page, row, "roads") == 4
+    assert cell_count(page, row, "street_lighting") == 1
+    assert cell_count(page, row, "housing") == 0
+    hot, calm = cell_class(page, row, "roads"), cell_class(page, row, "street_lighting")
+    assert hot > calm > cell_class(page, row, "housing") == 0
     # The legend tells how the score is made, and a cell opens the filtered log.
     assert "Как считается острота" in page
     assert "0,40 × объём + 0,25 × серьёзность" in page
-    assert 'href="/console?org=demo&amp;category=roads"' in page
+    assert f'href="/console?org={row}&amp;category=roads"' in page
     assert 'style="' not in page  # the CSP forbids inline styles: colours are classes
 
 
-def test_an_operator_never_sees_another_organisations_cells(db, org, service):
-    make_org(db, "zarechye", "https://zarechye.example.ru")
-    other_key = run_cli(db, "org", "key", "zarechye").stdout.strip().splitlines()[-1]
-    add_user(db, "a@example.ru", "demo")
-    add_user(db, "b@example.ru", "zarechye")
-    file(service, org.key, 2, category="roads")
-    file(service, other_key, 3, category="housing")
-    with signed_in(service.url, "a@example.ru") as console:
+def test_an_operator_never_sees_another_organisations_cells(db, service, request):
+    own = own_org(db, request, "own")
+    other = own_org(db, request, "zarechye", "https://zarechye.example.ru")
+    ours = add_user(db, unique(request, "a@example.ru"), own.slug)
+    add_user(db, unique(request, "b@example.ru"), other.slug)
+    file(service, own.key, 2, category="roads")
+    file(service, other.key, 3, category="housing")
+    with signed_in(service.url, ours) as console:
         data = console.get("/console/board.json").json()
-        assert [row["org"] for row in data["rows"]] == ["demo"]
+        assert [row["org"] for row in data["rows"]] == [own.slug]
         assert data["rows"][0]["cells"]["roads"]["count"] == 2
         assert data["rows"][0]["cells"]["housing"]["count"] == 0
-        assert "zarechye" not in console.get("/console/board.json").text
+        assert other.slug not in console.get("/console/board.json").text
         # Asking for the other organisation's board looks the same as asking for nothing.
-        assert console.get("/console/board?org=zarechye").status_code == 404
-        assert console.get("/console/board.json?org=zarechye").status_code == 404
+        assert console.get(f"/console/board?org={other.slug}").status_code == 404
+        assert console.get(f"/console/board.json?org={other.slug}").status_code == 404
         assert console.get("/console/board?org=nobody").status_code == 404
 
 
-def test_a_region_sees_a_row_per_district_and_the_platform_drills_down(db, org, service):
-    run_cli(db, "org", "add", "north", "--name", "Северный район", "--parent", "demo")
-    run_cli(db, "org", "add", "south", "--name", "Южный район", "--parent", "demo")
-    run_cli(db, "org", "add", "school", "--name", "Школа № 3", "--parent", "north")
-    school_key = run_cli(db, "org", "key", "school").stdout.strip().splitlines()[-1]
-    south_key = run_cli(db, "org", "key", "south").stdout.strip().splitlines()[-1]
-    add_user(db, "region@example.ru", "demo")
-    add_user(db, "root@example.ru", platform=True)
-    file(service, org.key, 1, category="roads")
+def test_a_region_sees_a_row_per_district_and_the_platform_drills_down(db, service, request):
+    region = own_org(db, request, "region")
+    north, south, school = (unique(request, name) for name in ("north", "south", "school"))
+    run_cli(db, "org", "add", north, "--name", "Северный район", "--parent", region.slug)
+    run_cli(db, "org", "add", south, "--name", "Южный район", "--parent", region.slug)
+    run_cli(db, "org", "add", school, "--name", "Школа № 3", "--parent", north)
+    school_key = run_cli(db, "org", "key", school).stdout.strip().splitlines()[-1]
+    south_key = run_cli(db, "org", "key", south).stdout.strip().splitlines()[-1]
+    operator = add_user(db, unique(request, "region@example.ru"), region.slug)
+    root = add_user(db, unique(request, "root@example.ru"), platform=True)
+    file(service, region.key, 1, category="roads")
     file(service, school_key, 2, category="education")
     file(service, south_key, 1, category="transport")
-    with signed_in(service.url, "region@example.ru") as console:
+    with signed_in(service.url, operator) as console:
         rows = {row["org"]: row for row in console.get("/console/board.json").json()["rows"]}
-    assert list(rows) == ["demo", "north", "south"]
-    assert rows["demo"]["name"] == "Администрация demo (собственные)"
-    assert rows["demo"]["cells"]["roads"]["count"] == 1
-    assert rows["north"]["cells"]["education"]["count"] == 2  # the school is in the north
-    assert rows["north"]["drill"] == "/console/board?org=north"
-    assert rows["south"]["cells"]["transport"]["count"] == 1
-    with signed_in(service.url, "root@example.ru") as console:
-        top = console.get("/console/board.json").json()["rows"]
-        assert [row["org"] for row in top] == ["demo"]
-        assert top[0]["cells"]["education"]["count"] == 2
-        north = console.get("/console/board.json?org=north").json()
-        assert [row["org"] for row in north["rows"]] == ["north", "school"]
-        assert "Северный район" in console.get("/console/board?org=north").text
+    assert list(rows) == [region.slug, north, south]
+    assert rows[region.slug]["name"] == f"Администрация {region.slug} (собственные)"
+    assert rows[region.slug]["cells"]["roads"]["count"] == 1
+    assert rows[north]["cells"]["education"]["count"] == 2  # the school is in the north
+    assert rows[north]["drill"] == f"/console/board?org={north}"
+    assert rows[south]["cells"]["transport"]["count"] == 1
+    with signed_in(service.url, root) as console:
+        # the platform's top rows are the regions (the module's others too), not their districts
+        top = {row["org"]: row for row in console.get("/console/board.json").json()["rows"]}
+        assert region.slug in top and not {north, south, school} & set(top)
+        assert top[region.slug]["cells"]["education"]["count"] == 2
+        drilled = console.get(f"/console/board.json?org={north}").json()
+        assert [row["org"] for row in drilled["rows"]] == [north, school]
+        assert "Северный район" in console.get(f"/console/board?org={north}").text
 
 
-def test_the_weekly_tension_index_compares_with_last_week(db, org, service):
-    add_user(db, "duty@example.ru", "demo")
-    last_week = file(service, org.key, 2, category="roads")
-    this_week = file(service, org.key, 3, category="roads")
-    set_severity(service.url, "duty@example.ru", this_week[:1], "critical")
-    with signed_in(service.url, "duty@example.ru") as console:
+def test_the_weekly_tension_index_compares_with_last_week(db, service, request):
+    own = own_org(db, request, "tension")
+    duty = add_user(db, unique(request, "duty@example.ru"), own.slug)
+    last_week = file(service, own.key, 2, category="roads")
+    this_week = file(service, own.key, 3, category="roads")
+    set_severity(service.url, duty, this_week[:1], "critical")
+    with signed_in(service.url, duty) as console:
         before = console.get("/console/board.json").json()["rows"][0]
     assert (before["tension"]["week"], before["tension"]["prev_week"]) == (5, 0)
 
@@ -150,7 +167,7 @@ def test_the_weekly_tension_index_compares_with_last_week(db, org, service):
         conn.execute(
             "UPDATE appeals SET answer_due = ? WHERE id = ?", (days_ago(2)[:10], last_week[1])
         )
-    with signed_in(service.url, "duty@example.ru") as console:
+    with signed_in(service.url, duty) as console:
         data = console.get("/console/board.json").json()
         page = console.get("/console/board").text
     index = data["rows"][0]["tension"]
@@ -226,6 +243,7 @@ def test_counts_kept_by_triggers_agree_with_the_appeals(tmp_path):
     conn.close()
 
 
+@pytest.mark.own_service  # it stops the server
 def test_the_board_stream_tells_only_of_ones_own_and_ends_with_the_service(db, org, service):
     make_org(db, "zarechye", "https://zarechye.example.ru")
     other_key = run_cli(db, "org", "key", "zarechye").stdout.strip().splitlines()[-1]
@@ -274,36 +292,36 @@ def open_tab(browser, service: Service, email: str, path: str):
 
 
 @pytest.fixture
-def board_tab(browser, db, org, service):
-    """A signed-in Chromium tab on the board's service."""
-    add_user(db, "wall@example.ru", "demo")
-    tab = open_tab(browser, service, "wall@example.ru", "/console/board")
-    yield tab
+def board_tab(browser, db, service, request):
+    """A Chromium tab on the board, signed in as the operator of an organisation of the story's
+    own (with nothing filed yet), and that organisation."""
+    own = own_org(db, request, "wall")
+    wall = add_user(db, unique(request, "wall@example.ru"), own.slug)
+    tab = open_tab(browser, service, wall, "/console/board")
+    yield tab, own
     tab.context.close()
 
 
-def test_a_new_appeal_shows_on_the_open_board_without_a_reload(board_tab, org, service):
-    tab = board_tab
-    cell = tab.locator('td[data-row="demo"][data-category="roads"] .count')
+def test_a_new_appeal_shows_on_the_open_board_without_a_reload(board_tab, service):
+    tab, own = board_tab
+    cell = tab.locator(f'td[data-row="{own.slug}"][data-category="roads"] .count')
     assert cell.text_content() == "0"
     tab.evaluate("window.__same_page = true")
-    file(service, org.key, 1, category="roads")
+    file(service, own.key, 1, category="roads")
     expect(cell).to_have_text("1", timeout=5000)
     assert tab.evaluate("window.__same_page") is True  # updated in place, not reloaded
     assert "heat-0" not in (
-        tab.locator('td[data-row="demo"][data-category="roads"]').get_attribute("class")
+        tab.locator(f'td[data-row="{own.slug}"][data-category="roads"]').get_attribute("class")
     )
-    expect(tab.locator('tr[data-row="demo"] .t-week')).to_have_text("1")
+    expect(tab.locator(f'tr[data-row="{own.slug}"] .t-week')).to_have_text("1")
 
 
-def test_the_wall_has_no_chrome_large_type_and_says_when_it_lost_the_server(
-    board_tab, org, service
-):
-    tab = board_tab
+def test_the_wall_has_no_chrome_large_type_and_says_when_it_lost_the_server(board_tab, service):
+    tab, own = board_tab
     tab.goto(service.url + "/console/board/wall")
     assert tab.locator("nav").count() == 0 and tab.locator("header.top").count() == 0
     assert "wall" in tab.locator("body").get_attribute("class")
-    count = tab.locator('td[data-row="demo"][data-category="roads"] .count')
+    count = tab.locator(f'td[data-row="{own.slug}"][data-category="roads"] .count')
     size = count.evaluate("node => parseFloat(getComputedStyle(node).fontSize)")
     assert size >= 30
     assert tab.locator("#legend-title").is_visible()
@@ -312,15 +330,15 @@ def test_the_wall_has_no_chrome_large_type_and_says_when_it_lost_the_server(
     tab.evaluate("window.dispatchEvent(new Event('board-refresh'))")
     expect(tab.locator("#board-status")).to_contain_text("Связь потеряна", timeout=8000)
     tab.context.set_offline(False)
-    file(service, org.key, 1, category="roads")
+    file(service, own.key, 1, category="roads")
     expect(count).to_have_text("1", timeout=10000)
     expect(tab.locator("#board-status")).to_have_text("")
 
 
-def test_board_wall_and_statistics_pass_axe_and_fit_a_phone(browser, db, org, service):
-    add_user(db, "viewer@example.ru", "demo")
+def test_board_wall_and_statistics_pass_axe_and_fit_a_phone(browser, db, org, service, request):
+    viewer = add_user(db, unique(request, "viewer@example.ru"), "demo")
     file(service, org.key, 3, category="roads")
-    tab = open_tab(browser, service, "viewer@example.ru", "/console/stats")
+    tab = open_tab(browser, service, viewer, "/console/stats")
     try:
         for path in ("/console/stats", "/console/board", "/console/board/wall"):
             for width in (1280, 375):
