@@ -93,7 +93,7 @@ READING_COMMANDS = {
     ("org", "show"),
     ("org", "snippet"),
     ("user", "list"),
-    ("sink", "list"),
+    ("queue", "dead"),
 }
 
 
@@ -309,13 +309,18 @@ def org(db: Path, org_template, request: pytest.FixtureRequest) -> Org:
     template, made = org_template
     if shares_the_modules_service(request):
         return made  # the module's store is a copy of the template too
-    if isinstance(db, PostgresDatabase):
-        clone_postgres_database(template, db)
-        return made
-    if db.exists():  # the story made its store first: add the organisation to it
-        return make_org(db, "demo", "https://demo.example.ru")
-    shutil.copyfile(template, db)
+    if not isinstance(db, PostgresDatabase) and db.exists():
+        return make_org(db, "demo", "https://demo.example.ru")  # the story made its store first
+    copy_store(template, db)
     return made
+
+
+def copy_store(template: Path | str, db: Path | str) -> None:
+    """Make the store at `db` (not yet used) a copy of `template`, on either engine."""
+    if isinstance(template, PostgresDatabase):
+        clone_postgres_database(template, db)
+    else:
+        shutil.copyfile(template, db)
 
 
 @pytest.fixture
@@ -357,11 +362,10 @@ def module_service(
     with contextlib.ExitStack() as stack:
         if isinstance(template, PostgresDatabase):
             url = stack.enter_context(postgres_database(f"shared_{folder.name}"))
-            clone_postgres_database(template, url)
             db: Path = PostgresDatabase(url, folder)  # type: ignore[assignment]
         else:
             db = folder / "pos-intake.db"
-            shutil.copyfile(template, db)
+        copy_store(template, db)
         service = Service(db, env=env).start()
         stack.callback(service.stop)
         yield service
