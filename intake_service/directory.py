@@ -146,6 +146,12 @@ class OrgDirectory:
         self.refresh()
         return self._sinks
 
+    def sinks_as_last_read(self) -> list[Sink]:
+        """The sinks as the last look at the registry found them, without looking again: what
+        /readyz and /metrics report must answer while the store is unreachable — that is when
+        they are read most (the forwarder's own turns keep the list current otherwise)."""
+        return self._sinks
+
     def sink(self, sink_id: int) -> Sink | None:
         return next((s for s in self.sinks() if s.id == sink_id), None)
 

@@ -161,8 +161,10 @@ def test_postgresql_restarted_under_load_means_503_meanwhile_and_nothing_lost(
             own_postgres.stop()
             wait_until(lambda: 503 in citizens.statuses, what="intake to answer 503")
             ready = httpx.get(service.url + "/readyz", timeout=10)
-            assert ready.status_code == 503
-            assert ready.json()["checks"]["database"] == "not writable: the database is unreachable"
+            assert ready.status_code == 503, ready.text
+            assert ready.json()["checks"]["database"] == (
+                "not writable: the database is unreachable"
+            ), ready.text
             during = len(citizens.acknowledged)
             time.sleep(1.0)
             own_postgres.start()

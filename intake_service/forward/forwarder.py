@@ -153,11 +153,12 @@ class Forwarder:
             await asyncio.wait_for(progress.wait(), PACING_WAIT_SECONDS)
 
     def sinks_up(self) -> list[tuple[str, str, bool]]:
-        """(sink, kind, up) for /metrics: every configured sink, down while its last delivery
-        failed."""
+        """(sink, kind, up) for /metrics and /readyz: every configured sink, down while its last
+        delivery failed. From the registry as last read: never a read of the store, which may
+        be the very thing that is down."""
         configured = [
             (s.name, s.kind, not (s.id in self.health and self.health[s.id].failing))
-            for s in self.directory.sinks()
+            for s in self.directory.sinks_as_last_read()
         ]
         if self.mailer is not None:
             configured.append((MAIL_SINK, "mail", not self.health[MAIL_HEALTH].failing))
