@@ -85,8 +85,16 @@ def test_an_appeal_whose_request_is_cancelled_in_the_writers_queue_keeps_its_pho
         async with in_process(db, form_min_seconds=0) as (client, runtime):
             page = await client.get("/w/demo/form", params={"origin": "https://demo.example.ru"})
             token = re.search(r'name="token" value="([^"]+)"', page.text).group(1)
-            await runtime.writer.submit(lambda conn: None)  # start-up writes are done
-            assert runtime.writer.waiting == 0
+            # the appeal's own operation reaching the writer's queue (not a job's write)
+            queued = asyncio.Event()
+            submit_nowait = runtime.writer.submit_nowait
+
+            def watched(op, *args, **kwargs):
+                if op.__qualname__.startswith("accept_op."):
+                    queued.set()
+                return submit_nowait(op, *args, **kwargs)
+
+            runtime.writer.submit_nowait = watched
             cli = sqlite3.connect(db, isolation_level=None)
             cli.execute("BEGIN IMMEDIATE")  # a CLI command holding the write lock
             try:
@@ -98,9 +106,8 @@ def test_an_appeal_whose_request_is_cancelled_in_the_writers_queue_keeps_its_pho
                         headers={"Origin": BASE, "Accept": "application/json"},
                     )
                 )
-                while runtime.writer.waiting == 0:  # the appeal has reached the writer's queue
-                    assert not sending.done(), sending.result().text
-                    await asyncio.sleep(0.01)
+                await asyncio.wait_for(queued.wait(), 30)
+                assert not sending.done(), sending.result().text
                 sending.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await sending

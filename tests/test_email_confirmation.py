@@ -139,7 +139,10 @@ def _maildir_messages(folder, deadline: float) -> list:
     import email.policy
     import mailbox
 
-    while time.monotonic() < deadline and not (folder.exists() and len(mailbox.Maildir(folder))):
+    def made() -> bool:  # the service makes tmp/, new/ and cur/ one after the other
+        return all((folder / part).is_dir() for part in ("tmp", "new", "cur"))
+
+    while time.monotonic() < deadline and not (made() and len(mailbox.Maildir(folder))):
         time.sleep(0.1)
     box = mailbox.Maildir(
         folder,

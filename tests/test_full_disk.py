@@ -97,9 +97,10 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 def fill(disk: Path) -> Path:
-    """Take every free byte of the disk with one file; deleting it frees them."""
+    """Take every free byte of the disk with one file (grown again if the service freed some:
+    SQLite truncates its WAL after a checkpoint); deleting it frees them."""
     filler = disk / "filler"
-    with open(filler, "wb", buffering=0) as out:
+    with open(filler, "ab", buffering=0) as out:
         for chunk in (65536, 4096, 512, 1):
             with contextlib.suppress(OSError):
                 while True:
@@ -203,9 +204,11 @@ def refusal_story(
     refuse,
     accept,
     reason: str,
+    keep_refusing=lambda: None,
 ) -> None:
-    """The shared story: load; the store stops taking writes (`refuse()`) while the webhook's
-    answers are on their way; nothing is sent again; `accept()`; everything is recorded once."""
+    """The shared story: load; the store stops taking writes (`refuse()`, kept so by
+    `keep_refusing()` while the story watches) while the webhook's answers are on their way;
+    nothing is sent again; `accept()`; everything is recorded once."""
     loader = Loader(service, org)
     try:
         wait_until(lambda: len(loader.accepted) >= 20, 60, "appeals accepted under load")
@@ -229,6 +232,7 @@ def refusal_story(
     def held_or_storm() -> bool:
         """The webhook's answers held and three more tries refused (seconds of backoff: the
         window a storm would show in), or the storm itself."""
+        keep_refusing()
         if max(receiver.posts.values()) > 5:  # the storm before the fix: stop watching it
             return True
         held = metric(service, 'pos_deliveries_unrecorded{sink="sink:1"}')
@@ -254,6 +258,7 @@ def refusal_story(
     assert figures.tracebacks == 0 and figures.log_lines <= 5, "\n".join(lines[:40])
     assert figures.cpu / figures.seconds < 0.5, figures
 
+    keep_refusing()
     ready = httpx.get(service.url + "/readyz", timeout=10)
     assert ready.status_code == 503, ready.text
     assert ready.json()["checks"]["database"].startswith("not writable"), ready.text
@@ -320,6 +325,7 @@ def test_a_full_disk_sends_nothing_twice_and_records_the_outcomes_when_space_ret
             refuse=lambda: filler.append(fill(small_disk)),
             accept=lambda: filler.pop().unlink(),
             reason="full",
+            keep_refusing=lambda: fill(small_disk),
         )  # fmt: skip
     finally:
         service.stop()
