@@ -1,40 +1,45 @@
-"""Real parts for the stories: the service as a uvicorn subprocess on a free port with its own
-SQLite file, and the `pos-intake` CLI as a subprocess against the same file."""
+"""Real parts for the stories: the service as a uvicorn process on a free port with its own store
+(processes.py), the `pos-intake` CLI against the same store, on the engine the run picks
+(stores.py); Chromium, a mail server and an identity provider where a story needs them."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import re
-import shutil
-import signal
-import socket
-import sqlite3
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Coroutine, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import httpx
 import pytest
+from processes import CLI, DemoSite, Service, free_port, run_cli, start_demo, stop_demo
+from stores import (
+    POSTGRES_SERVER,
+    PostgresDatabase,
+    copy_store,
+    postgres_database,
+    store,
+    store_dump,
+)
 
-from intake_service.directory import CHECK_INTERVAL
-from intake_service.store import connect
-
-CLI = [sys.executable, "-m", "intake_service"]
-START_TIMEOUT = 20.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
+# What the stories import from here, besides what is defined below.
+__all__ = [
+    "CLI",
+    "POSTGRES_SERVER",
+    "DemoSite",
+    "PostgresDatabase",
+    "Service",
+    "free_port",
+    "postgres_database",
+    "run_cli",
+    "start_demo",
+    "stop_demo",
+    "store",
+    "store_dump",
+]
 
 T = TypeVar("T")
 
@@ -60,108 +65,6 @@ def run_async(coroutine: Coroutine[object, object, T]) -> T:
     if errors:
         raise errors[0]
     return result[0]
-
-
-def run_cli(
-    db: Path | str, *args: str, check: bool = True, **env: str
-) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [*CLI, *args, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, **engine_env(db), **env},
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(
-            f"pos-intake {' '.join(args)} exited {result.returncode}\n"
-            f"stdout: {result.stdout}\nstderr: {result.stderr}"
-        )
-    # A running service sees a change made by the CLI within CHECK_INTERVAL (docs/nodes.md,
-    # "several processes"); after a command that changes something, the test acts after that, as
-    # a person at the terminal would. A command that only reads changes nothing to wait for.
-    if not reads_only(args):
-        time.sleep(CHECK_INTERVAL)
-    return result
-
-
-READING_COMMANDS = {
-    ("log",),
-    ("queue", "show"),
-    ("queue", "stats"),
-    ("org", "list"),
-    ("org", "show"),
-    ("org", "snippet"),
-    ("user", "list"),
-    ("queue", "dead"),
-}
-
-
-def reads_only(args: tuple[str, ...]) -> bool:
-    """Whether `pos-intake ARGS` only reads the store (the log, listings, a snippet)."""
-    return args[:1] in READING_COMMANDS or args[:2] in READING_COMMANDS
-
-
-@dataclass
-class Service:
-    """A running `pos-intake serve` process."""
-
-    db: Path
-    env: dict[str, str] = field(default_factory=dict)
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen | None = None
-    log_path: Path | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> Service:
-        if self.log_path is None:  # a story may put it elsewhere (not on the disk it fills)
-            self.log_path = self.db.with_suffix(f".{self.port}.log")
-        log = self.log_path.open("ab")
-        env = {**os.environ, **engine_env(self.db), **self.env}
-        if env.get("POS_SMTP_HOST"):  # a service sending mail must know its URL (serve_cmd.py)
-            env.setdefault("POS_BASE_URL", self.url)
-        self.process = subprocess.Popen(
-            [*CLI, "serve", "--db", str(self.db), "--port", str(self.port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-        log.close()
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"the service exited at start:\n{self.log()}")
-            try:
-                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
-        raise AssertionError(f"the service did not answer in {START_TIMEOUT} s:\n{self.log()}")
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path else ""
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown, no flush — what a power cut looks like to the process."""
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def restart(self) -> Service:
-        self.stop()
-        return self.start()
 
 
 @dataclass
@@ -208,29 +111,6 @@ def follows_engine(item: pytest.Item) -> bool:
     )
 
 
-class PostgresDatabase(str):
-    """A test's PostgreSQL database URL, standing where a SQLite path stands in the stories: the
-    service's log file and the photo folder go to the test's own folder."""
-
-    folder: Path
-
-    def __new__(cls, url: str, folder: Path) -> PostgresDatabase:
-        made = super().__new__(cls, url)
-        made.folder = folder
-        return made
-
-    @property
-    def parent(self) -> Path:
-        return self.folder
-
-    @property
-    def stem(self) -> str:
-        return "pos-intake"
-
-    def with_suffix(self, suffix: str) -> Path:
-        return self.folder / f"pos-intake{suffix}"
-
-
 @pytest.fixture
 def db(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
     if shares_the_modules_service(request):
@@ -239,44 +119,6 @@ def db(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
         url = request.getfixturevalue("postgres_url")
         return PostgresDatabase(url, tmp_path)  # type: ignore[return-value]
     return tmp_path / "pos-intake.db"
-
-
-@contextlib.contextmanager
-def store(db: Path | str) -> Iterator[sqlite3.Connection]:
-    """The database itself, as the story reads or moves it behind the service's back (on either
-    engine; every statement commits on its own)."""
-    conn = connect(db)
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
-def store_dump(db: Path | str) -> str:
-    """Every row of every table, as text: what someone who copied the database would have."""
-    with store(db) as conn:
-        if isinstance(conn, sqlite3.Connection):
-            return "\n".join(conn.iterdump())
-        tables = [
-            row[0]
-            for row in conn.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
-            )
-        ]
-        return "\n".join(
-            repr(tuple(row)) for table in tables for row in conn.execute(f"SELECT * FROM {table}")
-        )
-
-
-def engine_env(db: Path | str) -> dict[str, str]:
-    """What a process on `db` needs besides --db: on PostgreSQL, the photo folder that sits
-    beside a SQLite file (a deployment sets POS_MEDIA_DIR to a folder the nodes share)."""
-    if isinstance(db, PostgresDatabase):
-        return {
-            "POS_MEDIA_DIR": str(db.folder / "pos-intake-media"),
-            "POS_MAILDIR": str(db.folder / "pos-intake.mail"),
-        }
-    return {}
 
 
 def make_org(db: Path, slug: str, *origins: str) -> Org:
@@ -313,14 +155,6 @@ def org(db: Path, org_template, request: pytest.FixtureRequest) -> Org:
         return make_org(db, "demo", "https://demo.example.ru")  # the story made its store first
     copy_store(template, db)
     return made
-
-
-def copy_store(template: Path | str, db: Path | str) -> None:
-    """Make the store at `db` (not yet used) a copy of `template`, on either engine."""
-    if isinstance(template, PostgresDatabase):
-        clone_postgres_database(template, db)
-    else:
-        shutil.copyfile(template, db)
 
 
 @pytest.fixture
@@ -411,69 +245,6 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@dataclass
-class DemoSite:
-    """`pos-intake demo` running: the service, the example host pages on a second port, a key."""
-
-    db: Path
-    service: str
-    examples: str
-    key: str
-    process: subprocess.Popen
-    console_admin: str = ""  # the demo organisation's console admin, as the demo printed it
-    console_password: str = ""
-
-
-def start_demo(tmp: Path, **env: str) -> DemoSite:
-    port, examples_port = free_port(), free_port()
-    db = tmp / "demo.db"
-    out_path = tmp / "demo.out"
-    with out_path.open("w") as out:
-        process = subprocess.Popen(
-            [*CLI, "demo", "--db", str(db), "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            # The session's one demo site takes every browser story's appeals from 127.0.0.1:
-            # more than one citizen's address may file a minute (tests/test_form_checks.py
-            # tests that limit itself).
-            env={
-                **os.environ,
-                "POS_EXAMPLES_PORT": str(examples_port),
-                "POS_RATE_LIMIT_SENDER": "0",
-                **env,
-            },
-        )
-    service, examples = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{examples_port}"
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"demo exited:\n{out_path.read_text()}")
-        try:
-            if (
-                httpx.get(service + "/readyz", timeout=1).status_code == 200
-                and httpx.get(examples + "/", timeout=1).status_code == 200
-            ):
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    else:
-        raise AssertionError(f"demo did not start:\n{out_path.read_text()}")
-    printed = out_path.read_text()
-    key = next(line.split()[-1] for line in printed.splitlines() if line.startswith("API key"))
-    admin = re.search(r"sign in as (\S+) with (\S+)", printed)
-    return DemoSite(db, service, examples, key, process, admin.group(1), admin.group(2))
-
-
-def stop_demo(site: DemoSite) -> None:
-    """Ctrl-C, as a person stops the demo; killed if it does not end."""
-    site.process.send_signal(signal.SIGINT)
-    try:
-        site.process.wait(15)
-    except subprocess.TimeoutExpired:
-        site.process.kill()
-        site.process.wait(5)
-
-
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
     site = start_demo(tmp_path_factory.mktemp("demo"), POS_FORM_MIN_SECONDS="1")
@@ -556,46 +327,9 @@ def idp() -> Iterator[object]:
     provider.stop()
 
 
-POSTGRES_SERVER = os.environ.get("POS_TEST_POSTGRES", "postgresql://pos:pos@127.0.0.1:5432")
-
-
 @pytest.fixture
 def postgres_url(request) -> Iterator[str]:
     """A fresh PostgreSQL database for one test (scripts/postgres-up provides the server and
     the role), dropped afterwards; its URL, as a deployment would set POS_DB."""
     with postgres_database(request.node.name) as url:
         yield url
-
-
-@contextlib.contextmanager
-def postgres_database(label: str) -> Iterator[str]:
-    """A fresh PostgreSQL database named after `label` (a test, or a module's shared one),
-    dropped afterwards; its URL."""
-    import psycopg
-
-    name = "pos_test_" + re.sub(r"\W", "_", label.lower())[:30] + f"_{os.getpid()}"
-    try:
-        admin = psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True)
-    except psycopg.OperationalError as exc:
-        pytest.fail(
-            f"PostgreSQL is not reachable at {POSTGRES_SERVER} (scripts/postgres-up): {exc}"
-        )
-    with admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{POSTGRES_SERVER}/{name}"
-    finally:
-        with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def clone_postgres_database(template: str, url: str) -> None:
-    """Make the (still unused) database at `url` a copy of `template`: PostgreSQL copies a
-    template's files, far cheaper than migrating and filling a fresh database again."""
-    import psycopg
-
-    name, template_name = url.rsplit("/", 1)[1], template.rsplit("/", 1)[1]
-    with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')

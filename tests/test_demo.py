@@ -13,7 +13,7 @@ from conftest import CLI, appeal, bearer, start_demo
 
 
 def test_demo_prints_a_working_key_and_the_urls_and_serves(tmp_path):
-    site = start_demo(tmp_path)
+    site = start_demo(tmp_path, fresh=True)
     try:
         printed = (tmp_path / "demo.out").read_text()
         assert f"{site.service}/openapi.json" in printed

@@ -26,7 +26,7 @@ def test_the_first_page_of_each_kind_does_not_hold_the_loop(db, org, tmp_path):
     add_user(db, "op@demo.example.ru", "demo")
     # A temporary folder of its own: no compiled templates from an earlier run to load (a
     # freshly installed service's first start).
-    service = Service(db, env={"TMPDIR": str(tmp_path)}).start()
+    service = Service(db, env={"TMPDIR": str(tmp_path)}, fresh=True).start()
     try:
         filed = httpx.post(
             service.url + "/api/v1/appeals", json=appeal(), headers=bearer(org.key), timeout=10
