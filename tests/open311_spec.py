@@ -5,6 +5,12 @@ the same kind — in both formats."""
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+OFFSET_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$")
+
 DISCOVERY_JSON = """
 {"changeset":"2011-04-05T17:48:34Z",
  "contact":"You can email or call for assistance api@mycity.org +1 (555) 555-5555",
@@ -171,3 +177,67 @@ ERRORS_XML = """<?xml version="1.0" encoding="utf-8"?>
   </error>
 </errors>
 """
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "list"
+    return "scalar"  # ids are numbers in some examples, strings in others: both are opaque
+
+
+def same_as_json(ours: Any, example: Any, path: str = "$") -> None:
+    """The same fields in the same order, each of the same kind (null allowed where the example
+    has a value; ids and numbers as scalars); dates with an offset."""
+    if isinstance(example, dict):
+        assert isinstance(ours, dict), f"{path}: {ours!r} is not an object"
+        assert list(ours) == list(example), f"{path}: fields {list(ours)} != {list(example)}"
+        for key, value in example.items():
+            if key.endswith("datetime") or key == "changeset":
+                assert ours[key] is None or OFFSET_DATETIME.match(ours[key]), (key, ours[key])
+            if key in ("lat", "long") and ours[key] is not None:
+                assert isinstance(ours[key], float), (key, ours[key])
+            same_as_json(ours[key], value, f"{path}.{key}")
+    elif isinstance(example, list):
+        assert isinstance(ours, list), f"{path}: {ours!r} is not a list"
+        assert ours or path.endswith("values"), f"{path}: empty where the example has items"
+        for item in ours:
+            same_as_json(item, example[0], f"{path}[]")
+    elif example is None:
+        assert _kind(ours) in ("null", "scalar"), f"{path}: {ours!r}"
+    else:
+        assert _kind(ours) in (_kind(example), "null"), f"{path}: {ours!r} vs {example!r}"
+
+
+def same_as_xml(ours: bytes, example: str) -> ET.Element:
+    """The same document element, the same child elements in the same order (the first item
+    of each list stands for all), booleans as true/false; an XML declaration with UTF-8."""
+    assert ours.startswith(b'<?xml version="1.0" encoding="utf-8"?>'), ours[:60]
+    mine, theirs = ET.fromstring(ours), ET.fromstring(example.encode())
+
+    def walk(a: ET.Element, b: ET.Element, path: str) -> None:
+        assert a.tag == b.tag, f"{path}: <{a.tag}> != <{b.tag}>"
+        b_children = list(b)
+        if not b_children:
+            if b.text in ("true", "false"):
+                assert a.text in ("true", "false"), f"{path}/{a.tag}: {a.text!r}"
+            return
+        a_children = list(a)
+        if len({c.tag for c in b_children}) == 1 and len(b_children) >= 1 and b.tag.endswith("s"):
+            assert a_children or a.tag == "values", f"{path}/{a.tag}: no items"
+            for child in a_children:
+                walk(child, b_children[0], f"{path}/{a.tag}")
+            return
+        assert [c.tag for c in a_children] == [c.tag for c in b_children], (
+            f"{path}/{a.tag}: {[c.tag for c in a_children]} != {[c.tag for c in b_children]}"
+        )
+        for x, y in zip(a_children, b_children, strict=True):
+            walk(x, y, f"{path}/{a.tag}")
+
+    walk(mine, theirs, "")
+    return mine

@@ -9,7 +9,6 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import open311_spec as spec
@@ -19,74 +18,6 @@ from console_helpers import add_user, signed_in
 from conftest import Org, Service, bearer, events, make_org, run_cli
 
 V2 = "/open311/v2"
-OFFSET_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$")
-
-
-# --- comparing with the specification's examples ------------------------------------------
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "list"
-    return "scalar"  # ids are numbers in some examples, strings in others: both are opaque
-
-
-def same_as_json(ours: Any, example: Any, path: str = "$") -> None:
-    """The same fields in the same order, each of the same kind (null allowed where the example
-    has a value; ids and numbers as scalars); dates with an offset."""
-    if isinstance(example, dict):
-        assert isinstance(ours, dict), f"{path}: {ours!r} is not an object"
-        assert list(ours) == list(example), f"{path}: fields {list(ours)} != {list(example)}"
-        for key, value in example.items():
-            if key.endswith("datetime") or key == "changeset":
-                assert ours[key] is None or OFFSET_DATETIME.match(ours[key]), (key, ours[key])
-            if key in ("lat", "long") and ours[key] is not None:
-                assert isinstance(ours[key], float), (key, ours[key])
-            same_as_json(ours[key], value, f"{path}.{key}")
-    elif isinstance(example, list):
-        assert isinstance(ours, list), f"{path}: {ours!r} is not a list"
-        assert ours or path.endswith("values"), f"{path}: empty where the example has items"
-        for item in ours:
-            same_as_json(item, example[0], f"{path}[]")
-    elif example is None:
-        assert _kind(ours) in ("null", "scalar"), f"{path}: {ours!r}"
-    else:
-        assert _kind(ours) in (_kind(example), "null"), f"{path}: {ours!r} vs {example!r}"
-
-
-def same_as_xml(ours: bytes, example: str) -> ET.Element:
-    """The same document element, the same child elements in the same order (the first item
-    of each list stands for all), booleans as true/false; an XML declaration with UTF-8."""
-    assert ours.startswith(b'<?xml version="1.0" encoding="utf-8"?>'), ours[:60]
-    mine, theirs = ET.fromstring(ours), ET.fromstring(example.encode())
-
-    def walk(a: ET.Element, b: ET.Element, path: str) -> None:
-        assert a.tag == b.tag, f"{path}: <{a.tag}> != <{b.tag}>"
-        b_children = list(b)
-        if not b_children:
-            if b.text in ("true", "false"):
-                assert a.text in ("true", "false"), f"{path}/{a.tag}: {a.text!r}"
-            return
-        a_children = list(a)
-        if len({c.tag for c in b_children}) == 1 and len(b_children) >= 1 and b.tag.endswith("s"):
-            assert a_children or a.tag == "values", f"{path}/{a.tag}: no items"
-            for child in a_children:
-                walk(child, b_children[0], f"{path}/{a.tag}")
-            return
-        assert [c.tag for c in a_children] == [c.tag for c in b_children], (
-            f"{path}/{a.tag}: {[c.tag for c in a_children]} != {[c.tag for c in b_children]}"
-        )
-        for x, y in zip(a_children, b_children, strict=True):
-            walk(x, y, f"{path}/{a.tag}")
-
-    walk(mine, theirs, "")
-    return mine
 
 
 # --- the city -------------------------------------------------------------------------------
@@ -135,14 +66,14 @@ def test_discovery_services_and_a_service_definition_are_the_specifications_shap
     base = service.url + V2
     discovery = httpx.get(f"{base}/discovery.json")
     assert discovery.headers["content-type"] == "application/json; charset=utf-8"
-    same_as_json(discovery.json(), json.loads(spec.DISCOVERY_JSON))
+    spec.same_as_json(discovery.json(), json.loads(spec.DISCOVERY_JSON))
     assert discovery.json()["endpoints"][0]["url"] == base
     xml = httpx.get(f"{base}/discovery.xml")
     assert xml.headers["content-type"] == "text/xml; charset=utf-8"
-    same_as_xml(xml.content, spec.DISCOVERY_XML)
+    spec.same_as_xml(xml.content, spec.DISCOVERY_XML)
 
     listed = httpx.get(f"{base}/services.json", params={"jurisdiction_id": org.slug}).json()
-    same_as_json(listed, json.loads(spec.SERVICES_JSON))
+    spec.same_as_json(listed, json.loads(spec.SERVICES_JSON))
     lighting = next(s for s in listed if s["service_code"] == "street_lighting")
     roads = next(s for s in listed if s["service_code"] == "roads")
     assert lighting["service_name"] == "Уличное освещение" and lighting["metadata"] is True
@@ -150,13 +81,13 @@ def test_discovery_services_and_a_service_definition_are_the_specifications_shap
     english = httpx.get(
         f"{base}/services.xml", params={"jurisdiction_id": org.slug, "lang": "en"}
     ).content
-    names = [e.text for e in same_as_xml(english, spec.SERVICES_XML).iter("service_name")]
+    names = [e.text for e in spec.same_as_xml(english, spec.SERVICES_XML).iter("service_name")]
     assert "Street lighting" in names
 
     definition = httpx.get(
         f"{base}/services/street_lighting.json", params={"jurisdiction_id": org.slug}
     ).json()
-    same_as_json(definition, json.loads(spec.DEFINITION_JSON))
+    spec.same_as_json(definition, json.loads(spec.DEFINITION_JSON))
     pole, lamp = definition["attributes"]
     assert (pole["code"], pole["datatype"], pole["required"]) == ("pole", "string", True)
     assert pole["values"] == []  # only lists have values
@@ -164,7 +95,7 @@ def test_discovery_services_and_a_service_definition_are_the_specifications_shap
         {"key": "led", "name": "Светодиодная"},
         {"key": "sodium", "name": "Натриевая"},
     ]
-    same_as_xml(
+    spec.same_as_xml(
         httpx.get(
             f"{base}/services/street_lighting.xml", params={"jurisdiction_id": org.slug}
         ).content,
@@ -184,7 +115,7 @@ def test_a_request_from_the_specifications_example_is_an_appeal_like_any_other(c
     # its example is a realtime answer without the token, which this service adds (its own
     # tracking token): the rest is the example's shape
     assert list(receipt)[:2] == ["service_request_id", "token"]
-    same_as_json(
+    spec.same_as_json(
         [{k: v for k, v in receipt.items() if k != "token"}], json.loads(spec.CREATED_JSON)
     )
     assert receipt["account_id"] is None
@@ -195,7 +126,7 @@ def test_a_request_from_the_specifications_example_is_an_appeal_like_any_other(c
     without_token = ET.fromstring(created_xml.content)
     request = without_token.find("request")
     request.remove(request.find("token"))
-    same_as_xml(
+    spec.same_as_xml(
         b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(without_token), spec.CREATED_XML
     )
 
@@ -228,7 +159,7 @@ def test_a_request_from_the_specifications_example_is_an_appeal_like_any_other(c
     mine = httpx.get(
         f"{service.url}{V2}/requests/{request_id}.json", params={"api_key": org.key}
     ).json()
-    same_as_json(mine, json.loads(spec.REQUESTS_JSON))
+    spec.same_as_json(mine, json.loads(spec.REQUESTS_JSON))
     [shown] = mine
     assert shown["status"] == "open" and shown["status_notes"] == "Принято"
     assert shown["description"] == "Не горит фонарь у дома 5 по улице Ленина."
@@ -238,7 +169,7 @@ def test_a_request_from_the_specifications_example_is_an_appeal_like_any_other(c
     assert shown["requested_datetime"].endswith("+03:00")  # Moscow, the default zone
     assert shown["expected_datetime"].endswith("T23:59:59+03:00")
     assert "smit333" not in json.dumps(mine)
-    same_as_xml(
+    spec.same_as_xml(
         httpx.get(
             f"{service.url}{V2}/requests/{request_id}.xml", params={"api_key": org.key}
         ).content,
@@ -252,9 +183,9 @@ def test_a_request_from_the_specifications_example_is_an_appeal_like_any_other(c
     # the token names the request, and opens the citizen's tracking page
     token = receipt["token"]
     named = httpx.get(f"{service.url}{V2}/tokens/{token}.json").json()
-    same_as_json(named, json.loads(spec.TOKEN_JSON))
+    spec.same_as_json(named, json.loads(spec.TOKEN_JSON))
     assert named == [{"service_request_id": request_id, "token": token}]
-    same_as_xml(httpx.get(f"{service.url}{V2}/tokens/{token}.xml").content, spec.TOKEN_XML)
+    spec.same_as_xml(httpx.get(f"{service.url}{V2}/tokens/{token}.xml").content, spec.TOKEN_XML)
     page = httpx.get(f"{service.url}/s/{token}", headers={"Accept": "text/html"})
     assert page.status_code == 200 and number in page.text
     assert token not in service.log()  # a capability stays out of the access log
@@ -383,10 +314,10 @@ def test_the_specifications_errors_in_both_formats_each_a_rejected_event(city):
             )
             assert reply.status_code == status, (what, fmt, reply.text)
             if parse is None:
-                same_as_json(reply.json(), json.loads(example))
+                spec.same_as_json(reply.json(), json.loads(example))
                 assert all(e["code"] == status and e["description"] for e in reply.json()), what
             else:
-                root = same_as_xml(reply.content, example)
+                root = spec.same_as_xml(reply.content, example)
                 assert root.find("error/code").text == str(status), what
     if_xml = httpx.post(
         f"{base}/requests.json", content=b"{}", headers={"Content-Type": "application/json"}

@@ -16,8 +16,9 @@ import httpx
 import psycopg
 import pytest
 from console_helpers import add_user, signed_in
+from outbox_helpers import AMQP, wait_until
 from postgres_server import OwnPostgres
-from test_forwarding import AMQP, Consumer, wait_until
+from test_forwarding import Consumer
 
 from conftest import PostgresDatabase, Service, appeal, bearer, make_org, run_cli, store
 

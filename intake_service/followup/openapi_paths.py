@@ -51,7 +51,14 @@ STATUS_FIELDS: dict[str, Any] = {
     "repeats": {"type": "array", "items": {"type": "string"}},
 }
 
-_TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
+# the same words as schemas.TOKEN_PARAM (which imports this module, so it cannot be imported here)
+_TOKEN = {
+    "name": "token",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "The tracking token: the last part of the appeal's `tracking_url`.",
+}
 _APPEAL = {
     "name": "appeal",
     "in": "path",
