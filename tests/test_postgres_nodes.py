@@ -97,6 +97,11 @@ class Citizens:
         for thread in self._threads:
             thread.join()
 
+    def wait_for(self, more: int, what: str) -> None:
+        """Until `more` appeals beyond those answered so far are answered 201."""
+        enough = len(self.acknowledged) + more
+        wait_until(lambda: len(self.acknowledged) >= enough, what=what)
+
     def send_again(self, url: str) -> None:
         with httpx.Client(timeout=10) as client:
             while self.retry_later:
@@ -123,9 +128,9 @@ def test_three_nodes_share_one_sequence_and_drain_a_killed_nodes_appeals(
     try:
         for _cycle in range(5):
             citizens.start([n.url for n in nodes], threads=6)
-            time.sleep(1.0)
+            citizens.wait_for(25, "appeals taken")
             victim.kill()  # SIGKILL under load: its answers in flight are lost with it
-            time.sleep(0.5)
+            citizens.wait_for(10, "appeals the other nodes take meanwhile")
             citizens.stop()
             if _cycle < 4:
                 victim.start()
