@@ -1,29 +1,20 @@
-"""What the forwarding stories share: the machine's RabbitMQ, retries fast enough for a test,
-and the agency sinks' outbox as `pos-intake queue stats` shows it."""
+"""What the forwarding stories share: retries fast enough for a test, a RabbitMQ sink, and the
+agency sinks' outbox as `pos-intake queue stats` shows it."""
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
+
+from rabbit_helpers import AMQP
 
 from conftest import run_cli
 
-AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 FAST_RETRIES = {"POS_FORWARD_BACKOFF": "0.05", "POS_FORWARD_BACKOFF_MAX": "0.5"}
 
 
 def attach_rabbit(db: Path, slug: str, exchange: str) -> None:
     run_cli(db, "org", "sink", slug, "add", "rabbitmq", "--url", AMQP, "--exchange", exchange)
-
-
-def wait_until(check, timeout: float = 30, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def outbox_states(db: Path) -> dict[str, int]:

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 import aio_pika
 import httpx
 import pytest
-from outbox_helpers import AMQP, FAST_RETRIES, attach_rabbit, outbox_states, wait_until
+from outbox_helpers import FAST_RETRIES, attach_rabbit, outbox_states
+from rabbit_helpers import AMQP
+from waiting import wait_until
 
 from conftest import (
     Org,

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from waiting import wait_until
 
 from conftest import Org, Service, appeal, bearer, free_port, make_org, run_cli, store
 
@@ -106,15 +107,6 @@ def fill(disk: Path) -> Path:
                 while True:
                     out.write(b"\0" * chunk)
     return filler
-
-
-def wait_until(check, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def metric(service: Service, name: str) -> float | None:

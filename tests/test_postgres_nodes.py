@@ -16,9 +16,10 @@ import httpx
 import psycopg
 import pytest
 from console_helpers import add_user, signed_in
-from outbox_helpers import AMQP, wait_until
 from postgres_server import OwnPostgres
+from rabbit_helpers import AMQP
 from test_forwarding import Consumer
+from waiting import wait_until
 
 from conftest import PostgresDatabase, Service, appeal, bearer, make_org, run_cli, store
 

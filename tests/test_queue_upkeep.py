@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import re
-import time
-from collections.abc import Callable
 
 import httpx
 import pytest
+from waiting import wait_until
 
 from conftest import appeal, bearer, events, make_org, run_cli
 
@@ -56,14 +55,6 @@ def metrics_depth(service, org: str) -> int | None:
     text = httpx.get(service.url + "/metrics", timeout=5).text
     found = re.search(rf'^pos_queue_depth{{org="{org}",sink="embedded"}} (\d+)$', text, re.M)
     return int(found.group(1)) if found else None
-
-
-def wait_until(check: Callable[[], bool], what: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout} s")
-        time.sleep(0.2)
 
 
 def test_an_organisation_with_its_embedded_queue_off_gets_no_queue_rows(service, org, db):
@@ -121,7 +112,7 @@ def test_messages_nobody_acknowledges_expire_after_the_retention(service, org, d
 
     wait_until(
         lambda: {e["data"]["number"] for e in events(db) if e["type"] == "expired"} == numbers,
-        "both messages expiring",
+        what="both messages expiring",
     )
     expired = [e for e in events(db) if e["type"] == "expired"]
     assert all(e["org"] == "demo" and e["data"]["sink"] == "embedded" for e in expired)
@@ -149,7 +140,7 @@ def test_queue_depth_in_metrics_follows_queue_stats_from_accept_to_expiry(servic
     ack(service, org.key, [pulled[0]["receipt"]])
     assert metrics_depth(service, "demo") == waiting_in_stats(db, "demo") == 2
 
-    wait_until(lambda: metrics_depth(service, "demo") == 0, "the other two expiring")
+    wait_until(lambda: metrics_depth(service, "demo") == 0, what="the other two expiring")
     stats = queue_stats(db)
     assert stats[("demo", "embedded", "done")] == 1
     assert stats[("demo", "embedded", "expired")] == 2

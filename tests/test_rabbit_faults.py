@@ -19,7 +19,9 @@ import aio_pika
 import httpx
 import pytest
 from mail_server import text_of
+from outbox_helpers import FAST_RETRIES, outbox_states
 from rabbit_helpers import AMQP, delete_queue, queue_count
+from waiting import wait_until
 
 from conftest import (
     POSTGRES_SERVER,
@@ -36,26 +38,6 @@ from conftest import (
 # The broker is shared: stories here stop it or read its queues, so they run on one xdist
 # worker (scripts/test: --dist loadgroup), never beside each other.
 pytestmark = pytest.mark.xdist_group("rabbitmq")
-
-FAST_RETRIES = {"POS_FORWARD_BACKOFF": "0.05", "POS_FORWARD_BACKOFF_MAX": "0.5"}
-
-
-def wait_until(check, timeout: float = 30, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def outbox_states(db: Path) -> dict[str, int]:
-    rows = json.loads(run_cli(db, "queue", "stats", "--json").stdout)
-    totals: dict[str, int] = {}
-    for row in rows:
-        if row["sink"].startswith("sink:"):
-            totals[row["state"]] = totals.get(row["state"], 0) + row["count"]
-    return totals
 
 
 def metric(service: Service, name: str) -> int:

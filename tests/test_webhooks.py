@@ -15,7 +15,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from outbox_helpers import AMQP, FAST_RETRIES, attach_rabbit, outbox_states, wait_until
+from outbox_helpers import FAST_RETRIES, attach_rabbit, outbox_states
+from rabbit_helpers import AMQP
+from waiting import wait_until
 
 from conftest import Service, appeal, bearer, events, free_port, run_cli
 

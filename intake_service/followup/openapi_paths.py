@@ -51,8 +51,8 @@ STATUS_FIELDS: dict[str, Any] = {
     "repeats": {"type": "array", "items": {"type": "string"}},
 }
 
-# the same words as schemas.TOKEN_PARAM (which imports this module, so it cannot be imported here)
-_TOKEN = {
+# the tracking token in a path (also the JSON status route's: openapi/__init__.py)
+TOKEN_PARAM = {
     "name": "token",
     "in": "path",
     "required": True,
@@ -138,7 +138,7 @@ def paths(
         return {
             "post": {
                 "summary": _SUMMARIES[action],
-                "parameters": [_TOKEN, lang],
+                "parameters": [TOKEN_PARAM, lang],
                 "requestBody": {
                     "required": True,
                     "content": {"application/json": {"schema": body}},
@@ -160,7 +160,7 @@ def paths(
                 f"{_SUMMARIES[action][1:]}",
                 "description": "From the service's own pages only: their `Origin`, or "
                 "`Sec-Fetch-Site: same-origin` (403 otherwise).",
-                "parameters": [_TOKEN, lang],
+                "parameters": [TOKEN_PARAM, lang],
                 "requestBody": {
                     "required": True,
                     "content": {"application/x-www-form-urlencoded": {"schema": body}},

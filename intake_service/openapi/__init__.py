@@ -9,6 +9,7 @@ from typing import Any
 
 from intake_service import __version__
 from intake_service.api.queue import MAX_MESSAGES, MAX_VISIBILITY
+from intake_service.followup.openapi_paths import TOKEN_PARAM
 from intake_service.followup.openapi_paths import paths as followup_paths
 from intake_service.input_schemas import IDEMPOTENCY_KEY, appeal_schema
 from intake_service.open311 import openapi_paths as open311
@@ -24,7 +25,6 @@ from intake_service.openapi.schemas import (
     ORG_REF,
     PROBLEM,
     STATUS,
-    TOKEN_PARAM,
     html_response,
     json_response,
     problem_responses,

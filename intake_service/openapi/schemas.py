@@ -200,13 +200,6 @@ def schema_ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-TOKEN_PARAM = {
-    "name": "token",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string"},
-    "description": "The tracking token: the last part of the appeal's `tracking_url`.",
-}
 LANG_PARAM = {
     "name": "lang",
     "in": "query",
