@@ -5,7 +5,9 @@ part of it at once: the status, the reason, the answer, the timeline; never the 
 from __future__ import annotations
 
 import html
+import os
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -69,6 +71,32 @@ def add_template(console, title: str, body: str, category: str = "") -> int:
     return int(re.search(row, listed.text, re.S).group(1))
 
 
+def panel(page: str, **changes: str) -> dict[str, str]:
+    """The handling form as the page fills it (what a browser would send untouched), with the
+    operator's `changes`."""
+    chosen = {}
+    for name, select in (
+        ("status", "move-to"),
+        ("assignee", "assign-to"),
+        ("severity", "severity"),
+    ):
+        options = re.search(rf'<select id="{select}"[^>]*>(.*?)</select>', page, re.S).group(1)
+        picked = re.search(r'<option value="([^"]*)" selected>', options)
+        chosen[name] = html.unescape(picked.group(1)) if picked else ""
+    return {**chosen, "reason": "", "note": "", "text": "", "template_title": "", **changes}
+
+
+def selected_label(page: str, select: str) -> str:
+    options = re.search(rf'<select id="{select}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return html.unescape(re.search(r"<option [^>]*selected>([^<]*)<", options).group(1))
+
+
+def answer_box(page: str) -> str:
+    return html.unescape(
+        re.search(r'<textarea id="answer-text"[^>]*>([^<]*)</textarea>', page).group(1)
+    )
+
+
 def test_operator_answers_from_a_template_and_the_citizen_reads_it(db, org, service, request):
     boss_email = add_user(db, unique(request, "boss@demo.example.ru"), "demo", role="admin")
     ops_email = add_user(db, unique(request, "ops@demo.example.ru"), "demo")
@@ -90,68 +118,114 @@ def test_operator_answers_from_a_template_and_the_citizen_reads_it(db, org, serv
         assert 'target="_blank" rel="noopener noreferrer"' in text
         assert "https://demo.example.ru/contacts" in text  # the page it was sent from
         assert "ivan@example.ru" not in text  # the contact only on request
-        assert "embedded" in text  # where it goes: the embedded queue, waiting
+        # words, not codes: how it came, where it goes
+        assert '<dd id="appeal-channel">API</dd>' in text
+        assert "<td>Очередь для системы организации</td>" in text and ">embedded<" not in text
+        assert selected_label(text, "move-to") == "Принято (сейчас)"
 
-        assigned = ops.post_form(filed["path"] + "/assign", {"to": "me"})
-        assert assigned.status_code == 303
-        page = ops.get(assigned.headers["location"])
-        assert "Исполнитель изменён" in page.text
-        assert f'id="appeal-assignee">{ops_email}<' in page.text
-        assert ops.post_form(filed["path"] + "/severity", {"severity": "high"}).status_code == 303
-        assert ">Высокий<" in ops.get(filed["path"]).text
+        # one save: assignee and severity together, one history entry each
+        saved = ops.post_form(
+            filed["path"] + "/handle", panel(text, assignee="me", severity="high")
+        )
+        assert saved.status_code == 303 and saved.headers["location"].endswith("#notice")
+        page = ops.get(saved.headers["location"]).text
+        assert "Исполнитель изменён. Важность изменена." in page
+        assert f'id="appeal-assignee">{ops_email}<' in page and ">Высокий<" in page
+        # the form now stands where the appeal does: saved untouched, it changes nothing
+        assert selected_label(page, "assign-to") == f"мне ({ops_email})"
+        assert selected_label(page, "severity") == "Высокий"
+        before = len([e for e in events(db) if e["appeal_id"] == filed["id"]])
+        again = ops.post_form(filed["path"] + "/handle", panel(page))
+        assert "Изменений нет" in ops.get(again.headers["location"]).text
+        assert len([e for e in events(db) if e["appeal_id"] == filed["id"]]) == before
 
         picked = ops.get(filed["path"], params={"template": template})
-        draft = re.search(r'<textarea id="answer-text"[^>]*>([^<]*)</textarea>', picked.text)
-        filled = html.unescape(draft.group(1))
+        filled = answer_box(picked.text)
         # the name stays a placeholder in the console: only the citizen's own page fills it in
         assert filled == f"Уважаемый(ая) {{name}}! По обращению {filed['number']} фонарь заменён."
+        assert "{name} в тексте — имя заявителя" in picked.text  # and the page says so
         sent = ops.post_form(
-            filed["path"] + "/answer", {"text": filled, "template_title": "Фонарь починен"}
+            filed["path"] + "/handle",
+            panel(picked.text, text=filled, template_title="Фонарь починен"),
         )
         assert sent.status_code == 303
-        page = ops.get(sent.headers["location"])
-        assert "Ответ отправлен заявителю" in page.text
-        assert 'id="appeal-status">Дан ответ<' in page.text
+        page = ops.get(sent.headers["location"]).text
+        assert "Ответ отправлен заявителю" in page
+        assert 'id="appeal-status">Дан ответ<' in page
+        assert answer_box(page) == ""  # the box is empty again; the answer is in the history
+        shown = f"Уважаемый(ая) ‹имя заявителя›! По обращению {filed['number']} фонарь заменён."
+        assert f'<span class="detail">{shown}</span>' in html.unescape(page)
+        assert "Отправить ещё один ответ" in page
+
+        # a second answer must be meant: without the tick it is refused, and nothing is lost
+        second = panel(page, text="Дополнение: опора тоже окрашена.", note="Проверил лично")
+        refused = ops.post_form(filed["path"] + "/handle", second)
+        assert refused.status_code == 422
+        assert "Ответ уже отправлен. Чтобы отправить ещё один" in refused.text
+        assert answer_box(refused.text) == "Дополнение: опора тоже окрашена."
+        assert ">Проверил лично</textarea>" in refused.text
+        confirmed = ops.post_form(filed["path"] + "/handle", {**second, "again": "yes"})
+        assert confirmed.status_code == 303
+        assert (
+            "Заметка добавлена. Ответ отправлен заявителю."
+            in ops.get(confirmed.headers["location"]).text
+        )
 
     citizen = tracking(filed).text
-    assert "Дан ответ" in citizen and "фонарь заменён" in citizen and "Иван Петров" in citizen
+    assert "Дан ответ" in citizen and "опора тоже окрашена" in citizen
     assert re.search(r"Принято</li>\s*<li>.*Дан ответ</li>", citizen)
-    for private in (ops_email, boss_email, "Высокий", "ivan@example.ru"):
+    for private in (ops_email, boss_email, "Высокий", "ivan@example.ru", "Проверил лично"):
         assert private not in citizen
     view = tracking_json(filed)
     assert view["status"] == "answered" and view["status_type"] == "closed"
-    assert view["answer"]["text"].endswith("фонарь заменён.")
-    assert [h["status"] for h in view["history"]] == ["accepted", "answered"]
+    assert view["answer"]["text"] == "Дополнение: опора тоже окрашена."
 
     handled = [e for e in events(db) if e["appeal_id"] == filed["id"]]
     kinds = {e["type"]: e["data"] for e in handled}
     assert kinds["assigned"] == {"to": ops_email, "by": ops_email, "number": filed["number"]}
     assert kinds["severity"]["from"] is None and kinds["severity"]["to"] == "high"
-    assert kinds["answered"]["template"] == "Фонарь починен"
+    assert [e["type"] for e in handled].count("assigned") == 1
+    answers = [e["data"] for e in handled if e["type"] == "answered"]
+    assert [a["template"] for a in answers] == ["Фонарь починен", None]
     changed = [
         e for e in events(db) if e["type"] == "site_changed" and e["data"]["by"] == boss_email
     ]
     assert [e["data"]["change"] for e in changed] == ["template-added"]
 
 
-def test_moves_follow_the_status_table_and_a_rejection_tells_the_citizen_why(
-    db, org, service, request
-):
+def test_every_status_change_keeps_the_reason_the_citizen_reads(db, org, service, request):
     ops_email = add_user(db, unique(request, "ops@demo.example.ru"), "demo")
     filed = file_appeal(service.url, org.key)
     with signed_in(service.url, ops_email) as ops:
-        illegal = ops.post_form(filed["path"] + "/status", {"status": "resolved"})
+        page = ops.get(filed["path"]).text
+        illegal = ops.post_form(filed["path"] + "/handle", panel(page, status="resolved"))
         assert illegal.status_code == 422
         assert "Переход из статуса «Принято» в «Решено» не разрешён" in illegal.text
+        # a reason with no new status would be lost: refused, with what was written kept
+        lone = ops.post_form(filed["path"] + "/handle", panel(page, reason="Ждём подрядчика"))
+        assert lone.status_code == 422 and "выберите новый статус" in lone.text
+        assert ">Ждём подрядчика</textarea>" in lone.text
         moved = ops.post_form(
-            filed["path"] + "/status", {"status": "in_progress", "note": "Позвонить в ЖЭУ"}
+            filed["path"] + "/handle",
+            panel(
+                page,
+                status="in_progress",
+                reason="Заявка передана в управляющую компанию",
+                note="Позвонить в ЖЭУ",
+            ),
         )
         assert moved.status_code == 303
-        no_reason = ops.post_form(filed["path"] + "/status", {"status": "rejected"})
+        page = ops.get(moved.headers["location"]).text
+        assert "Заметка добавлена. Статус изменён." in page
+        # the form stands at the current status, not at the first move from it
+        assert selected_label(page, "move-to") == "В работе (сейчас)"
+        assert "причина: Заявка передана в управляющую компанию" in page  # the history
+        assert 'id="appeal-status-reason">Причина (видна заявителю): Заявка передана' in page
+        no_reason = ops.post_form(filed["path"] + "/handle", panel(page, status="rejected"))
         assert no_reason.status_code == 422 and "укажите причину" in no_reason.text
         rejected = ops.post_form(
-            filed["path"] + "/status",
-            {"status": "rejected", "reason": "Вопрос не относится к ведению администрации"},
+            filed["path"] + "/handle",
+            panel(page, status="rejected", reason="Вопрос не относится к ведению администрации"),
         )
         assert rejected.status_code == 303
         assert ops.post_form(filed["path"] + "/note", {"text": "Секрет"}).status_code == 303
@@ -159,20 +233,41 @@ def test_moves_follow_the_status_table_and_a_rejection_tells_the_citizen_why(
         assert "Позвонить в ЖЭУ" in page and "Секрет" in page  # the operators' history
     citizen = tracking(filed).text
     assert "Отклонено" in citizen and "Вопрос не относится к ведению администрации" in citizen
-    assert re.search(r"Принято</li>\s*<li>.*В работе</li>\s*<li>.*Отклонено</li>", citizen)
+    assert re.search(
+        r"Принято</li>\s*<li>.*В работе<br><span class=\"muted\">"
+        r"Заявка передана в управляющую компанию</span></li>\s*<li>.*Отклонено",
+        citizen,
+    )
     assert "Позвонить в ЖЭУ" not in citizen and "Секрет" not in citizen
     view = tracking_json(filed)
     assert view["status_reason"] == "Вопрос не относится к ведению администрации"
-    moves = [
-        e["data"] for e in events(db) if e["type"] == "status" and e["appeal_id"] == filed["id"]
-    ]
+    handled = [e for e in events(db) if e["appeal_id"] == filed["id"]]
+    moves = [e["data"] for e in handled if e["type"] == "status"]
     assert moves[0] == {
         "from": "accepted",
         "to": "in_progress",
-        "note": "Позвонить в ЖЭУ",
+        "reason": "Заявка передана в управляющую компанию",
         "by": ops_email,
         "number": filed["number"],
     }
+    notes = [e["data"]["text"] for e in handled if e["type"] == "note"]
+    assert notes == ["Позвонить в ЖЭУ", "Секрет"]
+
+
+def test_the_one_part_status_form_still_keeps_its_note(db, org, service, request):
+    ops_email = add_user(db, unique(request, "ops@demo.example.ru"), "demo")
+    filed = file_appeal(service.url, org.key)
+    with signed_in(service.url, ops_email) as ops:
+        moved = ops.post_form(
+            filed["path"] + "/status",
+            {"status": "in_progress", "reason": "Начали работу", "note": "Позвонить в ЖЭУ"},
+        )
+        assert moved.status_code == 303
+    assert tracking_json(filed)["status_reason"] == "Начали работу"
+    [move] = [
+        e["data"] for e in events(db) if e["type"] == "status" and e["appeal_id"] == filed["id"]
+    ]
+    assert move["note"] == "Позвонить в ЖЭУ" and move["reason"] == "Начали работу"
 
 
 def test_a_duplicate_follows_its_original(db, org, service, request):
@@ -262,6 +357,7 @@ def test_another_organisations_appeal_looks_missing(db, org, service, request):
             answer = stranger.get(url)
             assert answer.status_code == 404 and "Яма на дороге" not in answer.text
         for action, data in (
+            ("handle", {"status": "in_progress", "assignee": "me", "note": "x"}),
             ("status", {"status": "in_progress"}),
             ("assign", {"to": "me"}),
             ("severity", {"severity": "high"}),
@@ -308,7 +404,8 @@ def test_a_category_sets_the_severity_new_appeals_start_with(db, service, reques
         assert ">Критический<" in ops.get(filed["path"]).text
 
 
-def test_an_operator_answers_in_the_browser(db, org, service, browser, request):
+def test_an_operator_answers_in_the_browser(db, org, service, browser, request, tmp_path):
+    shots = Path(os.environ.get("POS_SCREENSHOTS", tmp_path))
     boss = add_user(db, unique(request, "boss@demo.example.ru"), "demo", role="admin")
     filed = file_appeal(service.url, org.key)
     context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 800})
@@ -328,22 +425,45 @@ def test_an_operator_answers_in_the_browser(db, org, service, browser, request):
 
         tab.goto(service.url + filed["path"])
         assert tab.text_content("#appeal-status") == "Принято"
-        with tab.expect_navigation():
-            tab.select_option("#template", label="Отремонтировано")
+        # choosing in the list changes nothing by itself (no reload on the arrow keys)…
+        tab.focus("#template")
+        tab.keyboard.press("ArrowDown")
+        assert tab.input_value("#template") != "" and tab.input_value("#answer-text") == ""
+        assert tab.evaluate("performance.getEntriesByType('navigation').length") == 1
+        # …the visible "Use template" button puts it in the box
+        use = tab.locator("#template-use")
+        box = use.bounding_box()
+        assert box and box["width"] > 20 and box["height"] > 20  # never an invisible stop
+        tab.select_option("#template", label="Отремонтировано")
+        use.click()
         draft = f"{{name}}, по обращению {filed['number']} освещение восстановлено."
         assert tab.input_value("#answer-text") == draft
-        tab.click("button:has-text('Отправить ответ')")
+        assert tab.evaluate("document.activeElement.id") == "answer-text"
+        tab.select_option("#assign-to", boss)
+        tab.click("#panel button.primary")
         tab.wait_for_selector("text=Ответ отправлен заявителю.")
+        # the notice says what was saved and holds the focus, in view
+        assert tab.evaluate("document.activeElement.id") == "notice"
+        assert tab.evaluate("document.getElementById('notice').getBoundingClientRect().top") >= 0
+        assert tab.text_content("#notice") == "Исполнитель изменён. Ответ отправлен заявителю."
         assert tab.text_content("#appeal-status") == "Дан ответ"
-        assert tab.text_content("#appeal-answer") == draft
+        shown = f"‹имя заявителя›, по обращению {filed['number']} освещение восстановлено."
+        assert tab.text_content("#appeal-answer") == shown
+        assert tab.input_value("#answer-text") == ""
+        assert tab.input_value("#assign-to") == boss
+        assert tab.locator("#again").is_visible()
         expected = f"Иван Петров, по обращению {filed['number']} освещение восстановлено."
         assert expected in tracking(filed).text
         assert serious_violations(tab) == []
         assert tab.evaluate("document.documentElement.scrollWidth") <= 1280
+        tab.screenshot(path=str(shots / "appeal-1280.png"), full_page=True)
 
-        tab.set_viewport_size({"width": 375, "height": 740})  # a phone: no sideways scroll
+        tab.set_viewport_size({"width": 390, "height": 844})  # a phone: no sideways scroll
         tab.reload()
-        assert tab.evaluate("document.documentElement.scrollWidth") <= 375
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 390
+        assert serious_violations(tab) == []
+        tab.screenshot(path=str(shots / "appeal-390.png"), full_page=True)
+        tab.locator("#handling").screenshot(path=str(shots / "appeal-390-handling.png"))
         tab.goto(filed["tracking_url"])
         assert tab.text_content("#answer-text") == expected
         assert serious_violations(tab) == []

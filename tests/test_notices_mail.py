@@ -53,6 +53,47 @@ def test_citizen_gets_the_number_deadline_and_answer_by_mail(tmp_path, mail_serv
         service.stop()
 
 
+def test_the_reason_of_a_status_change_reaches_the_citizen_by_mail(tmp_path, mail_server):
+    db = tmp_path / "pos.db"
+    org = make_org(db, "manturovo", "https://manturovo.example.ru")
+    service = Service(db, env=mail_server.env).start()
+    try:
+        filed = _file(service, org.key, contact={"name": "Анна", "email": "anna@example.ru"})
+        mail_server.wait_for("anna@example.ru")  # registered
+        add_user(db, "op@manturovo.example.ru", org="manturovo")
+        path = f"/console/appeals/{filed['id']}"
+        with signed_in(service.url, "op@manturovo.example.ru") as console:
+            moved = console.post_form(
+                path + "/handle",
+                {"status": "in_progress", "reason": "Передали в управляющую <i>компанию</i>."},
+            )
+            assert moved.status_code == 303, moved.text
+            page = console.get(path).text
+            assert "причина: Передали в управляющую &lt;i&gt;компанию&lt;/i&gt;." in page
+            # a bare move between open statuses is on the tracking page only, not mailed
+            bare = console.post_form(path + "/handle", {"status": "forwarded"})
+            assert bare.status_code == 303
+            rejected = console.post_form(
+                path + "/handle", {"status": "rejected", "reason": "Не в ведении администрации."}
+            )
+            assert rejected.status_code == 303
+        mails = {m["Subject"]: m for m in mail_server.wait_for("anna@example.ru", 3)}
+        moved_mail = mails[f"Обращение {filed['number']}: В работе"]
+        closed = mails[f"Обращение {filed['number']} закрыто"]
+        body = text_of(moved_mail)
+        assert f"Статус обращения {filed['number']} изменён: В работе. Причина:" in body
+        assert "Передали в управляющую <i>компанию</i>." in body
+        assert "&lt;i&gt;компанию&lt;/i&gt;" in html_of(moved_mail)
+        assert filed["tracking_url"] in body
+        assert "Не в ведении администрации." in text_of(closed)
+        tracking = httpx.get(filed["tracking_url"], headers={"Accept": "text/html"}).text
+        assert "Передали в управляющую &lt;i&gt;компанию&lt;/i&gt;." in tracking  # its history
+        assert 'id="status-reason">Не в ведении администрации.<' in tracking
+    finally:
+        service.stop()
+    assert len(mail_server.to("anna@example.ru")) == 3  # nothing for the bare move
+
+
 def test_a_citizen_on_a_cyrillic_domain_gets_the_mail_from_a_sender_named_in_russian(
     tmp_path, mail_server
 ):

@@ -4,8 +4,12 @@ whole history, where it was forwarded) and the operator's changes to it.
 Every route starts by finding the appeal and checking the operator sees its target organisation:
 another organisation's appeal answers 404 exactly like a missing one — the page, its photos and
 every change. Changes are posted forms (CSRF-checked by `changing`), each one writer operation
-from `handling` or `lifecycle`, answered with a 303 back to the page and a notice; a refused change re-renders
-the page with the reason (422).
+from `handling` or `lifecycle`, answered with a 303 back to the page and a notice; a refused
+change re-renders the page with the reason (422) and the form as the operator wrote it.
+
+The page posts its one handling form to `handle` (console/panel.py: status and reason,
+assignee, severity, note, answer — only what changed); the one-part actions (`status`,
+`assign`, `answer`…) stay for the other forms of the page and for scripts that post them.
 """
 
 from __future__ import annotations
@@ -22,15 +26,20 @@ from starlette.routing import Route
 from intake_service import photos
 from intake_service.api.requests import ROW_ID
 from intake_service.category_attributes import answers_shown
-from intake_service.console import handling
+from intake_service.console import handling, panel
+from intake_service.console.appeal_history import (
+    channel_word,
+    history_rows,
+    shown_answer,
+    sink_word,
+)
 from intake_service.console.auth import Operator, changing, operator_of
 from intake_service.console.extension import extend_op
 from intake_service.console.forwarding import forward_candidates, forward_op
 from intake_service.console.page import console_page
+from intake_service.console.panel import PanelForm
 from intake_service.console.state import console_of
-from intake_service.directory import OrgDirectory
 from intake_service.errors import Forbidden, NotFound
-from intake_service.events import PUBLIC_TYPES, Event, EventType
 from intake_service.i18n import t
 from intake_service.lifecycle import changes
 from intake_service.lifecycle.clarify import ask_op
@@ -40,6 +49,7 @@ from intake_service.pages import human_date, local_time, page_language
 from intake_service.statuses import TRANSITIONS, Severity, Status, StatusType, can_move, status_type
 
 ACTIONS = (
+    "handle",  # the page's one handling form (console/panel.py)
     "status",
     "assign",
     "severity",
@@ -70,78 +80,6 @@ def _actor(request: Request, operator: Operator) -> changes.Actor:
     )
 
 
-def _details(event: Event, lang: str) -> list[str]:
-    """What an event of the history says beyond its type, in the operator's words."""
-    data, out = event.data, []
-    if event.type in (EventType.STATUS, EventType.SEVERITY):
-        prefix = "status" if event.type == EventType.STATUS else "severity"
-        names = [
-            t(f"{prefix}.{v}", lang) if v else t("console.appeal.severity.none", lang)
-            for v in (data.get("from"), data.get("to"))
-        ]
-        out.append(" → ".join(names))
-    if event.type == EventType.ASSIGNED:
-        out.append("→ " + (data.get("to") or t("console.appeal.nobody", lang)))
-    if data.get("original"):
-        out.append(t("console.event.original", lang, number=data["original"]))
-    if data.get("reason"):
-        out.append(t("console.event.reason", lang, reason=data["reason"]))
-    if event.reason:
-        out.append(t("console.event.reason", lang, reason=event.reason))
-    if data.get("note"):
-        out.append(t("console.event.note-text", lang, note=data["note"]))
-    if event.type in (EventType.NOTE, EventType.ANSWERED) and data.get("text"):
-        out.append(str(data["text"]))
-    if data.get("template"):
-        out.append(t("console.event.template", lang, title=data["template"]))
-    if data.get("sink"):
-        out.append(t("console.event.sink", lang, sink=data["sink"]))
-    if data.get("forward_due"):
-        out.append(t("console.event.forward-due", lang, date=human_date(data["forward_due"], lang)))
-    if data.get("late"):
-        out.append(t("console.event.forward-late", lang))
-    if event.type == EventType.ACCEPTED and data.get("channel"):
-        out.append(t("console.event.channel", lang, channel=data["channel"]))
-    return out
-
-
-# What an appeal's page keeps of another organisation's data in an event: never its internal
-# note or its operators' e-mails (`by`; assignments are not shown at all).
-_INTERNAL = ("by", "note")
-
-
-def _shown_history(
-    history: list[Event], operator: Operator, directory: OrgDirectory
-) -> list[Event]:
-    """The history as this operator may read it. Events of an organisation they do not see —
-    the one that forwarded the appeal to theirs — are shown only where the citizen sees them
-    too (PUBLIC_TYPES: filed, status, answer, routed…), signed with that organisation's name
-    instead of its operator's e-mail and without internal notes; their notes, assignments,
-    contact views and deliveries stay with that organisation."""
-    shown = []
-    for event in history:
-        if event.org_id is None or operator.sees(event.org_id):
-            shown.append(event)
-            continue
-        if event.type not in PUBLIC_TYPES:
-            continue
-        data = {k: v for k, v in event.data.items() if k not in _INTERNAL}
-        try:
-            data["by"] = directory.org(event.org_id).name
-        except KeyError:
-            data["by"] = event.org or ""
-        shown.append(replace(event, data=data))
-    return shown
-
-
-def _event_title(event: Event, lang: str) -> str:
-    key = f"console.event.{event.type}"
-    try:
-        return t(key, lang)
-    except KeyError:
-        return event.type
-
-
 async def _render(
     request: Request,
     operator: Operator,
@@ -149,8 +87,10 @@ async def _render(
     error: str | None = None,
     contact: dict[str, str] | None = None,
     status: int = 200,
-    draft: str | None = None,
+    sent: PanelForm | None = None,
 ) -> Response:
+    """The page; after a refused change, `sent` fills the handling form again with what the
+    operator wrote (nothing typed is lost), else it shows the appeal as it stands."""
     console = console_of(request)
     runtime = console.runtime
     lang = page_language(request)
@@ -170,39 +110,47 @@ async def _render(
         for s in TRANSITIONS.get(Status(current), ())
         if s not in (Status.ANSWERED, Status.DUPLICATE, Status.CLARIFYING)
     ]
-    chosen = request.query_params.get("template", "")
-    template_title = ""
-    if draft is None:
-        draft = appeal["answer"] or ""
-        for template in data["templates"]:
-            if str(template["id"]) == chosen:
-                # {name} stays a placeholder in the console: the citizen's page fills it in
-                draft = changes.fill_template(
-                    template["body"], appeal["number"], changes.NAME_PLACEHOLDER
-                )
-                template_title = template["title"]
-    done = request.query_params.get("done", "")
-    notice = t(f"console.appeal.done.{done}", lang) if done in ACTIONS else None
-    history = [
+    # {name} stays a placeholder in the console: the citizen's page fills it in
+    templates = [
         {
-            "at": e.at,
-            "type": e.type,
-            "title": _event_title(e, lang),
-            "by": e.data.get("by", ""),
-            "details": _details(e, lang),
+            **template,
+            "filled": changes.fill_template(
+                template["body"], appeal["number"], changes.NAME_PLACEHOLDER
+            ),
         }
-        for e in _shown_history(data["history"], operator, runtime.directory)
+        for template in data["templates"]
     ]
+    chosen = request.query_params.get("template", "")
+    if sent is None:  # the form as the appeal stands: saving it untouched changes nothing
+        sent = PanelForm(
+            status=current, assignee=appeal["assignee"] or "", severity=appeal["severity"] or ""
+        )
+        picked = next((tpl for tpl in templates if str(tpl["id"]) == chosen), None)
+        if picked is not None:  # the no-script "Use template": a GET with ?template=
+            sent = replace(sent, text=picked["filled"], template_title=picked["title"])
+    if sent.assignee is None or sent.severity is None:  # not posted: shown as they stand
+        sent = replace(
+            sent,
+            assignee=appeal["assignee"] or "" if sent.assignee is None else sent.assignee,
+            severity=appeal["severity"] or "" if sent.severity is None else sent.severity,
+        )
+    kinds = data["sink_kinds"]
     context = {
         "appeal": appeal,
         "category_title": category.title(lang) if category else appeal["category"],
         "when": lambda iso: local_time(iso, zone, lang) if iso else "",
-        "history": history,
+        "history": history_rows(data["history"], operator, runtime.directory, kinds, lang),
         # another organisation's sinks (one the appeal was forwarded away from) are its own
-        "deliveries": [d for d in data["deliveries"] if operator.sees(d["org_id"])],
+        "deliveries": [
+            {**d, "sink_word": sink_word(str(d["sink"]), kinds, lang)}
+            for d in data["deliveries"]
+            if operator.sees(d["org_id"])
+        ],
+        "channel": channel_word(appeal["channel"], lang),
+        "answer_shown": shown_answer(appeal["answer"] or "", lang),
         "photos": data["photos"],
         "colleagues": [u.email for u in data["colleagues"]],
-        "templates": data["templates"],
+        "templates": templates,
         "duplicates": data["duplicates"],
         "moves": moves,
         "can_answer": can_move(current, Status.ANSWERED),
@@ -229,9 +177,8 @@ async def _render(
         "contact": contact,
         "manages": operator.manages(target),
         "chosen": chosen,
-        "template_title": template_title,
-        "draft": draft,
-        "notice": notice,
+        "sent": sent,
+        "notice": _notice(request.query_params.get("done", ""), lang),
         "error": error,
         "map_url": _map_url(appeal["lat"], appeal["lon"]),
         "answers": answers_shown(
@@ -245,6 +192,15 @@ async def _render(
     return console_page(
         request, operator, "console/appeal.html", context, status=status, section="/console"
     )
+
+
+def _notice(done: str, lang: str) -> str | None:
+    """What the page says after a save: each part the operator changed (`done=assign,note`),
+    or that nothing was — the form sent back as it stood."""
+    parts = [p for p in done.split(",") if p in ACTIONS or p == "nothing"]
+    if not parts:
+        return None
+    return " ".join(t(f"console.appeal.done.{p}", lang) for p in parts)
 
 
 def _is_web_link(url: str | None) -> bool:
@@ -308,17 +264,33 @@ async def act(request: Request) -> Response:
     lang = page_language(request)
     actor = _actor(request, operator)
     appeal_id = appeal["id"]
+    done = action
     try:
-        op = _operation(request, operator, appeal, action, form, actor)
+        if action == "handle":
+            runtime = console_of(request).runtime
+            asked = panel.plan(
+                PanelForm.of(form),
+                appeal,
+                operator.user.email,
+                actor,
+                runtime.deadlines.forward_due,
+            )
+            done = ",".join(asked.parts) or "nothing"
+            op = asked.op()
+        else:
+            op = _operation(request, operator, appeal, action, form, actor)
         await console_of(request).runtime.writer.submit(op)
     except changes.Refused as refused:
         values = dict(refused.values)
         for key in ("current", "new"):
             if key in values:
                 values[key] = t(f"status.{values[key]}", lang)
-        draft = _text(form, "text") if action == "answer" else None
         return await _render(
-            request, operator, error=t(refused.key, lang, **values), status=422, draft=draft
+            request,
+            operator,
+            error=t(refused.key, lang, **values),
+            status=422,
+            sent=_kept(action, form, appeal),
         )
     runtime = console_of(request).runtime
     if runtime.forwarder is not None:
@@ -329,7 +301,23 @@ async def act(request: Request) -> Response:
             runtime.notify_queue(moved["target_org_id"])
         if moved is None or not operator.sees_appeal(moved["target_org_id"]):
             return RedirectResponse("/console?done=forward", 303)  # it is theirs now
-    return RedirectResponse(f"/console/appeals/{appeal_id}?done={action}#handling", 303)
+    # the notice is at the top of the page and takes the focus there (appeal.js)
+    return RedirectResponse(f"/console/appeals/{appeal_id}?done={done}#notice", 303)
+
+
+def _kept(action: str, form: Any, appeal: dict[str, Any]) -> PanelForm | None:
+    """What the handling form shows again after a refusal: all the operator wrote in it, or —
+    for the older one-part forms — the answer they wrote, over the appeal as it stands."""
+    if action == "handle":
+        return PanelForm.of(form)
+    if action == "answer":
+        return PanelForm(
+            status=appeal["status"],
+            assignee=appeal["assignee"] or "",
+            severity=appeal["severity"] or "",
+            text=_text(form, "text"),
+        )
+    return None
 
 
 def _operation(

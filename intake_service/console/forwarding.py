@@ -70,7 +70,7 @@ def forward_op(
         conn.execute(
             "UPDATE appeals SET target_org_id = ?, routed_from = ?, status = ?, assignee_id = NULL, "
             "forward_due = NULL, register_due = ?, answer_due = ?, extended_at = NULL, "
-            "extension_reason = NULL, updated_at = ? WHERE id = ?",
+            "extension_reason = NULL, status_reason = NULL, updated_at = ? WHERE id = ?",
             (
                 to.id,
                 row["target_org_id"],

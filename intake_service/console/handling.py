@@ -14,6 +14,7 @@ from intake_service.console.accounts import list_users
 from intake_service.console.answer_templates import templates_for
 from intake_service.events import EventType, appeal_history
 from intake_service.forward.outbox import deliveries
+from intake_service.forward.sinks import list_sinks
 from intake_service.lifecycle.changes import (
     MAX_NOTE,
     Actor,
@@ -47,6 +48,7 @@ def page_data(conn: sqlite3.Connection, appeal_id: str) -> dict[str, Any] | None
         "appeal": appeal,
         "history": appeal_history(conn, appeal_id, types=None),
         "deliveries": deliveries(conn, appeal_id),
+        "sink_kinds": {sink.name: sink.kind for sink in list_sinks(conn)},
         "photos": listed_for(conn, [appeal_id])[appeal_id],
         "colleagues": [u for u in list_users(conn, [org_id]) if not u.disabled],
         "templates": templates_for(conn, org_id, appeal["category"]),

@@ -27,7 +27,7 @@ def _public_step(event: Event, lang: str, org_name: Callable[[str], str]) -> dic
     public text that goes with it (the question, the reason of an extension)."""
     data, detail = event.data, None
     if event.type == EventType.STATUS:
-        status = str(data.get("to") or "")
+        status, detail = str(data.get("to") or ""), data.get("reason")
         title = t(f"status.{status}", lang)
     elif event.type == EventType.ANSWERED:
         status = str(Status.ANSWERED)
@@ -140,7 +140,7 @@ def status_view(
         "status": row["status"],
         "status_title": t(f"status.{row['status']}", lang),
         "status_type": str(kind),
-        "status_reason": row["status_reason"] if row["status"] == Status.REJECTED else None,
+        "status_reason": row["status_reason"],
         "answer": _public_answer(row, _citizen_name(row), answered),
         "original": _original(conn, row, lang),
         "kind": row["kind"],

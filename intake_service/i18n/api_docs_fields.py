@@ -112,8 +112,10 @@ MESSAGES = sentences(
             "ключей (их перечисляет pos-intake org attributes SLUG).",
         ),
         (
-            "Why the appeal was rejected (only for status rejected).",
-            "Почему обращение отклонено (только для статуса rejected).",
+            "The reason the operator gave the citizen for the current status "
+            "(always for rejected; null when none was given).",
+            "Причина, которую оператор написал заявителю к текущему статусу "
+            "(у rejected — всегда; null, если её не указали).",
         ),
         (
             "The organisation's public answer, once given.",

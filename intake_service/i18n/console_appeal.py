@@ -15,7 +15,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Official appeal (59-FZ)",
     },
     "console.appeal.category": {"ru": "Тема", "en": "Topic"},
-    "console.appeal.severity": {"ru": "Острота", "en": "Severity"},
+    "console.appeal.severity": {"ru": "Важность", "en": "Severity"},
     "console.appeal.severity.none": {"ru": "не задана", "en": "not set"},
     "console.appeal.assignee": {"ru": "Исполнитель", "en": "Assignee"},
     "console.appeal.nobody": {"ru": "не назначен", "en": "nobody"},
@@ -55,6 +55,34 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.appeal.page-url": {"ru": "Страница", "en": "Page"},
     "console.appeal.loader": {"ru": "Версия загрузчика", "en": "Loader version"},
     "console.appeal.channel": {"ru": "Канал", "en": "Channel"},
+    # how an appeal came (appeals.channel), in words
+    "console.appeal.channel.form": {"ru": "Форма на сайте", "en": "Website form"},
+    "console.appeal.channel.page": {
+        "ru": "Страница обращения сервиса",
+        "en": "The service's own appeal page",
+    },
+    "console.appeal.channel.api": {"ru": "API", "en": "API"},
+    "console.appeal.channel.open311": {"ru": "Open311 (приложение)", "en": "Open311 (an app)"},
+    "console.appeal.channel.repeat": {
+        "ru": "Повторное обращение со страницы отслеживания",
+        "en": "A repeat appeal from the tracking page",
+    },
+    # where an appeal goes (the outbox's sinks), in words
+    "console.appeal.sink.embedded": {
+        "ru": "Очередь для системы организации",
+        "en": "The organisation's system's queue",
+    },
+    "console.appeal.sink.mail": {"ru": "Письмо заявителю", "en": "E-mail to the citizen"},
+    "console.appeal.sink.webhook": {"ru": "Веб-хук № {number}", "en": "Webhook no. {number}"},
+    "console.appeal.sink.rabbitmq": {
+        "ru": "Очередь RabbitMQ № {number}",
+        "en": "RabbitMQ exchange no. {number}",
+    },
+    "console.appeal.sink.removed": {
+        "ru": "Получатель № {number} (удалён)",
+        "en": "Sink no. {number} (removed)",
+    },
+    "console.appeal.name-placeholder": {"ru": "‹имя заявителя›", "en": "‹the citizen's name›"},
     "console.appeal.answer": {"ru": "Ответ заявителю", "en": "Answer to the citizen"},
     "console.appeal.answered-at": {"ru": "Ответ дан", "en": "Answered"},
     "console.appeal.deliveries": {"ru": "Передача", "en": "Forwarding"},
@@ -83,7 +111,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.appeal.details": {"ru": "Подробности", "en": "Details"},
     "console.appeal.handling": {"ru": "Работа с обращением", "en": "Handling"},
     "console.appeal.move": {"ru": "Сменить статус", "en": "Change status"},
-    "console.appeal.move.to": {"ru": "Новый статус", "en": "New status"},
+    "console.appeal.move.to": {"ru": "Статус", "en": "Status"},
+    "console.appeal.move.current": {"ru": "{status} (сейчас)", "en": "{status} (now)"},
+    "console.appeal.reason.hint": {
+        "ru": "Пишется при смене статуса. Заявитель прочтёт её на странице отслеживания и в "
+        "письме. Чтобы отклонить обращение, она обязательна.",
+        "en": "Goes with a change of status. The citizen reads it on the tracking page and in "
+        "the e-mail. A rejection must have one.",
+    },
+    "console.appeal.panel.hint": {
+        "ru": "Поля заполнены так, как обращение стоит сейчас: в историю попадёт только то, что "
+        "вы измените.",
+        "en": "The fields show the appeal as it stands: only what you change goes into the "
+        "history.",
+    },
+    "console.appeal.other": {"ru": "Другие действия", "en": "Other actions"},
     "console.appeal.move.none": {
         "ru": "Из этого статуса нет других переходов.",
         "en": "No other moves from this status.",
@@ -98,6 +140,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.appeal.assign": {"ru": "Назначить", "en": "Assign"},
     "console.appeal.assign.me": {"ru": "мне", "en": "me"},
     "console.appeal.assign.nobody": {"ru": "— никому —", "en": "— nobody —"},
+    "console.appeal.assign.gone": {"ru": "{email} (отключён)", "en": "{email} (disabled)"},
     "console.appeal.duplicate": {"ru": "Отметить как дубликат", "en": "Mark as duplicate"},
     "console.appeal.duplicate.number": {
         "ru": "Номер исходного обращения",
@@ -119,14 +162,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "appeal's number and the citizen's name.",
     },
     "console.appeal.reply.send": {"ru": "Отправить ответ", "en": "Send answer"},
+    "console.appeal.reply.optional": {
+        "ru": "Оставьте поле пустым, если отвечать пока не нужно. Отправленный ответ переводит "
+        "обращение в статус «Дан ответ».",
+        "en": "Leave it empty when there is nothing to answer yet. A sent answer moves the "
+        "appeal to 'Answered'.",
+    },
+    "console.appeal.reply.name": {
+        "ru": "{name} в тексте — имя заявителя: оно будет подставлено в письме и на странице "
+        "отслеживания.",
+        "en": "{name} in the text is the citizen's name: it is filled in in the e-mail and on "
+        "the tracking page.",
+    },
+    "console.appeal.again": {"ru": "Отправить ещё один ответ", "en": "Send another answer"},
+    "console.appeal.again.hint": {
+        "ru": "Ответ уже отправлен {when}. Новый заменит его на странице отслеживания, "
+        "и заявитель получит ещё одно письмо.",
+        "en": "An answer was sent {when}. A new one replaces it on the tracking page, and the "
+        "citizen gets another e-mail.",
+    },
     "console.appeal.reply.not-now": {
         "ru": "Из статуса «{status}» ответить нельзя: сначала верните обращение в работу.",
         "en": "No answer from the status '{status}': move the appeal back into progress first.",
     },
     "console.appeal.templates.manage": {"ru": "Шаблоны ответов", "en": "Answer templates"},
     "console.appeal.done.status": {"ru": "Статус изменён.", "en": "Status changed."},
+    "console.appeal.done.handle": {"ru": "Сохранено.", "en": "Saved."},
+    "console.appeal.done.nothing": {
+        "ru": "Изменений нет: форма сохранена без правок.",
+        "en": "Nothing changed: the form was saved as it stood.",
+    },
     "console.appeal.done.assign": {"ru": "Исполнитель изменён.", "en": "Assignee changed."},
-    "console.appeal.done.severity": {"ru": "Острота изменена.", "en": "Severity changed."},
+    "console.appeal.done.severity": {"ru": "Важность изменена.", "en": "Severity changed."},
     "console.appeal.done.note": {"ru": "Заметка добавлена.", "en": "Note added."},
     "console.appeal.done.duplicate": {
         "ru": "Обращение отмечено как дубликат.",
@@ -151,7 +218,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.event.status": {"ru": "Статус", "en": "Status"},
     "console.event.answered": {"ru": "Ответ", "en": "Answer"},
     "console.event.assigned": {"ru": "Назначение", "en": "Assignment"},
-    "console.event.severity": {"ru": "Острота", "en": "Severity"},
+    "console.event.severity": {"ru": "Важность", "en": "Severity"},
     "console.event.note": {"ru": "Заметка", "en": "Note"},
     "console.event.contact_viewed": {"ru": "Просмотр контакта", "en": "Contact viewed"},
     "console.event.exported": {"ru": "Выгрузка", "en": "Export"},
@@ -189,8 +256,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "{email} — не действующий сотрудник организации-адресата.",
         "en": "{email} is not an active user of the addressed organisation.",
     },
-    "handling.bad-severity": {"ru": "Нет такой остроты.", "en": "No such severity."},
+    "handling.bad-severity": {"ru": "Нет такой важности.", "en": "No such severity."},
     "handling.note-empty": {"ru": "Заметка пуста.", "en": "The note is empty."},
+    "handling.reason-without-move": {
+        "ru": "Причина пишется к смене статуса: выберите новый статус или очистите поле причины.",
+        "en": "A reason goes with a change of status: choose a new status or clear the reason.",
+    },
+    "handling.answer-again": {
+        "ru": "Ответ уже отправлен. Чтобы отправить ещё один, отметьте «Отправить ещё один ответ».",
+        "en": "An answer was sent already. To send another, tick 'Send another answer'.",
+    },
     "handling.answer-empty": {"ru": "Ответ пуст.", "en": "The answer is empty."},
     "handling.duplicate-unknown": {
         "ru": "Обращения с номером «{number}» нет.",

@@ -61,7 +61,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "three times it (with no history: at two or more).",
     },
     "legend.severity": {
-        "ru": "Серьёзность (вес 25): доля обращений с высокой и критической важностью за 7 дней.",
+        "ru": "Важность (вес 25): доля обращений с высокой и критической важностью за 7 дней.",
         "en": "Severity (weight 25): the share of high and critical appeals over 7 days.",
     },
     "legend.repeats": {

@@ -77,6 +77,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The deadline for the answer to appeal {number} is extended to {answer_due}. "
         "The reason:",
     },
+    "mail.subject.status": {
+        "ru": "Обращение {number}: {status_title}",
+        "en": "Appeal {number}: {status_title}",
+    },
+    "mail.body.status": {
+        "ru": "Статус обращения {number} изменён: {status_title}. Причина:",
+        "en": "The status of appeal {number} changed: {status_title}. The reason:",
+    },
     "mail.subject.closed": {
         "ru": "Обращение {number} закрыто",
         "en": "Appeal {number} closed",

@@ -146,9 +146,11 @@ def status_op(
     actor: Actor,
     forward_due: Callable[[int], str] | None = None,
 ) -> Op:
-    """Move along the status table; `rejected` needs the reason the citizen will read.
-    `forward_due` (an organisation's id → ISO date): registering an official appeal starts the
-    seven days in which it may be forwarded to the competent body."""
+    """Move along the status table. `reason` is written for the citizen: kept on the row with
+    the new status (the tracking page shows it), in the event (the history) and in the e-mail;
+    `rejected` must have one. `note` is internal, in the event only. `forward_due` (an
+    organisation's id → ISO date): registering an official appeal starts the seven days in
+    which it may be forwarded to the competent body."""
     reason, note = reason.strip()[:MAX_REASON], note.strip()[:MAX_NOTE]
     # they have their own forms: the answer's text, the original's number, the question with
     # its date (a bare `clarifying` would ask nothing, tell no one and never close)
@@ -161,7 +163,7 @@ def status_op(
         row = current(conn, appeal_id)
         check_move(row["status"], new)
         at = now_iso()
-        kept_reason = reason if new == Status.REJECTED else None
+        kept_reason = reason or None
         data: dict[str, Any] = {"from": row["status"], "to": new}
         if new == Status.REGISTERED and row["kind"] == "official" and forward_due is not None:
             data["forward_due"] = forward_due(row["target_org_id"])
@@ -175,7 +177,10 @@ def status_op(
         if note:
             data["note"] = note
         event_id = log_change(conn, EventType.STATUS, row, actor, data, at=at)
-        notify_closed(conn, appeal_id, new, kept_reason, event_id)
+        if status_type(new) is not StatusType.OPEN:
+            notify_closed(conn, appeal_id, new, kept_reason, event_id)
+        elif kept_reason:
+            notify_status(conn, appeal_id, new, kept_reason, event_id)
 
     return op
 
@@ -225,6 +230,31 @@ def answer_op(appeal_id: str, text: str, template: str | None, actor: Actor) -> 
     return op
 
 
+def notify_status(
+    conn: sqlite3.Connection, appeal_id: str, status: str, reason: str, event_id: int
+) -> None:
+    """Tell the citizen of a move between open statuses that came with a reason: the operator
+    wrote it for them, so it reaches them by e-mail too, not only on the tracking page. A bare
+    move (registered, in progress) stays on the tracking page alone."""
+    notify_citizen(
+        conn,
+        appeal_id,
+        NoticeKind.STATUS,
+        dedupe=f"status:{event_id}",
+        data={
+            "status": status,
+            "status_title": _status_title(conn, appeal_id, status),
+            "text": reason,
+        },
+    )
+
+
+def _status_title(conn: sqlite3.Connection, appeal_id: str, status: str) -> str:
+    """The status in the citizen's language (the e-mail's subject and body name it)."""
+    lang_row = conn.execute("SELECT lang FROM appeals WHERE id = ?", (appeal_id,)).fetchone()
+    return t(f"status.{status}", lang_row["lang"] if lang_row else "ru")
+
+
 def notify_closed(
     conn: sqlite3.Connection, appeal_id: str, status: str, reason: str | None, event_id: int
 ) -> None:
@@ -232,12 +262,14 @@ def notify_closed(
     reason they may read; moves between open statuses are on the tracking page only."""
     if status_type(status) is StatusType.OPEN:
         return
-    lang_row = conn.execute("SELECT lang FROM appeals WHERE id = ?", (appeal_id,)).fetchone()
-    lang = lang_row["lang"] if lang_row else "ru"
     notify_citizen(
         conn,
         appeal_id,
         NoticeKind.CLOSED,
         dedupe=f"closed:{event_id}",
-        data={"status": status, "status_title": t(f"status.{status}", lang), "text": reason},
+        data={
+            "status": status,
+            "status_title": _status_title(conn, appeal_id, status),
+            "text": reason,
+        },
     )

@@ -44,7 +44,7 @@ def ask_op(appeal_id: str, question: str, due: str, actor: Actor) -> Op:
         at = now_iso()
         conn.execute(
             "UPDATE appeals SET status = ?, clarify_question = ?, clarify_due = ?, "
-            "clarify_answer = NULL, updated_at = ? WHERE id = ?",
+            "clarify_answer = NULL, status_reason = NULL, updated_at = ? WHERE id = ?",
             (Status.CLARIFYING, question, due, at, appeal_id),
         )
         data = {"from": row["status"], "to": str(Status.CLARIFYING), "question": question}

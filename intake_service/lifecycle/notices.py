@@ -33,6 +33,7 @@ class NoticeKind(StrEnum):
     CLARIFY = "clarify"  # a question: answer it on the tracking page by the date
     ANSWERED = "answered"  # the answer itself
     EXTENDED = "extended"  # the deadline moved, with the reason
+    STATUS = "status"  # a move between open statuses, with the reason the operator wrote
     CLOSED = "closed"  # rejected, not clarified, resolved, not resolved: with the reason
     DIGEST = "digest"  # to an operator: the organisation's overdue and soon-due appeals
 

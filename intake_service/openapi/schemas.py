@@ -126,7 +126,8 @@ STATUS = {
         "status_type": {"type": "string", "enum": ["open", "closed", "resolved"]},
         "status_reason": {
             "type": ["string", "null"],
-            "description": "Why the appeal was rejected (only for status rejected).",
+            "description": "The reason the operator gave the citizen for the current status "
+            "(always for rejected; null when none was given).",
         },
         "answer": {
             "type": ["object", "null"],
