@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
@@ -98,9 +99,11 @@ class Event:
             "data": self.data,
         }
 
-    def line(self) -> str:
-        """One line for a person reading the terminal."""
-        parts = [self.at[:19].replace("T", " "), f"{self.type:<9}", self.org or "-"]
+    def line(self, zone: tzinfo = UTC) -> str:
+        """One line for a person reading the terminal, the time in `zone` (the organisation's)
+        with its offset, so a reader never mistakes UTC for local time or the other way."""
+        at = datetime.fromisoformat(self.at.replace("Z", "+00:00")).astimezone(zone)
+        parts = [at.isoformat(sep=" ", timespec="seconds"), f"{self.type:<9}", self.org or "-"]
         number = self.data.get("number")
         if number:
             parts.append(str(number))

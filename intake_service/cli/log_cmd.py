@@ -8,10 +8,12 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from intake_service.cli.database import open_for
 from intake_service.events import Event, EventFeed, last_events
-from intake_service.orgs import get_org
+from intake_service.org_settings import DEFAULT_TIMEZONE, timezone_of
+from intake_service.orgs import get_org, list_orgs
 
 FOLLOW_POLL_SECONDS = 0.25
 
@@ -31,22 +33,31 @@ def add_parsers(commands: argparse._SubParsersAction, common: Callable[..., None
     p.set_defaults(handler=_tail)
 
 
-def _print(event: Event, as_json: bool) -> None:
-    print(json.dumps(event.as_dict(), ensure_ascii=False) if as_json else event.line(), flush=True)
+def _print(event: Event, as_json: bool, zones: dict[str, ZoneInfo]) -> None:
+    """JSON keeps the stored UTC time; a line shows the organisation's local time with its
+    offset (an event of no organisation: the default zone's)."""
+    if as_json:
+        print(json.dumps(event.as_dict(), ensure_ascii=False), flush=True)
+        return
+    zone = zones.get(event.org or "") or ZoneInfo(DEFAULT_TIMEZONE)
+    print(event.line(zone), flush=True)
 
 
 def _tail(args: argparse.Namespace) -> int:
     conn = open_for(args)
     try:
         org_id = get_org(conn, args.org).id if args.org else None
+        zones = {org.slug: timezone_of(org) for org in list_orgs(conn)}
         events = last_events(conn, org_id=org_id, count=max(0, args.lines))
         for event in events:
-            _print(event, args.json)
+            _print(event, args.json, zones)
         feed = EventFeed(conn, events[-1].id if events else _max_id(conn))
         while args.follow:
             newer = feed.read(conn, org_id=org_id)
             for event in newer:
-                _print(event, args.json)
+                if event.org and event.org not in zones:  # added since: look again
+                    zones = {org.slug: timezone_of(org) for org in list_orgs(conn)}
+                _print(event, args.json, zones)
             if not newer:
                 time.sleep(FOLLOW_POLL_SECONDS)
     except KeyboardInterrupt:
