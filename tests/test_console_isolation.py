@@ -88,6 +88,14 @@ def test_another_organisations_appeal_is_missing_everywhere(two_orgs):
         ):
             answer = alpha.post_form(f"/console/appeals/{b['id']}/{action}", data)
             assert answer.status_code == 404, f"{action}: {answer.status_code}"
+        for data in (
+            {"action": "assign", "to": "me"},
+            {"action": "status", "status": "in_progress"},
+            {"action": "severity", "severity": "high"},
+        ):  # the register's bulk form: another organisation's id is refused, never changed
+            answer = alpha.post_form("/console/register/bulk", {**data, "appeal": b["id"]})
+            assert answer.status_code == 303, answer.text
+            assert "changed=0&refused=1" in answer.headers["location"], data
 
 
 def test_the_live_stream_carries_only_ones_own(two_orgs):

@@ -151,7 +151,7 @@ def test_older_pages_follow_without_repeats(db, service, request):
 
         # the page's own "older" link carries the filter and the cursor
         page = console.get("/console/log", params={"type": "accepted"})
-        older = re.search(r'href="(/console\?[^"]+)" rel="next"', page.text).group(1)
+        older = re.search(r'href="(/console/log\?[^"]+)" rel="next"', page.text).group(1)
         older_page = console.get(older.replace("&amp;", "&")).text
         assert older_page.count('class="type-accepted"') == 7
 
