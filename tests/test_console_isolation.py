@@ -57,6 +57,7 @@ def test_another_organisations_appeal_is_missing_everywhere(two_orgs):
             f"/console/appeals/{b['id']}/photos/1",
             f"/console/appeals/{b['id']}/photos/0",
             "/console?org=beta",
+            "/console/log?org=beta",
             "/console/log.json?org=beta",
             "/console/export.csv?org=beta",
             "/console/board.json?org=beta",
@@ -68,7 +69,7 @@ def test_another_organisations_appeal_is_missing_everywhere(two_orgs):
             assert b["number"] not in answer.text, path
         missing = alpha.get("/console/appeals/00000000-0000-7000-8000-000000000000")
         assert missing.status_code == 404
-        for path in ("/console", "/console/log.json", "/console/export.csv", "/console/board.json",
+        for path in ("/console", "/console/log", "/console/log.json", "/console/export.csv", "/console/board.json",
                      "/console/stats", "/console/log.json?q=фонарь"):  # fmt: skip
             answer = alpha.get(path)
             assert answer.status_code == 200, path
@@ -87,6 +88,14 @@ def test_another_organisations_appeal_is_missing_everywhere(two_orgs):
         ):
             answer = alpha.post_form(f"/console/appeals/{b['id']}/{action}", data)
             assert answer.status_code == 404, f"{action}: {answer.status_code}"
+        for data in (
+            {"action": "assign", "to": "me"},
+            {"action": "status", "status": "in_progress"},
+            {"action": "severity", "severity": "high"},
+        ):  # the register's bulk form: another organisation's id is refused, never changed
+            answer = alpha.post_form("/console/register/bulk", {**data, "appeal": b["id"]})
+            assert answer.status_code == 303, answer.text
+            assert "changed=0&refused=1" in answer.headers["location"], data
 
 
 def test_the_live_stream_carries_only_ones_own(two_orgs):
@@ -204,6 +213,8 @@ def _seen_nowhere(console, gone: dict, words: str) -> None:
     log = console.get("/console/log.json")
     assert log.status_code == 200 and gone["number"] not in log.text and gone["id"] not in log.text
     assert gone["number"] not in console.get("/console").text
+    assert gone["number"] not in console.get("/console/log").text
+    assert gone["number"] not in console.get("/console", params={"view": "all"}).text
     export = console.get("/console/export.csv")
     assert export.status_code == 200
     assert gone["number"] not in export.text and words not in export.text

@@ -92,6 +92,7 @@ def test_a_new_appeal_appears_in_the_open_log_and_stored_html_stays_text(
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")
         page.wait_for_url(service.url + "/console")
+        page.goto(service.url + "/console/log")
         page.wait_for_selector("#live-state.on", timeout=10_000)
 
         filed = file(service.url, org.key, text=XSS, address="<b>ул. Ленина</b>")

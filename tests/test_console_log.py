@@ -1,4 +1,4 @@
-"""The intake log at /console: what an operator sees of their organisations' appeals and refused
+"""The intake log at /console/log: what an operator sees of their organisations' appeals and refused
 requests, filtered, searched, paged, followed live and exported — and never another's."""
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def test_the_log_shows_an_appeal_and_a_refused_request_with_its_reason(db, servi
     badge = httpx.get(f"{service.url}/w/{own.slug}/form", params={"origin": "https://new.demo.ru"})
     assert badge.status_code == 403
     with signed_in(service.url, duty) as console:
-        page = console.get("/console")
+        page = console.get("/console/log")
         assert page.status_code == 200
         html = page.text
         assert filed["number"] in html
@@ -127,10 +127,10 @@ def test_each_filter_narrows_the_log(db, service, request):
         )
         assert bad.status_code == 400
         assert {e["parameter"] for e in bad.json()["errors"]} == {"status", "from"}
-        page = console.get("/console", params={"severity": "huge"})
+        page = console.get("/console/log", params={"severity": "huge"})
         assert page.status_code == 400
         assert "severity: Допустимо: low, medium, high, critical." in page.text
-        assert console.get("/console", params={"assignee": "nobody@x.ru"}).status_code == 400
+        assert console.get("/console/log", params={"assignee": "nobody@x.ru"}).status_code == 400
         assert console.get("/console/log.json", params={"org": "no-such-org"}).status_code == 404
 
 
@@ -150,8 +150,8 @@ def test_older_pages_follow_without_repeats(db, service, request):
         assert {row["number"] for row in first["rows"] + second["rows"]} == filed
 
         # the page's own "older" link carries the filter and the cursor
-        page = console.get("/console", params={"type": "accepted"})
-        older = re.search(r'href="(/console\?[^"]+)" rel="next"', page.text).group(1)
+        page = console.get("/console/log", params={"type": "accepted"})
+        older = re.search(r'href="(/console/log\?[^"]+)" rel="next"', page.text).group(1)
         older_page = console.get(older.replace("&amp;", "&")).text
         assert older_page.count('class="type-accepted"') == 7
 
@@ -170,7 +170,7 @@ def test_search_finds_other_forms_of_a_word_within_the_operators_orgs(db, servic
         assert searched(console, "Ленина фонарём") == [light]  # every word, any form
         assert numbers(console, q="фонари", category="roads") == []
         assert theirs not in numbers(console, q="фонарь")
-        page = console.get("/console", params={"q": "фонари"}).text
+        page = console.get("/console/log", params={"q": "фонари"}).text
         assert light in page and lamp["number"] not in page
 
 
@@ -236,7 +236,7 @@ def test_an_operator_never_sees_another_organisations_log(db, service, request):
         follower.join(10)
         assert [row["number"] for row in received] == [ours["number"]]
 
-        everything = [console.get("/console").text, console.get("/console/log.json").text]
+        everything = [console.get("/console/log").text, console.get("/console/log.json").text]
         everything.append(console.get("/console/export.csv").text)
         everything.append(console.get("/console/log.json", params={"q": "Секретное"}).text)
         for body in everything:
@@ -244,7 +244,7 @@ def test_an_operator_never_sees_another_organisations_log(db, service, request):
             assert "Секретное" not in body
         rows = console.get("/console/log.json").json()["rows"]
         assert {row["org"] for row in rows} == {own.slug}
-        for path in ("/console", "/console/log.json", "/console/export.csv", "/console/live"):
+        for path in ("/console/log", "/console/log.json", "/console/export.csv", "/console/live"):
             assert console.get(path, params={"org": other.slug}).status_code == 404
 
 
@@ -315,7 +315,7 @@ def test_an_event_id_in_other_digits_is_a_bad_cursor_not_a_server_error(db, org,
     duty = add_user(db, unique(request, "duty@demo.ru"), "demo")
     logged_before = len(service.log())  # the module's server: only what this story caused
     with signed_in(service.url, duty) as console:
-        for path in ("/console/log.json", "/console", "/console/export.csv"):
+        for path in ("/console/log.json", "/console/log", "/console/export.csv"):
             answer = console.get(path, params={"before": "²"})
             assert answer.status_code == 400, (path, answer.status_code, answer.text[:200])
         bad = console.get(

@@ -44,6 +44,8 @@ def pages_of(ids: list[str]) -> list[str]:
     return [
         "/console",
         "/console?q=фонари",
+        "/console/log",
+        "/console/log?q=фонари",
         f"/console/appeals/{ids[0]}",
         "/console/board",
         "/console/board?wall=1",
@@ -111,7 +113,7 @@ def test_stored_markup_is_text_in_the_html(console_site):
     from console_helpers import signed_in
 
     with signed_in(service.url, "admin@region.example.ru") as console:
-        for path in ("/console", f"/console/appeals/{ids[0]}"):
+        for path in ("/console", "/console/log", f"/console/appeals/{ids[0]}"):
             html = console.get(path).text
             assert "<script>window.__xss" not in html and "<img src=x" not in html, path
             assert "&lt;script&gt;" in html, path

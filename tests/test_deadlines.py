@@ -137,7 +137,7 @@ def test_due_dates_are_set_the_fast_track_is_per_category_and_overdue_is_flagged
             only_late = console.get(
                 "/console/log.json?due=overdue", headers={"Accept": "application/json"}
             ).json()["rows"]
-            log_page = console.get("/console?due=overdue").text
+            log_page = console.get("/console/log?due=overdue").text
             bad = console.get("/console/log.json?due=soon", headers={"Accept": "application/json"})
         assert only_late and {r["number"] for r in only_late} == {filed["roads"][0]["number"]}
         assert 'name="due" type="checkbox" value="overdue" checked' in log_page

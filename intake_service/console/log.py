@@ -1,4 +1,4 @@
-"""The intake log at `/console`: every event of the operator's organisations, newest first,
+"""The intake log at `/console/log`: every event of the operator's organisations, newest first,
 filtered and searched (console/log_filter.py), paged by keyset, with its live tail
 (`/console/live`, Server-Sent Events), the same page as JSON (`/console/log.json`) and the
 appeals of the filtered log as CSV (`/console/export.csv`).
@@ -26,7 +26,13 @@ from intake_service.api.requests import client_address
 from intake_service.console import log_queries
 from intake_service.console.auth import Operator, SessionWatch, operator_of
 from intake_service.console.export import ExportStream
-from intake_service.console.log_filter import EVENT_TYPES, PAGE_SIZE, LogFilter, event_id
+from intake_service.console.log_filter import (
+    AUDIT_TYPES,
+    EVENT_TYPES,
+    PAGE_SIZE,
+    LogFilter,
+    event_id,
+)
 from intake_service.console.page import console_page
 from intake_service.console.search import text_matches
 from intake_service.console.state import ConsoleState, console_of
@@ -46,7 +52,7 @@ CATCH_UP = 500  # most missed events a reconnecting stream is sent
 EXCERPT = 160
 
 
-def _label(prefix: str, value: str | None, lang: str) -> str | None:
+def label(prefix: str, value: str | None, lang: str) -> str | None:
     if value is None:
         return None
     key = f"{prefix}.{value}"
@@ -90,7 +96,7 @@ def row_view(row: dict[str, Any], directory: OrgDirectory, lang: str) -> dict[st
         "at_local": at_local,
         "at_short": at_local.split(" (", 1)[0],  # the zone named in the title
         "type": row["type"],
-        "type_label": _label("log.type", row["type"], lang),
+        "type_label": label("log.type", row["type"], lang),
         "org": row["org"],
         "org_id": org_id,
         "appeal_id": row["appeal_id"],
@@ -99,11 +105,11 @@ def row_view(row: dict[str, Any], directory: OrgDirectory, lang: str) -> dict[st
         "category_title": category_title,
         "kind": row["kind"],
         "status": row["status"],
-        "status_label": _label("status", row["status"], lang),
+        "status_label": label("status", row["status"], lang),
         "overdue": overdue,
         "overdue_label": t("console.appeal.overdue", lang) if overdue else None,
         "severity": row["severity"],
-        "severity_label": _label("severity", row["severity"], lang),
+        "severity_label": label("severity", row["severity"], lang),
         "assignee": row["assignee"],
         "excerpt": text,
         "reason": row["reason"],
@@ -125,7 +131,9 @@ async def _page(console: ConsoleState, f: LogFilter, lang: str) -> tuple[list[di
     return views, older
 
 
-def _choices(operator: Operator, console: ConsoleState, lang: str) -> dict[str, Any]:
+def filter_choices(
+    operator: Operator, console: ConsoleState, lang: str, audit: bool = False
+) -> dict[str, Any]:
     directory = console.runtime.directory
     orgs = [o for o in directory.orgs() if operator.sees(o.id)]
     categories: dict[str, str] = {}
@@ -138,12 +146,14 @@ def _choices(operator: Operator, console: ConsoleState, lang: str) -> dict[str, 
         "kinds": [(k, t(f"log.kind.{k}", lang)) for k in ("message", "official")],
         "statuses": [(str(s), t(f"status.{s}", lang)) for s in Status],
         "severities": [(str(s), t(f"severity.{s}", lang)) for s in Severity],
-        "types": [(ty, _label("log.type", ty, lang)) for ty in EVENT_TYPES],
+        "types": [
+            (ty, label("log.type", ty, lang)) for ty in EVENT_TYPES if (ty in AUDIT_TYPES) == audit
+        ],
     }
 
 
 async def log_page(request: Request) -> Response:
-    """GET /console — the intake log."""
+    """GET /console/log — the intake log (`view=audit`: its sign-ins and administration)."""
     operator = operator_of(request)
     console = console_of(request)
     lang = page_language(request)
@@ -155,6 +165,7 @@ async def log_page(request: Request) -> Response:
         f = LogFilter(org_ids=operator.org_ids)
     views, older = ([], None) if errors else await _page(console, f, lang)
     asked = dict(request.query_params)
+    zone = f.zone.key if f.zone else "UTC"
     return console_page(
         request,
         operator,
@@ -163,16 +174,20 @@ async def log_page(request: Request) -> Response:
             "rows": views,
             "errors": errors,
             "asked": asked,
-            "more_open": bool(errors) or any(k not in ("q", "before", "lang") for k in asked),
+            "more_open": bool(errors)
+            or any(k not in ("q", "before", "lang", "view") for k in asked),
+            "zone": zone,
+            "audit": f.audit,
+            "can_audit": operator.is_admin,
             "filter": f,
             "older": urlencode(f.query(before=older)) if older else None,
             "newest": urlencode(f.query(before=None)) if f.before else None,
             "export": urlencode(f.query(before=None)),
             "live": urlencode(f.query(before=None)),
-            "choices": _choices(operator, console, lang),
+            "choices": filter_choices(operator, console, lang, f.audit),
         },
         status=400 if errors else 200,
-        section="/console",
+        section="/console/log",
     )
 
 
@@ -290,7 +305,7 @@ async def export_csv(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/console", log_page, methods=["GET"]),
+    Route("/console/log", log_page, methods=["GET"]),
     Route("/console/log.json", log_json, methods=["GET"]),
     Route("/console/live", live, methods=["GET"]),
     Route("/console/export.csv", export_csv, methods=["GET"]),

@@ -4,9 +4,12 @@
 The parameter names are the console's shared vocabulary — the board's cells and the appeal
 page link to the log with them: `org` (slug: that organisation and those below it, as a
 region's row on the board sums its municipalities), `kind`, `category` (code), `status`,
-`severity`, `type` (event type), `from` and `to` (dates YYYY-MM-DD, UTC, both inclusive),
+`severity`, `type` (event type), `from` and `to` (dates YYYY-MM-DD, both inclusive, days of
+the organisation's time zone — the asked one's, else the operator's own),
 `assignee` (`me` or a colleague's e-mail), `due` (`overdue`: open appeals past their answer
-date), `q` (full-text search), and `before` (the keyset cursor: an event id). A bad value is a
+date), `q` (full-text search), `view` (`audit`: the sign-ins and administrative events, which
+only admins see; without it the log shows the appeals' events), and `before` (the keyset
+cursor: an event id). A bad value is a
 `BadParameter` naming each parameter in words; an organisation the operator may not see is
 `NotFound`, exactly like one that does not exist.
 """
@@ -17,7 +20,7 @@ import re
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,7 +28,7 @@ from intake_service.appeal_input import KINDS
 from intake_service.console.accounts import find_user
 from intake_service.console.auth import Operator
 from intake_service.directory import OrgDirectory
-from intake_service.errors import BadParameter, NotFound
+from intake_service.errors import BadParameter, Forbidden, NotFound
 from intake_service.events import EventType
 from intake_service.ids import whole_number
 from intake_service.lifecycle.deadlines import today_in
@@ -57,9 +60,25 @@ _NAMES = {
     "assignee": "assignee",
     "due": "due",
     "q": "q",
+    "view": "view",
 }
 DUE = ("overdue",)
 EVENT_TYPES = tuple(str(member) for member in EventType)
+# The log's audit view (admins only): who signed in or failed to, and what was administered.
+# The default view is every other event — the appeals' own.
+AUDIT_TYPES = tuple(
+    str(member)
+    for member in (
+        EventType.SIGNED_IN,
+        EventType.SIGNIN_FAILED,
+        EventType.SIGNED_OUT,
+        EventType.PASSWORD_CHANGED,
+        EventType.USER_CHANGED,
+        EventType.SITE_CHANGED,
+        EventType.EXPORTED,
+    )
+)
+LOG_VIEWS = ("audit",)
 
 
 @dataclass(frozen=True)
@@ -75,11 +94,13 @@ class LogFilter:
     assignee: str | None = None  # as asked: "me" or an e-mail
     due: str | None = None  # "overdue"
     q: str | None = None
+    view: str | None = None  # "audit" (the log only)
     before: int | None = None
     # resolved from the above
     org_ids: frozenset[int] | None = None  # what may be shown: None = every org and no-org rows
     assignee_id: int | None = None
     due_before: str | None = None  # `due=overdue`: answer dates before this day are past
+    zone: ZoneInfo | None = None  # whose days `from` and `to` name (None: UTC)
 
     @classmethod
     def from_query(
@@ -88,7 +109,11 @@ class LogFilter:
         operator: Operator,
         directory: OrgDirectory,
         conn: sqlite3.Connection,
+        *,
+        views: tuple[str, ...] = LOG_VIEWS,
     ) -> LogFilter:
+        """The filter asked; `views`: the `view` values this surface takes (the register reads
+        its own views itself)."""
         errors: list[tuple[str, str, dict[str, Any]]] = []
 
         def text(name: str) -> str | None:
@@ -145,10 +170,14 @@ class LogFilter:
         if q is not None and len(q) > MAX_QUERY:
             errors.append(("q", "param.too-long", {"max": MAX_QUERY}))
             q = None
+        view = one_of("view", views) if views else None
+        if view == "audit" and not operator.is_admin:
+            raise Forbidden("log.audit-admins", reason="audit-admins-only")
+        zone = _zone(found, operator, directory)
         due = one_of("due", DUE)
         due_before = None
         if due is not None:
-            due_before = today_in(_zone(found, operator, directory)).isoformat()
+            due_before = today_in(zone).isoformat()
         date_from, date_to = day("from"), day("to")
         if date_from and date_to and date_from > date_to:
             errors.append(("to", "param.period", {}))
@@ -164,10 +193,12 @@ class LogFilter:
             assignee=assignee,
             due=due,
             q=q,
+            view=view,
             before=before,
             org_ids=org_ids,
             assignee_id=assignee_id,
             due_before=due_before,
+            zone=zone,
         )
         if errors:
             raise BadFilter(errors)
@@ -189,13 +220,22 @@ class LogFilter:
         )
 
     @property
+    def audit(self) -> bool:
+        return self.view == "audit"
+
+    @property
     def at_from(self) -> str | None:
-        return self.date_from.isoformat() if self.date_from else None
+        """The first moment of `from` in the filter's zone, as stored times are written (UTC)."""
+        return self._moment(self.date_from) if self.date_from else None
 
     @property
     def at_until(self) -> str | None:
-        """The exclusive upper bound of `at`: the day after `to`."""
-        return (self.date_to + timedelta(days=1)).isoformat() if self.date_to else None
+        """The exclusive upper bound of `at`: the first moment of the day after `to`."""
+        return self._moment(self.date_to + timedelta(days=1)) if self.date_to else None
+
+    def _moment(self, day: date) -> str:
+        start = datetime.combine(day, time(), self.zone or UTC).astimezone(UTC)
+        return start.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
     @property
     def active(self) -> bool:

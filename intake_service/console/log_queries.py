@@ -23,7 +23,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from intake_service.console.log_filter import PAGE_SIZE, LogFilter
+from intake_service.console.log_filter import AUDIT_TYPES, PAGE_SIZE, LogFilter
 from intake_service.console.search import match_expression, tsquery_expression
 from intake_service.dialect import fixed_join, ids_in_json, index_hint, is_sqlite
 from intake_service.events import EventType
@@ -36,6 +36,8 @@ MAX_COMPOUND = 400  # SQLite allows 500 terms in a compound SELECT
 # region 13 ms, ~5,400 about 70 ms); beyond it matches are common and the walk of the events
 # usually finds a page sooner.
 APPEALS_FIRST = 6000
+# the audit view's event types as an SQL list (constants of the code, never a client's words)
+_AUDIT_SQL = "(" + ", ".join(f"'{t}'" for t in AUDIT_TYPES) + ")"
 
 _ROW = (
     "SELECT e.id, e.at, e.type, e.org_id, o.slug AS org, e.appeal_id, e.reason, e.data, "
@@ -86,6 +88,8 @@ def _conditions(
     if conn is not None and f.at_until is not None:
         terms.append("e.id < ?")
         args.append(first_id_at(conn, f.at_until))
+    # the audit view shows only sign-ins and administration, every other view never them
+    terms.append(f"e.type {'IN' if f.audit else 'NOT IN'} {_AUDIT_SQL}")
     if search:
         terms.append("e.type = ?")
         args.append(str(EventType.ACCEPTED))
@@ -305,6 +309,8 @@ def matching_row(conn: sqlite3.Connection, f: LogFilter, event_id: int) -> dict[
 def visible_row(f: LogFilter, row: dict[str, Any]) -> bool:
     """Whether the filter's viewer sees this log row (`rows`' dict): the one rule, on the
     event's organisation and its appeal's current target."""
+    if (row["type"] in AUDIT_TYPES) != f.audit:
+        return False
     return sees_event(f.org_ids, row["org_id"], row["target_org_id"])
 
 

@@ -16,7 +16,8 @@ if TYPE_CHECKING:  # a renderer loads nothing of the store (pyproject.toml, [too
 
 # (path, message key, admins only)
 NAVIGATION: tuple[tuple[str, str, bool], ...] = (
-    ("/console", "console.nav.log", False),
+    ("/console", "console.nav.register", False),
+    ("/console/log", "console.nav.log", False),
     ("/console/board", "console.nav.board", False),
     ("/console/stats", "console.nav.stats", False),
     ("/console/site", "console.nav.site", False),

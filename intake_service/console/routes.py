@@ -7,12 +7,23 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from intake_service.console import appeal, board, log, signin, site, stats, templates_admin, users
+from intake_service.console import (
+    appeal,
+    board,
+    log,
+    register,
+    signin,
+    site,
+    stats,
+    templates_admin,
+    users,
+)
 
 STATIC = Path(__file__).parent / "static"
 
 ROUTES: list[BaseRoute] = [
     *signin.ROUTES,
+    *register.ROUTES,
     *log.ROUTES,
     *site.ROUTES,
     *users.ROUTES,

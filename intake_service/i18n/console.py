@@ -9,6 +9,7 @@ MESSAGES.update(
     {
         "console.skip": {"ru": "К содержанию", "en": "Skip to content"},
         "console.nav.label": {"ru": "Разделы консоли", "en": "Console sections"},
+        "console.nav.register": {"ru": "Обращения", "en": "Appeals"},
         "console.nav.log": {"ru": "Журнал", "en": "Log"},
         "console.nav.board": {"ru": "Табло", "en": "Board"},
         "console.nav.stats": {"ru": "Статистика", "en": "Statistics"},

@@ -11,8 +11,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "log.filter.status": {"ru": "Статус", "en": "Status"},
     "log.filter.severity": {"ru": "Важность", "en": "Severity"},
     "log.filter.type": {"ru": "Событие", "en": "Event"},
-    "log.filter.from": {"ru": "С даты (UTC)", "en": "From (UTC)"},
-    "log.filter.to": {"ru": "По дату (UTC)", "en": "To (UTC)"},
+    "log.filter.from": {"ru": "С даты ({zone})", "en": "From ({zone})"},
+    "log.filter.to": {"ru": "По дату ({zone})", "en": "To ({zone})"},
+    "log.views": {"ru": "Что показать", "en": "What to show"},
+    "log.view.appeals": {"ru": "События обращений", "en": "Appeals' events"},
+    "log.view.audit": {
+        "ru": "Аудит: входы и администрирование",
+        "en": "Audit: sign-ins and administration",
+    },
+    "log.audit-admins": {
+        "ru": "Журнал аудита доступен только администраторам.",
+        "en": "Only administrators see the audit log.",
+    },
     "log.filter.assignee": {"ru": "Исполнитель", "en": "Assignee"},
     "log.filter.assignee-hint": {
         "ru": "«me» — мои, или адрес почты коллеги",

@@ -6,7 +6,8 @@ sinks), `console` (6–10: accounts, handling, search, the board's counts, the l
 `follow_through` (11: what comes back to the citizen), `open311` (12: Open311 and a category's
 extra questions), `follow_through_links` (13: the cabinet's e-mail link, the forwarding
 deadline, the operator's language), `idempotency_scopes` (14: intake's and replies' keys apart),
-`writer_batches` (15: a marker per writer batch, for a commit whose answer was lost).
+`writer_batches` (15: a marker per writer batch, for a commit whose answer was lost),
+`register` (16: the indexes of the console's register of appeals).
 Importing this package registers them all in MIGRATIONS.
 
 PostgreSQL starts from a baseline of migration 12 (postgres/schema.py) and applies the later
@@ -27,6 +28,7 @@ from intake_service.migrations import (  # noqa: F401
     follow_through_links,
     idempotency_scopes,
     open311,
+    register,
     spine,
     writer_batches,
 )
