@@ -52,7 +52,7 @@
     });
     if (updated) {
       updated.setAttribute('datetime', data.generated_at);
-      updated.textContent = data.generated_at.slice(11, 19) + ' UTC';
+      updated.textContent = data.generated_text;
     }
     // A new organisation or category: the table itself changed, draw it afresh.
     if (missing || cells.length !== data.rows.length * data.categories.length) { window.location.reload(); }
@@ -86,6 +86,56 @@
       lost(true);
       if (source.readyState === EventSource.CLOSED) { window.setTimeout(listen, 5000); }
     });
+  }
+
+  // Wall mode: nobody scrolls a wall, so when the rows do not fit the screen the page shows
+  // them a screenful at a time, turning every data-page-ms, and says which screenful it is.
+  // Pages are cut from the rows' own heights (a long name takes two lines), again on resize.
+  var wallRows = document.getElementById('wall-rows');
+  var pageLabel = document.getElementById('board-page');
+  var pages = [];
+  var shown = 0;
+
+  function showPage(index) {
+    shown = pages.length ? index % pages.length : 0;
+    pages.forEach(function (rows, number) {
+      rows.forEach(function (tr) { tr.hidden = number !== shown; });
+    });
+    if (pageLabel) {
+      pageLabel.textContent = pages.length > 1
+        ? board.getAttribute('data-page').replace('{page}', String(shown + 1)).replace('{pages}', String(pages.length))
+        : '';
+    }
+  }
+
+  function paginate() {
+    var body = wallRows && wallRows.querySelector('tbody');
+    if (!body) { return; }
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.forEach(function (tr) { tr.hidden = false; });
+    var room = wallRows.getBoundingClientRect().bottom - body.getBoundingClientRect().top - 1;
+    pages = [];
+    var page = [];
+    var used = 0;
+    rows.forEach(function (tr) {
+      var height = tr.getBoundingClientRect().height;
+      if (page.length && used + height > room) { pages.push(page); page = []; used = 0; }
+      page.push(tr);
+      used += height;
+    });
+    if (page.length) { pages.push(page); }
+    showPage(shown);
+  }
+
+  if (wallRows) {
+    paginate();
+    var resizing = null;
+    window.addEventListener('resize', function () {
+      window.clearTimeout(resizing);
+      resizing = window.setTimeout(paginate, 200);
+    });
+    window.setInterval(function () { if (pages.length > 1) { showPage(shown + 1); } },
+      Number(board.getAttribute('data-page-ms')) || 10000);
   }
 
   if (window.EventSource) { listen(); }
