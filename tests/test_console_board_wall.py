@@ -149,6 +149,13 @@ def test_forty_municipalities_fit_the_wall_and_it_turns_its_pages(region, db, se
         shown = tab.locator("tbody tr:not([hidden])").count()
         assert 1 < shown < DISTRICTS + 1
     assert violations(tab) == []
+    # The network drops: the wall says so on its top line, and its rows still fit below it.
+    tab.context.set_offline(True)
+    tab.evaluate("window.dispatchEvent(new Event('board-refresh'))")
+    expect(tab.locator("#board-status")).to_contain_text("Связь потеряна", timeout=8000)
+    assert tab.evaluate(CLIPPED) == []
+    assert tab.evaluate(OFF_SCREEN, "tbody tr:not([hidden]) > *, .legend") == []
+    tab.context.set_offline(False)
     # The region's own row: the busy topic is hotter, and the step is written in the cell.
     roads = tab.locator(f'td[data-row="{own.slug}"][data-category="roads"]')
     level = int(re.search(r"heat-(\d)", roads.get_attribute("class")).group(1))

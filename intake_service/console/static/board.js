@@ -15,8 +15,11 @@
 
   function lost(yes) {
     if (!status) { return; }
-    status.textContent = yes ? board.getAttribute('data-lost') : '';
+    var text = yes ? board.getAttribute('data-lost') : '';
+    if (status.textContent === text) { return; }
+    status.textContent = text;
     status.className = yes ? 'board-status lost' : 'board-status';
+    paginate();  // the wall's rows have a line less (or more) of room
   }
 
   function setText(root, selector, text) {
@@ -109,7 +112,7 @@
   }
 
   function paginate() {
-    var body = wallRows && wallRows.querySelector('tbody');
+    var body = wallRows ? wallRows.querySelector('tbody') : null;
     if (!body) { return; }
     var rows = Array.prototype.slice.call(body.rows);
     rows.forEach(function (tr) { tr.hidden = false; });
