@@ -208,3 +208,22 @@ def test_acuteness_steps_differ_in_lightness_and_carry_a_figure(region, db, serv
     assert data["generated_text"].endswith("(UTC+7, Asia/Novosibirsk)")
     assert [c["short"] for c in data["categories"]] == [str(n) for n in range(1, 13)]
     assert own.slug in {row["org"] for row in data["rows"]}
+
+
+# The size a chart's label is drawn at on the screen: its font size in the drawing's units
+# times the drawing's scale (the SVG shrinks with the page).
+LABEL_PX = """() => [...document.querySelectorAll('svg.chart text')].map(
+  e => e.getScreenCTM().a * parseFloat(getComputedStyle(e).fontSize))"""
+
+
+def test_chart_labels_are_read_on_a_laptop_and_a_phone(region, db, service):
+    tab, _, _ = region
+    for width, height in ((1280, 800), (375, 812)):
+        tab.set_viewport_size({"width": width, "height": height})
+        tab.goto(service.url + "/console/stats")
+        sizes = tab.evaluate(LABEL_PX)
+        screenshot(tab, f"stats-{width}x{height}")
+        assert sizes and min(sizes) >= 11, f"chart labels of {min(sizes):.1f} px at {width} px"
+        # forty organisations' names in the filter do not widen the page either
+        wide = tab.evaluate("document.scrollingElement.scrollWidth - innerWidth")
+        assert wide <= 0, f"statistics scroll sideways at {width} px by {wide} px"
