@@ -227,3 +227,25 @@ def test_chart_labels_are_read_on_a_laptop_and_a_phone(region, db, service):
         # forty organisations' names in the filter do not widen the page either
         wide = tab.evaluate("document.scrollingElement.scrollWidth - innerWidth")
         assert wide <= 0, f"statistics scroll sideways at {width} px by {wide} px"
+
+
+def test_an_organisations_own_topics_still_fit_the_wall(browser, db, service):
+    """Ten topics of an organisation's own besides the twelve: the wall's type gives way."""
+    okrug = make_org(db, "okrug")
+    for n in range(1, 11):
+        run_cli(db, "org", "category", okrug.slug, f"own{n}", "--title-ru", f"Своя тема {n}")
+    operator = add_user(db, "duty@okrug.example.ru", okrug.slug)
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
+    try:
+        tab = context.new_page()
+        tab.goto(service.url + "/console/signin?next=/console/board/wall")
+        tab.fill("#email", operator)
+        tab.fill("#password", PASSWORD)
+        tab.click("button[type=submit]")
+        tab.wait_for_url("**/console/board/wall")
+        assert tab.locator("th.topic").count() == 22
+        assert tab.evaluate(OFF_SCREEN, "th.topic, th.t-head, tbody tr > *, .legend") == []
+        assert tab.evaluate(CLIPPED) == []
+        screenshot(tab, "wall-22-topics-1280x800")
+    finally:
+        context.close()

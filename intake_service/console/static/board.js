@@ -111,11 +111,29 @@
     }
   }
 
+  function overflowing(table) {
+    return Array.prototype.some.call(table.querySelectorAll('th, td.cell a, td'), function (node) {
+      return node.scrollWidth > node.clientWidth + 1;
+    });
+  }
+
+  // More topics than the type was made for (an organisation's own categories): the table's
+  // type shrinks in steps (--fit) until every cell holds its figures.
+  function fit(table) {
+    var scale = 1;
+    table.style.setProperty('--fit', '1');
+    while (scale > 0.4 && overflowing(table)) {
+      scale = Math.round(scale * 90) / 100;
+      table.style.setProperty('--fit', String(scale));
+    }
+  }
+
   function paginate() {
     var body = wallRows ? wallRows.querySelector('tbody') : null;
     if (!body) { return; }
     var rows = Array.prototype.slice.call(body.rows);
     rows.forEach(function (tr) { tr.hidden = false; });
+    fit(body.parentNode);
     var room = wallRows.getBoundingClientRect().bottom - body.getBoundingClientRect().top - 1;
     pages = [];
     var page = [];
