@@ -50,11 +50,11 @@ SHOWING = """() => [document.getElementById('board-page').textContent,
   document.querySelector('tbody tr:not([hidden]) th').textContent]"""
 
 
-def screenshot(tab, name: str) -> None:
+def screenshot(tab, name: str, *, full_page: bool = False) -> None:
     """A picture of the page for a person to look at, when BOARD_SCREENSHOTS names a folder."""
     folder = os.environ.get("BOARD_SCREENSHOTS")
     if folder:
-        tab.screenshot(path=str(Path(folder) / f"{name}.png"))
+        tab.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)
 
 
 def violations(tab) -> list[str]:
@@ -175,7 +175,7 @@ def test_the_board_fits_a_laptop_and_a_phone_without_sideways_scrolling(region, 
         )
         assert boxes and max(boxes) <= 0, boxes
         assert tab.evaluate(CLIPPED) == []
-        screenshot(tab, f"board-{width}x{height}")
+        screenshot(tab, f"board-{width}x{height}", full_page=True)
         assert violations(tab) == [], width
 
 
