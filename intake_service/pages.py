@@ -103,16 +103,19 @@ def wants_html(request: Request) -> bool:
     return "text/html" in accept and "application/json" not in accept.split(",")[0]
 
 
-def local_time(iso: str, zone: ZoneInfo, lang: str) -> str:
+def local_time(iso: str, zone: ZoneInfo, lang: str, *, seconds: bool = False) -> str:
     """A stored UTC time as a person there reads it, with the zone named, because the reader may
-    live elsewhere: "23.11.2026, 20:40 (UTC+3, Europe/Moscow)"; English "2026-11-23 20:40 (…)"."""
+    live elsewhere: "23.11.2026, 20:40 (UTC+3, Europe/Moscow)"; English "2026-11-23 20:40 (…)".
+    `seconds` adds them, for a clock that moves (the board's "updated")."""
     moment = datetime.fromisoformat(iso).astimezone(zone)
     offset = moment.utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
     sign = "+" if minutes >= 0 else "-"
     hours, rest = divmod(abs(minutes), 60)
     utc = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
-    shown = moment.strftime("%d.%m.%Y, %H:%M" if lang == "ru" else "%Y-%m-%d %H:%M")
+    shown = moment.strftime(
+        ("%d.%m.%Y, %H:%M" if lang == "ru" else "%Y-%m-%d %H:%M") + (":%S" if seconds else "")
+    )
     return f"{shown} ({utc}, {zone.key})"
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -32,12 +33,15 @@ from intake_service.console.streams import SlotStream
 from intake_service.directory import OrgDirectory
 from intake_service.errors import NotFound
 from intake_service.i18n import t
+from intake_service.org_settings import DEFAULT_TIMEZONE, timezone_of
 from intake_service.orgs import Org
-from intake_service.pages import page_language
+from intake_service.pages import local_time, page_language
 
 TICK = 1.0  # how often a stream looks whether the service is stopping
 DEBOUNCE = 1.0  # at most one "changed" per second, however busy intake is
 HEARTBEAT = 15.0  # a comment now and then keeps proxies from closing a quiet stream
+PAGE_SECONDS = 10  # the wall shows each page of rows this long (`?every=` changes it)
+PAGE_SECONDS_RANGE = (1, 600)
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,24 @@ def _categories(
     for org_id, code in sorted(counts):
         if org_id in members:
             titles.setdefault(code, code)
-    return [{"code": code, "title": title} for code, title in titles.items()]
+    # Columns are headed by their number (a legend names them): twelve topic names do not fit
+    # a wall's width, or a phone's, in type that can be read.
+    return [
+        {"code": code, "title": title, "short": str(number)}
+        for number, (code, title) in enumerate(titles.items(), start=1)
+    ]
+
+
+def board_zone(directory: OrgDirectory, operator: Operator, focus: Org | None) -> ZoneInfo:
+    """Whose clock the board's "updated" is read on: the organisation drilled into, else the
+    operator's own; a platform admin's board (many organisations) uses the default zone."""
+    org = focus
+    if org is None and operator.user.org_id is not None:
+        try:
+            org = directory.org(operator.user.org_id)
+        except KeyError:
+            org = None
+    return timezone_of(org) if org is not None else ZoneInfo(DEFAULT_TIMEZONE)
 
 
 ARROWS = {"up": "↑", "down": "↓", "flat": "→", "new": "↑"}
@@ -161,8 +182,11 @@ async def _board(request: Request, operator: Operator) -> dict[str, Any]:
             }
         )
     focus_org = directory.org_by_slug(focus) if focus else None
+    generated = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    zone = board_zone(directory, operator, focus_org)
     return {
-        "generated_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "generated_at": generated,
+        "generated_text": local_time(generated, zone, lang, seconds=True),
         "focus": focus_org.slug if focus_org else None,
         "focus_name": focus_org.name if focus_org else None,
         "categories": categories,
@@ -176,6 +200,9 @@ async def board_page(request: Request) -> Response:
     data = await _board(request, operator)
     wall = request.url.path.endswith("/wall") or request.query_params.get("wall") == "1"
     query = {"org": data["focus"]} if data["focus"] else {}
+    every = request.query_params.get("every", "")
+    low, high = PAGE_SECONDS_RANGE
+    seconds = min(high, max(low, int(every))) if every.isdigit() else PAGE_SECONDS
     return console_page(
         request,
         operator,
@@ -183,6 +210,7 @@ async def board_page(request: Request) -> Response:
         {
             "board": data,
             "wall": wall,
+            "page_ms": seconds * 1000,
             "targets": TARGET_DAYS,
             "json_url": "/console/board.json" + ("?" + urlencode(query) if query else ""),
             "wall_url": "/console/board/wall" + ("?" + urlencode(query) if query else ""),

@@ -16,8 +16,11 @@ from markupsafe import Markup, escape
 
 _ids = itertools.count(1)
 WIDTH = 640
-BAR = 22  # one horizontal bar's height, with its gap
-LABEL = 200  # room for the labels of horizontal bars
+# A drawing shrinks with the page (a phone shows it at half its width), so stats.css sets the
+# labels' size by the width the chart has; what is drawn here leaves room for the largest.
+BAR = 50  # one horizontal bar with its label above it and its gap
+LABEL_CHARS = 44  # longer labels are cut (the bar's <title> and the table give them whole)
+AXIS_LABELS = 6  # at most this many labels under the columns: room for them in large type
 
 
 def _fmt(value: float) -> str:
@@ -25,11 +28,12 @@ def _fmt(value: float) -> str:
 
 
 def bars(title: str, items: Sequence[tuple[str, int]]) -> Markup:
-    """Horizontal bars, one per item, labelled on the left and valued on the right."""
+    """Horizontal bars, one per item, each labelled above (the whole width is the label's) and
+    valued on its right."""
     chart_id = f"chart-{next(_ids)}"
     top = max((value for _, value in items), default=0) or 1
     height = max(1, len(items)) * BAR + 8
-    room = WIDTH - LABEL - 60
+    room = WIDTH - 90
     parts = [
         f'<svg class="chart chart-bars" role="img" aria-labelledby="{chart_id}" '
         f'viewBox="0 0 {WIDTH} {height}" xmlns="http://www.w3.org/2000/svg">',
@@ -38,13 +42,13 @@ def bars(title: str, items: Sequence[tuple[str, int]]) -> Markup:
     for index, (label, value) in enumerate(items):
         y = 4 + index * BAR
         width = room * value / top
-        text = escape(label if len(label) <= 28 else label[:27] + "…")
+        text = escape(label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…")
         parts.append(
             f"<g><title>{escape(label)}: {value}</title>"
-            f'<text class="label" x="{LABEL - 6}" y="{y + 15}" text-anchor="end">{text}</text>'
-            f'<rect class="bar" x="{LABEL}" y="{y + 2}" width="{_fmt(max(width, 1 if value else 0))}"'
-            f' height="{BAR - 6}"/>'
-            f'<text class="value" x="{_fmt(LABEL + width + 6)}" y="{y + 15}">{value}</text></g>'
+            f'<text class="label" x="0" y="{y + 18}">{text}</text>'
+            f'<rect class="bar" x="0" y="{y + 26}" width="{_fmt(max(width, 1 if value else 0))}"'
+            f' height="14"/>'
+            f'<text class="value" x="{_fmt(width + 6)}" y="{y + 40}">{value}</text></g>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -62,11 +66,11 @@ def columns(
     highest value is marked on the axis."""
     chart_id = f"chart-{next(_ids)}"
     top = max((value for _, value in items), default=0) or 1
-    plot_h, left, bottom = 160, 40, 36
+    plot_h, left, bottom = 160, 64, 40
     height = plot_h + bottom + 10
     count = max(1, len(items))
     step = (WIDTH - left - 10) / count
-    every = every or max(1, -(-count // 10))
+    every = every or max(1, -(-count // AXIS_LABELS))
     parts = [
         f'<svg class="chart chart-columns" role="img" aria-labelledby="{chart_id}" '
         f'viewBox="0 0 {WIDTH} {height}" xmlns="http://www.w3.org/2000/svg">',

@@ -8,9 +8,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "board.focus": {"ru": "Табло: {org}", "en": "Board: {org}"},
     "board.up": {"ru": "← Все организации", "en": "← All organisations"},
     "board.caption": {
-        "ru": "Обращения за 24 часа по организациям и темам; цвет — острота",
-        "en": "Appeals of the last 24 hours by organisation and topic; colour shows acuteness",
+        "ru": "Обращения за 24 часа по организациям и темам; цвет и малая цифра — острота",
+        "en": "Appeals of the last 24 hours by organisation and topic; colour and the small "
+        "figure show acuteness",
     },
+    "board.topics": {"ru": "Темы", "en": "Topics"},
+    "board.topic-key": {"ru": "Темы по номерам столбцов", "en": "Topics by column number"},
+    "board.page": {"ru": "Стр. {page} из {pages}", "en": "Page {page} of {pages}"},
     "board.org": {"ru": "Организация", "en": "Organisation"},
     "board.own": {"ru": "{org} (собственные)", "en": "{org} (own)"},
     "board.cell": {
@@ -42,6 +46,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tension.week": {"ru": "Обращений за неделю", "en": "Appeals this week"},
     "tension.high": {"ru": "Высокая и критическая", "en": "High and critical"},
     "tension.change": {"ru": "К прошлой неделе", "en": "Against last week"},
+    "tension.week-short": {"ru": "За 7 дн.", "en": "7 days"},
+    "tension.high-short": {"ru": "Выс./крит.", "en": "High+"},
+    "tension.change-short": {"ru": "Динамика", "en": "Trend"},
     "tension.new": {"ru": "новые", "en": "new"},
     "tension.up": {"ru": "рост", "en": "up"},
     "tension.down": {"ru": "снижение", "en": "down"},
@@ -83,6 +90,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "0.20 × overdue); colour in steps of 20.",
     },
     "legend.scale": {"ru": "Шкала", "en": "Scale"},
+    "legend.level": {
+        "ru": "Малая цифра в клетке — ступень остроты от 0 до 5, как на шкале.",
+        "en": "The small figure in a cell is the acuteness step from 0 to 5, as on the scale.",
+    },
     "legend.heat-0": {"ru": "0 — спокойно", "en": "0 — calm"},
     "legend.heat-1": {"ru": "1–20", "en": "1–20"},
     "legend.heat-2": {"ru": "21–40", "en": "21–40"},

@@ -15,8 +15,11 @@
 
   function lost(yes) {
     if (!status) { return; }
-    status.textContent = yes ? board.getAttribute('data-lost') : '';
+    var text = yes ? board.getAttribute('data-lost') : '';
+    if (status.textContent === text) { return; }
+    status.textContent = text;
     status.className = yes ? 'board-status lost' : 'board-status';
+    paginate();  // the wall's rows have a line less (or more) of room
   }
 
   function setText(root, selector, text) {
@@ -52,7 +55,7 @@
     });
     if (updated) {
       updated.setAttribute('datetime', data.generated_at);
-      updated.textContent = data.generated_at.slice(11, 19) + ' UTC';
+      updated.textContent = data.generated_text;
     }
     // A new organisation or category: the table itself changed, draw it afresh.
     if (missing || cells.length !== data.rows.length * data.categories.length) { window.location.reload(); }
@@ -86,6 +89,74 @@
       lost(true);
       if (source.readyState === EventSource.CLOSED) { window.setTimeout(listen, 5000); }
     });
+  }
+
+  // Wall mode: nobody scrolls a wall, so when the rows do not fit the screen the page shows
+  // them a screenful at a time, turning every data-page-ms, and says which screenful it is.
+  // Pages are cut from the rows' own heights (a long name takes two lines), again on resize.
+  var wallRows = document.getElementById('wall-rows');
+  var pageLabel = document.getElementById('board-page');
+  var pages = [];
+  var shown = 0;
+
+  function showPage(index) {
+    shown = pages.length ? index % pages.length : 0;
+    pages.forEach(function (rows, number) {
+      rows.forEach(function (tr) { tr.hidden = number !== shown; });
+    });
+    if (pageLabel) {
+      pageLabel.textContent = pages.length > 1
+        ? board.getAttribute('data-page').replace('{page}', String(shown + 1)).replace('{pages}', String(pages.length))
+        : '';
+    }
+  }
+
+  function overflowing(table) {
+    return Array.prototype.some.call(table.querySelectorAll('th, td.cell a, td'), function (node) {
+      return node.scrollWidth > node.clientWidth + 1;
+    });
+  }
+
+  // More topics than the type was made for (an organisation's own categories): the table's
+  // type shrinks in steps (--fit) until every cell holds its figures.
+  function fit(table) {
+    var scale = 1;
+    table.style.setProperty('--fit', '1');
+    while (scale > 0.4 && overflowing(table)) {
+      scale = Math.round(scale * 90) / 100;
+      table.style.setProperty('--fit', String(scale));
+    }
+  }
+
+  function paginate() {
+    var body = wallRows ? wallRows.querySelector('tbody') : null;
+    if (!body) { return; }
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.forEach(function (tr) { tr.hidden = false; });
+    fit(body.parentNode);
+    var room = wallRows.getBoundingClientRect().bottom - body.getBoundingClientRect().top - 1;
+    pages = [];
+    var page = [];
+    var used = 0;
+    rows.forEach(function (tr) {
+      var height = tr.getBoundingClientRect().height;
+      if (page.length && used + height > room) { pages.push(page); page = []; used = 0; }
+      page.push(tr);
+      used += height;
+    });
+    if (page.length) { pages.push(page); }
+    showPage(shown);
+  }
+
+  if (wallRows) {
+    paginate();
+    var resizing = null;
+    window.addEventListener('resize', function () {
+      window.clearTimeout(resizing);
+      resizing = window.setTimeout(paginate, 200);
+    });
+    window.setInterval(function () { if (pages.length > 1) { showPage(shown + 1); } },
+      Number(board.getAttribute('data-page-ms')) || 10000);
   }
 
   if (window.EventSource) { listen(); }
