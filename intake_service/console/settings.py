@@ -63,8 +63,9 @@ async def _page(
         if not operator.manages(org.id):
             raise Forbidden(reason="not-admin")
         context.update(
-            settings=describe(org),
-            zones=ZONES,
+            settings=(settings := describe(org)),
+            # a zone set with the CLI outside the list (UTC, Etc/GMT-3) stays chosen on a save
+            zones=sorted({*ZONES, str(settings["timezone"])}),
             severities=[str(s) for s in Severity],
             types=SIMPLE_TYPES,
             catalogue=await console.reads.run(site_queries.catalogue, org.id),
