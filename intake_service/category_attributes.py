@@ -151,6 +151,14 @@ def set_attribute(
     )
 
 
+def remove_question(
+    conn: sqlite3.Connection, org_id: int, slug: str, category: str, code: str
+) -> None:
+    """Remove a question; refused when there is none (the CLI and the console's settings page)."""
+    if not remove_attribute(conn, org_id, category, code):
+        raise QuestionError(f"{slug} asks no question {code!r} in {category}")
+
+
 def remove_attribute(conn: sqlite3.Connection, org_id: int, category: str, code: str) -> bool:
     cursor = conn.execute(
         "DELETE FROM category_attributes WHERE org_id = ? AND category = ? AND code = ?",

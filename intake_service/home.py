@@ -11,12 +11,14 @@ operators' console joins it when it exists.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from intake_service import assets
 from intake_service.api.requests import body_limited, client_address, runtime_of
 from intake_service.errors import NotFound
 from intake_service.i18n import t
@@ -74,7 +76,21 @@ async def track(request: Request) -> Response:
     return RedirectResponse(f"/s/{token}" + ("?lang=en" if lang == "en" else ""), status_code=303)
 
 
+async def favicon(request: Request) -> Response:
+    """GET /favicon.ico: browsers ask for it on every page; the shipped SVG icon answers (every
+    browser that asks reads an SVG favicon), instead of a 404 in each page's console."""
+    return Response(
+        _icon(), media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"}
+    )
+
+
+@cache
+def _icon() -> bytes:
+    return (assets.shipped("widget") / "static" / "icon.svg").read_bytes()
+
+
 ROUTES = [
     Route("/", home, methods=["GET"]),
+    Route("/favicon.ico", favicon, methods=["GET", "HEAD"]),
     Route("/track", track, methods=["POST"]),
 ]

@@ -24,6 +24,7 @@ from intake_service.origins import (
     normalise_origin,
     normalise_pattern,
 )
+from intake_service.statuses import Severity
 from intake_service.store import now_iso, transaction
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
@@ -198,6 +199,8 @@ def set_category(
     instead of 30; None keeps it)."""
     org = get_org(conn, slug)
     is_default = any(c.code == code for c in DEFAULT_CATALOGUE)
+    if default_severity is not None:
+        check_severity(default_severity)
     if not _CODE.match(code):
         raise OrgError(f"{code!r} cannot be a category code: use lower-case letters, digits and _")
     if not is_default and enabled and not title_ru:
@@ -220,6 +223,31 @@ def set_category(
             "UPDATE org_categories SET fast_track = ? WHERE org_id = ? AND code = ?",
             (int(fast_track), org.id, code),
         )
+
+
+def check_severity(value: str) -> None:
+    """A category's default severity is one of the Severity values or "none" (clears it): the
+    one check the CLI's `org category --default-severity` and the console's settings page share."""
+    allowed = (*(str(s) for s in Severity), "none")
+    if value not in allowed:
+        raise OrgError(f"the default severity is one of {', '.join(allowed)}, not {value!r}")
+
+
+def set_default_severity(conn: sqlite3.Connection, slug: str, code: str, severity: str) -> None:
+    """The severity new appeals of `code` start with ("none" clears it), leaving whether the
+    category is offered, its titles and its period as they are."""
+    check_severity(severity)
+    org = get_org(conn, slug)
+    known = {c.code for c in DEFAULT_CATALOGUE} | {
+        r[0] for r in conn.execute("SELECT code FROM org_categories WHERE org_id = ?", (org.id,))
+    }
+    if code not in known:
+        raise OrgError(f"{slug} has no category {code!r}")
+    conn.execute(
+        "INSERT INTO org_categories (org_id, code, enabled, default_severity) VALUES (?, ?, 1, ?) "
+        "ON CONFLICT (org_id, code) DO UPDATE SET default_severity = excluded.default_severity",
+        (org.id, code, None if severity == "none" else severity),
+    )
 
 
 def create_key(conn: sqlite3.Connection, slug: str, label: str = "") -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from intake_service.categories import org_catalogue
 from intake_service.events import EventType, insert_event
 from intake_service.orgs import Org, OrgError, get_org
 from intake_service.store import now_iso
@@ -59,6 +60,19 @@ def set_rule(
         "ON CONFLICT (org_id, category) DO UPDATE SET to_org_id = excluded.to_org_id",
         (org.id, category, target.id, now_iso()),
     )
+
+
+def route_category(conn: sqlite3.Connection, slug: str, category: str, to_slug: str) -> None:
+    """`set_rule` against the organisation's own catalogue (the categories it offers): what the
+    CLI's `org route --to` and the console's settings page both run."""
+    codes = {c.code for c in org_catalogue(conn, get_org(conn, slug).id)}
+    set_rule(conn, slug, category, to_slug, codes)
+
+
+def unroute_category(conn: sqlite3.Connection, slug: str, category: str) -> None:
+    """Remove a rule; refused (OrgError) when there is none, so a typo is not taken for done."""
+    if not remove_rule(conn, slug, category):
+        raise OrgError(f"{slug} has no routing rule for {category!r}")
 
 
 def remove_rule(conn: sqlite3.Connection, slug: str, category: str) -> bool:

@@ -63,6 +63,7 @@ def test_another_organisations_appeal_is_missing_everywhere(two_orgs):
             "/console/board.json?org=beta",
             "/console/stats?org=beta",
             "/console/site?org=beta",
+            "/console/settings?org=beta",
         ):
             answer = alpha.get(path)
             assert answer.status_code == 404, f"{path}: {answer.status_code}"
@@ -96,6 +97,14 @@ def test_another_organisations_appeal_is_missing_everywhere(two_orgs):
             answer = alpha.post_form("/console/register/bulk", {**data, "appeal": b["id"]})
             assert answer.status_code == 303, answer.text
             assert "changed=0&refused=1" in answer.headers["location"], data
+        for data in (  # another organisation's settings: missing, and nothing changes
+            {"action": "settings", "timezone": "Asia/Vladivostok"},
+            {"action": "off", "category": "roads"},
+            {"action": "route-add", "category": "roads", "to": "alpha"},
+            {"action": "question-remove", "category": "roads", "code": "x"},
+        ):
+            answer = alpha.post_form("/console/settings", {"org": "beta", **data})
+            assert answer.status_code == 404, f"{data}: {answer.status_code}"
 
 
 def test_the_live_stream_carries_only_ones_own(two_orgs):

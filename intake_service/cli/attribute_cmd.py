@@ -12,9 +12,8 @@ from intake_service.categories import org_catalogue
 from intake_service.category_attributes import (
     DATATYPES,
     Attribute,
-    QuestionError,
     parse_choice,
-    remove_attribute,
+    remove_question,
     set_attribute,
 )
 from intake_service.cli.database import database
@@ -60,10 +59,7 @@ def _attribute(args: argparse.Namespace) -> int:
     with database(args) as conn:
         org = get_org(conn, args.slug)
         if args.remove:
-            if not remove_attribute(conn, org.id, args.category, args.code):
-                raise QuestionError(
-                    f"{args.slug} asks no question {args.code!r} in {args.category}"
-                )
+            remove_question(conn, org.id, args.slug, args.category, args.code)
             print(f"{args.slug}: {args.category} no longer asks {args.code}")
             return 0
         attribute = Attribute(

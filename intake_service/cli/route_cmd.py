@@ -7,10 +7,8 @@ import argparse
 import json
 from collections.abc import Callable
 
-from intake_service.categories import org_catalogue
 from intake_service.cli.database import database
-from intake_service.orgs import OrgError, get_org
-from intake_service.routing import list_rules, remove_rule, set_rule
+from intake_service.routing import list_rules, route_category, unroute_category
 
 
 def add_parser(org_commands: argparse._SubParsersAction, common: Callable[..., None]) -> None:
@@ -38,12 +36,10 @@ def add_parser(org_commands: argparse._SubParsersAction, common: Callable[..., N
 def _route(args: argparse.Namespace) -> int:
     with database(args) as conn:
         if args.remove:
-            if not remove_rule(conn, args.slug, args.category):
-                raise OrgError(f"{args.slug} has no routing rule for {args.category!r}")
+            unroute_category(conn, args.slug, args.category)
             print(f"{args.slug}: {args.category} stays with {args.slug}")
             return 0
-        codes = {c.code for c in org_catalogue(conn, get_org(conn, args.slug).id)}
-        set_rule(conn, args.slug, args.category, args.to, codes)
+        route_category(conn, args.slug, args.category, args.to)
     print(f"{args.slug}: {args.category} → {args.to}")
     return 0
 

@@ -1,6 +1,6 @@
 """Answer templates, store side: an organisation's ready answers, per category or for any, with
 {number} and {name} filled in for the appeal at hand (`fill_template`, lifecycle/changes.py).
-Adding and deleting one is a writer operation with its `site_changed` event, like every other
+Adding, editing and deleting one is a writer operation with its `site_changed` event, like every other
 change to an organisation's setup."""
 
 from __future__ import annotations
@@ -74,6 +74,25 @@ def delete_template_op(template_id: int, by: str) -> Callable[[sqlite3.Connectio
         if row is None:
             return
         data = {"by": by, "change": "template-deleted", "title": row["title"]}
+        insert_event(conn, EventType.SITE_CHANGED, org_id=row["org_id"], data=data)
+
+    return op
+
+
+def update_template_op(
+    template_id: int, category: str | None, title: str, body: str, by: str
+) -> Callable[[sqlite3.Connection], None]:
+    """Edit a template in place: operators keep picking it under its id, with the new text."""
+
+    def op(conn: sqlite3.Connection) -> None:
+        row = conn.execute(
+            "UPDATE answer_templates SET category = ?, title = ?, body = ? WHERE id = ? "
+            "RETURNING org_id",
+            (category, title[:MAX_TITLE], body[:MAX_BODY], template_id),
+        ).fetchone()
+        if row is None:
+            return
+        data = {"by": by, "change": "template-edited", "title": title, "category": category}
         insert_event(conn, EventType.SITE_CHANGED, org_id=row["org_id"], data=data)
 
     return op

@@ -23,6 +23,7 @@ NAVIGATION: tuple[tuple[str, str, bool], ...] = (
     ("/console/site", "console.nav.site", False),
     ("/console/users", "console.nav.users", True),
     ("/console/templates", "console.nav.templates", True),
+    ("/console/settings", "console.nav.settings", True),
 )
 
 

@@ -1,9 +1,10 @@
-"""The answer templates page (/console/templates): an organisation's admins list, add and delete
-the ready answers their operators pick on an appeal's page. Only organisations the admin
+"""The answer templates page (/console/templates): an organisation's admins list, add, edit in place
+and delete the ready answers their operators pick on an appeal's page. Only organisations the admin
 manages are listed or changed; anything else answers 404 like a missing template."""
 
 from __future__ import annotations
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -14,6 +15,7 @@ from intake_service.console.answer_templates import (
     delete_template_op,
     list_templates,
     template_org,
+    update_template_op,
 )
 from intake_service.console.auth import Operator, changing, operator_of
 from intake_service.console.page import console_page
@@ -32,7 +34,12 @@ def _managed(request: Request, operator: Operator) -> list:
 
 
 async def _render(
-    request: Request, operator: Operator, *, error: str | None = None, status: int = 200
+    request: Request,
+    operator: Operator,
+    *,
+    error: str | None = None,
+    status: int = 200,
+    typed: dict | None = None,
 ) -> Response:
     console = console_of(request)
     lang = page_language(request)
@@ -43,7 +50,7 @@ async def _render(
         for code, category in console.runtime.directory.catalogue(org.id).items():
             categories.setdefault(code, category.title(lang))
     done = request.query_params.get("done")
-    notice = t(f"templates.{done}", lang) if done in ("added", "deleted") else None
+    notice = t(f"templates.{done}", lang) if done in ("added", "edited", "deleted") else None
     context = {
         "orgs": orgs,
         "templates": templates,
@@ -51,6 +58,7 @@ async def _render(
         "notice": notice,
         "error": error,
         "own_org": operator.user.org_id,
+        "typed": typed or {},
     }
     return console_page(
         request,
@@ -67,26 +75,51 @@ async def templates_page(request: Request) -> Response:
     return await _render(request, operator_of(request))
 
 
-async def add_template(request: Request) -> Response:
-    """POST /console/templates (org, category, title, body)."""
-    operator, form = await changing(request)
+def _checked(request: Request, org_id: int, form: FormData) -> tuple[str | None, str, str, str]:
+    """(category, title, body, error or ""): the one check of a template added or edited."""
     lang = page_language(request)
-    orgs = {str(o.id): o for o in _managed(request, operator)}
-    org = orgs.get(str(form.get("org") or ""))
-    if org is None:
-        raise NotFound("detail.no-route", reason="not-visible", path=request.url.path)
     title = str(form.get("title") or "").strip()
     body = str(form.get("body") or "").strip()
     category = str(form.get("category") or "").strip() or None
     if not title or not body:
-        return await _render(request, operator, error=t("templates.empty", lang), status=422)
-    catalogue = console_of(request).runtime.directory.catalogue(org.id)
+        return category, title, body, t("templates.empty", lang)
+    catalogue = console_of(request).runtime.directory.catalogue(org_id)
     if category is not None and category not in catalogue:
-        error = t("templates.bad-category", lang, category=category)
+        return category, title, body, t("templates.bad-category", lang, category=category)
+    return category, title, body, ""
+
+
+async def add_template(request: Request) -> Response:
+    """POST /console/templates (org, category, title, body)."""
+    operator, form = await changing(request)
+    orgs = {str(o.id): o for o in _managed(request, operator)}
+    org = orgs.get(str(form.get("org") or ""))
+    if org is None:
+        raise NotFound("detail.no-route", reason="not-visible", path=request.url.path)
+    category, title, body, error = _checked(request, org.id, form)
+    if error:
         return await _render(request, operator, error=error, status=422)
     op = add_template_op(org.id, category, title, body, operator.user.email)
     await console_of(request).runtime.writer.submit(op)
     return RedirectResponse("/console/templates?done=added", 303)
+
+
+async def edit_template(request: Request) -> Response:
+    """POST /console/templates/{template_id} (category, title, body): edited in place."""
+    operator, form = await changing(request)
+    runtime = console_of(request).runtime
+    template_id = request.path_params["template_id"]
+    org_id = template_org(runtime.reader, template_id)
+    if org_id is None or not operator.manages(org_id):
+        raise NotFound("detail.no-route", reason="not-visible", path=request.url.path)
+    category, title, body, error = _checked(request, org_id, form)
+    if error:
+        typed = {"id": template_id, "category": category, "title": title, "body": body}
+        return await _render(request, operator, error=error, status=422, typed=typed)
+    await runtime.writer.submit(
+        update_template_op(template_id, category, title, body, operator.user.email)
+    )
+    return RedirectResponse("/console/templates?done=edited", 303)
 
 
 async def delete_template(request: Request) -> Response:
@@ -104,5 +137,6 @@ async def delete_template(request: Request) -> Response:
 ROUTES = [
     Route("/console/templates", templates_page, methods=["GET"]),
     Route("/console/templates", add_template, methods=["POST"]),
+    Route(f"/console/templates/{{template_id:{ROW_ID}}}", edit_template, methods=["POST"]),
     Route(f"/console/templates/{{template_id:{ROW_ID}}}/delete", delete_template, methods=["POST"]),
 ]

@@ -36,6 +36,7 @@ MESSAGES.update(
         },
         "console.signed-out": {"ru": "Вы вышли из консоли.", "en": "You have signed out."},
         "console.password.title": {"ru": "Смена пароля", "en": "Change password"},
+        "console.password.link": {"ru": "Сменить пароль", "en": "Change password"},
         "console.password.one-time": {
             "ru": "Вы вошли с временным паролем. Задайте свой пароль, чтобы продолжить.",
             "en": "You signed in with a one-time password. Choose your own to go on.",

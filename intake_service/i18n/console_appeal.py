@@ -306,6 +306,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "templates.delete": {"ru": "Удалить", "en": "Delete"},
     "templates.added": {"ru": "Шаблон добавлен.", "en": "Template added."},
     "templates.deleted": {"ru": "Шаблон удалён.", "en": "Template deleted."},
+    "templates.edited": {"ru": "Шаблон изменён.", "en": "Template changed."},
+    "templates.edit": {"ru": "Изменить", "en": "Edit"},
+    "templates.save": {"ru": "Сохранить", "en": "Save"},
     "templates.empty": {
         "ru": "Заполните название и текст шаблона.",
         "en": "Give the template a title and a text.",
