@@ -61,6 +61,7 @@ class Settings:
     console_live_per_session: int
     console_live_per_address: int
     console_readers: int
+    map_tiles: str
     smtp_host: str
     smtp_port: int
     smtp_ca_file: str
@@ -173,6 +174,13 @@ def load(
         raise SettingsError("deadline_days (POS_DEADLINE_DAYS) must be working or calendar")
     if not re.fullmatch(r"[A-Za-z0-9]{0,4}", settings.node):
         raise SettingsError("node (POS_NODE) must be up to 4 Latin letters or digits, e.g. B or N2")
+    if settings.map_tiles and not re.fullmatch(
+        r"https?://[A-Za-z0-9.\-]+(:[0-9]+)?/[^\s\"'<>]*\{z\}[^\s\"'<>]*", settings.map_tiles
+    ):
+        raise SettingsError(
+            "map_tiles (POS_MAP_TILES) must be an http(s) tile URL with {z}, {x} and {y}, e.g. "
+            "https://tiles.example.ru/{z}/{x}/{y}.png"
+        )
     return settings
 
 

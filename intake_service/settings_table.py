@@ -199,6 +199,13 @@ SETTINGS: tuple[Setting, ...] = (
         "statistics, the board, exports) off the event loop.",
     ),
     Setting(
+        "map_tiles",
+        "",
+        "Tile URL of the console map's base layer, e.g. `https://tiles.example.ru/{z}/{x}/{y}.png` "
+        "(best your own tile server or proxy: its origin is added to the map page's CSP); empty "
+        "draws the districts on a plain background and loads nothing from elsewhere.",
+    ),
+    Setting(
         "smtp_host",
         "",
         "SMTP server for citizens' notices and operators' digests; empty means mail is written to the maildir instead (`POS_MAILDIR`).",

@@ -71,7 +71,8 @@ def test_another_organisations_appeal_is_missing_everywhere(two_orgs):
         missing = alpha.get("/console/appeals/00000000-0000-7000-8000-000000000000")
         assert missing.status_code == 404
         for path in ("/console", "/console/log", "/console/log.json", "/console/export.csv", "/console/board.json",
-                     "/console/stats", "/console/log.json?q=фонарь"):  # fmt: skip
+                     "/console/stats", "/console/log.json?q=фонарь", "/console/map",
+                     "/console/map.json"):  # fmt: skip
             answer = alpha.get(path)
             assert answer.status_code == 200, path
             assert b["number"] not in answer.text and "beta" not in answer.text.lower(), path

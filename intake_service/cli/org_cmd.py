@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from intake_service.areas import area_text, set_area
 from intake_service.categories import org_catalogue
 from intake_service.cli import attribute_cmd, route_cmd, sink_cmd
 from intake_service.cli.database import database
@@ -112,6 +114,17 @@ def add_parser(commands: argparse._SubParsersAction, common: Callable[..., None]
         p.add_argument(flag, dest=setting.name, metavar="VALUE", help=setting.help)
     p.add_argument("--json", action="store_true", help="print the settings as one JSON document")
     p.set_defaults(handler=_set)
+
+    p = sub.add_parser(
+        "area",
+        help="set the organisation's boundary on the console's map from a GeoJSON file",
+        description="Polygon or MultiPolygon in WGS 84 (a Feature or FeatureCollection of them "
+        "is accepted); checked, simplified and stored with the organisation.",
+    )
+    p.add_argument("slug")
+    p.add_argument("file", nargs="?", help="the GeoJSON file ('-': standard input)")
+    p.add_argument("--clear", action="store_true", help="remove the organisation's area")
+    p.set_defaults(handler=_area)
 
     for parser in sub.choices.values():
         common(parser)
@@ -274,4 +287,28 @@ def _set(args: argparse.Namespace) -> int:
             "  new appeals no longer wait in the pull API (GET /api/v1/queue); "
             "attach a sink (pos-intake org sink …) so they reach the agency"
         )
+    return 0
+
+
+def _area(args: argparse.Namespace) -> int:
+    if args.clear == bool(args.file):
+        raise OrgError("give either a GeoJSON file or --clear")
+    text = None
+    if args.file:
+        try:
+            if args.file == "-":
+                text = sys.stdin.read()
+            else:
+                with open(args.file, encoding="utf-8") as f:
+                    text = f.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise OrgError(f"cannot read {args.file}: {exc}") from None
+    with database(args) as conn:
+        org = set_area(conn, args.slug, text)
+    stored = area_text(org)
+    if stored is None:
+        print(f"{org.slug}: area removed")
+    else:
+        kind = json.loads(stored)["type"]
+        print(f"{org.slug}: area stored ({kind}, {len(stored)} bytes); see it at /console/map")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import socket
 import sqlite3
@@ -12,6 +13,7 @@ import uvicorn
 
 from intake_service.access_log import LINE_FORMAT
 from intake_service.app import create_app
+from intake_service.areas import set_area
 from intake_service.console.accounts import (
     add_user,
     find_user,
@@ -207,6 +209,27 @@ def ensure_demo_org(conn: sqlite3.Connection) -> bool:
         return True
 
 
+# A made-up sample region for the console's map: two districts of the demo organisation, plain
+# rectangles (lon, lat) so the map shows something at once; an appeal with coordinates inside
+# one of them is placed there.
+DEMO_DISTRICTS = (
+    ("demo-north", "Северный район (демо)", (44.60, 58.33, 44.95, 58.48)),
+    ("demo-south", "Южный район (демо)", (44.60, 58.18, 44.95, 58.33)),
+)
+
+
+def ensure_demo_districts(conn: sqlite3.Connection) -> None:
+    """Create the sample districts (children of the demo organisation) with their areas."""
+    for slug, name, (west, south, east, north) in DEMO_DISTRICTS:
+        try:
+            get_org(conn, slug)
+            continue
+        except OrgError:
+            create_org(conn, slug, name, parent=DEMO_SLUG)
+        ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+        set_area(conn, slug, json.dumps({"type": "Polygon", "coordinates": [ring]}))
+
+
 def ensure_demo_admin(conn: sqlite3.Connection) -> str:
     """The demo organisation's console admin, with a fresh password each run (returned): like
     the API key, it is printed once and only its hash is kept."""
@@ -227,6 +250,7 @@ def demo(args: argparse.Namespace) -> int:
     conn = open_database(settings.db, synchronous=settings.synchronous)
     try:
         created = ensure_demo_org(conn)
+        ensure_demo_districts(conn)
         key = create_key(conn, DEMO_SLUG, label="demo")
         console_password = ensure_demo_admin(conn)
     finally:
@@ -254,6 +278,7 @@ health        {base}/healthz   ready: {base}/readyz   metrics: {base}/metrics
 API key       {key}
               (a new key each run; only its hash is stored — keep it now)
 console       {base}/console
+              (map: {base}/console/map — two sample districts)
               sign in as {DEMO_ADMIN} with {console_password}
               (a new password each run; more accounts: pos-intake user add …)
 mail          {mail}

@@ -19,6 +19,7 @@ NAVIGATION: tuple[tuple[str, str, bool], ...] = (
     ("/console", "console.nav.register", False),
     ("/console/log", "console.nav.log", False),
     ("/console/board", "console.nav.board", False),
+    ("/console/map", "console.nav.map", False),
     ("/console/stats", "console.nav.stats", False),
     ("/console/site", "console.nav.site", False),
     ("/console/users", "console.nav.users", True),

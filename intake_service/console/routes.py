@@ -11,6 +11,7 @@ from intake_service.console import (
     appeal,
     board,
     log,
+    map,
     register,
     settings,
     signin,
@@ -32,6 +33,7 @@ ROUTES: list[BaseRoute] = [
     *appeal.ROUTES,
     *templates_admin.ROUTES,
     *board.ROUTES,
+    *map.ROUTES,
     *stats.ROUTES,
     Mount("/console/static", StaticFiles(directory=STATIC), name="console-static"),
 ]

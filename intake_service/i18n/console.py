@@ -12,6 +12,7 @@ MESSAGES.update(
         "console.nav.register": {"ru": "Обращения", "en": "Appeals"},
         "console.nav.log": {"ru": "Журнал", "en": "Log"},
         "console.nav.board": {"ru": "Табло", "en": "Board"},
+        "console.nav.map": {"ru": "Карта", "en": "Map"},
         "console.nav.stats": {"ru": "Статистика", "en": "Statistics"},
         "console.nav.site": {"ru": "Сайт и виджет", "en": "Site and badge"},
         "console.nav.users": {"ru": "Пользователи", "en": "Users"},

@@ -147,4 +147,43 @@ MESSAGES: dict[str, dict[str, str]] = {
     "stats.channel.api": {"ru": "API", "en": "API"},
     "stats.channel.form": {"ru": "Форма на сайте", "en": "Website form"},
     "stats.channel.open311": {"ru": "Open311 (приложения)", "en": "Open311 (apps)"},
+    # the map (console/map.py)
+    "map.title": {"ru": "Карта обращений", "en": "Appeals map"},
+    "map.filters": {"ru": "Что показать", "en": "What to show"},
+    "map.topic": {"ru": "Тема", "en": "Topic"},
+    "map.topic-all": {"ru": "Все темы", "en": "All topics"},
+    "map.period": {"ru": "Период", "en": "Period"},
+    "map.days": {"ru": "{days} дн.", "en": "{days} days"},
+    "map.show": {"ru": "Показать", "en": "Show"},
+    "map.region": {
+        "ru": "Карта районов и обращений",
+        "en": "Map of districts and appeals",
+    },
+    "map.district": {
+        "ru": "{org}: острота {score} из 100, обращений за период — {count}",
+        "en": "{org}: acuteness {score} of 100, {count} appeals in the period",
+    },
+    "map.point": {
+        "ru": "Обращение {number}, важность: {severity}",
+        "en": "Appeal {number}, severity: {severity}",
+    },
+    "map.cluster": {"ru": "Обращений здесь: {count}", "en": "{count} appeals here"},
+    "map.severity-none": {"ru": "не задана", "en": "not set"},
+    "map.severity": {"ru": "Важность обращений", "en": "Severity of appeals"},
+    "map.no-areas": {
+        "ru": "Границы районов не заданы: pos-intake org area SLUG FILE.geojson",
+        "en": "No district boundaries yet: pos-intake org area SLUG FILE.geojson",
+    },
+    "map.legend-more": {
+        "ru": "Цвет района — та же острота, что на табло; её составляющие объяснены там:",
+        "en": "A district's colour is the board's acuteness; its parts are explained there:",
+    },
+    "map.list": {"ru": "Районы", "en": "Districts"},
+    "map.district-col": {"ru": "Район", "en": "District"},
+    "map.score-col": {"ru": "Острота", "en": "Acuteness"},
+    "map.count-col": {"ru": "Обращений", "en": "Appeals"},
+    "map.capped": {
+        "ru": "Показаны только самые новые обращения; сузьте период или тему.",
+        "en": "Only the newest appeals are shown; narrow the period or topic.",
+    },
 }
