@@ -15,6 +15,7 @@ from intake_service.console import (
     signin,
     site,
     stats,
+    taken,
     templates_admin,
     users,
 )
@@ -27,6 +28,7 @@ ROUTES: list[BaseRoute] = [
     *log.ROUTES,
     *site.ROUTES,
     *users.ROUTES,
+    *taken.ROUTES,  # before the appeal's own: `new` is no appeal id
     *appeal.ROUTES,
     *templates_admin.ROUTES,
     *board.ROUTES,
