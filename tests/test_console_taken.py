@@ -100,7 +100,7 @@ def test_an_operator_registers_a_phone_call(desk):
         assert "Телефон" in row
         log = console.get("/console/log").text
         [row] = [r for r in log.split("<tr ")[1:] if "type-accepted" in r and number in r]
-        assert f"Кто: {OPERATOR}" in row
+        assert f"Кто: {OPERATOR}" in row and "канал: Телефон" in row
 
         # the same form sent twice (a double click, a reload) files it once
         once = _once(console)
@@ -147,8 +147,8 @@ def test_missing_fields_are_refused_in_words_and_nothing_typed_is_lost(desk):
         for words in (
             "Обращение не зарегистрировано",
             "Выберите, как поступило обращение.",
-            "Обязательное поле.",
-            "Не короче 10 символов.",
+            'href="#taken-category">Тема</a>: Обязательное поле.',
+            'href="#taken-text">Текст обращения</a>: Не короче 10 символов.',
             "Укажите e-mail, телефон или почтовый адрес",
             "Нужно согласие на обработку персональных данных",
         ):

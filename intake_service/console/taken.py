@@ -91,11 +91,24 @@ def _page(
             "channels": [(c, t(f"console.appeal.channel.{c}", lang)) for c in CHANNELS],
             "sent": sent,
             "errors": errors or {},
-            "error_list": [m for ms in (errors or {}).values() for m in ms],
+            "error_list": _error_list(errors or {}, lang),
         },
         status=status,
         section="/console",
     )
+
+
+def _error_list(errors: dict[str, list[str]], lang: str) -> list[dict[str, str]]:
+    """The summary above the form: each reason with the field it is about, linking to it."""
+    return [
+        {
+            "field": name,
+            "label": t(f"taken.{name}", lang) if name in FIELDS else "",
+            "message": message,
+        }
+        for name, messages in errors.items()
+        for message in messages
+    ]
 
 
 async def new_page(request: Request) -> Response:
