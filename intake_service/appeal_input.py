@@ -37,6 +37,9 @@ FIELDS = (
     "media_url",
 )
 CONTACT_FIELDS = ("name", "email", "phone")
+# An appeal an operator takes by letter may give only a postal address to answer to: the
+# console's other-channels page (console/taken.py) accepts it, the public API does not.
+POSTAL_MAX = 500
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EMAIL = re.compile(
@@ -112,8 +115,12 @@ def _number(data: dict[str, Any], name: str, errors: list[FieldError]) -> float 
     return float(value)
 
 
-def validate_appeal(data: Any, catalogue: dict[str, Category]) -> AppealInput:
-    """The appeal as the service will store it, or ValidationFailed listing every problem."""
+def validate_appeal(
+    data: Any, catalogue: dict[str, Category], *, postal: bool = False
+) -> AppealInput:
+    """The appeal as the service will store it, or ValidationFailed listing every problem.
+    `postal`: the contact may hold a postal address (`contact.postal`), which is then a way to
+    reach the citizen too — only for appeals an operator takes from a letter or a visit."""
     if not isinstance(data, dict):
         raise ValidationFailed([("body", "field.not-object", {})])
     errors: list[FieldError] = []
@@ -146,10 +153,9 @@ def validate_appeal(data: Any, catalogue: dict[str, Category]) -> AppealInput:
     elif not isinstance(raw_contact, dict):
         errors.append(("contact", "field.not-object", {}))
     else:
+        allowed = (*CONTACT_FIELDS, "postal") if postal else CONTACT_FIELDS
         errors.extend(
-            (f"contact.{name}", "field.unknown", {})
-            for name in raw_contact
-            if name not in CONTACT_FIELDS
+            (f"contact.{name}", "field.unknown", {}) for name in raw_contact if name not in allowed
         )
         name = _string(
             raw_contact, "name", errors, prefix="contact.", required=True, max_len=NAME_MAX
@@ -162,11 +168,20 @@ def validate_appeal(data: Any, catalogue: dict[str, Category]) -> AppealInput:
             digits = _PHONE_NOISE.sub("", phone)
             if not _PHONE.match(digits):
                 errors.append(("contact.phone", "field.phone", {}))
-        if not email and not phone and "contact.email" not in {e[0] for e in errors}:
-            errors.append(("contact.email", "field.contact-channel", {}))
+        address_to = (
+            _string(raw_contact, "postal", errors, prefix="contact.", max_len=POSTAL_MAX)
+            if postal
+            else None
+        )
+        reachable = email or phone or address_to
+        if not reachable and "contact.email" not in {e[0] for e in errors}:
+            errors.append(
+                ("contact.email", "field.contact-postal" if postal else "field.contact-channel", {})
+            )
         elif kind == "official" and not email:
             errors.append(("contact.email", "field.official-email", {}))
-        contact = {k: v for k, v in (("name", name), ("email", email), ("phone", phone)) if v}
+        given = (("name", name), ("email", email), ("phone", phone), ("postal", address_to))
+        contact = {k: v for k, v in given if v}
 
     if data.get("consent") is not True:
         errors.append(("consent", "field.consent", {}))

@@ -39,7 +39,7 @@ class NewAppeal:
     origin_org: Org
     target_org: Org
     input: AppealInput
-    channel: str  # "api" now; "form" once the badge exists
+    channel: str  # api, form, page, open311, repeat; phone, letter, visit (console/taken.py)
     request_id: str | None
     remote_addr: str | None
     embed_origin: str | None = None
@@ -52,6 +52,8 @@ class NewAppeal:
     citizen_sub: str | None = None  # the identity provider's subject: "my appeals"
     notify_email: bool = False  # e-mail copies of what happens (copies_by_default)
     repeat_of: str | None = None  # the appeal this one repeats (the problem is back)
+    # the operator who took it by phone, letter or visit (console/taken.py): their e-mail
+    taken_by: str | None = None
 
 
 def copies_by_default(data: AppealInput, asked: bool | None = None) -> bool:
@@ -204,6 +206,8 @@ def accept_op(
                 "photos": appeal.photo_count,
                 "identity": appeal.identity,
                 **({"repeat_of": appeal.repeat_of} if appeal.repeat_of else {}),
+                # who took it, as every operator's event names them
+                **({"by": appeal.taken_by} if appeal.taken_by else {}),
             },
             at=at,
         )

@@ -106,6 +106,20 @@ def test_another_organisations_appeal_is_missing_everywhere(two_orgs):
         ):
             answer = alpha.post_form("/console/settings", {"org": "beta", **data})
             assert answer.status_code == 404, f"{data}: {answer.status_code}"
+        # the page for appeals taken by phone, letter or visit offers only one's own organisations
+        # and refuses another's as it refuses a made-up one, filing nothing
+        offered = alpha.get("/console/appeals/new")
+        assert offered.status_code == 200 and "beta" not in offered.text.lower()
+        assert "Бета" not in offered.text
+        before = len([e for e in events(service.db) if e["type"] == "accepted"])
+        taken = {"channel": "phone", "category": "street_lighting", "consent": "yes",
+                 "text": "Не горит фонарь у дома 9 уже неделю.", "name": "Анна",
+                 "phone": "+7 900 000-00-00"}  # fmt: skip
+        for slug in ("beta", "region", "no-such-org"):
+            answer = alpha.post_form("/console/appeals/new", {**taken, "org": slug})
+            assert answer.status_code == 422, f"{slug}: {answer.status_code}"
+            assert "Выберите организацию из списка." in answer.text and "Бета" not in answer.text
+        assert len([e for e in events(service.db) if e["type"] == "accepted"]) == before
 
 
 def test_the_live_stream_carries_only_ones_own(two_orgs):

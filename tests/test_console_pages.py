@@ -47,6 +47,7 @@ def pages_of(ids: list[str]) -> list[str]:
         "/console/log",
         "/console/log?q=фонари",
         f"/console/appeals/{ids[0]}",
+        "/console/appeals/new",
         "/console/board",
         "/console/board?wall=1",
         "/console/stats",

@@ -32,12 +32,14 @@ from intake_service.console.appeal_history import (
     history_rows,
     shown_answer,
     sink_word,
+    taken_by,
 )
 from intake_service.console.auth import Operator, changing, operator_of
 from intake_service.console.extension import extend_op
 from intake_service.console.forwarding import forward_candidates, forward_op
 from intake_service.console.page import console_page
 from intake_service.console.panel import PanelForm
+from intake_service.console.similar import similar_appeals
 from intake_service.console.state import console_of
 from intake_service.errors import Forbidden, NotFound
 from intake_service.i18n import t
@@ -135,6 +137,8 @@ async def _render(
             severity=appeal["severity"] or "" if sent.severity is None else sent.severity,
         )
     kinds = data["sink_kinds"]
+    # all of the appeal's own organisation: whoever sees it sees them (console/similar.py)
+    similar = await console.reads.run(similar_appeals, appeal)
     context = {
         "appeal": appeal,
         "category_title": category.title(lang) if category else appeal["category"],
@@ -147,11 +151,13 @@ async def _render(
             if operator.sees(d["org_id"])
         ],
         "channel": channel_word(appeal["channel"], lang),
+        "taken_by": taken_by(data["history"]),
         "answer_shown": shown_answer(appeal["answer"] or "", lang),
         "photos": data["photos"],
         "colleagues": [u.email for u in data["colleagues"]],
         "templates": templates,
         "duplicates": data["duplicates"],
+        "similar": similar if operator.sees_appeal(target) else [],
         "moves": moves,
         "can_answer": can_move(current, Status.ANSWERED),
         "can_duplicate": can_move(current, Status.DUPLICATE),
@@ -197,7 +203,7 @@ async def _render(
 def _notice(done: str, lang: str) -> str | None:
     """What the page says after a save: each part the operator changed (`done=assign,note`),
     or that nothing was — the form sent back as it stood."""
-    parts = [p for p in done.split(",") if p in ACTIONS or p == "nothing"]
+    parts = [p for p in done.split(",") if p in ACTIONS or p in ("nothing", "taken")]
     if not parts:
         return None
     return " ".join(t(f"console.appeal.done.{p}", lang) for p in parts)

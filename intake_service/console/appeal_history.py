@@ -33,6 +33,14 @@ def channel_word(channel: object, lang: str) -> str:
     return _word(f"console.appeal.channel.{channel}", lang, str(channel))
 
 
+def taken_by(history: list[Event]) -> str | None:
+    """The operator who took the appeal by phone, letter or visit (console/taken.py), from its
+    accepted event; None for one the citizen filed themselves."""
+    accepted = next((e for e in history if e.type == EventType.ACCEPTED), None)
+    by = accepted.data.get("by") if accepted is not None else None
+    return str(by) if by else None
+
+
 def sink_word(sink: str, kinds: dict[str, str], lang: str) -> str:
     """A sink of the outbox in words: the organisation's queue, the citizen's e-mail, a webhook
     or a RabbitMQ exchange by its number (`kinds`: sink name → kind, of the sinks that exist)."""

@@ -115,6 +115,12 @@ def row_view(row: dict[str, Any], directory: OrgDirectory, lang: str) -> dict[st
         "reason": row["reason"],
         "reason_text": _why(row["reason"], lang),
         "by": data.get("by"),
+        # an appeal an operator took by phone, letter or visit (console/taken.py) says how
+        "via": t(
+            "console.event.channel", lang, channel=label("stats.channel", data["channel"], lang)
+        )
+        if row["type"] == EventType.ACCEPTED and data.get("by") and data.get("channel")
+        else None,
         "path": data.get("path") if row["type"] == EventType.REJECTED else None,
     }
 

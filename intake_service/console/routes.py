@@ -17,6 +17,7 @@ from intake_service.console import (
     signin,
     site,
     stats,
+    taken,
     templates_admin,
     users,
 )
@@ -30,6 +31,7 @@ ROUTES: list[BaseRoute] = [
     *site.ROUTES,
     *settings.ROUTES,
     *users.ROUTES,
+    *taken.ROUTES,  # before the appeal's own: `new` is no appeal id
     *appeal.ROUTES,
     *templates_admin.ROUTES,
     *board.ROUTES,

@@ -68,6 +68,7 @@
       span(details, 'reason', table.getAttribute('data-reason') + ' ' + words + data.reason);
     }
     if (data.excerpt) { span(details, 'excerpt', data.excerpt); }
+    if (data.via) { span(details, 'muted', data.via); }
     if (data.by) { span(details, 'muted', table.getAttribute('data-by') + ' ' + data.by); }
     return row;
   }

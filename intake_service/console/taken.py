@@ -1,0 +1,228 @@
+"""Appeals from other channels: an operator registers, on the citizen's behalf, an appeal that
+came by the organisation's hotline, by letter or at a visit (`/console/appeals/new`).
+
+It goes the very way an appeal from the badge or the API goes — `validate_appeal` checks it and
+`Runtime.file` stores it — so it gets the same number, deadlines, `accepted` event, sinks and
+the citizen's e-mail notice. Only the channel (`phone`, `letter`, `visit`) and the operator who
+took it (`by` in the accepted event) tell it apart. The operator may file only for an
+organisation they see (`Operator.sees`, the console's one rule); any other — or an unknown one —
+is refused in the form like a wrong choice, never named. A refused form comes back with every
+reason in words and everything typed kept. A one-time key in the form makes a double submit
+open the appeal it filed instead of filing it twice.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from intake_service.appeal_input import AppealInput, validate_appeal
+from intake_service.appeals import (
+    Idempotency,
+    NewAppeal,
+    body_hash,
+    copies_by_default,
+    find_idempotent,
+)
+from intake_service.console.auth import Operator, changing, operator_of
+from intake_service.console.page import console_page
+from intake_service.console.state import console_of
+from intake_service.errors import IdempotencyConflict, Unavailable, ValidationFailed
+from intake_service.i18n import t
+from intake_service.orgs import Org
+from intake_service.pages import page_language
+
+CHANNELS = ("phone", "letter", "visit")
+FIELDS = ("org", "channel", "category", "text", "address", "name", "phone", "email", "postal")
+# validate_appeal's field names → the form's
+_FORM_FIELD = {
+    "contact.name": "name",
+    "contact.phone": "phone",
+    "contact.email": "email",
+    "contact.postal": "postal",
+    "contact": "name",
+}
+ONCE_TTL = 24 * 3600.0  # a form's one-time key is remembered a day
+
+
+def _orgs(request: Request, operator: Operator) -> list[Org]:
+    """The organisations this operator may file for: those they see, by name."""
+    directory = console_of(request).runtime.directory
+    return sorted((o for o in directory.orgs() if operator.sees(o.id)), key=lambda o: o.name)
+
+
+def _choices(request: Request, orgs: list[Org], lang: str) -> list[dict[str, Any]]:
+    """Each organisation with its topics, for the form's grouped topic list."""
+    directory = console_of(request).runtime.directory
+    return [
+        {
+            "slug": org.slug,
+            "name": org.name,
+            "categories": [
+                {"code": c.code, "title": c.title(lang)}
+                for c in directory.catalogue(org.id).values()
+            ],
+        }
+        for org in orgs
+    ]
+
+
+def _page(
+    request: Request,
+    operator: Operator,
+    sent: dict[str, str],
+    errors: dict[str, list[str]] | None = None,
+    *,
+    status: int = 200,
+) -> Response:
+    lang = page_language(request)
+    orgs = _orgs(request, operator)
+    return console_page(
+        request,
+        operator,
+        "console/taken.html",
+        {
+            "orgs": _choices(request, orgs, lang),
+            "channels": [(c, t(f"console.appeal.channel.{c}", lang)) for c in CHANNELS],
+            "sent": sent,
+            "errors": errors or {},
+            "error_list": _error_list(errors or {}, lang),
+        },
+        status=status,
+        section="/console",
+    )
+
+
+def _error_list(errors: dict[str, list[str]], lang: str) -> list[dict[str, str]]:
+    """The summary above the form: each reason with the field it is about, linking to it."""
+    return [
+        {
+            "field": name,
+            "label": t(f"taken.{name}", lang) if name in FIELDS else "",
+            "message": message,
+        }
+        for name, messages in errors.items()
+        for message in messages
+    ]
+
+
+async def new_page(request: Request) -> Response:
+    """GET /console/appeals/new — an empty form with a fresh one-time key."""
+    operator = operator_of(request)
+    orgs = _orgs(request, operator)
+    sent = {name: "" for name in FIELDS}
+    sent["org"] = _own_slug(operator, orgs)
+    sent["once"] = secrets.token_urlsafe(16)
+    return _page(request, operator, sent)
+
+
+def _own_slug(operator: Operator, orgs: list[Org]) -> str:
+    """The organisation the form starts on: the operator's own, else the only one they see."""
+    own = next((o.slug for o in orgs if o.id == operator.user.org_id), None)
+    return own or (orgs[0].slug if len(orgs) == 1 else "")
+
+
+def _sent(form: FormData) -> dict[str, str]:
+    def text(name: str) -> str:
+        value = form.get(name)
+        return value if isinstance(value, str) else ""
+
+    sent = {name: text(name) for name in FIELDS}
+    sent["consent"] = "yes" if text("consent") == "yes" else ""
+    sent["once"] = text("once")[:64] or secrets.token_urlsafe(16)
+    return sent
+
+
+def _body(sent: dict[str, str]) -> dict[str, Any]:
+    """The form as the intake checks know an appeal (empty fields are not given)."""
+    contact = {k: sent[k] for k in ("name", "phone", "email", "postal") if sent[k].strip()}
+    body: dict[str, Any] = {
+        "category": sent["category"],
+        "text": sent["text"],
+        "contact": contact,
+        "consent": sent["consent"] == "yes",
+    }
+    if sent["address"].strip():
+        body["address"] = sent["address"]
+    return body
+
+
+async def take(request: Request) -> Response:
+    """POST /console/appeals/new — file it, then open its page; or the form again with why."""
+    operator, form = await changing(request)
+    console = console_of(request)
+    runtime = console.runtime
+    lang = page_language(request)
+    sent = _sent(form)
+    errors: dict[str, list[str]] = {}
+
+    def refuse(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    org = runtime.directory.org_by_slug(sent["org"])
+    if org is None or not operator.sees(org.id):
+        org = None
+        refuse("org", t("taken.org-unknown", lang))
+    if sent["channel"] not in CHANNELS:
+        refuse("channel", t("taken.channel-unknown", lang))
+    body = _body(sent)
+    checked: AppealInput | None = None
+    try:
+        catalogue = runtime.directory.catalogue(org.id) if org is not None else {}
+        checked = validate_appeal(body, catalogue, postal=True)
+    except ValidationFailed as failed:
+        for field, key, values in failed.errors:
+            name = _FORM_FIELD.get(field, field.split(".", 1)[0])
+            refuse(name if name in (*FIELDS, "consent") else "text", t(key, lang, **values))
+    if errors or org is None or checked is None:
+        return _page(request, operator, sent, errors, status=422)
+    idem = Idempotency(
+        "console:" + sent["once"], body_hash({**body, "channel": sent["channel"]}), ONCE_TTL
+    )
+    try:
+        first = find_idempotent(runtime.reader, org.id, idem)
+        if first is not None:  # sent twice: the appeal it filed the first time
+            return RedirectResponse(f"/console/appeals/{first['id']}?done=taken#notice", 303)
+        appeal_id, tracking_url = runtime.new_appeal_id(request)
+        appeal = NewAppeal(
+            id=appeal_id,
+            origin_org=org,
+            target_org=org,
+            input=checked,
+            channel=sent["channel"],
+            request_id=getattr(request.state, "request_id", None),
+            remote_addr=request.client.host if request.client else None,
+            lang=lang,
+            notify_email=copies_by_default(checked),
+            taken_by=operator.user.email,
+        )
+        accepted = await runtime.file(appeal, tracking_url, idem=idem)
+    except IdempotencyConflict:
+        refuse("once", t("taken.conflict", lang))
+        sent["once"] = secrets.token_urlsafe(16)
+        return _page(request, operator, sent, errors, status=409)
+    except Unavailable:
+        refuse("once", t("taken.unavailable", lang))
+        return _page(request, operator, sent, errors, status=503)
+    appeal_id = str(accepted.response["id"])
+    if not operator.sees_appeal(_target_of(runtime, appeal_id)):  # a routing rule sent it on
+        return RedirectResponse("/console?done=forward", 303)
+    return RedirectResponse(f"/console/appeals/{appeal_id}?done=taken#notice", 303)
+
+
+def _target_of(runtime: Any, appeal_id: str) -> int | None:
+    row = runtime.reader.execute(
+        "SELECT target_org_id FROM appeals WHERE id = ?", (appeal_id,)
+    ).fetchone()
+    return row["target_org_id"] if row is not None else None
+
+
+ROUTES = [
+    Route("/console/appeals/new", new_page, methods=["GET"]),
+    Route("/console/appeals/new", take, methods=["POST"]),
+]
