@@ -32,6 +32,7 @@
     element.textContent = text;
     parent.appendChild(element);
     parent.appendChild(document.createTextNode(' '));
+    return element;
   }
 
   function render(data) {
@@ -64,8 +65,11 @@
     var details = cell(row, 'details', '');
     details.className = 'details';
     if (data.reason) {
-      var words = data.reason_text ? data.reason_text + ' ' : '';
-      span(details, 'reason', table.getAttribute('data-reason') + ' ' + words + data.reason);
+      // the reason in words, the code it was stored as in the tooltip (as the server renders it)
+      var reason = span(details, 'reason',
+        table.getAttribute('data-reason') + ' ' + (data.reason_text || data.reason));
+      reason.title = data.reason;
+      reason.setAttribute('data-code', data.reason);
     }
     if (data.excerpt) { span(details, 'excerpt', data.excerpt); }
     if (data.by) { span(details, 'muted', table.getAttribute('data-by') + ' ' + data.by); }
