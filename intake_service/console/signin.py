@@ -64,6 +64,7 @@ def _signin_page(
             "error": error,
             "next": next_path,
             "signed_out": request.query_params.get("out") == "1",
+            "expired": request.query_params.get("expired") == "1",
         },
         status=status,
     )

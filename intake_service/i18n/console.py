@@ -22,6 +22,12 @@ MESSAGES.update(
         "console.signin.email": {"ru": "Электронная почта", "en": "E-mail"},
         "console.signin.password": {"ru": "Пароль", "en": "Password"},
         "console.signin.submit": {"ru": "Войти", "en": "Sign in"},
+        "console.signin.expired": {
+            "ru": "Сеанс завершён после бездействия, и отправленное не сохранено. Войдите снова: "
+            "вы вернётесь на страницу, где были.",
+            "en": "The session ended after a time without activity, and what was sent is not "
+            "saved. Sign in again to return to the page you were on.",
+        },
         "console.signin.failed": {
             "ru": "Неверная почта или пароль.",
             "en": "Wrong e-mail or password.",
