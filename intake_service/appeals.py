@@ -27,6 +27,7 @@ from intake_service.forward.outbox import EMBEDDED_SINK, add_rows
 from intake_service.ids import human_number
 from intake_service.lifecycle.deadlines import Due
 from intake_service.lifecycle.notices import NoticeKind, appeal_basics, record_notice
+from intake_service.org_settings import offset_minutes, timezone_of
 from intake_service.orgs import Org
 from intake_service.store import now_iso
 
@@ -149,9 +150,9 @@ def accept_op(
             "INSERT INTO appeals (id, number, origin_org_id, target_org_id, kind, category, text, "
             "address, lat, lon, contact, page_url, channel, embed_origin, loader_version, status, "
             "created_at, severity, lang, identity, citizen_sub, notify_email, repeat_of, "
-            "register_due, answer_due, attributes, media_url, confirmed_email) "
+            "register_due, answer_due, attributes, media_url, confirmed_email, local_offset) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?)",
+            "?, ?)",
             (
                 appeal.id,
                 number,
@@ -184,6 +185,8 @@ def accept_op(
                 data.contact.get("email", "").lower() or None
                 if appeal.identity == "email"
                 else None,
+                # the statistics count it on its organisation's day, not UTC's (migration 17)
+                offset_minutes(timezone_of(org), datetime.fromtimestamp(now, UTC)),
             ),
         )
         # The log carries no personal data: number, category and where it came from.

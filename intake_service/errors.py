@@ -64,14 +64,20 @@ class SignInRequired(IntakeError):
     status, slug, title_key = 401, "sign-in-required", "problem.sign-in-required"
     logged = False
 
-    def __init__(self, next_path: str = "/console") -> None:
+    def __init__(self, next_path: str = "/console", *, expired: bool = False) -> None:
         super().__init__("detail.sign-in-required")
         self.next_path = next_path
+        self.expired = expired  # the request named a session that has run out
 
     @property
     def location(self) -> str:
-        """Where a browser is sent: the sign-in page, which comes back here afterwards."""
-        return "/console/signin?next=" + quote(self.next_path, safe="/")
+        """Where a browser is sent: the sign-in page, which comes back here afterwards (and
+        says the session ran out, when it did)."""
+        return (
+            "/console/signin?next="
+            + quote(self.next_path, safe="/")
+            + ("&expired=1" if self.expired else "")
+        )
 
 
 class CsrfFailed(IntakeError):

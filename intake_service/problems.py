@@ -80,7 +80,11 @@ def error_page(error: IntakeError, request: Request) -> Response:
 def respond(error: IntakeError, request: Request) -> Response:
     if (shape := _own_shape(request)) is not None:
         return shape(error, request, page_language(request))
-    browsing = request.method in ("GET", "HEAD") and wants_html(request)
+    # a form a browser sent after its session ran out lands on the sign-in page too (303: the
+    # sign-in page is read with GET), which sends it back to the form's page afterwards
+    browsing = wants_html(request) and (
+        request.method in ("GET", "HEAD") or isinstance(error, SignInRequired)
+    )
     if isinstance(error, SignInRequired) and browsing:
         return RedirectResponse(error.location, 303)
     if wants_html(request):

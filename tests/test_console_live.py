@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
 
 import httpx
 import pytest
-from console_helpers import PASSWORD, add_user, signed_in, unique
+from console_helpers import PASSWORD, add_user, own_org, signed_in, unique
+from playwright.sync_api import expect
 from test_console_log import file
 
 from conftest import events, serious_violations
@@ -118,6 +120,9 @@ def test_a_new_appeal_appears_in_the_open_log_and_stored_html_stays_text(
 
 
 STREAM = {"Accept": "text/event-stream"}  # what a browser's EventSource sends
+# the paused log's note: of one entry or more, of two or more
+HELD = re.compile(r"^Новых записей: [1-9]\d*$")
+HELD_TWO = re.compile(r"^Новых записей: ([2-9]|\d{2,})$")
 
 
 def _refused_stream(console, path: str, **headers: str) -> httpx.Response:
@@ -176,3 +181,67 @@ def test_live_streams_are_capped_per_session_and_address_and_a_closed_one_frees_
         "rate-limited live-session",
         "rate-limited live-address",
     }
+
+
+def test_pause_holds_new_rows_announces_them_and_keeps_the_focused_row_in_place(
+    db, service, browser, request
+):
+    """WCAG 2.2.2: the moving log can be paused; what arrives meanwhile is counted aloud, and
+    rows put in above the row being read do not push it away."""
+    own = own_org(db, request, "pause")
+    duty = add_user(db, unique(request, "duty@demo.ru"), own.slug)
+    for _ in range(12):  # enough rows that the log scrolls
+        file(service.url, own.key)
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
+    try:
+        page = context.new_page()
+        page.goto(service.url + "/console/signin")
+        page.fill("#email", duty)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(service.url + "/console")
+        page.goto(service.url + "/console/log")
+        page.wait_for_selector("#live-state.on", timeout=10_000)
+        assert serious_violations(page) == []
+
+        page.click("#live-pause")
+        assert page.locator("#live-pause").inner_text() == "Показать новые"
+        shown = page.locator("#log-rows tr").count()
+        held = [file(service.url, own.key)["number"] for _ in range(2)]
+        # each appeal brings its entries (accepted, queued…): the note counts entries
+        expect(page.locator("#live-held")).to_have_text(HELD_TWO, timeout=5_000)
+        waiting = int(page.locator("#live-held").inner_text().split(": ")[1])
+        assert page.get_attribute("#live-held", "aria-live") == "polite"
+        assert page.locator(f"#log-rows tr:has-text('{held[0]}')").count() == 0
+        assert page.locator("#log-rows tr").count() == shown
+        page.screenshot(path="/tmp/clock-log-paused-1280.png")
+        assert serious_violations(page) == []
+
+        page.click("#live-pause")
+        page.locator(f"#log-rows tr.type-accepted:has-text('{held[1]}')").wait_for(timeout=5_000)
+        assert page.locator(f"#log-rows tr:has-text('{held[0]}')").count() >= 1
+        assert page.locator("#log-rows tr").count() >= shown + waiting >= shown + 2
+        assert page.locator("#live-held").inner_text() == ""
+        assert page.locator("#live-pause").inner_text() == "Пауза"
+
+        # the keyboard on a row further down: a new row comes in above it
+        link = page.locator("#log-rows tr a").nth(6)
+        link.scroll_into_view_if_needed()
+        link.focus()
+        focused = "document.activeElement.getBoundingClientRect().top"  # the same link
+        before = page.evaluate(focused)
+        late = file(service.url, own.key)["number"]
+        page.locator(f"#log-rows tr.type-accepted:has-text('{late}')").wait_for(timeout=5_000)
+        after = page.evaluate(focused)
+        assert abs(after - before) <= 1, (before, after)
+        assert page.evaluate("scrollY") > 0  # the rows did come in above it
+
+        page.set_viewport_size({"width": 390, "height": 800})
+        page.click("#live-pause")
+        file(service.url, own.key)
+        expect(page.locator("#live-held")).to_have_text(HELD, timeout=5_000)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path="/tmp/clock-log-paused-390.png")
+    finally:
+        context.close()

@@ -77,17 +77,63 @@ def test_the_log_shows_an_appeal_and_a_refused_request_with_its_reason(db, servi
         assert f'href="/console/appeals/{filed["id"]}"' in html
         assert "Не горит фонарь" in html  # the excerpt of the accepted appeal
         assert "Уличное освещение" in html  # the category's title, not its code
-        refusals = re.findall(r'<strong class="reason">(.*?)</strong>', html, re.S)
+        refusals = re.findall(r'<strong class="reason" title="([^"]*)"[^>]*>(.*?)</strong>', html)
         assert refusals == [
-            "Причина отказа: сайт не входит в список разрешённых адресов организации "
-            "<code>origin-not-allowed https://new.demo.ru</code>",
-            "Причина отказа: обращение заполнено с ошибками <code>validation text:required</code>",
+            (
+                "origin-not-allowed https://new.demo.ru",
+                "Причина отказа: сайт не входит в список разрешённых адресов организации",
+            ),
+            (
+                "validation text:required",
+                "Причина отказа: обращение заполнено с ошибками: текст — не заполнено",
+            ),
         ]
         assert "(UTC+3, Europe/Moscow)" in html  # the org's time zone
         rows = console.get("/console/log.json", headers={"Accept": "application/json"}).json()
         types = [row["type"] for row in rows["rows"]]
         assert types.index("rejected") < types.index("accepted")  # newest first
         assert page.headers["cache-control"] == "no-store"
+
+
+def test_reasons_read_as_words_in_both_languages_with_the_code_beside(db, service, request):
+    """A wrong password, a form with two fields wrong, a live log too many: words, not codes;
+    the code stays in the tooltip, and the JSON keeps it as it was stored."""
+    own = own_org(db, request, "words")
+    duty = add_user(db, unique(request, "duty@demo.ru"), own.slug, role="admin")
+    wrong = httpx.post(
+        service.url + "/api/v1/appeals",
+        json=appeal(text="", category=""),
+        headers=bearer(own.key),
+    )
+    assert wrong.status_code == 422
+    failed = httpx.post(
+        service.url + "/console/signin",
+        data={"email": duty, "password": "not the password", "next": "/console/log"},
+        headers={"Origin": service.url},
+    )
+    assert failed.status_code != 303
+    with signed_in(service.url, duty) as console:
+        # the sign-ins are in the audit view (admins'), the appeals' refusals in the default one
+        ru = console.get("/console/log").text + console.get("/console/log?view=audit").text
+        en = (
+            console.get("/console/log?lang=en").text
+            + console.get("/console/log?view=audit&lang=en").text
+        )
+        stored = [
+            *console.get("/console/log.json").json()["rows"],
+            *console.get("/console/log.json", params={"view": "audit"}).json()["rows"],
+        ]
+    codes = {row["reason"] for row in stored if row.get("reason")}
+    assert "bad-password" in codes
+    assert any(code.startswith("validation ") and "text:required" in code for code in codes)
+    reasons = dict(re.findall(r'<strong class="reason" title="([^"]*)"[^>]*>(.*?)</strong>', ru))
+    assert reasons["bad-password"] == "Причина отказа: неверный пароль"
+    validation = next(code for code in reasons if code.startswith("validation "))
+    assert "тема — " in reasons[validation] and "текст — не заполнено" in reasons[validation]
+    assert "category:" not in reasons[validation]
+    words_en = dict(re.findall(r'<strong class="reason" title="([^"]*)"[^>]*>(.*?)</strong>', en))
+    assert words_en["bad-password"].endswith("wrong password")
+    assert "text — missing" in words_en[validation]
 
 
 def test_each_filter_narrows_the_log(db, service, request):

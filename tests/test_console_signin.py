@@ -11,7 +11,7 @@ import httpx
 import pytest
 from console_helpers import PASSWORD, add_user, sign_in, signed_in, unique
 
-from conftest import events, run_async, run_cli
+from conftest import events, run_async, run_cli, serious_violations, store
 
 # One server and store for the module (tests/conftest.py, `module_service`): each story signs in
 # with accounts of its own (`unique`) and reads only their events. Every attempt from 127.0.0.1
@@ -263,3 +263,96 @@ def test_guessing_the_current_password_in_a_stolen_session_locks_the_account(
         headers={"Origin": service.url},
     )
     assert refused.status_code == 429
+
+
+def test_a_form_sent_after_the_session_ran_out_signs_in_again_and_returns_to_its_page(
+    db, org, service, request
+):
+    ops = add_user(db, unique(request, "idle@demo.example.ru"), "demo")
+    console = sign_in(service.url, ops)
+    request.addfinalizer(console.close)
+    # the operator walked away: the session was last seen long ago (POS_CONSOLE_SESSION_IDLE)
+    with store(db) as conn:
+        conn.execute(
+            "UPDATE console_sessions SET seen_at = seen_at - 86400 * 30 "
+            "WHERE user_id = (SELECT id FROM users WHERE email = ?)",
+            (ops,),
+        )
+    page = "/console/log?type=rejected"
+    sent = console.post(
+        "/console/password",
+        data={"csrf": console.csrf, "current": "x"},
+        headers={"Referer": service.url + page, "Origin": service.url},
+    )
+    assert sent.status_code == 303
+    assert (
+        sent.headers["location"] == "/console/signin?next=/console/log%3Ftype%3Drejected&expired=1"
+    )
+    signin = console.get(sent.headers["location"])
+    assert "Сеанс завершён после бездействия" in signin.text
+    assert 'name="next" value="/console/log?type=rejected"' in signin.text
+    again = console.post(
+        "/console/signin",
+        data={"email": ops, "password": PASSWORD, "next": "/console/log?type=rejected"},
+        headers={"Origin": service.url},
+    )
+    assert again.status_code == 303 and again.headers["location"] == page
+    # a Referer of another site, or a next= that leaves the console, goes to the start
+    with store(db) as conn:
+        conn.execute(
+            "DELETE FROM console_sessions WHERE user_id = (SELECT id FROM users WHERE email = ?)",
+            (ops,),
+        )
+    foreign = console.post(
+        "/console/password",
+        data={"csrf": console.csrf},
+        headers={"Referer": "https://evil.example/console/log", "Origin": service.url},
+    )
+    assert foreign.headers["location"] == "/console/signin?next=/console&expired=1"
+    away = console.post(
+        "/console/signin",
+        data={"email": ops, "password": PASSWORD, "next": "//evil.example/console"},
+        headers={"Origin": service.url},
+    )
+    assert away.headers["location"] == "/console"
+
+
+@pytest.mark.service_env(POS_CONSOLE_SESSION_IDLE="8")
+def test_before_the_session_runs_out_a_notice_offers_to_stay_signed_in(
+    db, org, service, browser, request
+):
+    """WCAG 2.2.1: the warning comes before the idle time is up (at its half, for one this
+    short), and «Остаться в системе» keeps the session past the time it would have ended."""
+    ops = add_user(db, unique(request, "stay@demo.example.ru"), "demo")
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
+    try:
+        page = context.new_page()
+        page.goto(service.url + "/console/signin")
+        page.fill("#email", ops)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(service.url + "/console")
+        page.goto(service.url + "/console/stats")
+        warning = page.locator("#idle-warning")
+        warning.wait_for(state="visible", timeout=10_000)
+        assert "Сеанс скоро завершится" in warning.inner_text()
+        assert page.evaluate("document.activeElement.id") == "idle-stay"
+        assert serious_violations(page) == []
+        page.screenshot(path="/tmp/clock-idle-1280.png")
+        seen = (
+            "SELECT max(seen_at) FROM console_sessions WHERE user_id = "
+            "(SELECT id FROM users WHERE email = ?)"
+        )
+        with store(db) as conn:
+            before = conn.execute(seen, (ops,)).fetchone()[0]
+        page.click("#idle-stay")
+        warning.wait_for(state="hidden", timeout=5_000)  # after the server's answer
+        with store(db) as conn:
+            after = conn.execute(seen, (ops,)).fetchone()[0]
+        assert after > before  # the idle time starts again from the click
+        page.set_viewport_size({"width": 390, "height": 800})
+        warning.wait_for(state="visible", timeout=10_000)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path="/tmp/clock-idle-390.png")
+    finally:
+        context.close()

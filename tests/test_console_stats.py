@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -76,7 +77,7 @@ def test_the_period_totals_charts_and_answer_times(db, service, request):
     assert table_row(page, "per-channel", "API") == 5
     assert table_row(page, "per-status", "Принято") == 3
     assert table_row(page, "per-status", "Дан ответ") == 2
-    today = datetime.now(UTC).date().isoformat()
+    today = datetime.now(ZoneInfo("Europe/Moscow")).date().isoformat()  # the organisation's
     assert table_row(page, "per-day", today) == 5
     assert f"Администрация {other.slug}" not in page
     # Charts are inline SVG with titles a screen reader reads; no script draws them.
@@ -113,3 +114,58 @@ def test_a_wrong_period_says_so_and_shows_the_last_30_days(db, org, service, req
     total = re.search(r'<dd id="stats-total">(\d+)</dd>', answer.text).group(1)
     assert int(total) >= 1
     assert f'<dd id="stats-total">{total}</dd>' in last_30_days
+
+
+def test_an_appeal_filed_after_local_midnight_counts_on_the_local_day(db, service, request):
+    """Filed in Moscow at 00:30 on 7 December (21:30 UTC on the 6th): the 7th, not the 6th."""
+    own = own_org(db, request, "midnight")
+    analyst = add_user(db, unique(request, "analyst@example.ru"), own.slug)
+    (late,) = file(service.url, own.key, 1, category="roads")
+    # A story cannot wait for midnight: it moves the time of filing (stored in UTC) and gives
+    # an answer two hours later; the triggers move the counts.
+    with store(db) as conn:
+        conn.execute(
+            "UPDATE appeals SET created_at = ?, status = 'answered', answered_at = ? WHERE id = ?",
+            ("2025-12-06T21:30:00.000Z", "2025-12-06T23:30:00.000Z", late),
+        )
+    with signed_in(service.url, analyst) as console:
+        page = console.get("/console/stats", params={"from": "2025-12-06", "to": "2025-12-07"})
+        the_6th = console.get("/console/stats", params={"from": "2025-12-06", "to": "2025-12-06"})
+    assert table_row(page.text, "per-day", "2025-12-07") == 1
+    assert table_row(page.text, "per-day", "2025-12-06") == 0
+    assert '<dd id="stats-total">0</dd>' in the_6th.text
+    # the median reads the appeals filed between the local midnights too
+    assert '<dd id="stats-median">2,0 ч</dd>' in page.text
+    assert "часовому поясу организации: Europe/Moscow" in page.text
+    assert "С (Europe/Moscow)" in page.text
+
+
+def test_intake_counts_an_appeal_on_its_organisations_day(db, service, request):
+    """An organisation far from UTC: today there is not today in UTC for half of each day, so
+    the story takes whichever of the two zones differs now, and files through the API."""
+    now = datetime.now(UTC)
+    zone = "Pacific/Kiritimati" if now.hour >= 10 else "Pacific/Pago_Pago"  # UTC+14 / UTC-11
+    own = own_org(db, request, "faraway")
+    run_cli(db, "org", "set", own.slug, "--timezone", zone)
+    analyst = add_user(db, unique(request, "analyst@example.ru"), own.slug)
+    file(service.url, own.key, 2, category="roads")
+    local_today, utc_today = datetime.now(ZoneInfo(zone)).date(), datetime.now(UTC).date()
+    both = {"from": min(local_today, utc_today), "to": max(local_today, utc_today)}
+    with signed_in(service.url, analyst) as console:
+        page = console.get("/console/stats", params=both).text
+        default = console.get("/console/stats").text  # the last 30 days up to today there
+    assert local_today != utc_today
+    assert table_row(page, "per-day", local_today.isoformat()) == 2
+    assert table_row(page, "per-day", utc_today.isoformat()) == 0
+    assert table_row(default, "per-day", local_today.isoformat()) == 2
+    assert f"часовому поясу организации: {zone}" in page
+
+
+def test_a_platform_user_counts_each_organisation_on_its_own_days(db, service, request):
+    east = own_org(db, request, "east")
+    run_cli(db, "org", "set", east.slug, "--timezone", "Asia/Vladivostok")
+    platform = add_user(db, unique(request, "platform@example.ru"), platform=True)
+    with signed_in(service.url, platform) as console:
+        page = console.get("/console/stats").text
+    assert "Обращения каждой организации считаются по дням её часового пояса" in page
+    assert "Asia/Vladivostok" in page and "Europe/Moscow" in page

@@ -60,10 +60,10 @@ def _postgres_schema(url: str) -> tuple[dict[str, set[str]], set[str]]:
 
 def test_migrate_creates_the_schema_once_and_never_prints_the_password(postgres_url):
     first = run_cli(postgres_url, "migrate")
-    assert "applied migrations 1–15" in first.stdout
+    assert "applied migrations 1–17" in first.stdout
     assert ":pos@" not in first.stdout + first.stderr and ":***@" in first.stdout
     again = run_cli(postgres_url, "migrate")
-    assert "up to date (migration 15)" in again.stdout
+    assert "up to date (migration 17)" in again.stdout
 
 
 def test_the_postgresql_schema_has_sqlites_tables_columns_and_indexes(tmp_path, postgres_url):

@@ -90,8 +90,17 @@ class Operator:
 
 
 def _next_path(request: Request) -> str:
-    path = request.url.path
-    return path + ("?" + request.url.query if request.url.query else "")
+    """Where the sign-in page sends the operator back: the page asked for; for a form sent
+    after the session ran out, the page the form was on (its Referer, when it is this
+    service's: the form's own address may answer only POST), else the console's start."""
+    if request.method in ("GET", "HEAD"):
+        path = request.url.path
+        return path + ("?" + request.url.query if request.url.query else "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    own = urlsplit(str(request.base_url))
+    if (referer.scheme, referer.netloc) == (own.scheme, own.netloc) and referer.path:
+        return referer.path + ("?" + referer.query if referer.query else "")
+    return "/console"
 
 
 def _live_session(request: Request) -> Session | None:
@@ -106,7 +115,8 @@ def operator_of(request: Request, *, password_change: bool = False) -> Operator:
     runtime = runtime_of(request)
     session = _live_session(request)
     if session is None:
-        raise SignInRequired(_next_path(request))
+        # a cookie that names no live session: it ran out (idle) or was ended
+        raise SignInRequired(_next_path(request), expired=bool(request.cookies.get(COOKIE)))
     if session.user.must_change and not password_change:
         raise PasswordChangeRequired(_next_path(request))
     if time.time() - session.seen_at > TOUCH_EVERY:

@@ -147,7 +147,9 @@ def board_counts(
         counts.week_repeats = numbers[7]
     for org_id, category, n, high, duplicates, open_today, repeats in conn.execute(
         "SELECT target_org_id, category, n, high_critical, st_duplicate, "
-        "open_message + open_other, repeats FROM appeal_day_counts WHERE day = ?" + where,
+        # `>=`: an appeal counts on its organisation's local day (migration 17), which east of
+        # UTC is already tomorrow's UTC date for the first hours of the local day
+        "open_message + open_other, repeats FROM appeal_day_counts WHERE day >= ?" + where,
         [window.day(0), *args],
     ):
         counts = cell(org_id, category)

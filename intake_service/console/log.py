@@ -33,6 +33,7 @@ from intake_service.console.log_filter import (
     LogFilter,
     event_id,
 )
+from intake_service.console.log_reasons import reason_words
 from intake_service.console.page import console_page
 from intake_service.console.search import text_matches
 from intake_service.console.state import ConsoleState, console_of
@@ -57,12 +58,6 @@ def label(prefix: str, value: str | None, lang: str) -> str | None:
         return None
     key = f"{prefix}.{value}"
     return t(key, lang) if key in MESSAGES else value
-
-
-def _why(reason: str | None, lang: str) -> str | None:
-    """A refusal's reason in words, where the catalogue has them (the code is shown anyway)."""
-    key = "log.why." + (reason or "").split(" ", 1)[0]
-    return t(key, lang) if reason and key in MESSAGES else None
 
 
 OPEN = frozenset(open_statuses())
@@ -113,7 +108,7 @@ def row_view(row: dict[str, Any], directory: OrgDirectory, lang: str) -> dict[st
         "assignee": row["assignee"],
         "excerpt": text,
         "reason": row["reason"],
-        "reason_text": _why(row["reason"], lang),
+        "reason_text": reason_words(row["reason"], lang),
         "by": data.get("by"),
         # an appeal an operator took by phone, letter or visit (console/taken.py) says how
         "via": t(

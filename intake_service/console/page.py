@@ -58,6 +58,10 @@ def console_page(
             "nav": nav,
             "other_lang": other,
             "other_lang_query": query,
+            # seconds a session lasts without a request: console.js warns before they are up
+            "idle_seconds": request.app.state.runtime.settings.console_session_idle
+            if operator is not None
+            else 0,
             **context,
         },
         status=status,

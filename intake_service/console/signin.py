@@ -31,7 +31,13 @@ from intake_service.console.accounts import (
 )
 from intake_service.console.auth import audit, changing, operator_of, same_site
 from intake_service.console.page import console_page
-from intake_service.console.sessions import COOKIE, end_session_op, new_session, store_session_op
+from intake_service.console.sessions import (
+    COOKIE,
+    end_session_op,
+    new_session,
+    store_session_op,
+    touch_op,
+)
 from intake_service.console.state import LOCKOUT_SECONDS, console_of
 from intake_service.errors import CsrfFailed, RateLimited, SignInRequired
 from intake_service.events import EventType
@@ -64,6 +70,7 @@ def _signin_page(
             "error": error,
             "next": next_path,
             "signed_out": request.query_params.get("out") == "1",
+            "expired": request.query_params.get("expired") == "1",
         },
         status=status,
     )
@@ -240,10 +247,19 @@ async def change_password(request: Request) -> Response:
     return response
 
 
+async def keep_alive(request: Request) -> Response:
+    """POST /console/keepalive (CSRF): «Остаться в системе» in the warning before the session
+    runs out (console.js) — the session is seen now, so its idle time starts again."""
+    operator, _ = await changing(request, password_change=True)
+    await console_of(request).runtime.writer.submit(touch_op(operator.session.id_hash))
+    return Response(status_code=204, headers={"Cache-Control": "no-store"})
+
+
 ROUTES = [
     Route("/console/signin", signin_form, methods=["GET"]),
     Route("/console/signin", signin, methods=["POST"]),
     Route("/console/signout", signout, methods=["POST"]),
+    Route("/console/keepalive", keep_alive, methods=["POST"]),
     Route("/console/password", password_form, methods=["GET"]),
     Route("/console/password", change_password, methods=["POST"]),
 ]

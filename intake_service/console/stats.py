@@ -2,6 +2,10 @@
 organisation, category, channel and status — with the share answered and the median time to the
 first answer; charts are inline SVG drawn here (charts.py) and every number is also in a table.
 
+Days are local: each organisation's appeals count on the days of its own time zone (migration
+17), and the period's dates are read in that zone; the page names it, or says that each
+organisation counts in its own when the counted ones differ.
+
 Filters use the log's parameter names (`org`, `category`, `from`, `to`), so a link can carry a
 selection from one page to the other. `org` takes the organisation with everything below it.
 """
@@ -9,8 +13,9 @@ selection from one page to the other. `org` takes the organisation with everythi
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,6 +30,7 @@ from intake_service.console.stats_queries import Scope, Stats, period_stats
 from intake_service.directory import OrgDirectory
 from intake_service.errors import NotFound
 from intake_service.i18n import MESSAGES, t
+from intake_service.org_settings import DEFAULT_TIMEZONE, timezone_of
 from intake_service.pages import page_language
 
 DEFAULT_DAYS = 30
@@ -38,9 +44,25 @@ def _day(raw: str | None) -> date | None:
         return None
 
 
-def _period(request: Request) -> tuple[date, date, bool]:
-    """(first, last, valid): the asked period, or the last 30 days when it is missing or wrong."""
-    today = datetime.now(UTC).date()
+def _zones(
+    directory: OrgDirectory, org_ids: frozenset[int] | None
+) -> tuple[tuple[ZoneInfo, frozenset[int] | None], ...]:
+    """The counted organisations per time zone (their days are their own local days); a single
+    zone comes with None when nothing narrows the organisations."""
+    by_zone: dict[str, set[int]] = {}
+    for org in directory.orgs():
+        if org_ids is None or org.id in org_ids:
+            by_zone.setdefault(timezone_of(org).key, set()).add(org.id)
+    if len(by_zone) <= 1:
+        zone = next(iter(by_zone), DEFAULT_TIMEZONE)
+        return ((ZoneInfo(zone), org_ids),)
+    return tuple((ZoneInfo(key), frozenset(found)) for key, found in sorted(by_zone.items()))
+
+
+def _period(request: Request, zone: ZoneInfo) -> tuple[date, date, bool]:
+    """(first, last, valid): the asked period, or the last 30 days (to today in `zone`) when it
+    is missing or wrong."""
+    today = datetime.now(zone).date()
     raw_first, raw_last = request.query_params.get("from"), request.query_params.get("to")
     first, last = _day(raw_first), _day(raw_last)
     valid = (not raw_first or first is not None) and (not raw_last or last is not None)
@@ -149,10 +171,13 @@ async def stats_page(request: Request) -> Response:
     state = console_of(request)
     directory = state.runtime.directory
     lang = page_language(request)
-    first, last, valid = _period(request)
     slug = request.query_params.get("org") or None
     category = (request.query_params.get("category") or "")[:64] or None
-    scope = Scope(_scope_orgs(directory, operator, slug), category, first, last)
+    org_ids = _scope_orgs(directory, operator, slug)
+    zones = _zones(directory, org_ids)
+    first, last, valid = _period(request, zones[0][0])
+    scope = Scope(org_ids, category, first, last, zones)
+    zone_names = [zone.key for zone, _ in zones]
     visible = sorted((o for o in directory.orgs() if operator.sees(o.id)), key=lambda o: o.name)
     categories: dict[str, str] = {}
     for org in visible:
@@ -175,6 +200,8 @@ async def stats_page(request: Request) -> Response:
             "view": view,
             "first": first.isoformat(),
             "last": last.isoformat(),
+            "zones": zone_names,
+            "zone_label": zone_names[0] if len(zone_names) == 1 else t("stats.zones", lang),
             "invalid": not valid,
             "org_choice": slug,
             "category_choice": category,

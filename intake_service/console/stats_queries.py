@@ -4,7 +4,9 @@ small table — and the median time to the first answer from the partial index o
 appeals.
 
 Every read takes the organisations to count (already narrowed to what the operator sees) and an
-optional category; the period is whole UTC days, `first` and `last` included.
+optional category; the period is whole local days, `first` and `last` included: each appeal
+counts on its organisation's local day (`appeals.local_offset`, migration 17), and the median reads
+the appeals filed between each zone's local midnights (`Scope.zones`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from intake_service.dialect import ids_in_json, index_hint, seconds_between
 from intake_service.statuses import Status
@@ -28,6 +31,16 @@ class Scope:
     category: str | None
     first: date
     last: date
+    # the organisations counted, per zone; one zone with None: every organisation counted is in
+    # it (the median's bounds are that zone's midnights, no list of organisations needed)
+    zones: tuple[tuple[ZoneInfo, frozenset[int] | None], ...] = ((ZoneInfo("UTC"), None),)
+
+    def _bounds(self, zone: ZoneInfo) -> list[object]:
+        """The UTC moments of `first`'s local midnight and the one after `last`, as stored."""
+        return [
+            datetime.combine(day, time(), zone).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+            for day in (self.first, self.last + timedelta(days=1))
+        ]
 
     def where(
         self, conn: sqlite3.Connection, *, day_column: str | None = None
@@ -36,9 +49,17 @@ class Scope:
         if day_column:
             clauses = [f"{day_column} BETWEEN ? AND ?"]
             args: list[object] = [self.first.isoformat(), self.last.isoformat()]
-        else:
+        elif len(self.zones) == 1:
             clauses = ["created_at >= ?", "created_at < ?"]
-            args = [self.first.isoformat(), (self.last + timedelta(days=1)).isoformat()]
+            args = self._bounds(self.zones[0][0])
+        else:
+            parts, args = [], []
+            for zone, ids in self.zones:
+                parts.append(
+                    f"(target_org_id IN {ids_in_json(conn)} AND created_at >= ? AND created_at < ?)"
+                )
+                args += [json.dumps(sorted(ids or ())), *self._bounds(zone)]
+            clauses = ["(" + " OR ".join(parts) + ")"]
         if self.org_ids is not None:
             clauses.append(f"target_org_id IN {ids_in_json(conn)}")
             args.append(json.dumps(sorted(self.org_ids)))

@@ -23,6 +23,21 @@ MESSAGES.update(
         "console.signin.email": {"ru": "Электронная почта", "en": "E-mail"},
         "console.signin.password": {"ru": "Пароль", "en": "Password"},
         "console.signin.submit": {"ru": "Войти", "en": "Sign in"},
+        "console.idle.warning": {
+            "ru": "Сеанс скоро завершится из-за бездействия. Несохранённое на странице пропадёт.",
+            "en": "The session will end soon for lack of activity. What is not saved will be lost.",
+        },
+        "console.idle.stay": {"ru": "Остаться в системе", "en": "Stay signed in"},
+        "console.idle.ended": {
+            "ru": "Сеанс завершён. Чтобы продолжить, войдите снова.",
+            "en": "The session has ended. Sign in again to go on.",
+        },
+        "console.signin.expired": {
+            "ru": "Сеанс завершён после бездействия, и отправленное не сохранено. Войдите снова: "
+            "вы вернётесь на страницу, где были.",
+            "en": "The session ended after a time without activity, and what was sent is not "
+            "saved. Sign in again to return to the page you were on.",
+        },
         "console.signin.failed": {
             "ru": "Неверная почта или пароль.",
             "en": "Wrong e-mail or password.",

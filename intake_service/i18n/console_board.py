@@ -107,8 +107,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # statistics
     "stats.title": {"ru": "Статистика обращений", "en": "Appeal statistics"},
-    "stats.from": {"ru": "С", "en": "From"},
-    "stats.to": {"ru": "По", "en": "To"},
+    "stats.from": {"ru": "С ({zone})", "en": "From ({zone})"},
+    "stats.to": {"ru": "По ({zone})", "en": "To ({zone})"},
     "stats.org": {"ru": "Организация", "en": "Organisation"},
     "stats.category": {"ru": "Тема", "en": "Topic"},
     "stats.channel": {"ru": "Канал", "en": "Channel"},
@@ -122,9 +122,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The period is not valid; the last 30 days are shown.",
     },
     "stats.period": {
-        "ru": "Период: {first} — {last} (UTC)",
-        "en": "Period: {first} to {last} (UTC)",
+        "ru": "Период: {first} — {last}, дни по часовому поясу организации: {zone}.",
+        "en": "Period: {first} to {last}, days in the organisation's time zone: {zone}.",
     },
+    "stats.period-zones": {
+        "ru": "Период: {first} — {last}. Обращения каждой организации считаются по дням её "
+        "часового пояса ({zones}).",
+        "en": "Period: {first} to {last}. Each organisation's appeals are counted on the days "
+        "of its own time zone ({zones}).",
+    },
+    "stats.zones": {"ru": "часовые пояса организаций", "en": "organisations' zones"},
     "stats.total": {"ru": "Обращений", "en": "Appeals"},
     "stats.answered": {"ru": "С ответом", "en": "Answered"},
     "stats.median": {

@@ -50,6 +50,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "log.export": {"ru": "Выгрузить обращения в CSV", "en": "Export appeals as CSV"},
     "log.live.on": {"ru": "Обновляется в реальном времени", "en": "Live"},
     "log.live.off": {"ru": "Нет связи, переподключение…", "en": "Offline, reconnecting…"},
+    "log.live.pause": {"ru": "Пауза", "en": "Pause"},
+    "log.live.resume": {"ru": "Показать новые", "en": "Resume"},
+    "log.live.held": {"ru": "Новых записей: {n}", "en": "New entries: {n}"},
     "log.live.older-page": {
         "ru": "Новые записи появляются на первой странице.",
         "en": "New entries appear on the first page.",

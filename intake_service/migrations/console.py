@@ -207,15 +207,18 @@ def count_triggers(
     columns: tuple[tuple[str, str], ...],
     open_set: str,
     also_watch: tuple[str, ...] = (),
+    day: str = "substr({r}created_at, 1, 10)",
 ) -> None:
     """The triggers keeping the board's counts (migration 9; re-created by later migrations when
-    the counted columns or the set of open statuses change)."""
+    the counted columns, the set of open statuses or the day an appeal counts on change).
+    `day` is the day's expression over a row `{r}` (the UTC day of filing until migration 17)."""
     names = ", ".join(name for name, _ in columns)
 
     def add(row: str, sign: str) -> str:
         """Statements adding (`+`) or taking away (`-`) one appeal row's share."""
         is_open = f"({row}.status IN {open_set})"
         values = ", ".join(f"{sign}{expr.format(r=row + '.')}" for _, expr in columns)
+        row_day = day.format(r=row + ".")
         hour = (
             "INSERT INTO appeal_hour_counts (target_org_id, category, hour, n) "
             f"SELECT {row}.target_org_id, {row}.category, substr({row}.created_at, 1, 13), 1 "
@@ -228,7 +231,7 @@ def count_triggers(
         )
         return (
             f"INSERT INTO appeal_day_counts (day, target_org_id, category, {names}) "
-            f"VALUES (substr({row}.created_at, 1, 10), {row}.target_org_id, {row}.category, "
+            f"VALUES ({row_day}, {row}.target_org_id, {row}.category, "
             f"{values}) ON CONFLICT (day, target_org_id, category) DO UPDATE SET "
             + ", ".join(f"{name} = {name} + excluded.{name}" for name, _ in columns)
             + "; INSERT INTO appeal_open_counts (target_org_id, category, n) "
@@ -237,7 +240,7 @@ def count_triggers(
             + hour
             + "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
             f"WHERE key = 'appeal_counts_past' "
-            f"AND substr({row}.created_at, 1, 10) < strftime('%Y-%m-%d', 'now'); "
+            f"AND {row_day} < strftime('%Y-%m-%d', 'now'); "
         )
 
     conn.execute(

@@ -302,14 +302,21 @@ CREATE INDEX appeal_search_words ON appeal_search
 def baseline_statements() -> list[str]:
     """Every statement of the baseline, in order. Function bodies hold `;` of their own, so the
     statements are split on the `;` that ends a line outside `$$ … $$`."""
-    script = "\n;\n".join((TABLES, INDEXES, CONFIG_TRIGGERS, OUTBOX_TRIGGERS, appeal_counts()))
-    statements, current, in_body = [], [], False
+    return statements(
+        "\n;\n".join((TABLES, INDEXES, CONFIG_TRIGGERS, OUTBOX_TRIGGERS, appeal_counts()))
+    )
+
+
+def statements(script: str) -> list[str]:
+    """A script's statements, split on the `;` that ends a line outside `$$ … $$` (function
+    bodies hold `;` of their own)."""
+    found, current, in_body = [], [], False
     for line in script.splitlines():
         if line.count("$$") % 2:
             in_body = not in_body
         current.append(line)
         if not in_body and line.rstrip().endswith(";"):
-            statements.append("\n".join(current).rstrip().rstrip(";"))
+            found.append("\n".join(current).rstrip().rstrip(";"))
             current = []
-    statements.append("\n".join(current))
-    return [s for s in statements if s.strip()]
+    found.append("\n".join(current))
+    return [s for s in found if s.strip()]

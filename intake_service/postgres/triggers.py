@@ -54,15 +54,25 @@ CREATE TRIGGER outbox_counts_update AFTER UPDATE OF state ON outbox
 _HOUR = "'YYYY-MM-DD\"T\"HH24'"
 
 
-def appeal_counts() -> str:
+# the day an appeal counts on: the UTC day of filing in the baseline, its organisation's local
+# day (the time of filing moved by the zone's offset then) from migration 17 (migrations/local_days.py)
+UTC_DAY = "substr(r.created_at, 1, 10)"
+LOCAL_DAY = (
+    f"CASE WHEN r.local_offset IS NULL THEN {UTC_DAY} ELSE to_char((r.created_at::timestamptz "
+    "AT TIME ZONE 'UTC') + make_interval(mins => r.local_offset), 'YYYY-MM-DD') END"
+)
+
+
+def appeal_counts(day: str = UTC_DAY, *, create: str = "CREATE") -> str:
     """The board's counts (SQLite: migrations/console.py `count_triggers`), one appeal row's
-    share added (`delta` 1) or taken away (-1)."""
+    share added (`delta` 1) or taken away (-1), on the day `day` (over the row `r`);
+    `create` "CREATE OR REPLACE" when a migration rewrites the functions."""
     names = ", ".join(name for name, _ in DAY_COLUMNS_12)
     values = ", ".join(f"delta * ({expr.format(r='r.')})::int" for _, expr in DAY_COLUMNS_12)
     updates = ", ".join(f"{name} = d.{name} + excluded.{name}" for name, _ in DAY_COLUMNS_12)
     watched = (
         "severity, status, answered_at, category, kind, channel, target_org_id, created_at, "
-        "repeat_of, rating"
+        "repeat_of, rating" + (", local_offset" if day != UTC_DAY else "")
     )
     changed = " OR ".join(
         f"OLD.{c} IS DISTINCT FROM NEW.{c}"
@@ -76,13 +86,14 @@ def appeal_counts() -> str:
             "kind",
             "target_org_id",
             "created_at",
+            *(("local_offset",) if day != UTC_DAY else ()),
         )
     )
     return f"""
-CREATE FUNCTION appeal_counts_add(r appeals, delta bigint) RETURNS void LANGUAGE plpgsql AS $$
+{create} FUNCTION appeal_counts_add(r appeals, delta bigint) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO appeal_day_counts AS d (day, target_org_id, category, {names})
-        VALUES (substr(r.created_at, 1, 10), r.target_org_id, r.category, {values})
+        VALUES ({day}, r.target_org_id, r.category, {values})
         ON CONFLICT (day, target_org_id, category) DO UPDATE SET {updates};
     IF r.status IN {OPEN_11} THEN
         INSERT INTO appeal_open_counts AS o (target_org_id, category, n)
@@ -100,11 +111,11 @@ BEGIN
             WHERE target_org_id = r.target_org_id AND category = r.category
             AND hour = substr(r.created_at, 1, 13);
     END IF;
-    IF substr(r.created_at, 1, 10) < to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD') THEN
+    IF ({day}) < to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD') THEN
         UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'appeal_counts_past';
     END IF;
 END $$;
-CREATE FUNCTION appeal_counts_change() RETURNS trigger LANGUAGE plpgsql AS $$
+{create} FUNCTION appeal_counts_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         PERFORM appeal_counts_add(OLD, -1);

@@ -1,4 +1,7 @@
-// The console's shared behaviour: copy buttons and confirmations. No inline script anywhere:
+// The console's shared behaviour: copy buttons, confirmations, and the warning before the
+// session runs out (WCAG 2.2.1): two minutes before the idle time is up (or at its half, when
+// it is shorter) a notice offers «Остаться в системе», which tells the server the operator is
+// here (/console/keepalive) and starts the count again. No inline script anywhere:
 // the console's CSP allows only files from this service.
 'use strict';
 (function () {
@@ -18,4 +21,38 @@
     var question = event.target.getAttribute('data-confirm');
     if (question && !window.confirm(question)) { event.preventDefault(); }
   });
+
+  var warning = document.getElementById('idle-warning');
+  if (!warning) { return; }
+  var idle = Number(warning.getAttribute('data-idle')) * 1000;
+  var stay = document.getElementById('idle-stay');
+  var text = document.getElementById('idle-text');
+  var timers = [];
+  function arm() {
+    timers.forEach(clearTimeout);
+    var warnAt = idle > 4 * 60000 ? idle - 2 * 60000 : idle / 2;
+    timers = [
+      setTimeout(function () {
+        warning.hidden = false;
+        stay.focus();
+      }, warnAt),
+      setTimeout(function () {
+        text.textContent = warning.getAttribute('data-ended');
+        stay.hidden = true;
+      }, idle)
+    ];
+  }
+  stay.addEventListener('click', function () {
+    fetch('/console/keepalive', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'X-CSRF-Token': warning.getAttribute('data-csrf') }
+    }).then(function (answer) {
+      if (answer.ok) {
+        warning.hidden = true;
+        arm();
+      }
+    });
+  });
+  arm();
 }());

@@ -2,7 +2,10 @@
 // page's own filters, checked on the server) and are put at the top of the table. Stored
 // values are set with textContent only — never as HTML — so whatever a citizen typed stays text.
 // EventSource reconnects by itself (the server's `retry:` hint); the indicator says whether
-// the stream is open.
+// the stream is open. «Пауза» holds new rows back (WCAG 2.2.2: moving content can be stopped):
+// a polite live region says how many wait, and «Показать новые» puts them in. Rows put in above
+// the focused one keep it where it was on the screen, so reading with the keyboard is not
+// pushed away.
 'use strict';
 (function () {
   var table = document.getElementById('log');
@@ -10,6 +13,10 @@
   var state = document.getElementById('live-state');
   if (!table || !body || !table.getAttribute('data-live') || !window.EventSource) { return; }
   var MAX_ROWS = 200;
+  var pause = document.getElementById('live-pause');
+  var heldNote = document.getElementById('live-held');
+  var held = [];
+  var paused = false;
 
   function show(on) {
     if (!state) { return; }
@@ -32,6 +39,7 @@
     element.textContent = text;
     parent.appendChild(element);
     parent.appendChild(document.createTextNode(' '));
+    return element;
   }
 
   function render(data) {
@@ -64,8 +72,11 @@
     var details = cell(row, 'details', '');
     details.className = 'details';
     if (data.reason) {
-      var words = data.reason_text ? data.reason_text + ' ' : '';
-      span(details, 'reason', table.getAttribute('data-reason') + ' ' + words + data.reason);
+      // the reason in words, the code it was stored as in the tooltip (as the server renders it)
+      var reason = span(details, 'reason',
+        table.getAttribute('data-reason') + ' ' + (data.reason_text || data.reason));
+      reason.title = data.reason;
+      reason.setAttribute('data-code', data.reason);
     }
     if (data.excerpt) { span(details, 'excerpt', data.excerpt); }
     if (data.via) { span(details, 'muted', data.via); }
@@ -80,11 +91,52 @@
     var data;
     try { data = JSON.parse(message.data); } catch (e) { return; }
     if (!data || document.getElementById('e' + data.id)) { return; }
-    body.insertBefore(render(data), body.firstChild);
+    if (held.some(function (h) { return h.id === data.id; })) { return; }
+    if (paused) {
+      held.push(data);
+      announce();
+      return;
+    }
+    insert([data]);
+  };
+
+  // The row holding the keyboard focus, if any: rows put in above it must not move it.
+  function focusedRow() {
+    var active = document.activeElement;
+    return active && body.contains(active) ? active.closest('tr') : null;
+  }
+
+  function insert(rows) {
+    var anchor = focusedRow();
+    var top = anchor ? anchor.getBoundingClientRect().top : 0;
+    rows.forEach(function (data) { body.insertBefore(render(data), body.firstChild); });
     var empty = document.getElementById('log-empty');
     if (empty) { empty.remove(); }
-    while (body.children.length > MAX_ROWS) { body.removeChild(body.lastChild); }
-  };
+    while (body.children.length > MAX_ROWS && body.lastChild !== anchor) {
+      body.removeChild(body.lastChild);
+    }
+    if (anchor) { window.scrollBy(0, anchor.getBoundingClientRect().top - top); }
+  }
+
+  function announce() {
+    if (!heldNote) { return; }
+    heldNote.textContent = held.length
+      ? heldNote.getAttribute('data-held').replace('%n%', String(held.length)) : '';
+  }
+
+  if (pause) {
+    pause.hidden = false;
+    pause.addEventListener('click', function () {
+      paused = !paused;
+      pause.textContent = pause.getAttribute(paused ? 'data-resume' : 'data-pause');
+      if (!paused) {
+        var rows = held;
+        held = [];
+        insert(rows);
+        announce();
+      }
+    });
+  }
   source.addEventListener('reload', function () { window.location.reload(); });
   window.addEventListener('pagehide', function () { source.close(); });
 }());
