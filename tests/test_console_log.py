@@ -80,8 +80,9 @@ def test_the_log_shows_an_appeal_and_a_refused_request_with_its_reason(db, servi
         refusals = re.findall(r'<strong class="reason">(.*?)</strong>', html, re.S)
         assert refusals == [
             "Причина отказа: сайт не входит в список разрешённых адресов организации "
-            "<code>origin-not-allowed https://new.demo.ru</code>",
-            "Причина отказа: обращение заполнено с ошибками <code>validation text:required</code>",
+            '<code lang="en">origin-not-allowed https://new.demo.ru</code>',
+            "Причина отказа: обращение заполнено с ошибками "
+            '<code lang="en">validation text:required</code>',  # codes read in English
         ]
         assert "(UTC+3, Europe/Moscow)" in html  # the org's time zone
         rows = console.get("/console/log.json", headers={"Accept": "application/json"}).json()

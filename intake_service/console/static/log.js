@@ -32,6 +32,7 @@
     element.textContent = text;
     parent.appendChild(element);
     parent.appendChild(document.createTextNode(' '));
+    return element;
   }
 
   function render(data) {
@@ -64,8 +65,13 @@
     var details = cell(row, 'details', '');
     details.className = 'details';
     if (data.reason) {
+      // as the page renders it: the words, then the code in English (lang="en")
       var words = data.reason_text ? data.reason_text + ' ' : '';
-      span(details, 'reason', table.getAttribute('data-reason') + ' ' + words + data.reason);
+      var reason = span(details, 'reason', table.getAttribute('data-reason') + ' ' + words);
+      var code = document.createElement('code');
+      code.setAttribute('lang', 'en');
+      code.textContent = data.reason;
+      reason.appendChild(code);
     }
     if (data.excerpt) { span(details, 'excerpt', data.excerpt); }
     if (data.via) { span(details, 'muted', data.via); }
