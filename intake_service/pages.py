@@ -19,6 +19,7 @@ from jinja2 import (
     FileSystemLoader,
     select_autoescape,
 )
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -44,6 +45,15 @@ _env = Environment(
     # default, created 0700 and checked to be the user's), so a restart loads it instead.
     bytecode_cache=FileSystemBytecodeCache(),
 )
+
+
+def in_english(value: object) -> Markup:
+    """`value|en` in a template: a code, command or English name inside a sentence of another
+    language, marked so that a screen reader reads it in English (WCAG 3.1.2)."""
+    return Markup('<span lang="en">{}</span>').format(value)
+
+
+_env.filters["en"] = in_english
 
 
 def warm_templates() -> None:
@@ -82,6 +92,10 @@ def render(
     otherwise: pages whose URL holds a capability (tracking links) must keep it."""
 
     def translate(key: str, **values: object) -> str:
+        # a value marked up in the template (`|en`: a code or English name in a Russian
+        # sentence) keeps its markup; the message and every other value are escaped
+        if any(isinstance(value, Markup) for value in values.values()):
+            return Markup(escape(t(key, lang))).format(**values)
         return t(key, lang, **values)
 
     html = _env.get_template(template).render(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import httpx
@@ -195,5 +196,34 @@ def test_the_map_page_fits_passes_axe_and_draws_districts_and_points(
             tab.wait_for_selector(f"#map-root:not([data-zoom='{zoom}'])")
         tab.locator("path[data-number]").first.click(force=True)
         tab.wait_for_url("**/console/appeals/*")
+    finally:
+        context.close()
+
+
+def test_a_new_appeal_with_coordinates_appears_on_the_open_map_without_a_reload(
+    browser, db, service, request, tmp_path
+):
+    own = own_org(db, request, "livemap")
+    run_cli(
+        db, "org", "area", own.slug, area_file(tmp_path, "l.geojson", rectangle(44, 58, 45, 59))
+    )
+    other = own_org(db, request, "livemapother")
+    file(service, own.key, 1, lat=58.3, lon=44.3)
+    viewer = add_user(db, unique(request, "duty@example.ru"), own.slug)
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
+    tab = context.new_page()
+    try:
+        tab.goto(service.url + "/console/signin?next=/console/map")
+        tab.fill("#email", viewer)
+        tab.fill("#password", PASSWORD)
+        tab.click("button[type=submit]")
+        tab.wait_for_selector("#map-root[data-state=ready][data-live-state=on][data-points='1']")
+        file(service, other.key, 1, lat=58.31, lon=44.31)  # not ours: never a point here
+        started = time.monotonic()
+        file(service, own.key, 1, lat=58.6, lon=44.6)
+        tab.wait_for_selector("#map-root[data-points='2']", timeout=5_000)
+        print(f"map live latency: {(time.monotonic() - started) * 1000:.0f} ms")
+        again = tab.locator("#map-root")
+        assert again.get_attribute("data-points") == "2"  # the other organisation's is not
     finally:
         context.close()

@@ -4,15 +4,17 @@ server draws (inline SVG) and as tables — never counting another organisation'
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from console_helpers import add_user, own_org, signed_in, unique
+from console_helpers import PASSWORD, add_user, own_org, signed_in, unique
 
-from conftest import appeal, bearer, run_cli, store
+from conftest import appeal, bearer, run_cli, serious_violations, store
 
 # One server and store for the module (tests/conftest.py, `module_service`): the story that reads
 # exact totals files into an organisation of its own (`own_org`) and signs in as its operator;
@@ -169,3 +171,35 @@ def test_a_platform_user_counts_each_organisation_on_its_own_days(db, service, r
         page = console.get("/console/stats").text
     assert "Обращения каждой организации считаются по дням её часового пояса" in page
     assert "Asia/Vladivostok" in page and "Europe/Moscow" in page
+
+
+def test_the_page_fits_400_percent_zoom_without_sideways_scrolling(
+    browser, db, service, request, tmp_path
+):
+    # 400 % zoom of a 1280-px window is a 320-px-wide one; a region's long organisation names
+    # once made the organisation filter wider than that
+    shots = Path(os.environ.get("POS_SCREENSHOTS", tmp_path))
+    region = own_org(db, request, "zoomregion")
+    child = unique(request, "zoomdistrict")
+    long_name = "Администрация муниципального образования «Очень длинное название района»"
+    run_cli(db, "org", "add", child, "--name", long_name, "--parent", region.slug)
+    file(service.url, region.key, 3, category="roads")
+    viewer = add_user(db, unique(request, "boss@example.ru"), region.slug)
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
+    page = context.new_page()
+    try:
+        page.goto(service.url + "/console/signin?next=/console/stats")
+        page.fill("#email", viewer)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/console/stats")
+        assert long_name in page.locator("select#org").inner_text()
+        for width, height in ((1280, 800), (375, 812), (320, 200)):
+            page.set_viewport_size({"width": width, "height": height})
+            assert page.evaluate("document.scrollingElement.scrollWidth - innerWidth") <= 0, width
+            box = page.locator("select#org").bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, width
+            assert serious_violations(page) == []
+            page.screenshot(path=str(shots / f"stats-{width}.png"), full_page=True)
+    finally:
+        context.close()

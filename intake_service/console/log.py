@@ -44,7 +44,7 @@ from intake_service.events import EventType
 from intake_service.i18n import MESSAGES, t
 from intake_service.lifecycle.deadlines import is_overdue
 from intake_service.org_settings import timezone_of
-from intake_service.pages import local_time, page_language
+from intake_service.pages import human_date, local_time, page_language
 from intake_service.statuses import Severity, Status, open_statuses
 
 HEARTBEAT_SECONDS = 15.0
@@ -106,6 +106,9 @@ def row_view(row: dict[str, Any], directory: OrgDirectory, lang: str) -> dict[st
         "severity": row["severity"],
         "severity_label": label("severity", row["severity"], lang),
         "assignee": row["assignee"],
+        # the register's live rows (static/register_live.js) show the answer date and channel
+        "due": human_date(row["answer_due"], lang) if row.get("answer_due") else None,
+        "channel_label": label("stats.channel", row.get("channel"), lang),
         "excerpt": text,
         "reason": row["reason"],
         "reason_text": reason_words(row["reason"], lang),

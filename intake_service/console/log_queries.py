@@ -42,7 +42,7 @@ _AUDIT_SQL = "(" + ", ".join(f"'{t}'" for t in AUDIT_TYPES) + ")"
 _ROW = (
     "SELECT e.id, e.at, e.type, e.org_id, o.slug AS org, e.appeal_id, e.reason, e.data, "
     "a.number, a.category, a.kind, a.status, a.severity, a.target_org_id, a.answer_due, "
-    "substr(a.text, 1, 240) AS text, u.email AS assignee "
+    "a.channel, substr(a.text, 1, 240) AS text, u.email AS assignee "
     "FROM events e LEFT JOIN orgs o ON o.id = e.org_id "
     "LEFT JOIN appeals a ON a.id = e.appeal_id LEFT JOIN users u ON u.id = a.assignee_id "
 )

@@ -80,6 +80,23 @@ def register_row(row: dict[str, Any], directory: OrgDirectory, lang: str) -> dic
     }
 
 
+# The views a new appeal is put straight into (register_live.js checks which of them it fits);
+# the others only count what came, and a view no new appeal can be in stays quiet.
+INSERTING = frozenset({"open", "mine", "unassigned", "today", "all"})
+NEVER_NEW = frozenset({"overdue", "waiting", "closed"})
+
+
+def live_mode(ask: RegisterAsk) -> str:
+    """How the open register takes a new appeal from the live stream: `insert` a row (the first
+    page, newest first — where it belongs is the top), `notice` (another order or page: «new
+    appeals: N — reload»), or `quiet` (a view a just accepted appeal cannot be in)."""
+    if ask.view in NEVER_NEW:
+        return "quiet"
+    if ask.view in INSERTING and ask.sort == "received" and ask.after is None:
+        return "insert"
+    return "notice"
+
+
 def _colleagues(console: ConsoleState, operator: Operator) -> list[str]:
     """Whom the bulk form offers to assign to: the enabled accounts of the operator's own
     organisation (each appeal's assignment is checked against its own organisation)."""
@@ -121,6 +138,7 @@ async def register_page(request: Request) -> Response:
         for sort in ("received", "due")
     }
     done = request.query_params.get("done")
+    live = {k: v for k, v in ask.f.query(before=None).items() if k != "view"}
     return console_page(
         request,
         operator,
@@ -138,6 +156,9 @@ async def register_page(request: Request) -> Response:
             "next": urlencode(ask.query(after=cursor.text())) if cursor else None,
             "first": urlencode(base.query()) if ask.after else None,
             "here": urlencode(ask.query()),
+            "live": None if errors else "/console/live?" + urlencode(live),
+            "live_mode": live_mode(ask),
+            "open_statuses": " ".join(sorted(OPEN)),
             "choices": filter_choices(operator, console, lang),
             "colleagues": _colleagues(console, operator),
             "moves": bulk_moves(),

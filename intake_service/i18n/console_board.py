@@ -178,8 +178,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "map.severity-none": {"ru": "не задана", "en": "not set"},
     "map.severity": {"ru": "Важность обращений", "en": "Severity of appeals"},
     "map.no-areas": {
-        "ru": "Границы районов не заданы: pos-intake org area SLUG FILE.geojson",
-        "en": "No district boundaries yet: pos-intake org area SLUG FILE.geojson",
+        "ru": "Границы районов не заданы: {command}",
+        "en": "No district boundaries yet: {command}",
     },
     "map.legend-more": {
         "ru": "Цвет района — та же острота, что на табло; её составляющие объяснены там:",

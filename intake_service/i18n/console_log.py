@@ -25,8 +25,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "log.filter.assignee": {"ru": "Исполнитель", "en": "Assignee"},
     "log.filter.assignee-hint": {
-        "ru": "«me» — мои, или адрес почты коллеги",
-        "en": "“me” for mine, or a colleague's e-mail",
+        "ru": "«{me}» — мои, или адрес почты коллеги",
+        "en": "“{me}” for mine, or a colleague's e-mail",
     },
     "log.filter.overdue": {"ru": "Только просроченные", "en": "Overdue only"},
     "log.filter.q": {"ru": "Поиск по тексту и адресу", "en": "Search text and address"},

@@ -86,8 +86,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.site.category-disable": {"ru": "Выключить", "en": "Turn off"},
     "console.site.category-add": {"ru": "Добавить тему", "en": "Add a topic"},
     "console.site.category-code-hint": {
-        "ru": "Латинские строчные буквы, цифры и _, например snow_removal. Код не меняется.",
-        "en": "Lower-case Latin letters, digits and _, e.g. snow_removal. The code stays.",
+        "ru": "Латинские строчные буквы, цифры и _, например {example}. Код не меняется.",
+        "en": "Lower-case Latin letters, digits and _, e.g. {example}. The code stays.",
     },
     "console.site.refusals": {"ru": "Отклонённые запросы", "en": "Refused requests"},
     "console.site.refusals-hint": {

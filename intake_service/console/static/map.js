@@ -21,6 +21,7 @@
   var points = [];
   var fitted = false;
   var busy = false;
+  var again = false; // a change told while a read was under way: read once more after it
 
   function textNode(text) { var span = document.createElement('span'); span.textContent = text; return span; }
 
@@ -132,7 +133,7 @@
   }
 
   function refresh() {
-    if (busy) { return; }
+    if (busy) { again = true; return; }
     busy = true;
     fetch(root.getAttribute('data-json'), { credentials: 'same-origin', headers: { Accept: 'application/json' }, cache: 'no-store' })
       .then(function (response) {
@@ -142,7 +143,10 @@
       })
       .then(function (data) { lost(false); render(data); })
       .catch(function () { lost(true); })
-      .then(function () { busy = false; });
+      .then(function () {
+        busy = false;
+        if (again) { again = false; refresh(); }
+      });
   }
 
   map.on('zoomend', drawPoints);
@@ -150,7 +154,8 @@
   if (window.EventSource) {
     var source = new EventSource(root.getAttribute('data-live'));
     source.addEventListener('changed', refresh);
-    source.addEventListener('open', refresh);
+    source.addEventListener('open', function () { root.setAttribute('data-live-state', 'on'); refresh(); });
+    source.addEventListener('error', function () { root.setAttribute('data-live-state', 'off'); });
   }
   window.setInterval(refresh, 30000);
 }());
