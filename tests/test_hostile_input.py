@@ -70,6 +70,12 @@ def loop_held(service) -> int:
     return int(re.search(r"^pos_event_loop_held_total (\d+)$", metrics, re.M).group(1))
 
 
+# The slowest /healthz answer a hostile request may cause. The holds this guards against lasted
+# 3.6 to 26.7 s; a quarter of a second leaves room for a 2-core machine running three workers
+# (0.13 s was seen there with no hold at all).
+HELD_AT_MOST = 0.25
+
+
 def refused_while_healthz_answers(send: Callable[[], httpx.Response], service) -> float:
     """Send one hostile request and, while it is in flight, ask /healthz; the slowest /healthz
     answer, in seconds. Three tries: a noisy machine may delay one probe, a held loop all."""
@@ -87,7 +93,7 @@ def refused_while_healthz_answers(send: Callable[[], httpx.Response], service) -
                 answer = sent.result()
             assert 400 <= answer.status_code < 500, (answer.status_code, answer.text[:300])
             slowest = min(slowest, max(times))
-            if slowest < 0.1:
+            if slowest < HELD_AT_MOST:
                 break
     return slowest
 
@@ -106,7 +112,7 @@ def test_every_api_field_past_its_limit_is_refused_and_healthz_keeps_answering(s
                 )
 
             slowest = refused_while_healthz_answers(send, service)
-            assert slowest < 0.1, (
+            assert slowest < HELD_AT_MOST, (
                 f"{field} at {len(value)} characters held /healthz {slowest:.2f} s"
             )
             answer = send()
@@ -147,7 +153,9 @@ def test_every_open311_parameter_past_its_limit_is_refused_and_healthz_keeps_ans
                 return httpx.post(service.url + "/open311/v2/requests.json", data=data, timeout=60)
 
             slowest = refused_while_healthz_answers(send, service)
-            assert slowest < 0.1, f"{name} at {len(value)} characters held /healthz {slowest:.2f} s"
+            assert slowest < HELD_AT_MOST, (
+                f"{name} at {len(value)} characters held /healthz {slowest:.2f} s"
+            )
     assert loop_held(service) == held_before
 
 
@@ -175,7 +183,9 @@ def test_every_form_field_past_its_limit_is_refused_in_words_and_healthz_keeps_a
                 )
 
             slowest = refused_while_healthz_answers(send, service)
-            assert slowest < 0.1, f"{name} at {len(value)} characters held /healthz {slowest:.2f} s"
+            assert slowest < HELD_AT_MOST, (
+                f"{name} at {len(value)} characters held /healthz {slowest:.2f} s"
+            )
     assert loop_held(service) == held_before
 
 
