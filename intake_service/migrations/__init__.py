@@ -7,7 +7,8 @@ sinks), `console` (6–10: accounts, handling, search, the board's counts, the l
 extra questions), `follow_through_links` (13: the cabinet's e-mail link, the forwarding
 deadline, the operator's language), `idempotency_scopes` (14: intake's and replies' keys apart),
 `writer_batches` (15: a marker per writer batch, for a commit whose answer was lost),
-`register` (16: the indexes of the console's register of appeals).
+`register` (16: the indexes of the console's register of appeals), `register_reads` (20: the
+register's reads that were slow at a million appeals).
 Importing this package registers them all in MIGRATIONS.
 
 PostgreSQL starts from a baseline of migration 12 (postgres/schema.py) and applies the later
@@ -29,6 +30,7 @@ from intake_service.migrations import (  # noqa: F401
     idempotency_scopes,
     open311,
     register,
+    register_reads,
     spine,
     writer_batches,
 )
