@@ -60,7 +60,7 @@ def _postgres_schema(url: str) -> tuple[dict[str, set[str]], set[str]]:
 
 def test_migrate_creates_the_schema_once_and_never_prints_the_password(postgres_url):
     first = run_cli(postgres_url, "migrate")
-    assert "applied migrations 1–17" in first.stdout
+    assert "applied migrations 1–18" in first.stdout
     assert ":pos@" not in first.stdout + first.stderr and ":***@" in first.stdout
     again = run_cli(postgres_url, "migrate")
     assert "up to date (migration 17)" in again.stdout

@@ -45,6 +45,10 @@ def _view_terms(ask: RegisterAsk) -> tuple[list[str], list[Any]]:
     if view == "unassigned":
         return [f"a.assignee_id IS NULL AND a.status IN {_OPEN}"], []
     if view == "overdue":
+        if ask.sort == "received":
+            # newest first: along `appeals_open_seq_due` (migration 18), the date read from the
+            # index; the bare column would send the planner to the date range and a sort
+            return [f"a.status IN {_OPEN}", "a.answer_due || '' < ?"], [ask.today]
         return [f"a.status IN {_OPEN}", "a.answer_due < ?"], [ask.today]
     if view == "today":
         return ["a.created_at >= ?"], [ask.today_from]
@@ -187,6 +191,9 @@ def _search_seqs(
     if scope is not None:  # the index's org token aside, the appeal's target now
         where.append(f"a.target_org_id IN {ids_in_json(conn)}")
         values.append(scope_arg(scope))
+    # ordered by the index's own rowid, newest first: SQLite walks the matches from the end
+    # and stops at the page's size instead of sorting all of them
+    order = order.replace("a.seq", seq)
     sql = (
         f"SELECT a.seq, a.answer_due FROM appeal_search s {fixed_join(conn)} appeals a "
         f"ON a.seq = {seq}{_where(where)} ORDER BY {order} LIMIT ?"

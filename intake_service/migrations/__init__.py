@@ -8,7 +8,8 @@ extra questions), `follow_through_links` (13: the cabinet's e-mail link, the for
 deadline, the operator's language), `idempotency_scopes` (14: intake's and replies' keys apart),
 `writer_batches` (15: a marker per writer batch, for a commit whose answer was lost),
 `register` (16: the indexes of the console's register of appeals), `local_days` (17: the day
-an appeal counts on is its organisation's local day).
+an appeal counts on is its organisation's local day), `register_reads` (18: the register's reads
+that were slow at a million appeals).
 Importing this package registers them all in MIGRATIONS.
 
 PostgreSQL starts from a baseline of migration 12 (postgres/schema.py) and applies the later
@@ -31,6 +32,7 @@ from intake_service.migrations import (  # noqa: F401
     local_days,
     open311,
     register,
+    register_reads,
     spine,
     writer_batches,
 )
