@@ -83,10 +83,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups it schedules by
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under --engine postgres, the stories that are about SQLite itself (its file, its WAL,
     reading it directly) are skipped with the reason their marker gives, and so are the stories
-    whose store the engine does not pick: they would run exactly as in the SQLite pass."""
+    whose store the engine does not pick: they would run exactly as in the SQLite pass.
+
+    The stories of a module marked `shared_service` run on one xdist worker (with
+    `--dist loadgroup`), so that its server and whatever its module fixtures build (forty
+    municipalities for the wall) are made once, not once on every worker."""
+    for item in items:
+        if item.get_closest_marker("shared_service") and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(f"shared:{item.module.__name__}"))
     if config.getoption("--engine") != "postgres":
         return
     for item in items:
