@@ -102,12 +102,13 @@ def _conditions(
     if f.at_until is not None:
         terms.append("e.at < ?")
         args.append(f.at_until)
-    appeal_terms, appeal_args = _appeal_conditions(f)
+    appeal_terms, appeal_args = appeal_conditions(f)
     return terms + appeal_terms, args + appeal_args
 
 
-def _appeal_conditions(f: LogFilter) -> tuple[list[str], list[Any]]:
-    """The WHERE terms on the event's appeal `a` alone."""
+def appeal_conditions(f: LogFilter) -> tuple[list[str], list[Any]]:
+    """The WHERE terms on the event's appeal `a` alone: the filter's topic, status, importance,
+    kind, assignee and overdue; the register asks the same of its rows."""
     terms: list[str] = []
     args: list[Any] = []
     for column, value in (
@@ -200,7 +201,7 @@ def _appeals_first_ids(
     if not org_ids or len(org_ids) > MAX_COMPOUND:
         return None
     marks = ",".join("?" * len(org_ids))
-    appeal_terms, appeal_args = _appeal_conditions(f)
+    appeal_terms, appeal_args = appeal_conditions(f)
     appeals_where = _where([f"a.target_org_id IN ({marks})", *appeal_terms])
     # an assignee's few appeals are found on their own index, not among an org's every appeal;
     # overdue ones on the answer dates', where only the past dates are read

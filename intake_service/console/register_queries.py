@@ -17,6 +17,7 @@ import sqlite3
 from typing import Any
 
 from intake_service.console.log_filter import PAGE_SIZE
+from intake_service.console.log_queries import appeal_conditions
 from intake_service.console.register_filter import Cursor, RegisterAsk
 from intake_service.console.search import match_expression, tsquery_expression
 from intake_service.dialect import fixed_join, ids_in_json, is_sqlite
@@ -60,22 +61,9 @@ def _view_terms(ask: RegisterAsk) -> tuple[list[str], list[Any]]:
 
 
 def _filter_terms(ask: RegisterAsk) -> tuple[list[str], list[Any]]:
+    """The log's conditions on an appeal, and the days it was received in."""
     f = ask.f
-    terms: list[str] = []
-    args: list[Any] = []
-    for column, value in (
-        ("a.category", f.category),
-        ("a.status", f.status),
-        ("a.severity", f.severity),
-        ("a.kind", f.kind),
-        ("a.assignee_id", f.assignee_id),
-    ):
-        if value is not None:
-            terms.append(f"{column} = ?")
-            args.append(value)
-    if f.due_before is not None:
-        terms.append(f"a.status IN {_OPEN} AND a.answer_due < ?")
-        args.append(f.due_before)
+    terms, args = appeal_conditions(f)
     if f.at_from is not None:
         terms.append("a.created_at >= ?")
         args.append(f.at_from)
