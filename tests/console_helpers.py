@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import urllib.parse
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -89,3 +90,14 @@ def sign_in(
     assert page.status_code == 200, page.text
     client.csrf = _CSRF.search(page.text).group(1)
     return client
+
+
+def sign_in_page(page, url: str, email: str, then: str = "/console") -> None:
+    """Sign in through the browser's sign-in form, as a person does, and land on `then` (the
+    sign-in page's `next`)."""
+    asked = "" if then == "/console" else "?next=" + urllib.parse.quote(then, safe="/")
+    page.goto(url + "/console/signin" + asked)
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(url + then)

@@ -11,7 +11,7 @@ import time
 
 import httpx
 import pytest
-from console_helpers import PASSWORD, add_user, own_org, signed_in, unique
+from console_helpers import add_user, own_org, sign_in_page, signed_in, unique
 from playwright.sync_api import expect
 from test_console_log import file
 
@@ -89,12 +89,7 @@ def test_a_new_appeal_appears_in_the_open_log_and_stored_html_stays_text(
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
     try:
         page = context.new_page()
-        page.goto(service.url + "/console/signin")
-        page.fill("#email", duty)
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(service.url + "/console")
-        page.goto(service.url + "/console/log")
+        sign_in_page(page, service.url, duty, then="/console/log")
         page.wait_for_selector("#live-state.on", timeout=10_000)
 
         filed = file(service.url, org.key, text=XSS, address="<b>ул. Ленина</b>")
@@ -195,12 +190,7 @@ def test_pause_holds_new_rows_announces_them_and_keeps_the_focused_row_in_place(
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
     try:
         page = context.new_page()
-        page.goto(service.url + "/console/signin")
-        page.fill("#email", duty)
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(service.url + "/console")
-        page.goto(service.url + "/console/log")
+        sign_in_page(page, service.url, duty, then="/console/log")
         page.wait_for_selector("#live-state.on", timeout=10_000)
         assert serious_violations(page) == []
 

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from console_helpers import PASSWORD, add_user, own_org, signed_in, unique
+from console_helpers import add_user, own_org, sign_in_page, signed_in, unique
 from test_console_log import file
 
 from conftest import serious_violations
@@ -30,10 +30,7 @@ XSS = '<img src=x onerror="window.pwned=1"> Не горит фонарь у до
 def open_register(browser, url: str, email: str, path: str = "/console", width: int = 1280):
     context = browser.new_context(viewport={"width": width, "height": 800}, locale="ru-RU")
     page = context.new_page()
-    page.goto(url + "/console/signin?next=" + path)
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in_page(page, url, email, then=path)
     page.wait_for_selector("#register-rows")
     return context, page
 

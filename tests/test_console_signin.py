@@ -9,7 +9,7 @@ import time
 
 import httpx
 import pytest
-from console_helpers import PASSWORD, add_user, sign_in, signed_in, unique
+from console_helpers import PASSWORD, add_user, sign_in, sign_in_page, signed_in, unique
 
 from conftest import events, run_async, run_cli, serious_violations, store
 
@@ -327,12 +327,7 @@ def test_before_the_session_runs_out_a_notice_offers_to_stay_signed_in(
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
     try:
         page = context.new_page()
-        page.goto(service.url + "/console/signin")
-        page.fill("#email", ops)
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(service.url + "/console")
-        page.goto(service.url + "/console/stats")
+        sign_in_page(page, service.url, ops, then="/console/stats")
         warning = page.locator("#idle-warning")
         warning.wait_for(state="visible", timeout=10_000)
         assert "Сеанс скоро завершится" in warning.inner_text()

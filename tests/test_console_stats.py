@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from console_helpers import PASSWORD, add_user, own_org, signed_in, unique
+from console_helpers import add_user, own_org, sign_in_page, signed_in, unique
 
 from conftest import appeal, bearer, run_cli, serious_violations, store
 
@@ -188,11 +188,7 @@ def test_the_page_fits_400_percent_zoom_without_sideways_scrolling(
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
     page = context.new_page()
     try:
-        page.goto(service.url + "/console/signin?next=/console/stats")
-        page.fill("#email", viewer)
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/console/stats")
+        sign_in_page(page, service.url, viewer, then="/console/stats")
         assert long_name in page.locator("select#org").inner_text()
         for width, height in ((1280, 800), (375, 812), (320, 200)):
             page.set_viewport_size({"width": width, "height": height})
