@@ -199,8 +199,8 @@ def test_counts_kept_by_triggers_agree_with_the_appeals(tmp_path):
     for n in range(12):
         conn.execute(
             "INSERT INTO appeals (id, number, origin_org_id, target_org_id, kind, category, text, "
-            "contact, channel, status, created_at) VALUES (?, ?, 1, ?, ?, ?, 't', '{}', 'api', "
-            "'accepted', ?)",
+            "contact, channel, status, created_at, answer_due) VALUES (?, ?, 1, ?, ?, ?, 't', "
+            "'{}', 'api', 'accepted', ?, ?)",
             (
                 f"id{n}",
                 f"n{n}",
@@ -208,6 +208,7 @@ def test_counts_kept_by_triggers_agree_with_the_appeals(tmp_path):
                 "official" if n % 3 else "message",
                 "roads" if n % 4 else "housing",
                 now,
+                None if n == 0 else f"2026-12-{10 + n % 3:02d}",
             ),
         )
     conn.execute("UPDATE appeals SET severity = 'high' WHERE seq % 3 = 0")
@@ -216,6 +217,7 @@ def test_counts_kept_by_triggers_agree_with_the_appeals(tmp_path):
         "UPDATE appeals SET status = 'answered', answered_at = ? WHERE seq % 7 = 0", (now,)
     )
     conn.execute("UPDATE appeals SET category = 'ecology', target_org_id = 2 WHERE seq = 4")
+    conn.execute("UPDATE appeals SET answer_due = '2027-01-09' WHERE seq IN (2, 8)")  # extended
     conn.execute("DELETE FROM appeals WHERE seq = 6")
     kept = conn.execute(
         "SELECT day, target_org_id, category, n, high_critical, st_duplicate, answered, "
@@ -238,6 +240,14 @@ def test_counts_kept_by_triggers_agree_with_the_appeals(tmp_path):
         "GROUP BY 1, 2 ORDER BY 1, 2"
     ).fetchall()
     assert [tuple(r) for r in open_kept] == [tuple(r) for r in open_counted]
+    due_kept = conn.execute(
+        "SELECT target_org_id, category, answer_due, n FROM appeal_due_counts ORDER BY 1, 2, 3"
+    ).fetchall()
+    due_counted = conn.execute(
+        "SELECT target_org_id, category, answer_due, count(*) FROM appeals "
+        "WHERE status = 'accepted' AND answer_due IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+    ).fetchall()
+    assert due_counted and [tuple(r) for r in due_kept] == [tuple(r) for r in due_counted]
     hours = conn.execute("SELECT sum(n) FROM appeal_hour_counts").fetchone()[0]
     assert hours == 11
     conn.close()

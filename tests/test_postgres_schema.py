@@ -96,9 +96,9 @@ def test_the_triggers_keep_the_board_counts_and_the_registry_version(postgres_ur
         assert bumped == version + 1
         conn.execute(
             "INSERT INTO appeals (id, number, origin_org_id, target_org_id, kind, category, text, "
-            "contact, channel, status, created_at, severity) VALUES "
+            "contact, channel, status, created_at, severity, answer_due) VALUES "
             "('a1', 'MANTUROVO-2026-000001', %s, %s, 'message', 'lighting', 'Фонарь не горит', "
-            "'{}', 'api', 'accepted', %s, 'high')",
+            "'{}', 'api', 'accepted', %s, 'high', '2027-01-05')",
             (org, org, now),
         )
         day = conn.execute(
@@ -107,6 +107,10 @@ def test_the_triggers_keep_the_board_counts_and_the_registry_version(postgres_ur
         assert day == [(1, 1, 1, 1, 1)]
         assert conn.execute("SELECT n FROM appeal_open_counts").fetchall() == [(1,)]
         assert conn.execute("SELECT n FROM appeal_hour_counts").fetchall() == [(1,)]
+        due = "SELECT answer_due, n FROM appeal_due_counts"
+        assert conn.execute(due).fetchall() == [("2027-01-05", 1)]
+        conn.execute("UPDATE appeals SET answer_due = '2027-02-04' WHERE id = 'a1'")  # extended
+        assert conn.execute(due).fetchall() == [("2027-02-04", 1)]
 
         conn.execute(
             "UPDATE appeals SET status = 'answered', answered_at = %s WHERE id = 'a1'", (now,)
@@ -116,6 +120,7 @@ def test_the_triggers_keep_the_board_counts_and_the_registry_version(postgres_ur
         ).fetchall()
         assert day == [(1, 1, 0, 0, 1)]
         assert conn.execute("SELECT n FROM appeal_open_counts").fetchall() == [(0,)]
+        assert conn.execute(due).fetchall() == []  # answered: no longer open, the row gone
 
         conn.execute(
             "INSERT INTO outbox (appeal_id, org_id, sink, state, next_attempt_at, updated_at) "

@@ -18,7 +18,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from intake_service.dialect import ids_in_json, index_hint
+from intake_service.dialect import ids_in_json
 
 # How long an appeal of each kind may stay open before it counts against the organisation: an
 # operator's answer to a message is due within 10 days, an official appeal (59-FZ) within 30.
@@ -165,15 +165,12 @@ def board_counts(
         counts.open = n
         counts.overdue = max(0, n - young.get((org_id, category), 0))
     # Appeals with due dates (every appeal since the follow-through) are overdue by their own
-    # date — fast track, extensions and holidays included — read from the partial index of open
-    # appeals' due dates; the age rule above stays for older appeals, which have none. The index
-    # (migration 18) holds each cell's dates in the GROUP BY's order: no lookup, no sort.
+    # date — fast track, extensions and holidays included — counted per answer date of the open
+    # ones (migration 20: a cell is a few dozen rows); the age rule above stays for older
+    # appeals, which have none.
     for org_id, category, dated, late in conn.execute(
-        "SELECT target_org_id, category, count(*), "
-        "sum(CASE WHEN answer_due < ? THEN 1 ELSE 0 END) FROM appeals"
-        + index_hint(conn, "appeals_open_due_cells")
-        + " WHERE answer_due IS NOT NULL AND status IN "
-        "('accepted', 'registered', 'in_progress', 'forwarded', 'clarifying')"
+        "SELECT target_org_id, category, sum(n), "
+        "sum(CASE WHEN answer_due < ? THEN n ELSE 0 END) FROM appeal_due_counts WHERE n > 0"
         + where
         + " GROUP BY target_org_id, category",
         [window.day(0), *args],

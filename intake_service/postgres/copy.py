@@ -28,7 +28,7 @@ TABLES = (
     "routing_rules", "sinks", "users", "appeals", "appeal_photos", "org_sequences", "events",
     "outbox", "outbox_counts", "idempotency", "form_nonces", "console_sessions",
     "answer_templates", "held_appeals", "notices", "appeal_day_counts", "appeal_open_counts",
-    "appeal_hour_counts",
+    "appeal_hour_counts", "appeal_due_counts",
 )  # fmt: skip
 IDENTITIES = {
     "orgs": "id", "sinks": "id", "users": "id", "appeals": "seq", "events": "id",
