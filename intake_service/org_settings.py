@@ -13,6 +13,7 @@ import json
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -58,6 +59,23 @@ def timezone_of(org: Org) -> ZoneInfo:
         return ZoneInfo(str(org.settings.get("timezone") or DEFAULT_TIMEZONE))
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+ZoneGroups = tuple[tuple[ZoneInfo, frozenset[int] | None], ...]
+
+
+def zone_groups(orgs: Iterable[Org], org_ids: frozenset[int] | None) -> ZoneGroups:
+    """The organisations of `org_ids` (None: all of `orgs`) per time zone, for reads that count
+    local days (statistics, the board): each group's days are its own zone's. A single zone
+    comes with `org_ids` itself (None: nothing narrows the read)."""
+    by_zone: dict[str, set[int]] = {}
+    for org in orgs:
+        if org_ids is None or org.id in org_ids:
+            by_zone.setdefault(timezone_of(org).key, set()).add(org.id)
+    if len(by_zone) <= 1:
+        zone = next(iter(by_zone), DEFAULT_TIMEZONE)
+        return ((ZoneInfo(zone), org_ids),)
+    return tuple((ZoneInfo(key), frozenset(found)) for key, found in sorted(by_zone.items()))
 
 
 def offset_minutes(zone: ZoneInfo, moment: datetime) -> int:

@@ -361,3 +361,37 @@ def test_board_wall_and_statistics_pass_axe_and_fit_a_phone(browser, db, org, se
                     assert wide <= 0, f"{path} scrolls sideways on a phone by {wide}px"
     finally:
         tab.context.close()
+
+
+def test_the_week_is_the_organisation_s_own_seven_days(db, service, request):
+    """An organisation far from UTC counts its week on its own calendar: an appeal filed on
+    the sixth local day back is in this week, one filed on the seventh is in the last. The zone
+    is picked so that its date differs from UTC's as the story runs (west of UTC before noon
+    UTC, east of it after), where UTC days would put each appeal into the other week."""
+    from zoneinfo import ZoneInfo
+
+    now = datetime.now(UTC)
+    zone = ZoneInfo("Etc/GMT+12" if now.hour < 12 else "Pacific/Kiritimati")
+    assert now.astimezone(zone).date() != now.date()
+    own = own_org(db, request, "faraway")
+    run_cli(db, "org", "set", own.slug, "--timezone", zone.key)
+    duty = add_user(db, unique(request, "duty@example.ru"), own.slug)
+    this_week, last_week = file(service, own.key, 2, category="roads")
+    local_today = now.astimezone(zone).date()
+
+    def local_noon(days_back: int) -> tuple[str, int]:
+        """(the UTC time of filing, the zone's offset in minutes) at noon of a local day."""
+        day = local_today - timedelta(days=days_back)
+        noon = datetime(day.year, day.month, day.day, 12, tzinfo=zone)
+        offset = int(noon.utcoffset().total_seconds() // 60)
+        return noon.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"), offset
+
+    with store(db) as conn:
+        for appeal_id, back in ((this_week, 6), (last_week, 7)):
+            conn.execute(
+                "UPDATE appeals SET created_at = ?, local_offset = ? WHERE id = ?",
+                (*local_noon(back), appeal_id),
+            )
+    with signed_in(service.url, duty) as console:
+        index = console.get("/console/board.json").json()["rows"][0]["tension"]
+    assert (index["week"], index["prev_week"]) == (1, 1)

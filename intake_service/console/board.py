@@ -33,7 +33,7 @@ from intake_service.console.streams import SlotStream
 from intake_service.directory import OrgDirectory
 from intake_service.errors import NotFound
 from intake_service.i18n import t
-from intake_service.org_settings import DEFAULT_TIMEZONE, timezone_of
+from intake_service.org_settings import DEFAULT_TIMEZONE, timezone_of, zone_groups
 from intake_service.orgs import Org
 from intake_service.pages import local_time, page_language
 
@@ -136,7 +136,8 @@ async def _board(request: Request, operator: Operator) -> dict[str, Any]:
     focus = request.query_params.get("org") or None
     rows = board_rows(directory, operator, focus)
     now = datetime.now(UTC)
-    counts = await state.reads.run(board_counts, operator.org_ids, now)
+    zones = zone_groups(directory.orgs(), operator.org_ids)
+    counts = await state.reads.run(board_counts, operator.org_ids, now, zones)
     lang = page_language(request)
     categories = _categories(directory, rows, counts, lang)
     out_rows = []

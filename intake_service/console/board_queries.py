@@ -17,8 +17,10 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from intake_service.dialect import ids_in_json
+from intake_service.org_settings import ZoneGroups
 
 # How long an appeal of each kind may stay open before it counts against the organisation: an
 # operator's answer to a message is due within 10 days, an official appeal (59-FZ) within 30.
@@ -26,6 +28,7 @@ TARGET_DAYS: dict[str, int] = {"message": 10, "official": 30}
 DEFAULT_TARGET_DAYS = TARGET_DAYS["official"]  # any kind other than a message
 USUAL_DAYS = 28  # the cell's usual level: the mean per 24 h over these days before the window
 WEEK_DAYS = 7
+UTC_ZONE = ZoneInfo("UTC")
 
 
 @dataclass
@@ -50,12 +53,15 @@ class CellCounts:
 
 @dataclass(frozen=True)
 class Window:
-    """The days and hours a board reads, fixed at one moment (UTC)."""
+    """The days and hours a board reads, fixed at one moment: days are the local days of
+    `zone` (an organisation's appeals count on its own days, migration 17), hours are UTC
+    hours (the last 24 hours are a span of time, not of days)."""
 
     now: datetime
+    zone: ZoneInfo = UTC_ZONE
 
     def day(self, back: int) -> str:
-        return (self.now - timedelta(days=back)).strftime("%Y-%m-%d")
+        return (self.now.astimezone(self.zone) - timedelta(days=back)).strftime("%Y-%m-%d")
 
     @property
     def hour_from(self) -> str:
@@ -128,12 +134,29 @@ def _past_sums(
 
 
 def board_counts(
-    conn: sqlite3.Connection, org_ids: frozenset[int] | None, now: datetime | None = None
+    conn: sqlite3.Connection,
+    org_ids: frozenset[int] | None,
+    now: datetime | None = None,
+    zones: ZoneGroups | None = None,
 ) -> dict[tuple[int, str], CellCounts]:
-    """Per (target organisation, category) of `org_ids` (None: all), the board's numbers."""
-    window = Window(now or datetime.now(UTC))
-    where, args = _org_filter(conn, org_ids)
+    """Per (target organisation, category) of `org_ids` (None: all), the board's numbers; each
+    organisation's days are those of its zone in `zones` (org_settings.zone_groups; without
+    it, UTC days)."""
+    moment = now or datetime.now(UTC)
     cells: dict[tuple[int, str], CellCounts] = {}
+    for zone, ids in zones or ((UTC_ZONE, org_ids),):
+        _zone_counts(conn, ids, Window(moment, zone), cells)
+    return cells
+
+
+def _zone_counts(
+    conn: sqlite3.Connection,
+    org_ids: frozenset[int] | None,
+    window: Window,
+    cells: dict[tuple[int, str], CellCounts],
+) -> None:
+    """The board's numbers of organisations that share one zone, added to `cells`."""
+    where, args = _org_filter(conn, org_ids)
 
     def cell(org_id: int, category: str) -> CellCounts:
         return cells.setdefault((org_id, category), CellCounts())
@@ -147,8 +170,7 @@ def board_counts(
         counts.week_repeats = numbers[7]
     for org_id, category, n, high, duplicates, open_today, repeats in conn.execute(
         "SELECT target_org_id, category, n, high_critical, st_duplicate, "
-        # `>=`: an appeal counts on its organisation's local day (migration 17), which east of
-        # UTC is already tomorrow's UTC date for the first hours of the local day
+        # the local day (migration 17) of the zone these organisations share
         "open_message + open_other, repeats FROM appeal_day_counts WHERE day >= ?" + where,
         [window.day(0), *args],
     ):
@@ -185,4 +207,3 @@ def board_counts(
         [window.hour_from, *args],
     ):
         cell(org_id, category).recent = n
-    return cells

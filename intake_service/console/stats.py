@@ -30,7 +30,7 @@ from intake_service.console.stats_queries import Scope, Stats, period_stats
 from intake_service.directory import OrgDirectory
 from intake_service.errors import NotFound
 from intake_service.i18n import MESSAGES, t
-from intake_service.org_settings import DEFAULT_TIMEZONE, timezone_of
+from intake_service.org_settings import zone_groups
 from intake_service.pages import page_language
 
 DEFAULT_DAYS = 30
@@ -42,21 +42,6 @@ def _day(raw: str | None) -> date | None:
         return filter_day(raw) if raw else None
     except ValueError:
         return None
-
-
-def _zones(
-    directory: OrgDirectory, org_ids: frozenset[int] | None
-) -> tuple[tuple[ZoneInfo, frozenset[int] | None], ...]:
-    """The counted organisations per time zone (their days are their own local days); a single
-    zone comes with None when nothing narrows the organisations."""
-    by_zone: dict[str, set[int]] = {}
-    for org in directory.orgs():
-        if org_ids is None or org.id in org_ids:
-            by_zone.setdefault(timezone_of(org).key, set()).add(org.id)
-    if len(by_zone) <= 1:
-        zone = next(iter(by_zone), DEFAULT_TIMEZONE)
-        return ((ZoneInfo(zone), org_ids),)
-    return tuple((ZoneInfo(key), frozenset(found)) for key, found in sorted(by_zone.items()))
 
 
 def _period(request: Request, zone: ZoneInfo) -> tuple[date, date, bool]:
@@ -174,7 +159,7 @@ async def stats_page(request: Request) -> Response:
     slug = request.query_params.get("org") or None
     category = (request.query_params.get("category") or "")[:64] or None
     org_ids = _scope_orgs(directory, operator, slug)
-    zones = _zones(directory, org_ids)
+    zones = zone_groups(directory.orgs(), org_ids)
     first, last, valid = _period(request, zones[0][0])
     scope = Scope(org_ids, category, first, last, zones)
     zone_names = [zone.key for zone, _ in zones]
