@@ -407,7 +407,7 @@ def test_what_was_typed_in_the_panel_outlives_the_session_and_a_save_clears_it(
 @pytest.mark.parametrize(
     "asked",
     ["https://evil.example/console", "//evil.example/console", "/\\evil.example/console",
-     "javascript:alert(1)", "/consolation", " /console"],
+     "javascript:alert(1)", "/console-old", " /console", "/console\\..\\evil"],
 )  # fmt: skip
 def test_the_sign_in_page_returns_only_to_a_console_page_of_this_service(
     db, org, service, request, asked
