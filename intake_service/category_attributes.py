@@ -25,6 +25,9 @@ LISTS = ("singlevaluelist", "multivaluelist")
 CODE = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")
 STRING_MAX, TEXT_MAX = 200, 2000
 MAX_PER_CATEGORY = 20
+# A list question's values: a citizen picks from them on a phone, so a list stays short enough
+# to read through, and each name fits one line of the form's select.
+MAX_CHOICES, CHOICE_NAME_MAX = 30, 100
 
 FieldError = tuple[str, str, dict[str, Any]]
 
@@ -121,6 +124,10 @@ def set_attribute(
         raise QuestionError(f"only {' and '.join(LISTS)} take values")
     if len({c.key for c in attribute.choices}) != len(attribute.choices):
         raise QuestionError("two values have the same key")
+    if len(attribute.choices) > MAX_CHOICES:
+        raise QuestionError(f"a list takes at most {MAX_CHOICES} values")
+    if any(max(len(c.name_ru), len(c.name_en)) > CHOICE_NAME_MAX for c in attribute.choices):
+        raise QuestionError(f"a value's name takes at most {CHOICE_NAME_MAX} characters")
     (count,) = conn.execute(
         "SELECT count(*) FROM category_attributes WHERE org_id = ? AND category = ? AND code != ?",
         (org_id, category, attribute.code),

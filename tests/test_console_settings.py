@@ -11,7 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from console_helpers import PASSWORD, add_user, own_org, signed_in, unique
+from console_helpers import PASSWORD, add_user, own_org, sign_in_page, signed_in, unique
+from playwright.sync_api import expect
 
 from conftest import appeal, bearer, events, run_cli, serious_violations
 
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.shared_service(
     POS_RATE_LIMIT_KEY="0",
     POS_RATE_LIMIT_ADDRESS="0",
     POS_RATE_LIMIT_ORG="0",
+    POS_FORM_MIN_SECONDS="0",
 )
 SITE = "https://demo.example.ru"
 SHOTS = Path(tempfile.gettempdir()) / "pos-intake-shots"  # to look at, not kept
@@ -221,3 +223,124 @@ def test_the_settings_page_is_accessible_and_fits(db, service, browser, width, h
             tab.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_an_admin_asks_a_question_answered_from_a_list_and_the_citizen_picks_from_it(
+    db, service, browser, request
+):
+    """The console adds what `org attribute --type singlevaluelist --value …` adds: the admin
+    types the values one a line, a list the form cannot offer is refused in words, the form
+    then asks the question as a choice, and the appeal filed carries the value chosen."""
+    own = own_org(db, request, "lists", SITE)
+    admin = add_user(db, unique(request, "admin@lists.example.ru"), own.slug, role="admin")
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
+    try:
+        tab = context.new_page()
+        sign_in_page(tab, service.url, admin, then=f"/console/settings?org={own.slug}")
+
+        def add(values: str) -> None:
+            tab.select_option("#q-category", "street_lighting")
+            tab.fill("#q-code", "lamp")
+            tab.select_option("#q-type", label="Один вариант из списка")
+            tab.fill("#q-ru", "Какая лампа")
+            tab.fill("#q-en", "Which lamp")
+            tab.fill("#q-values", values)
+            tab.get_by_role("button", name="Добавить вопрос").click()
+            tab.wait_for_load_state()
+
+        add("")
+        expect(tab.locator("#settings-error")).to_contain_text(
+            "Для ответа из списка нужны варианты ответа"
+        )
+        add("Светодиодная | LED\nНатриевая\nсветодиодная ")
+        expect(tab.locator("#settings-error")).to_contain_text(
+            "Строка 3: тот же вариант, что в строке 1."
+        )
+        # what was typed stays, to be corrected rather than typed again
+        assert (
+            tab.locator("#q-values").input_value() == "Светодиодная | LED\nНатриевая\nсветодиодная "
+        )
+        assert tab.locator("#q-type").input_value() == "singlevaluelist"
+        add("Светодиодная | LED\nНатриевая | Sodium\nhalogen=Галогенная")
+        tab.wait_for_url("**done=1#questions")
+        listed = tab.locator("#questions li", has_text="Какая лампа")
+        expect(listed).to_contain_text("Один вариант из списка")
+        expect(listed).to_contain_text(
+            "Светодиодная svetodiodnaya, Натриевая natrievaya, Галогенная halogen"
+        )
+        assert serious_violations(tab) == []
+        SHOTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(SHOTS / "settings-lists-1280.png"), full_page=True)
+        tab.set_viewport_size({"width": 390, "height": 800})
+        assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        tab.screenshot(path=str(SHOTS / "settings-lists-390.png"), full_page=True)
+
+        tab.goto(f"{service.url}/w/{own.slug}/form?origin={SITE}")
+        tab.locator("#category").select_option("street_lighting")
+        lamp = tab.locator("#q-street_lighting-lamp")
+        expect(lamp).to_be_visible()
+        expect(tab.get_by_label("Какая лампа")).to_have_count(1)
+        assert lamp.locator("option").all_inner_texts() == [
+            "Выберите", "Светодиодная", "Натриевая", "Галогенная",
+        ]  # fmt: skip
+        lamp.select_option(label="Натриевая")
+        tab.locator("#text").fill("Не горит фонарь у дома 5 по улице Ленина.")
+        tab.locator("#name").fill("Анна")
+        tab.locator("#email").fill("anna@example.ru")
+        tab.locator("#consent").check()
+        tab.locator("#send").click()
+        expect(tab.locator("#success-number")).to_be_visible()
+    finally:
+        context.close()
+    pulled = httpx.get(
+        f"{service.url}/api/v1/queue", params={"max": 10}, headers=bearer(own.key)
+    ).json()["messages"]
+    [document] = [m["body"] for m in pulled]
+    assert document["attributes"] == {"lamp": "natrievaya"}
+    with signed_in(service.url, admin) as console:
+        shown = console.get(f"/console/appeals/{document['id']}").text
+        assert "Какая лампа" in shown and "Натриевая" in shown
+        # refusals read in the page's language
+        many = "\n".join(f"Вариант {n}" for n in range(31))
+        refused = console.post_form(
+            "/console/settings?lang=en",
+            {"org": own.slug, "action": "question-add", "category": "roads", "code": "kind",
+             "datatype": "multivaluelist", "description_ru": "Что с дорогой", "values": many},
+        )  # fmt: skip
+        assert refused.status_code == 422
+        assert "There are 31 values; at most 30 are allowed." in refused.text
+        long_name = console.post_form(
+            "/console/settings",
+            {"org": own.slug, "action": "question-add", "category": "roads", "code": "kind",
+             "datatype": "multivaluelist", "description_ru": "Что с дорогой",
+             "values": "Яма\n" + "Очень " * 30},
+        )  # fmt: skip
+        assert long_name.status_code == 422
+        assert "Строка 2: название длиннее 100 знаков." in long_name.text
+        stray = console.post_form(
+            "/console/settings",
+            {"org": own.slug, "action": "question-add", "category": "roads", "code": "kind",
+             "datatype": "string", "description_ru": "Что с дорогой", "values": "Яма"},
+        )  # fmt: skip
+        assert stray.status_code == 422 and "только для ответа из списка" in stray.text
+    assert changes(db, admin) == ["question-set"]
+
+
+def test_the_site_and_settings_pages_offer_the_same_organisation_picker(db, service, request):
+    own = own_org(db, request, "picker", SITE)
+    child = unique(request, "picker-child")
+    run_cli(db, "org", "add", child, "--name", f"Школа {child}", "--parent", own.slug)
+    admin = add_user(db, unique(request, "admin@picker.example.ru"), own.slug, role="admin")
+    with signed_in(service.url, admin) as console:
+        for path in ("/console/site", "/console/settings"):
+            page = console.get(f"{path}?org={child}").text
+            form = re.search(
+                r'<form method="get" action="([^"]+)" class="org-pick">(.*?)</form>', page, re.S
+            )
+            assert form is not None, path
+            assert form.group(1) == path
+            assert (
+                f'<option value="{child}" selected>Школа {child} ({child})</option>'
+                in form.group(2)
+            )
+            assert f'<option value="{own.slug}">' in form.group(2)

@@ -10,8 +10,9 @@ import time
 import httpx
 import pytest
 from console_helpers import PASSWORD, add_user, sign_in, sign_in_page, signed_in, unique
+from playwright.sync_api import expect
 
-from conftest import events, run_async, run_cli, serious_violations, store
+from conftest import appeal, bearer, events, run_async, run_cli, serious_violations, store
 
 # One server and store for the module (tests/conftest.py, `module_service`): each story signs in
 # with accounts of its own (`unique`) and reads only their events. Every attempt from 127.0.0.1
@@ -351,3 +352,72 @@ def test_before_the_session_runs_out_a_notice_offers_to_stay_signed_in(
         page.screenshot(path="/tmp/clock-idle-390.png")
     finally:
         context.close()
+
+
+@pytest.mark.service_env(POS_CONSOLE_SESSION_IDLE="10")
+def test_what_was_typed_in_the_panel_outlives_the_session_and_a_save_clears_it(
+    db, org, service, browser, request
+):
+    """WCAG 2.2.1: the operator types an answer and a note, walks away until the session has
+    run out, and presses «Сохранить»: the sign-in page comes, and after signing in the appeal's
+    page is back with the text in its boxes. Saved, the boxes are empty on the next visit."""
+    ops = add_user(db, unique(request, "draft@demo.example.ru"), "demo")
+    filed = httpx.post(service.url + "/api/v1/appeals", json=appeal(), headers=bearer(org.key))
+    assert filed.status_code == 201, filed.text
+    path = "/console/appeals/" + filed.json()["id"]
+    answer = "Фонарь заменят до пятницы. Спасибо, что сообщили."
+    note = "Позвонить в горсвет"
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
+    try:
+        page = context.new_page()
+        sign_in_page(page, service.url, ops, then=path)
+        page.fill("#answer-text", answer)
+        page.fill("#note-text", note)
+        # the session runs out: the notice says so and offers to sign in again, back to here
+        again = page.locator("#idle-signin")
+        again.wait_for(state="visible", timeout=15_000)
+        assert page.evaluate("document.activeElement.id") == "idle-signin"
+        assert again.get_attribute("href") == "/console/signin?next=" + path
+        assert serious_violations(page) == []
+        page.screenshot(path="/tmp/idle-ended-1280.png")
+        page.locator("#panel button[type=submit]").click()
+        page.wait_for_url("**/console/signin?**")
+        expect(page.locator("#signin-expired")).to_be_visible()
+        page.fill("#email", ops)
+        page.fill("#password", PASSWORD)
+        page.click("main button[type=submit]")
+        page.wait_for_url(service.url + path)
+        expect(page.locator("#answer-text")).to_have_value(answer)
+        expect(page.locator("#note-text")).to_have_value(note)
+        expect(page.locator("#draft-restored")).to_be_visible()
+        assert serious_violations(page) == []
+        page.locator("#panel button[type=submit]").click()
+        page.wait_for_url(re.compile(r".*/console/appeals/[^?]+(#notice)?$"))  # done= taken off
+        expect(page.locator("#notice")).to_be_visible()
+        expect(page.locator("#answer-text")).to_have_value("")
+        page.goto(service.url + path)
+        expect(page.locator("#answer-text")).to_have_value("")
+        expect(page.locator("#note-text")).to_have_value("")
+        expect(page.locator("#draft-restored")).to_be_hidden()
+        assert answer in page.locator("main").inner_text()  # it went out, in the history
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    "asked",
+    ["https://evil.example/console", "//evil.example/console", "/\\evil.example/console",
+     "javascript:alert(1)", "/console-old", " /console", "/console\\..\\evil"],
+)  # fmt: skip
+def test_the_sign_in_page_returns_only_to_a_console_page_of_this_service(
+    db, org, service, request, asked
+):
+    ops = add_user(db, unique(request, "next@demo.example.ru"), "demo")
+    form = httpx.get(service.url + "/console/signin", params={"next": asked})
+    assert 'name="next" value="/console"' in form.text
+    signed = httpx.post(
+        service.url + "/console/signin",
+        data={"email": ops, "password": PASSWORD, "next": asked},
+        headers={"Origin": service.url},
+    )
+    assert signed.status_code == 303 and signed.headers["location"] == "/console"

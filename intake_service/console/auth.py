@@ -22,6 +22,7 @@ from starlette.requests import Request
 
 from intake_service.api.requests import body_limited, runtime_of
 from intake_service.console.accounts import User
+from intake_service.console.page import return_path
 from intake_service.console.sessions import COOKIE, TOUCH_EVERY, Session, find_session, touch_op
 from intake_service.errors import CsrfFailed, NotFound, SignInRequired
 from intake_service.events import EventType, insert_event
@@ -89,20 +90,6 @@ class Operator:
             raise NotFound("detail.no-route", reason="not-visible", path="")
 
 
-def _next_path(request: Request) -> str:
-    """Where the sign-in page sends the operator back: the page asked for; for a form sent
-    after the session ran out, the page the form was on (its Referer, when it is this
-    service's: the form's own address may answer only POST), else the console's start."""
-    if request.method in ("GET", "HEAD"):
-        path = request.url.path
-        return path + ("?" + request.url.query if request.url.query else "")
-    referer = urlsplit(request.headers.get("referer", ""))
-    own = urlsplit(str(request.base_url))
-    if (referer.scheme, referer.netloc) == (own.scheme, own.netloc) and referer.path:
-        return referer.path + ("?" + referer.query if referer.query else "")
-    return "/console"
-
-
 def _live_session(request: Request) -> Session | None:
     """The live session named by the request's cookie, if any (one primary-key read)."""
     runtime = runtime_of(request)
@@ -116,9 +103,9 @@ def operator_of(request: Request, *, password_change: bool = False) -> Operator:
     session = _live_session(request)
     if session is None:
         # a cookie that names no live session: it ran out (idle) or was ended
-        raise SignInRequired(_next_path(request), expired=bool(request.cookies.get(COOKIE)))
+        raise SignInRequired(return_path(request), expired=bool(request.cookies.get(COOKIE)))
     if session.user.must_change and not password_change:
-        raise PasswordChangeRequired(_next_path(request))
+        raise PasswordChangeRequired(return_path(request))
     if time.time() - session.seen_at > TOUCH_EVERY:
         touched = runtime.writer.submit_nowait(touch_op(session.id_hash))
         touched.add_done_callback(lambda f: f.cancelled() or f.exception())

@@ -5,6 +5,7 @@ same escaping, same message catalogue — plus what every console page's templat
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -26,6 +27,20 @@ NAVIGATION: tuple[tuple[str, str, bool], ...] = (
     ("/console/templates", "console.nav.templates", True),
     ("/console/settings", "console.nav.settings", True),
 )
+
+
+def return_path(request: Request) -> str:
+    """Where the sign-in page sends the operator back: the page asked for; for a form sent
+    after the session ran out, the page the form was on (its Referer, when it is this
+    service's: the form's own address may answer only POST), else the console's start."""
+    if request.method in ("GET", "HEAD"):
+        path = request.url.path
+        return path + ("?" + request.url.query if request.url.query else "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    own = urlsplit(str(request.base_url))
+    if (referer.scheme, referer.netloc) == (own.scheme, own.netloc) and referer.path:
+        return referer.path + ("?" + referer.query if referer.query else "")
+    return "/console"
 
 
 def console_page(
@@ -62,6 +77,8 @@ def console_page(
             "idle_seconds": request.app.state.runtime.settings.console_session_idle
             if operator is not None
             else 0,
+            # where «Войти снова» goes once the session has run out: back to this page after
+            "signin_again": "/console/signin?next=" + quote(return_path(request), safe="/"),
             **context,
         },
         status=status,

@@ -22,7 +22,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from intake_service.category_attributes import DATATYPES, LISTS, Attribute, QuestionError
+from intake_service.category_attributes import (
+    DATATYPES,
+    LISTS,
+    MAX_CHOICES,
+    Attribute,
+    QuestionError,
+)
 from intake_service.console import settings_queries as queries
 from intake_service.console import site_queries
 from intake_service.console.auth import Operator, changing, operator_of
@@ -33,12 +39,13 @@ from intake_service.console.state import console_of
 from intake_service.errors import Forbidden
 from intake_service.org_settings import CONTACTS, VALUE_MAX, describe
 from intake_service.orgs import Org, OrgError
+from intake_service.pages import page_language
+from intake_service.question_values import TYPED_MAX, ValuesError, parse_values
 from intake_service.statuses import Severity
 
 SECTION = "/console/settings"
 FIELDS = ("timezone", *CONTACTS)
 ZONES = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
-SIMPLE_TYPES = tuple(d for d in DATATYPES if d not in LISTS)
 
 
 async def _page(
@@ -67,7 +74,9 @@ async def _page(
             # a zone set with the CLI outside the list (UTC, Etc/GMT-3) stays chosen on a save
             zones=sorted({*ZONES, str(settings["timezone"])}),
             severities=[str(s) for s in Severity],
-            types=SIMPLE_TYPES,
+            types=DATATYPES,
+            lists=LISTS,
+            values_max=MAX_CHOICES,
             catalogue=await console.reads.run(site_queries.catalogue, org.id),
             severity_of=await console.reads.run(queries.severities, org.id),
             questions=await console.reads.run(queries.questions, org.id),
@@ -110,12 +119,22 @@ def _change(
             org.id, org.slug, category, severity, by, request_id
         )
     if action == "question-add":
+        datatype = _text(form, "datatype", 20)
+        typed_values = _text(form, "values", TYPED_MAX + 1)
+        if datatype in LISTS:
+            choices = parse_values(typed_values)
+        elif typed_values.strip():
+            # typed for a list, then another type chosen: say so rather than drop the values
+            raise ValuesError("console.settings.values-unasked")
+        else:
+            choices = ()
         attribute = Attribute(
             code=_text(form, "code", 41).strip(),
-            datatype=_text(form, "datatype", 20),
+            datatype=datatype,
             required=form.get("required") == "on",
             description_ru=_text(form, "description_ru", 300).strip(),
             description_en=_text(form, "description_en", 300).strip(),
+            choices=choices,
         )
         return "questions", queries.add_question_op(org.id, category, attribute, by, request_id)
     if action == "question-remove":
@@ -146,9 +165,15 @@ async def change_settings(request: Request) -> Response:
         anchor, op = _change(form, org, operator.user.email, request_id, targets)
         await runtime.writer.submit(op)
     except (OrgError, QuestionError) as exc:
-        typed = {k: str(v)[: VALUE_MAX + 1] for k, v in form.items() if k != "csrf"}
+        typed = {
+            k: str(v)[: (TYPED_MAX if k == "values" else VALUE_MAX) + 1]
+            for k, v in form.items()
+            if k != "csrf"
+        }
+        # a list's values are refused in the reader's words; the registry's checks in English
+        error = exc.message(page_language(request)) if isinstance(exc, ValuesError) else str(exc)
         fresh = runtime.directory.org(org.id)
-        return await _page(request, operator, fresh, error=str(exc), typed=typed, status=422)
+        return await _page(request, operator, fresh, error=error, typed=typed, status=422)
     query = urlencode({"org": org.slug, "done": "1"})
     return RedirectResponse(f"{SECTION}?{query}#{anchor}", 303)
 

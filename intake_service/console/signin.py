@@ -48,11 +48,16 @@ MAX_EMAIL_SHOWN = 64  # of an over-long e-mail, what the page and the audit even
 
 
 def _safe_next(raw: object) -> str:
-    """Only a console path of this service: never another host, never `//evil`."""
-    if not isinstance(raw, str):
+    """Only a console path of this service: never another host, never `//evil` nor `/\\evil`
+    (browsers read a backslash as a slash), never a path that only starts like the console's
+    (`/console-old`), nothing a browser would trim or read past (spaces, control characters)."""
+    if not isinstance(raw, str) or len(raw) > 2000:
+        return "/console"
+    if "\\" in raw or any(ch <= " " or ch == "\x7f" for ch in raw):
         return "/console"
     parts = urlsplit(raw)
-    if parts.scheme or parts.netloc or not raw.startswith("/console") or raw.startswith("//"):
+    console = parts.path == "/console" or parts.path.startswith("/console/")
+    if parts.scheme or parts.netloc or not console:
         return "/console"
     return raw
 

@@ -28,6 +28,7 @@ MESSAGES.update(
             "en": "The session will end soon for lack of activity. What is not saved will be lost.",
         },
         "console.idle.stay": {"ru": "Остаться в системе", "en": "Stay signed in"},
+        "console.idle.signin": {"ru": "Войти снова", "en": "Sign in again"},
         "console.idle.ended": {
             "ru": "Сеанс завершён. Чтобы продолжить, войдите снова.",
             "en": "The session has ended. Sign in again to go on.",

@@ -125,6 +125,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The fields show the appeal as it stands: only what you change goes into the "
         "history.",
     },
+    "console.appeal.draft-restored": {
+        "ru": "Восстановлен текст, который вы набрали здесь раньше и не сохранили.",
+        "en": "Restored what you typed here earlier and did not save.",
+    },
     "console.appeal.other": {"ru": "Другие действия", "en": "Other actions"},
     "console.appeal.move.none": {
         "ru": "Из этого статуса нет других переходов.",

@@ -1,7 +1,8 @@
 // The console's shared behaviour: copy buttons, confirmations, and the warning before the
 // session runs out (WCAG 2.2.1): two minutes before the idle time is up (or at its half, when
 // it is shorter) a notice offers «Остаться в системе», which tells the server the operator is
-// here (/console/keepalive) and starts the count again. No inline script anywhere:
+// here (/console/keepalive) and starts the count again; once it is up, «Войти снова» signs in
+// and returns to the page. No inline script anywhere:
 // the console's CSP allows only files from this service.
 'use strict';
 (function () {
@@ -20,6 +21,14 @@
   document.addEventListener('submit', function (event) {
     var question = event.target.getAttribute('data-confirm');
     if (question && !window.confirm(question)) { event.preventDefault(); }
+    if (event.target.getAttribute('action') === '/console/signout') {
+      // what was typed on appeals' pages (appeal.js) is not left in the tab for the next person
+      try {
+        Object.keys(window.sessionStorage).forEach(function (key) {
+          if (key.indexOf('pos-intake.panel.') === 0) { window.sessionStorage.removeItem(key); }
+        });
+      } catch (refused) { /* storage off: nothing was kept */ }
+    }
   });
 
   var warning = document.getElementById('idle-warning');
@@ -27,6 +36,7 @@
   var idle = Number(warning.getAttribute('data-idle')) * 1000;
   var stay = document.getElementById('idle-stay');
   var text = document.getElementById('idle-text');
+  var signin = document.getElementById('idle-signin');
   var timers = [];
   function arm() {
     timers.forEach(clearTimeout);
@@ -37,8 +47,12 @@
         stay.focus();
       }, warnAt),
       setTimeout(function () {
+        // the session is over: «Войти снова» signs in and comes back to this page (its `next`)
         text.textContent = warning.getAttribute('data-ended');
         stay.hidden = true;
+        warning.hidden = false;
+        signin.hidden = false;
+        signin.focus();
       }, idle)
     ];
   }
