@@ -40,6 +40,8 @@ CONTACT_FIELDS = ("name", "email", "phone")
 # An appeal an operator takes by letter may give only a postal address to answer to: the
 # console's other-channels page (console/taken.py) accepts it, the public API does not.
 POSTAL_MAX = 500
+# ... and may give the name in parts, as a written official appeal must (59-ФЗ art. 7 p. 1)
+NAME_PARTS = ("surname", "first_name", "patronymic")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EMAIL = re.compile(
@@ -115,12 +117,80 @@ def _number(data: dict[str, Any], name: str, errors: list[FieldError]) -> float 
     return float(value)
 
 
+def _name(
+    raw: dict[str, Any], official: bool, postal: bool, errors: list[FieldError]
+) -> str | None:
+    """The citizen's name: `name` as given, or — on the operator's path (`postal`) — made of
+    the surname, first name and patronymic, which a written official appeal must give (59-ФЗ
+    art. 7 p. 1: surname, first name, the patronymic if there is one)."""
+    given = (
+        {
+            part: _string(
+                raw,
+                part,
+                errors,
+                prefix="contact.",
+                required=official and part != "patronymic",
+                max_len=NAME_MAX,
+            )
+            for part in NAME_PARTS
+        }
+        if postal
+        else {}
+    )
+    if any(given.values()):
+        whole = " ".join(v for v in given.values() if v)
+        if len(whole) > NAME_MAX:
+            errors.append(("contact.name", "field.too-long", {"max": NAME_MAX}))
+        return whole
+    if postal and official:  # each missing part is reported already
+        return None
+    return _string(raw, "name", errors, prefix="contact.", required=True, max_len=NAME_MAX)
+
+
+def _contact(
+    raw: dict[str, Any], kind: Any, postal: bool, errors: list[FieldError]
+) -> dict[str, str]:
+    """The contact as stored: the name and the ways to reach the citizen. An official appeal
+    needs an address for the answer: an e-mail from the citizen's form and the API (the
+    answer goes by e-mail), an e-mail or a postal address from a letter an operator takes."""
+    allowed = (*CONTACT_FIELDS, "postal", *NAME_PARTS) if postal else CONTACT_FIELDS
+    errors.extend((f"contact.{name}", "field.unknown", {}) for name in raw if name not in allowed)
+    official = kind == "official"
+    name = _name(raw, official, postal, errors)
+    email = _string(raw, "email", errors, prefix="contact.", max_len=254)
+    phone = _string(raw, "phone", errors, prefix="contact.", max_len=32)
+    if email and not _EMAIL.match(email):
+        errors.append(("contact.email", "field.email", {}))
+    if phone:
+        digits = _PHONE_NOISE.sub("", phone)
+        if not _PHONE.match(digits):
+            errors.append(("contact.phone", "field.phone", {}))
+    address_to = (
+        _string(raw, "postal", errors, prefix="contact.", max_len=POSTAL_MAX) if postal else None
+    )
+    reported = "contact.email" in {e[0] for e in errors}
+    if official and postal and not (email or address_to):
+        if not reported:
+            errors.append(("contact.postal", "field.official-address", {}))
+    elif not (email or phone or address_to):
+        if not reported:
+            errors.append(
+                ("contact.email", "field.contact-postal" if postal else "field.contact-channel", {})
+            )
+    elif official and not postal and not email:
+        errors.append(("contact.email", "field.official-email", {}))
+    given = (("name", name), ("email", email), ("phone", phone), ("postal", address_to))
+    return {k: v for k, v in given if v}
+
+
 def validate_appeal(
     data: Any, catalogue: dict[str, Category], *, postal: bool = False
 ) -> AppealInput:
     """The appeal as the service will store it, or ValidationFailed listing every problem.
     `postal`: the contact may hold a postal address (`contact.postal`), which is then a way to
-    reach the citizen too — only for appeals an operator takes from a letter or a visit."""
+    reach the citizen too, and the name in parts (`surname`, `first_name`, `patronymic`) — only
+    for appeals an operator takes by phone, from a letter or at a visit (console/taken.py)."""
     if not isinstance(data, dict):
         raise ValidationFailed([("body", "field.not-object", {})])
     errors: list[FieldError] = []
@@ -153,35 +223,7 @@ def validate_appeal(
     elif not isinstance(raw_contact, dict):
         errors.append(("contact", "field.not-object", {}))
     else:
-        allowed = (*CONTACT_FIELDS, "postal") if postal else CONTACT_FIELDS
-        errors.extend(
-            (f"contact.{name}", "field.unknown", {}) for name in raw_contact if name not in allowed
-        )
-        name = _string(
-            raw_contact, "name", errors, prefix="contact.", required=True, max_len=NAME_MAX
-        )
-        email = _string(raw_contact, "email", errors, prefix="contact.", max_len=254)
-        phone = _string(raw_contact, "phone", errors, prefix="contact.", max_len=32)
-        if email and not _EMAIL.match(email):
-            errors.append(("contact.email", "field.email", {}))
-        if phone:
-            digits = _PHONE_NOISE.sub("", phone)
-            if not _PHONE.match(digits):
-                errors.append(("contact.phone", "field.phone", {}))
-        address_to = (
-            _string(raw_contact, "postal", errors, prefix="contact.", max_len=POSTAL_MAX)
-            if postal
-            else None
-        )
-        reachable = email or phone or address_to
-        if not reachable and "contact.email" not in {e[0] for e in errors}:
-            errors.append(
-                ("contact.email", "field.contact-postal" if postal else "field.contact-channel", {})
-            )
-        elif kind == "official" and not email:
-            errors.append(("contact.email", "field.official-email", {}))
-        given = (("name", name), ("email", email), ("phone", phone), ("postal", address_to))
-        contact = {k: v for k, v in given if v}
+        contact = _contact(raw_contact, kind, postal, errors)
 
     if data.get("consent") is not True:
         errors.append(("consent", "field.consent", {}))

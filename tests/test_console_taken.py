@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import mailbox
 import os
+import re
 import time
 from email import message_from_binary_file, policy
 from pathlib import Path
@@ -24,6 +25,9 @@ LENINA_5 = (58.3265, 44.7652)  # conftest.appeal()'s point
 NEAR = (LENINA_5[0] + 0.0009, LENINA_5[1])
 FAR = (LENINA_5[0] + 0.009, LENINA_5[1])
 OPERATOR = "op@demo.example.ru"
+BENCH = "Сломана скамейка в сквере, нужен ремонт."
+POTHOLE = "Глубокая яма на проезжей части, повреждены колёса машин."
+BINS = "Мусорные контейнеры переполнены, вывоз задерживается."
 
 
 @pytest.fixture
@@ -62,7 +66,8 @@ def _taken(**changes: str) -> dict[str, str]:
         "category": "street_lighting",
         "text": "Звонок на горячую линию: не горит фонарь во дворе дома 7.",
         "address": "г. Мантурово, ул. Ленина, 7",
-        "name": "Мария Иванова",
+        "surname": "Иванова",
+        "first_name": "Мария",
         "phone": "+7 900 111-22-33",
         "email": "maria@example.ru",
         "consent": "yes",
@@ -109,11 +114,24 @@ def test_an_operator_registers_a_phone_call(desk):
         assert again.status_code == twice.status_code == 303
         assert twice.headers["location"] == again.headers["location"] != taken.headers["location"]
 
+        # the statistics count it under its channel's word, not as "other" (migration 19)
+        stats = console.get("/console/stats").text
+        assert _channel_count(stats, "Телефон") == 2
+        assert "Другие каналы" not in stats.split('id="per-channel"', 1)[1]
+
     queued = httpx.get(service.url + "/api/v1/queue", headers=bearer(org.key), timeout=5).json()
     bodies = {m["body"]["number"]: m["body"] for m in queued["messages"]}
     assert bodies[number]["source"]["channel"] == "phone"
     letters = [m for m in _mail(mail, time.monotonic() + 10) if number in str(m)]
     assert letters and letters[0]["To"] == "maria@example.ru"
+
+
+def _channel_count(page: str, word: str) -> int:
+    """The number beside `word` in the statistics' table of channels."""
+    part = page.split('id="per-channel"', 1)[1].split("</section>", 1)[0]
+    found = re.search(rf'<th scope="row">{re.escape(word)}</th><td>(\d+)</td>', part)
+    assert found, f"no channel {word} in the statistics"
+    return int(found.group(1))
 
 
 def _once(console) -> str:
@@ -154,7 +172,7 @@ def test_missing_fields_are_refused_in_words_and_nothing_typed_is_lost(desk):
         ):
             assert words in page, words
         assert html.escape(typed, quote=False) in page and "<b>" not in page
-        assert 'value="Мария Иванова"' in page
+        assert 'value="Мария"' in page and 'value="Иванова"' in page
         assert 'value="г. Мантурово, ул. Ленина, 7"' in page
     assert not [e for e in events(service.db) if e["type"] == "accepted"]
 
@@ -163,11 +181,15 @@ def test_similar_appeals_are_listed_and_one_is_marked_a_duplicate(desk):
     service, org, other, _ = desk
     first = _file(service, org.key)  # Lenina 5
     near = _file(service, org.key, lat=NEAR[0], lon=NEAR[1], address="ул. Ленина, 9")
-    far = _file(service, org.key, lat=FAR[0], lon=FAR[1], address="ул. Мира, 40")
-    elsewhere = _file(service, org.key, category="roads")  # same point, another topic
+    # each in words of its own: a shared text would list it as similar text
+    far = _file(service, org.key, lat=FAR[0], lon=FAR[1], address="ул. Мира, 40", text=BENCH)
+    # same point, another topic
+    elsewhere = _file(service, org.key, category="roads", text=POTHOLE)
     theirs = _file(service, other.key)  # same point, another organisation
     # no point, but the same address written otherwise
-    spelt = _file(service, org.key, lat=None, lon=None, address="Г. МАНТУРОВО,  ул. Ленина 5")
+    spelt = _file(
+        service, org.key, lat=None, lon=None, address="Г. МАНТУРОВО,  ул. Ленина 5", text=BINS
+    )
     with signed_in(service.url, OPERATOR) as console:
         page = console.get(f"/console/appeals/{near['id']}").text
         section = page.split('id="similar"', 1)[1].split("</section>", 1)[0]
@@ -224,7 +246,8 @@ def test_an_operator_takes_a_call_in_the_browser(desk, browser, tmp_path):
         tab.select_option("#taken-category", "street_lighting")
         tab.fill("#taken-text", "Не горит фонарь во дворе, сообщили по телефону.")
         tab.fill("#taken-address", "г. Мантурово, ул. Ленина, 5")
-        tab.fill("#taken-name", "Мария Иванова")
+        tab.fill("#taken-surname", "Иванова")
+        tab.fill("#taken-first_name", "Мария")
         tab.fill("#taken-phone", "+7 900 111-22-33")
         tab.check("#taken-consent")
         tab.click("#taken button.primary")

@@ -124,6 +124,35 @@ def tsquery_expression(query: str, org_ids: Iterable[int] | None) -> str | None:
     return expression
 
 
+SIGNIFICANT_LETTERS = 4  # shorter words (prepositions, "дом", "нет") say little of a text
+MAX_SIGNIFICANT = 16
+
+
+def significant_stems(text: str) -> list[str]:
+    """The distinct stems of a text's words of at least four letters (digits do not count),
+    in the order they first occur, at most `MAX_SIGNIFICANT`: what the similar appeals' text
+    match asks the index for (console/similar.py)."""
+    found = [
+        word
+        for word in words(text.lower().replace("ё", "е"))
+        if word.isalpha() and len(word) >= SIGNIFICANT_LETTERS
+    ]
+    return list(dict.fromkeys(stem(word) for word in found))[:MAX_SIGNIFICANT]
+
+
+def any_term_expression(terms: list[str], org_id: int, *, sqlite: bool) -> str | None:
+    """The index query for appeals of one organisation holding any of `terms` (stems): FTS5's
+    MATCH syntax with each stem quoted, or PostgreSQL's `to_tsquery('simple', …)` with each
+    quoted (stems are letters and digits only). None without a term."""
+    if not terms:
+        return None
+    if sqlite:
+        body = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+        return f"orgs : ({org_token(org_id)}) AND body : ({body})"
+    quoted = " | ".join("'" + term.replace("'", "''") + "'" for term in terms)
+    return f"{org_token(org_id)} & ({quoted})"
+
+
 def text_matches(query: str, text: str, address: str | None) -> bool:
     """The same test as the index makes, on one appeal in memory (the live tail checks a new
     appeal with it before the indexer has reached it)."""

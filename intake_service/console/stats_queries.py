@@ -20,8 +20,9 @@ from zoneinfo import ZoneInfo
 from intake_service.dialect import ids_in_json, index_hint, seconds_between
 from intake_service.statuses import Status
 
-# The channels and statuses the day counts keep a column for (migrations 9 and 12).
-CHANNELS = ("api", "form", "open311")
+# The channels and statuses the day counts keep a column for (migrations 9, 12 and 19); an
+# appeal of another channel (the form's own page, `page`) counts as "other".
+CHANNELS = ("api", "form", "open311", "phone", "letter", "visit")
 STATUSES = tuple(str(s) for s in Status)
 
 

@@ -4,7 +4,14 @@ came by the organisation's hotline, by letter or at a visit (`/console/appeals/n
 It goes the very way an appeal from the badge or the API goes — `validate_appeal` checks it and
 `Runtime.file` stores it — so it gets the same number, deadlines, `accepted` event, sinks and
 the citizen's e-mail notice. Only the channel (`phone`, `letter`, `visit`) and the operator who
-took it (`by` in the accepted event) tell it apart. The operator may file only for an
+took it (`by` in the accepted event) tell it apart.
+
+A letter may be registered as an official appeal under 59-ФЗ (kind `official`): the same checks
+the citizen's form and the API run (`validate_appeal`, with `postal`) then ask what the law
+asks of a written appeal — the surname and first name (the patronymic when there is one; the
+form always asks the name in these parts, and they are joined into the stored name) and a
+postal address or an e-mail for the answer — and it gets an official appeal's 30-day answer
+date and 3-day registration date, and notices at its e-mail when it gave one. The operator may file only for an
 organisation they see (`Operator.sees`, the console's one rule); any other — or an unknown one —
 is refused in the form like a wrong choice, never named. A refused form comes back with every
 reason in words and everything typed kept. A one-time key in the form makes a double submit
@@ -32,20 +39,24 @@ from intake_service.appeals import (
 from intake_service.console.auth import Operator, changing, operator_of
 from intake_service.console.page import console_page
 from intake_service.console.state import console_of
+from intake_service.console.taken_queries import target_of
 from intake_service.errors import IdempotencyConflict, Unavailable, ValidationFailed
 from intake_service.i18n import t
 from intake_service.orgs import Org
 from intake_service.pages import page_language
 
 CHANNELS = ("phone", "letter", "visit")
-FIELDS = ("org", "channel", "category", "text", "address", "name", "phone", "email", "postal")
+KINDS = ("message", "official")
+# an official appeal (59-ФЗ) is registered from a written one: a letter
+OFFICIAL_CHANNELS = ("letter",)
+NAME_PARTS = ("surname", "first_name", "patronymic")
+CONTACT = (*NAME_PARTS, "phone", "email", "postal")
+FIELDS = ("org", "channel", "kind", "category", "text", "address", *CONTACT)
 # validate_appeal's field names → the form's
 _FORM_FIELD = {
-    "contact.name": "name",
-    "contact.phone": "phone",
-    "contact.email": "email",
-    "contact.postal": "postal",
-    "contact": "name",
+    **{f"contact.{name}": name for name in CONTACT},
+    "contact.name": "first_name",
+    "contact": "first_name",
 }
 ONCE_TTL = 24 * 3600.0  # a form's one-time key is remembered a day
 
@@ -89,6 +100,7 @@ def _page(
         {
             "orgs": _choices(request, orgs, lang),
             "channels": [(c, t(f"console.appeal.channel.{c}", lang)) for c in CHANNELS],
+            "kinds": [(k, t(f"taken.kind.{k}", lang)) for k in KINDS],
             "sent": sent,
             "errors": errors or {},
             "error_list": _error_list(errors or {}, lang),
@@ -116,6 +128,7 @@ async def new_page(request: Request) -> Response:
     operator = operator_of(request)
     orgs = _orgs(request, operator)
     sent = {name: "" for name in FIELDS}
+    sent["kind"] = "message"
     sent["org"] = _own_slug(operator, orgs)
     sent["once"] = secrets.token_urlsafe(16)
     return _page(request, operator, sent)
@@ -133,17 +146,20 @@ def _sent(form: FormData) -> dict[str, str]:
         return value if isinstance(value, str) else ""
 
     sent = {name: text(name) for name in FIELDS}
+    sent["kind"] = sent["kind"] or "message"
     sent["consent"] = "yes" if text("consent") == "yes" else ""
     sent["once"] = text("once")[:64] or secrets.token_urlsafe(16)
     return sent
 
 
 def _body(sent: dict[str, str]) -> dict[str, Any]:
-    """The form as the intake checks know an appeal (empty fields are not given)."""
-    contact = {k: sent[k] for k in ("name", "phone", "email", "postal") if sent[k].strip()}
+    """The form as the intake checks know an appeal (empty fields are not given): the name in
+    parts, which validate_appeal joins — and requires of an official appeal."""
+    contact = {k: sent[k] for k in CONTACT if sent[k].strip()}
     body: dict[str, Any] = {
         "category": sent["category"],
         "text": sent["text"],
+        "kind": sent["kind"],
         "contact": contact,
         "consent": sent["consent"] == "yes",
     }
@@ -170,6 +186,8 @@ async def take(request: Request) -> Response:
         refuse("org", t("taken.org-unknown", lang))
     if sent["channel"] not in CHANNELS:
         refuse("channel", t("taken.channel-unknown", lang))
+    elif sent["kind"] == "official" and sent["channel"] not in OFFICIAL_CHANNELS:
+        refuse("kind", t("taken.official-letter", lang))
     body = _body(sent)
     checked: AppealInput | None = None
     try:
@@ -198,7 +216,9 @@ async def take(request: Request) -> Response:
             request_id=getattr(request.state, "request_id", None),
             remote_addr=request.client.host if request.client else None,
             lang=lang,
-            notify_email=copies_by_default(checked),
+            # an official letter's e-mail is the address it asks the answer at: the notices go
+            # there as the badge's official appeal sends them when its citizen asked
+            notify_email=copies_by_default(checked, True if checked.kind == "official" else None),
             taken_by=operator.user.email,
         )
         accepted = await runtime.file(appeal, tracking_url, idem=idem)
@@ -210,16 +230,9 @@ async def take(request: Request) -> Response:
         refuse("once", t("taken.unavailable", lang))
         return _page(request, operator, sent, errors, status=503)
     appeal_id = str(accepted.response["id"])
-    if not operator.sees_appeal(_target_of(runtime, appeal_id)):  # a routing rule sent it on
+    if not operator.sees_appeal(target_of(runtime.reader, appeal_id)):  # a routing rule sent it on
         return RedirectResponse("/console?done=forward", 303)
     return RedirectResponse(f"/console/appeals/{appeal_id}?done=taken#notice", 303)
-
-
-def _target_of(runtime: Any, appeal_id: str) -> int | None:
-    row = runtime.reader.execute(
-        "SELECT target_org_id FROM appeals WHERE id = ?", (appeal_id,)
-    ).fetchone()
-    return row["target_org_id"] if row is not None else None
 
 
 ROUTES = [

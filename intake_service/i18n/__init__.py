@@ -237,6 +237,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Для обращения по 59-ФЗ нужен e-mail для ответа.",
         "en": "An official appeal under 59-FZ needs an e-mail for the answer.",
     },
+    "field.official-address": {
+        "ru": "Для обращения по 59-ФЗ укажите почтовый адрес или e-mail для ответа.",
+        "en": "An official appeal under 59-FZ needs a postal address or an e-mail for the answer.",
+    },
     "field.url": {
         "ru": "Ожидается адрес http(s)://…",
         "en": "An http(s):// URL is expected.",

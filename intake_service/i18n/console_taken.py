@@ -11,6 +11,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "stats.channel.phone": {"ru": "Телефон", "en": "Phone"},
     "stats.channel.letter": {"ru": "Письмо", "en": "Letter"},
     "stats.channel.visit": {"ru": "Личный приём", "en": "Visit in person"},
+    # the channels the day counts keep no column for (the form's own page, a repeat)
+    "stats.channel.other": {"ru": "Другие каналы", "en": "Other channels"},
     "field.contact-postal": {
         "ru": "Укажите e-mail, телефон или почтовый адрес, чтобы заявитель получил ответ.",
         "en": "Give an e-mail, a phone number or a postal address to answer to.",
@@ -47,6 +49,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Выберите, как поступило обращение.",
         "en": "Choose how the appeal came.",
     },
+    "taken.kind": {"ru": "Вид обращения", "en": "Kind of appeal"},
+    "taken.kind.message": {"ru": "Сообщение", "en": "Message"},
+    "taken.kind.official": {
+        "ru": "Официальное обращение (59-ФЗ), письменное",
+        "en": "Official appeal (59-FZ), in writing",
+    },
+    "taken.kind.hint": {
+        "ru": "Официальное обращение регистрируется по письму: нужны фамилия, имя, отчество "
+        "(при наличии) и почтовый адрес или e-mail для ответа; срок ответа — 30 дней.",
+        "en": "An official appeal is registered from a letter: it needs the surname, first "
+        "name, patronymic (if any) and a postal address or an e-mail for the answer; it is "
+        "answered within 30 days.",
+    },
+    "taken.official-letter": {
+        "ru": "Официальное обращение по 59-ФЗ регистрируется только по письму.",
+        "en": "An official appeal under 59-FZ is registered from a letter only.",
+    },
     "taken.category": {"ru": "Тема", "en": "Topic"},
     "taken.category.choose": {"ru": "— выберите тему —", "en": "— choose a topic —"},
     "taken.text": {"ru": "Текст обращения", "en": "The appeal's text"},
@@ -57,12 +76,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "taken.address": {"ru": "Адрес проблемы", "en": "Where the problem is"},
     "taken.contact": {"ru": "Контакты заявителя", "en": "The citizen's contact"},
     "taken.contact.hint": {
-        "ru": "Что заявитель сообщил о себе. Нужен хотя бы один способ связи; на e-mail "
-        "придёт номер обращения и ответ.",
-        "en": "What the citizen gave. At least one way to reach them is needed; an e-mail gets "
-        "the appeal's number and the answer.",
+        "ru": "Что заявитель сообщил о себе: для сообщения достаточно имени и одного способа "
+        "связи. На e-mail придёт номер обращения и ответ.",
+        "en": "What the citizen gave: a message needs a name and one way to reach them. An "
+        "e-mail gets the appeal's number and the answer.",
     },
-    "taken.name": {"ru": "Имя", "en": "Name"},
+    "taken.surname": {"ru": "Фамилия", "en": "Surname"},
+    "taken.first_name": {"ru": "Имя", "en": "First name"},
+    "taken.patronymic": {"ru": "Отчество (при наличии)", "en": "Patronymic (if any)"},
     "taken.phone": {"ru": "Телефон", "en": "Phone"},
     "taken.email": {"ru": "E-mail", "en": "E-mail"},
     "taken.postal": {"ru": "Почтовый адрес для ответа", "en": "Postal address for the answer"},
@@ -86,9 +107,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     # similar appeals on the appeal's page
     "similar.title": {"ru": "Похожие обращения", "en": "Similar appeals"},
     "similar.hint": {
-        "ru": "Та же тема, за 30 дней, в пределах 200 м или по тому же адресу.",
-        "en": "Same topic, within 30 days, within 200 m or at the same address.",
+        "ru": "За 30 дней: та же тема в пределах 200 м или по тому же адресу, или похожий текст.",
+        "en": "Within 30 days: the same topic within 200 m or at the same address, "
+        "or a similar text.",
     },
+    "similar.similar-text": {"ru": "похожий текст", "en": "similar text"},
     "similar.none": {"ru": "Похожих обращений нет.", "en": "No similar appeals."},
     "similar.distance": {"ru": "{metres} м", "en": "{metres} m"},
     "similar.same-address": {"ru": "тот же адрес", "en": "same address"},

@@ -9,8 +9,9 @@ deadline, the operator's language), `idempotency_scopes` (14: intake's and repli
 `writer_batches` (15: a marker per writer batch, for a commit whose answer was lost),
 `register` (16: the indexes of the console's register of appeals), `local_days` (17: the day
 an appeal counts on is its organisation's local day), `register_reads` (18: the register's reads
-that were slow at a million appeals), `due_counts` (20: the open appeals' answer dates counted
-per cell, for the board's overdue count).
+that were slow at a million appeals), `taken_channels` (19: the day counts' columns for the
+channels an operator takes appeals from), `due_counts` (20: the open appeals' answer dates
+counted per cell, for the board's overdue count).
 Importing this package registers them all in MIGRATIONS.
 
 PostgreSQL starts from a baseline of migration 12 (postgres/schema.py) and applies the later
@@ -36,5 +37,6 @@ from intake_service.migrations import (  # noqa: F401
     register,
     register_reads,
     spine,
+    taken_channels,
     writer_batches,
 )

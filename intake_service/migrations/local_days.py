@@ -34,7 +34,7 @@ from intake_service.migrations.registry import migration, run_script
 _DEFAULT_ZONE = "Europe/Moscow"
 # the day the time of filing falls on with the offset the organisation's zone had then; a row
 # without an offset (an import of rows from before) counts on its UTC day
-_SQLITE_DAY = (
+SQLITE_DAY = (
     "CASE WHEN {r}local_offset IS NULL THEN substr({r}created_at, 1, 10) "
     "ELSE date({r}created_at, {r}local_offset || ' minutes') END"
 )
@@ -111,13 +111,13 @@ def local_days(conn: sqlite3.Connection) -> None:
         conn.execute("DROP TRIGGER appeal_counts_update ON appeals")
     _backfill(conn)
     if is_sqlite(conn):
-        _recount(conn, _SQLITE_DAY.format(r=""))
+        _recount(conn, SQLITE_DAY.format(r=""))
         count_triggers(
             conn,
             DAY_COLUMNS_12,
             OPEN_11,
             also_watch=("repeat_of", "rating", "local_offset"),
-            day=_SQLITE_DAY,
+            day=SQLITE_DAY,
         )
         return
     # imported here: the PostgreSQL package is read only by a store that uses it

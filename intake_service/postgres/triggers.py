@@ -63,13 +63,19 @@ LOCAL_DAY = (
 )
 
 
-def appeal_counts(day: str = UTC_DAY, *, create: str = "CREATE") -> str:
+def appeal_counts(
+    day: str = UTC_DAY,
+    *,
+    create: str = "CREATE",
+    columns: tuple[tuple[str, str], ...] = DAY_COLUMNS_12,
+) -> str:
     """The board's counts (SQLite: migrations/console.py `count_triggers`), one appeal row's
     share added (`delta` 1) or taken away (-1), on the day `day` (over the row `r`);
-    `create` "CREATE OR REPLACE" when a migration rewrites the functions."""
-    names = ", ".join(name for name, _ in DAY_COLUMNS_12)
-    values = ", ".join(f"delta * ({expr.format(r='r.')})::int" for _, expr in DAY_COLUMNS_12)
-    updates = ", ".join(f"{name} = d.{name} + excluded.{name}" for name, _ in DAY_COLUMNS_12)
+    `create` "CREATE OR REPLACE" when a migration rewrites the functions; `columns` the day
+    table's counted columns as the migration writing them knew them (the baseline's are 12's)."""
+    names = ", ".join(name for name, _ in columns)
+    values = ", ".join(f"delta * ({expr.format(r='r.')})::int" for _, expr in columns)
+    updates = ", ".join(f"{name} = d.{name} + excluded.{name}" for name, _ in columns)
     watched = (
         "severity, status, answered_at, category, kind, channel, target_org_id, created_at, "
         "repeat_of, rating" + (", local_offset" if day != UTC_DAY else "")
