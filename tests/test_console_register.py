@@ -57,13 +57,22 @@ def desk(db, org, service):
         ):
             done = console.post_form(f"/console/appeals/{filed[name]['id']}/{action}", data)
             assert done.status_code == 303, (name, done.text[:300])
-    three_days_ago = (datetime.now(UTC) - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+    def days_ago(days: int) -> datetime:
+        return datetime.now(UTC) - timedelta(days=days)
+
     with store(db) as conn:  # the calendar moves on: one was filed days ago, one is late
         conn.execute(
-            "UPDATE appeals SET created_at = ? WHERE id = ?", (three_days_ago, filed["old"]["id"])
+            "UPDATE appeals SET created_at = ? WHERE id = ?",
+            (days_ago(3).strftime("%Y-%m-%dT%H:%M:%S.000Z"), filed["old"]["id"]),
         )
-        conn.execute(
-            "UPDATE appeals SET answer_due = '2026-01-12' WHERE id = ?", (filed["late"]["id"],)
+        conn.execute(  # filed 40 days ago, due 30 days after: ten days late
+            "UPDATE appeals SET created_at = ?, answer_due = ? WHERE id = ?",
+            (
+                days_ago(40).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                days_ago(10).strftime("%Y-%m-%d"),
+                filed["late"]["id"],
+            ),
         )
     numbers = {name: filed[name]["number"] for name in filed}
     return ops, mate, filed, numbers
@@ -76,9 +85,7 @@ def test_each_view_lists_exactly_its_appeals_one_row_each(service, desk):
         assert listed(console, view="mine") == [n["mine"]]
         assert listed(console, view="unassigned") == [n["plain"], n["asks"], n["late"]]
         assert listed(console, view="overdue") == [n["late"]]
-        assert listed(console, view="today") == [
-            n["plain"], n["refused"], n["asks"], n["late"], n["mine"]
-        ]  # fmt: skip
+        assert listed(console, view="today") == [n["plain"], n["refused"], n["asks"], n["mine"]]
         assert listed(console, view="waiting") == [n["asks"]]
         assert listed(console, view="closed") == [n["refused"]]
         every = listed(console, view="all")

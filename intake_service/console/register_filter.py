@@ -17,12 +17,12 @@ import re
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 from intake_service.console.auth import Operator
 from intake_service.console.log_filter import BadFilter, LogFilter
 from intake_service.directory import OrgDirectory
-from intake_service.lifecycle.deadlines import today_in
+from intake_service.lifecycle.deadlines import SOONEST_ANSWER_DAYS, today_in
 
 VIEWS = ("open", "mine", "unassigned", "overdue", "today", "waiting", "closed", "all")
 SORTS = ("received", "due")
@@ -65,6 +65,8 @@ class RegisterAsk:
     me: int = 0  # the operator's user id (`mine`)
     today: str = ""  # the local day, ISO (`overdue`)
     today_from: str = ""  # its first moment, stored-time format (`today`)
+    # appeals filed from this moment on cannot be overdue today in any zone (`overdue`)
+    young_from: str = ""
 
     @classmethod
     def from_query(
@@ -101,6 +103,11 @@ class RegisterAsk:
             me=operator.user.id,
             today=today.isoformat(),
             today_from=start.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            # two days' margin: another organisation's zone (up to 26 hours apart) and the
+            # moments between an appeal's time of filing and its insert
+            young_from=(start - timedelta(days=SOONEST_ANSWER_DAYS - 2)).strftime(
+                "%Y-%m-%dT%H:%M:%S.000Z"
+            ),
         )
 
     def query(self, **changes: str | None) -> dict[str, str]:

@@ -132,6 +132,18 @@ def _part_seqs(
         )
         return [(r[0], r[1]) for r in conn.execute(sql, (*args, *own_args, limit))]
     org_ids = _org_ids(conn, ask)
+    # Overdue, newest first: walking back from the newest appeal would pass every open appeal
+    # not yet due (a month of them) before the first overdue one; none filed in the last
+    # SOONEST_ANSWER_DAYS can be overdue, so each organisation's walk starts below the last
+    # appeal it received before then (one probe of `appeals_by_target_time`; seq order is the
+    # order of filing, as "newest first" everywhere takes it).
+    skip_young = ask.view == "overdue" and order == "a.seq DESC" and bool(ask.young_from)
+    own_terms = ["a.target_org_id = ?"]
+    if skip_young:
+        own_terms.append(
+            "a.seq <= coalesce((SELECT b.seq FROM appeals b WHERE b.target_org_id = ? "
+            "AND b.created_at < ? ORDER BY b.created_at DESC LIMIT 1), 0)"
+        )
     found: list[tuple[int, str | None]] = []
     for start in range(0, len(org_ids), MAX_COMPOUND):
         chunk = org_ids[start : start + MAX_COMPOUND]
@@ -139,9 +151,10 @@ def _part_seqs(
         for org_id in chunk:
             parts.append(
                 "SELECT seq, answer_due FROM (SELECT a.seq, a.answer_due FROM appeals a"
-                f"{_where(['a.target_org_id = ?', *terms])} ORDER BY {order} LIMIT ?) AS per_org"
+                f"{_where([*own_terms, *terms])} ORDER BY {order} LIMIT ?) AS per_org"
             )
-            values += [org_id, *args, limit]
+            own_args = [org_id, org_id, ask.young_from] if skip_young else [org_id]
+            values += [*own_args, *args, limit]
         sql = " UNION ALL ".join(parts) + f" {_outer(order)} LIMIT ?"
         found += [(r[0], r[1]) for r in conn.execute(sql, (*values, limit))]
     if order == "a.seq DESC":

@@ -32,6 +32,11 @@ REGISTER_DAYS = 3
 ANSWER_DAYS = 30
 FAST_TRACK_DAYS = 10
 EXTENSION_DAYS = 30
+# No answer falls due sooner after filing than this many calendar days (the fast track, counted
+# in calendar days; working days only add to it; forwarding and extensions count from later
+# days): an appeal filed within them cannot be overdue yet, which the register's overdue view
+# relies on to skip the newest appeals (console/register_queries.py).
+SOONEST_ANSWER_DAYS = min(FAST_TRACK_DAYS, ANSWER_DAYS)
 FORWARD_DAYS = 7  # 59-ФЗ art. 8 p. 3: forwarded to the competent body within 7 days of registration
 SHIPPED_HOLIDAYS = Path(__file__).with_name("holidays_ru.txt")
 
