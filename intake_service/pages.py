@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from jinja2 import (
@@ -115,6 +115,16 @@ def wants_html(request: Request) -> bool:
     """A browser navigating (not a script asking for JSON)."""
     accept = request.headers.get("accept", "")
     return "text/html" in accept and "application/json" not in accept.split(",")[0]
+
+
+def other_language(request: Request, lang: str) -> dict[str, str]:
+    """The link to this very page in the other language (the query kept, `lang` replaced), for
+    the switch every citizen page shows (`_lang_switch.html`): its URL, code and own name."""
+    other = "en" if lang == "ru" else "ru"
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    query.append(("lang", other))
+    url = request.url.path + "?" + urlencode(query)
+    return {"url": url, "lang": other, "name": t("home.other-language", lang)}
 
 
 def local_time(iso: str, zone: ZoneInfo, lang: str, *, seconds: bool = False) -> str:
