@@ -66,22 +66,76 @@
   var sendLabel = send.textContent;
 
   function clearErrors() {
-    form.querySelectorAll('.field-error.js').forEach(function (el) { el.remove(); });
+    form.querySelectorAll('.field-error[data-field]').forEach(function (el) { el.remove(); });
     form.querySelectorAll('[aria-invalid]').forEach(function (el) { el.removeAttribute('aria-invalid'); });
     summary.hidden = true;
   }
 
   var inputs = {'contact.name': 'name', 'contact.email': 'email', 'contact.phone': 'phone', 'lat': 'address', 'lon': 'address'};
+  function inputFor(field) {
+    var asked = field.indexOf('attributes.') === 0 ? 'q-' + category.value + '-' + field.slice(11) : null;
+    return document.getElementById(asked || inputs[field] || field) || (field === 'kind' ? form.querySelector('[name=kind]') : null);
+  }
+
+  // Whether a field the service found wrong is right now, as far as the page can tell (the
+  // service checks again): its error goes the moment it is, not at the next submit. A field
+  // without a check here (a photo, a topic's question) counts as mended once it is changed.
+  var EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
+  var PHONE = /^\+?\d{7,15}$/;
+  function filled(id) { return document.getElementById(id).value.trim() !== ''; }
+  function kind() { var k = form.querySelector('[name=kind]:checked'); return k ? k.value : ''; }
+  var checks = {
+    kind: function () { return kind() !== ''; },
+    category: function () { return category.value !== ''; },
+    text: function () { var n = text.value.trim().length; return n >= Number(data.textMin) && text.value.length <= Number(data.textMax); },
+    'contact.name': function () { return filled('name'); },
+    'contact.email': function () {
+      var email = document.getElementById('email').value.trim();
+      if (email) return EMAIL.test(email);
+      return kind() !== 'official' && filled('phone') && checks['contact.phone']();
+    },
+    'contact.phone': function () {
+      var phone = document.getElementById('phone').value.replace(/[\s().-]/g, '');
+      return phone === '' || PHONE.test(phone);
+    },
+    consent: function () { return document.getElementById('consent').checked; }
+  };
+
+  function mend(p, changed) {
+    var field = p.getAttribute('data-field');
+    var input = field && inputFor(field);
+    if (!input) return;
+    var check = checks[field];
+    var holder = input.closest('.field') || input.closest('fieldset');
+    if (check ? !check() : !(changed && holder && holder.contains(changed))) return;
+    p.remove();
+    input.removeAttribute('aria-invalid');
+    var described = (input.getAttribute('aria-describedby') || '').split(' ').filter(function (id) { return id && id !== p.id; });
+    if (described.length) input.setAttribute('aria-describedby', described.join(' '));
+    else input.removeAttribute('aria-describedby');
+  }
+
+  // After each change: the errors of the fields now right go, and the summary with the last.
+  function recheck(event) {
+    var shown = form.querySelectorAll('.field-error[data-field]');
+    if (!shown.length) return;
+    shown.forEach(function (p) { mend(p, event && event.target); });
+    if (!form.querySelector('.field-error[data-field]') && summary.getAttribute('data-about') !== 'send') summary.hidden = true;
+  }
+  form.addEventListener('input', recheck);
+  form.addEventListener('change', recheck);
+
   function showErrors(problem) {
     var first = null;
     (problem.errors || []).forEach(function (e) {
-      var asked = e.field.indexOf('attributes.') === 0 ? 'q-' + category.value + '-' + e.field.slice(11) : null;
-      var input = document.getElementById(asked || inputs[e.field] || e.field) || (e.field === 'kind' ? form.querySelector('[name=kind]') : null);
+      var input = inputFor(e.field);
       if (!input) return;
+      var asked = e.field.indexOf('attributes.') === 0 ? 'q-' + category.value + '-' + e.field.slice(11) : null;
       var id = (asked || e.field.replace('.', '-')) + '-error';
       var p = document.getElementById(id) || document.createElement('p');
       p.id = id;
-      p.className = 'field-error js';
+      p.className = 'field-error';
+      p.setAttribute('data-field', e.field);
       p.textContent = e.detail;
       var holder = input.closest('.field') || input.closest('fieldset');
       holder.appendChild(p);
@@ -91,7 +145,9 @@
       input.setAttribute('aria-describedby', described.join(' '));
       first = first || input;
     });
-    summary.textContent = problem.errors && problem.errors.length ? data.errors : (problem.detail || problem.title);
+    // about the fields (goes with the last of their errors) or about the sending (stays)
+    summary.setAttribute('data-about', first ? 'fields' : 'send');
+    summary.textContent = first ? data.errors : (problem.detail || problem.title);
     summary.hidden = false;
     (first || summary).focus();
   }
