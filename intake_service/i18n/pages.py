@@ -42,6 +42,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "form.category.choose": {"ru": "Выберите тему", "en": "Choose a topic"},
     "form.text": {"ru": "Опишите проблему", "en": "Describe the problem"},
     "form.text.counter": {"ru": "{count} из {max} символов", "en": "{count} of {max} characters"},
+    # the counter's warnings: near the limit (90 %), at it, past it (the text is never cut)
+    "form.text.near": {"ru": "Осталось символов: {left}.", "en": "Characters left: {left}."},
+    "form.text.full": {
+        "ru": "Достигнут предел в {max} символов.",
+        "en": "You have reached the limit of {max} characters.",
+    },
+    "form.text.over": {
+        "ru": "Текст длиннее {max} символов — сократите на {over}.",
+        "en": "The text is longer than {max} characters: shorten it by {over}.",
+    },
     "form.address": {"ru": "Адрес места", "en": "Address of the place"},
     "form.location": {"ru": "Указать моё местоположение", "en": "Use my location"},
     "form.location.set": {

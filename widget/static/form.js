@@ -7,6 +7,7 @@
   var form = document.getElementById('appeal');
   if (!form) return;
   var data = body.dataset;
+  var summary = document.getElementById('summary');
   var embedOrigin = data.embedOrigin;
   var framed = window.parent !== window && embedOrigin;
   // In the badge's dialog the success screen fills the frame (form.css).
@@ -17,10 +18,38 @@
     if (framed) window.parent.postMessage({ns: 'pos', v: 1, type: type, payload: payload || {}}, embedOrigin);
   }
 
+  // The text is never cut: the counter warns from 90 % of the limit and says by how much a
+  // longer text must shrink; sending it is refused here (and by the service). Screen readers
+  // hear only the crossings (90 %, the limit, past it), not every key: the live region changes
+  // only then.
   var text = document.getElementById('text');
   var counter = document.getElementById('text-counter');
+  var over = document.getElementById('text-over');
+  var limit = document.getElementById('text-limit');
+  var max = Number(data.textMax);
+  var stage = '';
+  function overMessage() { return data.textOver.replace('{over}', text.value.length - max); }
   function count() {
-    counter.textContent = data.counter.replace('{count}', text.value.length).replace('{max}', data.textMax);
+    var n = text.value.length;
+    var now = n > max ? 'over' : n === max ? 'full' : n * 10 >= max * 9 ? 'near' : '';
+    var shown = data.counter.replace('{count}', n).replace('{max}', max);
+    if (now === 'near') shown += ' ' + data.textNear.replace('{left}', max - n);
+    counter.textContent = shown;
+    counter.classList.toggle('near', now === 'near' || now === 'full');
+    counter.classList.toggle('over', now === 'over');
+    over.hidden = now !== 'over';
+    if (now === 'over') over.textContent = overMessage();
+    if (now !== 'over' && summary.getAttribute('data-about') === 'length') {
+      summary.hidden = true;
+      summary.setAttribute('data-about', 'fields');
+      if (!document.getElementById('text-error')) text.removeAttribute('aria-invalid');
+    }
+    if (now !== stage) {
+      stage = now;
+      limit.textContent = now === 'over' ? overMessage()
+        : now === 'full' ? data.textFull
+        : now === 'near' ? data.textNear.replace('{left}', max - n) : '';
+    }
   }
   text.addEventListener('input', count);
   count();
@@ -61,7 +90,6 @@
     photos.setCustomValidity(photos.files.length > Number(data.maxPhotos) ? data.photosCount : '');
   });
 
-  var summary = document.getElementById('summary');
   var send = document.getElementById('send');
   var sendLabel = send.textContent;
 
@@ -193,6 +221,14 @@
   form.addEventListener('submit', function (event) {
     event.preventDefault();
     clearErrors();
+    if (text.value.length > max) {  // refused before sending: nothing leaves the page
+      summary.setAttribute('data-about', 'length');
+      summary.textContent = overMessage();
+      summary.hidden = false;
+      text.setAttribute('aria-invalid', 'true');
+      text.focus();
+      return;
+    }
     send.disabled = true;
     send.textContent = data.sending;
     fetch(form.action, {method: 'POST', body: new FormData(form), headers: {Accept: 'application/json'}, credentials: 'omit'})
