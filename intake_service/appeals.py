@@ -104,6 +104,20 @@ def find_idempotent(
     return json.loads(row["response"])
 
 
+def remember_idempotent(
+    conn: sqlite3.Connection, org_id: int, idem: Idempotency, response: dict[str, Any], now: float
+) -> None:
+    """The answer a retry under the same key gets (find_idempotent): an accepted appeal's, or the
+    form's `held` answer of an appeal that waits for its e-mail link."""
+    conn.execute(
+        "INSERT INTO idempotency (org_id, scope, key, body_hash, response, created_at) "
+        "VALUES (?, 'intake', ?, ?, ?, ?) ON CONFLICT (org_id, scope, key) DO UPDATE SET "
+        "body_hash = excluded.body_hash, response = excluded.response, "
+        "created_at = excluded.created_at",
+        (org_id, idem.key, idem.body_hash, json.dumps(response), now),
+    )
+
+
 def accept_op(
     appeal: NewAppeal,
     tracking_url: str,
@@ -242,13 +256,7 @@ def accept_op(
             "tracking_url": tracking_url,
         }
         if idem is not None:
-            conn.execute(
-                "INSERT INTO idempotency (org_id, scope, key, body_hash, response, created_at) "
-                "VALUES (?, 'intake', ?, ?, ?, ?) ON CONFLICT (org_id, scope, key) DO UPDATE SET "
-                "body_hash = excluded.body_hash, response = excluded.response, "
-                "created_at = excluded.created_at",
-                (appeal.origin_org.id, idem.key, idem.body_hash, json.dumps(response), now),
-            )
+            remember_idempotent(conn, appeal.origin_org.id, idem, response, now)
         return Accepted(
             response, replayed=False, answer_due=due.answer.isoformat() if due else None
         )

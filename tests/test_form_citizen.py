@@ -5,14 +5,17 @@ the demo, at a desktop's and a phone's size."""
 
 from __future__ import annotations
 
+import re
 import tempfile
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
+from test_badge import FRAME, fill, open_form, send
 
-from conftest import form_fields, form_token
+from conftest import events, form_fields, form_token
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -153,3 +156,137 @@ def test_without_the_script_the_service_refuses_a_text_too_long(demo_site):
     assert {"field": "text", "detail": "Не длиннее 4000 символов."} in [
         {"field": e["field"], "detail": e["detail"]} for e in answer.json()["errors"]
     ]
+
+
+def fill_form(page: Page, text: str = "Яма на дороге у школы номер 3.") -> None:
+    fill_all_but_text(page)
+    page.get_by_label("Опишите проблему").fill(text)
+
+
+def test_the_form_switches_to_english_keeping_what_was_typed(page, demo_site):
+    page.goto(f"{demo_site.service}/w/demo/form")
+    page.get_by_role("combobox", name="Тема").select_option("roads")
+    page.get_by_label("Опишите проблему").fill("Яма на дороге у школы номер 3.")
+    page.get_by_label("Имя *", exact=True).fill("Мария")
+    page.get_by_role("link", name="English").click()
+
+    expect(page.get_by_role("heading", name="Report a problem")).to_be_visible()
+    expect(page.get_by_label("Describe the problem")).to_have_value(
+        "Яма на дороге у школы номер 3."
+    )
+    expect(page.get_by_label("Name *", exact=True)).to_have_value("Мария")
+    expect(page.get_by_role("combobox", name="Topic")).to_have_value("roads")
+    page.get_by_role("link", name="Русский").click()
+    expect(page.get_by_label("Опишите проблему")).to_have_value("Яма на дороге у школы номер 3.")
+
+
+@SIZES
+def test_a_draft_survives_a_reload_until_cleared(page, demo_site, viewport):
+    page.goto(f"{demo_site.service}/w/demo/form")
+    note = page.locator("#draft-note")
+    expect(note).to_be_hidden()  # nothing typed yet, nothing restored
+    page.get_by_label("Опишите проблему").fill("Не вывозят мусор с площадки у дома 4.")
+    page.get_by_label("Я согласен(на) на обработку моих персональных данных").check()
+    page.reload()
+
+    expect(page.get_by_label("Опишите проблему")).to_have_value(
+        "Не вывозят мусор с площадки у дома 4."
+    )
+    expect(
+        page.get_by_label("Я согласен(на) на обработку моих персональных данных")
+    ).to_be_checked()
+    expect(note).to_have_text("Черновик восстановлен — очистить")
+    shot(page, "draft")
+    note.get_by_role("button", name="очистить").click()
+    expect(page.get_by_label("Опишите проблему")).to_have_value("")
+    expect(note).to_be_hidden()
+    page.reload()
+    expect(page.get_by_label("Опишите проблему")).to_have_value("")
+    expect(note).to_be_hidden()
+
+
+def test_a_draft_survives_closing_the_dialog_and_is_gone_once_sent(page, demo_site):
+    page.goto(demo_site.examples + "/plain.html")
+    frame = open_form(page)
+    frame.get_by_label("Опишите проблему").fill("Не горит фонарь у дома 5 по улице Ленина.")
+    page.keyboard.press("Escape")
+    expect(page.locator(FRAME)).to_be_hidden()
+    page.reload()  # the host page anew: a new frame, the same tab
+
+    frame = open_form(page)
+    expect(frame.get_by_label("Опишите проблему")).to_have_value(
+        "Не горит фонарь у дома 5 по улице Ленина."
+    )
+    expect(frame.locator("#draft-note")).to_be_visible()
+    fill(frame)
+    send(frame)
+    page.reload()
+    frame = open_form(page)
+    expect(frame.get_by_label("Опишите проблему")).to_have_value("")
+
+
+def accepted(demo_site) -> int:
+    return sum(e["type"] == "accepted" for e in events(demo_site.db))
+
+
+def test_a_sending_the_connection_lost_goes_again_once_it_is_back_and_files_once(page, demo_site):
+    before = accepted(demo_site)
+    page.goto(f"{demo_site.service}/w/demo/form")
+    fill_form(page)
+    time.sleep(1.1)  # the demo refuses forms sent faster than POS_FORM_MIN_SECONDS=1
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Отправить").click()
+    waiting = page.locator("#offline")
+    expect(waiting).to_contain_text("Оно отправится само, как только связь вернётся")
+    shot(page, "offline")
+    assert accepted(demo_site) == before
+
+    page.context.set_offline(False)  # the browser's `online`: sent again by itself
+    expect(page.locator("#success-number")).to_have_text(re.compile(r"^DEMO-\d{4}-\d{6}$"))
+    assert accepted(demo_site) == before + 1
+
+
+def test_a_sending_whose_answer_was_lost_files_once_when_sent_again(page, demo_site):
+    before = accepted(demo_site)
+    page.goto(f"{demo_site.service}/w/demo/form")
+    fill_form(page)
+    time.sleep(1.1)  # the demo refuses forms sent faster than POS_FORM_MIN_SECONDS=1
+    reached = []
+
+    def lose_the_answer(route) -> None:  # the appeal arrives; its answer does not
+        reached.append(route.fetch().status)
+        route.abort("internetdisconnected")
+
+    page.route("**/w/demo/appeals*", lose_the_answer)
+    page.get_by_role("button", name="Отправить").click()
+    expect(page.locator("#offline")).to_be_visible()
+    assert reached == [201] and accepted(demo_site) == before + 1
+    page.unroute("**/w/demo/appeals*")
+
+    page.get_by_role("button", name="Отправить ещё раз").click()
+    expect(page.locator("#success-number")).to_have_text(re.compile(r"^DEMO-\d{4}-\d{6}$"))
+    assert accepted(demo_site) == before + 1  # the first answer again, not a second appeal
+
+
+def test_the_same_key_gets_the_first_answer_and_another_text_under_it_is_refused(demo_site):
+    def post(token: str, text: str) -> httpx.Response:
+        return httpx.post(
+            f"{demo_site.service}/w/demo/appeals",
+            data=form_fields(token, text=text),
+            headers={
+                "Origin": demo_site.service,
+                "Accept": "application/json",
+                "Idempotency-Key": "draft-7f3a",
+            },
+            timeout=10,
+        )
+
+    token = form_token(demo_site.service, demo_site.examples)
+    time.sleep(1.1)
+    first = post(token, "Яма на дороге у школы номер 3.")
+    again = post(token, "Яма на дороге у школы номер 3.")  # its token spent: the key answers
+    assert first.status_code == again.status_code == 201
+    assert again.json()["number"] == first.json()["number"]
+    assert again.headers["idempotent-replayed"] == "true"
+    other = post(form_token(demo_site.service, demo_site.examples), "Другой текст обращения.")
+    assert other.status_code == 422

@@ -26,7 +26,9 @@ log = logging.getLogger("pos_intake")
 _IDEMPOTENCY_KEY = re.compile(r'^"?([\x21\x23-\x7e]{1,255})"?$')
 
 
-def _idempotency(request: Request, parsed: object) -> Idempotency | None:
+def idempotency(request: Request, parsed: object) -> Idempotency | None:
+    """The request's `Idempotency-Key` with the hash of what it asks (`parsed`), or None without
+    the header: the API's clients and the form's script (one key per draft) send it."""
     header = request.headers.get("idempotency-key")
     if header is None:
         return None
@@ -43,7 +45,7 @@ async def create_appeal(request: Request) -> Response:
     caller = authenticate(request)
     org = caller.org
     parsed = await read_json(request)
-    idem = _idempotency(request, parsed)
+    idem = idempotency(request, parsed)
     if idem is not None:
         first = find_idempotent(runtime.reader, org.id, idem)
         if first is not None:

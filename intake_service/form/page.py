@@ -34,7 +34,7 @@ from intake_service.followup.held import hours_text
 from intake_service.org_settings import identity_mode, public_contacts
 from intake_service.orgs import Org
 from intake_service.origins import OriginError, normalise_origin, origin_allowed
-from intake_service.pages import contact_links, page_language, render
+from intake_service.pages import contact_links, other_language, page_language, render
 from intake_service.problems import error_page
 from intake_service.tokens import FormGrant
 
@@ -124,6 +124,9 @@ def form_context(
             for kind in ("message", "official")
         },
         "confirm_hours": hours_text(runtime.settings.email_confirm_hours),
+        "other": other_language(request, lang),
+        # a form the citizen has not sent yet: form.js may restore their draft into it
+        "fresh": True,
     }
 
 
@@ -219,6 +222,9 @@ def form_again(request: Request, error: IntakeError, lang: str, form: FormData |
     context = form_context(request, org, lang, runtime.tokens.form(grant), "")
     body = error.body(lang)
     context["summary"] = body.get("detail") or body["title"]
+    context["fresh"] = False
+    # the switch opens the form itself (this page answered a POST), the draft keeps the text
+    context["other"]["url"] = f"/w/{org.slug}/form?lang={context['other']['lang']}"
     context["errors"] = {e["field"]: e["detail"] for e in body.get("errors", [])}
     if form is not None:
         context["values"] = {

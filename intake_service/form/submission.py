@@ -18,9 +18,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from intake_service import photos
+from intake_service.api.appeals import idempotency
 from intake_service.api.requests import body_limited, client_address, runtime_of
 from intake_service.appeal_input import validate_appeal
-from intake_service.appeals import NewAppeal, copies_by_default, form_nonce_used, spend_form_nonce
+from intake_service.appeals import (
+    Idempotency,
+    NewAppeal,
+    copies_by_default,
+    find_idempotent,
+    form_nonce_used,
+    remember_idempotent,
+    spend_form_nonce,
+)
 from intake_service.categories import Category
 from intake_service.errors import (
     Forbidden,
@@ -188,6 +197,31 @@ async def _photos(form: FormData) -> tuple[list[photos.Photo], list[tuple[str, s
     return accepted, errors
 
 
+def _form_idempotency(request: Request, form: FormData) -> Idempotency | None:
+    """The form's script sends one `Idempotency-Key` per draft and sends it again after a lost
+    connection (form.js): the second sending gets the first one's answer, not a refusal of its
+    spent token nor a second appeal. What is sent is hashed without the token, which the form
+    renews, and photos by name and size."""
+    fields = sorted(
+        (k, v)
+        for k, v in form.multi_items()
+        if isinstance(v, str) and k not in ("token", "identity", "website")
+    )
+    files = sorted(
+        (f.filename or "", f.size or 0)
+        for f in form.getlist("photos")
+        if isinstance(f, UploadFile) and f.filename
+    )
+    return idempotency(request, {"fields": fields, "photos": files})
+
+
+def _answer(response: dict[str, Any], *, replayed: bool = False) -> JSONResponse:
+    """201 with the number and tracking link, or 202 for an appeal that waits for its e-mail."""
+    headers = {"Idempotent-Replayed": "true"} if replayed else None
+    status = 202 if response.get("status") == "held" else 201
+    return JSONResponse(response, status_code=status, headers=headers)
+
+
 async def submit(request: Request) -> Response:
     """POST /w/{org}/appeals from the form: JSON for the form's script, pages without it."""
     runtime = runtime_of(request)
@@ -199,6 +233,9 @@ async def submit(request: Request) -> Response:
         runtime.address_limiter.check(client_address(request))
         check_sender(request)
         form = await _read_form(request)
+        idem = None if as_page else _form_idempotency(request, form)
+        if idem is not None and (first := find_idempotent(runtime.reader, org.id, idem)):
+            return _answer(first, replayed=True)
         grant = _grant(request, form, org)
         attached, photo_errors = await _photos(form)
         try:
@@ -215,7 +252,7 @@ async def submit(request: Request) -> Response:
         # organisation's citizens out either — it takes many addresses, which the operator sees.
         runtime.sender_limiter.check(f"{address_key(client_address(request))} {org.slug}")
         runtime.org_limiter.check(org.slug)
-        response = await _accept(request, org, grant, appeal_input, attached, form)
+        response = await _accept(request, org, grant, appeal_input, attached, form, idem)
     except IntakeError as error:
         if not as_page:
             raise
@@ -228,10 +265,10 @@ async def submit(request: Request) -> Response:
         if as_page:
             hours = hours_text(runtime.settings.email_confirm_hours)
             return render("held.html", lang, {"email": response["email"], "hours": hours})
-        return JSONResponse(response, status_code=202)
+        return _answer(response)
     if as_page:
         return RedirectResponse(response["tracking_url"] + f"?new=1&lang={lang}", status_code=303)
-    return JSONResponse(response, status_code=201)
+    return _answer(response)
 
 
 def _signed_in(request: Request, form: FormData) -> Citizen:
@@ -255,19 +292,29 @@ def _asked_copies(form: FormData, appeal_input: Any) -> bool | None:
     return form.get("email_copies") in ("on", "true", "1", "yes")
 
 
-async def _hold(request: Request, appeal: NewAppeal, also: Any, folder: Any) -> dict[str, Any]:
-    """Hold the appeal until its citizen opens the e-mailed link (followup/held.py)."""
+async def _hold(
+    request: Request, appeal: NewAppeal, also: Any, folder: Any, idem: Idempotency | None
+) -> dict[str, Any]:
+    """Hold the appeal until its citizen opens the e-mailed link (followup/held.py); a retry
+    under the same key gets the same answer (`remember_idempotent`)."""
     runtime = runtime_of(request)
     email = appeal.input.contact["email"]
     expires_at = time.time() + runtime.settings.email_confirm_hours * 3600
+    answer = {"status": "held", "email": masked_email(email)}
+
+    def held_also(conn: sqlite3.Connection) -> None:
+        also(conn)
+        if idem is not None:
+            remember_idempotent(conn, appeal.origin_org.id, idem, answer, time.time())
+
     try:
-        await runtime.writer.submit(hold_op(appeal, email, expires_at, also))
+        await runtime.writer.submit(hold_op(appeal, email, expires_at, held_also))
     except BaseException:
         photos.discard(folder)
         raise
     if runtime.forwarder is not None:
         runtime.forwarder.wake()
-    return {"status": "held", "email": masked_email(email)}
+    return answer
 
 
 def masked_email(email: str) -> str:
@@ -283,6 +330,7 @@ async def _accept(
     appeal_input: Any,
     attached: list[photos.Photo],
     form: FormData,
+    idem: Idempotency | None,
 ) -> dict[str, Any]:
     runtime = runtime_of(request)
     appeal_id, tracking_url = runtime.new_appeal_id(request)
@@ -322,10 +370,10 @@ async def _accept(
     # fsync of up to 15 MB: off the event loop
     folder = await asyncio.to_thread(photos.save, runtime.media_root, appeal_id, attached)
     if mode == "email":
-        return await _hold(request, appeal, also, folder)
+        return await _hold(request, appeal, also, folder, idem)
     # The folder goes only when the appeal is known not to commit (the writer says so), not
     # when this request is cancelled while its queued appeal still commits with the photos.
     accepted = await runtime.file(
-        appeal, tracking_url, also=also, on_failure=lambda: photos.discard(folder)
+        appeal, tracking_url, idem=idem, also=also, on_failure=lambda: photos.discard(folder)
     )
     return accepted.response

@@ -93,6 +93,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "on Personal Data and kept for the period set for citizens' appeals. You may withdraw "
         "consent by writing to the controller.",
     },
+    # the draft the form keeps in the tab (form.js), and a sending the connection lost
+    "form.draft.restored": {"ru": "Черновик восстановлен", "en": "Draft restored"},
+    "form.draft.clear": {"ru": "очистить", "en": "clear"},
+    "form.offline": {
+        "ru": "Нет соединения — обращение пока не отправлено. Оно отправится само, как только "
+        "связь вернётся; ничего не пропадёт.",
+        "en": "No connection: the appeal has not been sent yet. It will be sent by itself as soon "
+        "as the connection is back; nothing is lost.",
+    },
+    "form.retry": {"ru": "Отправить ещё раз", "en": "Send again"},
     "form.submit": {"ru": "Отправить", "en": "Send"},
     "form.sending": {"ru": "Отправляем…", "en": "Sending…"},
     "form.errors": {

@@ -83,7 +83,66 @@
     });
   }
   category.addEventListener('change', showQuestions);
+
+  // The draft: what the citizen typed, kept in this tab's sessionStorage on the service's own
+  // origin (this page, in the badge's frame; never the host page's, never sent anywhere), so
+  // that a reload, a closed dialog or the other language loses nothing. Photos are not kept
+  // (a browser cannot). `key` is the Idempotency-Key of a sending whose answer never came.
+  var DRAFT = 'pos-form-draft:' + data.orgSlug;
+  var SKIP = {token: 1, website: 1, identity: 1, photos: 1};
+  var pendingKey = null;
+  function store() {
+    try { return window.sessionStorage; } catch (e) { return null; }  // storage blocked
+  }
+  function saveDraft() {
+    var fields = [];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || SKIP[el.name] || el.type === 'file') return;
+      if (el.type === 'checkbox' || el.type === 'radio') { if (el.checked) fields.push([el.name, el.value, 1]); }
+      else fields.push([el.name, el.value]);
+    });
+    var s = store();
+    try { if (s) s.setItem(DRAFT, JSON.stringify({fields: fields, key: pendingKey})); } catch (e) { /* full */ }
+  }
+  function dropDraft() {
+    var s = store();
+    if (s) s.removeItem(DRAFT);
+  }
+  function restoreDraft() {
+    var s = store(), draft = null;
+    try { draft = JSON.parse((s && s.getItem(DRAFT)) || 'null'); } catch (e) { draft = null; }
+    if (!draft || !draft.fields) return false;
+    pendingKey = draft.key || null;
+    var typed = false;
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || SKIP[el.name] || el.type === 'file') return;
+      if (el.type === 'checkbox' || el.type === 'radio') {
+        el.checked = draft.fields.some(function (f) { return f[0] === el.name && f[1] === el.value && f[2]; });
+      } else {
+        var saved = draft.fields.filter(function (f) { return f[0] === el.name; })[0];
+        el.value = saved ? saved[1] : '';
+      }
+    });
+    draft.fields.forEach(function (f) { if (f[0] !== 'kind' && f[1] !== '') typed = true; });
+    return typed;
+  }
+  var draftNote = document.getElementById('draft-note');
+  if (data.fresh && restoreDraft()) draftNote.hidden = false;
+  saveDraft();  // after the service sent the form back with an error, what it shows
+  form.addEventListener('input', saveDraft);
+  form.addEventListener('change', saveDraft);
+  document.getElementById('draft-clear').addEventListener('click', function () {
+    pendingKey = null;
+    form.reset();
+    dropDraft();
+    draftNote.hidden = true;
+    clearErrors();
+    showQuestions();
+    count();
+    form.querySelector('[name=kind]').focus();
+  });
   showQuestions();
+  count();
 
   var photos = document.getElementById('photos');
   photos.addEventListener('change', function () {
@@ -229,21 +288,54 @@
       text.focus();
       return;
     }
+    post();
+  });
+
+  // One Idempotency-Key per sending until the service answers: a sending the connection lost
+  // goes again by itself when the browser is back online (or with the retry button), under the
+  // same key, so that it files once even if the first one arrived and only its answer was lost.
+  var offline = document.getElementById('offline');
+  var sending = false;
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join('');
+  }
+  function post() {
+    if (sending) return;
+    sending = true;
+    if (!pendingKey) { pendingKey = newKey(); saveDraft(); }
     send.disabled = true;
     send.textContent = data.sending;
-    fetch(form.action, {method: 'POST', body: new FormData(form), headers: {Accept: 'application/json'}, credentials: 'omit'})
+    var headers = {Accept: 'application/json', 'Idempotency-Key': pendingKey};
+    fetch(form.action, {method: 'POST', body: new FormData(form), headers: headers, credentials: 'omit'})
       .then(function (response) {
         return response.json().then(function (json) {
-          if (response.status === 201) success(json);
-          else if (response.status === 202) held(json);
-          else if (response.status === 403) return refused();
-          else showErrors(json);
-          send.disabled = false;
+          return {status: response.status, json: json};
         });
       })
-      .catch(function () { showErrors({detail: data.failed}); send.disabled = false; })
-      .then(function () { send.textContent = sendLabel; });
-  });
+      .then(function (answer) {
+        // answered: whatever it says, the next sending is a new one
+        offline.hidden = true;
+        pendingKey = null;
+        if (answer.status === 201 || answer.status === 202) dropDraft();
+        else saveDraft();
+        if (answer.status === 201) success(answer.json);
+        else if (answer.status === 202) held(answer.json);
+        else if (answer.status === 403) refused();
+        else showErrors(answer.json);
+      }, function () {
+        offline.hidden = false;  // no answer: kept, and sent again when the connection is back
+      })
+      .then(function () {
+        sending = false;
+        send.disabled = !gone.hidden;
+        send.textContent = sendLabel;
+      });
+  }
+  function retry() { if (!offline.hidden) post(); }
+  window.addEventListener('online', retry);
+  document.getElementById('retry').addEventListener('click', retry);
 
   // Keys pressed inside a cross-origin frame never reach the host page: pass Escape on so that
   // it closes the dialog wherever the focus is.
