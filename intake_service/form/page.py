@@ -125,6 +125,9 @@ def form_context(
         },
         "confirm_hours": hours_text(runtime.settings.email_confirm_hours),
         "other": other_language(request, lang),
+        # form.js asks for a fresh token before this one runs out (renewal.py)
+        "renew_url": f"/w/{org.slug}/form/token?lang={lang}",
+        "max_age": runtime.settings.form_max_age,
         # a form the citizen has not sent yet: form.js may restore their draft into it
         "fresh": True,
     }

@@ -254,6 +254,20 @@ OPERATIONS = sentences(
             "Источник не разрешён: страница объясняет, что делать.",
         ),
         (
+            "Renew the form's token while the citizen writes (form page only)",
+            "Продлить токен формы, пока гражданин пишет (только со страницы формы)",
+        ),
+        (
+            "The form's script asks before its token runs out: the new one keeps the time the "
+            "form was opened, with a new one-time nonce. Only the form page may ask, as for the "
+            "submission; a token used or signed over a day ago gets none.",
+            "Скрипт формы просит новый токен до того, как истечёт старый: новый хранит время "
+            "открытия формы и получает новый одноразовый nonce. Просить может только страница "
+            "формы, как и при отправке; токен уже использованный или подписанный больше суток "
+            "назад не продлевается.",
+        ),
+        ("The new token.", "Новый токен."),
+        (
             "Submit the form (from the form page's own origin only)",
             "Отправить форму (только со страницы самой формы)",
         ),

@@ -21,6 +21,7 @@ MESSAGES = sentences(
             "секунд.",
         ),
         ("Seconds to wait before trying again.", "Через сколько секунд можно повторить."),
+        ("The form's current token.", "Текущий токен формы."),
         (
             "The request's headers are larger than the service takes (64 KiB).",
             "Заголовки запроса больше допустимого (64 КиБ).",

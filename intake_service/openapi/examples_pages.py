@@ -27,6 +27,15 @@ def examples(v: Values) -> list[Example]:
         ),
         Example(
             "post",
+            "/w/{org}/form/token",
+            Answer(200, {"token": v.form_token, "max_age": 7200}),
+            params={"org": v.org},
+            headers={"Origin": v.base},
+            multipart={"token": v.form_token},
+            after="form",
+        ),
+        Example(
+            "post",
             "/w/{org}/appeals",
             Answer(
                 201,

@@ -11,6 +11,7 @@ from intake_service.form.submission import FORM_FIELD_BYTES
 from intake_service.input_schemas import (
     CATEGORY_MAX,
     EMAIL,
+    IDEMPOTENCY_KEY,
     PHONE,
     line_schema,
     optional_text_schema,
@@ -90,6 +91,13 @@ def form_submission() -> dict[str, Any]:
             "parameters": [
                 {"name": "org", "in": "path", "required": True, "schema": {"type": "string"}},
                 LANG_PARAM,
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "schema": IDEMPOTENCY_KEY,
+                    "description": "The same key and body return the first answer again; "
+                    "the same key with another body is refused (422).",
+                },
             ],
             "requestBody": {
                 "required": True,
@@ -109,6 +117,55 @@ def form_submission() -> dict[str, Any]:
                 "303": {
                     "description": "Stored; to the tracking page (browsers without JavaScript)."
                 },
+                **problem_responses(400, 403, 404, 422),
+            },
+        }
+    }
+
+
+def token_renewal() -> dict[str, Any]:
+    """POST /w/{org}/form/token (form/renewal.py)."""
+    return {
+        "post": {
+            "summary": "Renew the form's token while the citizen writes (form page only)",
+            "description": "The form's script asks before its token runs out: the new one "
+            "keeps the time the form was opened, with a new one-time nonce. Only the form page "
+            "may ask, as for the submission; a token used or signed over a day ago gets none.",
+            "parameters": [
+                {"name": "org", "in": "path", "required": True, "schema": {"type": "string"}},
+                LANG_PARAM,
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["token"],
+                            "properties": {
+                                "token": {
+                                    "type": "string",
+                                    "minLength": 1,
+                                    "maxLength": FORM_FIELD_BYTES,
+                                    "description": "The form's current token.",
+                                }
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": json_response(
+                    {
+                        "type": "object",
+                        "required": ["token", "max_age"],
+                        "properties": {
+                            "token": {"type": "string"},
+                            "max_age": {"type": "integer"},
+                        },
+                    },
+                    "The new token.",
+                ),
                 **problem_responses(400, 403, 404, 422),
             },
         }

@@ -301,20 +301,27 @@
     crypto.getRandomValues(bytes);
     return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join('');
   }
-  function post() {
+  function post(renewed) {
     if (sending) return;
     sending = true;
     if (!pendingKey) { pendingKey = newKey(); saveDraft(); }
     send.disabled = true;
     send.textContent = data.sending;
     var headers = {Accept: 'application/json', 'Idempotency-Key': pendingKey};
-    fetch(form.action, {method: 'POST', body: new FormData(form), headers: headers, credentials: 'omit'})
+    return fetch(form.action, {method: 'POST', body: new FormData(form), headers: headers, credentials: 'omit'})
       .then(function (response) {
         return response.json().then(function (json) {
           return {status: response.status, json: json};
         });
       })
       .then(function (answer) {
+        if (expired(answer) && !renewed) {  // the token ran out: a fresh one, and again, once
+          return renew().then(function (ok) {
+            sending = false;
+            if (ok) return post(true);
+            showErrors(answer.json);
+          });
+        }
         // answered: whatever it says, the next sending is a new one
         offline.hidden = true;
         pendingKey = null;
@@ -333,6 +340,31 @@
         send.textContent = sendLabel;
       });
   }
+  // The form's token is good for data.maxAge seconds: a fresh one is fetched before it runs
+  // out (renewal.py), and once more when a sending is refused as expired, which then goes
+  // again, so that a citizen who writes slowly never has to reload (WCAG 2.2.1).
+  var token = document.getElementById('token');
+  var renewTimer = null;
+  function renew() {
+    var body = new FormData();
+    body.append('token', token.value);
+    return fetch(data.renewUrl, {method: 'POST', body: body, headers: {Accept: 'application/json'}, credentials: 'omit'})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (json) {
+        if (json && json.token) token.value = json.token;
+        schedule();
+        return !!(json && json.token);
+      }, function () { schedule(); return false; });
+  }
+  function schedule() {
+    clearTimeout(renewTimer);
+    renewTimer = setTimeout(renew, Math.max(1, Number(data.maxAge) * 0.8) * 1000);
+  }
+  if (data.maxAge) schedule();
+  function expired(answer) {
+    return answer.status === 400 && /form-expired$/.test(answer.json.type || '');
+  }
+
   function retry() { if (!offline.hidden) post(); }
   window.addEventListener('online', retry);
   document.getElementById('retry').addEventListener('click', retry);
