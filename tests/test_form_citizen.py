@@ -21,6 +21,7 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 SIZES = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 SHOTS = Path(tempfile.gettempdir()) / "pos-form-shots"
+DEMO_ORIGIN = "https://demo.example.ru"
 
 
 @pytest.fixture
@@ -268,25 +269,63 @@ def test_a_sending_whose_answer_was_lost_files_once_when_sent_again(page, demo_s
     assert accepted(demo_site) == before + 1  # the first answer again, not a second appeal
 
 
-def test_the_same_key_gets_the_first_answer_and_another_text_under_it_is_refused(demo_site):
+@pytest.mark.service_env(POS_FORM_MIN_SECONDS="0")
+def test_the_same_key_gets_the_first_answer_and_another_text_under_it_is_refused(service, org):
     def post(token: str, text: str) -> httpx.Response:
         return httpx.post(
-            f"{demo_site.service}/w/demo/appeals",
+            f"{service.url}/w/demo/appeals",
             data=form_fields(token, text=text),
             headers={
-                "Origin": demo_site.service,
+                "Origin": service.url,
                 "Accept": "application/json",
                 "Idempotency-Key": "draft-7f3a",
             },
             timeout=10,
         )
 
-    token = form_token(demo_site.service, demo_site.examples)
-    time.sleep(1.1)
+    token = form_token(service.url, DEMO_ORIGIN)
     first = post(token, "Яма на дороге у школы номер 3.")
     again = post(token, "Яма на дороге у школы номер 3.")  # its token spent: the key answers
     assert first.status_code == again.status_code == 201
     assert again.json()["number"] == first.json()["number"]
     assert again.headers["idempotent-replayed"] == "true"
-    other = post(form_token(demo_site.service, demo_site.examples), "Другой текст обращения.")
+    other = post(form_token(service.url, DEMO_ORIGIN), "Другой текст обращения.")
     assert other.status_code == 422
+    assert other.json()["type"].endswith("/idempotency-conflict")
+
+
+def contrast(colour: str, background: tuple[int, int, int] = (255, 255, 255)) -> float:
+    """WCAG's contrast ratio of a computed `rgb(r, g, b)` against a background."""
+
+    def luminance(rgb) -> float:
+        def channel(c: float) -> float:
+            c /= 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (channel(float(c)) for c in rgb)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    rgb = re.findall(r"[\d.]+", colour)[:3]
+    lighter, darker = sorted((luminance(rgb), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+@SIZES
+def test_focus_and_field_borders_stand_out_and_the_hint_says_how_the_answer_comes(
+    page, demo_site, viewport
+):
+    page.goto(f"{demo_site.service}/w/demo/form")
+    name = page.get_by_label("Имя *", exact=True)
+    border = name.evaluate("el => getComputedStyle(el).borderTopColor")
+    assert contrast(border) >= 3, border
+    page.get_by_label("Опишите проблему").click()
+    page.keyboard.press("Tab")  # to the address field, as a keyboard user goes
+    focused = page.locator(":focus-visible")
+    expect(focused).to_have_id("address")
+    ring = focused.evaluate("el => getComputedStyle(el).outlineColor")
+    assert contrast(ring) >= 3, ring
+    shot(page, "focus")
+
+    hint = page.locator("#contact-hint")
+    expect(hint).to_contain_text("С e-mail ответ придёт на почту вместе со ссылкой")
+    expect(hint).to_contain_text("только по ссылке, которую мы покажем после отправки")

@@ -71,9 +71,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "form.name": {"ru": "Имя", "en": "Name"},
     "form.email": {"ru": "E-mail", "en": "E-mail"},
     "form.phone": {"ru": "Телефон", "en": "Phone"},
+    # how the answer comes: by e-mail with the tracking link, or, to a phone alone, only at
+    # the tracking link the success screen shows (the service sends no SMS)
     "form.contact.hint": {
-        "ru": "Укажите e-mail или телефон — туда придёт ответ.",
-        "en": "Give an e-mail or a phone: the answer goes there.",
+        "ru": "Укажите e-mail или телефон. С e-mail ответ придёт на почту вместе со ссылкой для "
+        "отслеживания. Если указан только телефон, ответ можно будет прочитать только по "
+        "ссылке, которую мы покажем после отправки, — сохраните её.",
+        "en": "Give an e-mail or a phone number. With an e-mail, the answer comes by e-mail "
+        "with the tracking link. With a phone alone, the answer can be read only at the "
+        "tracking link shown after sending: keep it.",
     },
     "form.consent": {
         "ru": "Я согласен(на) на обработку моих персональных данных",
