@@ -82,6 +82,22 @@ def test_each_error_goes_the_moment_its_field_is_right(page, demo_site, viewport
     shot(page, "mended")
 
 
+def test_errors_the_service_wrote_into_the_page_go_the_same_way(page, demo_site):
+    page.goto(f"{demo_site.service}/w/demo/form")
+    page.get_by_label("Опишите проблему").fill("Яма")
+    # sent as a page, as a browser without the script does: the service writes the errors in
+    page.evaluate("HTMLFormElement.prototype.submit.call(document.getElementById('appeal'))")
+    expect(page.locator("#text-error")).to_have_text("Не короче 10 символов.")
+    expect(errors(page)).to_have_count(5)  # topic, text, name, a way to answer, consent
+    page.get_by_role("combobox", name="Тема").select_option("roads")
+    page.get_by_label("Опишите проблему").fill("Яма на дороге у школы номер 3.")
+    page.get_by_label("Имя *", exact=True).fill("Мария")
+    page.get_by_label("Телефон", exact=True).fill("+7 900 123-45-67")
+    page.get_by_label("Я согласен(на) на обработку моих персональных данных").check()
+    expect(errors(page)).to_have_count(0)
+    expect(page.locator("#summary")).to_be_hidden()
+
+
 def test_a_phone_alone_mends_the_missing_way_to_answer(page, demo_site):
     page.goto(f"{demo_site.service}/w/demo/form")
     page.get_by_role("button", name="Отправить").click()

@@ -211,6 +211,11 @@
   }
   form.addEventListener('input', recheck);
   form.addEventListener('change', recheck);
+  // the errors the service wrote into the page (without this script's sending), named by field
+  ['kind', 'category', 'text', 'lat', 'photos', 'contact.name', 'contact.email', 'contact.phone', 'identity', 'consent'].forEach(function (field) {
+    var p = document.getElementById(field.replace('.', '-') + '-error');
+    if (p) p.setAttribute('data-field', field);
+  });
 
   function showErrors(problem) {
     var first = null;
