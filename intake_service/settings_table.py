@@ -107,7 +107,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "form_max_age",
         7200,
-        "Seconds a form stays valid after it was opened; an older one must be reloaded.",
+        "Seconds a form's token stays valid; the open form renews it by itself (for up to a day).",
     ),
     Setting(
         "media_dir",

@@ -189,3 +189,28 @@ def test_a_service_mailing_through_smtp_will_not_start_without_its_base_url(tmp_
     with pytest.raises(AssertionError, match="the service exited at start"):
         service.start()
     assert "base_url (POS_BASE_URL) must be set when mail is sent through SMTP" in service.log()
+
+
+def test_a_held_sending_repeated_under_its_key_is_held_once(city, mail_server):
+    """The form's script sends again under the same Idempotency-Key when the first answer was
+    lost (form.js): the repeat gets the same answer, and one appeal waits, with one e-mail."""
+    db, _, service = city
+    token = form_token(service.url, ORIGIN, "manturovo")
+
+    def send() -> httpx.Response:
+        return httpx.post(
+            f"{service.url}/w/manturovo/appeals",
+            data=form_fields(token, email="anna@example.ru", name="Анна"),
+            headers={
+                "Origin": service.url,
+                "Accept": "application/json",
+                "Idempotency-Key": "draft-held-1",
+            },
+        )
+
+    first, again = send(), send()
+    assert first.status_code == again.status_code == 202, again.text
+    assert again.json() == first.json() == {"status": "held", "email": "an**@example.ru"}
+    assert again.headers["idempotent-replayed"] == "true"
+    assert [e["type"] for e in events(db)].count("held") == 1
+    _link(mail_server)  # one confirmation e-mail (_link takes exactly one)

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from test_badge import FRAME, fill, open_form, send
 
-from conftest import events, form_fields, form_token
+from conftest import events, form_fields, form_token, serious_violations
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -142,6 +142,7 @@ def test_a_text_too_long_is_not_cut_but_refused_with_how_much_to_shorten(page, d
     expect(counter).to_have_class("hint counter over")
     expect(limit).to_have_text(over)
     shot(page, "too-long")
+    assert serious_violations(page) == []
 
     page.get_by_role("button", name="Отправить").click()
     expect(page.locator("#summary")).to_have_text(over)
@@ -214,6 +215,7 @@ def test_a_draft_survives_a_reload_until_cleared(page, demo_site, viewport):
     ).to_be_checked()
     expect(note).to_have_text("Черновик восстановлен — очистить")
     shot(page, "draft")
+    assert serious_violations(page) == []
     note.get_by_role("button", name="очистить").click()
     expect(page.get_by_label("Опишите проблему")).to_have_value("")
     expect(note).to_be_hidden()
@@ -256,6 +258,7 @@ def test_a_sending_the_connection_lost_goes_again_once_it_is_back_and_files_once
     waiting = page.locator("#offline")
     expect(waiting).to_contain_text("Оно отправится само, как только связь вернётся")
     shot(page, "offline")
+    assert serious_violations(page) == []
     assert accepted(demo_site) == before
 
     page.context.set_offline(False)  # the browser's `online`: sent again by itself

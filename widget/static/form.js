@@ -330,6 +330,10 @@
         // answered: whatever it says, the next sending is a new one
         offline.hidden = true;
         pendingKey = null;
+        if (answer.status === 201 || answer.status === 202 || answer.status === 403) {
+          clearTimeout(renewTimer);  // this form is done: its token needs no renewing
+          renewTimer = null;
+        }
         if (answer.status === 201 || answer.status === 202) dropDraft();
         else saveDraft();
         if (answer.status === 201) success(answer.json);
@@ -354,12 +358,18 @@
     var body = new FormData();
     body.append('token', token.value);
     return fetch(data.renewUrl, {method: 'POST', body: body, headers: {Accept: 'application/json'}, credentials: 'omit'})
-      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (response) {
+        if (response.ok) return response.json();
+        clearTimeout(renewTimer);  // refused (used, a day old, the site no longer allowed):
+        renewTimer = null;  // asking again would not help; the sending will say what to do
+        return null;
+      })
       .then(function (json) {
-        if (json && json.token) token.value = json.token;
+        if (!json || !json.token) return false;
+        token.value = json.token;
         schedule();
-        return !!(json && json.token);
-      }, function () { schedule(); return false; });
+        return true;
+      }, function () { if (renewTimer !== null) schedule(); return false; });
   }
   function schedule() {
     clearTimeout(renewTimer);
