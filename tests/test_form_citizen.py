@@ -348,3 +348,25 @@ def test_focus_and_field_borders_stand_out_and_the_hint_says_how_the_answer_come
     hint = page.locator("#contact-hint")
     expect(hint).to_contain_text("С e-mail ответ придёт на почту вместе со ссылкой")
     expect(hint).to_contain_text("только по ссылке, которую мы покажем после отправки")
+
+
+def test_without_the_script_a_text_too_long_comes_back_whole_with_how_much_to_shorten(
+    browser, demo_site
+):
+    context = browser.new_context(java_script_enabled=False, locale="ru-RU")
+    try:
+        page = context.new_page()
+        page.goto(f"{demo_site.service}/w/demo/form")
+        fill_form(page, "б" * 4100)
+        page.get_by_role("button", name="Отправить").click()
+        expect(page.get_by_text("Не длиннее 4000 символов.")).to_be_visible()
+        expect(page.get_by_label("Опишите проблему")).to_have_value("б" * 4100)
+        expect(page.locator("#text-over")).to_have_text(
+            "Текст длиннее 4000 символов — сократите на 100."
+        )
+    finally:
+        context.close()
+    page = browser.new_page()
+    page.goto(f"{demo_site.service}/w/demo/form")
+    expect(page.locator("#text-over")).to_have_text("")  # not over: nothing to describe
+    page.close()

@@ -38,7 +38,7 @@
     counter.classList.toggle('near', now === 'near' || now === 'full');
     counter.classList.toggle('over', now === 'over');
     over.hidden = now !== 'over';
-    if (now === 'over') over.textContent = overMessage();
+    over.textContent = now === 'over' ? overMessage() : '';  // a description is read even hidden
     if (now !== 'over' && summary.getAttribute('data-about') === 'length') {
       summary.hidden = true;
       summary.setAttribute('data-about', 'fields');
