@@ -111,7 +111,6 @@ async def _map(request: Request, operator: Operator) -> dict[str, Any]:
     for d in reversed(by_size):
         for org_id in d["members"]:
             by_member[org_id] = d
-    labels = _point_labels(lang)
     points = []
     for appeal, found in zip(appeals, homes, strict=True):
         home = by_size[found] if found >= 0 else by_member.get(appeal.target_org_id)
@@ -127,8 +126,7 @@ async def _map(request: Request, operator: Operator) -> dict[str, Any]:
                 "number": appeal.number,
                 "severity": severity,
                 "district": home["org"] if home else None,
-                "url": "/console/appeals/" + appeal.id,
-                "label": labels.get(severity, labels["none"]).replace("{number}", appeal.number),
+                "id": appeal.id,
             }
         )
     out = []
@@ -147,6 +145,10 @@ async def _map(request: Request, operator: Operator) -> dict[str, Any]:
         "days": days,
         "districts": out,
         "points": points,
+        # what a point says and where it leads, once for all (a region's 2,500 points each
+        # carrying its sentence and link were 600 KB of JSON)
+        "point_labels": _point_labels(lang),
+        "appeal_url": "/console/appeals/{id}",
         "capped": len(appeals) >= MAX_POINTS,
     }
 

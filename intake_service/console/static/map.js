@@ -148,7 +148,17 @@
     } else { note.textContent = ''; }
   }
 
+  // what a point says and where it leads, from the templates sent once with the data
+  function dress(data) {
+    data.points.forEach(function (p) {
+      var label = data.point_labels[p.severity] || data.point_labels.none;
+      p.label = label.split('{number}').join(p.number);
+      p.url = data.appeal_url.split('{id}').join(encodeURIComponent(p.id));
+    });
+  }
+
   function render(data) {
+    dress(data);
     points = data.points;
     drawDistricts(data);
     drawPoints();
