@@ -124,8 +124,7 @@ def _name(raw: dict[str, Any], official: bool, errors: list[FieldError]) -> dict
     consumers that read it. `name` alone is accepted too (a message; an official appeal from an
     API client written before the parts existed)."""
     given = {
-        part: _string(raw, part, errors, prefix="contact.", max_len=NAME_MAX)
-        for part in NAME_PARTS
+        part: _string(raw, part, errors, prefix="contact.", max_len=NAME_MAX) for part in NAME_PARTS
     }
     if any(given.values()):
         for part in ("surname", "first_name") if official else ():

@@ -40,9 +40,7 @@ def _document(service, key: str, appeal_id: str) -> dict:
     return message["body"]
 
 
-def test_an_official_appeal_with_the_name_in_parts_and_a_postal_address(
-    db, org, service, request
-):
+def test_an_official_appeal_with_the_name_in_parts_and_a_postal_address(db, org, service, request):
     filed = _file(service, org.key, kind="official", contact=CITIZEN)
     body = _document(service, org.key, filed["id"])
     assert body["schema"] == "pos-intake/appeal@2"
