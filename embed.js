@@ -30,7 +30,8 @@ small{display:block;font-weight:400}
 button{width:44px;height:44px;border:0;background:none;font:28px sans-serif}
 iframe{flex:1;border:0}
 @media (max-width:639.98px){dialog{width:100%;height:100%;border-radius:0}
-.f{display:grid;place-items:center;width:56px;height:56px;padding:0;border-radius:50%}.f span{display:none}.f svg{display:block}}`);
+.f{display:grid;place-items:center;width:56px;height:56px;padding:0;border-radius:50%}.f span{display:none}.f svg{display:block}
+.t{width:44px;border-radius:28px 0 0 28px}.t.l{border-radius:0 28px 28px 0}}`);
 
   // The first script's settings, the floating badge, the dialogs' host element.
   let first, floating, layer;
@@ -39,11 +40,11 @@ iframe{flex:1;border:0}
   // Page CSS reaches our host elements: inline !important beats it.
   const host = (name, css) => {
     const e = el(name);
-    css = Object.assign({all: 'initial'}, css);
-    for (const k in css) e.style.setProperty(k, css[k], 'important');
+    setCss(e, Object.assign({all: 'initial'}, css));
     e.attachShadow({mode: 'open'}).adoptedStyleSheets = [sheet];
     return e;
   };
+  const setCss = (e, css) => { for (const k in css) e.style.setProperty(k, css[k], 'important'); };
   const el = (name, text) => Object.assign(doc.createElement(name), text ? {textContent: text} : {});
   const svg = (name, k, v) => (name = doc.createElementNS('http://www.w3.org/2000/svg', name), name.setAttribute(k, v), name);
   const attach = e => e.isConnected || (doc.body || doc.documentElement).append(e);
@@ -74,6 +75,34 @@ iframe{flex:1;border:0}
     return h;
   };
 
+  // The floating badge, `off` px further from its edge (data-offset: above a site's fixed footer).
+  // Below 640 px, near the page's end the round badge would sit on the page's last lines (often
+  // the footer's phone number): it slides to a tab at the middle of its side, and back once the
+  // citizen scrolls up. Only the host element moves (inline !important, CSSOM: CSP-friendly).
+  const float = (o, p, off) => {
+    const v = p[0] == 't' ? 'top' : 'bottom', s = p[1] == 'l' ? 'left' : 'right', edge = 16 + off + 'px';
+    const h = badge(o, {position: 'fixed', 'z-index': 2147483647, display: 'block', [v]: edge, [s]: '16px'}, 1);
+    const a = h.shadowRoot.querySelector('a'), mq = q => w.matchMedia(q);
+    const phone = mq('(max-width:639.98px)'), still = mq('(prefers-reduced-motion:reduce)');
+    let due;
+    const place = () => {
+      const e = doc.documentElement, tab = v == 'bottom' && phone.matches &&
+        e.scrollHeight - w.innerHeight - w.scrollY < 72 + off;
+      // No slide before it is on the page, nor for citizens who asked for less motion.
+      setCss(h, {transition: still.matches || !h.isConnected ? 'none' : '.3s',
+        [v]: tab ? 'calc(50% - 28px)' : edge, [s]: tab ? 0 : '16px'});
+      a.classList.toggle('t', tab);
+      due = 0;
+    };
+    const later = () => due || (due = requestAnimationFrame(place));
+    if (s == 'left') a.classList.add('l');
+    w.addEventListener('scroll', later, {passive: true});
+    w.addEventListener('resize', later);
+    new ResizeObserver(later).observe(doc.documentElement);
+    place();
+    return h;
+  };
+
   // One snippet: the floating badge, an inline badge after the script, or the host's button.
   const add = s => {
     const d = s.dataset, lang = d.lang == 'en' ? 'en' : 'ru';
@@ -90,10 +119,7 @@ iframe{flex:1;border:0}
     } else if (d.mode == 'inline') {
       s.after(badge(o, {display: 'inline-block'}));
     } else {
-      floating = floating || badge(o, {
-        position: 'fixed', 'z-index': 2147483647, display: 'block',
-        [p[0] == 't' ? 'top' : 'bottom']: '16px', [p[1] == 'l' ? 'left' : 'right']: '16px'
-      }, 1);
+      floating = floating || float(o, p, /^\d+$/.test(d.offset) ? Math.min(+d.offset, 400) : 0);
       floating.popover = 'manual';
       attach(floating);
       // No top layer in old browsers: the z-index has to do.
