@@ -53,7 +53,9 @@ iframe{flex:1;border:0}
 
   // A real link too (a middle click opens the full-page form). The floating badge (round) turns
   // into a round icon below 640 px, so that it covers little of the page; its accessible name
-  // stays the text (aria-label). The icon is built node by node: no innerHTML.
+  // stays the text (aria-label). The icon is built node by node: no innerHTML. The badge says its
+  // own language (an English badge on a Russian page is not read as Russian) and that it opens
+  // a dialog; no aria-expanded: the dialog is modal, so while it is open the badge is inert.
   const badge = (o, css, round) => {
     const h = host('pos-intake-badge', css), a = Object.assign(el('a', o.t.badge), {
       href: form(o) + 'lang=' + o.lang,
@@ -64,14 +66,22 @@ iframe{flex:1;border:0}
       }
     });
     a.setAttribute('aria-label', o.t.badge);
+    a.setAttribute('aria-haspopup', 'dialog');
+    a.lang = o.lang;
+    a.style.background = o.color;
+    let top = a;
     if (round) {
       const i = svg('svg', 'viewBox', '0 0 24 24');
       i.append(svg('path', 'd', 'M3 4h18v12H10l-5 4v-4H3zm4 4v2h10V8zm0 4v2h6v-2z'));
       a.className = 'f';
       a.replaceChildren(el('span', o.t.badge), i);
+      // Appended to <body>, the floating badge is in none of the page's landmarks: it is one of
+      // its own, named in its language. Inline badges stand in the page's own.
+      top = Object.assign(el('aside'), {lang: o.lang});
+      top.setAttribute('aria-label', o.t.badge);
+      top.append(a);
     }
-    a.style.background = o.color;
-    h.shadowRoot.append(a);
+    h.shadowRoot.append(top);
     return h;
   };
 
@@ -156,6 +166,7 @@ iframe{flex:1;border:0}
   const dialog = o => {
     const d = el('dialog'), name = el('p', o.t.badge), x = el('button', '×'), head = el('div');
     d.o = o;
+    d.lang = o.lang;
     d.setAttribute('aria-label', o.t.title);
     name.append(d.n = el('small'));
     x.setAttribute('aria-label', o.t.close);
