@@ -14,6 +14,7 @@ from typing import Any
 
 from intake_service.appeals import load_appeals
 from intake_service.categories import Category
+from intake_service.declension import org_name_in
 from intake_service.events import Event, EventType, appeal_history
 from intake_service.followup.verdict import REPEATABLE, days_since, last_answered, open_repeat
 from intake_service.i18n import t
@@ -34,7 +35,10 @@ def _public_step(event: Event, lang: str, org_name: Callable[[str], str]) -> dic
         title = t("status.answered", lang)
     elif event.type == EventType.ROUTED:
         status = str(Status.FORWARDED)
-        title = t("track.step.routed", lang, org=org_name(str(data.get("to") or "")))
+        name = org_name(str(data.get("to") or ""))
+        title = t(
+            "track.step.routed", lang, org=org_name_in("accs", name) if lang == "ru" else name
+        )
     elif event.type == EventType.CLARIFY_ASKED:
         status, detail = str(Status.CLARIFYING), data.get("question")
         title = t("track.step.clarify_asked", lang)
