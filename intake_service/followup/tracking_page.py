@@ -1,6 +1,7 @@
 """What the tracking page shows around the appeal's public view (tracking.py), for the citizen
 who opens it from an e-mail on a phone: who handles it and how to reach them, the other
-language, the citizen's own photos, and the links along a repeat chain.
+language, the citizen's own photos, the links along a repeat chain, and — when it first shows
+— whether letters will come at all.
 
 Everything here is reached through the tracking link and nothing else: a photo's URL is under
 the page's own token (`/s/{token}/photos/{n}`), so a photo is served to whoever holds the link
@@ -12,6 +13,7 @@ both appeals, learns nothing new.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +56,16 @@ def photo_numbers(conn: sqlite3.Connection, appeal_id: str) -> list[int]:
         "SELECT n FROM appeal_photos WHERE appeal_id = ? ORDER BY n", (appeal_id,)
     ).fetchall()
     return [int(r["n"]) for r in rows]
+
+
+def has_email(conn: sqlite3.Connection, appeal_id: str) -> bool:
+    """Whether the citizen gave an e-mail: without one (a phone alone) no letter comes, and the
+    page says so when it first shows (`?new=1`). Only the yes or no leaves this function."""
+    row = conn.execute("SELECT contact FROM appeals WHERE id = ?", (appeal_id,)).fetchone()
+    try:
+        return bool(row and json.loads(row["contact"] or "{}").get("email"))
+    except (ValueError, AttributeError):
+        return False
 
 
 def page_context(

@@ -23,7 +23,7 @@ from intake_service.appeal_input import TEXT_MIN, AppealInput, checked_text
 from intake_service.appeals import NewAppeal
 from intake_service.errors import IntakeError, NotFound, ValidationFailed
 from intake_service.followup.tracking import status_view
-from intake_service.followup.tracking_page import page_context, tracking_photo
+from intake_service.followup.tracking_page import has_email, page_context, tracking_photo
 from intake_service.followup.verdict import (
     MAX_COMMENT,
     VerdictRefused,
@@ -103,12 +103,14 @@ def _page(
         return human_date(iso, lang)
 
     token = request.path_params["token"]
+    new = request.query_params.get("new") == "1"
     context = {
         **page_context(request, appeal_id, view["org"]["slug"], token, lang),
         "filed": filed,
         "page_url": f"{runtime.base_url(request)}/s/{token}",
         "view": view,
-        "new": request.query_params.get("new") == "1",
+        "new": new,
+        "no_email": new and not has_email(runtime.reader, appeal_id),
         "when": when,
         "day": day,
         "token": token,
