@@ -88,15 +88,22 @@ def test_the_citizen_reads_her_name_and_the_body_in_correct_russian(tmp_path, ma
 
         add_user(db, "op@manturovo.example.ru", org="manturovo")
         with signed_in(service.url, "op@manturovo.example.ru") as console:
+            # {greeting}: what templates wrote as «Уважаемый(ая) {name}!»
             answered = console.post_form(
-                f"/console/appeals/{anna['id']}/answer", {"text": "Фонарь заменён."}
+                f"/console/appeals/{anna['id']}/answer", {"text": "{greeting} Фонарь заменён."}
             )
             assert answered.status_code in (200, 303), answered.text
+            shown = console.get(f"/console/appeals/{anna['id']}").text
+            assert "‹обращение к заявителю› Фонарь заменён." in shown  # no name in the console
         answer = mail_server.wait_for("anna@example.ru", 2)[1]
         body = text_of(answer)
         assert f"Ответ Администрации г. Мантурово на ваше обращение {anna['number']}:" in body
         assert "\n\n\n" not in body
-        assert re.search(r"\n\nФонарь заменён.\n\nСтатус обращения", body), body
+        assert re.search(
+            r"\n\nУважаемая Анна Сергеевна! Фонарь заменён.\n\nСтатус обращения", body
+        ), body
+        page = httpx.get(anna["tracking_url"], headers={"Accept": "text/html"}).text
+        assert "Уважаемая Анна Сергеевна! Фонарь заменён." in page
     finally:
         service.stop()
 
