@@ -4,8 +4,10 @@ that agrees with the citizen's gender when the name tells it («Уважаема
 
 The forms come from a morphological dictionary (pymorphy3 with the OpenCorpora dictionary for
 Russian), never from hand-written endings: endings guessed from the last letters decline
-«Мантурово», «Думу» and «Сергеевна» wrongly in as many ways as there are rules. The analyzer
-loads its dictionaries (~15 MB, ~0.1 s) on first use and is kept for the process.
+«Мантурово», «Думу» and «Сергеевна» wrongly in as many ways as there are rules. The library
+(~90 ms to import) and its dictionaries (~15 MB, ~0.1 s more) load once per process, on first
+use or earlier by `warm()` — the service calls it in a thread at start, so that the first
+e-mail rendered on the event loop does not hold it for them.
 
 Only what the dictionary knows is changed, and only the head of a name: the leading adjectives
 and the noun they agree with («Государственная жилищная инспекция» + «Костромской области»,
@@ -17,12 +19,14 @@ returned as written — an official name is better undeclined than misdeclined.
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
-from typing import Literal
-
-import pymorphy3
+import threading
+from functools import lru_cache
+from typing import TYPE_CHECKING, Literal
 
 from intake_service.i18n import t
+
+if TYPE_CHECKING:
+    import pymorphy3
 
 # the cases a message names an organisation in: nominative, genitive («от …»), dative («к …»),
 # accusative («в …» of direction), prepositional («в …» of place)
@@ -34,9 +38,24 @@ MAX_HEAD_WORDS = 6  # «Муниципальное бюджетное общео
 _ADJECTIVES = {"ADJF", "PRTF"}
 
 
-@cache
+_loading = threading.Lock()
+_morph: pymorphy3.MorphAnalyzer | None = None
+
+
 def _analyzer() -> pymorphy3.MorphAnalyzer:
-    return pymorphy3.MorphAnalyzer(lang="ru")
+    global _morph
+    if _morph is None:
+        with _loading:  # the start's warm-up thread and a first use wait for one another
+            if _morph is None:
+                import pymorphy3
+
+                _morph = pymorphy3.MorphAnalyzer(lang="ru")
+    return _morph
+
+
+def warm() -> None:
+    """Load the dictionary now (the service's start does, in a thread)."""
+    _analyzer()
 
 
 def _known(word: str) -> bool:
