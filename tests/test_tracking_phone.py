@@ -198,3 +198,20 @@ def test_not_solved_says_which_repeat_was_filed_and_links_both_ways(city, phone,
     phone.locator("#repeats").get_by_role("link", name=repeat).click()
     expect(phone.locator("h1")).to_contain_text(repeat)
     expect(phone.locator("#track-notice")).to_have_count(0)  # a revisit is not told again
+
+
+def test_the_problem_back_files_a_repeat_whose_page_says_so_without_thanks(city):
+    filed = _file_with_photo(city)
+    _answer(city, filed["id"])
+    path = "/s/" + filed["tracking_url"].rsplit("/", 1)[1]
+    headers = {"Origin": city.url, "Accept": "text/html"}
+    with httpx.Client(base_url=city.url, headers=headers, timeout=15) as citizen:
+        solved = citizen.post(path + "/verdict", data={"solved": "yes", "rating": "5"})
+        assert solved.status_code == 303
+        back = citizen.post(path + "/repeat", data={"text": "Яма снова появилась после дождей."})
+        assert back.status_code == 303
+        page = citizen.get(back.headers["location"]).text
+    repeat = re.search(r"MANTUROVO-\d{4}-\d{6}", page.split("<h1>", 1)[1]).group(0)
+    assert f"Подано повторное обращение {repeat} к обращению {filed['number']}" in page
+    assert "Спасибо за оценку" not in page
+    assert f'<a href="{path}">{filed["number"]}</a>' in page  # «Повторное к обращению»

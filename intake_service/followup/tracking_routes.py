@@ -86,11 +86,12 @@ def _view(request: Request, appeal_id: str, lang: str) -> dict[str, Any] | None:
 def _page(
     request: Request, appeal_id: str, view: dict[str, Any], *, notice: str | None = None,
     error: str | None = None, status: int = 200, fields: dict[str, str] | None = None,
-    typed: dict[str, str] | None = None, filed: bool = False,
+    typed: dict[str, str] | None = None, filed: str | None = None,
 ) -> Response:  # fmt: skip
     """The tracking page; after a refused action, `fields` holds each field's error and `typed`
     what the citizen wrote (both keyed `action.field`), so that nothing has to be typed again.
-    `filed`: the citizen has just filed this repeat (from the first appeal's page)."""
+    `filed`: the citizen has just filed this repeat from the first appeal's page, by its
+    verdict ("verdict") or as the problem being back ("repeat")."""
     runtime = runtime_of(request)
     lang = page_language(request)
     org = runtime.directory.org_by_slug(view["org"]["slug"])
@@ -134,7 +135,7 @@ async def appeal_status(request: Request) -> Response:
     if wants_html(request):
         done = request.query_params.get("done")
         # a repeat lands here from its first appeal's page: "repeat N is filed", not a thanks
-        filed = done in ("verdict", "repeat") and bool(view["repeat_of"])
+        filed = done if done in ("verdict", "repeat") and view["repeat_of"] else None
         notice = t(f"track.done.{done}", lang) if done in ACTIONS and not filed else None
         return _page(request, appeal_id, view, notice=notice, filed=filed)
     return JSONResponse(view)

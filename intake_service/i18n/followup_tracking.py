@@ -91,11 +91,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "track.org-head": {"ru": "Организация", "en": "Organisation"},
     "track.photos": {"ru": "Ваши фотографии", "en": "Your photos"},
     "track.photo": {"ru": "Фотография {n}, открыть целиком", "en": "Photo {n}, open in full"},
-    "track.filed": {
+    "track.filed.verdict": {
         "ru": "Спасибо за оценку. Подано повторное обращение {number} к обращению {first} — "
         "это его страница.",
         "en": "Thank you for your rating. Repeat appeal {number} to appeal {first} is filed — "
         "this is its page.",
+    },
+    "track.filed.repeat": {
+        "ru": "Подано повторное обращение {number} к обращению {first} — это его страница.",
+        "en": "Repeat appeal {number} to appeal {first} is filed — this is its page.",
     },
     "track.filed-keep": {
         "ru": "Ответ на него появится здесь, сохраните ссылку:",
