@@ -55,8 +55,7 @@ def _file(service: Service, key: str, name: str, email: str, lang: str = "ru") -
     return reply.json()
 
 
-def test_the_citizen_reads_her_name_and_the_body_in_correct_russian(tmp_path, mail_server):
-    db = tmp_path / "pos.db"
+def test_the_citizen_reads_her_name_and_the_body_in_correct_russian(db, mail_server):
     manturovo = _org(db, "manturovo", "Администрация г. Мантурово")
     mfc = _org(db, "mfc", "МФЦ г. Костромы")
     service = Service(db, env=mail_server.env).start()
@@ -108,8 +107,7 @@ def test_the_citizen_reads_her_name_and_the_body_in_correct_russian(tmp_path, ma
         service.stop()
 
 
-def test_english_mail_names_the_organisation_as_written(tmp_path, mail_server):
-    db = tmp_path / "pos.db"
+def test_english_mail_names_the_organisation_as_written(db, mail_server):
     key = _org(db, "manturovo", "Администрация г. Мантурово")
     service = Service(db, env=mail_server.env).start()
     try:
