@@ -181,12 +181,16 @@ def encoded_words(text: str) -> str:
 def _names(data: dict[str, Any], lang: str) -> dict[str, str]:
     """The organisation's name in the cases the Russian sentences put it in («направлено в
     Администрацию …», «Ответ Администрации …», «В Администрации … просрочено») and the greeting
-    by the citizen's name — made when the mail is sent, so a notice recorded before a release
-    reads as well as a new one. English names the organisation as written."""
+    by the citizen's name, and the status as a word inside a sentence — made when the mail is
+    sent, so a notice recorded before a release reads as well as a new one. English names the
+    organisation as written."""
     org = str(data.get("org_name") or "")
     russian = lang == "ru"
+    status = str(data.get("status_title") or "")
     return {
         "greeting": greeting(data.get("citizen_name"), lang),
+        # mid-sentence after a colon Russian goes on in lower case: «изменён: в работе»
+        "status_word": status[:1].lower() + status[1:] if russian else status,
         **{
             f"org_{case}": org_name_in(case, org) if russian else org
             for case in ("gent", "accs", "loct")

@@ -97,16 +97,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Appeal {number}: {status_title}",
     },
     "mail.body.status": {
-        "ru": "Статус обращения {number} изменён: {status_title}. Причина:",
-        "en": "The status of appeal {number} changed: {status_title}. The reason:",
+        "ru": "Статус обращения {number} изменён: {status_word}. Причина:",
+        "en": "The status of appeal {number} changed: {status_word}. The reason:",
     },
     "mail.subject.closed": {
         "ru": "Обращение {number} закрыто",
         "en": "Appeal {number} closed",
     },
     "mail.body.closed": {
-        "ru": "Обращение {number} закрыто: {status_title}.",
-        "en": "Appeal {number} is closed: {status_title}.",
+        "ru": "Обращение {number} закрыто: {status_word}.",
+        "en": "Appeal {number} is closed: {status_word}.",
     },
     "mail.subject.digest": {
         "ru": "Просроченные обращения: {overdue}",
