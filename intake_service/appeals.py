@@ -231,6 +231,7 @@ def accept_op(
                     appeal_kind=data.kind,
                     org_name=org.name,
                     answer_due=due.answer.isoformat() if due else None,
+                    citizen_name=data.contact.get("name"),
                 ),
                 dedupe=f"registered:{appeal.id}",
                 appeal_id=appeal.id,
