@@ -30,7 +30,8 @@ small{display:block;font-weight:400}
 button{width:44px;height:44px;border:0;background:none;font:28px sans-serif}
 iframe{flex:1;border:0}
 @media (max-width:639.98px){dialog{width:100%;height:100%;border-radius:0}
-.f{display:grid;place-items:center;width:56px;height:56px;padding:0;border-radius:50%}.f span{display:none}.f svg{display:block}}`);
+.f{display:grid;place-items:center;width:56px;height:56px;padding:0;border-radius:50%}.f span{display:none}.f svg{display:block}
+.t{width:44px;border-radius:28px 0 0 28px}.t.l{border-radius:0 28px 28px 0}}`);
 
   // The first script's settings, the floating badge, the dialogs' host element.
   let first, floating, layer;
@@ -39,11 +40,11 @@ iframe{flex:1;border:0}
   // Page CSS reaches our host elements: inline !important beats it.
   const host = (name, css) => {
     const e = el(name);
-    css = Object.assign({all: 'initial'}, css);
-    for (const k in css) e.style.setProperty(k, css[k], 'important');
+    setCss(e, Object.assign({all: 'initial'}, css));
     e.attachShadow({mode: 'open'}).adoptedStyleSheets = [sheet];
     return e;
   };
+  const setCss = (e, css) => { for (const k in css) e.style.setProperty(k, css[k], 'important'); };
   const el = (name, text) => Object.assign(doc.createElement(name), text ? {textContent: text} : {});
   const svg = (name, k, v) => (name = doc.createElementNS('http://www.w3.org/2000/svg', name), name.setAttribute(k, v), name);
   const attach = e => e.isConnected || (doc.body || doc.documentElement).append(e);
@@ -52,7 +53,9 @@ iframe{flex:1;border:0}
 
   // A real link too (a middle click opens the full-page form). The floating badge (round) turns
   // into a round icon below 640 px, so that it covers little of the page; its accessible name
-  // stays the text (aria-label). The icon is built node by node: no innerHTML.
+  // stays the text (aria-label). The icon is built node by node: no innerHTML. The badge says its
+  // own language (an English badge on a Russian page is not read as Russian) and that it opens
+  // a dialog; no aria-expanded: the dialog is modal, so while it is open the badge is inert.
   const badge = (o, css, round) => {
     const h = host('pos-intake-badge', css), a = Object.assign(el('a', o.t.badge), {
       href: form(o) + 'lang=' + o.lang,
@@ -63,14 +66,50 @@ iframe{flex:1;border:0}
       }
     });
     a.setAttribute('aria-label', o.t.badge);
+    a.setAttribute('aria-haspopup', 'dialog');
+    a.lang = o.lang;
+    a.style.background = o.color;
+    let top = a;
     if (round) {
       const i = svg('svg', 'viewBox', '0 0 24 24');
       i.append(svg('path', 'd', 'M3 4h18v12H10l-5 4v-4H3zm4 4v2h10V8zm0 4v2h6v-2z'));
       a.className = 'f';
       a.replaceChildren(el('span', o.t.badge), i);
+      // Appended to <body>, the floating badge is in none of the page's landmarks: it is one of
+      // its own, named in its language. Inline badges stand in the page's own.
+      top = Object.assign(el('aside'), {lang: o.lang});
+      top.setAttribute('aria-label', o.t.badge);
+      top.append(a);
     }
-    a.style.background = o.color;
-    h.shadowRoot.append(a);
+    h.shadowRoot.append(top);
+    return h;
+  };
+
+  // The floating badge, `off` px further from its edge (data-offset: above a site's fixed footer).
+  // Below 640 px, near the page's end the round badge would sit on the page's last lines (often
+  // the footer's phone number): it slides to a tab at the middle of its side, and back once the
+  // citizen scrolls up. Only the host element moves (inline !important, CSSOM: CSP-friendly).
+  const float = (o, p, off) => {
+    const v = p[0] == 't' ? 'top' : 'bottom', s = p[1] == 'l' ? 'left' : 'right', edge = 16 + off + 'px';
+    const h = badge(o, {position: 'fixed', 'z-index': 2147483647, display: 'block', [v]: edge, [s]: '16px'}, 1);
+    const a = h.shadowRoot.querySelector('a'), mq = q => w.matchMedia(q);
+    const phone = mq('(max-width:639.98px)'), still = mq('(prefers-reduced-motion:reduce)');
+    let due;
+    const place = () => {
+      const e = doc.documentElement, tab = v == 'bottom' && phone.matches &&
+        e.scrollHeight - w.innerHeight - w.scrollY < 72 + off;
+      // No slide before it is on the page, nor for citizens who asked for less motion.
+      setCss(h, {transition: still.matches || !h.isConnected ? 'none' : '.3s',
+        [v]: tab ? 'calc(50% - 28px)' : edge, [s]: tab ? 0 : '16px'});
+      a.classList.toggle('t', tab);
+      due = 0;
+    };
+    const later = () => due || (due = requestAnimationFrame(place));
+    if (s == 'left') a.classList.add('l');
+    w.addEventListener('scroll', later, {passive: true});
+    w.addEventListener('resize', later);
+    new ResizeObserver(later).observe(doc.documentElement);
+    place();
     return h;
   };
 
@@ -90,10 +129,7 @@ iframe{flex:1;border:0}
     } else if (d.mode == 'inline') {
       s.after(badge(o, {display: 'inline-block'}));
     } else {
-      floating = floating || badge(o, {
-        position: 'fixed', 'z-index': 2147483647, display: 'block',
-        [p[0] == 't' ? 'top' : 'bottom']: '16px', [p[1] == 'l' ? 'left' : 'right']: '16px'
-      }, 1);
+      floating = floating || float(o, p, /^\d+$/.test(d.offset) ? Math.min(+d.offset, 400) : 0);
       floating.popover = 'manual';
       attach(floating);
       // No top layer in old browsers: the z-index has to do.
@@ -130,6 +166,7 @@ iframe{flex:1;border:0}
   const dialog = o => {
     const d = el('dialog'), name = el('p', o.t.badge), x = el('button', '×'), head = el('div');
     d.o = o;
+    d.lang = o.lang;
     d.setAttribute('aria-label', o.t.title);
     name.append(d.n = el('small'));
     x.setAttribute('aria-label', o.t.close);

@@ -37,10 +37,10 @@ FIELDS = (
     "media_url",
 )
 CONTACT_FIELDS = ("name", "email", "phone")
-# An appeal an operator takes by letter may give only a postal address to answer to: the
-# console's other-channels page (console/taken.py) accepts it, the public API does not.
+# A postal address to answer to: an official appeal's (59-ФЗ art. 7 p. 1: postal or e-mail),
+# and any appeal an operator takes by letter (console/taken.py).
 POSTAL_MAX = 500
-# ... and may give the name in parts, as a written official appeal must (59-ФЗ art. 7 p. 1)
+# The name in parts, as a written official appeal must give it (59-ФЗ art. 7 p. 1)
 NAME_PARTS = ("surname", "first_name", "patronymic")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -117,47 +117,44 @@ def _number(data: dict[str, Any], name: str, errors: list[FieldError]) -> float 
     return float(value)
 
 
-def _name(
-    raw: dict[str, Any], official: bool, postal: bool, errors: list[FieldError]
-) -> str | None:
-    """The citizen's name: `name` as given, or — on the operator's path (`postal`) — made of
-    the surname, first name and patronymic, which a written official appeal must give (59-ФЗ
-    art. 7 p. 1: surname, first name, the patronymic if there is one)."""
-    given = (
-        {
-            part: _string(
-                raw,
-                part,
-                errors,
-                prefix="contact.",
-                required=official and part != "patronymic",
-                max_len=NAME_MAX,
-            )
-            for part in NAME_PARTS
-        }
-        if postal
-        else {}
-    )
+def _name(raw: dict[str, Any], official: bool, errors: list[FieldError]) -> dict[str, str]:
+    """The citizen's name as stored: the surname, first name and patronymic each in its own
+    field when given — which a written official appeal must (59-ФЗ art. 7 p. 1: surname, first
+    name, the patronymic if there is one) — and `name`, the parts joined, still filled for the
+    consumers that read it. `name` alone is accepted too (a message; an official appeal from an
+    API client written before the parts existed)."""
+    given = {
+        part: _string(raw, part, errors, prefix="contact.", max_len=NAME_MAX) for part in NAME_PARTS
+    }
     if any(given.values()):
+        for part in ("surname", "first_name") if official else ():
+            if not given[part]:
+                errors.append((f"contact.{part}", "field.required", {}))
         whole = " ".join(v for v in given.values() if v)
         if len(whole) > NAME_MAX:
             errors.append(("contact.name", "field.too-long", {"max": NAME_MAX}))
-        return whole
-    if postal and official:  # each missing part is reported already
-        return None
-    return _string(raw, "name", errors, prefix="contact.", required=True, max_len=NAME_MAX)
+        return {"name": whole, **{k: v for k, v in given.items() if v}}
+    if official and raw.get("name") is None:
+        # the form asks for the parts; say which are missing rather than "name"
+        errors.extend(
+            (f"contact.{part}", "field.required", {}) for part in ("surname", "first_name")
+        )
+        return {}
+    name = _string(raw, "name", errors, prefix="contact.", required=True, max_len=NAME_MAX)
+    return {"name": name} if name else {}
 
 
 def _contact(
     raw: dict[str, Any], kind: Any, postal: bool, errors: list[FieldError]
 ) -> dict[str, str]:
-    """The contact as stored: the name and the ways to reach the citizen. An official appeal
-    needs an address for the answer: an e-mail from the citizen's form and the API (the
-    answer goes by e-mail), an e-mail or a postal address from a letter an operator takes."""
-    allowed = (*CONTACT_FIELDS, "postal", *NAME_PARTS) if postal else CONTACT_FIELDS
-    errors.extend((f"contact.{name}", "field.unknown", {}) for name in raw if name not in allowed)
+    """The contact as stored: the name (and its parts) and the ways to reach the citizen. An
+    official appeal needs an address for the answer, an e-mail or a postal address (59-ФЗ
+    art. 7 p. 1); a message needs an e-mail or a phone — on the operator's path (`postal`, a
+    letter taken in the console) a postal address serves a message too."""
     official = kind == "official"
-    name = _name(raw, official, postal, errors)
+    allowed = (*CONTACT_FIELDS, *NAME_PARTS, *(("postal",) if postal or official else ()))
+    errors.extend((f"contact.{name}", "field.unknown", {}) for name in raw if name not in allowed)
+    named = _name(raw, official, errors)
     email = _string(raw, "email", errors, prefix="contact.", max_len=254)
     phone = _string(raw, "phone", errors, prefix="contact.", max_len=32)
     if email and not _EMAIL.match(email):
@@ -167,30 +164,29 @@ def _contact(
         if not _PHONE.match(digits):
             errors.append(("contact.phone", "field.phone", {}))
     address_to = (
-        _string(raw, "postal", errors, prefix="contact.", max_len=POSTAL_MAX) if postal else None
+        _string(raw, "postal", errors, prefix="contact.", max_len=POSTAL_MAX)
+        if postal or official
+        else None
     )
     reported = "contact.email" in {e[0] for e in errors}
-    if official and postal and not (email or address_to):
+    if official and not (email or address_to):
         if not reported:
             errors.append(("contact.postal", "field.official-address", {}))
-    elif not (email or phone or address_to):
-        if not reported:
-            errors.append(
-                ("contact.email", "field.contact-postal" if postal else "field.contact-channel", {})
-            )
-    elif official and not postal and not email:
-        errors.append(("contact.email", "field.official-email", {}))
-    given = (("name", name), ("email", email), ("phone", phone), ("postal", address_to))
-    return {k: v for k, v in given if v}
+    elif not (email or phone or address_to) and not reported:
+        errors.append(
+            ("contact.email", "field.contact-postal" if postal else "field.contact-channel", {})
+        )
+    given = (("email", email), ("phone", phone), ("postal", address_to))
+    return {**named, **{k: v for k, v in given if v}}
 
 
 def validate_appeal(
     data: Any, catalogue: dict[str, Category], *, postal: bool = False
 ) -> AppealInput:
     """The appeal as the service will store it, or ValidationFailed listing every problem.
-    `postal`: the contact may hold a postal address (`contact.postal`), which is then a way to
-    reach the citizen too, and the name in parts (`surname`, `first_name`, `patronymic`) — only
-    for appeals an operator takes by phone, from a letter or at a visit (console/taken.py)."""
+    `postal`: the operator's path (console/taken.py: an appeal taken by phone, from a letter or
+    at a visit), where a postal address (`contact.postal`) is a way to reach the citizen for
+    any appeal; on the public paths only an official appeal may give one."""
     if not isinstance(data, dict):
         raise ValidationFailed([("body", "field.not-object", {})])
     errors: list[FieldError] = []

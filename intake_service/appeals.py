@@ -31,7 +31,9 @@ from intake_service.org_settings import offset_minutes, timezone_of
 from intake_service.orgs import Org
 from intake_service.store import now_iso
 
-DOCUMENT_SCHEMA = "pos-intake/appeal@1"
+# @2: the contact may carry the name in parts (surname, first_name, patronymic) and a postal
+# address; `name` is still the whole name, so a reader of @1 reads @2 unchanged
+DOCUMENT_SCHEMA = "pos-intake/appeal@2"
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,7 @@ def accept_op(
                     appeal_kind=data.kind,
                     org_name=org.name,
                     answer_due=due.answer.isoformat() if due else None,
+                    citizen_name=data.contact.get("name"),
                 ),
                 dedupe=f"registered:{appeal.id}",
                 appeal_id=appeal.id,

@@ -11,6 +11,10 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+# SQLite allows 500 terms in a compound SELECT: a read of many organisations, one walk each,
+# goes in chunks of this many
+MAX_COMPOUND = 400
+
 
 def is_sqlite(conn: Any) -> bool:
     return isinstance(conn, sqlite3.Connection)

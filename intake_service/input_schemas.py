@@ -19,6 +19,7 @@ from intake_service.appeal_input import (
     ADDRESS_MAX,
     KINDS,
     NAME_MAX,
+    POSTAL_MAX,
     TEXT_MAX,
     TEXT_MIN,
     URL_MAX,
@@ -105,6 +106,13 @@ def url_schema(description: str = "") -> dict[str, Any]:
     return schema
 
 
+CONTACT_DESCRIPTION = (
+    "The name, whole or in parts (an official appeal gives the parts, 59-FZ art. 7 p. 1; "
+    "`name` is then the parts joined), and a way to answer: an e-mail or a phone; for an "
+    "official appeal an e-mail or a postal address."
+)
+
+
 def appeal_schema(category_codes: list[str] | None = None) -> dict[str, Any]:
     """JSON Schema of the request body (the same rules as validate_appeal)."""
     category = line_schema(CATEGORY_MAX, description="A code from GET /api/v1/categories.")
@@ -124,13 +132,16 @@ def appeal_schema(category_codes: list[str] | None = None) -> dict[str, Any]:
             "contact": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["name"],
-                "anyOf": [{"required": ["email"]}, {"required": ["phone"]}],
-                "description": "An e-mail or a phone is needed; an official appeal needs an e-mail.",
+                "anyOf": [{"required": ["name"]}, {"required": ["surname", "first_name"]}],
+                "description": CONTACT_DESCRIPTION,
                 "properties": {
                     "name": line_schema(NAME_MAX),
+                    "surname": line_schema(NAME_MAX),
+                    "first_name": line_schema(NAME_MAX),
+                    "patronymic": line_schema(NAME_MAX),
                     "email": EMAIL,
                     "phone": PHONE,
+                    "postal": text_schema(1, POSTAL_MAX),
                 },
             },
             "consent": {"type": "boolean", "const": True},
@@ -154,5 +165,17 @@ def appeal_schema(category_codes: list[str] | None = None) -> dict[str, Any]:
         },
         "dependentRequired": {"lat": ["lon"], "lon": ["lat"]},
         "if": {"properties": {"kind": {"const": "official"}}, "required": ["kind"]},
-        "then": {"properties": {"contact": {"required": ["name", "email"]}}},
+        "then": {
+            "properties": {
+                "contact": {"anyOf": [{"required": ["email"]}, {"required": ["postal"]}]}
+            }
+        },
+        "else": {
+            "properties": {
+                "contact": {
+                    "anyOf": [{"required": ["email"]}, {"required": ["phone"]}],
+                    "not": {"required": ["postal"]},
+                }
+            }
+        },
     }

@@ -16,6 +16,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+from intake_service import declension
 from intake_service.access_log import access_log
 from intake_service.appeals import forget_idempotency_op
 from intake_service.directory import OrgDirectory
@@ -109,9 +110,12 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
     # in a thread: compiling on the loop held it up to 0.4 s for everyone (the console's
     # appeal page).
     await asyncio.to_thread(warm_templates)
+    # the dictionary that words the citizen's e-mails (declension.py): loaded beside serving,
+    # not on the loop by the first notice
+    declining = asyncio.create_task(asyncio.to_thread(declension.warm), name="pos-intake-words")
     housekeeping = asyncio.create_task(_housekeeping(runtime))
     forwarding = asyncio.create_task(runtime.forwarder.run(), name="pos-intake-forwarder")
-    jobs = [housekeeping, forwarding]
+    jobs = [declining, housekeeping, forwarding]
     jobs.append(asyncio.create_task(runtime.metrics.loop.run(), name="pos-intake-loop-watch"))
     try:
         yield runtime

@@ -284,11 +284,16 @@ def revoke_key(conn: sqlite3.Connection, slug: str, key_id: str) -> None:
         raise OrgError(f"{slug} has no active key {key_id!r}; `pos-intake org key {slug} --list`")
 
 
-def snippet(base_url: str, slug: str, *, fallback: bool = False) -> str:
+OFFSET_MAX = 400  # the loader's cap on data-offset, in pixels
+
+
+def snippet(base_url: str, slug: str, *, fallback: bool = False, offset: int = 0) -> str:
     """The one line a webmaster pastes into the site; with `fallback`, followed on the same line
-    by a `<noscript>` link to the full-page form for visitors without JavaScript."""
+    by a `<noscript>` link to the full-page form for visitors without JavaScript. `offset` lifts
+    the floating badge above a site's fixed footer bar of that many pixels (data-offset)."""
     base = html.escape(base_url.rstrip("/"), quote=True)
-    line = f'<script async src="{base}/embed.js" data-org="{slug}"></script>'
+    lift = f' data-offset="{offset}"' if offset else ""
+    line = f'<script async src="{base}/embed.js" data-org="{slug}"{lift}></script>'
     if fallback:
         label = html.escape(t("loader.badge"))
         line += f'<noscript><a href="{base}/w/{slug}/form">{label}</a></noscript>'

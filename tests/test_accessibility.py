@@ -107,3 +107,71 @@ def test_round_badge_on_a_phone(browser, demo_site):
         assert serious_violations(page) == []
     finally:
         context.close()
+
+
+# The floating badge's link, from inside its shadow root.
+LINK = "document.querySelector('pos-intake-badge[popover]').shadowRoot.querySelector('a')"
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}]
+)
+def test_the_floating_badge_is_a_named_landmark_that_says_it_opens_a_dialog(
+    browser, demo_site, viewport
+):
+    context = browser.new_context(viewport=viewport, locale="ru-RU")
+    try:
+        page = context.new_page()
+        page.goto(demo_site.examples + "/long.html")
+        landmark = page.get_by_role("complementary", name="Обратная связь · Госуслуги")
+        link = landmark.get_by_role("link", name="Обратная связь · Госуслуги")
+        expect(link).to_have_attribute("aria-haspopup", "dialog")
+        assert serious_violations(page) == []
+        # at the end of the page (on a phone the badge is then a tab at the edge)
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        page.wait_for_function("() => window.scrollY > 0")
+        assert serious_violations(page) == []
+        link.click()
+        expect(page.get_by_role("dialog", name="Обратная связь — Госуслуги")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_an_english_badge_on_a_russian_page_speaks_english(page, demo_site):
+    page.goto(demo_site.examples + "/index.html")  # a Russian page without a snippet: add one
+    page.evaluate(
+        """src => {
+            const s = Object.assign(document.createElement('script'), {src});
+            s.dataset.org = 'demo';
+            s.dataset.lang = 'en';
+            document.body.append(s);
+        }""",
+        demo_site.service + "/embed.js",
+    )
+    landmark = page.get_by_role("complementary", name="Feedback · Gosuslugi")
+    link = landmark.get_by_role("link", name="Feedback · Gosuslugi")
+    expect(link).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "ru"
+    # the language a screen reader reads the badge in: the nearest lang, inside its shadow root
+    assert page.evaluate(f"{LINK}.closest('[lang]').lang") == "en"
+    assert page.evaluate(f"{LINK}.closest('aside').lang") == "en"
+    link.click()
+    dialog = page.get_by_role("dialog", name="Feedback — Gosuslugi")
+    expect(dialog).to_have_attribute("lang", "en")
+    expect(dialog.get_by_role("button", name="Close")).to_be_visible()
+    assert serious_violations(page) == []
+
+
+def test_an_inline_english_badge_says_its_language_and_its_dialog(page, demo_site):
+    page.goto(demo_site.examples + "/inline.html")
+    english = page.get_by_role("link", name="Feedback · Gosuslugi")
+    expect(english).to_have_attribute("lang", "en")
+    expect(english).to_have_attribute("aria-haspopup", "dialog")
+    expect(page.get_by_role("link", name="Обратная связь · Госуслуги").first).to_have_attribute(
+        "lang", "ru"
+    )
+    # inline badges stand in the page's own text: no landmark of their own
+    expect(page.get_by_role("complementary", name="Feedback · Gosuslugi")).to_have_count(0)
+    english.click()
+    expect(page.get_by_role("dialog", name="Feedback — Gosuslugi")).to_have_attribute("lang", "en")
+    assert serious_violations(page) == []

@@ -47,6 +47,16 @@ def test_admin_creates_org_with_origins_gets_key_and_snippet(db):
     assert bare.stdout.strip() == (
         '<script async src="https://pos.example.ru/embed.js" data-org="mo-manturovo"></script>'
     )
+    # a site with a bar fixed to the bottom of the screen lifts the badge above it
+    base = ("org", "snippet", "mo-manturovo", "--base-url", "https://pos.example.ru")
+    lifted = run_cli(db, *base, "--script-only", "--offset", "64")
+    assert lifted.stdout.strip() == (
+        '<script async src="https://pos.example.ru/embed.js" data-org="mo-manturovo"'
+        ' data-offset="64"></script>'
+    )
+    for bad in ("401", "-1"):
+        refused = run_cli(db, *base, "--offset", bad, check=False)
+        assert refused.returncode == 1 and "must be 0 to 400 pixels" in refused.stderr, bad
 
     listed = json.loads(run_cli(db, "org", "list", "--json").stdout)
     assert listed == [

@@ -99,9 +99,10 @@ def test_an_acute_district_is_red_like_its_board_cell_and_a_new_point_appears(
         (new,) = file(service, own.key, 1, category="roads", lat=58.5, lon=44.5)
         data = console.get("/console/map.json?category=roads&days=1").json()
         (point,) = data["points"]
-        assert point["url"] == f"/console/appeals/{new}"
+        assert point["id"] == new
+        assert data["appeal_url"].format(id=point["id"]) == f"/console/appeals/{new}"
         assert point["district"] == own.slug and point["severity"] == "none"
-        assert console.get(point["url"]).status_code == 200
+        assert console.get(f"/console/appeals/{point['id']}").status_code == 200
         # another topic: neither acute nor with the point
         calm = console.get("/console/map.json?category=housing").json()
         assert calm["districts"][0]["heat"] == 0 and calm["points"] == []
@@ -171,6 +172,13 @@ def test_the_map_page_fits_passes_axe_and_draws_districts_and_points(
         assert tab.locator(f"path[data-org='{south}']").count() == 1
         assert tab.get_attribute("#map-root", "data-points") == "7"
         assert tab.locator("#map-district-rows tr").count() == 2
+        # a district wears its step's colour exactly as the legend (and the board) shows it
+        level = tab.get_attribute(f"path[data-org='{north}']", "data-heat")
+        swatch = f"getComputedStyle(document.querySelector('.legend .swatch.heat-{level}'))"
+        assert level != "0"
+        assert tab.get_attribute(f"path[data-org='{north}']", "fill") == tab.evaluate(
+            swatch + ".backgroundColor"
+        )
         assert serious_violations(tab) == []
         assert tab.evaluate("document.scrollingElement.scrollWidth - innerWidth") <= 0
         tab.screenshot(path=str(shots / "map-1280.png"), full_page=True)
@@ -195,6 +203,22 @@ def test_the_map_page_fits_passes_axe_and_draws_districts_and_points(
             tab.locator(".map-cluster").first.click()
             tab.wait_for_selector(f"#map-root:not([data-zoom='{zoom}'])")
         tab.locator("path[data-number]").first.click(force=True)
+        tab.wait_for_url("**/console/appeals/*")
+        # without a mouse: the newest points are links beside the map, reached by Tab
+        tab.goto(service.url + "/console/map")
+        tab.wait_for_selector("#map-root[data-state=ready]")
+        listed = tab.locator("#map-point-list a")
+        assert listed.count() == 7
+        assert "Южный район" in listed.all_text_contents()[0]  # the newest, with its district
+        assert "(UTC+3, Europe/Moscow)" in tab.text_content("#map-updated")  # its clock, named
+        assert "при любом выбранном периоде" in tab.text_content(".legend")
+        for _ in range(60):
+            tab.keyboard.press("Tab")
+            if tab.evaluate("document.activeElement.closest('#map-point-list') !== null"):
+                break
+        else:
+            raise AssertionError("the list of points is not reached by Tab")
+        tab.keyboard.press("Enter")
         tab.wait_for_url("**/console/appeals/*")
     finally:
         context.close()

@@ -128,8 +128,9 @@ def test_an_official_letter_is_registered_like_a_badge_official_appeal(desk):
         assert '<dd id="appeal-channel">Письмо</dd>' in page
         assert 'id="appeal-due"' in page
         shown = console.post_form(where + "/contact").text
-        for words in ("Иванова Мария Петровна", "156000, Мантурово, ул. Мира, 7, кв. 3",
-                      "maria@example.ru"):  # fmt: skip
+        for words in ("<dt>Фамилия</dt><dd>Иванова</dd>", "<dt>Имя</dt><dd>Мария</dd>",
+                      "<dt>Отчество</dt><dd>Петровна</dd>",
+                      "156000, Мантурово, ул. Мира, 7, кв. 3", "maria@example.ru"):  # fmt: skip
             assert words in shown, words
 
     [taken_event] = [

@@ -48,6 +48,7 @@ def test_an_admin_copies_the_snippet_and_allows_a_new_site(db, org, service, req
         text = html.unescape(page.text)
         assert f'<script async src="{service.url}/embed.js" data-org="demo"></script>' in text
         assert 'data-copy="snippet"' in page.text and "Скопировать код" in page.text
+        assert 'добавьте в строку data-offset="высота полосы в пикселях"' in text
         assert 'src="/embed.js" data-org="demo" data-mode="inline"' in page.text
 
         assert _form_opens(service.url, shop) == 403

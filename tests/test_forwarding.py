@@ -176,7 +176,7 @@ def test_appeal_reaches_the_agencys_queue_with_its_headers(db, org, consumer):
     assert message.content_type == "application/json"
     assert message.delivery_mode == aio_pika.DeliveryMode.PERSISTENT
     assert message.routing_key == org.slug
-    assert message.headers == {"org": org.slug, "kind": "message", "schema": "pos-intake/appeal@1"}
+    assert message.headers == {"org": org.slug, "kind": "message", "schema": "pos-intake/appeal@2"}
     body = json.loads(message.body)
     assert body["number"] == filed["number"] and body["org"]["slug"] == org.slug
 

@@ -81,10 +81,11 @@ def test_the_reason_of_a_status_change_reaches_the_citizen_by_mail(tmp_path, mai
         moved_mail = mails[f"Обращение {filed['number']}: В работе"]
         closed = mails[f"Обращение {filed['number']} закрыто"]
         body = text_of(moved_mail)
-        assert f"Статус обращения {filed['number']} изменён: В работе. Причина:" in body
+        assert f"Статус обращения {filed['number']} изменён: в работе. Причина:" in body
         assert "Передали в управляющую <i>компанию</i>." in body
         assert "&lt;i&gt;компанию&lt;/i&gt;" in html_of(moved_mail)
         assert filed["tracking_url"] in body
+        assert f"Обращение {filed['number']} закрыто: отклонено." in text_of(closed)
         assert "Не в ведении администрации." in text_of(closed)
         tracking = httpx.get(filed["tracking_url"], headers={"Accept": "text/html"}).text
         assert "Передали в управляющую &lt;i&gt;компанию&lt;/i&gt;." in tracking  # its history

@@ -31,7 +31,7 @@ def desktop(browser, demo_site):
 
 
 def test_on_a_phone_the_badge_is_a_small_round_icon_with_a_name(phone, demo_site):
-    phone.goto(demo_site.examples + "/plain.html")
+    phone.goto(demo_site.examples + "/long.html")  # at the top of a long page
     badge = phone.get_by_role("link", name=BADGE)  # the accessible name is the badge text
     expect(badge).to_be_visible()
     box = badge.bounding_box()
@@ -48,6 +48,134 @@ def test_on_a_desktop_the_badge_shows_its_text(desktop, demo_site):
     expect(badge).to_have_text(BADGE)
     box = badge.bounding_box()
     assert box["width"] > 150 and 44 <= box["height"] <= 64, box
+
+
+# The floating badge's link and the footer's last line of text, as the page lays them out now.
+BADGE_BOX = "() => document.querySelector('pos-intake-badge').shadowRoot.querySelector('a')"
+BADGE_BOX += ".getBoundingClientRect().toJSON()"
+LAST_LINE = """() => {
+    const texts = document.createTreeWalker(document.querySelector('footer'), NodeFilter.SHOW_TEXT);
+    let last;
+    for (let n; (n = texts.nextNode()); ) if (n.data.trim()) last = n;
+    const range = document.createRange();
+    range.selectNodeContents(last);
+    const rects = [...range.getClientRects()];
+    return rects[rects.length - 1].toJSON();
+}"""
+TO_THE_END = "window.scrollTo(0, document.documentElement.scrollHeight)"
+
+
+def overlap(a: dict, b: dict) -> bool:
+    return (
+        a["left"] < b["right"]
+        and b["left"] < a["right"]
+        and a["top"] < b["bottom"]
+        and b["top"] < a["bottom"]
+    )
+
+
+def wait_for_badge(page, condition: str) -> dict:
+    """Wait until the badge's box (`box`) meets a condition, then return it: the badge slides."""
+    page.wait_for_function(f"() => {{ const box = ({BADGE_BOX})(); return {condition}; }}")
+    return page.evaluate(BADGE_BOX)
+
+
+@pytest.fixture
+def still_phone(browser, demo_site):
+    """A phone whose owner asked for reduced motion: the badge jumps instead of sliding."""
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, locale="ru-RU", reduced_motion="reduce"
+    )
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("name", ["plain", "long"])
+def test_at_the_end_of_a_page_the_badge_leaves_the_footers_last_line_free(phone, demo_site, name):
+    phone.goto(f"{demo_site.examples}/{name}.html")
+    expect(phone.get_by_role("link", name=BADGE)).to_be_visible()
+    phone.evaluate(TO_THE_END)
+    line = phone.evaluate(LAST_LINE)
+    assert "2-00-00" in phone.locator("footer p").last.inner_text()
+    # it slides to a tab at the right edge, in the middle of the screen
+    tab = wait_for_badge(phone, f"box.right == {PHONE['width']} && box.left > 300")
+    assert not overlap(tab, line), (tab, line)
+    assert tab["width"] >= 44 and tab["height"] >= 44, tab
+    assert abs((tab["top"] + tab["bottom"]) / 2 - PHONE["height"] / 2) <= 1, tab
+    on_top = phone.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).tagName.toLowerCase()",
+        [(tab["left"] + tab["right"]) / 2, (tab["top"] + tab["bottom"]) / 2],
+    )
+    assert on_top == "pos-intake-badge"
+    open_form(phone)  # the tab is the same link: it opens the form
+
+
+def test_scrolled_back_up_the_tab_is_the_round_badge_again(phone, demo_site):
+    phone.goto(demo_site.examples + "/long.html")
+    round_badge = wait_for_badge(phone, "box.width == 56")
+    phone.evaluate(TO_THE_END)
+    wait_for_badge(phone, f"box.width == 44 && box.right == {PHONE['width']}")
+    phone.evaluate("window.scrollTo(0, 0)")
+    assert wait_for_badge(phone, f"box.bottom == {round_badge['bottom']}") == round_badge
+
+
+def test_with_reduced_motion_the_badge_does_not_slide(still_phone, demo_site):
+    still_phone.goto(demo_site.examples + "/long.html")
+    wait_for_badge(still_phone, "box.width == 56")
+    still_phone.evaluate(TO_THE_END)
+    # in the very frame it turns into a tab, it is already at its place
+    tab = wait_for_badge(still_phone, "box.width == 44")
+    assert tab["right"] == PHONE["width"], tab
+    assert abs((tab["top"] + tab["bottom"]) / 2 - PHONE["height"] / 2) <= 1, tab
+
+
+def test_data_offset_lifts_the_badge_above_the_sites_fixed_bar(still_phone, demo_site):
+    still_phone.goto(demo_site.examples + "/long.html")
+    plain = wait_for_badge(still_phone, "box.width == 56")
+    still_phone.goto(demo_site.examples + "/fixed-footer.html")  # data-offset="64"
+    lifted = wait_for_badge(still_phone, "box.width == 56")
+    assert lifted["bottom"] == plain["bottom"] - 64, (plain, lifted)
+    bar = still_phone.locator("footer").bounding_box()
+    assert lifted["bottom"] <= bar["y"]
+    still_phone.evaluate(TO_THE_END)
+    tab = wait_for_badge(still_phone, "box.width == 44")
+    assert not overlap(tab, still_phone.evaluate(LAST_LINE))
+    open_form(still_phone)
+
+
+@pytest.mark.parametrize("offset", ["-20", "1e3", "64px", "9999"])
+def test_a_bad_data_offset_is_ignored_or_capped(desktop, demo_site, offset):
+    desktop.goto(demo_site.examples + "/index.html")  # a page without a snippet: add one
+    desktop.evaluate(
+        """([src, offset]) => {
+            const s = Object.assign(document.createElement('script'), {src});
+            s.dataset.org = 'demo';
+            s.dataset.offset = offset;
+            document.body.append(s);
+        }""",
+        [demo_site.service + "/embed.js", offset],
+    )
+    expect(desktop.get_by_role("link", name=BADGE)).to_be_visible()
+    lift = 400 if offset == "9999" else 0
+    assert desktop.evaluate(BADGE_BOX)["bottom"] == DESKTOP["height"] - 16 - lift
+
+
+def test_on_a_desktop_the_badge_stays_in_its_corner_at_the_end_of_a_page(desktop, demo_site):
+    desktop.goto(demo_site.examples + "/long.html")
+    badge = desktop.get_by_role("link", name=BADGE)
+    expect(badge).to_have_text(BADGE)
+    at_top = desktop.evaluate(BADGE_BOX)
+    assert at_top["right"] == DESKTOP["width"] - 16 and at_top["bottom"] == DESKTOP["height"] - 16
+    desktop.evaluate(TO_THE_END)
+    desktop.wait_for_function("() => window.scrollY > 0")
+    desktop.evaluate(
+        "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+    )
+    assert desktop.evaluate(BADGE_BOX) == at_top
+    expect(badge).to_have_text(BADGE)
+    desktop.goto(demo_site.examples + "/fixed-footer.html")  # data-offset="64" lifts it here too
+    expect(badge).to_be_visible()
+    assert desktop.evaluate(BADGE_BOX)["bottom"] == DESKTOP["height"] - 16 - 64
 
 
 def test_the_dialogs_header_names_the_service_and_the_organisation(desktop, demo_site):

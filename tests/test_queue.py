@@ -56,7 +56,7 @@ def test_pulled_message_is_the_versioned_appeal_document_tagged_with_its_organis
 
     assert message["delivery_count"] == 1
     body = message["body"]
-    assert body["schema"] == "pos-intake/appeal@1"
+    assert body["schema"] == "pos-intake/appeal@2"
     assert body["number"] == created["number"]
     assert body["org"] == {"slug": "demo", "name": "Администрация demo"}
     assert body["origin_org"]["slug"] == "demo"

@@ -209,8 +209,23 @@ def test_body_over_the_limit_is_413_whether_declared_or_streamed(service, org):
         ({"kind": "complaint"}, "kind", "kind"),
         (
             {"kind": "official", "contact": {"name": "Иван", "phone": "+79001234567"}},
-            "contact.email",
-            "official-email",
+            "contact.postal",
+            "official-address",
+        ),
+        (
+            {"kind": "official", "contact": {"surname": "Иванов", "email": "i@example.ru"}},
+            "contact.first_name",
+            "required",
+        ),
+        (
+            {"kind": "official", "contact": {"email": "ivan@example.ru"}},
+            "contact.surname",
+            "required",
+        ),
+        (
+            {"contact": {"name": "Иван", "email": "i@example.ru", "postal": "Кострома"}},
+            "contact.postal",
+            "unknown",
         ),
         ({"page_url": "javascript:alert(1)"}, "page_url", "url"),
         ({"priority": "high"}, "priority", "unknown"),

@@ -14,6 +14,7 @@ from intake_service.cli import attribute_cmd, route_cmd, sink_cmd
 from intake_service.cli.database import database
 from intake_service.org_settings import SETTINGS, describe, update_settings
 from intake_service.orgs import (
+    OFFSET_MAX,
     OrgError,
     add_origin,
     create_key,
@@ -77,6 +78,13 @@ def add_parser(commands: argparse._SubParsersAction, common: Callable[..., None]
         "--script-only",
         action="store_true",
         help="leave out the <noscript> link for visitors without JavaScript",
+    )
+    p.add_argument(
+        "--offset",
+        type=int,
+        default=0,
+        metavar="PX",
+        help=f"lift the badge above the site's fixed footer bar this high (0-{OFFSET_MAX} px)",
     )
     p.set_defaults(handler=_snippet)
 
@@ -241,9 +249,11 @@ def _snippet(args: argparse.Namespace) -> int:
         raise OrgError(
             f"--base-url {args.base_url!r} must be an http(s) URL such as https://pos.example.ru"
         )
+    if not 0 <= args.offset <= OFFSET_MAX:
+        raise OrgError(f"--offset {args.offset} must be 0 to {OFFSET_MAX} pixels")
     with database(args) as conn:
         get_org(conn, args.slug)
-    print(snippet(args.base_url, args.slug, fallback=not args.script_only))
+    print(snippet(args.base_url, args.slug, fallback=not args.script_only, offset=args.offset))
     return 0
 
 

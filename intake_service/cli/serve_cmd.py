@@ -302,6 +302,8 @@ Example host pages (another origin, as an agency's site would be):
   {examples}/hostile-css.html  aggressive global CSS and a z-index 2147483647 bar
   {examples}/spa.html          a single-page app re-inserting the snippet
   {examples}/inline.html       inline badges and the site's own button
+  {examples}/long.html         on a phone the badge steps aside at the page's end
+  {examples}/fixed-footer.html data-offset: the badge above a fixed footer bar
 Snippet for your own page:
   {snippet(base, DEMO_SLUG)}
 """,

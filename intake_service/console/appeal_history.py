@@ -16,7 +16,7 @@ from intake_service.directory import OrgDirectory
 from intake_service.events import PUBLIC_TYPES, Event, EventType
 from intake_service.forward.outbox import EMBEDDED_SINK
 from intake_service.i18n import t
-from intake_service.lifecycle.changes import NAME_PLACEHOLDER
+from intake_service.lifecycle.changes import GREETING_PLACEHOLDER, NAME_PLACEHOLDER
 from intake_service.lifecycle.notices import MAIL_SINK
 from intake_service.pages import human_date
 
@@ -59,7 +59,9 @@ def shown_answer(text: str, lang: str) -> str:
     """An answer as the console shows it: `{name}` stays in the stored text (the citizen's own
     page fills it in) but reads as what it is — the citizen's name, which operators above the
     organisation may not see."""
-    return text.replace(NAME_PLACEHOLDER, t("console.appeal.name-placeholder", lang))
+    return text.replace(NAME_PLACEHOLDER, t("console.appeal.name-placeholder", lang)).replace(
+        GREETING_PLACEHOLDER, t("console.appeal.greeting-placeholder", lang)
+    )
 
 
 def history_rows(

@@ -25,12 +25,11 @@ from typing import Any
 
 from intake_service.console.log_filter import AUDIT_TYPES, PAGE_SIZE, LogFilter
 from intake_service.console.search import match_expression, tsquery_expression
-from intake_service.dialect import fixed_join, ids_in_json, index_hint, is_sqlite
+from intake_service.dialect import MAX_COMPOUND, fixed_join, ids_in_json, index_hint, is_sqlite
 from intake_service.events import EventType
 from intake_service.statuses import open_statuses_sql
 from intake_service.visibility import event_sql, scope_arg, sees_appeal, sees_event
 
-MAX_COMPOUND = 400  # SQLite allows 500 terms in a compound SELECT
 # Up to this many matching appeals a filtered page starts from the appeals and sorts their
 # events (measured at 1,000,000 appeals with the readers' 64 MiB cache: ~2,600 appeals of a
 # region 13 ms, ~5,400 about 70 ms); beyond it matches are common and the walk of the events

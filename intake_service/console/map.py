@@ -16,20 +16,23 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from shapely.geometry import Point
+import numpy as np
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from intake_service.areas import area_of
+from intake_service.areas import area_of, first_containing
 from intake_service.console.auth import Operator, operator_of
+from intake_service.console.board import board_zone
 from intake_service.console.board_queries import CellCounts, board_counts
 from intake_service.console.heat import heat
 from intake_service.console.map_queries import MAX_POINTS, map_appeals
 from intake_service.console.page import console_page
 from intake_service.console.state import console_of
 from intake_service.i18n import t
-from intake_service.pages import page_language
+from intake_service.org_settings import zone_groups
+from intake_service.pages import local_time, page_language
+from intake_service.statuses import Severity
 
 PERIODS = (1, 7, 30, 90)  # days the map's points may cover
 DEFAULT_PERIOD = 7
@@ -44,6 +47,16 @@ def _filters(request: Request) -> tuple[str | None, int]:
     return category, days if days in PERIODS else DEFAULT_PERIOD
 
 
+def _point_labels(lang: str) -> dict[str, str]:
+    """Each severity's point label with `{number}` left to fill: the catalogue is asked once
+    per read, not once per point."""
+    labels = {}
+    for severity in (*(str(s) for s in Severity), "none"):
+        word = t("severity." + severity if severity != "none" else "map.severity-none", lang)
+        labels[severity] = t("map.point", lang, number="{number}", severity=word)
+    return labels
+
+
 async def _map(request: Request, operator: Operator) -> dict[str, Any]:
     state = console_of(request)
     directory = state.runtime.directory
@@ -51,7 +64,8 @@ async def _map(request: Request, operator: Operator) -> dict[str, Any]:
     category, days = _filters(request)
     now = datetime.now(UTC)
     since = (now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S")
-    counts = await state.reads.run(board_counts, operator.org_ids, now)
+    zones = zone_groups(directory.orgs(), operator.org_ids)
+    counts = await state.reads.run(board_counts, operator.org_ids, now, zones)
     appeals = await state.reads.run(map_appeals, operator.org_ids, since, category)
 
     districts = []
@@ -86,14 +100,20 @@ async def _map(request: Request, operator: Operator) -> dict[str, Any]:
         )
     # the smallest subtree first: a point in a municipality inside a region is the municipality's
     by_size = sorted(districts, key=lambda d: len(d["members"]))
+    nan = float("nan")
+    homes = first_containing(
+        [d["shape"] for d in by_size],
+        np.fromiter((nan if a.lon is None else a.lon for a in appeals), float, len(appeals)),
+        np.fromiter((nan if a.lat is None else a.lat for a in appeals), float, len(appeals)),
+    ).tolist()
+    # an appeal outside every district (or without a point) counts for its organisation's
+    by_member: dict[int, dict[str, Any]] = {}
+    for d in reversed(by_size):
+        for org_id in d["members"]:
+            by_member[org_id] = d
     points = []
-    for appeal in appeals:
-        home = None
-        if appeal.lat is not None and appeal.lon is not None:
-            spot = Point(appeal.lon, appeal.lat)
-            home = next((d for d in by_size if d["shape"].contains(spot)), None)
-        if home is None:
-            home = next((d for d in by_size if appeal.target_org_id in d["members"]), None)
+    for appeal, found in zip(appeals, homes, strict=True):
+        home = by_size[found] if found >= 0 else by_member.get(appeal.target_org_id)
         if home is not None:
             home["appeals"] += 1
         if appeal.lat is None or appeal.lon is None:
@@ -106,16 +126,7 @@ async def _map(request: Request, operator: Operator) -> dict[str, Any]:
                 "number": appeal.number,
                 "severity": severity,
                 "district": home["org"] if home else None,
-                "url": "/console/appeals/" + appeal.id,
-                "label": t(
-                    "map.point",
-                    lang,
-                    number=appeal.number,
-                    severity=t(
-                        "severity." + severity if severity != "none" else "map.severity-none",
-                        lang,
-                    ),
-                ),
+                "id": appeal.id,
             }
         )
     out = []
@@ -124,12 +135,20 @@ async def _map(request: Request, operator: Operator) -> dict[str, Any]:
         d.pop("shape")
         d["label"] = t("map.district", lang, org=d["name"], score=d["score"], count=d["appeals"])
         out.append(d)
+    generated = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
-        "generated_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "generated_at": generated,
+        "generated_text": local_time(
+            generated, board_zone(directory, operator, None), lang, seconds=True
+        ),
         "category": category,
         "days": days,
         "districts": out,
         "points": points,
+        # what a point says and where it leads, once for all (a region's 2,500 points each
+        # carrying its sentence and link were 600 KB of JSON)
+        "point_labels": _point_labels(lang),
+        "appeal_url": "/console/appeals/{id}",
         "capped": len(appeals) >= MAX_POINTS,
     }
 

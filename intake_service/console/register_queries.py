@@ -20,11 +20,10 @@ from intake_service.console.log_filter import PAGE_SIZE
 from intake_service.console.log_queries import appeal_conditions
 from intake_service.console.register_filter import Cursor, RegisterAsk
 from intake_service.console.search import match_expression, tsquery_expression
-from intake_service.dialect import fixed_join, ids_in_json, is_sqlite
+from intake_service.dialect import MAX_COMPOUND, fixed_join, ids_in_json, is_sqlite
 from intake_service.statuses import Status, open_statuses_sql
 from intake_service.visibility import scope_arg, sees_appeal
 
-MAX_COMPOUND = 400  # SQLite allows 500 terms in a compound SELECT
 _OPEN = open_statuses_sql()
 
 _ROW = (

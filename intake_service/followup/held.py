@@ -102,6 +102,7 @@ def hold_op(
             lang=appeal.lang,
             data={
                 "org_name": org.name,
+                "citizen_name": appeal.input.contact.get("name"),
                 "confirm_hours": hours_text((expires_at - now) / 3600),
                 "number": "",
             },

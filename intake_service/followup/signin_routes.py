@@ -26,7 +26,7 @@ from intake_service.followup.state import followup_of
 from intake_service.form.submission import check_sender
 from intake_service.i18n import t
 from intake_service.org_settings import DEFAULT_TIMEZONE
-from intake_service.pages import human_date, local_time, page_language, render
+from intake_service.pages import human_date, local_time, other_language, page_language, render
 
 STATE_COOKIE = "pos_signin"
 CABINET_COOKIE = "pos_cabinet"
@@ -144,6 +144,7 @@ async def my_appeals(request: Request) -> Response:
         "signed_in": session is not None,
         "appeals": rows,
         "configured": bool(runtime.settings.oidc_issuer),
+        "other": other_language(request, lang),
         "day": lambda iso: human_date(iso, lang),
         "when": lambda iso: local_time(iso, ZoneInfo(DEFAULT_TIMEZONE), lang),
     }

@@ -14,10 +14,11 @@ from typing import Any
 
 from intake_service.appeals import load_appeals
 from intake_service.categories import Category
+from intake_service.declension import org_name_in
 from intake_service.events import Event, EventType, appeal_history
 from intake_service.followup.verdict import REPEATABLE, days_since, last_answered, open_repeat
 from intake_service.i18n import t
-from intake_service.lifecycle.changes import find_appeal
+from intake_service.lifecycle.changes import find_appeal, personal
 from intake_service.pages import human_date
 from intake_service.statuses import Status, StatusType, status_type
 
@@ -34,7 +35,10 @@ def _public_step(event: Event, lang: str, org_name: Callable[[str], str]) -> dic
         title = t("status.answered", lang)
     elif event.type == EventType.ROUTED:
         status = str(Status.FORWARDED)
-        title = t("track.step.routed", lang, org=org_name(str(data.get("to") or "")))
+        name = org_name(str(data.get("to") or ""))
+        title = t(
+            "track.step.routed", lang, org=org_name_in("accs", name) if lang == "ru" else name
+        )
     elif event.type == EventType.CLARIFY_ASKED:
         status, detail = str(Status.CLARIFYING), data.get("question")
         title = t("track.step.clarify_asked", lang)
@@ -58,12 +62,12 @@ def _public_step(event: Event, lang: str, org_name: Callable[[str], str]) -> dic
 def _public_answer(
     row: dict[str, Any] | sqlite3.Row, name: str, at: str | None = None
 ) -> dict[str, Any] | None:
-    """The answer as the reader of one tracking page sees it: `{name}` is that appeal's own
-    citizen's name (the answer of an original, shown on a duplicate's page, greets the
+    """The answer as the reader of one tracking page sees it: `{name}` (and `{greeting}`) is that
+    appeal's own citizen's name (the answer of an original, shown on a duplicate's page, greets the
     duplicate's citizen — never the original's)."""
     if not row["answer"]:
         return None
-    return {"text": row["answer"].replace("{name}", name), "at": at or row["answered_at"]}
+    return {"text": personal(row["answer"], name), "at": at or row["answered_at"]}
 
 
 def _citizen_name(row: dict[str, Any] | sqlite3.Row) -> str:

@@ -23,6 +23,7 @@ from intake_service.appeal_input import TEXT_MIN, AppealInput, checked_text
 from intake_service.appeals import NewAppeal
 from intake_service.errors import IntakeError, NotFound, ValidationFailed
 from intake_service.followup.tracking import status_view
+from intake_service.followup.tracking_page import has_email, page_context, tracking_photo
 from intake_service.followup.verdict import (
     MAX_COMMENT,
     VerdictRefused,
@@ -83,11 +84,14 @@ def _view(request: Request, appeal_id: str, lang: str) -> dict[str, Any] | None:
 
 
 def _page(
-    request: Request, view: dict[str, Any], *, notice: str | None = None, error: str | None = None,
-    status: int = 200, fields: dict[str, str] | None = None, typed: dict[str, str] | None = None,
+    request: Request, appeal_id: str, view: dict[str, Any], *, notice: str | None = None,
+    error: str | None = None, status: int = 200, fields: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None, filed: str | None = None,
 ) -> Response:  # fmt: skip
     """The tracking page; after a refused action, `fields` holds each field's error and `typed`
-    what the citizen wrote (both keyed `action.field`), so that nothing has to be typed again."""
+    what the citizen wrote (both keyed `action.field`), so that nothing has to be typed again.
+    `filed`: the citizen has just filed this repeat from the first appeal's page, by its
+    verdict ("verdict") or as the problem being back ("repeat")."""
     runtime = runtime_of(request)
     lang = page_language(request)
     org = runtime.directory.org_by_slug(view["org"]["slug"])
@@ -99,12 +103,18 @@ def _page(
     def day(iso: str) -> str:
         return human_date(iso, lang)
 
+    token = request.path_params["token"]
+    new = request.query_params.get("new") == "1"
     context = {
+        **page_context(request, appeal_id, view["org"]["slug"], token, lang),
+        "filed": filed,
+        "page_url": f"{runtime.base_url(request)}/s/{token}",
         "view": view,
-        "new": request.query_params.get("new") == "1",
+        "new": new,
+        "no_email": new and not has_email(runtime.reader, appeal_id),
         "when": when,
         "day": day,
-        "token": request.path_params["token"],
+        "token": token,
         "notice": notice,
         "error": error,
         "errors": fields or {},
@@ -124,8 +134,10 @@ async def appeal_status(request: Request) -> Response:
         raise NotFound("detail.tracking-unknown", reason="tracking-unknown")
     if wants_html(request):
         done = request.query_params.get("done")
-        notice = t(f"track.done.{done}", lang) if done in ACTIONS else None
-        return _page(request, view, notice=notice)
+        # a repeat lands here from its first appeal's page: "repeat N is filed", not a thanks
+        filed = done if done in ("verdict", "repeat") and view["repeat_of"] else None
+        notice = t(f"track.done.{done}", lang) if done in ACTIONS and not filed else None
+        return _page(request, appeal_id, view, notice=notice, filed=filed)
     return JSONResponse(view)
 
 
@@ -172,7 +184,10 @@ async def act(request: Request) -> Response:
             # each beside its field in the action's own form (two forms have a `text`)
             fields = {f"{action}.{f}": t(key, lang, **v) for f, key, v in error.errors}
         typed = {f"{action}.{k}": v for k, v in data.items() if isinstance(v, str)}
-        return _page(request, view, error=message, status=error.status, fields=fields, typed=typed)
+        return _page(
+            request, appeal_id, view, error=message, status=error.status, fields=fields,
+            typed=typed,
+        )  # fmt: skip
     if as_page:
         token = runtime.tokens.tracking(target)
         return RedirectResponse(f"/s/{token}?done={action}&lang={lang}", status_code=303)
@@ -280,8 +295,14 @@ async def _file_repeat(
     return repeat_id
 
 
+async def photo(request: Request) -> Response:
+    """GET /s/{token}/photos/{n}: the appeal's own photo, to the holder of its tracking link."""
+    return await tracking_photo(request, _appeal_id(request))
+
+
 ROUTES = [
     Route("/s/{token}", appeal_status, methods=["GET"], name="tracking"),
+    Route("/s/{token}/photos/{n:int}", photo, methods=["GET"]),
     Route("/api/v1/status/{token}", appeal_status, methods=["GET"], name="status"),
     Route("/s/{token}/{action}", act, methods=["POST"]),
     Route("/api/v1/status/{token}/{action}", act, methods=["POST"]),

@@ -22,6 +22,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from intake_service.declension import greeting, org_name_in
 from intake_service.i18n import t
 from intake_service.ids import random_bytes
 from intake_service.pages import human_date
@@ -36,7 +37,14 @@ _html = Environment(
     autoescape=select_autoescape(default=True),
     auto_reload=False,
 )
-_text = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=False, auto_reload=False)
+# the plain part's blocks take their own line ends with them: one blank line between paragraphs
+_text = Environment(
+    loader=FileSystemLoader(_TEMPLATES),
+    autoescape=False,
+    auto_reload=False,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 class NoticeRenderer:
@@ -63,7 +71,13 @@ class NoticeRenderer:
         for key in DATE_FIELDS:  # due dates as the reader writes them
             if data.get(key):
                 data[key] = human_date(str(data[key]), notice["lang"])
-        return {**data, "kind": notice["kind"], "tracking_url": tracking, "base_url": base}
+        return {
+            **data,
+            **_names(data, notice["lang"]),
+            "kind": notice["kind"],
+            "tracking_url": tracking,
+            "base_url": base,
+        }
 
     def message(self, notice: sqlite3.Row) -> Mail:
         lang = notice["lang"]
@@ -162,6 +176,26 @@ def encoded_words(text: str) -> str:
     if chunk:
         words.append(chunk)
     return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(w).decode('ascii')}?=" for w in words)
+
+
+def _names(data: dict[str, Any], lang: str) -> dict[str, str]:
+    """The organisation's name in the cases the Russian sentences put it in («направлено в
+    Администрацию …», «Ответ Администрации …», «В Администрации … просрочено») and the greeting
+    by the citizen's name, and the status as a word inside a sentence — made when the mail is
+    sent, so a notice recorded before a release reads as well as a new one. English names the
+    organisation as written."""
+    org = str(data.get("org_name") or "")
+    russian = lang == "ru"
+    status = str(data.get("status_title") or "")
+    return {
+        "greeting": greeting(data.get("citizen_name"), lang),
+        # mid-sentence after a colon Russian goes on in lower case: «изменён: в работе»
+        "status_word": status[:1].lower() + status[1:] if russian else status,
+        **{
+            f"org_{case}": org_name_in(case, org) if russian else org
+            for case in ("gent", "accs", "loct")
+        },
+    }
 
 
 def _values(context: dict[str, Any]) -> dict[str, object]:

@@ -233,10 +233,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Укажите e-mail или телефон, чтобы получить ответ.",
         "en": "Give an e-mail or a phone number to receive the answer.",
     },
-    "field.official-email": {
-        "ru": "Для обращения по 59-ФЗ нужен e-mail для ответа.",
-        "en": "An official appeal under 59-FZ needs an e-mail for the answer.",
-    },
     "field.official-address": {
         "ru": "Для обращения по 59-ФЗ укажите почтовый адрес или e-mail для ответа.",
         "en": "An official appeal under 59-FZ needs a postal address or an e-mail for the answer.",

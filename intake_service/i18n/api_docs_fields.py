@@ -74,8 +74,12 @@ MESSAGES = sentences(
         ),
         ("A code from GET /api/v1/categories.", "Код темы из GET /api/v1/categories."),
         (
-            "An e-mail or a phone is needed; an official appeal needs an e-mail.",
-            "Нужен e-mail или телефон; для официального обращения — e-mail.",
+            "The name, whole or in parts (an official appeal gives the parts, 59-FZ art. 7 "
+            "p. 1; `name` is then the parts joined), and a way to answer: an e-mail or a "
+            "phone; for an official appeal an e-mail or a postal address.",
+            "Имя целиком или по частям (официальное обращение называет фамилию, имя и отчество, "
+            "59-ФЗ ст. 7 ч. 1; `name` тогда — они через пробел) и способ ответа: e-mail или "
+            "телефон, для официального обращения — e-mail или почтовый адрес.",
         ),
         (
             "7 to 15 digits, an optional leading +; spaces, brackets, dashes and dots between "
@@ -97,8 +101,8 @@ MESSAGES = sentences(
         ),
         ("The address the link went to, masked.", "Адрес, на который ушла ссылка, со звёздочками."),
         (
-            "The versioned appeal document, schema `pos-intake/appeal@1`.",
-            "Документ обращения с версией схемы `pos-intake/appeal@1`.",
+            "The versioned appeal document, schema `pos-intake/appeal@2`.",
+            "Документ обращения с версией схемы `pos-intake/appeal@2`.",
         ),
         ("Relative to the service; Bearer key.", "Относительно адреса сервиса; с ключом Bearer."),
         (

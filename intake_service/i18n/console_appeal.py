@@ -47,6 +47,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Only the addressed organisation's operators see the contact.",
     },
     "console.appeal.contact.name": {"ru": "Имя", "en": "Name"},
+    "console.appeal.contact.surname": {"ru": "Фамилия", "en": "Surname"},
+    "console.appeal.contact.first_name": {"ru": "Имя", "en": "First name"},
+    "console.appeal.contact.patronymic": {"ru": "Отчество", "en": "Patronymic"},
     "console.appeal.contact.email": {"ru": "E-mail", "en": "E-mail"},
     "console.appeal.contact.phone": {"ru": "Телефон", "en": "Phone"},
     "console.appeal.source": {"ru": "Откуда", "en": "Source"},
@@ -83,6 +86,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Sink no. {number} (removed)",
     },
     "console.appeal.name-placeholder": {"ru": "‹имя заявителя›", "en": "‹the citizen's name›"},
+    "console.appeal.greeting-placeholder": {
+        "ru": "‹обращение к заявителю›",
+        "en": "‹the greeting to the citizen›",
+    },
     "console.appeal.answer": {"ru": "Ответ заявителю", "en": "Answer to the citizen"},
     "console.appeal.answered-at": {"ru": "Ответ дан", "en": "Answered"},
     "console.appeal.deliveries": {"ru": "Передача", "en": "Forwarding"},
@@ -161,9 +168,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.appeal.reply.text": {"ru": "Текст ответа", "en": "Answer"},
     "console.appeal.reply.hint": {
         "ru": "Ответ сразу появится на странице отслеживания. {number} и {name} заменяются "
-        "номером обращения и именем заявителя.",
+        "номером обращения и именем заявителя, {greeting} — обращением по имени: «Уважаемая "
+        "Анна Сергеевна!», «Уважаемый Иван Петрович!» или «Здравствуйте!».",
         "en": "The answer shows on the tracking page at once. {number} and {name} become the "
-        "appeal's number and the citizen's name.",
+        "appeal's number and the citizen's name, {greeting} a greeting by name in Russian: "
+        "«Уважаемая Анна Сергеевна!», «Уважаемый Иван Петрович!» or «Здравствуйте!».",
     },
     "console.appeal.reply.send": {"ru": "Отправить ответ", "en": "Send answer"},
     "console.appeal.reply.optional": {
@@ -296,9 +305,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "templates.title": {"ru": "Шаблоны ответов", "en": "Answer templates"},
     "templates.lead": {
         "ru": "Оператор выбирает шаблон на странице обращения и может поправить текст перед "
-        "отправкой. {number} заменяется номером обращения, {name} — именем заявителя.",
+        "отправкой. {number} заменяется номером обращения, {name} — именем заявителя, "
+        "{greeting} — обращением по имени в роде заявителя («Уважаемая Анна Сергеевна!»).",
         "en": "An operator picks a template on the appeal's page and may edit it before "
-        "sending. {number} becomes the appeal's number, {name} the citizen's name.",
+        "sending. {number} becomes the appeal's number, {name} the citizen's name, {greeting} "
+        "a greeting in the citizen's gender («Уважаемая Анна Сергеевна!»).",
     },
     "templates.none": {"ru": "Шаблонов пока нет.", "en": "No templates yet."},
     "templates.org": {"ru": "Организация", "en": "Organisation"},

@@ -185,6 +185,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Цвет района — та же острота, что на табло; её составляющие объяснены там:",
         "en": "A district's colour is the board's acuteness; its parts are explained there:",
     },
+    "map.legend-period": {
+        "ru": "Цвет района — острота сейчас, как на табло (последние сутки, неделя и "
+        "просроченные), при любом выбранном периоде; точки и число обращений в таблице — "
+        "за выбранный период.",
+        "en": "A district's colour is its acuteness now, as on the board (the last day, week "
+        "and overdue appeals), whatever period is chosen; the points and the table's count of "
+        "appeals cover the chosen period.",
+    },
+    "map.points-title": {"ru": "Новые обращения на карте", "en": "Newest appeals on the map"},
+    "map.points-none": {
+        "ru": "За период нет обращений с точкой на карте.",
+        "en": "No appeals with a point on the map in this period.",
+    },
+    "map.points-more": {
+        "ru": "Показаны {shown} самых новых из {count}; остальные — на карте и в реестре.",
+        "en": "The {shown} newest of {count} are listed; the rest are on the map and in the "
+        "register.",
+    },
     "map.list": {"ru": "Районы", "en": "Districts"},
     "map.district-col": {"ru": "Район", "en": "District"},
     "map.score-col": {"ru": "Острота", "en": "Acuteness"},

@@ -19,9 +19,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.site.snippet": {"ru": "Код для сайта", "en": "Code for the site"},
     "console.site.snippet-hint": {
         "ru": "Вставьте эту строку в страницы сайта — перед закрывающим тегом </body>. "
-        "Сайт должен быть в списке разрешённых адресов ниже.",
+        "Сайт должен быть в списке разрешённых адресов ниже. Если внизу сайта закреплена "
+        'полоса (подвал, уведомление), добавьте в строку data-offset="высота полосы в '
+        'пикселях" — кнопка встанет над ней.',
         "en": "Paste this line into the site's pages, before the closing </body> tag. "
-        "The site must be among the allowed addresses below.",
+        "The site must be among the allowed addresses below. If the site has a bar fixed to "
+        "the bottom of the screen (a footer, a notice), add data-offset=\"the bar's height in "
+        'pixels" to the line: the badge will stand above it.',
     },
     "console.site.copy": {"ru": "Скопировать код", "en": "Copy the code"},
     "console.site.copied": {"ru": "Скопировано", "en": "Copied"},

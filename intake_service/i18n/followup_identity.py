@@ -52,6 +52,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Личный кабинет недоступен: вход через Госуслуги здесь не настроен.",
         "en": "The cabinet is not available: sign-in is not set up here.",
     },
+    # without a cabinet: where a citizen's appeals are all the same
+    "my.off.how": {
+        "ru": "Каждое ваше обращение открывается по своей ссылке для отслеживания: она была на "
+        "экране после отправки и есть в письмах о нём («{link}»). Откройте её или вставьте на "
+        "главной странице сервиса — там видны статус и ответ.",
+        "en": "Each of your appeals opens at its own tracking link: it was on the screen after "
+        "sending and is in the e-mails about it (“{link}”). Open it, or paste it on the "
+        "service's front page, to see the status and the answer.",
+    },
+    "my.off.home": {
+        "ru": "На главную страницу сервиса",
+        "en": "To the service's front page",
+    },
     "my.none": {
         "ru": "Обращений пока нет: здесь видны поданные после входа и подтверждённые по "
         "ссылке из письма на адрес, который подтвердили Госуслуги.",

@@ -1,17 +1,32 @@
-"""E-mails to citizens and operators (forward/mail_render.py)."""
+"""E-mails to citizens and operators (forward/mail_render.py).
+
+The organisation is named in the case its Russian sentence needs (`org_gent`, `org_accs`,
+`org_loct`, declension.py) and without quotes of its own: «направлено в Администрацию
+г. Мантурово»; a name the dictionary cannot decline (МФЦ …, «…») reads as written."""
 
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     "mail.greeting": {"ru": "Здравствуйте!", "en": "Hello,"},
+    # by the citizen's name (declension.greeting): the gender its first name or patronymic tells
+    "mail.greeting.masc": {"ru": "Уважаемый {name}!", "en": "Dear {name},"},
+    "mail.greeting.femn": {"ru": "Уважаемая {name}!", "en": "Dear {name},"},
+    "mail.greeting.named": {"ru": "Здравствуйте, {name}!", "en": "Hello {name},"},
     "mail.signature": {
         "ru": "Платформа обратной связи. Это письмо отправлено автоматически, отвечать на него не нужно.",
         "en": "Feedback platform. This message was sent automatically; please do not reply.",
     },
-    "mail.tracking-link": {
-        "ru": "Статус обращения и ответ — по ссылке:",
-        "en": "The status of your appeal and the answer are here:",
+    # the plain part: the label, then the address on a line of its own
+    "mail.tracking-label": {
+        "ru": "Статус обращения и ответ — на его странице:",
+        "en": "The status of your appeal and the answer are on its page:",
     },
+    # the HTML part: a sentence, then a link whose text says where it goes
+    "mail.tracking-intro": {
+        "ru": "Статус обращения и ответ — на его странице.",
+        "en": "The status of your appeal and the answer are on its page.",
+    },
+    "mail.tracking-link": {"ru": "Посмотреть обращение", "en": "View the appeal"},
     "mail.confirm-link": {
         "ru": "Подтвердить адрес и отправить обращение",
         "en": "Confirm the address and send the appeal",
@@ -27,7 +42,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Confirm your e-mail address",
     },
     "mail.body.confirm": {
-        "ru": "Вы написали обращение в «{org_name}». Чтобы оно было отправлено, подтвердите адрес "
+        "ru": "Вы написали обращение в {org_accs}. Чтобы оно было отправлено, подтвердите адрес "
         "электронной почты по ссылке ниже. Если вы не писали обращение, просто удалите это письмо.",
         "en": "You wrote an appeal to “{org_name}”. To send it, confirm your e-mail address with "
         "the link below. If you did not write it, just delete this message.",
@@ -37,17 +52,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Appeal {number} registered",
     },
     "mail.body.registered": {
-        "ru": "Ваше обращение зарегистрировано под номером {number} и направлено в «{org_name}». "
+        "ru": "Ваше обращение зарегистрировано под номером {number} и направлено в {org_accs}. "
         "Срок ответа — до {answer_due}",  # a date in Russian ends with "г.", the sentence too
         "en": "Your appeal is registered as {number} and sent to “{org_name}”. "
         "The answer is due by {answer_due}.",
     },
     "mail.subject.routed": {
-        "ru": "Обращение {number} передано в «{org_name}»",
+        "ru": "Обращение {number} передано в {org_accs}",
         "en": "Appeal {number} forwarded to “{org_name}”",
     },
     "mail.body.routed": {
-        "ru": "Ваше обращение {number} передано по компетенции в «{org_name}».",
+        "ru": "Ваше обращение {number} передано по компетенции в {org_accs}.",
         "en": "Your appeal {number} was forwarded to the competent body, “{org_name}”.",
     },
     "mail.subject.clarify": {
@@ -55,7 +70,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Appeal {number}: a question for you",
     },
     "mail.body.clarify": {
-        "ru": "«{org_name}» просит уточнить обращение {number}. Ответьте на странице обращения "
+        "ru": "{org_name} просит уточнить обращение {number}. Ответьте на странице обращения "
         "до {clarify_due}, иначе оно будет закрыто.",
         "en": "“{org_name}” asks a question about appeal {number}. Answer it on the appeal's "
         "page by {clarify_due}, or the appeal will be closed.",
@@ -65,7 +80,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Answer to appeal {number}",
     },
     "mail.body.answered": {
-        "ru": "«{org_name}» ответила на ваше обращение {number}:",
+        "ru": "Ответ {org_gent} на ваше обращение {number}:",
         "en": "“{org_name}” answered your appeal {number}:",
     },
     "mail.subject.extended": {
@@ -82,23 +97,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Appeal {number}: {status_title}",
     },
     "mail.body.status": {
-        "ru": "Статус обращения {number} изменён: {status_title}. Причина:",
-        "en": "The status of appeal {number} changed: {status_title}. The reason:",
+        "ru": "Статус обращения {number} изменён: {status_word}. Причина:",
+        "en": "The status of appeal {number} changed: {status_word}. The reason:",
     },
     "mail.subject.closed": {
         "ru": "Обращение {number} закрыто",
         "en": "Appeal {number} closed",
     },
     "mail.body.closed": {
-        "ru": "Обращение {number} закрыто: {status_title}.",
-        "en": "Appeal {number} is closed: {status_title}.",
+        "ru": "Обращение {number} закрыто: {status_word}.",
+        "en": "Appeal {number} is closed: {status_word}.",
     },
     "mail.subject.digest": {
         "ru": "Просроченные обращения: {overdue}",
         "en": "Overdue appeals: {overdue}",
     },
     "mail.body.digest": {
-        "ru": "В «{org_name}» просрочено обращений: {overdue}, срок истекает сегодня или завтра: "
+        "ru": "В {org_loct} просрочено обращений: {overdue}, срок истекает сегодня или завтра: "
         "{due_soon}.",
         "en": "“{org_name}” has {overdue} overdue appeal(s), and {due_soon} due today or tomorrow.",
     },

@@ -4,7 +4,8 @@ clarification (followup/tracking.py, followup/tracking_routes.py)."""
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
-    "track.step.routed": {"ru": "Передано в «{org}»", "en": "Forwarded to “{org}”"},
+    # the organisation in the accusative in Russian (declension.py), as written in English
+    "track.step.routed": {"ru": "Передано в {org}", "en": "Forwarded to “{org}”"},
     "track.step.clarify_asked": {"ru": "Запрошено уточнение", "en": "A question for you"},
     "track.step.clarified": {"ru": "Вы ответили на вопрос", "en": "You answered the question"},
     "track.step.extended": {
@@ -85,6 +86,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     "track.done.clarification": {
         "ru": "Ответ передан в организацию.",
         "en": "Your answer is passed to the organisation.",
+    },
+    # the page's header, the photos, a repeat just filed (tracking_page.py)
+    "track.org-head": {"ru": "Организация", "en": "Organisation"},
+    "track.photos": {"ru": "Ваши фотографии", "en": "Your photos"},
+    "track.photo": {"ru": "Фотография {n}, открыть целиком", "en": "Photo {n}, open in full"},
+    "track.filed.verdict": {
+        "ru": "Спасибо за оценку. Подано повторное обращение {number} к обращению {first} — "
+        "это его страница.",
+        "en": "Thank you for your rating. Repeat appeal {number} to appeal {first} is filed — "
+        "this is its page.",
+    },
+    "track.filed.repeat": {
+        "ru": "Подано повторное обращение {number} к обращению {first} — это его страница.",
+        "en": "Repeat appeal {number} to appeal {first} is filed — this is its page.",
+    },
+    "track.filed-keep": {
+        "ru": "Ответ на него появится здесь, сохраните ссылку:",
+        "en": "Its answer will appear here; keep the link:",
     },
     "track.done.repeat": {
         "ru": "Повторное обращение подано.",

@@ -130,6 +130,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Сохраните номер и ссылку: по ним можно узнать статус и прочитать ответ.",
         "en": "Keep the number and the link: they show the status and the answer.",
     },
+    # the success screen and the tracking page's first showing, when no e-mail was given
+    "success.no-email": {
+        "ru": "Вы не указали e-mail, поэтому писем о нём не будет: статус и ответ появятся "
+        "только по ссылке «Следить за статусом». Сохраните её — без неё обращение не найти.",
+        "en": "You gave no e-mail, so no messages about it will come: the status and the answer "
+        "appear only at the «Follow its status» link. Keep it — without it the appeal cannot "
+        "be found.",
+    },
+    "status.new-no-email": {
+        "ru": "Вы не указали e-mail, поэтому писем о нём не будет: статус и ответ появятся "
+        "только на этой странице. Сохраните ссылку на неё — без неё обращение не найти.",
+        "en": "You gave no e-mail, so no messages about it will come: the status and the answer "
+        "appear only on this page. Keep its link — without it the appeal cannot be found.",
+    },
     "success.close": {"ru": "Закрыть", "en": "Close"},
     "success.another": {"ru": "Написать ещё", "en": "Write another"},
     "status.page-title": {"ru": "Обращение {number}", "en": "Appeal {number}"},

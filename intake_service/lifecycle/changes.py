@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from intake_service.declension import greeting
 from intake_service.events import EventType, insert_event
 from intake_service.i18n import t
 from intake_service.lifecycle.notices import NoticeKind, notify_citizen
@@ -186,11 +187,23 @@ def status_op(
 
 
 NAME_PLACEHOLDER = "{name}"
+# «Уважаемая Анна Сергеевна!», «Уважаемый Иван Петрович!», «Здравствуйте, Саша!» or
+# «Здравствуйте!»: what templates wrote as «Уважаемый(ая) {name}!» (declension.greeting)
+GREETING_PLACEHOLDER = "{greeting}"
 
 
 def fill_template(body: str, number: str, name: str) -> str:
     """The placeholders an answer may hold: {number} and {name} (the citizen's)."""
     return body.replace("{number}", number).replace("{name}", name)
+
+
+def personal(text: str, name: str) -> str:
+    """A stored answer as its own citizen reads it: {name} and {greeting} filled in. The
+    greeting is Russian whatever the page's language: the answer around it is the operator's,
+    written in Russian."""
+    if GREETING_PLACEHOLDER in text:
+        text = text.replace(GREETING_PLACEHOLDER, greeting(name, "ru"))
+    return text.replace(NAME_PLACEHOLDER, name)
 
 
 def answer_op(appeal_id: str, text: str, template: str | None, actor: Actor) -> Op:
@@ -218,13 +231,13 @@ def answer_op(appeal_id: str, text: str, template: str | None, actor: Actor) -> 
             conn, EventType.ANSWERED, row, actor, {**data, "template": template}, at=at
         )
         # the e-mail goes to this appeal's own citizen: their name filled in
-        personal = final.replace(NAME_PLACEHOLDER, str(contact_of(dict(row)).get("name", "")))
+        own = personal(final, str(contact_of(dict(row)).get("name", "")))
         notify_citizen(
             conn,
             appeal_id,
             NoticeKind.ANSWERED,
             dedupe=f"answered:{event_id}",
-            data={"text": personal},
+            data={"text": own},
         )
 
     return op

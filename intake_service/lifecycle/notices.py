@@ -76,15 +76,24 @@ def record_notice(
 
 
 def appeal_basics(
-    *, number: str, category: str, appeal_kind: str, org_name: str, answer_due: str | None
+    *,
+    number: str,
+    category: str,
+    appeal_kind: str,
+    org_name: str,
+    answer_due: str | None,
+    citizen_name: str | None,
 ) -> dict[str, Any]:
-    """What every notice to a citizen carries, whatever it tells of."""
+    """What every notice to a citizen carries, whatever it tells of. The citizen's name is
+    for the greeting («Уважаемая Анна Сергеевна!»), made when the mail is sent: the notice
+    goes to that citizen's own address, which it holds already."""
     return {
         "number": number,
         "category": category,
         "appeal_kind": appeal_kind,
         "org_name": org_name,
         "answer_due": answer_due,
+        "citizen_name": citizen_name,
     }
 
 
@@ -119,7 +128,8 @@ def notify_citizen(
     if to is None:
         return None
     row = conn.execute(
-        "SELECT a.number, a.category, a.kind, a.answer_due, a.target_org_id, o.name AS org_name "
+        "SELECT a.number, a.category, a.kind, a.answer_due, a.target_org_id, a.contact, "
+        "o.name AS org_name "
         "FROM appeals a JOIN orgs o ON o.id = a.target_org_id WHERE a.id = ?",
         (appeal_id,),
     ).fetchone()
@@ -129,6 +139,7 @@ def notify_citizen(
         appeal_kind=row["kind"],
         org_name=row["org_name"],
         answer_due=row["answer_due"],
+        citizen_name=_name(row["contact"]),
     )
     return record_notice(
         conn,
@@ -140,6 +151,14 @@ def notify_citizen(
         dedupe=dedupe,
         appeal_id=appeal_id,
     )
+
+
+def _name(contact: str | None) -> str | None:
+    try:
+        name = json.loads(contact or "{}").get("name")
+    except (ValueError, AttributeError):
+        return None
+    return str(name) if name else None
 
 
 def load_notices(conn: sqlite3.Connection, ids: list[int]) -> dict[int, sqlite3.Row]:

@@ -188,7 +188,7 @@ def _status_notes(row: sqlite3.Row, lang: str) -> str:
         return str(row["clarify_question"])
     for text in (row["status_reason"], row["answer"]):
         if text:
-            return str(text).replace("{name}", "").strip(" ,")
+            return str(text).replace("{greeting}", "").replace("{name}", "").strip(" ,")
     return t(f"status.{status}", lang)
 
 

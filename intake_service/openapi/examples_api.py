@@ -115,7 +115,7 @@ def examples(v: Values) -> list[Example]:
         ],
     )
     document = {
-        "schema": "pos-intake/appeal@1",
+        "schema": "pos-intake/appeal@2",
         "id": v.id,
         "number": v.number,
         "kind": "message",

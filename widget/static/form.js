@@ -249,6 +249,9 @@
     var screen = document.getElementById('success-screen');
     document.getElementById('success-number').textContent = result.number;
     document.getElementById('success-link').href = result.tracking_url;
+    // no e-mail given (a phone alone): no letters will come, the link is the only way back
+    var email = form.elements.email;
+    document.getElementById('success-no-email').hidden = !!(email && email.value.trim());
     screen.hidden = false;
     screen.focus();
     // The number only: the tracking link shows the appeal's text and address to whoever holds

@@ -7,7 +7,12 @@
 (function () {
   var root = document.getElementById('map-root');
   if (!root || !window.fetch || !window.L) { return; }
-  var HEAT = ['#e8f1ea', '#c9e6b8', '#f3e38a', '#f6b35c', '#c2410c', '#b3121f'];
+  // A district's fill is the legend's own swatch colour (board.css), read once, so the map,
+  // the board and the legend can never show a step in two colours.
+  var HEAT = [0, 1, 2, 3, 4, 5].map(function (level) {
+    var swatch = document.querySelector('.legend .swatch.heat-' + level);
+    return swatch ? window.getComputedStyle(swatch).backgroundColor : '#888';
+  });
   var SEVERITY = { critical: '#7a0b14', high: '#c2410c', medium: '#d69e00', low: '#2e7d32', none: '#6b7480' };
   var RANK = { critical: 4, high: 3, medium: 2, low: 1, none: 0 };
   var GRID = 44; // px: points closer than this at the current zoom share a cluster
@@ -31,7 +36,7 @@
     while (rows.firstChild) { rows.removeChild(rows.firstChild); }
     var layers = data.districts.map(function (d) {
       var layer = L.geoJSON(d.geometry, {
-        style: { color: wall ? '#cfe3ff' : '#1f2933', weight: 2, fillColor: HEAT[d.heat] || HEAT[0], fillOpacity: wall ? 0.9 : 0.7 }
+        style: { color: wall ? '#cfe3ff' : '#1f2933', weight: 2, fillColor: HEAT[d.heat] || HEAT[0], fillOpacity: wall ? 0.9 : 0.75 }
       });
       layer.bindTooltip(textNode(d.label), { sticky: true });
       return layer;
@@ -116,14 +121,52 @@
     root.setAttribute('data-zoom', String(map.getZoom()));
   }
 
+  // The points as a list of links too: a marker on the map is reached by mouse only, the
+  // newest appeals here by keyboard and screen reader as well.
+  var LISTED = 15;
+  function listPoints(data) {
+    var list = document.getElementById('map-point-list');
+    var note = document.getElementById('map-points-note');
+    if (!list || !note) { return; }
+    while (list.firstChild) { list.removeChild(list.firstChild); }
+    var names = {};
+    data.districts.forEach(function (d) { names[d.org] = d.name; });
+    data.points.slice(0, LISTED).forEach(function (p) {
+      var item = document.createElement('li');
+      var dot = document.createElement('span');
+      dot.className = 'dot sev-' + (SEVERITY[p.severity] ? p.severity : 'none');
+      dot.setAttribute('aria-hidden', 'true');
+      var link = document.createElement('a');
+      link.href = p.url;
+      link.textContent = p.label + (p.district && names[p.district] ? ' — ' + names[p.district] : '');
+      item.appendChild(dot); item.appendChild(link);
+      list.appendChild(item);
+    });
+    if (!data.points.length) { note.textContent = note.getAttribute('data-none'); }
+    else if (data.points.length > LISTED) {
+      note.textContent = note.getAttribute('data-more').replace('{shown}', String(LISTED)).replace('{count}', String(data.points.length));
+    } else { note.textContent = ''; }
+  }
+
+  // what a point says and where it leads, from the templates sent once with the data
+  function dress(data) {
+    data.points.forEach(function (p) {
+      var label = data.point_labels[p.severity] || data.point_labels.none;
+      p.label = label.split('{number}').join(p.number);
+      p.url = data.appeal_url.split('{id}').join(encodeURIComponent(p.id));
+    });
+  }
+
   function render(data) {
+    dress(data);
     points = data.points;
     drawDistricts(data);
     drawPoints();
+    listPoints(data);
     document.getElementById('map-capped').hidden = !data.capped;
     var updated = document.getElementById('map-updated');
     updated.setAttribute('datetime', data.generated_at);
-    updated.textContent = data.generated_at.slice(11, 19) + ' UTC';
+    updated.textContent = data.generated_text;
     root.setAttribute('data-state', 'ready');
   }
 
