@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
-from test_badge import FRAME, fill, open_form, send
+from test_badge import FRAME, accepted_event, fill, open_form, send
 
 from conftest import events, form_fields, form_token, serious_violations
 
@@ -196,6 +196,29 @@ def test_the_form_switches_to_english_keeping_what_was_typed(page, demo_site):
     expect(page.get_by_role("combobox", name="Topic")).to_have_value("roads")
     page.get_by_role("link", name="Русский").click()
     expect(page.get_by_label("Опишите проблему")).to_have_value("Яма на дороге у школы номер 3.")
+
+
+def test_in_the_badges_dialog_the_form_switches_language_for_the_same_site(page, demo_site):
+    page.goto(demo_site.examples + "/plain.html")
+    frame = open_form(page)
+    frame.get_by_label("Опишите проблему").fill("Не горит фонарь у дома 5.")
+    frame.get_by_role("link", name="English").click()
+    expect(frame.get_by_label("Describe the problem")).to_have_value("Не горит фонарь у дома 5.")
+    fill_in_english(frame)
+    time.sleep(1.1)  # the demo refuses forms sent faster than POS_FORM_MIN_SECONDS=1
+    frame.get_by_role("button", name="Send").click()
+    number = frame.locator("#success-number")
+    expect(number).to_have_text(re.compile(r"^DEMO-\d{4}-\d{6}$"))
+    event = accepted_event(demo_site.db, number.inner_text())
+    assert event["data"]["embed_origin"] == demo_site.examples  # still the site's own form
+    assert event["data"]["channel"] == "form"
+
+
+def fill_in_english(frame) -> None:
+    frame.get_by_role("combobox", name="Topic").select_option("street_lighting")
+    frame.get_by_label("Name *", exact=True).fill("Ivan")
+    frame.get_by_label("E-mail", exact=True).fill("ivan@example.ru")
+    frame.get_by_label("I agree to the processing of my personal data").check()
 
 
 @SIZES
