@@ -74,7 +74,18 @@ def test_the_form_asks_a_topics_questions_only_for_that_topic(city, browser):
         page.locator("#send").click()
         # the required question is pointed out at its own field
         expect(pole).to_have_attribute("aria-invalid", "true")
-        expect(page.locator("#q-street_lighting-pole-error")).to_have_text("Обязательное поле.")
+        pole_error = page.locator("#q-street_lighting-pole-error")
+        expect(pole_error).to_have_text("Обязательное поле.")
+        pole.fill("17")  # answered: its error goes, and the summary with it
+        expect(pole_error).to_have_count(0)
+        expect(page.locator("#summary")).to_be_hidden()
+        pole.fill("")
+        page.locator("#send").click()
+        expect(pole_error).to_be_visible()
+        page.locator("#category").select_option("roads")  # put away with its topic
+        expect(pole_error).to_have_count(0)
+        expect(page.locator("#summary")).to_be_hidden()
+        page.locator("#category").select_option("street_lighting")
         pole.fill("17")
         page.locator("#send").click()
         expect(page.locator("#success-number")).to_have_text(re.compile(r"MANTUROVO-"))

@@ -189,6 +189,12 @@
   };
 
   function mend(p, changed) {
+    var away = p.closest('fieldset.questions[disabled]');
+    if (away) {  // another topic's question, put away with its topic: not sent, not wrong
+      p.remove();
+      away.querySelectorAll('[aria-invalid]').forEach(function (el) { el.removeAttribute('aria-invalid'); });
+      return;
+    }
     var field = p.getAttribute('data-field');
     var input = field && inputFor(field);
     if (!input) return;
