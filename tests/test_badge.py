@@ -28,7 +28,7 @@ def fill(frame, text: str = "Не горит фонарь у дома 5 по у�
     frame.get_by_role("combobox", name="Тема").select_option("street_lighting")
     frame.get_by_label("Опишите проблему").fill(text)
     frame.get_by_label("Адрес места").fill("ул. Ленина, 5")
-    frame.get_by_label("Имя *", exact=True).fill("Иван Петров")
+    frame.get_by_label("Ваше имя *", exact=True).fill("Иван Петров")
     frame.get_by_label("E-mail", exact=True).fill("ivan@example.ru")
     frame.get_by_label("Я согласен(на) на обработку моих персональных данных").check()
 

@@ -125,7 +125,7 @@ def test_email_mode_needs_an_email_and_oidc_needs_a_sign_in(city, tmp_path):
 @pytest.mark.service_env(POS_OIDC_ISSUER="https://id.example.ru", POS_OIDC_CLIENT_ID="pos")
 def test_an_official_appeal_needs_the_identity_provider_when_there_is_one(city):
     db, _org, service = city
-    unsigned = _file(service, kind="official")
+    unsigned = _file(service, kind="official", surname="Смирнова", first_name="Анна")
     assert unsigned.status_code == 422 and "Войдите" in unsigned.text
     forged = _file(service, kind="official", identity="not-a-token")
     assert forged.status_code == 422
@@ -214,3 +214,35 @@ def test_a_held_sending_repeated_under_its_key_is_held_once(city, mail_server):
     assert again.headers["idempotent-replayed"] == "true"
     assert [e["type"] for e in events(db)].count("held") == 1
     _link(mail_server)  # one confirmation e-mail (_link takes exactly one)
+
+
+def test_an_official_appeal_from_the_form_reaches_the_agency_with_the_name_in_parts(
+    city, mail_server
+):
+    """The form's official appeal (59-ФЗ): once the citizen opens the link, the document the
+    agency receives carries the surname, first name, patronymic and postal address as fields,
+    `name` the whole name."""
+    db, org, service = city
+    run_cli(db, "org", "set", "manturovo", "--identity-official", "email")
+    parts = {
+        "kind": "official",
+        "name": "",
+        "surname": "Смирнова",
+        "first_name": "Анна",
+        "patronymic": "Сергеевна",
+        "postal": "156000, Кострома, ул. Советская, 1",
+    }
+    held = _file(service, **parts)
+    assert held.status_code == 202, held.text
+    with httpx.Client(headers={"Origin": service.url, "Accept": "text/html"}) as browser:
+        assert browser.post(_link(mail_server)).status_code == 303
+    [message] = _queue(service, org.key)
+    assert message["body"]["kind"] == "official"
+    assert message["body"]["contact"] == {
+        "name": "Смирнова Анна Сергеевна",
+        "surname": "Смирнова",
+        "first_name": "Анна",
+        "patronymic": "Сергеевна",
+        "postal": "156000, Кострома, ул. Советская, 1",
+        "email": "anna@example.ru",
+    }

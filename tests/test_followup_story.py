@@ -91,7 +91,7 @@ def test_sign_in_popup_from_the_forms_iframe_on_another_site(tmp_path, idp, tab)
         popup = opened.value
         popup.get_by_role("button", name="citizen-anna").click()
         expect(frame.locator("#signin-state")).to_have_text("Вы вошли как Анна Петрова.")
-        expect(frame.get_by_label("Имя *", exact=True)).to_have_value("Анна Петрова")
+        expect(frame.get_by_label("Ваше имя *", exact=True)).to_have_value("Анна Петрова")
         assert frame.locator("#identity").input_value()
         # a message from the host page (another origin) is not taken for a sign-in
         tab.locator(FRAME).evaluate(
@@ -127,7 +127,7 @@ def test_a_blocked_sign_in_popup_offers_a_tab_that_signs_the_form_in(tmp_path, i
             link.click()
         opened.value.get_by_role("button", name="citizen-anna").click()
         expect(frame.locator("#signin-state")).to_have_text("Вы вошли как Анна Петрова.")
-        expect(frame.get_by_label("Имя *", exact=True)).to_have_value("Анна Петрова")
+        expect(frame.get_by_label("Ваше имя *", exact=True)).to_have_value("Анна Петрова")
         assert frame.locator("#identity").input_value()
         frame.get_by_role("combobox", name="Тема").select_option("street_lighting")
         frame.get_by_label("Опишите проблему").fill("Не горит фонарь у дома 5 по улице Ленина.")

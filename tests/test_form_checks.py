@@ -214,7 +214,7 @@ def test_the_form_page_posts_with_its_own_origin_so_browsers_without_sec_fetch_c
         page.goto(f"{demo_site.service}/w/demo/form")
         page.get_by_role("combobox", name="Тема").select_option("roads")
         page.get_by_label("Опишите проблему").fill("Яма на дороге у дома 7, глубокая.")
-        page.get_by_label("Имя *", exact=True).fill("Пётр")
+        page.get_by_label("Ваше имя *", exact=True).fill("Пётр")
         page.get_by_label("E-mail", exact=True).fill("petr@example.ru")
         page.get_by_label("Я согласен(на) на обработку моих персональных данных").check()
         page.wait_for_timeout(1100)  # the demo's minimum fill time

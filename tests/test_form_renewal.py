@@ -45,7 +45,7 @@ def tab(browser):
 def fill(page) -> None:
     page.get_by_role("combobox", name="Тема").select_option("roads")
     page.get_by_label("Опишите проблему").fill("Яма на дороге у школы номер 3, глубокая.")
-    page.get_by_label("Имя *", exact=True).fill("Мария")
+    page.get_by_label("Ваше имя *", exact=True).fill("Мария")
     page.get_by_label("E-mail", exact=True).fill("maria@example.ru")
     page.get_by_label("Я согласен(на) на обработку моих персональных данных").check()
 

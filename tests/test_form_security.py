@@ -229,7 +229,7 @@ def test_without_javascript_the_full_page_form_works_and_shows_errors(browser, d
         expect(page.get_by_label("Опишите проблему")).to_have_value("Коротко")
 
         page.get_by_label("Опишите проблему").fill("Яма на дороге у дома 7, глубокая.")
-        page.get_by_label("Имя *", exact=True).fill("Пётр")
+        page.get_by_label("Ваше имя *", exact=True).fill("Пётр")
         page.get_by_label("Телефон", exact=True).fill("+7 900 000-00-00")
         page.get_by_label("Я согласен(на) на обработку моих персональных данных").check()
         page.wait_for_timeout(1100)

@@ -186,7 +186,7 @@ def test_badge_works_on_a_cyrillic_domain(browser, demo_site):
         expect(frame.locator("#appeal")).to_be_visible()
         frame.get_by_role("combobox", name="Тема").select_option("street_lighting")
         frame.get_by_label("Опишите проблему").fill("Не горит фонарь у дома 5 по улице Ленина.")
-        frame.get_by_label("Имя *", exact=True).fill("Иван Петров")
+        frame.get_by_label("Ваше имя *", exact=True).fill("Иван Петров")
         frame.get_by_label("E-mail", exact=True).fill("ivan@example.ru")
         frame.get_by_label("Я согласен(на) на обработку моих персональных данных").check()
         time.sleep(1.1)  # the demo refuses forms sent faster than POS_FORM_MIN_SECONDS=1

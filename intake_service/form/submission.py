@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from intake_service import photos
 from intake_service.api.appeals import idempotency
 from intake_service.api.requests import body_limited, client_address, runtime_of
-from intake_service.appeal_input import validate_appeal
+from intake_service.appeal_input import NAME_PARTS, validate_appeal
 from intake_service.appeals import (
     Idempotency,
     NewAppeal,
@@ -156,6 +156,21 @@ def _answers(form: FormData, category: Category | None) -> dict[str, Any] | None
     return answers
 
 
+def _contact_fields(form: FormData, official: bool) -> dict[str, str | None]:
+    """The form's contact: a message's one name field; an official appeal's surname, first
+    name and patronymic and its postal address (59-ФЗ art. 7 p. 1) — not the one name, so that
+    an official appeal from the form names the citizen in full, unless the identity provider
+    signed the citizen in (`identity`): its verified name then stands for them (_accept)."""
+    ways = {"email": _field(form, "email"), "phone": _field(form, "phone")}
+    if not official:
+        return {"name": _field(form, "name"), **ways}
+    parts = {name: _field(form, name) for name in (*NAME_PARTS, "postal")}
+    named = {k: v for k, v in parts.items() if v is not None}
+    if _field(form, "identity") and not any(parts[name] for name in NAME_PARTS):
+        named["name"] = _field(form, "name")  # the provider's replaces it (_accept)
+    return {**named, **ways}
+
+
 def _appeal_fields(form: FormData, catalogue: dict[str, Category]) -> dict[str, Any]:
     category = catalogue.get(_field(form, "category") or "")
     data: dict[str, Any] = {
@@ -165,11 +180,7 @@ def _appeal_fields(form: FormData, catalogue: dict[str, Category]) -> dict[str, 
         "address": _field(form, "address"),
         "lat": _coordinate(form, "lat"),
         "lon": _coordinate(form, "lon"),
-        "contact": {
-            "name": _field(form, "name"),
-            "email": _field(form, "email"),
-            "phone": _field(form, "phone"),
-        },
+        "contact": _contact_fields(form, _field(form, "kind") == "official"),
         "consent": form.get("consent") in ("on", "true", "1", "yes"),
         "attributes": _answers(form, category),
     }

@@ -35,8 +35,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": f"Official appeal (59{NBH}FZ)",
     },
     "form.kind.official-hint": {
-        "ru": f"Регистрация до 3 дней, ответ до 30 дней. Нужен e{NBH}mail для ответа.",
-        "en": f"Registered within 3 days, answered within 30. An e{NBH}mail is needed.",
+        "ru": f"Регистрация до 3 дней, ответ до 30 дней. Нужны фамилия, имя и e{NBH}mail или "
+        "почтовый адрес для ответа.",
+        "en": f"Registered within 3 days, answered within 30. Needs the full name and an "
+        f"e{NBH}mail or postal address for the answer.",
     },
     "form.category": {"ru": "Тема", "en": "Topic"},
     "form.category.choose": {"ru": "Выберите тему", "en": "Choose a topic"},
@@ -68,7 +70,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Up to 3 JPEG, PNG or WebP files, 5 MB each.",
     },
     "form.contact": {"ru": "Как с вами связаться", "en": "How to reach you"},
-    "form.name": {"ru": "Имя", "en": "Name"},
+    "form.name": {"ru": "Ваше имя", "en": "Your name"},
+    "form.name-parts.hint": {
+        "ru": "Официальное обращение по 59-ФЗ называет заявителя полностью: фамилия, имя и "
+        "отчество (если есть).",
+        "en": "An official appeal under 59-FZ names the citizen in full: surname, first name "
+        "and patronymic (if any).",
+    },
+    "form.surname": {"ru": "Фамилия", "en": "Surname"},
+    "form.first_name": {"ru": "Имя", "en": "First name"},
+    "form.patronymic": {"ru": "Отчество", "en": "Patronymic"},
+    "form.postal": {"ru": "Почтовый адрес для ответа", "en": "Postal address for the answer"},
+    "form.postal.hint": {
+        "ru": "Если ответ нужен письмом. Официальному обращению нужен e-mail или почтовый адрес.",
+        "en": "If the answer should come by post. An official appeal needs an e-mail or a "
+        "postal address.",
+    },
     "form.email": {"ru": "E-mail", "en": "E-mail"},
     "form.phone": {"ru": "Телефон", "en": "Phone"},
     # how the answer comes: by e-mail with the tracking link, or, to a phone alone, only at

@@ -158,7 +158,7 @@
     summary.hidden = true;
   }
 
-  var inputs = {'contact.name': 'name', 'contact.email': 'email', 'contact.phone': 'phone', 'lat': 'address', 'lon': 'address'};
+  var inputs = {'contact.name': 'name', 'contact.email': 'email', 'contact.phone': 'phone', 'contact.surname': 'surname', 'contact.first_name': 'first_name', 'contact.patronymic': 'patronymic', 'contact.postal': 'postal', 'lat': 'address', 'lon': 'address'};
   function inputFor(field) {
     var asked = field.indexOf('attributes.') === 0 ? 'q-' + category.value + '-' + field.slice(11) : null;
     return document.getElementById(asked || inputs[field] || field) || (field === 'kind' ? form.querySelector('[name=kind]') : null);
@@ -176,10 +176,13 @@
     category: function () { return category.value !== ''; },
     text: function () { var n = text.value.trim().length; return n >= Number(data.textMin) && text.value.length <= Number(data.textMax); },
     'contact.name': function () { return filled('name'); },
+    'contact.surname': function () { return filled('surname'); },
+    'contact.first_name': function () { return filled('first_name'); },
+    'contact.postal': function () { return filled('postal') || EMAIL.test(document.getElementById('email').value.trim()); },
     'contact.email': function () {
       var email = document.getElementById('email').value.trim();
       if (email) return EMAIL.test(email);
-      return kind() !== 'official' && filled('phone') && checks['contact.phone']();
+      return kind() === 'official' ? filled('postal') : filled('phone') && checks['contact.phone']();
     },
     'contact.phone': function () {
       var phone = document.getElementById('phone').value.replace(/[\s().-]/g, '');
@@ -218,10 +221,27 @@
   form.addEventListener('input', recheck);
   form.addEventListener('change', recheck);
   // the errors the service wrote into the page (without this script's sending), named by field
-  ['kind', 'category', 'text', 'lat', 'photos', 'contact.name', 'contact.email', 'contact.phone', 'identity', 'consent'].forEach(function (field) {
+  ['kind', 'category', 'text', 'lat', 'photos', 'contact.name', 'contact.surname', 'contact.first_name', 'contact.patronymic', 'contact.email', 'contact.phone', 'contact.postal', 'identity', 'consent'].forEach(function (field) {
     var p = document.getElementById(field.replace('.', '-') + '-error');
     if (p) p.setAttribute('data-field', field);
   });
+
+  // A message names the citizen in one field; an official appeal in three, with a postal
+  // address as another way to answer (59-ФЗ): only the kind's own fields are on screen (and
+  // sent: the service reads a message's name and an official appeal's parts).
+  // Signed in at the identity provider (signin.js), the citizen is named by it: the one name
+  // field, filled and read-only, stands in for the parts.
+  function showKind() {
+    var identity = document.getElementById('identity');
+    var parts = kind() === 'official' && !(identity && identity.value);
+    form.querySelectorAll('[data-kind]').forEach(function (el) {
+      el.hidden = (el.getAttribute('data-kind') === 'official') !== parts;
+    });
+    document.getElementById('postal-field').hidden = kind() !== 'official';
+  }
+  form.querySelectorAll('[name=kind]').forEach(function (radio) { radio.addEventListener('change', showKind); });
+  document.addEventListener('pos:signed-in', showKind);
+  showKind();
 
   function showErrors(problem) {
     var first = null;

@@ -57,6 +57,7 @@
         email.value = message.payload.email;
         email.readOnly = true;
       }
+      document.dispatchEvent(new Event('pos:signed-in'));  // the form shows the one name field
     } else if (message.type === 'pos:identity-error') {
       state.textContent = state.getAttribute('data-failed');
     }
