@@ -158,7 +158,7 @@ def _documented_values(story: Story, name: str) -> dict[str, str]:
     documented = {k: named[k] for k in ("id", "token", "appeal") if k in named}
     if name == "POST /api/v1/queue/ack":
         documented["receipt"] = story.body_example(name)["receipts"][0]
-    if name in ("POST /w/{org}/appeals", "POST /w/{org}/form/token"):
+    if name in ("POST /w/{org}/appeals", "POST /w/{org}/form/token", "POST /w/{org}/similar"):
         documented["form_token"] = story.body_example(name)["token"]
     return documented
 

@@ -434,3 +434,35 @@ def test_an_official_appeal_names_the_citizen_in_full_and_may_be_answered_by_pos
     [body] = [b for b in sent if "surname" in b]
     for value in ("Смирнова", "Анна", "Сергеевна", "156000, Кострома, ул. Советская, 1"):
         assert value in body
+
+
+@SIZES
+def test_a_problem_already_reported_at_the_place_is_shown_before_sending(page, demo_site, viewport):
+    """A topic and an address chosen: the neighbour's open appeal there is shown (number,
+    topic, status, date, address — not what the neighbour wrote), and sending stays one click."""
+    where = f"ул. Садовая, {viewport['width']}"  # a place of this story's own
+    filed = httpx.post(
+        f"{demo_site.service}/api/v1/appeals",
+        json={
+            "category": "roads",
+            "text": "Яма у подъезда, мой сосед Пётр уже упал в неё дважды.",
+            "address": where,
+            "contact": {"name": "Сосед", "email": "sosed@example.ru"},
+            "consent": True,
+        },
+        headers={"Authorization": f"Bearer {demo_site.key}"},
+        timeout=10,
+    )
+    assert filed.status_code == 201, filed.text
+    page.goto(f"{demo_site.service}/w/demo/form")
+    box = page.locator("#similar")
+    page.get_by_role("combobox", name="Тема").select_option("roads")
+    page.get_by_label("Адрес места").fill(where)
+    expect(box).to_be_visible()
+    expect(box).to_contain_text(filed.json()["number"])
+    expect(box).to_contain_text("Возможно, об этом уже сообщили")
+    expect(box).not_to_contain_text("Пётр")
+    assert serious_violations(page) == []
+    shot(page, "similar")
+    page.get_by_label("Адрес места").fill("ул. Садовая, 999")  # elsewhere: nothing known there
+    expect(box).to_be_hidden()

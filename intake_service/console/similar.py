@@ -6,9 +6,8 @@ the same broken lamp reported by three neighbours, one by phone and in other wor
 page offers to mark the appeal a duplicate of one of them with the page's own duplicate
 operation. Each says why it is listed: the distance, "same address", "similar text".
 
-The place: the candidates are one indexed range (`appeals_by_target_time`: the target
-organisation, then the time of filing), of the same topic, at most `SCAN` of them; distance
-and address are compared here, in Python, the same way on SQLite and PostgreSQL.
+The place: nearby.py, which the citizen's form asks too (one indexed range of the topic, the
+distance and the address compared in Python, alike on SQLite and PostgreSQL).
 
 The text: the appeal's distinct words of at least four letters (stemmed as the search index
 stems them, at most 16) make one query of the index for any of them (FTS5 MATCH / PostgreSQL
@@ -27,41 +26,23 @@ still asks the one rule.
 from __future__ import annotations
 
 import math
-import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from intake_service.console.search import any_term_expression, significant_stems, stems
-from intake_service.console.similar_queries import same_topic, shared_words
+from intake_service.console.similar_queries import shared_words
 from intake_service.dialect import is_sqlite
+from intake_service.nearby import at_place
 from intake_service.store import now_iso
 
 WINDOW = timedelta(days=30)
-RADIUS_M = 200.0
 SHOWN = 6
-SCAN = 2000  # the newest candidates of the window read at most: a bound on a busy topic
 TEXT_SCAN = 200  # the newest text matches read at most
 MIN_SHARED = 2  # significant words a similar text shares at least (all, when it has fewer)
 MIN_SHARE = 0.4  # ... and at least this share of them
-EARTH_RADIUS_M = 6_371_000.0
 
-NEARBY, SAME_ADDRESS, SIMILAR_TEXT = "nearby", "same-address", "similar-text"
-
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def normalised_address(address: str | None) -> str:
-    """An address as compared: lower case, every run of spaces and punctuation one space."""
-    return _NOT_WORD.sub(" ", (address or "").lower()).strip()
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+SIMILAR_TEXT = "similar-text"
 
 
 def _shifted(iso: str, delta: timedelta) -> str:
@@ -72,28 +53,18 @@ def _shifted(iso: str, delta: timedelta) -> str:
 def _nearby(
     conn: sqlite3.Connection, appeal: dict[str, Any], since: str, until: str
 ) -> list[dict[str, Any]]:
-    """Same topic, within `RADIUS_M` or at the same address: nearest first."""
-    here = (appeal["lat"], appeal["lon"])
-    address = normalised_address(appeal["address"])
-    if None in here and not address:
-        return []
-    found = []
-    for row in same_topic(conn, appeal, since, until, SCAN):
-        metres = None
-        if None not in here and row["lat"] is not None and row["lon"] is not None:
-            metres = distance_m(here[0], here[1], row["lat"], row["lon"])
-        near = metres is not None and metres <= RADIUS_M
-        same_place = bool(address) and normalised_address(row["address"]) == address
-        if near or same_place:
-            found.append(
-                {
-                    **dict(row),
-                    "metres": round(metres) if near else None,
-                    "reasons": [NEARBY if near else SAME_ADDRESS],
-                }
-            )
-    found.sort(key=lambda r: (r["metres"] is None, r["metres"] or 0))
-    return found
+    """Same topic, within `RADIUS_M` or at the same address: nearest first (nearby.py)."""
+    return at_place(
+        conn,
+        org_id=appeal["target_org_id"],
+        category=appeal["category"],
+        lat=appeal["lat"],
+        lon=appeal["lon"],
+        address=appeal["address"],
+        since=since,
+        until=until,
+        other_than=appeal["id"],
+    )
 
 
 def needed_shared(terms: int) -> int:

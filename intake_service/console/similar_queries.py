@@ -1,9 +1,9 @@
-"""The reads behind the similar appeals (console/similar.py): the candidates of one topic by
-time (`appeals_by_target_time`), and those whose text shares words with the appeal, from the
-full-text index the console's search keeps (console/search.py).
+"""The text read behind the similar appeals (console/similar.py): those whose text shares words
+with the appeal, from the full-text index the console's search keeps (console/search.py); the
+place read is nearby.py's.
 
-Both read only the appeal's own organisation (its target), and the text read also names it in
-the index (`orgs`), so another organisation's appeal is never a candidate."""
+It reads only the appeal's own organisation (its target), named in the index (`orgs`), so
+another organisation's appeal is never a candidate."""
 
 from __future__ import annotations
 
@@ -11,21 +11,7 @@ import sqlite3
 from typing import Any
 
 from intake_service.dialect import fixed_join, is_sqlite
-
-COLUMNS = "a.id, a.number, a.status, a.created_at, a.address, a.lat, a.lon, a.duplicate_of, a.text"
-
-
-def same_topic(
-    conn: sqlite3.Connection, appeal: dict[str, Any], since: str, until: str, limit: int
-) -> list[sqlite3.Row]:
-    """The organisation's appeals of the appeal's topic filed between `since` and `until`,
-    newest first, at most `limit`: one range of `appeals_by_target_time`."""
-    return conn.execute(
-        f"SELECT {COLUMNS} FROM appeals a "
-        "WHERE a.target_org_id = ? AND a.created_at >= ? AND a.created_at <= ? "
-        "AND a.category = ? AND a.id != ? ORDER BY a.created_at DESC LIMIT ?",
-        (appeal["target_org_id"], since, until, appeal["category"], appeal["id"], limit),
-    ).fetchall()
+from intake_service.nearby import COLUMNS
 
 
 def _seq_bounds(

@@ -1,5 +1,5 @@
-"""The appeal form: its page (page.py), its token renewed (renewal.py) and its submission
-(submission.py), with the loader."""
+"""The appeal form: its page (page.py), its token renewed (renewal.py), the appeals already
+filed at the place chosen (similar.py) and its submission (submission.py), with the loader."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from starlette.routing import Route
 from intake_service.assets import embed_js
 from intake_service.form.page import form_page
 from intake_service.form.renewal import renew_token
+from intake_service.form.similar import similar
 from intake_service.form.submission import submit
 
 ROUTES = [
     Route("/embed.js", embed_js, methods=["GET"]),
     Route("/w/{org}/form", form_page, methods=["GET"]),
     Route("/w/{org}/form/token", renew_token, methods=["POST"]),
+    Route("/w/{org}/similar", similar, methods=["POST"]),
     Route("/w/{org}/appeals", submit, methods=["POST"]),
 ]

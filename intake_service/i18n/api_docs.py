@@ -268,6 +268,21 @@ OPERATIONS = sentences(
         ),
         ("The new token.", "Новый токен."),
         (
+            "Open appeals of a topic at a place, for the form (form page only)",
+            "Открытые обращения темы в этом месте, для формы (только со страницы формы)",
+        ),
+        (
+            "Once the citizen has chosen a topic and a place, the form shows at most three open "
+            "appeals of the organisation of that topic within 200 m or at the same address, "
+            "filed in the last 30 days: number, topic, status, date and address only. Only the "
+            "form page may ask, with its token.",
+            "Когда гражданин выбрал тему и место, форма показывает не больше трёх открытых "
+            "обращений организации этой темы в пределах 200 м или по тому же адресу, поданных "
+            "за последние 30 дней: только номер, тему, статус, дату и адрес. Просить может "
+            "только страница формы, со своим токеном.",
+        ),
+        ("The open appeals there, nearest first.", "Открытые обращения там, ближайшие первыми."),
+        (
             "Submit the form (from the form page's own origin only)",
             "Отправить форму (только со страницы самой формы)",
         ),

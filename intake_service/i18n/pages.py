@@ -71,6 +71,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "form.contact": {"ru": "Как с вами связаться", "en": "How to reach you"},
     "form.name": {"ru": "Ваше имя", "en": "Your name"},
+    "form.similar.title": {
+        "ru": "Возможно, об этом уже сообщили",
+        "en": "This may have been reported already",
+    },
+    "form.similar.hint": {
+        "ru": "Если это та же проблема, организация уже занимается ею. Если другая — просто "
+        "отправьте форму.",
+        "en": "If it is the same problem, the organisation is already on it. If it is another, "
+        "just send the form.",
+    },
+    "form.similar.away": {"ru": "в {metres} м", "en": "{metres} m away"},
     "form.name-parts.hint": {
         "ru": "Официальное обращение по 59-ФЗ называет заявителя полностью: фамилия, имя и "
         "отчество (если есть).",

@@ -36,6 +36,19 @@ def examples(v: Values) -> list[Example]:
         ),
         Example(
             "post",
+            "/w/{org}/similar",
+            Answer(200, {"appeals": []}),
+            params={"org": v.org},
+            headers={"Origin": v.base},
+            multipart={
+                "token": v.form_token,
+                "category": "street_lighting",
+                "address": "ул. Мира, 1",
+            },
+            after="form",
+        ),
+        Example(
+            "post",
             "/w/{org}/appeals",
             Answer(
                 201,

@@ -170,3 +170,67 @@ def token_renewal() -> dict[str, Any]:
             },
         }
     }
+
+
+def similar_at_place() -> dict[str, Any]:
+    """POST /w/{org}/similar (form/similar.py)."""
+    text = {"type": "string", "maxLength": FORM_FIELD_BYTES}
+    appeal = {
+        "type": "object",
+        "required": ["number", "topic", "status", "filed", "address", "metres"],
+        "properties": {
+            "number": {"type": "string"},
+            "topic": {"type": "string"},
+            "status": {"type": "string"},
+            "filed": {"type": "string"},
+            "address": {"type": ["string", "null"]},
+            "metres": {"type": ["integer", "null"]},
+        },
+    }
+    return {
+        "post": {
+            "summary": "Open appeals of a topic at a place, for the form (form page only)",
+            "description": "Once the citizen has chosen a topic and a place, the form shows at "
+            "most three open appeals of the organisation of that topic within 200 m or at the "
+            "same address, filed in the last 30 days: number, topic, status, date and address "
+            "only. Only the form page may ask, with its token.",
+            "parameters": [
+                {"name": "org", "in": "path", "required": True, "schema": {"type": "string"}},
+                LANG_PARAM,
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["token"],
+                            "properties": {
+                                "token": {
+                                    "type": "string",
+                                    "minLength": 1,
+                                    "maxLength": FORM_FIELD_BYTES,
+                                    "description": "The form's current token.",
+                                },
+                                "category": text,
+                                "address": text,
+                                "lat": text,
+                                "lon": text,
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": json_response(
+                    {
+                        "type": "object",
+                        "required": ["appeals"],
+                        "properties": {"appeals": {"type": "array", "items": appeal}},
+                    },
+                    "The open appeals there, nearest first.",
+                ),
+                **problem_responses(400, 403, 404, 422),
+            },
+        }
+    }

@@ -63,6 +63,7 @@
         var lat = pos.coords.latitude.toFixed(6), lon = pos.coords.longitude.toFixed(6);
         document.getElementById('lat').value = lat;
         document.getElementById('lon').value = lon;
+        document.getElementById('lat').dispatchEvent(new Event('change', {bubbles: true}));
         status.textContent = data.locationSet.replace('{lat}', lat).replace('{lon}', lon);
       }, function () {
         status.textContent = data.locationFailed;
@@ -378,6 +379,57 @@
         send.textContent = sendLabel;
       });
   }
+  // Already reported? Once a topic and a place are chosen, the open appeals of that topic
+  // there (similar.py): number, topic, status, date, address — text only, never markup.
+  var similarBox = document.getElementById('similar');
+  var similarList = document.getElementById('similar-list');
+  var similarTimer = null;
+  var similarAsked = '';
+  function lookSimilar() {
+    var place = document.getElementById('address').value.trim();
+    var lat = document.getElementById('lat').value;
+    var lon = document.getElementById('lon').value;
+    var ask = [category.value, place, lat, lon].join('|');
+    if (!category.value || (!place && !lat) || ask === similarAsked) {
+      if (!category.value || (!place && !lat)) { similarBox.hidden = true; similarAsked = ''; }
+      return;
+    }
+    similarAsked = ask;
+    var body = new FormData();
+    body.append('token', document.getElementById('token').value);
+    body.append('category', category.value);
+    body.append('address', place);
+    body.append('lat', lat);
+    body.append('lon', lon);
+    fetch(data.similarUrl, {method: 'POST', body: body, headers: {Accept: 'application/json'}, credentials: 'omit'})
+      .then(function (response) { return response.ok ? response.json() : {appeals: []}; })
+      .then(function (json) {
+        if (ask !== similarAsked) return;  // the citizen has moved on meanwhile
+        while (similarList.firstChild) similarList.removeChild(similarList.firstChild);
+        (json.appeals || []).forEach(function (a) {
+          var item = document.createElement('li');
+          var number = document.createElement('strong');
+          number.textContent = a.number;
+          var parts = [a.topic, a.status.charAt(0).toLowerCase() + a.status.slice(1), a.filed];
+          if (a.address) parts.push(a.address);
+          if (a.metres !== null && a.metres !== undefined) parts.push(data.similarAway.replace('{metres}', String(a.metres)));
+          item.appendChild(number);
+          item.appendChild(document.createTextNode(' — ' + parts.join(', ')));
+          similarList.appendChild(item);
+        });
+        similarBox.hidden = !(json.appeals && json.appeals.length);
+      })
+      .catch(function () { similarAsked = ''; });
+  }
+  function soonSimilar() {
+    clearTimeout(similarTimer);
+    similarTimer = setTimeout(lookSimilar, 500);
+  }
+  category.addEventListener('change', soonSimilar);
+  document.getElementById('address').addEventListener('input', soonSimilar);
+  document.getElementById('lat').addEventListener('change', soonSimilar);
+  soonSimilar();
+
   // The form's token is good for data.maxAge seconds: a fresh one is fetched before it runs
   // out (renewal.py), and once more when a sending is refused as expired, which then goes
   // again, so that a citizen who writes slowly never has to reload (WCAG 2.2.1).
