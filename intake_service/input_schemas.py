@@ -133,6 +133,12 @@ def appeal_schema(category_codes: list[str] | None = None) -> dict[str, Any]:
                 "type": "object",
                 "additionalProperties": False,
                 "anyOf": [{"required": ["name"]}, {"required": ["surname", "first_name"]}],
+                # the parts come together: a patronymic or a surname alone names nobody
+                "dependentRequired": {
+                    "surname": ["first_name"],
+                    "first_name": ["surname"],
+                    "patronymic": ["surname", "first_name"],
+                },
                 "description": CONTACT_DESCRIPTION,
                 "properties": {
                     "name": line_schema(NAME_MAX),

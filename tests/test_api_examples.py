@@ -126,7 +126,7 @@ def _prepare(story: Story, after: str | None) -> dict[str, str]:
             headers={"Origin": story.url},
         )
         assert sent.status_code == 201, sent.text
-        return {"id": sent.json()["id"]}
+        return {"id": sent.json()["id"], "token": sent.json()["tracking_url"].rsplit("/", 1)[1]}
     appeal = story.file()
     if after == "answered":
         answered = httpx.post(

@@ -268,6 +268,16 @@ OPERATIONS = sentences(
         ),
         ("The new token.", "Новый токен."),
         (
+            "A photo of an appeal, for the holder of its tracking link",
+            "Фотография обращения — для того, у кого ссылка на его страницу",
+        ),
+        (
+            "The citizen's own photos on the tracking page: only with the appeal's tracking "
+            "token; never cached by shared caches.",
+            "Собственные фотографии гражданина на странице обращения: только по токену этой "
+            "страницы; общие кэши их не хранят.",
+        ),
+        (
             "Open appeals of a topic at a place, for the form (form page only)",
             "Открытые обращения темы в этом месте, для формы (только со страницы формы)",
         ),

@@ -274,6 +274,38 @@ def openapi_document(base_url: str, settings: Settings) -> dict[str, Any]:
                     },
                 }
             },
+            "/s/{token}/photos/{n}": {
+                "get": {
+                    "summary": "A photo of an appeal, for the holder of its tracking link",
+                    "description": "The citizen's own photos on the tracking page: only with the "
+                    "appeal's tracking token; never cached by shared caches.",
+                    "parameters": [
+                        {
+                            "name": "token",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        {
+                            "name": "n",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer", "minimum": 1},
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The photo as uploaded.",
+                            "content": {
+                                "image/jpeg": {},
+                                "image/png": {},
+                                "image/webp": {},
+                            },
+                        },
+                        **problem_responses(404),
+                    },
+                }
+            },
             "/embed.js": {
                 "get": {
                     "summary": "The loader host pages include (ETag, gzip, cached 5 minutes)",

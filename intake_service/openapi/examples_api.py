@@ -269,4 +269,11 @@ def examples(v: Values) -> list[Example]:
             key=True,
             after="photo",
         ),
+        Example(
+            "get",
+            "/s/{token}/photos/{n}",
+            Answer(200, media_type="image/jpeg"),
+            params={"token": v.token, "n": "1"},
+            after="photo",
+        ),
     ]
