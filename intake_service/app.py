@@ -14,7 +14,7 @@ from starlette.types import ASGIApp
 from intake_service import api, api_docs, assets, form, home, ops
 from intake_service.console import routes as console_routes
 from intake_service.console.state import running as console_running
-from intake_service.followup import confirm_routes, signin_routes
+from intake_service.followup import confirm_routes, follows, signin_routes
 from intake_service.followup.state import running as followup_running
 from intake_service.lifespan import running
 from intake_service.middleware import RequestContext
@@ -60,6 +60,7 @@ def create_app(settings: Settings) -> Starlette:
             *home.ROUTES,
             *console_routes.ROUTES,
             *confirm_routes.ROUTES,
+            *follows.ROUTES,
             *signin_routes.ROUTES,
             *open311_routes.ROUTES,
             static,

@@ -64,6 +64,7 @@ class Tokens:
         self._confirm = URLSafeTimedSerializer(secret_key, salt="pos-intake.confirm")
         self._signin = URLSafeTimedSerializer(secret_key, salt="pos-intake.signin")
         self._cabinet = URLSafeTimedSerializer(secret_key, salt="pos-intake.cabinet")
+        self._follow = URLSafeTimedSerializer(secret_key, salt="pos-intake.follow")
         self.issuer = issuer
 
     def identity(self, citizen: Citizen) -> str:
@@ -118,6 +119,18 @@ class Tokens:
         except (BadSignature, UnicodeError, ValueError):
             return None
         return held_id if isinstance(held_id, str) else None
+
+    def follow(self, follow_id: int) -> str:
+        """The token of a follower's links (followup/follows.py): confirming, within
+        `max_age` of the e-mail; stopping, at any time."""
+        return self._follow.dumps(follow_id)
+
+    def read_follow(self, token: str, max_age: float | None = None) -> int | None:
+        try:
+            follow_id = self._follow.loads(token, max_age=max_age)
+        except (BadSignature, UnicodeError, ValueError):
+            return None
+        return follow_id if isinstance(follow_id, int) and not isinstance(follow_id, bool) else None
 
     def tracking(self, appeal_id: str) -> str:
         return self._tracking.sign(uuid.UUID(appeal_id).hex).decode()

@@ -114,6 +114,8 @@ def _prepare(story: Story, after: str | None) -> dict[str, str]:
         return {}
     if after == "form":
         return {"form_token": form_token(story.url, ALLOWED_ORIGIN)}
+    if after == "follow":
+        return {"form_token": form_token(story.url, ALLOWED_ORIGIN), **story.file()}
     if after == "pulled":
         story.file()
         pulled = httpx.get(f"{story.url}/api/v1/queue", headers=bearer(story.site.key))
@@ -158,7 +160,12 @@ def _documented_values(story: Story, name: str) -> dict[str, str]:
     documented = {k: named[k] for k in ("id", "token", "appeal") if k in named}
     if name == "POST /api/v1/queue/ack":
         documented["receipt"] = story.body_example(name)["receipts"][0]
-    if name in ("POST /w/{org}/appeals", "POST /w/{org}/form/token", "POST /w/{org}/similar"):
+    if name in (
+        "POST /w/{org}/appeals",
+        "POST /w/{org}/form/token",
+        "POST /w/{org}/similar",
+        "POST /w/{org}/follow",
+    ):
         documented["form_token"] = story.body_example(name)["token"]
     return documented
 

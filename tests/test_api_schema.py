@@ -65,6 +65,7 @@ REFUSES_VALID_DATA = {
     "POST /w/{org}/appeals": "the form token is signed by the service and good for one appeal",
     "POST /w/{org}/form/token": "the form token is signed by the service",
     "POST /w/{org}/similar": "the form token is signed by the service",
+    "POST /w/{org}/follow": "the form token is signed by the service, the number must exist",
     "GET /open311/v2/requests.{fmt}": "start_date and end_date at most 90 days apart",
 }
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}  # what the service's own pages send

@@ -463,6 +463,14 @@ def test_a_problem_already_reported_at_the_place_is_shown_before_sending(page, d
     expect(box).to_contain_text("Возможно, об этом уже сообщили")
     expect(box).not_to_contain_text("Пётр")
     assert serious_violations(page) == []
+    # following it instead of filing again: the news go to the e-mail given below
+    follow = box.get_by_role("button", name=f"Следить {filed.json()['number']}")
+    follow.click()
+    expect(box.locator("#similar-note")).to_contain_text("Укажите e-mail ниже")
+    expect(page.get_by_label("E-mail", exact=True)).to_be_focused()
+    page.get_by_label("E-mail", exact=True).fill("sosed2@example.ru")
+    follow.click()
+    expect(box.locator("#similar-note")).to_contain_text("Мы отправили ссылку на so****@example.ru")
     shot(page, "similar")
     page.get_by_label("Адрес места").fill("ул. Садовая, 999")  # elsewhere: nothing known there
     expect(box).to_be_hidden()

@@ -8,7 +8,7 @@ from starlette.routing import Route
 from intake_service.assets import embed_js
 from intake_service.form.page import form_page
 from intake_service.form.renewal import renew_token
-from intake_service.form.similar import similar
+from intake_service.form.similar import follow, similar
 from intake_service.form.submission import submit
 
 ROUTES = [
@@ -16,5 +16,6 @@ ROUTES = [
     Route("/w/{org}/form", form_page, methods=["GET"]),
     Route("/w/{org}/form/token", renew_token, methods=["POST"]),
     Route("/w/{org}/similar", similar, methods=["POST"]),
+    Route("/w/{org}/follow", follow, methods=["POST"]),
     Route("/w/{org}/appeals", submit, methods=["POST"]),
 ]

@@ -128,6 +128,7 @@ def form_context(
         # form.js asks for a fresh token before this one runs out (renewal.py)
         "renew_url": f"/w/{org.slug}/form/token?lang={lang}",
         "similar_url": f"/w/{org.slug}/similar?lang={lang}",
+        "follow_url": f"/w/{org.slug}/follow?lang={lang}",
         "max_age": runtime.settings.form_max_age,
         # a form the citizen has not sent yet: form.js may restore their draft into it
         "fresh": True,

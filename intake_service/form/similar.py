@@ -24,10 +24,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from intake_service.api.requests import body_limited, client_address, runtime_of
-from intake_service.appeal_input import ADDRESS_MAX
-from intake_service.errors import FormExpired, FormInvalid, ValidationFailed
+from intake_service.appeal_input import _EMAIL, ADDRESS_MAX
+from intake_service.errors import FormExpired, FormInvalid, NotFound, ValidationFailed
+from intake_service.followup.follows import follow_op
 from intake_service.form.page import org_of
-from intake_service.form.submission import check_sender
+from intake_service.form.submission import check_sender, masked_email
 from intake_service.i18n import t
 from intake_service.nearby import at_place
 from intake_service.org_settings import timezone_of
@@ -55,23 +56,8 @@ async def similar(request: Request) -> Response:
     open appeals of that topic at that place, as JSON: `{"appeals": [...]}`, at most three."""
     runtime = runtime_of(request)
     org = org_of(request)
-    runtime.address_limiter.check(client_address(request))
-    check_sender(request)
-    try:
-        form = await body_limited(request, _BODY_BYTES).form(max_files=0, max_fields=8)
-    except HTTPException:
-        raise ValidationFailed([("body", "field.not-object", {})]) from None
-    token = form.get("token")
-    if not isinstance(token, str) or not token:
-        raise FormInvalid("detail.form-invalid", reason="token-missing")
-    try:
-        grant = runtime.tokens.read_form(token, runtime.settings.form_max_age)
-    except FormTokenError as exc:
-        if exc.why == "expired":
-            raise FormExpired("detail.form-expired", reason="token-expired") from None
-        raise FormInvalid("detail.form-invalid", reason="token-forged") from None
-    if grant.org != org.slug:
-        raise FormInvalid("detail.form-invalid", reason="token-other-org")
+    form = await _form_of(request)
+    _check_token(request, form, org.slug)
     lang = page_language(request)
     catalogue = runtime.directory.catalogue(org.id)
     category = catalogue.get(str(form.get("category") or ""))
@@ -114,6 +100,71 @@ async def similar(request: Request) -> Response:
         if len(shown) == SHOWN:
             break
     return _answer(shown)
+
+
+async def _form_of(request: Request) -> Any:
+    runtime = runtime_of(request)
+    runtime.address_limiter.check(client_address(request))
+    check_sender(request)
+    try:
+        return await body_limited(request, _BODY_BYTES).form(max_files=0, max_fields=8)
+    except HTTPException:
+        raise ValidationFailed([("body", "field.not-object", {})]) from None
+
+
+def _check_token(request: Request, form: Any, org_slug: str) -> None:
+    """The form's own token, of this organisation, not yet out of date."""
+    runtime = runtime_of(request)
+    token = form.get("token")
+    if not isinstance(token, str) or not token:
+        raise FormInvalid("detail.form-invalid", reason="token-missing")
+    try:
+        grant = runtime.tokens.read_form(token, runtime.settings.form_max_age)
+    except FormTokenError as exc:
+        if exc.why == "expired":
+            raise FormExpired("detail.form-expired", reason="token-expired") from None
+        raise FormInvalid("detail.form-invalid", reason="token-forged") from None
+    if grant.org != org_slug:
+        raise FormInvalid("detail.form-invalid", reason="token-other-org")
+
+
+async def follow(request: Request) -> Response:
+    """POST /w/{org}/follow (the form's `token`, an appeal's `number` from the list above, the
+    citizen's `email`) — the e-mail asking to confirm following it (followup/follows.py); 202
+    with the address masked. The appeal must be the organisation's and open."""
+    runtime = runtime_of(request)
+    org = org_of(request)
+    form = await _form_of(request)
+    _check_token(request, form, org.slug)
+    email = form.get("email")
+    email = email.strip() if isinstance(email, str) else ""
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise ValidationFailed([("email", "field.email", {})])
+    number = form.get("number")
+    number = number.strip().upper()[:64] if isinstance(number, str) else ""
+    row = runtime.reader.execute(
+        "SELECT id, status FROM appeals WHERE number = ? AND target_org_id = ?",
+        (number, org.id),
+    ).fetchone()
+    if row is None or row["status"] not in set(open_statuses()):
+        raise NotFound("detail.follow-closed", reason="follow-unknown-appeal")
+    await runtime.writer.submit(
+        follow_op(
+            appeal_id=row["id"],
+            org_id=org.id,
+            org_name=org.name,
+            number=number,
+            email=email,
+            lang=page_language(request),
+        )
+    )
+    if runtime.forwarder is not None:
+        runtime.forwarder.wake()
+    return JSONResponse(
+        {"status": "check-mail", "email": masked_email(email), "number": number},
+        status_code=202,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def _answer(appeals: list[dict[str, Any]]) -> Response:

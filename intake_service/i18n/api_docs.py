@@ -98,6 +98,11 @@ PAGE: dict[str, dict[str, str]] = {
         "ru": "`token` — со страницы формы (`GET /w/{org}/form`).",
         "en": "The `token` is from the form page (`GET /w/{org}/form`).",
     },
+    "docs.after.follow": {
+        "ru": "`token` — со страницы формы, `number` — из списка `POST /w/{org}/similar`.",
+        "en": "The `token` is from the form page, the `number` from `POST /w/{org}/similar`'s "
+        "list.",
+    },
     "docs.after.photo": {
         "ru": "Для обращения, поданного через форму с фотографией.",
         "en": "For an appeal filed through the form with a photo.",
@@ -292,6 +297,24 @@ OPERATIONS = sentences(
             "только страница формы, со своим токеном.",
         ),
         ("The open appeals there, nearest first.", "Открытые обращения там, ближайшие первыми."),
+        (
+            "Follow an open appeal listed in the form (form page only)",
+            "Следить за открытым обращением из списка в форме (только со страницы формы)",
+        ),
+        (
+            "Instead of reporting the same problem again, the citizen follows the appeal "
+            "already filed: an e-mail asks to confirm, then its moves are mailed — number, "
+            "organisation and status only. At most one such e-mail an hour per appeal and "
+            "address.",
+            "Вместо того чтобы сообщать о той же проблеме ещё раз, гражданин следит за уже "
+            "поданным обращением: письмо просит подтвердить, затем приходят его изменения — "
+            "только номер, организация и статус. Не больше одного такого письма в час на "
+            "обращение и адрес.",
+        ),
+        (
+            "The e-mail to confirm is on its way (the address masked).",
+            "Письмо для подтверждения отправлено (адрес скрыт частично).",
+        ),
         (
             "Submit the form (from the form page's own origin only)",
             "Отправить форму (только со страницы самой формы)",

@@ -55,4 +55,45 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Присылать копии ответа и уведомлений на электронную почту",
         "en": "Send copies of the answer and notices to my e-mail",
     },
+    # following an appeal another filed (followup/follows.py, form/similar.py)
+    "follow.title": {"ru": "Обращение {number}", "en": "Appeal {number}"},
+    "follow.text": {
+        "ru": "Подтвердите, что хотите получать на эту почту новости об обращении {number}: "
+        "смену статуса и закрытие.",
+        "en": "Confirm that you want news of appeal {number} at this address: its status and "
+        "its closing.",
+    },
+    "follow.button": {"ru": "Следить за обращением", "en": "Follow the appeal"},
+    "follow.following": {
+        "ru": "Готово: новости об обращении {number} будут приходить на вашу почту. Отписаться "
+        "можно по ссылке в каждом письме.",
+        "en": "Done: news of appeal {number} will come to your e-mail. Each message has a link "
+        "to stop.",
+    },
+    "follow.stop-text": {
+        "ru": "Больше не присылать новости об обращении {number}?",
+        "en": "Stop sending news of appeal {number}?",
+    },
+    "follow.stop-button": {"ru": "Не присылать", "en": "Stop"},
+    "follow.stopped": {
+        "ru": "Новости об обращении {number} больше не будут приходить.",
+        "en": "No more news of appeal {number} will come.",
+    },
+    "detail.follow-unknown": {
+        "ru": "Ссылка не найдена, повреждена или устарела.",
+        "en": "The link is unknown, damaged or out of date.",
+    },
+    "detail.follow-closed": {
+        "ru": "Такого открытого обращения у организации нет.",
+        "en": "The organisation has no such open appeal.",
+    },
+    "form.similar.follow": {"ru": "Следить", "en": "Follow"},
+    "form.similar.follow-needs-email": {
+        "ru": "Укажите e-mail ниже — на него придут новости об обращении.",
+        "en": "Give your e-mail below: the news of the appeal will come there.",
+    },
+    "form.similar.follow-sent": {
+        "ru": "Мы отправили ссылку на {email}: откройте её, чтобы следить за обращением {number}.",
+        "en": "We sent a link to {email}: open it to follow appeal {number}.",
+    },
 }

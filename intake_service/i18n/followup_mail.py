@@ -47,6 +47,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "You wrote an appeal to “{org_name}”. To send it, confirm your e-mail address with "
         "the link below. If you did not write it, just delete this message.",
     },
+    "mail.subject.follow": {
+        "ru": "Подтвердите: следить за обращением {number}",
+        "en": "Confirm: follow appeal {number}",
+    },
+    "mail.body.follow": {
+        "ru": "Вы хотите получать новости об обращении {number}, поданном в {org_accs} другим "
+        "жителем. Чтобы подписаться, откройте ссылку ниже. Если вы этого не просили, просто "
+        "удалите письмо.",
+        "en": "You asked for news of appeal {number}, which another resident sent to "
+        "“{org_name}”. To follow it, open the link below. If you did not ask, just delete "
+        "this message.",
+    },
+    "mail.subject.followed": {
+        "ru": "Обращение {number}: {status_word}",
+        "en": "Appeal {number}: {status_word}",
+    },
+    "mail.body.followed": {
+        "ru": "Обращение {number}, за которым вы следите, в {org_loct}: {status_word}.",
+        "en": "Appeal {number} you follow, at “{org_name}”: {status_word}.",
+    },
+    "mail.follow-link": {
+        "ru": "Подтвердить и следить за обращением",
+        "en": "Confirm and follow the appeal",
+    },
+    "mail.follow-stop": {
+        "ru": "Больше не присылать новости об этом обращении",
+        "en": "Stop sending news of this appeal",
+    },
     "mail.subject.registered": {
         "ru": "Обращение {number} зарегистрировано",
         "en": "Appeal {number} registered",

@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from intake_service.forward.outbox import add_rows
+from intake_service.i18n import t
 from intake_service.store import now_iso
 
 MAIL_SINK = "mail"
@@ -36,6 +37,8 @@ class NoticeKind(StrEnum):
     STATUS = "status"  # a move between open statuses, with the reason the operator wrote
     CLOSED = "closed"  # rejected, not clarified, resolved, not resolved: with the reason
     DIGEST = "digest"  # to an operator: the organisation's overdue and soon-due appeals
+    FOLLOW = "follow"  # to a would-be follower: open this link to follow appeal N
+    FOLLOWED = "followed"  # to a follower: appeal N moved (its status only), and how to stop
 
 
 def record_notice(
@@ -124,6 +127,8 @@ def notify_citizen(
     number, organisation, category, the tracking link's appeal id — is read here from the row;
     `data` adds what this notice is about (the answer, the question, the new date, the reason).
     Returns the notice id, or None when nothing was recorded."""
+    if kind in FOLLOWED_KINDS:
+        notify_followers(conn, appeal_id, dedupe=dedupe)
     to = citizen_email(conn, appeal_id)
     if to is None:
         return None
@@ -151,6 +156,50 @@ def notify_citizen(
         dedupe=dedupe,
         appeal_id=appeal_id,
     )
+
+
+# the moves a follower hears of: where the appeal went, its status, the answer, the close
+FOLLOWED_KINDS = frozenset(
+    {NoticeKind.ROUTED, NoticeKind.STATUS, NoticeKind.ANSWERED, NoticeKind.CLOSED}
+)
+
+
+def notify_followers(conn: sqlite3.Connection, appeal_id: str, *, dedupe: str) -> int:
+    """Tell the appeal's confirmed followers (followup/follows.py) that it moved: its number,
+    organisation and new status — never the citizen's name, the operator's words to the
+    citizen or the answer's text, nor the citizen's tracking link (the notice names no
+    appeal, so the e-mail carries none). Returns how many were recorded."""
+    row = conn.execute(
+        "SELECT a.number, a.status, a.target_org_id, o.name AS org_name "
+        "FROM appeals a JOIN orgs o ON o.id = a.target_org_id WHERE a.id = ?",
+        (appeal_id,),
+    ).fetchone()
+    if row is None:
+        return 0
+    made = 0
+    for follower in conn.execute(
+        "SELECT id, email, lang FROM follows WHERE appeal_id = ? "
+        "AND confirmed_at IS NOT NULL AND stopped_at IS NULL",
+        (appeal_id,),
+    ).fetchall():
+        made += (
+            record_notice(
+                conn,
+                NoticeKind.FOLLOWED,
+                org_id=row["target_org_id"],
+                recipient=follower["email"],
+                lang=follower["lang"],
+                data={
+                    "number": row["number"],
+                    "org_name": row["org_name"],
+                    "status_title": t("status." + row["status"], follower["lang"]),
+                    "follow_id": follower["id"],
+                },
+                dedupe=f"followed:{follower['id']}:{dedupe}",
+            )
+            is not None
+        )
+    return made
 
 
 def _name(contact: str | None) -> str | None:

@@ -11,7 +11,8 @@ deadline, the operator's language), `idempotency_scopes` (14: intake's and repli
 an appeal counts on is its organisation's local day), `register_reads` (18: the register's reads
 that were slow at a million appeals), `taken_channels` (19: the day counts' columns for the
 channels an operator takes appeals from), `due_counts` (20: the open appeals' answer dates
-counted per cell, for the board's overdue count).
+counted per cell, for the board's overdue count), `follows` (21: citizens following an appeal
+another filed).
 Importing this package registers them all in MIGRATIONS.
 
 PostgreSQL starts from a baseline of migration 12 (postgres/schema.py) and applies the later
@@ -31,6 +32,7 @@ from intake_service.migrations import (  # noqa: F401
     due_counts,
     follow_through,
     follow_through_links,
+    follows,
     idempotency_scopes,
     local_days,
     open311,

@@ -16,7 +16,12 @@ from intake_service.open311 import openapi_paths as open311
 from intake_service.openapi import examples_api, examples_open311, examples_pages
 from intake_service.openapi.answers import complete
 from intake_service.openapi.examples import Example, Values, add_examples
-from intake_service.openapi.form_paths import form_submission, similar_at_place, token_renewal
+from intake_service.openapi.form_paths import (
+    follow_appeal,
+    form_submission,
+    similar_at_place,
+    token_renewal,
+)
 from intake_service.openapi.schemas import (
     CREATED,
     DOCUMENT,
@@ -354,6 +359,7 @@ def openapi_document(base_url: str, settings: Settings) -> dict[str, Any]:
             },
             "/w/{org}/form/token": token_renewal(),
             "/w/{org}/similar": similar_at_place(),
+            "/w/{org}/follow": follow_appeal(),
             "/w/{org}/appeals": form_submission(),
             "/healthz": {
                 "get": {

@@ -49,6 +49,15 @@ def examples(v: Values) -> list[Example]:
         ),
         Example(
             "post",
+            "/w/{org}/follow",
+            Answer(202, {"status": "check-mail", "email": "so***@example.ru", "number": v.number}),
+            params={"org": v.org},
+            headers={"Origin": v.base},
+            multipart={"token": v.form_token, "number": v.number, "email": "sosed@example.ru"},
+            after="follow",
+        ),
+        Example(
+            "post",
             "/w/{org}/appeals",
             Answer(
                 201,

@@ -234,3 +234,56 @@ def similar_at_place() -> dict[str, Any]:
             },
         }
     }
+
+
+def follow_appeal() -> dict[str, Any]:
+    """POST /w/{org}/follow (form/similar.py, followup/follows.py)."""
+    return {
+        "post": {
+            "summary": "Follow an open appeal listed in the form (form page only)",
+            "description": "Instead of reporting the same problem again, the citizen follows "
+            "the appeal already filed: an e-mail asks to confirm, then its moves are mailed — "
+            "number, organisation and status only. At most one such e-mail an hour per appeal "
+            "and address.",
+            "parameters": [
+                {"name": "org", "in": "path", "required": True, "schema": {"type": "string"}},
+                LANG_PARAM,
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["token", "number", "email"],
+                            "properties": {
+                                "token": {
+                                    "type": "string",
+                                    "minLength": 1,
+                                    "maxLength": FORM_FIELD_BYTES,
+                                    "description": "The form's current token.",
+                                },
+                                "number": {"type": "string", "maxLength": 64},
+                                "email": {"type": "string", "maxLength": 254},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "202": json_response(
+                    {
+                        "type": "object",
+                        "required": ["status", "email", "number"],
+                        "properties": {
+                            "status": {"type": "string", "const": "check-mail"},
+                            "email": {"type": "string"},
+                            "number": {"type": "string"},
+                        },
+                    },
+                    "The e-mail to confirm is on its way (the address masked).",
+                ),
+                **problem_responses(400, 403, 404, 422),
+            },
+        }
+    }

@@ -414,12 +414,42 @@
           if (a.address) parts.push(a.address);
           if (a.metres !== null && a.metres !== undefined) parts.push(data.similarAway.replace('{metres}', String(a.metres)));
           item.appendChild(number);
-          item.appendChild(document.createTextNode(' — ' + parts.join(', ')));
+          item.appendChild(document.createTextNode(' — ' + parts.join(', ') + ' '));
+          var follow = document.createElement('button');
+          follow.type = 'button';
+          follow.className = 'secondary follow';
+          follow.textContent = data.followLabel;
+          follow.setAttribute('aria-label', data.followLabel + ' ' + a.number);
+          follow.addEventListener('click', function () { followAppeal(a.number); });
+          item.appendChild(follow);
           similarList.appendChild(item);
         });
         similarBox.hidden = !(json.appeals && json.appeals.length);
       })
       .catch(function () { similarAsked = ''; });
+  }
+  // Following one instead of filing again: its news to the e-mail given below, once the
+  // link mailed there is opened (followup/follows.py).
+  var similarNote = document.getElementById('similar-note');
+  function followAppeal(number) {
+    var email = document.getElementById('email');
+    if (!EMAIL.test(email.value.trim())) {
+      similarNote.textContent = data.followNeedsEmail;
+      email.focus();
+      return;
+    }
+    var body = new FormData();
+    body.append('token', document.getElementById('token').value);
+    body.append('number', number);
+    body.append('email', email.value.trim());
+    fetch(data.followUrl, {method: 'POST', body: body, headers: {Accept: 'application/json'}, credentials: 'omit'})
+      .then(function (response) { return response.json().then(function (json) { return {ok: response.ok, json: json}; }); })
+      .then(function (answer) {
+        similarNote.textContent = answer.ok
+          ? data.followSent.replace('{email}', answer.json.email).replace('{number}', answer.json.number)
+          : (answer.json.detail || answer.json.title || '');
+      })
+      .catch(function () { similarNote.textContent = data.failed; });
   }
   function soonSimilar() {
     clearTimeout(similarTimer);
