@@ -10,8 +10,9 @@ import re
 import httpx
 import pytest
 from mail_server import html_of, text_of
+from playwright.sync_api import expect
 
-from conftest import Service, appeal, bearer, form_token, make_org
+from conftest import Service, appeal, bearer, form_token, make_org, serious_violations
 
 ORIGIN = "https://manturovo.example.ru"
 NEIGHBOUR = "sosed@example.ru"
@@ -54,7 +55,7 @@ def _link(message, path: str) -> str:
     return re.search(rf"http://\S+/f/\S+{path}(?=\s|$)", text_of(message)).group(0)
 
 
-def test_a_neighbour_follows_the_appeal_hears_of_its_moves_and_stops(city, mail_server):
+def test_a_neighbour_follows_the_appeal_hears_of_its_moves_and_stops(city, mail_server, browser):
     _db, org, service = city
     filed = httpx.post(
         f"{service.url}/api/v1/appeals",
@@ -73,10 +74,20 @@ def test_a_neighbour_follows_the_appeal_hears_of_its_moves_and_stops(city, mail_
     [confirm] = mail_server.wait_for(NEIGHBOUR)
     assert number in confirm["Subject"]
     link = _link(confirm, "")
-    with httpx.Client(headers={"Origin": service.url, "Accept": "text/html"}) as browser:
-        page = browser.get(link)
+    for width, height in ((390, 844), (1280, 800)):  # the page the link opens, as people see it
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="ru-RU")
+        try:
+            tab = context.new_page()
+            tab.goto(link)
+            expect(tab.get_by_role("button", name="Следить за обращением")).to_be_visible()
+            assert serious_violations(tab) == []
+            assert tab.evaluate("document.scrollingElement.scrollWidth - innerWidth") <= 0
+        finally:
+            context.close()
+    with httpx.Client(headers={"Origin": service.url, "Accept": "text/html"}) as client:
+        page = client.get(link)
         assert page.status_code == 200 and "Следить за обращением" in page.text
-        assert browser.post(link).status_code == 200  # following now
+        assert client.post(link).status_code == 200  # following now
 
     _reply(
         service, org.key, number, "status",
@@ -91,9 +102,9 @@ def test_a_neighbour_follows_the_appeal_hears_of_its_moves_and_stops(city, mail_
     assert mail_server.wait_for("ivan@example.ru", 2)  # the filer hears as before
 
     stop = _link(moved, "/stop")
-    with httpx.Client(headers={"Origin": service.url, "Accept": "text/html"}) as browser:
-        assert "Не присылать" in browser.get(stop).text  # a scanner's fetch stops nothing
-        assert "больше не будут приходить" in browser.post(stop).text
+    with httpx.Client(headers={"Origin": service.url, "Accept": "text/html"}) as client:
+        assert "Не присылать" in client.get(stop).text  # a scanner's fetch stops nothing
+        assert "больше не будут приходить" in client.post(stop).text
     _reply(service, org.key, number, "answer", {"text": "Фонарь заменён."}, "a1")
     mail_server.wait_for("ivan@example.ru", 3)  # the filer's answer went out ...
     assert len(mail_server.to(NEIGHBOUR)) == 2  # ... and nothing more to the neighbour
