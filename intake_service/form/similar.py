@@ -2,7 +2,9 @@
 the point the browser gave) are chosen, the form shows at most SHOWN open appeals of the same
 organisation and topic at that place (nearby.py: within 200 m or at the same address) filed in
 the last WINDOW — the neighbours' reports of the same broken lamp — so that a citizen who sees
-it reported and being worked on need not file it again. Filing anyway stays one click.
+it reported and being worked on need not file it again — they may follow it instead
+(`follow`: its news by e-mail once they confirm, followup/follows.py). Filing anyway stays one
+click.
 
 What is shown of them is public: the number, the topic, the status, the date of filing and the
 address. Never another citizen's text, name or contact, nor a link that would open their
