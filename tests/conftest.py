@@ -282,6 +282,14 @@ def page(browser, demo_site) -> Iterator[object]:
     context.close()
 
 
+def screenshot(page, tmp_path_factory: pytest.TempPathFactory, name: str) -> None:
+    """A full-page screenshot to look at, in the session's temporary folder (never the
+    repository): `<basetemp>/screenshots/<name>.png`."""
+    folder = tmp_path_factory.getbasetemp() / "screenshots"
+    folder.mkdir(exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
 def serious_violations(page) -> list[str]:
     """What axe-core finds serious or critical on the open page, one line each."""
     from axe_playwright_python.sync_playwright import Axe

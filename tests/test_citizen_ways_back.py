@@ -11,7 +11,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from conftest import serious_violations
+from conftest import screenshot, serious_violations
 
 
 @pytest.fixture
@@ -23,17 +23,11 @@ def page(browser):
     context.close()
 
 
-def _shoot(page, tmp_path_factory, name: str) -> None:
-    folder = tmp_path_factory.getbasetemp() / "screenshots"
-    folder.mkdir(exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-
-
 def test_without_sign_in_my_appeals_explains_the_links_and_leads_to_the_front_page(
     page, demo_site, tmp_path_factory
 ):
     page.goto(f"{demo_site.service}/my")
-    _shoot(page, tmp_path_factory, "my-off-phone")
+    screenshot(page, tmp_path_factory, "my-off-phone")
     expect(page.locator("#my-off")).to_contain_text("вход через Госуслуги здесь не настроен")
     expect(page.locator("#my-how")).to_contain_text("есть в письмах о нём («Посмотреть обращение»)")
     assert serious_violations(page) == []
@@ -63,7 +57,7 @@ def test_a_citizen_who_left_only_a_phone_is_told_the_link_is_the_way_back(
     _send(page, ("phone", "+7 900 000-00-00"))
     note = page.locator("#success-no-email")
     expect(note).to_be_visible()
-    _shoot(page, tmp_path_factory, "phone-only-success")
+    screenshot(page, tmp_path_factory, "phone-only-success")
     expect(note).to_contain_text("только по ссылке «Следить за статусом»")
     assert serious_violations(page) == []
 

@@ -21,6 +21,7 @@ from conftest import (
     form_token,
     make_org,
     run_cli,
+    screenshot,
     serious_violations,
 )
 
@@ -89,12 +90,6 @@ def phone(browser):
     context.close()
 
 
-def _shoot(page, tmp_path_factory, name: str) -> None:
-    folder = tmp_path_factory.getbasetemp() / "screenshots"
-    folder.mkdir(exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-
-
 def test_on_a_phone_the_page_names_the_body_shows_her_photo_and_has_thumb_sized_choices(
     city, phone, browser, tmp_path_factory
 ):
@@ -128,11 +123,11 @@ def test_on_a_phone_the_page_names_the_body_shows_her_photo_and_has_thumb_sized_
     phone.touchscreen.tap(box["x"] + box["width"] - 4, box["y"] + box["height"] - 4)
     expect(phone.get_by_label("4 из 5")).to_be_checked()
     assert serious_violations(phone) == []
-    _shoot(phone, tmp_path_factory, "tracking-phone")
+    screenshot(phone, tmp_path_factory, "tracking-phone")
 
     desktop = browser.new_context(viewport=DESKTOP, locale="ru-RU").new_page()
     desktop.goto(filed["tracking_url"])
-    _shoot(desktop, tmp_path_factory, "tracking-desktop")
+    screenshot(desktop, tmp_path_factory, "tracking-desktop")
     desktop.context.close()
 
 
@@ -190,7 +185,7 @@ def test_not_solved_says_which_repeat_was_filed_and_links_both_ways(city, phone,
     expect(link).to_have_attribute("href", repeat_path)
     expect(link).to_have_text(city.url + repeat_path)  # the address to keep, in full
     assert serious_violations(phone) == []
-    _shoot(phone, tmp_path_factory, "tracking-repeat-filed")
+    screenshot(phone, tmp_path_factory, "tracking-repeat-filed")
 
     phone.locator("#repeat-of").get_by_role("link", name=filed["number"]).click()
     expect(phone.locator("h1")).to_contain_text(filed["number"])
