@@ -21,11 +21,10 @@ from starlette.responses import JSONResponse, Response
 
 from intake_service.api.requests import body_limited, client_address, runtime_of
 from intake_service.appeals import form_nonce_used
-from intake_service.errors import FormExpired, FormInvalid, ValidationFailed
+from intake_service.errors import FormInvalid, ValidationFailed
 from intake_service.form.page import org_of, origin_not_allowed
-from intake_service.form.submission import check_sender
+from intake_service.form.submission import check_sender, signed_grant
 from intake_service.origins import origin_allowed
-from intake_service.tokens import FormTokenError
 
 RENEW_WITHIN = 24 * 3600
 _BODY_BYTES = 16 * 1024  # a token, and nothing else
@@ -41,19 +40,7 @@ async def renew_token(request: Request) -> Response:
         form = await body_limited(request, _BODY_BYTES).form(max_files=0, max_fields=4)
     except HTTPException:  # Starlette's own limits: files, or too many fields
         raise ValidationFailed([("body", "field.not-object", {})]) from None
-    token = form.get("token")
-    if not isinstance(token, str) or not token:
-        raise FormInvalid("detail.form-invalid", reason="token-missing")
-    try:
-        grant = runtime.tokens.read_form(token, RENEW_WITHIN)
-    except FormTokenError as exc:
-        if exc.why == "expired":
-            raise FormExpired("detail.form-expired", reason="token-expired") from None
-        if exc.why == "other-node":
-            raise FormInvalid("detail.form-other-node", reason="token-other-node") from None
-        raise FormInvalid("detail.form-invalid", reason="token-forged") from None
-    if grant.org != org.slug:
-        raise FormInvalid("detail.form-invalid", reason="token-other-org")
+    grant = signed_grant(request, form, org.slug, RENEW_WITHIN)
     if form_nonce_used(runtime.reader, grant.nonce):  # this form has filed its appeal
         raise FormInvalid("detail.form-invalid", reason="token-replayed")
     if grant.origin and not origin_allowed(grant.origin, org.origins):

@@ -27,17 +27,16 @@ from starlette.responses import JSONResponse, Response
 
 from intake_service.api.requests import body_limited, client_address, runtime_of
 from intake_service.appeal_input import _EMAIL, ADDRESS_MAX
-from intake_service.errors import FormExpired, FormInvalid, NotFound, ValidationFailed
+from intake_service.errors import NotFound, ValidationFailed
 from intake_service.followup.follows import follow_op
 from intake_service.form.page import org_of
-from intake_service.form.submission import check_sender, masked_email
+from intake_service.form.submission import check_sender, masked_email, signed_grant
 from intake_service.i18n import t
 from intake_service.nearby import at_place
 from intake_service.org_settings import timezone_of
 from intake_service.pages import human_date, page_language
 from intake_service.statuses import open_statuses
 from intake_service.store import now_iso
-from intake_service.tokens import FormTokenError
 
 SHOWN = 3
 WINDOW = timedelta(days=30)
@@ -59,7 +58,7 @@ async def similar(request: Request) -> Response:
     runtime = runtime_of(request)
     org = org_of(request)
     form = await _form_of(request)
-    _check_token(request, form, org.slug)
+    signed_grant(request, form, org.slug)
     lang = page_language(request)
     catalogue = runtime.directory.catalogue(org.id)
     category = catalogue.get(str(form.get("category") or ""))
@@ -114,22 +113,6 @@ async def _form_of(request: Request) -> Any:
         raise ValidationFailed([("body", "field.not-object", {})]) from None
 
 
-def _check_token(request: Request, form: Any, org_slug: str) -> None:
-    """The form's own token, of this organisation, not yet out of date."""
-    runtime = runtime_of(request)
-    token = form.get("token")
-    if not isinstance(token, str) or not token:
-        raise FormInvalid("detail.form-invalid", reason="token-missing")
-    try:
-        grant = runtime.tokens.read_form(token, runtime.settings.form_max_age)
-    except FormTokenError as exc:
-        if exc.why == "expired":
-            raise FormExpired("detail.form-expired", reason="token-expired") from None
-        raise FormInvalid("detail.form-invalid", reason="token-forged") from None
-    if grant.org != org_slug:
-        raise FormInvalid("detail.form-invalid", reason="token-other-org")
-
-
 async def follow(request: Request) -> Response:
     """POST /w/{org}/follow (the form's `token`, an appeal's `number` from the list above, the
     citizen's `email`) — the e-mail asking to confirm following it (followup/follows.py); 202
@@ -137,7 +120,7 @@ async def follow(request: Request) -> Response:
     runtime = runtime_of(request)
     org = org_of(request)
     form = await _form_of(request)
-    _check_token(request, form, org.slug)
+    signed_grant(request, form, org.slug)
     email = form.get("email")
     email = email.strip() if isinstance(email, str) else ""
     if len(email) > 254 or not _EMAIL.match(email):

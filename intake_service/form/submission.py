@@ -95,21 +95,32 @@ async def _read_form(request: Request) -> FormData:
         raise ValidationFailed([("body", "field.not-object", {})]) from None
 
 
-def _grant(request: Request, form: FormData, org: Org) -> FormGrant:
+def signed_grant(
+    request: Request, form: Any, org_slug: str, max_age: float | None = None
+) -> FormGrant:
+    """The form's own token (`token`), signed by this service for this organisation and not
+    older than `max_age` (the form's life, POS_FORM_MAX_AGE, unless said): what every request
+    of the form page shows it came from that page."""
     runtime = runtime_of(request)
     token = form.get("token")
     if not isinstance(token, str) or not token:
         raise FormInvalid("detail.form-invalid", reason="token-missing")
     try:
-        grant = runtime.tokens.read_form(token, runtime.settings.form_max_age)
+        grant = runtime.tokens.read_form(token, max_age or runtime.settings.form_max_age)
     except FormTokenError as exc:
         if exc.why == "expired":
             raise FormExpired("detail.form-expired", reason="token-expired") from None
         if exc.why == "other-node":  # its nonce could be spent again here: one form, one appeal
             raise FormInvalid("detail.form-other-node", reason="token-other-node") from None
         raise FormInvalid("detail.form-invalid", reason="token-forged") from None
-    if grant.org != org.slug:
+    if grant.org != org_slug:
         raise FormInvalid("detail.form-invalid", reason="token-other-org")
+    return grant
+
+
+def _grant(request: Request, form: FormData, org: Org) -> FormGrant:
+    runtime = runtime_of(request)
+    grant = signed_grant(request, form, org.slug)
     if form_nonce_used(runtime.reader, grant.nonce):  # checked again inside the transaction
         raise FormInvalid("detail.form-invalid", reason="token-replayed")
     if grant.origin and not origin_allowed(grant.origin, org.origins):

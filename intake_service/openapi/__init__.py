@@ -47,6 +47,40 @@ def examples(values: Values) -> list[Example]:
     ]
 
 
+def _photo(
+    summary: str,
+    whose: dict[str, Any],
+    *,
+    security: list[dict[str, list[str]]] | None = None,
+    description: str = "",
+) -> dict[str, Any]:
+    """GET of an appeal's n-th photo, by whose it is (`whose`: the path's first parameter)."""
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "parameters": [
+            whose,
+            {
+                "name": "n",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ],
+        "responses": {
+            "200": {
+                "description": "The photo as uploaded.",
+                "content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}},
+            },
+            **problem_responses(404),
+        },
+    }
+    if security is not None:
+        operation["security"] = security
+    if description:
+        operation["description"] = description
+    return {"get": operation}
+
+
 def openapi_document(base_url: str, settings: Settings) -> dict[str, Any]:
     """The document; `settings` give the limits that are configurable (the longest wait of a
     queue pull). The answers every operation shares are added by answers.complete, and each
@@ -248,69 +282,22 @@ def openapi_document(base_url: str, settings: Settings) -> dict[str, Any]:
                     },
                 }
             },
-            "/api/v1/appeals/{id}/photos/{n}": {
-                "get": {
-                    "summary": "A photo of an appeal, for the organisation it went to",
-                    "security": secured,
-                    "parameters": [
-                        {
-                            "name": "id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string", "format": "uuid"},
-                        },
-                        {
-                            "name": "n",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "integer", "minimum": 1},
-                        },
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "The photo as uploaded.",
-                            "content": {
-                                "image/jpeg": {},
-                                "image/png": {},
-                                "image/webp": {},
-                            },
-                        },
-                        **problem_responses(404),
-                    },
-                }
-            },
-            "/s/{token}/photos/{n}": {
-                "get": {
-                    "summary": "A photo of an appeal, for the holder of its tracking link",
-                    "description": "The citizen's own photos on the tracking page: only with the "
-                    "appeal's tracking token; never cached by shared caches.",
-                    "parameters": [
-                        {
-                            "name": "token",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        },
-                        {
-                            "name": "n",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "integer", "minimum": 1},
-                        },
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "The photo as uploaded.",
-                            "content": {
-                                "image/jpeg": {},
-                                "image/png": {},
-                                "image/webp": {},
-                            },
-                        },
-                        **problem_responses(404),
-                    },
-                }
-            },
+            "/api/v1/appeals/{id}/photos/{n}": _photo(
+                "A photo of an appeal, for the organisation it went to",
+                {
+                    "name": "id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "format": "uuid"},
+                },
+                security=secured,
+            ),
+            "/s/{token}/photos/{n}": _photo(
+                "A photo of an appeal, for the holder of its tracking link",
+                {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}},
+                description="The citizen's own photos on the tracking page: only with the "
+                "appeal's tracking token; never cached by shared caches.",
+            ),
             "/embed.js": {
                 "get": {
                     "summary": "The loader host pages include (ETag, gzip, cached 5 minutes)",

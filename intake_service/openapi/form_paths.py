@@ -123,6 +123,15 @@ def form_submission() -> dict[str, Any]:
     }
 
 
+# the form page's own token, which its every request carries
+FORM_TOKEN: dict[str, Any] = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": FORM_FIELD_BYTES,
+    "description": "The form's current token.",
+}
+
+
 def token_renewal() -> dict[str, Any]:
     """POST /w/{org}/form/token (form/renewal.py)."""
     return {
@@ -142,14 +151,7 @@ def token_renewal() -> dict[str, Any]:
                         "schema": {
                             "type": "object",
                             "required": ["token"],
-                            "properties": {
-                                "token": {
-                                    "type": "string",
-                                    "minLength": 1,
-                                    "maxLength": FORM_FIELD_BYTES,
-                                    "description": "The form's current token.",
-                                }
-                            },
+                            "properties": {"token": FORM_TOKEN},
                         }
                     }
                 },
@@ -206,12 +208,7 @@ def similar_at_place() -> dict[str, Any]:
                             "type": "object",
                             "required": ["token"],
                             "properties": {
-                                "token": {
-                                    "type": "string",
-                                    "minLength": 1,
-                                    "maxLength": FORM_FIELD_BYTES,
-                                    "description": "The form's current token.",
-                                },
+                                "token": FORM_TOKEN,
                                 "category": text,
                                 "address": text,
                                 "lat": text,
@@ -257,12 +254,7 @@ def follow_appeal() -> dict[str, Any]:
                             "type": "object",
                             "required": ["token", "number", "email"],
                             "properties": {
-                                "token": {
-                                    "type": "string",
-                                    "minLength": 1,
-                                    "maxLength": FORM_FIELD_BYTES,
-                                    "description": "The form's current token.",
-                                },
+                                "token": FORM_TOKEN,
                                 "number": {"type": "string", "maxLength": 64},
                                 "email": {"type": "string", "maxLength": 254},
                             },
