@@ -96,41 +96,33 @@ def _follow(request: Request, *, confirming: bool) -> dict:
     return dict(row)
 
 
+def _confirming(request: Request) -> bool:
+    """The confirming link (`/f/{token}`), or the stopping one (`/f/{token}/stop`)."""
+    return not request.url.path.endswith("/stop")
+
+
 async def follow_page(request: Request) -> Response:
-    """GET /f/{token}: one button to confirm following the appeal."""
-    row = _follow(request, confirming=True)
-    return render("follow.html", page_language(request), {"number": row["number"], "done": None})
+    """GET /f/{token} (or …/stop): one button to follow the appeal (or to stop) — a scanner's
+    fetch changes nothing."""
+    confirming = _confirming(request)
+    row = _follow(request, confirming=confirming)
+    done = None if confirming else "ask-stop"
+    return render("follow.html", page_language(request), {"number": row["number"], "done": done})
 
 
-async def follow_confirm(request: Request) -> Response:
-    """POST /f/{token}: follow the appeal."""
-    row = _follow(request, confirming=True)
+async def follow_act(request: Request) -> Response:
+    """POST /f/{token}: follow the appeal; POST /f/{token}/stop: no more news of it."""
+    confirming = _confirming(request)
+    row = _follow(request, confirming=confirming)
     check_sender(request)
-    await runtime_of(request).writer.submit(_mark_op(row["id"], confirm=True))
-    lang = page_language(request)
-    return render("follow.html", lang, {"number": row["number"], "done": "following"})
-
-
-async def follow_stop(request: Request) -> Response:
-    """POST /f/{token}/stop: no more news of the appeal (a link in each follower's e-mail)."""
-    row = _follow(request, confirming=False)
-    check_sender(request)
-    await runtime_of(request).writer.submit(_mark_op(row["id"], confirm=False))
-    lang = page_language(request)
-    return render("follow.html", lang, {"number": row["number"], "done": "stopped"})
-
-
-async def follow_stop_page(request: Request) -> Response:
-    """GET /f/{token}/stop: one button to stop (a scanner's fetch stops nothing)."""
-    row = _follow(request, confirming=False)
-    return render(
-        "follow.html", page_language(request), {"number": row["number"], "done": "ask-stop"}
-    )
+    await runtime_of(request).writer.submit(_mark_op(row["id"], confirm=confirming))
+    done = "following" if confirming else "stopped"
+    return render("follow.html", page_language(request), {"number": row["number"], "done": done})
 
 
 ROUTES = [
     Route("/f/{token}", follow_page, methods=["GET"]),
-    Route("/f/{token}", follow_confirm, methods=["POST"]),
-    Route("/f/{token}/stop", follow_stop_page, methods=["GET"]),
-    Route("/f/{token}/stop", follow_stop, methods=["POST"]),
+    Route("/f/{token}", follow_act, methods=["POST"]),
+    Route("/f/{token}/stop", follow_page, methods=["GET"]),
+    Route("/f/{token}/stop", follow_act, methods=["POST"]),
 ]

@@ -32,6 +32,7 @@ from intake_service.followup.follows import follow_op
 from intake_service.form.page import org_of
 from intake_service.form.submission import check_sender, masked_email, signed_grant
 from intake_service.i18n import t
+from intake_service.lifecycle.changes import find_by_number
 from intake_service.nearby import at_place
 from intake_service.org_settings import timezone_of
 from intake_service.pages import human_date, page_language
@@ -81,7 +82,7 @@ async def similar(request: Request) -> Response:
         until=now_iso(now.timestamp()),
         scan=SCAN,
     )
-    still_open = set(open_statuses())
+    still_open = open_statuses()
     zone = timezone_of(org)
     shown = []
     for row in rows:
@@ -127,11 +128,8 @@ async def follow(request: Request) -> Response:
         raise ValidationFailed([("email", "field.email", {})])
     number = form.get("number")
     number = number.strip().upper()[:64] if isinstance(number, str) else ""
-    row = runtime.reader.execute(
-        "SELECT id, status FROM appeals WHERE number = ? AND target_org_id = ?",
-        (number, org.id),
-    ).fetchone()
-    if row is None or row["status"] not in set(open_statuses()):
+    row = find_by_number(runtime.reader, number) if number else None
+    if row is None or row["target_org_id"] != org.id or row["status"] not in open_statuses():
         raise NotFound("detail.follow-closed", reason="follow-unknown-appeal")
     await runtime.writer.submit(
         follow_op(

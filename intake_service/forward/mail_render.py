@@ -70,9 +70,10 @@ class NoticeRenderer:
             data["confirm_url"] = f"{base}/c/{self.tokens.confirm(notice['appeal_id'])}"
         if data.get("follow_id") is not None:  # a follower's: confirm (follow) or stop (followed)
             link = f"{base}/f/{self.tokens.follow(int(data['follow_id']))}"
-            data["confirm_url" if notice["kind"] == "follow" else "stop_url"] = (
-                link if notice["kind"] == "follow" else link + "/stop"
-            )
+            if notice["kind"] == "follow":
+                data["confirm_url"] = link
+            else:
+                data["stop_url"] = link + "/stop"
         for key in DATE_FIELDS:  # due dates as the reader writes them
             if data.get(key):
                 data[key] = human_date(str(data[key]), notice["lang"])

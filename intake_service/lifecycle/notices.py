@@ -169,6 +169,13 @@ def notify_followers(conn: sqlite3.Connection, appeal_id: str, *, dedupe: str) -
     organisation and new status — never the citizen's name, the operator's words to the
     citizen or the answer's text, nor the citizen's tracking link (the notice names no
     appeal, so the e-mail carries none). Returns how many were recorded."""
+    followers = conn.execute(
+        "SELECT id, email, lang FROM follows WHERE appeal_id = ? "
+        "AND confirmed_at IS NOT NULL AND stopped_at IS NULL",
+        (appeal_id,),
+    ).fetchall()
+    if not followers:  # the usual case: one index probe, no read of the appeal
+        return 0
     row = conn.execute(
         "SELECT a.number, a.status, a.target_org_id, o.name AS org_name "
         "FROM appeals a JOIN orgs o ON o.id = a.target_org_id WHERE a.id = ?",
@@ -177,11 +184,7 @@ def notify_followers(conn: sqlite3.Connection, appeal_id: str, *, dedupe: str) -
     if row is None:
         return 0
     made = 0
-    for follower in conn.execute(
-        "SELECT id, email, lang FROM follows WHERE appeal_id = ? "
-        "AND confirmed_at IS NOT NULL AND stopped_at IS NULL",
-        (appeal_id,),
-    ).fetchall():
+    for follower in followers:
         made += (
             record_notice(
                 conn,
