@@ -123,6 +123,31 @@ class FormInvalid(IntakeError):
     status, slug, title_key = 400, "form-invalid", "problem.form-invalid"
 
 
+class PollNotOpen(IntakeError):
+    """A ballot or comment for a poll that has closed or not opened yet."""
+
+    status, slug, title_key = 409, "poll-not-open", "problem.poll-not-open"
+
+
+class AlreadyVoted(IntakeError):
+    """A second ballot of the same voter (the poll's identity level): nothing counted twice."""
+
+    status, slug, title_key = 409, "already-voted", "problem.already-voted"
+
+
+class ResultsHidden(IntakeError):
+    """Results asked for before the poll lets them be shown (shown at closing or published)."""
+
+    status, slug, title_key = 403, "results-hidden", "problem.results-hidden"
+
+
+class IdentityRequired(IntakeError):
+    """A ballot without the identity the poll's level asks for (a confirmed e-mail, a sign-in
+    at the identity provider)."""
+
+    status, slug, title_key = 403, "identity-required", "problem.identity-required"
+
+
 class Spam(IntakeError):
     status, slug, title_key = 422, "spam", "problem.spam"
 

@@ -52,6 +52,16 @@ class EventType(StrEnum):
     RATED = "rated"  # the citizen's verdict; data: solved, rating, comment
     REPEATED = "repeated"  # on the first appeal: a repeat was filed; data: repeat (its number)
     NOTIFIED = "notified"  # an e-mail of a notice handed to the SMTP server; data: notice, sink
+    # polls, votes and discussions (participation/); data: poll (its id) and what happened
+    POLL_CREATED = "poll_created"  # data: poll, kind, title, by
+    POLL_CLOSED = "poll_closed"  # closed early; data: poll, by
+    POLL_PUBLISHED = "poll_published"  # results published; data: poll, by
+    VOTE_HELD = "vote_held"  # waiting for the e-mail link; data: poll, ballot, channel
+    VOTE_COUNTED = "vote_counted"  # data: poll, ballot, channel, identity
+    COMMENT_POSTED = "comment_posted"  # waiting for moderation; data: poll, comment
+    COMMENT_APPROVED = "comment_approved"  # data: poll, comment, by
+    COMMENT_REJECTED = "comment_rejected"  # data: poll, comment, by, reason (the author reads it)
+    COMMENT_REPLIED = "comment_replied"  # the organisation's reply; data: poll, comment, by
 
 
 # One encoder for every event: json.dumps with options builds a new one per call, which cost

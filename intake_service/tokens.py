@@ -20,6 +20,8 @@ same token could file once more. Another node's token is refused as `other-node`
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
 from dataclasses import dataclass
 
@@ -65,6 +67,8 @@ class Tokens:
         self._signin = URLSafeTimedSerializer(secret_key, salt="pos-intake.signin")
         self._cabinet = URLSafeTimedSerializer(secret_key, salt="pos-intake.cabinet")
         self._follow = URLSafeTimedSerializer(secret_key, salt="pos-intake.follow")
+        self._ballot = URLSafeTimedSerializer(secret_key, salt="pos-intake.ballot")
+        self._voter = hmac.new(secret_key.encode(), b"pos-intake.voter", hashlib.sha256).digest()
         self.issuer = issuer
 
     def identity(self, citizen: Citizen) -> str:
@@ -131,6 +135,29 @@ class Tokens:
         except (BadSignature, UnicodeError, ValueError):
             return None
         return follow_id if isinstance(follow_id, int) and not isinstance(follow_id, bool) else None
+
+    def ballot(self, kind: str, row_id: int | str) -> str:
+        """A link or cookie naming one row of the polls' tables: `confirm` (a held ballot's
+        e-mailed link), `browser` (the browser's own voter id, a random string), `comment` (an
+        author's link to their comment). Expiry is the caller's `max_age` or the row's own."""
+        return self._ballot.dumps([kind, row_id])
+
+    def read_ballot(self, kind: str, token: str, max_age: float | None = None) -> int | str | None:
+        try:
+            value = self._ballot.loads(token, max_age=max_age)
+        except (BadSignature, UnicodeError, ValueError):
+            return None
+        if not (isinstance(value, list) and len(value) == 2 and value[0] == kind):
+            return None
+        row_id = value[1]
+        return row_id if isinstance(row_id, int | str) and not isinstance(row_id, bool) else None
+
+    def voter(self, level: str, identity: str) -> str:
+        """The identity a ballot is counted under, as stored: keyed with the service's secret,
+        so the table of ballots names no address and no subject, and a list of addresses
+        cannot be hashed to find who voted."""
+        digest = hmac.new(self._voter, f"{level}:{identity}".encode(), hashlib.sha256)
+        return f"{level}:{digest.hexdigest()[:40]}"
 
     def tracking(self, appeal_id: str) -> str:
         return self._tracking.sign(uuid.UUID(appeal_id).hex).decode()

@@ -39,6 +39,8 @@ class NoticeKind(StrEnum):
     DIGEST = "digest"  # to an operator: the organisation's overdue and soon-due appeals
     FOLLOW = "follow"  # to a would-be follower: open this link to follow appeal N
     FOLLOWED = "followed"  # to a follower: appeal N moved (its status only), and how to stop
+    VOTE = "vote"  # to a voter: open this link to count your vote in poll T
+    COMMENT = "comment"  # to a comment's author: approved, or rejected with the reason
 
 
 def record_notice(

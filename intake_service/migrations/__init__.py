@@ -12,7 +12,7 @@ an appeal counts on is its organisation's local day), `register_reads` (18: the 
 that were slow at a million appeals), `taken_channels` (19: the day counts' columns for the
 channels an operator takes appeals from), `due_counts` (20: the open appeals' answer dates
 counted per cell, for the board's overdue count), `follows` (21: citizens following an appeal
-another filed).
+another filed), `polls` (22: polls, votes and public discussions).
 Importing this package registers them all in MIGRATIONS.
 
 PostgreSQL starts from a baseline of migration 12 (postgres/schema.py) and applies the later
@@ -36,6 +36,7 @@ from intake_service.migrations import (  # noqa: F401
     idempotency_scopes,
     local_days,
     open311,
+    polls,
     register,
     register_reads,
     spine,

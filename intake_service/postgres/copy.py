@@ -28,11 +28,13 @@ TABLES = (
     "routing_rules", "sinks", "users", "appeals", "appeal_photos", "org_sequences", "events",
     "outbox", "outbox_counts", "idempotency", "form_nonces", "console_sessions",
     "answer_templates", "held_appeals", "notices", "appeal_day_counts", "appeal_open_counts",
-    "appeal_hour_counts", "appeal_due_counts", "follows",
+    "appeal_hour_counts", "appeal_due_counts", "follows", "polls", "poll_ballots",
+    "poll_counts", "poll_comments", "poll_files",
 )  # fmt: skip
 IDENTITIES = {
     "orgs": "id", "sinks": "id", "users": "id", "appeals": "seq", "events": "id",
     "outbox": "id", "answer_templates": "id", "notices": "id", "follows": "id",
+    "poll_ballots": "id", "poll_comments": "id", "poll_files": "id",
 }  # fmt: skip
 BATCH = 5_000
 SEARCH_MARK = "search_indexed_seq"
