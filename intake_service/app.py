@@ -21,6 +21,8 @@ from intake_service.middleware import RequestContext
 from intake_service.open311 import PREFIX as OPEN311_PREFIX
 from intake_service.open311 import routes as open311_routes
 from intake_service.open311.problems import open311_error
+from intake_service.polls import api as polls_api
+from intake_service.polls.state import running as polls_running
 from intake_service.problems import EXCEPTION_HANDLERS, answer_under
 from intake_service.settings import Settings
 
@@ -45,16 +47,19 @@ def create_app(settings: Settings) -> Starlette:
             running(settings) as runtime,
             followup_running(runtime) as followup_state,
             console_running(runtime) as console_state,
+            polls_running(runtime) as polls_state,
         ):
             app.state.runtime = runtime
             app.state.followup = followup_state
             app.state.console = console_state
+            app.state.polls = polls_state
             yield
 
     answer_under(OPEN311_PREFIX, open311_error)  # Open311's clients read its own error shape
     static = Mount("/w/static", StaticFiles(directory=assets.shipped("widget") / "static"))
     return ServiceApp(
         routes=[
+            *polls_api.ROUTES,
             *api.ROUTES,
             *form.ROUTES,
             *home.ROUTES,

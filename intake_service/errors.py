@@ -134,6 +134,12 @@ class AlreadyVoted(IntakeError):
 
     status, slug, title_key = 409, "already-voted", "problem.already-voted"
 
+    def body(self, lang: str) -> dict[str, Any]:
+        body = super().body(lang)
+        if self.values.get("answers") is not None:  # the voter's own choice, shown back to them
+            body["answers"] = self.values["answers"]
+        return body
+
 
 class ResultsHidden(IntakeError):
     """Results asked for before the poll lets them be shown (shown at closing or published)."""

@@ -42,6 +42,7 @@ class Settings:
     queue_retention: int
     rate_limit_org: int
     rate_limit_sender: int
+    rate_limit_poll: int
     form_min_seconds: float
     form_max_age: int
     media_dir: str

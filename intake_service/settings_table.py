@@ -100,6 +100,13 @@ SETTINGS: tuple[Setting, ...] = (
         "that a few addresses cannot spend the organisation's budget; 0 turns it off.",
     ),
     Setting(
+        "rate_limit_poll",
+        5,
+        "Ballots and comments a minute one address (an IPv6 /64) may send to one poll: one vote "
+        "per browser is all the 'anyone' level can ask, so a flood from one address stops here; "
+        "0 turns it off.",
+    ),
+    Setting(
         "form_min_seconds",
         3.0,
         "Fewer seconds than this between opening the form and sending it is refused as a robot.",

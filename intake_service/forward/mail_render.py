@@ -74,6 +74,18 @@ class NoticeRenderer:
                 data["confirm_url"] = link
             else:
                 data["stop_url"] = link + "/stop"
+        if data.get("ballot_id") is not None:  # a held ballot's link (participation/ballots.py)
+            data["confirm_url"] = (
+                f"{base}/v/{self.tokens.ballot('confirm', int(data['ballot_id']))}"
+            )
+        if data.get("comment_id") is not None:  # the author's own page of their comment
+            data["page_url"] = (
+                f"{base}/p/c/{self.tokens.ballot('comment', int(data['comment_id']))}"
+            )
+            data["outcome"] = t(
+                "mail.comment." + ("approved" if data.get("approved") else "rejected"),
+                notice["lang"],
+            )
         for key in DATE_FIELDS:  # due dates as the reader writes them
             if data.get(key):
                 data[key] = human_date(str(data[key]), notice["lang"])

@@ -18,6 +18,7 @@ from intake_service.i18n import (
     console_board,
     console_log,
     console_log_reasons,
+    console_polls,
     console_register,
     console_settings,
     console_site,
@@ -30,6 +31,8 @@ from intake_service.i18n import (
     followup_tracking,
     open311,
     pages,
+    polls,
+    polls_pages,
 )
 
 LANGUAGES = ("ru", "en")
@@ -348,6 +351,9 @@ _merge(
     open311.MESSAGES,
     api_docs.MESSAGES,
     api_docs_fields.MESSAGES,
+    polls.MESSAGES,
+    polls_pages.MESSAGES,
+    console_polls.MESSAGES,
 )
 
 
