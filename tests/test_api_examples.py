@@ -116,6 +116,14 @@ def _prepare(story: Story, after: str | None) -> dict[str, str]:
         return {"form_token": form_token(story.url, ALLOWED_ORIGIN)}
     if after == "follow":
         return {"form_token": form_token(story.url, ALLOWED_ORIGIN), **story.file()}
+    if after in ("poll", "discussion"):  # a poll of its own for each example that needs one
+        body = story.body_example("POST /api/v1/polls")
+        if after == "discussion":
+            body = {k: v for k, v in body.items() if k != "questions"}
+            body.update(kind="discussion", description="Обсуждаем проект парка.")
+        made = httpx.post(f"{story.url}/api/v1/polls", json=body, headers=bearer(story.site.key))
+        assert made.status_code == 201, made.text
+        return {"poll_id": made.json()["id"]}
     if after == "pulled":
         story.file()
         pulled = httpx.get(f"{story.url}/api/v1/queue", headers=bearer(story.site.key))
@@ -157,7 +165,7 @@ def _documented_values(story: Story, name: str) -> dict[str, str]:
     named = {
         p["name"]: str(p["example"]) for p in operation.get("parameters", []) if "example" in p
     }
-    documented = {k: named[k] for k in ("id", "token", "appeal") if k in named}
+    documented = {k: named[k] for k in ("id", "token", "appeal", "poll_id") if k in named}
     if name == "POST /api/v1/queue/ack":
         documented["receipt"] = story.body_example(name)["receipts"][0]
     if name in (

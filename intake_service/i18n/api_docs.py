@@ -98,6 +98,14 @@ PAGE: dict[str, dict[str, str]] = {
         "ru": "`token` — со страницы формы (`GET /w/{org}/form`).",
         "en": "The `token` is from the form page (`GET /w/{org}/form`).",
     },
+    "docs.after.poll": {
+        "ru": "`poll_id` — из ответа `POST /api/v1/polls` (пример выше).",
+        "en": "The `poll_id` is from `POST /api/v1/polls`'s answer (the example above).",
+    },
+    "docs.after.discussion": {
+        "ru": '`poll_id` — обсуждения, созданного `POST /api/v1/polls` с `"kind": "discussion"`.',
+        "en": 'The `poll_id` of a discussion `POST /api/v1/polls` made with `"kind": "discussion"`.',
+    },
     "docs.after.follow": {
         "ru": "`token` — со страницы формы, `number` — из списка `POST /w/{org}/similar`.",
         "en": "The `token` is from the form page, the `number` from `POST /w/{org}/similar`'s "

@@ -13,7 +13,7 @@ from intake_service.followup.openapi_paths import TOKEN_PARAM
 from intake_service.followup.openapi_paths import paths as followup_paths
 from intake_service.input_schemas import IDEMPOTENCY_KEY, appeal_schema
 from intake_service.open311 import openapi_paths as open311
-from intake_service.openapi import examples_api, examples_open311, examples_pages
+from intake_service.openapi import examples_api, examples_open311, examples_pages, examples_polls
 from intake_service.openapi.answers import complete
 from intake_service.openapi.examples import Example, Values, add_examples
 from intake_service.openapi.form_paths import (
@@ -35,6 +35,7 @@ from intake_service.openapi.schemas import (
     problem_responses,
     schema_ref,
 )
+from intake_service.polls.openapi_paths import paths as polls_paths
 from intake_service.settings import Settings
 
 
@@ -44,6 +45,7 @@ def examples(values: Values) -> list[Example]:
         *examples_api.examples(values),
         *examples_open311.examples(values),
         *examples_pages.examples(values),
+        *examples_polls.examples(values),
     ]
 
 
@@ -186,6 +188,7 @@ def openapi_document(base_url: str, settings: Settings) -> dict[str, Any]:
             },
             **followup_paths(problem_responses, json_response, schema_ref, LANG_PARAM),
             **open311.paths(),
+            **polls_paths(problem_responses, json_response),
             "/s/{token}": {"get": {**page_op, "operationId": "tracking"}},
             "/api/v1/status/{token}": {"get": {**status_op, "operationId": "status"}},
             "/api/v1/queue": {

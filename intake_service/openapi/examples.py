@@ -39,6 +39,7 @@ class Values:
     receipt: str = "KfoKUCbs81TatjdXNsLQYU7U"
     form_token: str = "WyJkZW1vIiwiaHR0cHM6Ly9kZW1vLmV4YW1wbGUucnUiXQ.axYILw.HtX6KNn4EV"
     origin: str = "http://127.0.0.1:8001"  # a site the form is allowed on (the demo's pages)
+    poll: str = "019af2c4-7d1e-7c3a-9b61-2f0c3d8e4a17"
 
 
 @dataclass(frozen=True)
