@@ -125,6 +125,7 @@ class Event:
             ("photos", "photos"),
             ("sink", "sink"),
             ("delivery", "delivery"),
+            ("poll", "poll"),
         ):
             if self.data.get(key):
                 parts.append(f"{label}={self.data[key]}")
