@@ -22,6 +22,7 @@ from intake_service.open311 import PREFIX as OPEN311_PREFIX
 from intake_service.open311 import routes as open311_routes
 from intake_service.open311.problems import open311_error
 from intake_service.polls import api as polls_api
+from intake_service.polls import files as polls_files
 from intake_service.polls.state import running as polls_running
 from intake_service.problems import EXCEPTION_HANDLERS, answer_under
 from intake_service.settings import Settings
@@ -60,6 +61,7 @@ def create_app(settings: Settings) -> Starlette:
     return ServiceApp(
         routes=[
             *polls_api.ROUTES,
+            *polls_files.ROUTES,
             *api.ROUTES,
             *form.ROUTES,
             *home.ROUTES,

@@ -142,11 +142,18 @@ def same_site(request: Request) -> bool:
     return request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
 
 
-async def changing(request: Request, *, password_change: bool = False) -> tuple[Operator, FormData]:
+async def changing(
+    request: Request,
+    *,
+    password_change: bool = False,
+    max_files: int = 0,
+    max_bytes: int = MAX_FORM_BYTES,
+) -> tuple[Operator, FormData]:
     """A state-changing request: a live session, its CSRF token (form field `csrf` or the
-    `X-CSRF-Token` header), and an origin of this service. Returns the operator and the form."""
+    `X-CSRF-Token` header), and an origin of this service. Returns the operator and the form
+    (with at most `max_files` uploaded files: a poll's pictures and documents)."""
     operator = operator_of(request, password_change=password_change)
-    form = await body_limited(request, MAX_FORM_BYTES).form(max_files=0, max_fields=200)
+    form = await body_limited(request, max_bytes).form(max_files=max_files, max_fields=200)
     sent = request.headers.get("x-csrf-token") or form.get("csrf")
     if not same_site(request) or not operator.session.csrf_matches(
         sent if isinstance(sent, str) else None

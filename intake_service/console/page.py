@@ -22,6 +22,7 @@ NAVIGATION: tuple[tuple[str, str, bool], ...] = (
     ("/console/board", "console.nav.board", False),
     ("/console/map", "console.nav.map", False),
     ("/console/stats", "console.nav.stats", False),
+    ("/console/polls", "console.nav.polls", False),
     ("/console/site", "console.nav.site", False),
     ("/console/users", "console.nav.users", True),
     ("/console/templates", "console.nav.templates", True),

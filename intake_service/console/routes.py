@@ -12,6 +12,7 @@ from intake_service.console import (
     board,
     log,
     map,
+    polls,
     register,
     settings,
     signin,
@@ -37,5 +38,6 @@ ROUTES: list[BaseRoute] = [
     *board.ROUTES,
     *map.ROUTES,
     *stats.ROUTES,
+    *polls.ROUTES,
     Mount("/console/static", StaticFiles(directory=STATIC), name="console-static"),
 ]
