@@ -169,6 +169,54 @@ def test_a_region_sees_its_municipality_but_not_its_citizens_contacts(two_orgs):
         assert "secret@beta.example.ru" in admin.get("/console/export.csv").text
 
 
+def test_another_organisations_poll_is_missing_everywhere(two_orgs):
+    """Beta's discussion, with a pending comment: alpha's operator finds nothing of it on any
+    console address of polls; the region above beta sees it."""
+    service, _, _ = two_orgs
+    with signed_in(service.url, "b@beta.example.ru") as beta:
+        made = beta.post_form(
+            "/console/polls/new",
+            {"org": "beta", "kind": "discussion", "title": "Проект сквера Беты",
+             "description": "Проект.", "identity": "anyone", "results": "live",
+             "reach": "own", "opens_at": "2020-01-01T09:00", "closes_at": "2099-01-01T09:00"},
+        )  # fmt: skip
+        assert made.status_code == 303, made.text
+        poll_id = made.headers["location"].split("/")[-1].split("?")[0]
+    comment = httpx.post(
+        f"{service.url}/api/v1/polls/{poll_id}/comments",
+        json={"author": "Анна", "email": "anna@beta.example.ru", "text": "Тайное мнение"},
+    )
+    assert comment.status_code == 202, comment.text
+    comment_id = comment.json()["comment"]
+    with signed_in(service.url, "a@alpha.example.ru") as alpha:
+        for path in (
+            f"/console/polls/{poll_id}",
+            f"/console/polls/{poll_id}/results.json",
+            f"/console/polls/{poll_id}/results.csv",
+        ):
+            answer = alpha.get(path)
+            assert answer.status_code == 404, f"{path}: {answer.status_code}"
+            assert "Беты" not in answer.text, path
+        for path, data in (
+            (f"/console/polls/{poll_id}/close", {}),
+            (f"/console/polls/{poll_id}/publish", {}),
+            (f"/console/polls/{poll_id}/comments/{comment_id}/reply", {"reply": "x"}),
+            (f"/console/polls/moderation/{comment_id}", {"action": "approve"}),
+            (f"/console/polls/moderation/{comment_id}", {"action": "reject", "reason": "x"}),
+        ):
+            answer = alpha.post_form(path, data)
+            assert answer.status_code == 404, f"{path}: {answer.status_code}"
+        for path in ("/console/polls", "/console/polls/moderation", "/console/polls/new"):
+            answer = alpha.get(path)
+            assert answer.status_code == 200, path
+            assert "Беты" not in answer.text and "Тайное" not in answer.text, path
+            assert "Бета" not in answer.text, path
+    with signed_in(service.url, "r@region.example.ru") as region:
+        assert "Проект сквера Беты" in region.get("/console/polls").text
+        assert "Тайное мнение" in region.get("/console/polls/moderation").text
+        assert region.get(f"/console/polls/{poll_id}").status_code == 200
+
+
 # --- an appeal that left an organisation is no longer that organisation's ------------------
 
 

@@ -52,7 +52,7 @@ def _vote(service: Service, poll_id: str, answers: dict) -> None:
 
 def _csv(text: str) -> dict[tuple[str, str], int]:
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
-    return {(r["question_id"], r["option_id"] or r["option"]): int(r["count"]) for r in rows}
+    return {(r["question_id"] or r["question"], r["option_id"]): int(r["count"]) for r in rows}
 
 
 def _look(page, tmp_path_factory, name: str) -> None:
@@ -119,8 +119,10 @@ def test_an_operator_makes_a_poll_and_watches_the_votes_come(city, browser, tmp_
             live = console.get(f"/console/polls/{poll_id}/results.json").json()
         assert exported.status_code == 200 and exported.text.startswith("\ufeff")
         counts = _csv(exported.text)
-        assert counts.pop(("", "participants")) == api["participants"] == 3
-        assert counts == {(q, o): n for q, opts in api["questions"].items() for o, n in opts.items()}
+        assert counts.pop(("participants", "")) == api["participants"] == 3
+        assert counts == {
+            (q, o): n for q, opts in api["questions"].items() for o, n in opts.items()
+        }
         assert live["questions"] == api["questions"]
         for (question, option), n in counts.items():
             assert page.locator(f'[data-count="{question}:{option}"]').inner_text() == str(n)

@@ -71,10 +71,12 @@ def view(poll: Poll, counted: Results, texts: dict[str, list[str]], lang: str) -
                 if question.type == "scale"
                 else {o.id: o.title for o in question.options}
             )
+            descriptions = {o.id: o.description for o in question.options}
             entry["rows"] = [
                 {
                     "key": f"{question.id}:{option}",
                     "label": labels.get(option, option),
+                    "description": descriptions.get(option, ""),
                     "n": n,
                     "share": percent(counted.share(question.id, option), lang),
                     "width": round(counted.share(question.id, option) * 100, 2),

@@ -28,7 +28,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.polls.col.mark": {"ru": "Оценка", "en": "Mark"},
     "console.polls.col.bar": {"ru": "Доля на графике", "en": "Share as a bar"},
     "console.polls.col.count": {"ru": "Голосов", "en": "Votes"},
-    "console.polls.col.share": {"ru": "Доля участников", "en": "Share of participants"},
+    "console.polls.col.share": {"ru": "Доля", "en": "Share"},
     # kinds, states and choices in words
     "console.polls.kind.poll": {"ru": "опрос", "en": "poll"},
     "console.polls.kind.vote": {"ru": "голосование", "en": "vote"},
@@ -167,8 +167,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.polls.results-title": {"ru": "Результаты", "en": "Results"},
     "console.polls.participants": {"ru": "Участников", "en": "Participants"},
     "console.polls.live-hint": {
-        "ru": "Числа обновляются сами, пока страница открыта.",
-        "en": "The numbers refresh by themselves while this page is open.",
+        "ru": "Доля — от числа участников. Числа обновляются сами, пока страница открыта.",
+        "en": "Shares are of the participants. The numbers refresh by themselves while this "
+        "page is open.",
     },
     "console.polls.multiple-hint": {
         "ru": "Можно было выбрать несколько вариантов: сумма долей больше 100 %.",
