@@ -17,7 +17,7 @@ from console_helpers import add_user, sign_in_page, signed_in
 from mail_server import text_of
 from playwright.sync_api import expect
 
-from conftest import Service, make_org, screenshot, serious_violations
+from conftest import Service, events, make_org, screenshot, serious_violations
 
 OPERATOR = "op@demo.example.ru"
 STRANGER = "op@other.example.ru"
@@ -126,8 +126,9 @@ def test_an_operator_makes_a_poll_and_watches_the_votes_come(city, browser, tmp_
         assert live["questions"] == api["questions"]
         for (question, option), n in counts.items():
             assert page.locator(f'[data-count="{question}:{option}"]').inner_text() == str(n)
-        log = httpx.get(service.url + "/healthz")  # the export is in the audit log
-        assert log.status_code == 200
+        [exported_event] = [e for e in events(service.db) if e["type"] == "exported"]
+        assert exported_event["data"]["poll"] == poll_id
+        assert exported_event["data"]["by"] == OPERATOR
 
         page.goto(service.url + "/console/polls")
         row = page.locator("tr", has_text="Благоустройство сквера")
@@ -256,7 +257,7 @@ def test_a_discussion_moderated_and_answered(city, mail_server, browser, tmp_pat
 
         # the organisation replies under the approved comment
         page.goto(f"{service.url}/console/polls/{poll_id}")
-        page.get_by_label("Ответ организации").fill("Спасибо, фонари есть в проекте.")
+        page.get_by_label("Ответ организации", exact=True).fill("Спасибо, фонари есть в проекте.")
         page.get_by_role("button", name="Ответить").click()
         expect(page.locator("#notice")).to_have_text("Ответ опубликован.")
         _look(page, tmp_path_factory, "poll-discussion")

@@ -183,6 +183,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No published comments yet.",
     },
     "console.polls.reply": {"ru": "Ответ организации", "en": "The organisation's reply"},
+    "console.polls.reply-change": {"ru": "Изменить ответ организации", "en": "Change the reply"},
     "console.polls.reply-shown": {"ru": "Ответ организации:", "en": "The organisation's reply:"},
     "console.polls.reply-send": {"ru": "Ответить", "en": "Reply"},
     # moderation
