@@ -192,10 +192,12 @@ def test_a_vote_with_pictures_and_the_results_published(city):
              "results": "live", "reach": "own", "opens_at": "2020-01-01T09:00",
              "closes_at": "2099-01-01T09:00", "q1_type": "single", "q1_text": "Двор",
              "q1_options": "Первый\nВторой"},
-            files=[("picture_1", ("evil.png", b"<svg onload=alert(1)>", "image/png"))],
+            files=[("picture_1", ("evil.png", b"<svg onload=alert(1)>", "image/png")),
+                   ("picture_3", ("third.png", PNG, "image/png"))],
         )  # fmt: skip
         assert refused.status_code == 422
         assert "Картинка должна быть в формате JPEG или PNG." in refused.text
+        assert "У вопроса нет варианта 3" in refused.text
 
 
 def test_a_discussion_moderated_and_answered(city, mail_server, browser, tmp_path_factory):

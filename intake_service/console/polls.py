@@ -48,6 +48,12 @@ def local_time(request: Request, iso: str, org_id: int) -> str:
     return f"{moment:%d.%m.%Y %H:%M} ({zone.key})"
 
 
+def _done(request: Request, known: tuple[str, ...]) -> str:
+    """The notice a change's redirect asked for: one of `known`, else none."""
+    done = request.query_params.get("done", "")
+    return done if done in known else ""
+
+
 def visible_poll(request: Request, operator: Operator) -> Poll:
     """The path's poll, if this operator sees it; else 404, as for one that does not exist."""
     poll = poll_by_id(console_of(request).runtime.reader, str(request.path_params["poll_id"]))
@@ -133,7 +139,7 @@ async def poll_page(request: Request) -> Response:
             "documents": poll_files.documents(runtime.reader, poll.id) if discussion else [],
             "comments": poll_comments.approved(runtime.reader, poll.id) if discussion else [],
             "reply_max": REPLY_MAX,
-            "done": request.query_params.get("done", "")[:20],
+            "done": _done(request, ("created", "closed", "published", "replied", "reply-empty")),
             "public_url": f"{runtime.base_url(request)}/p/{poll.id}",
         },
         section="/console/polls",

@@ -34,10 +34,16 @@ def _page(
 ) -> Response:
     runtime = console_of(request).runtime
     queue = poll_comments.pending_in_scope(runtime.reader, operator.org_ids)
+    done = request.query_params.get("done", "")
+    zones: dict[str, ZoneInfo | None] = {}
     rows = []
     for comment, title in queue:
-        poll = poll_by_id(runtime.reader, comment.poll_id)
-        zone = timezone_of(runtime.directory.org(poll.org_id)) if poll is not None else None
+        if comment.poll_id not in zones:  # one read per poll, not per comment
+            poll = poll_by_id(runtime.reader, comment.poll_id)
+            zones[comment.poll_id] = (
+                timezone_of(runtime.directory.org(poll.org_id)) if poll is not None else None
+            )
+        zone = zones[comment.poll_id]
         rows.append(
             {"comment": comment, "poll_title": title, "at": _local(comment.created_at, zone)}
         )
@@ -50,7 +56,7 @@ def _page(
             "errors": errors or {},
             "reasons": reasons or {},
             "reason_max": REASON_MAX,
-            "done": request.query_params.get("done", "")[:20],
+            "done": done if done in ("approved", "rejected", "decided") else "",
         },
         status=status,
         section="/console/polls",

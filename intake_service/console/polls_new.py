@@ -304,8 +304,14 @@ async def create(request: Request) -> Response:
             field = _field(name, blocks)
             if key == "field.required" and field == "questions":
                 key = "console.polls.questions-required"
+            elif key == "field.poll-choice" and field.endswith("_type"):
+                key = "console.polls.vote-type"  # a vote's question: a choice, in words
             refuse(field, key, **values)
     uploads, pictures = await _uploads(form, sent, refuse)
+    options = len(poll.questions[0].options) if poll is not None and poll.questions else 0
+    for n in pictures:
+        if n >= options:  # a picture of an option the question does not have
+            refuse(f"picture_{n + 1}", "console.polls.picture-no-option", n=n + 1)
     if errors or poll is None or org is None:
         return _page(request, operator, sent, errors, status=422)
     root = runtime.media_root

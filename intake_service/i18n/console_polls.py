@@ -157,6 +157,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Документ должен быть в формате PDF, JPEG или PNG.",
         "en": "A document must be a PDF, a JPEG or a PNG.",
     },
+    "console.polls.vote-type": {
+        "ru": "В голосовании выбирают один или несколько вариантов.",
+        "en": "A vote is a single or a multiple choice.",
+    },
+    "console.polls.picture-no-option": {
+        "ru": "У вопроса нет варианта {n}: добавьте его или уберите картинку.",
+        "en": "The question has no option {n}: add it or remove the picture.",
+    },
     "console.polls.too-many-documents": {"ru": "Не больше 10 файлов.", "en": "At most 10 files."},
     # one poll
     "console.polls.public": {"ru": "опубликованы", "en": "published"},
@@ -166,10 +174,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.polls.csv": {"ru": "Выгрузить CSV", "en": "Export CSV"},
     "console.polls.results-title": {"ru": "Результаты", "en": "Results"},
     "console.polls.participants": {"ru": "Участников", "en": "Participants"},
+    "console.polls.share-hint": {
+        "ru": "Доля — от числа участников.",
+        "en": "Shares are of the participants.",
+    },
     "console.polls.live-hint": {
-        "ru": "Доля — от числа участников. Числа обновляются сами, пока страница открыта.",
-        "en": "Shares are of the participants. The numbers refresh by themselves while this "
-        "page is open.",
+        "ru": "Числа обновляются сами, пока страница открыта.",
+        "en": "The numbers refresh by themselves while this page is open.",
     },
     "console.polls.multiple-hint": {
         "ru": "Можно было выбрать несколько вариантов: сумма долей больше 100 %.",

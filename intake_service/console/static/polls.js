@@ -6,6 +6,8 @@
   var section = document.getElementById('poll-results');
   if (!section || !window.fetch) { return; }
   var source = section.getAttribute('data-source');
+  var hint = document.getElementById('poll-live-hint');
+  if (hint) { hint.hidden = false; }
   var EVERY = 2500;
 
   function each(attr, fn) {
