@@ -171,7 +171,7 @@ def test_a_region_sees_its_municipality_but_not_its_citizens_contacts(two_orgs):
 
 def test_another_organisations_poll_is_missing_everywhere(two_orgs):
     """Beta's discussion, with a pending comment: alpha's operator finds nothing of it on any
-    console address of polls; the region above beta sees it."""
+    console address of polls; the region above beta sees it, without its authors' contacts."""
     service, _, _ = two_orgs
     with signed_in(service.url, "b@beta.example.ru") as beta:
         made = beta.post_form(
@@ -213,7 +213,9 @@ def test_another_organisations_poll_is_missing_everywhere(two_orgs):
             assert "Бета" not in answer.text, path
     with signed_in(service.url, "r@region.example.ru") as region:
         assert "Проект сквера Беты" in region.get("/console/polls").text
-        assert "Тайное мнение" in region.get("/console/polls/moderation").text
+        queue = region.get("/console/polls/moderation").text
+        assert "Тайное мнение" in queue
+        assert "anna@beta.example.ru" not in queue  # the author's contact stays beta's
         assert region.get(f"/console/polls/{poll_id}").status_code == 200
 
 

@@ -21,6 +21,7 @@ from intake_service.org_settings import timezone_of
 from intake_service.pages import page_language
 from intake_service.participation import comments as poll_comments
 from intake_service.participation.comments import REASON_MAX
+from intake_service.participation.definition import Poll
 from intake_service.participation.store import poll_by_id
 
 
@@ -35,17 +36,24 @@ def _page(
     runtime = console_of(request).runtime
     queue = poll_comments.pending_in_scope(runtime.reader, operator.org_ids)
     done = request.query_params.get("done", "")
-    zones: dict[str, ZoneInfo | None] = {}
+    polls: dict[str, Poll | None] = {}
     rows = []
     for comment, title in queue:
-        if comment.poll_id not in zones:  # one read per poll, not per comment
-            poll = poll_by_id(runtime.reader, comment.poll_id)
-            zones[comment.poll_id] = (
-                timezone_of(runtime.directory.org(poll.org_id)) if poll is not None else None
-            )
-        zone = zones[comment.poll_id]
+        if comment.poll_id not in polls:  # one read per poll, not per comment
+            polls[comment.poll_id] = poll_by_id(runtime.reader, comment.poll_id)
+        poll = polls[comment.poll_id]
+        zone = timezone_of(runtime.directory.org(poll.org_id)) if poll is not None else None
         rows.append(
-            {"comment": comment, "poll_title": title, "at": _local(comment.created_at, zone)}
+            {
+                "comment": comment,
+                "poll_title": title,
+                "at": _local(comment.created_at, zone),
+                # the author's address is a contact: for the poll's own organisation and the
+                # admins above it, never a parent's operators (Operator.sees_contact)
+                "email": comment.email
+                if poll is not None and operator.sees_contact(poll.org_id)
+                else "",
+            }
         )
     return console_page(
         request,
