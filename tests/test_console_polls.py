@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import struct
+import zlib
 
 import httpx
 import pytest
@@ -21,7 +23,23 @@ from conftest import Service, events, make_org, screenshot, serious_violations
 
 OPERATOR = "op@demo.example.ru"
 STRANGER = "op@other.example.ru"
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+
+
+def _png(width: int = 4, height: int = 3) -> bytes:
+    """A real PNG (a green picture), which a browser draws."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    rows = b"".join(b"\x00" + b"\x2e\x7d\x32" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))  # fmt: skip
+
+
+PNG = _png()
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -150,7 +168,7 @@ def test_an_operator_makes_a_poll_and_watches_the_votes_come(city, browser, tmp_
         context.close()
 
 
-def test_a_vote_with_pictures_and_the_results_published(city):
+def test_a_vote_with_pictures_and_the_results_published(city, browser, tmp_path_factory):
     service = city
     with signed_in(service.url, OPERATOR) as console:
         made = console.post_form(
@@ -185,6 +203,22 @@ def test_a_vote_with_pictures_and_the_results_published(city):
         assert published.status_code == 303
         public = httpx.get(f"{service.url}/api/v1/polls/{poll_id}/results", timeout=10).json()
         assert public["questions"] == {"q1": {"a": 0, "b": 1}}
+        english = console.get(f"/console/polls/{poll_id}?lang=en")
+        assert "Participants" in english.text and "Close early" in english.text
+        assert "Polls" in console.get("/console/polls?lang=en").text
+        assert "A new poll, vote or discussion" in console.get("/console/polls/new?lang=en").text
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
+    page = context.new_page()
+    try:
+        sign_in_page(page, service.url, OPERATOR, then=f"/console/polls/{poll_id}")
+        picture = page.locator("img.option-picture")
+        expect(picture).to_have_count(1)
+        assert page.evaluate("document.querySelector('img.option-picture').naturalWidth") == 4
+        expect(page.locator("#poll-participants")).to_have_text("1")
+        _look(page, tmp_path_factory, "poll-vote")
+    finally:
+        context.close()
+    with signed_in(service.url, OPERATOR) as console:
         # a picture that is no picture is refused next to its field, nothing made
         refused = console.post_form(
             "/console/polls/new",
