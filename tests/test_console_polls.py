@@ -23,6 +23,7 @@ from conftest import Service, events, make_org, screenshot, serious_violations
 
 OPERATOR = "op@demo.example.ru"
 STRANGER = "op@other.example.ru"
+ADMIN = "admin@demo.example.ru"
 
 
 def _png(width: int = 4, height: int = 3) -> bytes:
@@ -48,6 +49,7 @@ def city(db, org, mail_server):
     """The demo organisation with an operator, another organisation with its own, and a server
     that mails through a real SMTP server, with no address budgets in the way of the votes."""
     add_user(db, OPERATOR, "demo")
+    add_user(db, ADMIN, "demo", role="admin")
     make_org(db, "other")
     add_user(db, STRANGER, "other")
     env = {
@@ -147,6 +149,9 @@ def test_an_operator_makes_a_poll_and_watches_the_votes_come(city, browser, tmp_
         [exported_event] = [e for e in events(service.db) if e["type"] == "exported"]
         assert exported_event["data"]["poll"] == poll_id
         assert exported_event["data"]["by"] == OPERATOR
+        with signed_in(service.url, ADMIN) as admin:  # the audit view shows it
+            audit = admin.get("/console/log", params={"view": "audit"})
+            assert audit.status_code == 200 and "Выгрузка CSV" in audit.text
 
         page.goto(service.url + "/console/polls")
         row = page.locator("tr", has_text="Благоустройство сквера")

@@ -36,11 +36,16 @@
 
   function refresh() {
     if (document.hidden) { window.setTimeout(refresh, EVERY); return; }
+    var stop = false;
     fetch(source, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
-      .then(function (answer) { return answer.ok ? answer.json() : null; })
+      .then(function (answer) {
+        // signed out, or the poll gone: nothing more to refresh (console.js says the first)
+        if (answer.status === 401 || answer.status === 404) { stop = true; }
+        return answer.ok ? answer.json() : null;
+      })
       .then(function (data) { if (data) { apply(data); } })
       .catch(function () { /* the next turn tries again */ })
-      .then(function () { window.setTimeout(refresh, EVERY); });
+      .then(function () { if (!stop) { window.setTimeout(refresh, EVERY); } });
   }
   window.setTimeout(refresh, EVERY);
 }());
