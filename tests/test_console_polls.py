@@ -301,6 +301,7 @@ def test_a_discussion_moderated_and_answered(city, mail_server, browser, tmp_pat
         page.get_by_label("Ответ организации", exact=True).fill("Спасибо, фонари есть в проекте.")
         page.get_by_role("button", name="Ответить").click()
         expect(page.locator("#notice")).to_have_text("Ответ опубликован.")
+        expect(page.locator("#poll-pending")).to_have_text("ждут модерации: 0")
         _look(page, tmp_path_factory, "poll-discussion")
         shown = httpx.get(f"{service.url}/api/v1/polls/{poll_id}/comments", timeout=10).json()
         assert shown["comments"][0]["reply"] == "Спасибо, фонари есть в проекте."

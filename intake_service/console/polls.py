@@ -75,6 +75,19 @@ def _participants(request: Request, polls: list[Poll]) -> dict[str, int]:
     return {row["poll_id"]: int(row["n"]) for row in rows}
 
 
+def _pending(request: Request, poll_id: str) -> int:
+    """A discussion's comments awaiting moderation (an index range of its own)."""
+    row = (
+        console_of(request)
+        .runtime.reader.execute(
+            "SELECT COUNT(*) AS n FROM poll_comments WHERE poll_id = ? AND state = 'pending'",
+            (poll_id,),
+        )
+        .fetchone()
+    )
+    return int(row["n"])
+
+
 async def list_page(request: Request) -> Response:
     """GET /console/polls."""
     operator = operator_of(request)
@@ -138,6 +151,7 @@ async def poll_page(request: Request) -> Response:
             "pictures": pictures,
             "documents": poll_files.documents(runtime.reader, poll.id) if discussion else [],
             "comments": poll_comments.approved(runtime.reader, poll.id) if discussion else [],
+            "pending": _pending(request, poll.id) if discussion else 0,
             "reply_max": REPLY_MAX,
             "done": _done(request, ("created", "closed", "published", "replied", "reply-empty")),
             "public_url": f"{runtime.base_url(request)}/p/{poll.id}",
