@@ -18,7 +18,11 @@ from conftest import Service, bearer, events, make_org
 HOUR = timedelta(hours=1)
 # the stories share one server and store, each reading only its own polls (starting a server
 # costs more than most of them)
-pytestmark = pytest.mark.shared_service(POS_RATE_LIMIT_ADDRESS="0", POS_RATE_LIMIT_POLL="0")
+# An identity provider named (never asked: these stories sign nobody in), for identified polls
+IDP = "http://127.0.0.1:9/idp"
+pytestmark = pytest.mark.shared_service(
+    POS_RATE_LIMIT_ADDRESS="0", POS_RATE_LIMIT_POLL="0", POS_OIDC_ISSUER=IDP
+)
 
 
 def _at(delta: timedelta) -> str:
@@ -72,6 +76,7 @@ def city(db, org, service):
 @pytest.fixture
 def mailing_city(db, org, mail_server):
     env = {**mail_server.env, "POS_RATE_LIMIT_ADDRESS": "0", "POS_RATE_LIMIT_POLL": "0"}
+    env["POS_OIDC_ISSUER"] = IDP
     service = Service(db, env=env).start()
     yield db, org, service
     service.stop()
@@ -246,6 +251,18 @@ def test_an_identified_poll_refuses_a_vote_without_a_sign_in(city):
     assert forged.status_code == 403
     reasons = [e["reason"] for e in _of(db, poll_id, "rejected")]
     assert reasons == ["identity-missing", "identity-forged"]
+
+
+@pytest.mark.service_env(POS_RATE_LIMIT_ADDRESS="0")
+def test_an_identified_poll_is_refused_where_no_identity_provider_is_set_up(org, service):
+    reply = httpx.post(
+        f"{service.url}/api/v1/polls",
+        json=courtyard_vote(identity="identified"),
+        headers=bearer(org.key),
+    )
+    assert reply.status_code == 422
+    [error] = reply.json()["errors"]
+    assert error["field"] == "identity" and "не настроен" in error["detail"]
 
 
 def test_only_the_polls_organisation_or_one_above_it_may_close_it(city):

@@ -17,6 +17,7 @@ from intake_service.tokens import Citizen, Tokens
 from conftest import PostgresDatabase, Service, bearer, make_org, store
 
 NO_LIMITS = {"POS_RATE_LIMIT_ADDRESS": "0", "POS_RATE_LIMIT_KEY": "0", "POS_RATE_LIMIT_POLL": "0"}
+IDP = {"POS_OIDC_ISSUER": "http://127.0.0.1:9/idp"}  # named for identified polls, never asked
 
 
 def _at_once(urls: list[str], path: str, bodies: list[dict]) -> list[int]:
@@ -43,7 +44,7 @@ def _at_once(urls: list[str], path: str, bodies: list[dict]) -> list[int]:
 def test_one_person_voting_on_two_nodes_at_once_is_counted_once(postgres_url: str, tmp_path: Path):
     db = PostgresDatabase(postgres_url, tmp_path)
     org = make_org(db, "demo", "https://demo.example.ru")
-    nodes = [Service(db, env={**NO_LIMITS, "POS_NODE": n}).start() for n in ("a", "b")]
+    nodes = [Service(db, env={**NO_LIMITS, **IDP, "POS_NODE": n}).start() for n in ("a", "b")]
     urls = [node.url for node in nodes]
     try:
         with httpx.Client(timeout=10, headers=bearer(org.key)) as client:

@@ -296,7 +296,8 @@ async def create(request: Request) -> Response:
     poll: Poll | None = None
     try:
         poll = checked(document, poll_id=uuid7(), org_id=org.id if org else 0,
-                       created_by=operator.user.email, now=now_iso())  # fmt: skip
+                       created_by=operator.user.email, now=now_iso(),
+                       sign_in=bool(runtime.settings.oidc_issuer))  # fmt: skip
     except ValidationFailed as failed:
         for name, key, values in failed.errors:
             if name in ("opens_at", "closes_at") and name in errors:

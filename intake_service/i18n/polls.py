@@ -100,6 +100,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Оценка — целое число от 1 до 5.",
         "en": "A mark is a whole number from 1 to 5.",
     },
+    "field.poll-identity-off": {
+        "ru": "Вход через Госуслуги на этом сервисе не настроен: выберите другой способ участия.",
+        "en": "Sign-in at an identity provider is not set up here: choose another level.",
+    },
     "field.poll-email-required": {
         "ru": "Укажите e-mail: голос будет учтён, когда вы откроете ссылку из письма.",
         "en": "Give your e-mail: the vote counts once you open the link we send.",

@@ -250,8 +250,18 @@ ALLOWED_KEYS = frozenset(
 )
 
 
-def checked(document: Any, *, poll_id: str, org_id: int, created_by: str, now: str) -> Poll:
-    """The poll a definition describes, or ValidationFailed naming every error."""
+def checked(
+    document: Any,
+    *,
+    poll_id: str,
+    org_id: int,
+    created_by: str,
+    now: str,
+    sign_in: bool = True,
+) -> Poll:
+    """The poll a definition describes, or ValidationFailed naming every error. `sign_in`:
+    whether the deployment has an identity provider — without one, nobody could take part in
+    an `identified` poll, so it is refused when made, not found empty at closing."""
     if not isinstance(document, dict):
         raise ValidationFailed([("body", "field.not-object", {})])
     errors: list[tuple[str, str, dict[str, Any]]] = [
@@ -261,6 +271,8 @@ def checked(document: Any, *, poll_id: str, org_id: int, created_by: str, now: s
     title = _text(document, "title", TITLE_MAX, errors, "title")
     description = _text(document, "description", DESCRIPTION_MAX, errors, "description", False)
     identity = _choice(document, "identity", IDENTITIES, errors)
+    if identity == "identified" and not sign_in:
+        errors.append(("identity", "field.poll-identity-off", {}))
     results = _choice(document, "results", RESULTS, errors)
     reach = _choice(document, "reach", REACHES, errors)
     opens_at = _moment(document, "opens_at", errors)

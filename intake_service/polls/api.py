@@ -88,7 +88,7 @@ async def create_poll(request: Request) -> Response:
     document = await read_json(request)
     poll = checked(
         document, poll_id=uuid7(), org_id=caller.org.id, created_by=f"key:{caller.key_id}",
-        now=now_iso(),
+        now=now_iso(), sign_in=bool(runtime.settings.oidc_issuer),
     )  # fmt: skip
     await runtime.writer.submit(create_op(poll))
     base = runtime.base_url(request)
