@@ -199,3 +199,31 @@ def test_the_page_fits_400_percent_zoom_without_sideways_scrolling(
             page.screenshot(path=str(shots / f"stats-{width}.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_the_periods_polls_and_their_participants_are_part_of_the_statistics(db, service, request):
+    """A municipality's poll and its two voters show in its statistics; a neighbour's poll
+    does not (the one rule of who sees what)."""
+    from test_polls_api import ANSWERS, courtyard_vote
+
+    mine, theirs = own_org(db, request, "polled"), own_org(db, request, "other")
+    made = {}
+    for org, title in ((mine, "Благоустройство дворов"), (theirs, "Чужой опрос")):
+        reply = httpx.post(
+            service.url + "/api/v1/polls",
+            json=courtyard_vote(title=title),
+            headers=bearer(org.key),
+        )
+        assert reply.status_code == 201, reply.text
+        made[org.slug] = reply.json()["id"]
+    for _ in range(2):
+        vote = httpx.post(
+            f"{service.url}/api/v1/polls/{made[mine.slug]}/votes", json={"answers": ANSWERS}
+        )
+        assert vote.status_code == 201, vote.text
+    operator = add_user(db, unique(request, "stats-polls@example.ru"), mine.slug)
+    with signed_in(service.url, operator) as console:
+        page = console.get("/console/stats").text
+    part = page[page.index('id="stats-polls"') :]
+    assert "Благоустройство дворов" in part and "Чужой опрос" not in part
+    assert "участников голосований: 2" in part

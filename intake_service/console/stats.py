@@ -32,6 +32,7 @@ from intake_service.errors import NotFound
 from intake_service.i18n import MESSAGES, t
 from intake_service.org_settings import zone_groups
 from intake_service.pages import page_language
+from intake_service.participation.store import polls_in_period
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366 * 3
@@ -98,7 +99,23 @@ def _statistics(
 ) -> dict:
     """The page's figures and charts, built on a reader thread: the queries and the SVG
     drawing together are the page's cost, and none of it belongs on intake's event loop."""
-    return _view(period_stats(conn, scope), scope.first, scope.last, names, titles, lang)
+    view = _view(period_stats(conn, scope), scope.first, scope.last, names, titles, lang)
+    since, until = scope._bounds(scope.zones[0][0])
+    polls = polls_in_period(conn, scope.org_ids, str(since), str(until))
+    view["polls"] = [
+        {
+            "id": f.poll.id,
+            "title": f.poll.title,
+            "kind": t(f"console.polls.kind.{f.poll.kind}", lang),
+            "org": names.get(f.poll.org_id, ""),
+            "participants": f.participants,
+            "comments": f.comments,
+            "discussion": f.poll.kind == "discussion",
+        }
+        for f in polls
+    ]
+    view["poll_participants"] = sum(f.participants for f in polls)
+    return view
 
 
 def _page(_: sqlite3.Connection, *args: Any, **kwargs: Any) -> Response:

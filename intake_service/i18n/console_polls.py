@@ -237,4 +237,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Этот комментарий уже рассмотрен.",
         "en": "This comment has been decided already.",
     },
+    # the statistics page's participation section (console/stats.py)
+    "stats.polls": {
+        "ru": "Опросы и обсуждения за период",
+        "en": "Polls and discussions in the period",
+    },
+    "stats.polls-summary": {
+        "ru": "Опросов и обсуждений: {polls}, участников голосований: {participants}.",
+        "en": "Polls and discussions: {polls}; participants in votes: {participants}.",
+    },
+    "stats.poll": {"ru": "Опрос", "en": "Poll"},
+    "stats.poll-participants": {"ru": "Участников", "en": "Participants"},
+    "stats.poll-comments": {"ru": "комментариев: {n}", "en": "comments: {n}"},
+    "stats.polls-none": {
+        "ru": "В этот период опросов и обсуждений не было.",
+        "en": "No polls or discussions in this period.",
+    },
 }

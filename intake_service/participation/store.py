@@ -179,3 +179,35 @@ def text_answers(conn: sqlite3.Connection, poll: Poll, limit: int = 1_000) -> di
             if isinstance(answers.get(q), str):
                 found[q].append(answers[q])
     return found
+
+
+@dataclass(frozen=True)
+class PollFigures:
+    poll: Poll
+    participants: int
+    comments: int  # approved comments of a discussion
+
+
+def polls_in_period(
+    conn: sqlite3.Connection, org_ids: frozenset[int] | None, since: str, until: str
+) -> list[PollFigures]:
+    """The polls of the organisations (None: all) that took part in [since, until) — opened
+    before its end and ended after its start — with their participants and published comments:
+    what the console's statistics show of participation. At most LISTED * 4, soonest ending
+    first; the counts are the kept ones."""
+    where = ""
+    args: tuple[object, ...] = ()
+    if org_ids is not None:
+        ids = sorted(org_ids) or [-1]
+        where = f"AND p.org_id IN ({','.join('?' * len(ids))})"
+        args = tuple(ids)
+    rows = conn.execute(
+        "SELECT p.*, coalesce(c.n, 0) AS participants, "
+        "(SELECT count(*) FROM poll_comments m WHERE m.poll_id = p.id AND m.state = 'approved') "
+        "AS comments FROM polls p LEFT JOIN poll_counts c ON c.poll_id = p.id "
+        "AND c.question = '' AND c.option = '' "
+        f"WHERE p.opens_at < ? AND coalesce(p.closed_at, p.closes_at) > ? {where} "
+        "ORDER BY coalesce(p.closed_at, p.closes_at) LIMIT ?",
+        (until, since, *args, LISTED * 4),
+    ).fetchall()
+    return [PollFigures(poll_of_row(r), int(r["participants"]), int(r["comments"])) for r in rows]
