@@ -28,7 +28,17 @@ from intake_service.i18n import LANGUAGES, t
 _HERE = Path(__file__).resolve().parent
 _STRINGS = re.compile(r"/\*i18n\*/.*?/\*end\*/", re.S)
 _COMMENT_LINE = re.compile(r"^[ \t]*//[^\n]*\n", re.M)
-LOADER_KEYS = ("badge", "title", "close")
+LOADER_KEYS = (
+    "badge",
+    "title",
+    "close",
+    "appeal",
+    "polls",
+    "open-one",
+    "open-few",
+    "open-many",
+    "open-other",
+)
 
 
 def shipped(name: str) -> Path:
