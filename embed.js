@@ -4,7 +4,7 @@
 (() => {
   'use strict';
   const VERSION = '1.1.0';
-  var T = /*i18n*/{"ru":{"badge":"Обратная связь · Госуслуги","title":"Обратная связь — Госуслуги","close":"Закрыть","appeal":"Написать обращение","polls":"Опросы и обсуждения","open-one":"{n} опрос открыт","open-few":"{n} опроса открыто","open-many":"{n} опросов открыто","open-other":"{n} опроса открыто"},"en":{"badge":"Feedback · Gosuslugi","title":"Feedback — Gosuslugi","close":"Close","appeal":"Write an appeal","polls":"Polls and discussions","open-one":"{n} poll open","open-few":"{n} polls open","open-many":"{n} polls open","open-other":"{n} polls open"}}/*end*/;
+  var T = /*i18n*/{"ru":{"badge":"Обратная связь · Госуслуги","title":"Обратная связь — Госуслуги","close":"Закрыть","appeal":"Написать обращение","polls":"Опросы и обсуждения","open-one":"{n} опрос открыт","open-few":"{n} опроса открыто","open-many":"{n} опросов открыто"},"en":{"badge":"Feedback · Gosuslugi","title":"Feedback — Gosuslugi","close":"Close","appeal":"Write an appeal","polls":"Polls and discussions","open-one":"{n} poll open","open-few":"{n} polls open","open-many":"{n} polls open"}}/*end*/;
   const w = window, doc = document, enc = encodeURIComponent, script = doc.currentScript;
   const isFn = f => typeof f == 'function';
   // Trust only our own function: an element with id or name "PosIntake" (<form id=PosIntake>)
@@ -38,7 +38,7 @@ section{flex:1;display:flex;min-height:0}
 [hidden]{display:none!important}
 @media (max-width:639.98px){dialog{width:100%;height:100%;border-radius:0}
 .f{display:grid;place-items:center;position:relative;width:56px;height:56px;padding:0;border-radius:50%}.f span{display:none}.f svg{display:block}
-.f b{position:absolute;top:-4px;right:-4px;margin:0}
+.f b{position:absolute;top:-4px;right:-4px;margin:0}.t b{right:2px}
 .t{width:44px;border-radius:28px 0 0 28px}.t.l{border-radius:0 28px 28px 0}}`);
 
   // The first script's settings, the floating badge, the dialogs' host element.
@@ -114,7 +114,7 @@ section{flex:1;display:flex;min-height:0}
     b.setAttribute('aria-hidden', 'true');
     a.append(b);
     a.setAttribute('aria-label', o.t.badge + ': ' +
-      (o.t['open-' + new Intl.PluralRules(o.lang).select(n)] || o.t['open-other']).replace('{n}', n));
+      (o.t['open-' + new Intl.PluralRules(o.lang).select(n)] || o.t['open-many']).replace('{n}', n));
   };
 
   // The count: one request per organisation, after the page's load and when the browser is
