@@ -295,7 +295,7 @@ section{flex:1;display:flex;min-height:0}
     const m = e.data, p = m && m.payload || {};
     if (e.origin !== SERVICE || !m || m.ns !== 'pos' || m.v !== 1) return;
     for (const f of blocks) {
-      if (m.type == 'height' && e.source === f.contentWindow) setCss(f, {height: Math.min(Math.max(+p.height || 0, 80), 4000) + 'px'});
+      if (m.type == 'participation-height' && e.source === f.contentWindow) setCss(f, {height: Math.min(Math.max(+p.height || 0, 80), 4000) + 'px'});
     }
     for (const d of Object.values(dialogs)) {
       if (m.type == 'close' && d.g && e.source === d.g.contentWindow) d.close();
