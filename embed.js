@@ -133,10 +133,11 @@ section{flex:1;display:flex;min-height:0}
 
   // data-mode="participation": what is open, as a block of the page where the script is (or in
   // data-target). The framed list posts its height (to the origin it verified); until it does,
-  // 480 px that scroll.
+  // 200 px that scroll. Starting low, a list measured by its scrollHeight (never less than its
+  // frame) still fits its content.
   const block = (o, s, d) => {
     const h = host('pos-intake-polls', {display: 'block'}), f = iframe(o.t.polls, polls(o) + 'mode=inline&' + ours(o));
-    setCss(f, {display: 'block', width: '100%', height: '480px'});
+    setCss(f, {display: 'block', width: '100%', height: '200px'});
     h.shadowRoot.append(f);
     blocks.push(f);
     let t;
