@@ -57,6 +57,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "pp.state.upcoming": {"ru": "ещё не начался", "en": "not open yet"},
     "pp.state.open": {"ru": "идёт приём ответов", "en": "open"},
     "pp.state.closed": {"ru": "завершён", "en": "closed"},
+    "pp.state.upcoming-discussion": {"ru": "ещё не началось", "en": "not open yet"},
+    "pp.state.open-discussion": {"ru": "идёт обсуждение", "en": "open for comments"},
+    "pp.state.closed-discussion": {"ru": "завершено", "en": "closed"},
     "pp.open-full": {
         "ru": "Открыть на отдельной странице",
         "en": "Open on a page of its own",

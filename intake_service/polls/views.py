@@ -211,7 +211,8 @@ def poll_context(
         for key, value in form.multi_items():
             if isinstance(value, str):
                 values.setdefault(key, []).append(value)
-    counted = results(runtime.reader, poll) if poll.results_shown(now) else None
+    voting = poll.kind != "discussion"  # a discussion has comments, not results
+    counted = results(runtime.reader, poll) if voting and poll.results_shown(now) else None
     return {
         "poll": poll,
         "org": org,
