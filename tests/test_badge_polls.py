@@ -22,6 +22,8 @@ from conftest import bearer, run_cli, screenshot, serious_violations
 POLLS = "iframe[title='Опросы и обсуждения']"
 TITLE = "Какой двор благоустроить в 2026 году"
 _slugs = itertools.count(1)
+# inside a framed list: nothing left to scroll, the frame is as high as its content
+FITS = "() => document.documentElement.scrollHeight <= innerHeight + 1"
 
 
 def organisation(site, name: str) -> tuple[str, str]:
@@ -182,6 +184,13 @@ def test_keyboard_reaches_the_tabs_and_switches_them_with_the_arrows(page, demo_
     expect(page.locator("dialog")).not_to_have_attribute("open", "")
     assert badge.evaluate(focused), "focus did not return to the badge"
 
+    # Escape typed inside the list's frame closes the dialog too
+    badge.click()
+    expect(polls).to_have_attribute("aria-selected", "true")  # where the citizen left it
+    page.frame_locator(POLLS).get_by_role("link", name=TITLE).focus()
+    page.keyboard.press("Escape")
+    expect(page.locator("dialog")).not_to_have_attribute("open", "")
+
 
 def test_data_polls_off_asks_nothing_and_on_shows_the_tab_with_nothing_open(page, demo_site):
     asked: list[str] = []
@@ -240,8 +249,21 @@ def test_participation_block_lists_what_is_open_inline(page, demo_site):
     assert box["y"] > heading["y"] and abs(box["width"] - text["width"]) < 80
     # as high as the list: nothing left to scroll inside the frame
     inside = blocks.element_handle().content_frame()
-    inside.wait_for_function("() => document.documentElement.scrollHeight <= innerHeight + 1")
+    inside.wait_for_function(FITS)
     expect(page.frame_locator(POLLS).locator("li").last).to_be_in_viewport()
+    listed = blocks.bounding_box()["height"]
+
+    # the poll opens in the block, which grows to it, and shrinks back to the list
+    page.frame_locator(POLLS).get_by_role("link", name=TITLE).click()
+    expect(page.frame_locator(POLLS).get_by_role("heading", name=TITLE)).to_be_visible()
+    inside.wait_for_function(FITS)
+    assert blocks.bounding_box()["height"] > listed
+    page.evaluate("history.back()")  # the frame's page: the host page stays
+    expect(page.frame_locator(POLLS).get_by_role("link", name=TITLE)).to_be_visible()
+    page.wait_for_function(
+        "([el, h]) => Math.abs(el.getBoundingClientRect().height - h) < 2",
+        arg=[blocks.element_handle(), listed],
+    )
 
 
 @pytest.mark.parametrize("viewport", [(390, 844), (1280, 800)], ids=["phone", "desktop"])

@@ -18,13 +18,19 @@
   }
   var origin = document.body.getAttribute('data-embed-origin');
   if (origin && window.parent !== window) {
+    // The content's own height (the root's box), not its scrollHeight, which is never less than
+    // the frame: a shorter page (back from a poll to the list) shrinks the block again.
     var tell = function () {
-      window.parent.postMessage(
-        {ns: 'pos', v: 1, type: 'participation-height', payload: {height: document.documentElement.scrollHeight}},
-        origin
-      );
+      var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+      window.parent.postMessage({ns: 'pos', v: 1, type: 'participation-height', payload: {height: height}}, origin);
     };
     window.addEventListener('load', tell);
-    window.addEventListener('resize', tell);
+    if (window.ResizeObserver) new ResizeObserver(tell).observe(document.documentElement);
+    else window.addEventListener('resize', tell);
+    // Keys pressed inside a cross-origin frame never reach the host page: Escape closes the
+    // badge's dialog from here too, as from the form (the inline block has none to close).
+    document.addEventListener('keydown', function (event) {
+      if (event.key === 'Escape') window.parent.postMessage({ns: 'pos', v: 1, type: 'close', payload: {}}, origin);
+    });
   }
 })();
