@@ -17,7 +17,10 @@ import pytest
 from mail_server import text_of
 from playwright.sync_api import expect
 
-from conftest import Service, bearer, events, screenshot, serious_violations
+from intake_service.participation.comments import decide_op, reply_op
+from intake_service.participation.store import poll_by_id
+
+from conftest import Service, bearer, events, screenshot, serious_violations, store
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
@@ -178,6 +181,17 @@ def test_an_email_vote_counts_after_the_mailed_button_and_never_twice(db, org, m
         service.stop()
 
 
+def _moderate(
+    db, poll_id: str, comment_id: int, *, approve: bool, reason: str = "", reply: str | None = None
+) -> None:
+    """What the console's moderation queue does (participation/comments.py), run on the store."""
+    with store(db) as conn:
+        poll = poll_by_id(conn, poll_id)
+        assert decide_op(poll, comment_id, approve=approve, reason=reason, by="op:test")(conn)
+        if reply:
+            assert reply_op(poll, comment_id, reply=reply, by="op:test")(conn)
+
+
 def test_a_discussion_comment_waits_for_moderation_on_its_authors_page(
     service, org, db, browser, tmp_path_factory
 ):
@@ -193,8 +207,8 @@ def test_a_discussion_comment_waits_for_moderation_on_its_authors_page(
     )  # fmt: skip
     assert sent.status_code == 200, sent.text
     assert "Комментарий отправлен на модерацию" in sent.text
-    own = re.search(r'href="(/p/c/[^"]+)"', sent.text).group(1)
-    mine = httpx.get(service.url + unescape(own))
+    own = unescape(re.search(r'href="(/p/c/[^"]+)"', sent.text).group(1))
+    mine = httpx.get(service.url + own)
     assert mine.status_code == 200
     assert "на модерации" in mine.text and "Нужна &lt;b&gt;велодорожка&lt;/b&gt;." in mine.text
     public = httpx.get(f"{service.url}/p/{poll_id}")
@@ -203,12 +217,32 @@ def test_a_discussion_comment_waits_for_moderation_on_its_authors_page(
     empty = page_post(service, f"/p/{poll_id}", {"author": "", "email": "x", "text": "a" * 2001})
     assert empty.status_code == 422
     assert empty.text.count('class="field-error"') == 3
+
+    rude = page_post(
+        service, f"/p/{poll_id}", {"author": "Аноним", "email": "a@example.ru", "text": "Реклама"}
+    )
+    rude_link = unescape(re.search(r'href="(/p/c/[^"]+)"', rude.text).group(1))
+    with store(db) as conn:
+        ids = [r["id"] for r in conn.execute(
+            "SELECT id FROM poll_comments WHERE poll_id = ? ORDER BY id", (poll_id,))]  # fmt: skip
+    _moderate(db, poll_id, ids[0], approve=True, reply="Велодорожка есть в проекте, лист 4.")
+    _moderate(db, poll_id, ids[1], approve=False, reason="Реклама не по теме обсуждения.")
+    assert "опубликован" in httpx.get(service.url + own).text
+    rejected = httpx.get(service.url + rude_link).text
+    assert "отклонён" in rejected and "Реклама не по теме обсуждения." in rejected
+    public = httpx.get(f"{service.url}/p/{poll_id}").text
+    assert "Нужна &lt;b&gt;велодорожка&lt;/b&gt;." in public and "лист 4" in public
+    assert "Реклама" not in public and "petr@example.ru" not in public
+
     for size, name in ((PHONE, "discussion-phone"), (DESKTOP, "discussion-desktop")):
         page = browser.new_context(viewport=size, locale="ru-RU").new_page()
         page.goto(f"{service.url}/p/{poll_id}")
+        expect(page.locator("#comments article")).to_have_count(1)
         expect(page.locator("#comment-form")).to_be_visible()
         assert serious_violations(page) == []
         screenshot(page, tmp_path_factory, name)
+        page.goto(service.url + rude_link)
+        assert serious_violations(page) == []
         page.context.close()
     assert any(e["type"] == "comment_posted" for e in events(db))
 
