@@ -380,3 +380,38 @@ def test_the_badges_framed_pages_only_on_the_organisations_sites(service, org, d
     assert page.evaluate("localStorage.getItem('pos_voter')")
     assert serious_violations(page) == []
     page.context.close()
+
+
+def test_every_state_reads_in_both_languages(service, org):
+    """Not open yet, closed, a discussion closed, an unknown link: words, never a server error,
+    in Russian and in English."""
+    upcoming = create(service, org.key, SURVEY, opens_at=_when(days=1), closes_at=_when(days=2))
+    closing = create(service, org.key, COURTYARDS, identity="email", results="at_close")
+    talk = create(
+        service, org.key,
+        {"kind": "discussion", "title": "Сквер", "description": "Проект сквера.", "identity": "anyone"},
+    )  # fmt: skip
+    for poll in (closing, talk):
+        assert httpx.post(
+            f"{service.url}/api/v1/polls/{poll}/close", headers=bearer(org.key)
+        ).status_code == 200  # fmt: skip
+    expected = {
+        (upcoming, "ru"): "Приём ответов начнётся",
+        (upcoming, "en"): "Answers are taken from",
+        (closing, "ru"): "Приём ответов завершён",
+        (closing, "en"): "This poll has closed",
+        (talk, "ru"): "Обсуждение завершено",
+        (talk, "en"): "The discussion has closed",
+    }
+    for (poll, lang), words in expected.items():
+        page = httpx.get(f"{service.url}/p/{poll}", params={"lang": lang})
+        assert page.status_code == 200 and words in page.text, (poll, lang)
+        results = httpx.get(f"{service.url}/p/{poll}/results", params={"lang": lang})
+        assert results.status_code in (200, 403, 404), (poll, lang, results.status_code)
+    closed_results = httpx.get(f"{service.url}/p/{closing}/results", params={"lang": "en"})
+    assert closed_results.status_code == 200 and "Final results." in closed_results.text
+    for lang in ("ru", "en"):
+        for path in ("/v/forged", "/p/c/forged", "/p/not-a-poll"):
+            gone = httpx.get(service.url + path, params={"lang": lang},
+                             headers={"Accept": "text/html"})  # fmt: skip
+            assert gone.status_code in (404, 410) and "<h1>" in gone.text, (path, lang)
