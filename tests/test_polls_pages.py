@@ -326,7 +326,9 @@ def test_a_post_from_another_site_counts_nothing(service, org, db):
     assert any((e["reason"] or "").startswith("cross-origin-post") for e in events(db))
 
 
-def test_the_badges_framed_pages_only_on_the_organisations_sites(service, org, db, browser):
+def test_the_badges_framed_pages_only_on_the_organisations_sites(
+    service, org, db, browser, tmp_path_factory
+):
     poll_id = create(service, org.key, COURTYARDS)
     listed = httpx.get(f"{service.url}/w/demo/polls", params={"origin": ORIGIN})
     assert listed.status_code == 200
@@ -370,16 +372,49 @@ def test_the_badges_framed_pages_only_on_the_organisations_sites(service, org, d
     )
     assert "access-control-allow-origin" not in stranger.headers
 
-    # in a frame on the organisation's site, the script keeps the voter where cookies are blocked
-    page = browser.new_context(viewport=PHONE, locale="ru-RU").new_page()
+    # on the organisation's own site, in a frame: the script keeps the voter in the frame's
+    # storage (a third party's cookie may be blocked), and the vote counts
+    # (a public site framing the service on 127.0.0.1: Chromium asks before local network use)
+    context = browser.new_context(
+        viewport=PHONE, locale="ru-RU", permissions=["local-network-access"]
+    )
+    host = (
+        f'<!doctype html><html lang="ru"><title>Сайт</title><iframe title="Опросы" '
+        f'src="{service.url}/w/demo/polls?origin={ORIGIN}" width="380" height="780"></iframe>'
+    )
+    context.route(f"{ORIGIN}/**", lambda route: route.fulfill(body=host, content_type="text/html"))
+    page = context.new_page()
+    page.goto(f"{ORIGIN}/participation")
+    frame = page.frame_locator("iframe")
+    frame.get_by_role("link", name="Какой двор благоустроить первым").click()
+    expect(frame.locator("#voter")).to_have_value("")
+    frame.get_by_label("Двор дома 5 по ул. Ленина").check()
+    frame.get_by_role("button", name="Проголосовать").click()
+    expect(frame.locator("#poll-outcome")).to_contain_text("Ваш голос учтён")
+    assert api_results(service, poll_id)["participants"] == 2
+    screenshot(page, tmp_path_factory, "poll-framed-phone")
+    inner = next(f for f in page.frames if f.url.startswith(service.url))
+    inner.goto(f"{service.url}/w/demo/polls?origin={ORIGIN}&mode=inline")
+    screenshot(page, tmp_path_factory, "polls-inline")
+    context.close()
+
+    # where the frame's storage is there and its cookie is not, the stored id is the voter
+    context = browser.new_context(viewport=PHONE, locale="ru-RU")
+    page = context.new_page()
     page.goto(service.url + link)
-    expect(page.locator("#voter")).to_have_value("")
-    page.get_by_label("Двор дома 5 по ул. Ленина").check()
+    page.get_by_label("Двор дома 12 по ул. Мира").check()
     page.get_by_role("button", name="Проголосовать").click()
     expect(page.locator("#poll-outcome")).to_contain_text("Ваш голос учтён")
     assert page.evaluate("localStorage.getItem('pos_voter')")
+    context.clear_cookies()
+    page.goto(service.url + link)
+    page.get_by_label("Двор дома 5 по ул. Ленина").check()
+    page.get_by_role("button", name="Проголосовать").click()
+    expect(page.locator("#poll-summary")).to_contain_text("уже учтён")
+    expect(page.locator("#own-choice")).to_contain_text("Двор дома 12 по ул. Мира")
     assert serious_violations(page) == []
-    page.context.close()
+    assert api_results(service, poll_id)["participants"] == 3
+    context.close()
 
 
 def test_every_state_reads_in_both_languages(service, org):
