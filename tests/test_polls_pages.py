@@ -17,7 +17,10 @@ import pytest
 from mail_server import text_of
 from playwright.sync_api import expect
 
-from conftest import Service, bearer, events, screenshot, serious_violations
+from intake_service.participation.comments import decide_op, reply_op
+from intake_service.participation.store import poll_by_id
+
+from conftest import Service, bearer, events, screenshot, serious_violations, store
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
@@ -178,6 +181,17 @@ def test_an_email_vote_counts_after_the_mailed_button_and_never_twice(db, org, m
         service.stop()
 
 
+def _moderate(
+    db, poll_id: str, comment_id: int, *, approve: bool, reason: str = "", reply: str | None = None
+) -> None:
+    """What the console's moderation queue does (participation/comments.py), run on the store."""
+    with store(db) as conn:
+        poll = poll_by_id(conn, poll_id)
+        assert decide_op(poll, comment_id, approve=approve, reason=reason, by="op:test")(conn)
+        if reply:
+            assert reply_op(poll, comment_id, reply=reply, by="op:test")(conn)
+
+
 def test_a_discussion_comment_waits_for_moderation_on_its_authors_page(
     service, org, db, browser, tmp_path_factory
 ):
@@ -193,8 +207,8 @@ def test_a_discussion_comment_waits_for_moderation_on_its_authors_page(
     )  # fmt: skip
     assert sent.status_code == 200, sent.text
     assert "Комментарий отправлен на модерацию" in sent.text
-    own = re.search(r'href="(/p/c/[^"]+)"', sent.text).group(1)
-    mine = httpx.get(service.url + unescape(own))
+    own = unescape(re.search(r'href="(/p/c/[^"]+)"', sent.text).group(1))
+    mine = httpx.get(service.url + own)
     assert mine.status_code == 200
     assert "на модерации" in mine.text and "Нужна &lt;b&gt;велодорожка&lt;/b&gt;." in mine.text
     public = httpx.get(f"{service.url}/p/{poll_id}")
@@ -203,12 +217,32 @@ def test_a_discussion_comment_waits_for_moderation_on_its_authors_page(
     empty = page_post(service, f"/p/{poll_id}", {"author": "", "email": "x", "text": "a" * 2001})
     assert empty.status_code == 422
     assert empty.text.count('class="field-error"') == 3
+
+    rude = page_post(
+        service, f"/p/{poll_id}", {"author": "Аноним", "email": "a@example.ru", "text": "Реклама"}
+    )
+    rude_link = unescape(re.search(r'href="(/p/c/[^"]+)"', rude.text).group(1))
+    with store(db) as conn:
+        ids = [r["id"] for r in conn.execute(
+            "SELECT id FROM poll_comments WHERE poll_id = ? ORDER BY id", (poll_id,))]  # fmt: skip
+    _moderate(db, poll_id, ids[0], approve=True, reply="Велодорожка есть в проекте, лист 4.")
+    _moderate(db, poll_id, ids[1], approve=False, reason="Реклама не по теме обсуждения.")
+    assert "опубликован" in httpx.get(service.url + own).text
+    rejected = httpx.get(service.url + rude_link).text
+    assert "отклонён" in rejected and "Реклама не по теме обсуждения." in rejected
+    public = httpx.get(f"{service.url}/p/{poll_id}").text
+    assert "Нужна &lt;b&gt;велодорожка&lt;/b&gt;." in public and "лист 4" in public
+    assert "Реклама" not in public and "petr@example.ru" not in public
+
     for size, name in ((PHONE, "discussion-phone"), (DESKTOP, "discussion-desktop")):
         page = browser.new_context(viewport=size, locale="ru-RU").new_page()
         page.goto(f"{service.url}/p/{poll_id}")
+        expect(page.locator("#comments article")).to_have_count(1)
         expect(page.locator("#comment-form")).to_be_visible()
         assert serious_violations(page) == []
         screenshot(page, tmp_path_factory, name)
+        page.goto(service.url + rude_link)
+        assert serious_violations(page) == []
         page.context.close()
     assert any(e["type"] == "comment_posted" for e in events(db))
 
@@ -292,7 +326,9 @@ def test_a_post_from_another_site_counts_nothing(service, org, db):
     assert any((e["reason"] or "").startswith("cross-origin-post") for e in events(db))
 
 
-def test_the_badges_framed_pages_only_on_the_organisations_sites(service, org, db, browser):
+def test_the_badges_framed_pages_only_on_the_organisations_sites(
+    service, org, db, browser, tmp_path_factory
+):
     poll_id = create(service, org.key, COURTYARDS)
     listed = httpx.get(f"{service.url}/w/demo/polls", params={"origin": ORIGIN})
     assert listed.status_code == 200
@@ -336,13 +372,81 @@ def test_the_badges_framed_pages_only_on_the_organisations_sites(service, org, d
     )
     assert "access-control-allow-origin" not in stranger.headers
 
-    # in a frame on the organisation's site, the script keeps the voter where cookies are blocked
-    page = browser.new_context(viewport=PHONE, locale="ru-RU").new_page()
+    # on the organisation's own site, in a frame: the script keeps the voter in the frame's
+    # storage (a third party's cookie may be blocked), and the vote counts
+    # (a public site framing the service on 127.0.0.1: Chromium asks before local network use)
+    context = browser.new_context(
+        viewport=PHONE, locale="ru-RU", permissions=["local-network-access"]
+    )
+    host = (
+        f'<!doctype html><html lang="ru"><title>Сайт</title><iframe title="Опросы" '
+        f'src="{service.url}/w/demo/polls?origin={ORIGIN}" width="380" height="780"></iframe>'
+    )
+    context.route(f"{ORIGIN}/**", lambda route: route.fulfill(body=host, content_type="text/html"))
+    page = context.new_page()
+    page.goto(f"{ORIGIN}/participation")
+    frame = page.frame_locator("iframe")
+    frame.get_by_role("link", name="Какой двор благоустроить первым").click()
+    expect(frame.locator("#voter")).to_have_value("")
+    frame.get_by_label("Двор дома 5 по ул. Ленина").check()
+    frame.get_by_role("button", name="Проголосовать").click()
+    expect(frame.locator("#poll-outcome")).to_contain_text("Ваш голос учтён")
+    assert api_results(service, poll_id)["participants"] == 2
+    screenshot(page, tmp_path_factory, "poll-framed-phone")
+    inner = next(f for f in page.frames if f.url.startswith(service.url))
+    inner.goto(f"{service.url}/w/demo/polls?origin={ORIGIN}&mode=inline")
+    screenshot(page, tmp_path_factory, "polls-inline")
+    context.close()
+
+    # where the frame's storage is there and its cookie is not, the stored id is the voter
+    context = browser.new_context(viewport=PHONE, locale="ru-RU")
+    page = context.new_page()
     page.goto(service.url + link)
-    expect(page.locator("#voter")).to_have_value("")
-    page.get_by_label("Двор дома 5 по ул. Ленина").check()
+    page.get_by_label("Двор дома 12 по ул. Мира").check()
     page.get_by_role("button", name="Проголосовать").click()
     expect(page.locator("#poll-outcome")).to_contain_text("Ваш голос учтён")
     assert page.evaluate("localStorage.getItem('pos_voter')")
+    context.clear_cookies()
+    page.goto(service.url + link)
+    page.get_by_label("Двор дома 5 по ул. Ленина").check()
+    page.get_by_role("button", name="Проголосовать").click()
+    expect(page.locator("#poll-summary")).to_contain_text("уже учтён")
+    expect(page.locator("#own-choice")).to_contain_text("Двор дома 12 по ул. Мира")
     assert serious_violations(page) == []
-    page.context.close()
+    assert api_results(service, poll_id)["participants"] == 3
+    context.close()
+
+
+def test_every_state_reads_in_both_languages(service, org):
+    """Not open yet, closed, a discussion closed, an unknown link: words, never a server error,
+    in Russian and in English."""
+    upcoming = create(service, org.key, SURVEY, opens_at=_when(days=1), closes_at=_when(days=2))
+    closing = create(service, org.key, COURTYARDS, identity="email", results="at_close")
+    talk = create(
+        service, org.key,
+        {"kind": "discussion", "title": "Сквер", "description": "Проект сквера.", "identity": "anyone"},
+    )  # fmt: skip
+    for poll in (closing, talk):
+        assert httpx.post(
+            f"{service.url}/api/v1/polls/{poll}/close", headers=bearer(org.key)
+        ).status_code == 200  # fmt: skip
+    expected = {
+        (upcoming, "ru"): "Приём ответов начнётся",
+        (upcoming, "en"): "Answers are taken from",
+        (closing, "ru"): "Приём ответов завершён",
+        (closing, "en"): "This poll has closed",
+        (talk, "ru"): "Обсуждение завершено",
+        (talk, "en"): "The discussion has closed",
+    }
+    for (poll, lang), words in expected.items():
+        page = httpx.get(f"{service.url}/p/{poll}", params={"lang": lang})
+        assert page.status_code == 200 and words in page.text, (poll, lang)
+        results = httpx.get(f"{service.url}/p/{poll}/results", params={"lang": lang})
+        assert results.status_code in (200, 403, 404), (poll, lang, results.status_code)
+    closed_results = httpx.get(f"{service.url}/p/{closing}/results", params={"lang": "en"})
+    assert closed_results.status_code == 200 and "Final results." in closed_results.text
+    for lang in ("ru", "en"):
+        for path in ("/v/forged", "/p/c/forged", "/p/not-a-poll"):
+            gone = httpx.get(service.url + path, params={"lang": lang},
+                             headers={"Accept": "text/html"})  # fmt: skip
+            assert gone.status_code in (404, 410) and "<h1>" in gone.text, (path, lang)

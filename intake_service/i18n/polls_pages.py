@@ -20,6 +20,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "There is no such comment: the link is incomplete or wrong.",
     },
     # the poll's page
+    "pp.fix-fields": {
+        "ru": "Проверьте ответы: что исправить, сказано рядом с полями.",
+        "en": "Check your answers: what to fix is said beside the fields.",
+    },
     "pp.org-head": {"ru": "Организация", "en": "Organisation"},
     "pp.back-to-list": {"ru": "← Все опросы и обсуждения", "en": "← All polls and discussions"},
     "pp.kind.poll": {"ru": "Опрос", "en": "Poll"},

@@ -26,9 +26,11 @@ from intake_service.api.requests import body_limited, client_address, runtime_of
 from intake_service.errors import (
     AlreadyVoted,
     IntakeError,
+    NotFound,
     ResultsHidden,
     ValidationFailed,
 )
+from intake_service.i18n import t
 from intake_service.org_settings import public_contacts, timezone_of
 from intake_service.pages import contact_links, local_time, other_language, page_language, render
 from intake_service.participation import comments as poll_comments
@@ -176,8 +178,8 @@ def refused(
             "choice": choice_shown(poll, error.values.get("answers"), lang),
         }
     summary = body.get("detail") or body["title"]
-    if isinstance(error, ValidationFailed):
-        summary = body["title"]
+    if isinstance(error, ValidationFailed):  # the shared title speaks of an appeal
+        summary = t("pp.fix-fields", lang)
     response = show(
         request, poll, lang, framing=framing, status=error.status, outcome=outcome,
         errors=errors, summary=summary, form=form if not isinstance(error, AlreadyVoted) else None,
@@ -214,6 +216,8 @@ async def results_page(request: Request) -> Response:
     runtime = runtime_of(request)
     runtime.address_limiter.check(client_address(request))
     poll = poll_of(request)
+    if poll.kind == "discussion":  # comments, not counts
+        raise NotFound("detail.poll-unknown", reason="poll-no-results")
     lang = page_language(request)
     org = runtime.directory.org(poll.org_id)
     zone = timezone_of(org)
