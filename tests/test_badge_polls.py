@@ -319,3 +319,21 @@ def test_the_loader_stays_small():
     it from 3.4 to about 4.7 KB in gzip (decision 0112); 5 KB is the budget."""
     _, zipped, _ = loader()
     assert len(zipped) <= 5 * 1024, len(zipped)
+
+
+def test_a_resident_votes_through_the_badges_tab_without_leaving_the_site(page, demo_site):
+    slug, key = organisation(demo_site, "vote")
+    poll = open_poll(demo_site, key)
+    counted(page, demo_site, slug)
+    page.get_by_role("link", name=f"{BADGE}: 1 опрос открыт").click()
+    page.get_by_role("tab", name="Опросы и обсуждения").click()
+    frame = page.frame_locator(POLLS)
+    frame.get_by_role("link", name=TITLE).click()
+    frame.get_by_label("ул. Советская, 12").check()
+    frame.get_by_role("button", name="Проголосовать").click()
+    expect(frame.locator("#poll-outcome")).to_contain_text("Ваш голос учтён")
+    assert page.url.startswith(f"{demo_site.examples}/polls.html")  # still on the site
+
+    results = httpx.get(f"{demo_site.service}/api/v1/polls/{poll}/results", timeout=10).json()
+    assert results["participants"] == 1
+    assert results["questions"]["q1"] == {"a": 0, "b": 1}
