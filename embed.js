@@ -1,9 +1,10 @@
-// pos-intake loader: a badge that opens the form in a modal dialog. See examples/README.md.
+// pos-intake loader: a badge that opens the form (and what is open for residents to take part in)
+// in a modal dialog, or an inline block of what is open. See examples/README.md.
 // Served without its comment lines (intake_service/assets.py): write comments on lines of their own.
 (() => {
   'use strict';
   const VERSION = '1.1.0';
-  var T = /*i18n*/{"ru":{"badge":"Обратная связь · Госуслуги","title":"Обратная связь — Госуслуги","close":"Закрыть"},"en":{"badge":"Feedback · Gosuslugi","title":"Feedback — Gosuslugi","close":"Close"}}/*end*/;
+  var T = /*i18n*/{"ru":{"badge":"Обратная связь · Госуслуги","title":"Обратная связь — Госуслуги","close":"Закрыть","appeal":"Написать обращение","polls":"Опросы и обсуждения","open-one":"{n} опрос открыт","open-few":"{n} опроса открыто","open-many":"{n} опросов открыто"},"en":{"badge":"Feedback · Gosuslugi","title":"Feedback — Gosuslugi","close":"Close","appeal":"Write an appeal","polls":"Polls and discussions","open-one":"{n} poll open","open-few":"{n} polls open","open-many":"{n} polls open"}}/*end*/;
   const w = window, doc = document, enc = encodeURIComponent, script = doc.currentScript;
   const isFn = f => typeof f == 'function';
   // Trust only our own function: an element with id or name "PosIntake" (<form id=PosIntake>)
@@ -29,13 +30,22 @@ p{flex:1;margin:4px 0}
 small{display:block;font-weight:400}
 button{width:44px;height:44px;border:0;background:none;font:28px sans-serif}
 iframe{flex:1;border:0}
+b{display:inline-block;min-width:20px;margin-left:8px;padding:0 6px;border-radius:10px;box-sizing:border-box;
+background:#fff;color:#111;font:700 13px/20px system-ui,sans-serif;text-align:center;box-shadow:0 0 0 1px #0006}
+[role=tab]{width:auto;padding:0 12px;color:#444;font:600 15px system-ui,sans-serif;border-bottom:3px solid #0000}
+[aria-selected=true]{color:#111;border-color:#0d4cd3}
+section{flex:1;display:flex;min-height:0}
+[hidden]{display:none!important}
 @media (max-width:639.98px){dialog{width:100%;height:100%;border-radius:0}
-.f{display:grid;place-items:center;width:56px;height:56px;padding:0;border-radius:50%}.f span{display:none}.f svg{display:block}
+.f{display:grid;place-items:center;position:relative;width:56px;height:56px;padding:0;border-radius:50%}.f span{display:none}.f svg{display:block}
+.f b{position:absolute;top:-4px;right:-4px;margin:0}.t b{right:2px}
 .t{width:44px;border-radius:28px 0 0 28px}.t.l{border-radius:0 28px 28px 0}}`);
 
   // The first script's settings, the floating badge, the dialogs' host element.
   let first, floating, layer;
   const dialogs = {}, targets = {}, on = {};
+  // What is open per organisation (polls.json), the badges to mark with it, the inline blocks.
+  const counts = {}, marks = [], blocks = [];
 
   // Page CSS reaches our host elements: inline !important beats it.
   const host = (name, css) => {
@@ -50,6 +60,14 @@ iframe{flex:1;border:0}
   const attach = e => e.isConnected || (doc.body || doc.documentElement).append(e);
   const emit = (type, payload) => (on[type] || []).forEach(fn => setTimeout(() => fn(payload)));
   const form = o => `${SERVICE}/w/${enc(o.org)}/form?`;
+  const polls = o => `${SERVICE}/w/${enc(o.org)}/polls?`;
+  const ours = o => 'origin=' + enc(location.origin) + '&lang=' + o.lang + '&v=' + VERSION;
+  // Our frames: the form needs scripts, forms and its own origin's storage; documents open in
+  // new tabs.
+  const iframe = (title, src) => Object.assign(el('iframe'), {
+    title, src, allow: 'geolocation', referrerPolicy: 'no-referrer',
+    sandbox: 'allow-scripts allow-forms allow-same-origin allow-popups allow-popups-to-escape-sandbox'
+  });
 
   // A real link too (a middle click opens the full-page form). The floating badge (round) turns
   // into a round icon below 640 px, so that it covers little of the page; its accessible name
@@ -82,7 +100,49 @@ iframe{flex:1;border:0}
       top.append(a);
     }
     h.shadowRoot.append(top);
+    marks.push([o, a]);
+    mark(o, a);
     return h;
+  };
+
+  // Something open: a small count on the badge (hidden from screen readers), said in its name
+  // («… Госуслуги: 2 опроса открыто», the language's plural form).
+  const mark = (o, a) => {
+    const n = counts[o.org];
+    if (!(n > 0) || a.querySelector('b')) return;
+    const b = el('b', n > 99 ? '99+' : String(n));
+    b.setAttribute('aria-hidden', 'true');
+    a.append(b);
+    a.setAttribute('aria-label', o.t.badge + ': ' +
+      (o.t['open-' + new Intl.PluralRules(o.lang).select(n)] || o.t['open-many']).replace('{n}', n));
+  };
+
+  // The count: one request per organisation, after the page's load and when the browser is
+  // idle, without cookies; nothing but the slug is sent (decision 0112). data-polls="off": none.
+  const count = o => {
+    if (o.polls == 'off' || o.org in counts) return;
+    counts[o.org] = 0;
+    const ask = () => fetch(`${SERVICE}/w/${enc(o.org)}/polls.json`, {credentials: 'omit'})
+      .then(r => r.ok && r.json()).then(j => {
+        counts[o.org] = Math.max(0, j && +j.open || 0);
+        marks.forEach(([p, a]) => p.org == o.org && mark(p, a));
+      }, () => {});
+    const idle = () => (w.requestIdleCallback || setTimeout)(ask, {timeout: 5000});
+    doc.readyState == 'complete' ? idle() : w.addEventListener('load', idle, {once: true});
+  };
+
+  // data-mode="participation": what is open, as a block of the page where the script is (or in
+  // data-target). The framed list posts its height (to the origin it verified); until it does,
+  // 200 px that scroll. Starting low, a list measured by its scrollHeight (never less than its
+  // frame) still fits its content.
+  const block = (o, s, d) => {
+    const h = host('pos-intake-polls', {display: 'block'}), f = iframe(o.t.polls, polls(o) + 'mode=inline&' + ours(o));
+    setCss(f, {display: 'block', width: '100%', height: '200px'});
+    h.shadowRoot.append(f);
+    blocks.push(f);
+    let t;
+    try { t = d.target && doc.querySelector(d.target); } catch (x) {}
+    t ? t.append(h) : s.after(h);
   };
 
   // The floating badge, `off` px further from its edge (data-offset: above a site's fixed footer).
@@ -119,8 +179,10 @@ iframe{flex:1;border:0}
     const p = /^[bt][lr]$/.test(d.position) ? d.position : 'br';
     const color = /^#([\da-f]{3}){1,2}$/i.test(d.color) ? d.color : '#0d4cd3';
     if (!d.org) return;
-    const o = {org: d.org, lang, t: T[lang], color};
+    const o = {org: d.org, lang, t: T[lang], color, polls: d.polls};
+    if (d.mode == 'participation') return block(o, s, d);
     first = first || o;
+    count(o);
     if (d.target) {
       try {
         doc.querySelectorAll(d.target).forEach(t => t.setAttribute('aria-haspopup', 'dialog'));
@@ -148,17 +210,23 @@ iframe{flex:1;border:0}
   // and fragment: they may hold personal data (/lk/profile?snils=…), which would end up in the
   // intake log and the agencies' documents. The service drops them too.
   const frame = d => {
-    const o = d.o, f = Object.assign(el('iframe'), {
-      title: o.t.title,
-      allow: 'geolocation',
-      referrerPolicy: 'no-referrer',
-      sandbox: 'allow-scripts allow-forms allow-same-origin allow-popups allow-popups-to-escape-sandbox',
-      src: form(o) + 'origin=' + enc(location.origin) + '&page=' +
-        enc((location.origin + location.pathname).slice(0, 2000)) + '&lang=' + o.lang + '&v=' + VERSION
-    });
-    d.f ? d.f.replaceWith(f) : d.append(f);
+    const o = d.o, f = iframe(o.t.title, form(o) + 'page=' +
+      enc((location.origin + location.pathname).slice(0, 2000)) + '&' + ours(o));
+    d.f ? d.f.replaceWith(f) : d.p[0].append(f);
     d.f = f;
     d.done = 0;
+  };
+
+  // The tabs «Написать обращение» | «Опросы и обсуждения» (WAI-ARIA tabs: arrow keys, Home and
+  // End move between them, Tab leaves them). The list's frame is made when first shown.
+  const pick = (d, i) => {
+    d.i = i;
+    d.k.forEach((k, j) => {
+      k.setAttribute('aria-selected', i == j);
+      k.tabIndex = i == j ? 0 : -1;
+      d.p[j].hidden = i != j;
+    });
+    if (i && !d.g) d.p[1].append(d.g = iframe(d.o.t.polls, polls(d.o) + ours(d.o)));
   };
 
   // The header strip: the service's name, and under it the organisation's name once its form
@@ -172,7 +240,25 @@ iframe{flex:1;border:0}
     x.setAttribute('aria-label', o.t.close);
     x.onclick = () => d.close();
     head.append(name, x);
-    d.append(head);
+    const list = d.l = el('div');
+    list.setAttribute('role', 'tablist');
+    d.p = [];
+    d.k = [o.t.appeal, o.t.polls].map((text, i) => {
+      const k = el('button', text);
+      k.setAttribute('role', 'tab');
+      k.onclick = () => pick(d, i);
+      (d.p[i] = el('section')).setAttribute('aria-label', text);
+      return k;
+    });
+    list.onkeydown = e => {
+      const k = e.key, i = k == 'Home' ? 0 : k == 'End' ? 1 : 1 - d.i;
+      if (!/^(Arrow(Left|Right)|Home|End)$/.test(k)) return;
+      e.preventDefault();
+      pick(d, i);
+      d.k[i].focus();
+    };
+    list.append(...d.k);
+    d.append(head, list, ...d.p);
     d.onclose = () => {
       emit('close', {});
       d.by.focus();
@@ -188,6 +274,13 @@ iframe{flex:1;border:0}
     attach(layer = layer || host('pos-intake-dialog'));
     const key = o.lang + o.org, d = dialogs[key] || (dialogs[key] = dialog(o));
     if (d.open) return;
+    // The tabs when something is open for the organisation (or data-polls="on"); the panels are
+    // named tab panels only then (a named section alone would be a landmark).
+    const tabs = o.polls == 'on' || o.polls != 'off' && counts[o.org] > 0;
+    d.l.hidden = !tabs;
+    d.p.forEach((p, i) => ['role', 'aria-label'].forEach((a, j) =>
+      tabs ? p.setAttribute(a, j ? d.k[i].textContent : 'tabpanel') : p.removeAttribute(a)));
+    pick(d, tabs ? d.i || 0 : 0);
     // After `submitted`, a fresh form.
     if (!d.f || d.done) frame(d);
     d.by = by || doc.activeElement;
@@ -202,7 +295,11 @@ iframe{flex:1;border:0}
   w.addEventListener('message', e => {
     const m = e.data, p = m && m.payload || {};
     if (e.origin !== SERVICE || !m || m.ns !== 'pos' || m.v !== 1) return;
+    for (const f of blocks) {
+      if (m.type == 'participation-height' && e.source === f.contentWindow) setCss(f, {height: Math.min(Math.max(+p.height || 0, 80), 4000) + 'px'});
+    }
     for (const d of Object.values(dialogs)) {
+      if (m.type == 'close' && d.g && e.source === d.g.contentWindow) d.close();
       if (e.source !== d.f.contentWindow) continue;
       if (m.type == 'close') d.close();
       if (m.type == 'ready') d.n.textContent = String(p.org || '').slice(0, 200), d.done = 0, emit('ready', {});

@@ -23,6 +23,9 @@ from intake_service.open311 import routes as open311_routes
 from intake_service.open311.problems import open311_error
 from intake_service.polls import api as polls_api
 from intake_service.polls import files as polls_files
+from intake_service.polls import links as poll_links
+from intake_service.polls import pages as poll_pages
+from intake_service.polls import pages_framed as poll_pages_framed
 from intake_service.polls.state import running as polls_running
 from intake_service.problems import EXCEPTION_HANDLERS, answer_under
 from intake_service.settings import Settings
@@ -62,6 +65,9 @@ def create_app(settings: Settings) -> Starlette:
         routes=[
             *polls_api.ROUTES,
             *polls_files.ROUTES,
+            *poll_links.ROUTES,  # before the poll's pages: /p/c/{token} is not a poll's page
+            *poll_pages.ROUTES,
+            *poll_pages_framed.ROUTES,
             *api.ROUTES,
             *form.ROUTES,
             *home.ROUTES,

@@ -157,21 +157,25 @@ def test_strict_csp_page_has_no_console_errors_or_csp_violations(page, demo_site
     assert problems == []
 
 
-def test_host_page_makes_one_request_and_no_cookie_before_the_click(page, demo_site):
+def test_host_page_asks_only_the_count_and_sets_no_cookie_before_the_click(page, demo_site):
+    """Before a click: the loader, then, once the page has loaded, one request for the count of
+    open polls without cookies (decision 0112); no iframe, no cookie."""
     to_service: list[str] = []
     page.on(
         "request",
         lambda r: to_service.append(r.url) if r.url.startswith(demo_site.service) else None,
     )
-    page.goto(demo_site.examples + "/plain.html")
+    with page.expect_request(demo_site.service + "/w/demo/polls.json") as count:
+        page.goto(demo_site.examples + "/plain.html")
+    assert "cookie" not in count.value.headers
     expect(page.get_by_role("link", name=BADGE)).to_be_visible()
     page.wait_for_timeout(500)
-    assert to_service == [demo_site.service + "/embed.js"]
+    assert to_service == [demo_site.service + "/embed.js", demo_site.service + "/w/demo/polls.json"]
     assert page.locator("iframe").count() == 0
     assert page.context.cookies() == []
 
     open_form(page)
-    assert len(to_service) > 1
+    assert len(to_service) > 2
     assert page.context.cookies() == []  # the form keeps its state in the signed token
 
 

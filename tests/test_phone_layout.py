@@ -183,7 +183,7 @@ def test_on_a_desktop_the_badge_stays_in_its_corner_at_the_end_of_a_page(desktop
 def test_the_dialogs_header_names_the_service_and_the_organisation(desktop, demo_site):
     desktop.goto(demo_site.examples + "/plain.html")
     open_form(desktop)
-    header = desktop.locator("pos-intake-dialog dialog > div")
+    header = desktop.locator("pos-intake-dialog dialog > div").first  # then the tab list
     expect(header).to_contain_text(BADGE)
     expect(header).to_contain_text(ORG)
 

@@ -12,6 +12,7 @@ Cancelled sign-ins and provider errors are readable pages and `rejected` events.
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
@@ -32,6 +33,12 @@ STATE_COOKIE = "pos_signin"
 CABINET_COOKIE = "pos_cabinet"
 STATE_SECONDS = 600
 CABINET_SECONDS = 4 * 3600
+# A poll's page (polls/pages.py) signs its voter in here and gets the identity back in a cookie
+# only /p/… reads, for a few minutes: long enough to vote, short enough to leave nothing behind.
+POLL_IDENTITY_COOKIE = "pos_poll_identity"
+POLL_IDENTITY_SECONDS = 15 * 60
+# a poll's id as its path holds it: the redirect back can lead nowhere else
+_POLL_ID = re.compile(r"[0-9A-Za-z-]{1,64}\Z")
 
 
 def _client(request: Request) -> OidcClient:
@@ -50,11 +57,15 @@ def _secure(request: Request) -> bool:
 
 
 async def start(request: Request) -> Response:
-    """GET /id/start?for=form|cabinet: off to the identity provider."""
+    """GET /id/start?for=form|cabinet|poll(&poll=<id>): off to the identity provider."""
     runtime = runtime_of(request)
     runtime.address_limiter.check(client_address(request))
     client = _client(request)
-    purpose = "cabinet" if request.query_params.get("for") == "cabinet" else "form"
+    asked = request.query_params.get("for")
+    poll = request.query_params.get("poll", "")
+    purpose = asked if asked in ("cabinet", "poll") else "form"
+    if purpose == "poll" and not _POLL_ID.match(poll[:65]):
+        raise NotFound("detail.poll-unknown", reason="signin-poll-unknown")
     lang = page_language(request)
     try:
         url, kept = await client.start(_redirect_uri(request))
@@ -63,7 +74,9 @@ async def start(request: Request) -> Response:
     response = RedirectResponse(url, status_code=303)
     response.set_cookie(
         STATE_COOKIE,
-        runtime.tokens.signin_state({**kept, "for": purpose, "lang": lang}),
+        runtime.tokens.signin_state(
+            {**kept, "for": purpose, "lang": lang, **({"poll": poll} if purpose == "poll" else {})}
+        ),
         max_age=STATE_SECONDS,
         path="/id",
         httponly=True,
@@ -99,6 +112,18 @@ async def callback(request: Request) -> Response:
             runtime.tokens.cabinet(citizen.sub, citizen.email),
             max_age=CABINET_SECONDS,
             path="/my",
+            httponly=True,
+            samesite="lax",
+            secure=_secure(request),
+        )
+    elif purpose == "poll" and _POLL_ID.match(str(kept.get("poll", ""))[:65]):
+        # back to the poll's own page on this service, never to a URL the request names
+        response = RedirectResponse(f"/p/{kept['poll']}?lang={lang}", status_code=303)
+        response.set_cookie(
+            POLL_IDENTITY_COOKIE,
+            runtime.tokens.identity(citizen),
+            max_age=POLL_IDENTITY_SECONDS,
+            path="/p",
             httponly=True,
             samesite="lax",
             secure=_secure(request),

@@ -10,7 +10,6 @@ import dataclasses
 import sqlite3
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
@@ -32,7 +31,6 @@ from intake_service.appeals import (
 )
 from intake_service.categories import Category
 from intake_service.errors import (
-    Forbidden,
     FormExpired,
     FormInvalid,
     IntakeError,
@@ -43,41 +41,14 @@ from intake_service.followup.held import hold_op, hours_text
 from intake_service.form.page import form_again, org_of, origin_not_allowed
 from intake_service.org_settings import identity_mode
 from intake_service.orgs import Org
-from intake_service.origins import OriginError, normalise_origin, origin_allowed
+from intake_service.origins import origin_allowed
 from intake_service.pages import page_language, render, wants_html
 from intake_service.ratelimit import address_key
+from intake_service.senders import check_sender  # here too: the form's other routes import it
 from intake_service.tokens import Citizen, FormGrant, FormTokenError
 
 FORM_FIELD_BYTES = 64 * 1024
 FORM_MAX_BYTES = photos.MAX_PHOTOS * photos.MAX_PHOTO_BYTES + 256 * 1024
-
-
-def _service_origin(request: Request) -> str:
-    base = runtime_of(request).base_url(request)
-    parts = urlsplit(base)
-    return normalise_origin(f"{parts.scheme}://{parts.netloc}")
-
-
-def check_sender(request: Request) -> None:
-    """Only our own form page (same origin) may post; a page elsewhere posting here may not.
-
-    The form page is sent with `Referrer-Policy: same-origin`, so its POST carries our own
-    `Origin` — accepted with `Sec-Fetch-Site: same-origin` or, from browsers that send no
-    Sec-Fetch-* headers (Safari before 16.4), without it. `Origin: null` (sandboxed frames,
-    data: URLs, or a page under no-referrer) counts only with `Sec-Fetch-Site: same-origin`,
-    which no page script can set."""
-    origin = request.headers.get("origin")
-    fetch_site = request.headers.get("sec-fetch-site")
-    if origin in (None, "null"):
-        same = fetch_site == "same-origin"
-    else:
-        try:
-            same = normalise_origin(origin) == _service_origin(request)
-        except OriginError:
-            same = False
-        same = same and fetch_site in (None, "same-origin")
-    if not same:
-        raise Forbidden("detail.cross-origin-post", reason=f"cross-origin-post {origin}")
 
 
 async def _read_form(request: Request) -> FormData:

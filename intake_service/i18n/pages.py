@@ -15,6 +15,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "loader.badge": {"ru": "Обратная связь · Госуслуги", "en": "Feedback · Gosuslugi"},
     "loader.title": {"ru": "Обратная связь — Госуслуги", "en": "Feedback — Gosuslugi"},
     "loader.close": {"ru": "Закрыть", "en": "Close"},
+    "loader.appeal": {"ru": "Написать обращение", "en": "Write an appeal"},
+    "loader.polls": {"ru": "Опросы и обсуждения", "en": "Polls and discussions"},
+    # what is open, in the badge's accessible name («…: 2 опроса открыто»), by the language's
+    # plural form (Intl.PluralRules: Russian one/few/many; English one, and other read as many)
+    "loader.open-one": {"ru": "{n} опрос открыт", "en": "{n} poll open"},
+    "loader.open-few": {"ru": "{n} опроса открыто", "en": "{n} polls open"},
+    "loader.open-many": {"ru": "{n} опросов открыто", "en": "{n} polls open"},
     # the form
     "form.title": {"ru": "Сообщить о проблеме", "en": "Report a problem"},
     "form.to": {"ru": "Адресат: {org}", "en": "To: {org}"},
