@@ -140,6 +140,10 @@ def test_a_vote_on_the_full_page_without_javascript_counts_once(
         assert serious_violations(page) == []
         if name:
             screenshot(page, tmp_path_factory, name)
+        page.get_by_role("button", name="Проголосовать").click()  # nothing chosen
+        expect(page.locator("#answers-yard-error")).to_have_text("Обязательное поле.")
+        expect(page.locator("#q-yard")).to_have_attribute("aria-invalid", "true")
+        assert serious_violations(page) == []
         page.context.close()
 
 
