@@ -94,7 +94,7 @@ def test_the_badges_framed_pages_only_on_the_organisations_sites(
     page.get_by_label("Двор дома 12 по ул. Мира").check()
     page.get_by_role("button", name="Проголосовать").click()
     expect(page.locator("#poll-outcome")).to_contain_text("Ваш голос учтён")
-    assert page.evaluate("localStorage.getItem('pos_voter')")
+    page.wait_for_function("localStorage.getItem('pos_voter')")  # the deferred script kept it
     context.clear_cookies()
     page.goto(service.url + link)
     page.get_by_label("Двор дома 5 по ул. Ленина").check()
