@@ -103,4 +103,6 @@ def test_the_badges_framed_pages_only_on_the_organisations_sites(
     expect(page.locator("#own-choice")).to_contain_text("Двор дома 12 по ул. Мира")
     assert serious_violations(page) == []
     assert api_results(service, poll_id)["participants"] == 3
+    page.goto(f"{service.url}/w/demo/polls?origin={ORIGIN}")
+    assert serious_violations(page) == []
     context.close()
