@@ -336,6 +336,13 @@ def test_a_post_from_another_site_counts_nothing(service, org, db):
     assert api_results(service, poll_id)["participants"] == 0
     assert any((e["reason"] or "").startswith("cross-origin-post") for e in events(db))
 
+    own = page_post(service, f"/p/{poll_id}", {"q.yard": "lenina5"})
+    assert own.status_code == 200 and api_results(service, poll_id)["participants"] == 1
+    cookie = own.headers["set-cookie"]  # the browser's voter id, for its one vote
+    assert cookie.startswith("pos_voter=") and "HttpOnly" in cookie and "Path=/p;" in cookie
+    assert "samesite=lax" in cookie.lower() and "Max-Age=31536000" in cookie
+    assert "Secure" not in cookie  # the service here is plain http
+
 
 def test_every_state_reads_in_both_languages(service, org):
     """Not open yet, closed, a discussion closed, an unknown link: words, never a server error,
