@@ -110,8 +110,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Check your e-mail: the vote counts once you open the link.",
     },
     "pp.held-sent": {
-        "ru": "Письмо отправлено на {email}. Ссылка действует 48 часов.",
-        "en": "The e-mail went to {email}. The link works for 48 hours.",
+        "ru": "Письмо отправлено на {email}. Ссылка действует {hours} ч.",
+        "en": "The e-mail went to {email}. The link works for {hours} hours.",
     },
     "pp.not-yet": {
         "ru": "Приём ответов начнётся {when}.",

@@ -13,7 +13,11 @@ Framing is decided as for the appeal form (form/page.py): `origin` must be one o
 organisation's allowed origins, and is then the only `frame-ancestors` the page admits; another
 site gets the same notice with the organisation's contacts, framable anywhere, and a
 `rejected` event. In the frame a third party's cookies may be blocked: the `anyone` level's voter
-id is kept by poll-frame.js in the frame's storage and sent back as the field `voter`.
+id is kept by poll-frame.js in the frame's storage and sent back as the field `voter` (where the
+browser blocks a third party's storage too, each ballot is a new browser's and the address's
+budget per poll is what limits them). The script also tells the host page the frame's height,
+`{ns: "pos", v: 1, type: "participation-height", payload: {height}}`, posted to `origin` only,
+for the inline block's iframe.
 """
 
 from __future__ import annotations

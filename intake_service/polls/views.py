@@ -24,6 +24,7 @@ from intake_service.org_settings import public_contacts, timezone_of
 from intake_service.orgs import Org
 from intake_service.pages import contact_links, local_time, other_language
 from intake_service.participation import comments as poll_comments
+from intake_service.participation.ballots import CONFIRM_HOURS
 from intake_service.participation.definition import TEXT_ANSWER_MAX, Poll
 from intake_service.participation.store import Results, results
 from intake_service.store import now_iso
@@ -222,6 +223,7 @@ def poll_context(
         "closes": local_time(poll.ends_at, zone, lang),
         "questions": _question_fields(poll, lang),
         "text_max": TEXT_ANSWER_MAX,
+        "confirm_hours": CONFIRM_HOURS,
         "comment_max": poll_comments.COMMENT_MAX,
         "author_max": poll_comments.AUTHOR_MAX,
         "action": f"{path}?{query}",
