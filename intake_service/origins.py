@@ -219,3 +219,16 @@ def _pattern_matches(pattern: str, origin: str) -> bool:
         return parse_origin(pattern).matches(origin)
     except OriginError:
         return False
+
+
+def embedding_origin(raw: str, allowed: list[str]) -> tuple[str, bool]:
+    """The origin a loader reported for the page that frames us, and whether the organisation
+    allows it: normalised, or — when it is no origin at all — what the client wrote, short and on
+    one printable line, for the log's reason. An empty origin (a full page) is allowed."""
+    if not raw:
+        return "", True
+    try:
+        origin = normalise_origin(raw)
+    except OriginError:
+        return "".join(c if c.isprintable() else "?" for c in raw[:100]), False
+    return origin, origin_allowed(origin, allowed)

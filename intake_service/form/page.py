@@ -33,7 +33,7 @@ from intake_service.errors import (
 from intake_service.followup.held import hours_text
 from intake_service.org_settings import identity_mode, public_contacts
 from intake_service.orgs import Org
-from intake_service.origins import OriginError, normalise_origin, origin_allowed
+from intake_service.origins import OriginError, embedding_origin, normalise_origin
 from intake_service.pages import contact_links, other_language, page_language, render
 from intake_service.problems import error_page
 from intake_service.tokens import FormGrant
@@ -143,15 +143,9 @@ async def form_page(request: Request) -> Response:
     org: Org | None = None
     try:
         org = org_of(request)
-        origin = request.query_params.get("origin", "")
-        if origin:
-            try:
-                origin = normalise_origin(origin)
-            except OriginError:
-                # what the client wrote, as the log's reason: short, and one printable line
-                origin = "".join(c if c.isprintable() else "?" for c in origin[:100])
-            if not origin_allowed(origin, org.origins):
-                raise origin_not_allowed(origin, org)
+        origin, allowed = embedding_origin(request.query_params.get("origin", ""), org.origins)
+        if not allowed:
+            raise origin_not_allowed(origin, org)
     except IntakeError as error:
         await runtime.reject(request, error)
         if org is not None and origin_refused(error):

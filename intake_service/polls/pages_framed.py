@@ -32,7 +32,7 @@ from intake_service.api.requests import client_address, runtime_of
 from intake_service.errors import Forbidden, IntakeError, NotFound
 from intake_service.org_settings import public_contacts, timezone_of
 from intake_service.orgs import Org
-from intake_service.origins import OriginError, normalise_origin, origin_allowed
+from intake_service.origins import embedding_origin
 from intake_service.pages import contact_links, local_time, other_language, page_language, render
 from intake_service.participation.definition import Poll
 from intake_service.participation.store import shown_on_badge
@@ -62,30 +62,25 @@ async def _framing(request: Request) -> Framing:
     runtime = runtime_of(request)
     runtime.address_limiter.check(client_address(request))
     org = _org(request)
-    origin = request.query_params.get("origin", "")
-    if origin:
-        try:
-            origin = normalise_origin(origin)
-        except OriginError:
-            origin = "".join(c if c.isprintable() else "?" for c in origin[:100])
-        if not origin_allowed(origin, org.origins):
-            error = Forbidden(
-                "detail.origin-not-allowed",
-                reason=f"origin-not-allowed {origin}",
-                origin=origin,
-                org=org.name,
+    origin, allowed = embedding_origin(request.query_params.get("origin", ""), org.origins)
+    if not allowed:
+        error = Forbidden(
+            "detail.origin-not-allowed",
+            reason=f"origin-not-allowed {origin}",
+            origin=origin,
+            org=org.name,
+        )
+        await runtime.reject(request, error)
+        # no poll and no form here: any site may frame the notice (form/page.py does so)
+        raise Refused(
+            render(
+                "unavailable.html",
+                page_language(request),
+                {"org": org, "contacts": contact_links(public_contacts(org)), "text": None},
+                status=403,
+                frame_ancestors="*",
             )
-            await runtime.reject(request, error)
-            # no poll and no form here: any site may frame the notice (form/page.py does so)
-            raise Refused(
-                render(
-                    "unavailable.html",
-                    page_language(request),
-                    {"org": org, "contacts": contact_links(public_contacts(org)), "text": None},
-                    status=403,
-                    frame_ancestors="*",
-                )
-            )
+        )
     return Framing(org, origin, request.query_params.get("mode") == "inline")
 
 
@@ -183,14 +178,9 @@ async def open_count(request: Request) -> Response:
     org = _org(request)
     count = len(shown_on_badge(runtime.reader, runtime.directory, org.id))
     headers = {"Cache-Control": "public, max-age=60", "Vary": "Origin"}
-    asking = request.headers.get("origin")
-    if asking:
-        try:
-            asking = normalise_origin(asking)
-        except OriginError:
-            asking = None
-        if asking and origin_allowed(asking, org.origins):
-            headers["Access-Control-Allow-Origin"] = asking
+    asking, allowed = embedding_origin(request.headers.get("origin", ""), org.origins)
+    if asking and allowed:
+        headers["Access-Control-Allow-Origin"] = asking
     return JSONResponse({"open": count}, headers=headers)
 
 
