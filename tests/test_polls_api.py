@@ -355,3 +355,26 @@ def test_a_discussion_takes_comments_for_moderation_and_shows_none_before(city):
     assert too_long.status_code == 422
     assert _vote(service, poll_id, {"answers": {}}).status_code == 404  # no ballots here
     assert [e["type"] for e in _of(db, poll_id, "comment_posted")] == ["comment_posted"]
+
+
+def test_an_outsiders_ballots_are_refused_in_words_whatever_their_shape(city):
+    """A body of fifty thousand made-up questions, a choice listed a hundred thousand times,
+    answers nested as deep as the parser takes, a mark in Unicode digits: refused, nothing
+    counted, the service answering the next resident at once."""
+    _db, org, service = city
+    poll_id = _create(service, org.key)
+    url = f"{service.url}/api/v1/polls/{poll_id}/votes"
+    many = {f"q{n}x": "a" for n in range(50_000)}
+    refused = httpx.post(url, json={"answers": many}, timeout=30)
+    assert refused.status_code in (413, 422), refused.text
+    if refused.status_code == 422:
+        assert len(refused.json()["errors"]) <= 13  # ten unknown, and the three unanswered
+    repeated = httpx.post(url, json={"answers": {**ANSWERS, "q2": ["light"] * 100_000}}, timeout=30)
+    assert repeated.status_code in (413, 422)
+    deep: object = "a"
+    for _ in range(40):
+        deep = [deep]
+    assert httpx.post(url, json={"answers": {"q1": deep}}, timeout=30).status_code == 400
+    assert _vote(service, poll_id, {"answers": {**ANSWERS, "q3": "٤"}}).status_code == 422
+    assert _results(service, poll_id).json()["participants"] == 0
+    assert _vote(service, poll_id, {"answers": ANSWERS}).status_code == 201

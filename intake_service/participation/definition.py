@@ -11,6 +11,7 @@ bound what one poll can make the service hold and draw.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -264,9 +265,12 @@ def checked(
     an `identified` poll, so it is refused when made, not found empty at closing."""
     if not isinstance(document, dict):
         raise ValidationFailed([("body", "field.not-object", {})])
-    errors: list[tuple[str, str, dict[str, Any]]] = [
-        (str(key)[:40], "field.unknown", {}) for key in document if key not in ALLOWED_KEYS
-    ][:10]
+    errors: list[tuple[str, str, dict[str, Any]]] = list(
+        itertools.islice(
+            ((str(key)[:40], "field.unknown", {}) for key in document if key not in ALLOWED_KEYS),
+            10,
+        )
+    )
     kind = _choice(document, "kind", KINDS, errors)
     title = _text(document, "title", TITLE_MAX, errors, "title")
     description = _text(document, "description", DESCRIPTION_MAX, errors, "description", False)
