@@ -87,7 +87,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under --engine postgres, the stories that are about SQLite itself (its file, its WAL,
     reading it directly) are skipped with the reason their marker gives, and so are the stories
-    whose store the engine does not pick: they would run exactly as in the SQLite pass.
+    whose store the engine does not pick: they would run exactly as in the SQLite pass. So are
+    the stories marked `same_on_every_engine`, which stand on the engine's store but look only
+    at what the browser draws (layout, axe, contrast): the marker names the story that reads the
+    same data on PostgreSQL.
 
     The stories of a module marked `shared_service` run on one xdist worker (with
     `--dist loadgroup`), so that its server and whatever its module fixtures build (forty
@@ -99,8 +102,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     for item in items:
         marker = item.get_closest_marker("sqlite_only")
+        same = item.get_closest_marker("same_on_every_engine")
         if marker is not None:
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0]}"))
+        elif same is not None:
+            item.add_marker(pytest.mark.skip(reason=f"the same on every engine: {same.args[0]}"))
         elif not follows_engine(item):
             item.add_marker(pytest.mark.skip(reason=SAME_ON_EVERY_ENGINE))
 
