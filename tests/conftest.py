@@ -32,6 +32,7 @@ __all__ = [
     "DemoSite",
     "PostgresDatabase",
     "Service",
+    "copy_store",
     "free_port",
     "postgres_database",
     "run_cli",
