@@ -32,6 +32,7 @@ __all__ = [
     "DemoSite",
     "PostgresDatabase",
     "Service",
+    "copy_store",
     "free_port",
     "postgres_database",
     "run_cli",
@@ -87,7 +88,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under --engine postgres, the stories that are about SQLite itself (its file, its WAL,
     reading it directly) are skipped with the reason their marker gives, and so are the stories
-    whose store the engine does not pick: they would run exactly as in the SQLite pass.
+    whose store the engine does not pick: they would run exactly as in the SQLite pass. So are
+    the stories marked `same_on_every_engine`, which stand on the engine's store but look only
+    at what the browser draws (layout, axe, contrast): the marker names the story that reads the
+    same data on PostgreSQL.
 
     The stories of a module marked `shared_service` run on one xdist worker (with
     `--dist loadgroup`), so that its server and whatever its module fixtures build (forty
@@ -99,8 +103,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     for item in items:
         marker = item.get_closest_marker("sqlite_only")
+        same = item.get_closest_marker("same_on_every_engine")
         if marker is not None:
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0]}"))
+        elif same is not None:
+            item.add_marker(pytest.mark.skip(reason=f"the same on every engine: {same.args[0]}"))
         elif not follows_engine(item):
             item.add_marker(pytest.mark.skip(reason=SAME_ON_EVERY_ENGINE))
 
@@ -253,9 +260,19 @@ CHROMIUM_FLAGS = [
 ]
 
 
+# The robot check of the demos the browser stories file through: a form sent sooner than this
+# after it opened is refused (POS_FORM_MIN_SECONDS; a deployment's default is 3 s). A story waits
+# A_PERSON_WRITES before sending, as a person takes longer; it is short so that the stories do
+# not wait a second each time (test_form_checks.py tests the check itself with 30 s).
+DEMO_FORM_MIN_SECONDS = 0.5
+A_PERSON_WRITES = DEMO_FORM_MIN_SECONDS + 0.1
+
+
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
-    site = start_demo(tmp_path_factory.mktemp("demo"), POS_FORM_MIN_SECONDS="1")
+    site = start_demo(
+        tmp_path_factory.mktemp("demo"), POS_FORM_MIN_SECONDS=str(DEMO_FORM_MIN_SECONDS)
+    )
     yield site
     stop_demo(site)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from launcher import REAL_ARGON2
 
 from conftest import Org, make_org, run_cli
 
@@ -20,15 +21,22 @@ _CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
 def add_user(
-    db: Path, email: str, org: str | None = None, *, role: str = "operator", platform: bool = False
+    db: Path,
+    email: str,
+    org: str | None = None,
+    *,
+    role: str = "operator",
+    platform: bool = False,
+    real_argon2: bool = False,
 ) -> str:
-    """An account with the test password (already its own: no change asked at sign-in)."""
+    """An account with the test password (already its own: no change asked at sign-in). Its
+    hash is of the least argon2 cost (launcher.py), or of argon2-cffi's own with `real_argon2`."""
     args = ["user", "add", email, "--password", PASSWORD, "--role", role]
     if org:
         args += ["--org", org]
     if platform:
         args.append("--platform")
-    run_cli(db, *args)
+    run_cli(db, *args, **({REAL_ARGON2: "real"} if real_argon2 else {}))
     return email
 
 

@@ -44,6 +44,7 @@ def _main(args: list[str], env: dict[str, str], stdout: str, stderr: str) -> Non
     time.tzset()
     tempfile.tempdir = None  # TMPDIR as this process's environment says
     sys.argv = ["pos-intake", *args]
+    _cheap_password_hashes(env)
     from intake_service.cli import main
 
     try:
@@ -53,6 +54,27 @@ def _main(args: list[str], env: dict[str, str], stdout: str, stderr: str) -> Non
         sys.stdout.flush()
         sys.stderr.flush()
     raise SystemExit(code)
+
+
+# A story that needs the service's own argon2 cost sets this in the process's environment (e.g.
+# `@pytest.mark.service_env(TEST_ARGON2="real")`): a burst of guesses racing the lock.
+REAL_ARGON2 = "TEST_ARGON2"
+
+
+def _cheap_password_hashes(env: dict[str, str]) -> None:
+    """Argon2id with the least cost it takes, instead of argon2-cffi's defaults (64 MiB, three
+    passes, four lanes: a fifth of a second of CPU a hash). The stories add and sign in accounts
+    a few hundred times, and on two cores those hashes were a minute of each pass; what they
+    test is who may sign in, not how hard a hash is to break. Hashing and checking still go
+    through the service's own functions, and a hash holds its own parameters, so a hash made
+    either way checks the same."""
+    if env.get(REAL_ARGON2) == "real":
+        return
+    from argon2 import PasswordHasher
+
+    from intake_service.console import accounts
+
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
 
 
 class Launched:

@@ -9,7 +9,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from conftest import run_cli, serious_violations
+from conftest import A_PERSON_WRITES, run_cli, serious_violations
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def send_filled_form(page, contact: tuple[str, str]) -> None:
     page.locator("#name").fill("Пётр")
     page.locator(f"#{contact[0]}").fill(contact[1])
     page.locator("#consent").check()
-    time.sleep(1.1)
+    time.sleep(A_PERSON_WRITES)
     page.locator("#send").click()
 
 
@@ -49,7 +49,7 @@ def test_form_and_success_screen(page, demo_site, lang):
 
 def test_form_with_errors_shown(page, demo_site):
     page.goto(f"{demo_site.service}/w/demo/form")
-    time.sleep(1.1)
+    time.sleep(A_PERSON_WRITES)
     page.locator("#send").click()
     expect(page.locator("#summary")).to_be_visible()
     assert serious_violations(page) == []

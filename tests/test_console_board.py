@@ -345,6 +345,9 @@ def test_the_wall_has_no_chrome_large_type_and_says_when_it_lost_the_server(boar
     expect(tab.locator("#board-status")).to_have_text("")
 
 
+@pytest.mark.same_on_every_engine(
+    "the pages' layout and axe; their rows are counted on PostgreSQL by the board stories"
+)
 def test_board_wall_and_statistics_pass_axe_and_fit_a_phone(browser, db, org, service, request):
     viewer = add_user(db, unique(request, "viewer@example.ru"), "demo")
     file(service, org.key, 3, category="roads")

@@ -203,6 +203,9 @@ def test_every_view_reads_the_appeals_on_an_index(db, service, desk):
         assert "USING" in plan and "INDEX" in plan, (sql, plan)
 
 
+@pytest.mark.same_on_every_engine(
+    "keys, layout and axe in the browser; the views' rows are read on PostgreSQL by the stories above"
+)
 def test_keyboard_moves_and_opens_and_the_page_fits(browser, service, desk):
     ops, _, filed, n = desk
     import os

@@ -188,6 +188,9 @@ def test_the_favicon_answers_with_an_image(service):
     assert 'rel="icon"' in front
 
 
+@pytest.mark.same_on_every_engine(
+    "the page's layout and axe; its time zone and templates are saved on PostgreSQL by the admin stories above"
+)
 @pytest.mark.parametrize("width, height", [(1280, 800), (375, 812)])
 def test_the_settings_page_is_accessible_and_fits(db, service, browser, width, height, request):
     own = own_org(db, request, "look", SITE)

@@ -256,6 +256,9 @@ def test_the_site_page_speaks_english(db, org, service, lang, request):
     assert "Copy the code" in page.text and "Allowed site addresses" in page.text
 
 
+@pytest.mark.same_on_every_engine(
+    "the pages' layout and axe; what they list is read on PostgreSQL by the site and users stories"
+)
 @pytest.mark.parametrize("width, height", [(1280, 800), (375, 740)])
 def test_site_and_users_pages_are_accessible_and_fit_the_screen(
     db, org, service, browser, width, height, request

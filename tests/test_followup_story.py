@@ -15,7 +15,14 @@ from mail_server import text_of
 from playwright.sync_api import expect
 from test_badge import FRAME, fill, open_form
 
-from conftest import run_cli, serious_violations, start_demo, stop_demo
+from conftest import (
+    A_PERSON_WRITES,
+    DEMO_FORM_MIN_SECONDS,
+    run_cli,
+    serious_violations,
+    start_demo,
+    stop_demo,
+)
 
 
 @pytest.fixture
@@ -26,7 +33,7 @@ def tab(browser):
 
 
 def test_lamp_reported_confirmed_answered_not_solved_and_repeated(tmp_path, mail_server, tab):
-    site = start_demo(tmp_path, POS_FORM_MIN_SECONDS="1", **mail_server.env)
+    site = start_demo(tmp_path, POS_FORM_MIN_SECONDS=str(DEMO_FORM_MIN_SECONDS), **mail_server.env)
     try:
         run_cli(site.db, "org", "set", "demo", "--identity-message", "email")
         time.sleep(1.2)  # the service re-reads the organisation
@@ -34,7 +41,7 @@ def test_lamp_reported_confirmed_answered_not_solved_and_repeated(tmp_path, mail
         frame = open_form(tab)
         fill(frame, "Не горит фонарь у дома 5 по улице Ленина уже неделю.")
         frame.get_by_label("E-mail", exact=True).fill("anna@example.ru")
-        time.sleep(1.1)
+        time.sleep(A_PERSON_WRITES)
         frame.get_by_role("button", name="Отправить").click()
         expect(frame.locator("#held-title")).to_have_text("Проверьте почту")
         expect(frame.locator("#held-text")).to_contain_text("an**@example.ru")
@@ -79,7 +86,7 @@ def test_lamp_reported_confirmed_answered_not_solved_and_repeated(tmp_path, mail
 
 
 def test_sign_in_popup_from_the_forms_iframe_on_another_site(tmp_path, idp, tab):
-    site = start_demo(tmp_path, POS_FORM_MIN_SECONDS="1", **idp.env)
+    site = start_demo(tmp_path, POS_FORM_MIN_SECONDS=str(DEMO_FORM_MIN_SECONDS), **idp.env)
     try:
         tab.goto(f"{site.examples}/plain.html")
         frame = open_form(tab)
@@ -104,7 +111,7 @@ def test_sign_in_popup_from_the_forms_iframe_on_another_site(tmp_path, idp, tab)
         frame.get_by_role("combobox", name="Тема").select_option("street_lighting")
         frame.get_by_label("Опишите проблему").fill("Не горит фонарь у дома 5 по улице Ленина.")
         frame.get_by_label("Я согласен(на) на обработку моих персональных данных").check()
-        time.sleep(1.1)
+        time.sleep(A_PERSON_WRITES)
         frame.get_by_role("button", name="Отправить").click()
         expect(frame.locator("#success-number")).to_have_text(re.compile(r"^DEMO-\d{4}-\d{6}$"))
     finally:
@@ -114,7 +121,7 @@ def test_sign_in_popup_from_the_forms_iframe_on_another_site(tmp_path, idp, tab)
 def test_a_blocked_sign_in_popup_offers_a_tab_that_signs_the_form_in(tmp_path, idp, tab):
     """A popup blocker stops the sign-in window: the form says so and offers a link; the sign-in
     finished in that tab reaches the form as the popup's would."""
-    site = start_demo(tmp_path, POS_FORM_MIN_SECONDS="1", **idp.env)
+    site = start_demo(tmp_path, POS_FORM_MIN_SECONDS=str(DEMO_FORM_MIN_SECONDS), **idp.env)
     try:
         tab.goto(f"{site.examples}/plain.html")
         frame = open_form(tab)
@@ -132,7 +139,7 @@ def test_a_blocked_sign_in_popup_offers_a_tab_that_signs_the_form_in(tmp_path, i
         frame.get_by_role("combobox", name="Тема").select_option("street_lighting")
         frame.get_by_label("Опишите проблему").fill("Не горит фонарь у дома 5 по улице Ленина.")
         frame.get_by_label("Я согласен(на) на обработку моих персональных данных").check()
-        time.sleep(1.1)
+        time.sleep(A_PERSON_WRITES)
         frame.get_by_role("button", name="Отправить").click()
         number = frame.locator("#success-number")
         expect(number).to_have_text(re.compile(r"^DEMO-\d{4}-\d{6}$"))

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from conftest import Service, events, form_fields, form_token, make_org, run_async
+from conftest import A_PERSON_WRITES, Service, events, form_fields, form_token, make_org, run_async
 
 DEMO_ORIGIN = "https://demo.example.ru"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
@@ -217,7 +217,7 @@ def test_the_form_page_posts_with_its_own_origin_so_browsers_without_sec_fetch_c
         page.get_by_label("Ваше имя *", exact=True).fill("Пётр")
         page.get_by_label("E-mail", exact=True).fill("petr@example.ru")
         page.get_by_label("Я согласен(на) на обработку моих персональных данных").check()
-        page.wait_for_timeout(1100)  # the demo's minimum fill time
+        page.wait_for_timeout(A_PERSON_WRITES * 1000)  # the demo's minimum fill time
         with page.expect_request(lambda r: r.method == "POST") as sent:
             page.get_by_role("button", name="Отправить").click()
         expect(page.get_by_role("status")).to_contain_text("Обращение принято")
@@ -230,7 +230,7 @@ def test_without_sec_fetch_headers_only_our_own_origin_may_post(demo_site):
     form = httpx.get(f"{demo_site.service}/w/demo/form", timeout=5)
     assert form.headers["referrer-policy"] == "same-origin"
     token = re.search(r'name="token" value="([^"]+)"', form.text).group(1)
-    time.sleep(1.1)  # the demo's minimum fill time
+    time.sleep(A_PERSON_WRITES)  # the demo's minimum fill time
     url = f"{demo_site.service}/w/demo/appeals"
     hidden = httpx.post(
         url, data=form_fields(token), headers={"Origin": "null", "Accept": "application/json"}

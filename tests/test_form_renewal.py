@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from conftest import Service, form_fields, form_token, make_org
 
 ORIGIN = "https://demo.example.ru"
-SHORT = {"POS_FORM_MAX_AGE": "4", "POS_FORM_MIN_SECONDS": "0"}
+SHORT = {"POS_FORM_MAX_AGE": "2", "POS_FORM_MIN_SECONDS": "0"}
 
 
 def renew(service: Service, token: str, *, origin: str | None = None, org: str = "demo"):
@@ -56,9 +56,9 @@ def test_a_form_open_longer_than_its_token_lasts_renews_itself_and_files(service
     token = tab.locator("#token")
     first = token.input_value()
     fill(tab)
-    expect(token).not_to_have_value(first, timeout=10_000)  # renewed at 80 % of 4 s
+    expect(token).not_to_have_value(first, timeout=10_000)  # renewed at 80 % of 2 s
     second = token.input_value()
-    expect(token).not_to_have_value(second, timeout=10_000)  # and again: 6.4 s are gone
+    expect(token).not_to_have_value(second, timeout=10_000)  # and again: 3.2 s are gone
     assert post(service, first).json()["type"].endswith("/form-expired")
 
     tab.get_by_role("button", name="Отправить").click()

@@ -21,6 +21,8 @@ from rabbit_helpers import AMQP
 from waiting import wait_until
 
 from conftest import (
+    A_PERSON_WRITES,
+    DEMO_FORM_MIN_SECONDS,
     Org,
     Service,
     appeal,
@@ -193,12 +195,12 @@ def test_forwarded_photo_links_lead_to_the_node_that_holds_the_photo(db, org, co
     attach_rabbit(db, org.slug, consumer.exchange)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {"POS_BASE_URL": base, "POS_FORM_MIN_SECONDS": "1"}
+    env = {"POS_BASE_URL": base, "POS_FORM_MIN_SECONDS": str(DEMO_FORM_MIN_SECONDS)}
     service = Service(db, port=port, env=env).start()
     try:
         form = httpx.get(f"{base}/w/{org.slug}/form", params={"origin": "https://demo.example.ru"})
         token = re.search(r'name="token" value="([^"]+)"', form.text).group(1)
-        time.sleep(1.1)  # a person takes longer than POS_FORM_MIN_SECONDS to write
+        time.sleep(A_PERSON_WRITES)  # a person takes longer than POS_FORM_MIN_SECONDS to write
         reply = httpx.post(
             f"{base}/w/{org.slug}/appeals",
             data={

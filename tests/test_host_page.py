@@ -12,7 +12,7 @@ import httpx
 from playwright.sync_api import expect
 from test_badge import BADGE, FRAME, accepted_event, fill, open_form, send
 
-from conftest import events, form_fields
+from conftest import A_PERSON_WRITES, events, form_fields
 
 PERSONAL = "snils=123-456-789%2000&email=a@b.ru"
 
@@ -53,7 +53,7 @@ def test_the_service_drops_the_query_an_old_loader_still_sends(demo_site):
         timeout=5,
     )
     token = opened.text.split('name="token" value="', 1)[1].split('"', 1)[0]
-    time.sleep(1.1)  # the demo refuses forms sent faster than POS_FORM_MIN_SECONDS=1
+    time.sleep(A_PERSON_WRITES)  # the demo refuses forms sent sooner
     created = httpx.post(
         f"{demo_site.service}/w/demo/appeals",
         data=form_fields(token),

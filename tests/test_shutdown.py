@@ -9,6 +9,7 @@ connection closed under it. Figures are printed (run with -s)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import http.client
 import io
@@ -17,12 +18,23 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from console_helpers import add_user, sign_in
 
-from conftest import Service, appeal, bearer, events, run_async
+from conftest import (
+    PostgresDatabase,
+    Service,
+    appeal,
+    bearer,
+    copy_store,
+    events,
+    postgres_database,
+    run_async,
+)
 
 # Enough rows that an export is still being written when the signal comes: three of the
 # export's read batches (500 rows) of appeals with long texts, ~10 MB of CSV, more than the
@@ -87,17 +99,47 @@ def exported_events(service: Service) -> list[dict]:
     return [e for e in events(service.db) if e["type"] == "exported"]
 
 
+@pytest.fixture(scope="module")
+def exports_template(tmp_path_factory: pytest.TempPathFactory, org_template) -> Iterator[Path]:
+    """A store on the run's engine with the `demo` organisation, APPEALS long appeals of it and
+    an operator who exports them (duty@demo.ru), filed once through the API: each export story
+    starts its server on a copy (`exports`). Filing them was most of each story's time; the two
+    stories run on one worker (their xdist_group) so that it is filed once a pass."""
+    folder = tmp_path_factory.mktemp("exports")
+    template, org = org_template
+    with contextlib.ExitStack() as stack:
+        if isinstance(template, PostgresDatabase):
+            url = stack.enter_context(postgres_database(f"exports_{folder.name}"))
+            db: Path = PostgresDatabase(url, folder)  # type: ignore[assignment]
+        else:
+            db = folder / "pos-intake.db"
+        copy_store(template, db)
+        seeding = Service(db, env=NO_LIMITS).start()
+        try:
+            file_many(seeding.url, org.key, APPEALS)
+            add_user(db, "duty@demo.ru", "demo")
+        finally:
+            seeding.stop()
+        yield db
+
+
 @pytest.fixture
-def export_service(db, org) -> Service:
-    """A service with APPEALS long appeals of `org` and an operator who exports them; its
-    `stop` at the end of the test is a no-op once the test's SIGTERM ended it."""
-    svc = Service(db, env=NO_LIMITS).start()
-    file_many(svc.url, org.key, APPEALS)
-    add_user(db, "duty@demo.ru", "demo")
+def exports(db, exports_template) -> Path:
+    """The story's own store: a copy of `exports_template`."""
+    copy_store(exports_template, db)
+    return db
+
+
+@pytest.fixture
+def export_service(exports) -> Service:
+    """A service on `exports`; its `stop` at the end of the test is a no-op once the test's
+    SIGTERM ended it."""
+    svc = Service(exports, env=NO_LIMITS).start()
     yield svc
     svc.stop()
 
 
+@pytest.mark.xdist_group("shutdown-exports")
 def test_sigterm_during_an_export_lets_it_finish_within_the_grace(export_service):
     service = export_service
     console = sign_in(service.url, "duty@demo.ru")
@@ -123,11 +165,10 @@ def test_sigterm_during_an_export_lets_it_finish_within_the_grace(export_service
     assert event["data"]["complete"] is True
 
 
-def test_an_export_longer_than_the_grace_is_cut_as_a_broken_transfer(db, org):
-    service = Service(db, env={**NO_LIMITS, "POS_SHUTDOWN_GRACE": "1"}).start()
+@pytest.mark.xdist_group("shutdown-exports")
+def test_an_export_longer_than_the_grace_is_cut_as_a_broken_transfer(exports):
+    service = Service(exports, env={**NO_LIMITS, "POS_SHUTDOWN_GRACE": "1"}).start()
     try:
-        file_many(service.url, org.key, APPEALS)
-        add_user(db, "duty@demo.ru", "demo")
         # a client that reads slowly: what the server writes stays in the buffers until the
         # client reads, so the export cannot finish before the grace runs out
         small_buffer = [(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)]

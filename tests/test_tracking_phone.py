@@ -90,6 +90,9 @@ def phone(browser):
     context.close()
 
 
+@pytest.mark.same_on_every_engine(
+    "sizes on a phone's screen and axe; the photo and the verdict are stored on PostgreSQL by the stories below"
+)
 def test_on_a_phone_the_page_names_the_body_shows_her_photo_and_has_thumb_sized_choices(
     city, phone, browser, tmp_path_factory
 ):
