@@ -8,6 +8,20 @@ from intake_service.i18n.api_docs import sentences
 MESSAGES = sentences(
     (
         (
+            "How many polls the organisation's badge shows open, for its count",
+            "Сколько опросов открыто на значке организации — для счётчика на значке",
+        ),
+        (
+            "No cookie is read or set; cached for a minute; CORS for the organisation's allowed "
+            "sites only.",
+            "Cookie не читаются и не ставятся; ответ кэшируется на минуту; CORS — только для "
+            "разрешённых сайтов организации.",
+        ),
+        (
+            "The number of open polls, votes and discussions.",
+            "Число открытых опросов, голосований и обсуждений.",
+        ),
+        (
             "Create a poll, a vote or a public discussion",
             "Создать опрос, голосование или общественное обсуждение",
         ),

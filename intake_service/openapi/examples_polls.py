@@ -140,6 +140,13 @@ def examples(v: Values) -> list[Example]:
         ),
         Example(
             "get",
+            "/w/{org}/polls.json",
+            Answer(200, {"open": 1}),
+            params={"org": v.org},
+            after="poll",
+        ),
+        Example(
+            "get",
             "/api/v1/polls/{poll_id}/comments",
             Answer(200, {"poll": v.poll, "comments": []}),
             params=poll,

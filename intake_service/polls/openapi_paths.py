@@ -234,6 +234,27 @@ def paths(problems: Any, json_body: Any) -> dict[str, dict[str, Any]]:
         },
     }
     return {
+        "/w/{org}/polls.json": {
+            "get": {
+                "summary": "How many polls the organisation's badge shows open, for its count",
+                "description": "No cookie is read or set; cached for a minute; CORS for the "
+                "organisation's allowed sites only.",
+                "parameters": [
+                    {"name": "org", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": json_body(
+                        {
+                            "type": "object",
+                            "required": ["open"],
+                            "properties": {"open": {"type": "integer", "minimum": 0}},
+                        },
+                        "The number of open polls, votes and discussions.",
+                    ),
+                    **problems(404),
+                },
+            }
+        },
         "/api/v1/polls": {
             "post": {
                 "summary": "Create a poll, a vote or a public discussion",
