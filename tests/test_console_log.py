@@ -270,7 +270,8 @@ def test_an_operator_never_sees_another_organisations_log(db, service, request):
                     opened.set()
                     if line.startswith("data: "):
                         received.append(json.loads(line[6:]))
-                        if received[-1]["number"] == ours["number"]:
+                        # our own appeal's row, which may come before its 201 reaches `ours`
+                        if received[-1]["org"] == own.slug:
                             return
 
         ours: dict = {}
