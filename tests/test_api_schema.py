@@ -52,7 +52,7 @@ from conftest import (
 
 pytestmark = pytest.mark.follows_engine  # the module's store (`live`) is the engine's
 
-EXAMPLES = 8  # per operation: ~30 operations, a few hundred requests in all
+EXAMPLES = 6  # per operation: ~40 operations, a few hundred requests in all
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

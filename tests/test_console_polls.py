@@ -86,6 +86,9 @@ def _look(page, tmp_path_factory, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
 
 
+@pytest.mark.same_on_every_engine(
+    "what the browser shows of a poll; the ballots, counts, comments and moderation it drives are stories of test_polls_api.py and test_postgres_polls.py on PostgreSQL"
+)
 def test_an_operator_makes_a_poll_and_watches_the_votes_come(city, browser, tmp_path_factory):
     service = city
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
@@ -173,6 +176,9 @@ def test_an_operator_makes_a_poll_and_watches_the_votes_come(city, browser, tmp_
         context.close()
 
 
+@pytest.mark.same_on_every_engine(
+    "what the browser shows of a poll; the ballots, counts, comments and moderation it drives are stories of test_polls_api.py and test_postgres_polls.py on PostgreSQL"
+)
 def test_a_vote_with_pictures_and_the_results_published(city, browser, tmp_path_factory):
     service = city
     with signed_in(service.url, OPERATOR) as console:

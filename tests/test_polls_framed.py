@@ -9,12 +9,16 @@ import re
 from html import unescape
 
 import httpx
+import pytest
 from playwright.sync_api import expect
 from test_polls_pages import COURTYARDS, ORIGIN, PHONE, api_results, create, page_post
 
 from conftest import events, screenshot, serious_violations
 
 
+@pytest.mark.same_on_every_engine(
+    "what the browser shows of a poll; the ballots, counts, comments and moderation it drives are stories of test_polls_api.py and test_postgres_polls.py on PostgreSQL"
+)
 def test_the_badges_framed_pages_only_on_the_organisations_sites(
     service, org, db, browser, tmp_path_factory
 ):

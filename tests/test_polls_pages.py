@@ -105,6 +105,9 @@ def no_js(browser):
     context.close()
 
 
+@pytest.mark.same_on_every_engine(
+    "what the browser shows of a poll; the ballots, counts, comments and moderation it drives are stories of test_polls_api.py and test_postgres_polls.py on PostgreSQL"
+)
 def test_a_vote_on_the_full_page_without_javascript_counts_once(
     service, org, db, no_js, browser, tmp_path_factory
 ):
@@ -203,6 +206,9 @@ def _moderate(
             assert reply_op(poll, comment_id, reply=reply, by="op:test")(conn)
 
 
+@pytest.mark.same_on_every_engine(
+    "what the browser shows of a poll; the ballots, counts, comments and moderation it drives are stories of test_polls_api.py and test_postgres_polls.py on PostgreSQL"
+)
 def test_a_discussion_comment_waits_for_moderation_on_its_authors_page(
     service, org, db, browser, tmp_path_factory
 ):
@@ -258,6 +264,9 @@ def test_a_discussion_comment_waits_for_moderation_on_its_authors_page(
     assert any(e["type"] == "comment_posted" for e in events(db))
 
 
+@pytest.mark.same_on_every_engine(
+    "what the browser shows of a poll; the ballots, counts, comments and moderation it drives are stories of test_polls_api.py and test_postgres_polls.py on PostgreSQL"
+)
 def test_the_results_page_shows_the_apis_numbers(service, org, browser, tmp_path_factory):
     poll_id = create(service, org.key, SURVEY)
     for answers in (
