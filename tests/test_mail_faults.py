@@ -219,7 +219,8 @@ def test_an_smtp_tarpit_neither_slows_nor_refuses_another_organisations_appeals(
     The connect timeout is as long as the exchange's (60 s), so the whole measurement lies in
     the window where the mail sink is not yet known to fail — intake must not wait for mail
     either way. The same load goes to each in alternating blocks, so that whatever else this
-    machine is doing meanwhile weighs on both alike; p99 of 240 appeals each is compared."""
+    machine is doing meanwhile weighs on both alike; the median and p99 of 240 appeals each are
+    compared."""
     smtp = SmtpSink()
     tarpit = Tarpit(free_port())
     services: dict[str, Service] = {}
@@ -271,7 +272,14 @@ def test_an_smtp_tarpit_neither_slows_nor_refuses_another_organisations_appeals(
     working, stuck = figures["working"], figures["tarpit"]
     print(f"\nintake of hooked, SMTP working: {_figures(working)}")
     print(f"intake of hooked, SMTP tarpit:  {_figures(stuck)}")
-    assert _percentile(stuck, 0.99) <= 1.5 * _percentile(working, 0.99), (
+    # Intake waiting on the tarpit would take seconds (its connect timeout is a minute): the
+    # typical appeal as fast as beside a working server, and the slowest few within 3x — the
+    # three worst of 240 on a loaded 2-core machine vary by 2x between identical runs.
+    assert statistics.median(stuck) <= 1.5 * statistics.median(working), (
+        _figures(working),
+        _figures(stuck),
+    )
+    assert _percentile(stuck, 0.99) <= 3 * _percentile(working, 0.99), (
         _figures(working),
         _figures(stuck),
     )
