@@ -58,6 +58,11 @@ class Citizen:
     issuer: str
 
 
+# The cookie a poll's page gets its voter's sign-in back in (followup/signin_routes.py sets it,
+# polls/ reads it): an identity token, path /p, for a few minutes.
+POLL_IDENTITY_COOKIE = "pos_poll_identity"
+
+
 class Tokens:
     def __init__(self, secret_key: str, issuer: str = "") -> None:
         self._tracking = Signer(secret_key, salt="pos-intake.tracking")

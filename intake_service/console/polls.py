@@ -28,10 +28,11 @@ from intake_service.org_settings import timezone_of
 from intake_service.pages import page_language
 from intake_service.participation import comments as poll_comments
 from intake_service.participation import files as poll_files
-from intake_service.participation.comments import REPLY_MAX
+from intake_service.participation.comments import REPLY_MAX, pending_count
 from intake_service.participation.definition import Poll
 from intake_service.participation.store import (
     close_op,
+    participants_of,
     poll_by_id,
     polls_in_scope,
     publish_op,
@@ -64,28 +65,11 @@ def visible_poll(request: Request, operator: Operator) -> Poll:
 
 def _participants(request: Request, polls: list[Poll]) -> dict[str, int]:
     """Each poll's participants: one read of their kept counts."""
-    if not polls:
-        return {}
-    ids = [p.id for p in polls]
-    rows = console_of(request).runtime.reader.execute(
-        "SELECT poll_id, n FROM poll_counts WHERE question = '' AND option = '' "
-        f"AND poll_id IN ({','.join('?' * len(ids))})",
-        ids,
-    )
-    return {row["poll_id"]: int(row["n"]) for row in rows}
+    return participants_of(console_of(request).runtime.reader, [p.id for p in polls])
 
 
 def _pending(request: Request, poll_id: str) -> int:
-    """A discussion's comments awaiting moderation (an index range of its own)."""
-    row = (
-        console_of(request)
-        .runtime.reader.execute(
-            "SELECT COUNT(*) AS n FROM poll_comments WHERE poll_id = ? AND state = 'pending'",
-            (poll_id,),
-        )
-        .fetchone()
-    )
-    return int(row["n"])
+    return pending_count(console_of(request).runtime.reader, poll_id)
 
 
 async def list_page(request: Request) -> Response:

@@ -28,6 +28,7 @@ from intake_service.form.submission import check_sender
 from intake_service.i18n import t
 from intake_service.org_settings import DEFAULT_TIMEZONE
 from intake_service.pages import human_date, local_time, other_language, page_language, render
+from intake_service.tokens import POLL_IDENTITY_COOKIE
 
 STATE_COOKIE = "pos_signin"
 CABINET_COOKIE = "pos_cabinet"
@@ -35,7 +36,6 @@ STATE_SECONDS = 600
 CABINET_SECONDS = 4 * 3600
 # A poll's page (polls/pages.py) signs its voter in here and gets the identity back in a cookie
 # only /p/… reads, for a few minutes: long enough to vote, short enough to leave nothing behind.
-POLL_IDENTITY_COOKIE = "pos_poll_identity"
 POLL_IDENTITY_SECONDS = 15 * 60
 # a poll's id as its path holds it: the redirect back can lead nowhere else
 _POLL_ID = re.compile(r"[0-9A-Za-z-]{1,64}\Z")

@@ -128,7 +128,7 @@ def add_counts(conn: sqlite3.Connection, poll_id: str, counted: list[tuple[str, 
     )
 
 
-def _open_now(conn: sqlite3.Connection, poll_id: str, now: str) -> sqlite3.Row:
+def poll_open_now(conn: sqlite3.Connection, poll_id: str, now: str) -> sqlite3.Row:
     """The poll's row, read in the ballot's own transaction: one closed a moment ago (early,
     by an operator, on another node) takes no more ballots."""
     row = conn.execute(
@@ -164,7 +164,7 @@ def cast_op(
 
     def op(conn: sqlite3.Connection) -> Cast:
         now = now_iso()
-        _open_now(conn, poll.id, now)
+        poll_open_now(conn, poll.id, now)
         hold = email is not None
         expires = now_iso(_epoch(now) + CONFIRM_HOURS * 3600) if hold else None
         stored = json.dumps(ballot.answers, ensure_ascii=False)
@@ -248,7 +248,7 @@ def confirm_op(
             return Cast("duplicate", ballot_id, answers)
         if row["expires_at"] is not None and row["expires_at"] <= now:
             return None
-        _open_now(conn, poll.id, now)
+        poll_open_now(conn, poll.id, now)
         conn.execute(
             "UPDATE poll_ballots SET state = 'counted', counted_at = ?, expires_at = NULL "
             "WHERE id = ?",
@@ -270,3 +270,9 @@ def confirm_op(
 
 def _epoch(iso: str) -> float:
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
+def poll_of_ballot(conn: sqlite3.Connection, ballot_id: int) -> str | None:
+    """The poll a ballot belongs to (a held ballot's e-mailed link names only the ballot)."""
+    row = conn.execute("SELECT poll_id FROM poll_ballots WHERE id = ?", (ballot_id,)).fetchone()
+    return row["poll_id"] if row is not None else None

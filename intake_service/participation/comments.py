@@ -19,7 +19,7 @@ from intake_service.appeal_input import _EMAIL  # the one check of an address
 from intake_service.errors import ValidationFailed
 from intake_service.events import EventType, insert_event
 from intake_service.lifecycle.notices import NoticeKind, record_notice
-from intake_service.participation.ballots import _open_now
+from intake_service.participation.ballots import poll_open_now
 from intake_service.participation.definition import Poll
 from intake_service.store import now_iso
 from intake_service.visibility import Scope
@@ -86,7 +86,7 @@ def post_op(
 ) -> Callable[[sqlite3.Connection], int]:
     def op(conn: sqlite3.Connection) -> int:
         now = now_iso()
-        _open_now(conn, poll.id, now)
+        poll_open_now(conn, poll.id, now)
         row = conn.execute(
             "INSERT INTO poll_comments (poll_id, author, email, text, lang, state, created_at) "
             "VALUES (?, ?, ?, ?, ?, 'pending', ?) RETURNING id",
@@ -199,3 +199,12 @@ def pending_in_scope(
         (*args, limit),
     ).fetchall()
     return [(_comment(row), row["poll_title"]) for row in rows]
+
+
+def pending_count(conn: sqlite3.Connection, poll_id: str) -> int:
+    """A discussion's comments awaiting moderation (an index range of its own)."""
+    row = conn.execute(
+        "SELECT COUNT(*) AS n FROM poll_comments WHERE poll_id = ? AND state = 'pending'",
+        (poll_id,),
+    ).fetchone()
+    return int(row["n"])

@@ -211,3 +211,15 @@ def polls_in_period(
         (until, since, *args, LISTED * 4),
     ).fetchall()
     return [PollFigures(poll_of_row(r), int(r["participants"]), int(r["comments"])) for r in rows]
+
+
+def participants_of(conn: sqlite3.Connection, poll_ids: list[str]) -> dict[str, int]:
+    """Each poll's participants (polls without any are absent): one read of their kept counts."""
+    if not poll_ids:
+        return {}
+    rows = conn.execute(
+        "SELECT poll_id, n FROM poll_counts WHERE question = '' AND option = '' "
+        f"AND poll_id IN ({','.join('?' * len(poll_ids))})",
+        poll_ids,
+    )
+    return {row["poll_id"]: int(row["n"]) for row in rows}

@@ -7,7 +7,7 @@ above the lowest level:
 - `email`: one per confirmed address — the address as written in any case is one voter, and
   the ballot counts only when the link mailed to it is opened (ballots.py `confirm_op`);
 - `identified`: one per subject of the identity provider — the sign-in's signed identity token
-  (the popup's, as the official appeal's form uses) or the cabinet's session.
+  (the popup's, as the official appeal's form uses, or the poll page's sign-in).
 
 The stored key is keyed with the service's secret (`Tokens.voter`): deleting a cabinet session,
 clearing a browser's cookies or writing the address in capitals gives the same key for the

@@ -21,7 +21,7 @@ from intake_service.api.requests import client_address, runtime_of
 from intake_service.errors import IntakeError, NotFound
 from intake_service.pages import other_language, page_language, render
 from intake_service.participation import comments as poll_comments
-from intake_service.participation.ballots import CONFIRM_HOURS, confirm_op
+from intake_service.participation.ballots import CONFIRM_HOURS, confirm_op, poll_of_ballot
 from intake_service.participation.definition import Poll
 from intake_service.participation.store import poll_by_id
 from intake_service.polls.views import choice_shown
@@ -40,14 +40,8 @@ def _held(request: Request) -> tuple[Poll, int]:
     runtime.address_limiter.check(client_address(request))
     token = request.path_params["token"][:500]
     ballot_id = runtime.tokens.read_ballot("confirm", token, CONFIRM_HOURS * 3600)
-    row = (
-        runtime.reader.execute(
-            "SELECT poll_id FROM poll_ballots WHERE id = ?", (ballot_id,)
-        ).fetchone()
-        if isinstance(ballot_id, int)
-        else None
-    )
-    poll = poll_by_id(runtime.reader, row["poll_id"]) if row is not None else None
+    poll_id = poll_of_ballot(runtime.reader, ballot_id) if isinstance(ballot_id, int) else None
+    poll = poll_by_id(runtime.reader, poll_id) if poll_id is not None else None
     if poll is None or not isinstance(ballot_id, int):
         raise LinkExpired("detail.poll-link-expired", reason="vote-link-unknown")
     request.state.org_id = poll.org_id

@@ -26,12 +26,14 @@ from intake_service.pages import contact_links, local_time, other_language
 from intake_service.participation import comments as poll_comments
 from intake_service.participation.ballots import CONFIRM_HOURS
 from intake_service.participation.definition import TEXT_ANSWER_MAX, Poll
+from intake_service.participation.files import documents as poll_documents
 from intake_service.participation.store import Results, results
 from intake_service.store import now_iso
+from intake_service.tokens import POLL_IDENTITY_COOKIE
 
 # Set by the sign-in (followup/signin_routes.py, which polls/ may not import): the identity
 # token of a resident who signed in to vote, read only under /p.
-IDENTITY_COOKIE = "pos_poll_identity"
+IDENTITY_COOKIE = POLL_IDENTITY_COOKIE  # set by the sign-in (followup/signin_routes.py)
 
 
 @dataclass(frozen=True)
@@ -149,20 +151,15 @@ def result_rows(poll: Poll, counted: Results, lang: str) -> list[dict[str, Any]]
 
 
 def documents(conn: sqlite3.Connection, poll_id: str) -> list[dict[str, Any]]:
-    """A discussion's documents (poll_files, role "document"), served at /p/{id}/files/{n}."""
-    rows = conn.execute(
-        "SELECT id, name, media_type, size FROM poll_files WHERE poll_id = ? AND role = 'document' "
-        "ORDER BY id",
-        (poll_id,),
-    ).fetchall()
+    """A discussion's documents (participation/files.py), served at /p/{id}/files/{n}."""
     return [
         {
-            "url": f"/p/{poll_id}/files/{row['id']}",
-            "name": row["name"],
-            "kind": "PDF" if row["media_type"] == "application/pdf" else row["media_type"],
-            "size": _size(int(row["size"])),
+            "url": f"/p/{poll_id}/files/{doc.id}",
+            "name": doc.name,
+            "kind": "PDF" if doc.media_type == "application/pdf" else doc.media_type,
+            "size": _size(doc.size),
         }
-        for row in rows
+        for doc in poll_documents(conn, poll_id)
     ]
 
 

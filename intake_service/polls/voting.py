@@ -30,8 +30,6 @@ from intake_service.polls.state import polls_of
 from intake_service.store import now_iso
 from intake_service.tokens import Citizen
 
-CABINET_COOKIE = "pos_cabinet"  # the cabinet's session (followup/signin_routes.py)
-CABINET_SECONDS = 4 * 3600
 VOTER_COOKIE = "pos_voter"  # the browser's voter id on the full pages (the `anyone` level)
 
 
@@ -62,18 +60,16 @@ def check_taking_part(request: Request, poll: Poll) -> None:
 
 
 def signed_in_citizen(request: Request, identity: Any) -> Citizen | None:
-    """The citizen the identity provider vouched for: the sign-in popup's signed token sent
-    with the ballot, or the cabinet's session."""
+    """The citizen the identity provider vouched for: the signed token of a sign-in sent with
+    the ballot (the poll page's sign-in cookie, an app's token). The cabinet's session cookie
+    is scoped to /my and never reaches a ballot."""
     runtime = runtime_of(request)
     if isinstance(identity, str) and identity:
         citizen = runtime.tokens.read_identity(identity[:2000], runtime.settings.form_max_age)
         if citizen is None:
             raise IdentityRequired("detail.poll-identity-forged", reason="identity-forged")
         return citizen
-    session = runtime.tokens.read_cabinet(request.cookies.get(CABINET_COOKIE, ""), CABINET_SECONDS)
-    if session is None:
-        return None
-    return Citizen(session[0], "", session[1], runtime.tokens.issuer)
+    return None
 
 
 def _voter(
