@@ -127,7 +127,8 @@ def test_messages_nobody_acknowledges_expire_after_the_retention(service, org, d
     assert status.status_code == 200
 
 
-@pytest.mark.service_env(POS_QUEUE_RETENTION="10")
+# Long enough for the steps before the expiry on a loaded machine, short enough not to wait long.
+@pytest.mark.service_env(POS_QUEUE_RETENTION="5")
 def test_queue_depth_in_metrics_follows_queue_stats_from_accept_to_expiry(service, org, db):
     for _ in range(3):
         file(service, org.key)
