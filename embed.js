@@ -4,7 +4,7 @@
 (() => {
   'use strict';
   const VERSION = '1.1.0';
-  var T = /*i18n*/{"ru":{"badge":"Обратная связь · Госуслуги","title":"Обратная связь — Госуслуги","close":"Закрыть","appeal":"Написать обращение","polls":"Опросы и обсуждения","open-one":"{n} опрос открыт","open-few":"{n} опроса открыто","open-many":"{n} опросов открыто"},"en":{"badge":"Feedback · Gosuslugi","title":"Feedback — Gosuslugi","close":"Close","appeal":"Write an appeal","polls":"Polls and discussions","open-one":"{n} poll open","open-few":"{n} polls open","open-many":"{n} polls open"}}/*end*/;
+  var T = /*i18n*/{"ru":{"badge":"Обратная связь · Госуслуги","title":"Обратная связь — Госуслуги","close":"Закрыть","appeal":"Написать обращение","polls":"Опросы и обсуждения","open-one":"{n} опрос открыт","open-few":"{n} опроса открыто","open-many":"{n} опросов открыто","slogan":"Решаем вместе","banner":"Не горит фонарь, яма на дороге, не вывезли мусор?","banner-small":"Сообщите о проблеме — вам ответят и расскажут, что сделано.","report":"Сообщить о проблеме"},"en":{"badge":"Feedback · Gosuslugi","title":"Feedback — Gosuslugi","close":"Close","appeal":"Write an appeal","polls":"Polls and discussions","open-one":"{n} poll open","open-few":"{n} polls open","open-many":"{n} polls open","slogan":"Solving it together","banner":"A street lamp out, a pothole, rubbish not collected?","banner-small":"Report it: you will get an answer saying what was done.","report":"Report a problem"}}/*end*/;
   const w = window, doc = document, enc = encodeURIComponent, script = doc.currentScript;
   const isFn = f => typeof f == 'function';
   // Trust only our own function: an element with id or name "PosIntake" (<form id=PosIntake>)
@@ -47,11 +47,28 @@ section{flex:1;display:flex;min-height:0}
   // What is open per organisation (polls.json), the badges to mark with it, the inline blocks.
   const counts = {}, marks = [], blocks = [];
 
+  // data-mode="banner": laid out by its own width (a container query), not the window's, so a
+  // banner in a narrow column stacks as it does on a phone.
+  const wide = new CSSStyleSheet();
+  wide.replaceSync(`section{display:grid;grid-template-columns:minmax(200px,30%) 1fr;max-width:1200px;margin:16px 0;
+border-radius:12px;overflow:hidden;background:#eef3fc;color:#111;font:16px/1.4 system-ui,sans-serif;text-align:left}
+.s{display:flex;flex-direction:column;justify-content:center;gap:6px;padding:20px 24px;color:#fff}
+.s p{margin:0;font-size:14px;font-weight:600}
+.s strong{font-size:26px;line-height:1.15}
+.m{display:flex;flex-wrap:wrap;align-items:center;gap:12px 24px;padding:20px 24px}
+.m div{flex:1 1 260px}
+.t{margin:0;font-size:20px;font-weight:700;line-height:1.3}
+.x{margin:4px 0 0;color:#333}
+button{min-height:44px;padding:10px 22px;border:0;border-radius:8px;color:#fff;font:600 16px system-ui,sans-serif;cursor:pointer}
+button:focus-visible{outline:3px solid #111;outline-offset:2px}
+@container (max-width:599.98px){section{grid-template-columns:1fr}.s{padding:14px 16px}.s strong{font-size:20px}
+.m{padding:16px}button{width:100%}}`);
+
   // Page CSS reaches our host elements: inline !important beats it.
-  const host = (name, css) => {
+  const host = (name, css, style) => {
     const e = el(name);
     setCss(e, Object.assign({all: 'initial'}, css));
-    e.attachShadow({mode: 'open'}).adoptedStyleSheets = [sheet];
+    e.attachShadow({mode: 'open'}).adoptedStyleSheets = [style || sheet];
     return e;
   };
   const setCss = (e, css) => { for (const k in css) e.style.setProperty(k, css[k], 'important'); };
@@ -59,8 +76,8 @@ section{flex:1;display:flex;min-height:0}
   const svg = (name, k, v) => (name = doc.createElementNS('http://www.w3.org/2000/svg', name), name.setAttribute(k, v), name);
   const attach = e => e.isConnected || (doc.body || doc.documentElement).append(e);
   const emit = (type, payload) => (on[type] || []).forEach(fn => setTimeout(() => fn(payload)));
-  const form = o => `${SERVICE}/w/${enc(o.org)}/form?`;
-  const polls = o => `${SERVICE}/w/${enc(o.org)}/polls?`;
+  const form = o => `${SERVICE}/${o.path}/form?`;
+  const polls = o => `${SERVICE}/${o.path}/polls?`;
   const ours = o => 'origin=' + enc(location.origin) + '&lang=' + o.lang + '&v=' + VERSION;
   // Our frames: the form needs scripts, forms and its own origin's storage; documents open in
   // new tabs.
@@ -122,13 +139,43 @@ section{flex:1;display:flex;min-height:0}
   const count = o => {
     if (o.polls == 'off' || o.org in counts) return;
     counts[o.org] = 0;
-    const ask = () => fetch(`${SERVICE}/w/${enc(o.org)}/polls.json`, {credentials: 'omit'})
+    const ask = () => fetch(`${SERVICE}/${o.path}/polls.json`, {credentials: 'omit'})
       .then(r => r.ok && r.json()).then(j => {
         counts[o.org] = Math.max(0, j && +j.open || 0);
         marks.forEach(([p, a]) => p.org == o.org && mark(p, a));
       }, () => {});
     const idle = () => (w.requestIdleCallback || setTimeout)(ask, {timeout: 5000});
     doc.readyState == 'complete' ? idle() : w.addEventListener('load', idle, {once: true});
+  };
+
+  // A block of the page where the script is, or in data-target.
+  const put = (h, s, d) => {
+    let t;
+    try { t = d.target && doc.querySelector(d.target); } catch (x) {}
+    t ? t.append(h) : s.after(h);
+  };
+
+  // The banner: the service's name and slogan on the organisation's colour, a line (data-text
+  // replaces it, set as text), a smaller one and a button that opens the dialog.
+  const banner = (o, s, d) => {
+    const h = host('pos-intake-banner', {display: 'block', 'container-type': 'inline-size'}, wide);
+    const box = el('section'), side = el('div'), main = el('div'), words = el('div');
+    const go = el('button', o.t.report);
+    box.lang = o.lang;
+    box.setAttribute('aria-label', o.t.badge);
+    side.className = 's';
+    side.style.background = go.style.background = o.color;
+    side.append(el('p', o.t.badge), el('strong', o.t.slogan));
+    main.className = 'm';
+    words.append(Object.assign(el('p', String(d.text || o.t.banner).slice(0, 200)), {className: 't'}),
+      Object.assign(el('p', o.t['banner-small']), {className: 'x'}));
+    go.type = 'button';
+    go.setAttribute('aria-haspopup', 'dialog');
+    go.onclick = () => open(o, go);
+    main.append(words, go);
+    box.append(side, main);
+    h.shadowRoot.append(box);
+    put(h, s, d);
   };
 
   // data-mode="participation": what is open, as a block of the page where the script is (or in
@@ -140,9 +187,7 @@ section{flex:1;display:flex;min-height:0}
     setCss(f, {display: 'block', width: '100%', height: '200px'});
     h.shadowRoot.append(f);
     blocks.push(f);
-    let t;
-    try { t = d.target && doc.querySelector(d.target); } catch (x) {}
-    t ? t.append(h) : s.after(h);
+    put(h, s, d);
   };
 
   // The floating badge, `off` px further from its edge (data-offset: above a site's fixed footer).
@@ -173,16 +218,23 @@ section{flex:1;display:flex;min-height:0}
     return h;
   };
 
-  // One snippet: the floating badge, an inline badge after the script, or the host's button.
-  const add = s => {
-    const d = s.dataset, lang = d.lang == 'en' ? 'en' : 'ru';
-    const p = /^[bt][lr]$/.test(d.position) ? d.position : 'br';
+  // What a snippet asks for: `org` keys the counts and the dialogs, `path` is where its pages are.
+  const who = (d, org, path) => {
+    const lang = d.lang == 'en' ? 'en' : 'ru';
     const color = /^#([\da-f]{3}){1,2}$/i.test(d.color) ? d.color : '#0d4cd3';
+    return {org, path, lang, t: T[lang], color, polls: d.polls};
+  };
+
+  // One snippet: the floating badge, an inline badge after the script, a banner, or the host's
+  // button.
+  const add = s => {
+    const d = s.dataset, p = /^[bt][lr]$/.test(d.position) ? d.position : 'br';
     if (!d.org) return;
-    const o = {org: d.org, lang, t: T[lang], color, polls: d.polls};
+    const o = who(d, d.org, 'w/' + enc(d.org));
     if (d.mode == 'participation') return block(o, s, d);
     first = first || o;
     count(o);
+    if (d.mode == 'banner') return banner(o, s, d);
     if (d.target) {
       try {
         doc.querySelectorAll(d.target).forEach(t => t.setAttribute('aria-haspopup', 'dialog'));
@@ -202,9 +254,45 @@ section{flex:1;display:flex;min-height:0}
   doc.addEventListener('click', e => {
     for (const sel in targets) {
       const t = e.target.closest && e.target.closest(sel);
-      if (t) return e.preventDefault(), open(targets[sel], t);
+      if (!t) continue;
+      e.preventDefault();
+      // The ПОС banner's click goes no further: its old script, if still on the page, would open
+      // a second window. Focus comes back to the banner's button.
+      if (sel == WRAP) e.stopPropagation();
+      return open(targets[sel], sel == WRAP && t.querySelector('button,a') || t);
     }
   }, true);
+  // The old script opened its window on touchend as well.
+  doc.addEventListener('touchend', e => targets[WRAP] && e.target.closest && e.target.closest(WRAP) &&
+    e.stopPropagation(), true);
+
+  // The ПОС banner (decision 0114). Sites that carry it call Widget("https://pos.gosuslugi.ru/form",
+  // 224510) after the ПОС script; with our loader in that script's place (or after it), the call
+  // binds the banner — the whole #js-show-iframe-wrapper block, as the old script did — to our
+  // dialog for the organisation with that ПОС id (`org set --pos-id`). The banner's markup and
+  // look stay the site's own. The id goes in the path (/w/pos/224510/…) and the service maps
+  // it; an unknown one gets the notice with the service's contacts. A string or a number, the
+  // same id twice: one binding, one dialog; anything else is ignored, without an error.
+  const WRAP = '#js-show-iframe-wrapper';
+  const pos = id => {
+    id = String(id == null ? '' : id).trim();
+    if (!/^\d{1,12}$/.test(id)) return;
+    const o = targets[WRAP] = who(script.dataset, '#' + id, 'w/pos/' + id);
+    first = first || o;
+    count(o);
+    doc.querySelectorAll(WRAP + ' button').forEach(b => b.setAttribute('aria-haspopup', 'dialog'));
+  };
+  // A call made before we ran (the ПОС script still on the page, ours loaded after it, async)
+  // is read from the page's inline scripts: only the few hundred characters after the last
+  // `Widget(` of each, so the pattern never reads a long text.
+  const scan = () => doc.querySelector(WRAP) && doc.querySelectorAll('script:not([src])').forEach(s => {
+    const x = s.text, i = x.lastIndexOf('Widget(');
+    const m = i < 0 ? 0 : /^Widget\(\s*(["'])[^"'\n]{0,300}\1\s*,\s*["']?(\d{1,12})["']?\s*[,)]/.exec(x.slice(i, i + 400));
+    if (m && !targets[WRAP]) pos(m[2]);
+  });
+  // Ours unless the page has a Widget of its own that is not the ПОС one.
+  if (!isFn(w.Widget) || doc.querySelector('script[src*="pos.gosuslugi.ru/"]')) w.Widget = (url, id) => pos(id);
+  doc.readyState == 'loading' ? doc.addEventListener('DOMContentLoaded', scan) : scan();
 
   // A new iframe, not a new src: no entry in the page's history. The page goes without its query
   // and fragment: they may hold personal data (/lk/profile?snils=…), which would end up in the

@@ -38,6 +38,10 @@ LOADER_KEYS = (
     "open-one",
     "open-few",
     "open-many",
+    "slogan",
+    "banner",
+    "banner-small",
+    "report",
 )
 
 

@@ -10,21 +10,16 @@ Public contacts are what a citizen is shown when the organisation cannot take th
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from intake_service.contacts import CONTACTS, VALUE_MAX, contact_problem, plain_problem
 from intake_service.orgs import Org, OrgError, get_org
 
 DEFAULT_TIMEZONE = "Europe/Moscow"
-CONTACTS = ("phone", "email", "website")
-_PHONE = re.compile(r"^\+?[0-9 ()\-]{5,30}$")
-_EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[^@\s<>\"]{1,190}\.[^@\s<>\"]{2,63}$")
-_URL = re.compile(r"^https?://[^\s<>\"]{3,300}$")
 
 
 @dataclass(frozen=True)
@@ -94,10 +89,6 @@ def embedded_queue_on(org: Org) -> bool:
     return org.settings.get("embedded_queue", True) is not False
 
 
-# The longest value a setting takes (a web address, the longest of them, is held to 300 below).
-VALUE_MAX = 400
-
-
 def _checked(name: str, value: str) -> object:
     """The stored form of one setting, or OrgError saying what is wrong with the value."""
     value = value.strip()
@@ -119,11 +110,8 @@ def _checked(name: str, value: str) -> object:
                 f"--{name.replace('_', '-')} takes {' or '.join(allowed)}, not {value!r}"
             )
         return value
-    if any(unicodedata.category(c) in ("Cc", "Cf") for c in value) or "\\" in value:
-        # control and bidirectional-format characters make a shown link read as another
-        raise OrgError(
-            f"{value!r} has control or direction characters or a backslash; type it plainly"
-        )
+    if problem := plain_problem(value):
+        raise OrgError(problem)
     if name == "timezone":
         if value not in available_timezones() or value in ("localtime", "Factory"):
             raise OrgError(
@@ -131,14 +119,8 @@ def _checked(name: str, value: str) -> object:
                 "Europe/Samara, Asia/Yekaterinburg or Asia/Vladivostok"
             )
         return value
-    pattern = {"phone": _PHONE, "email": _EMAIL, "website": _URL}[name]
-    if not pattern.match(value):
-        examples = {
-            "phone": "+7 (49442) 2-12-34",
-            "email": "priemnaya@manturovo.ru",
-            "website": "https://manturovo.ru",
-        }
-        raise OrgError(f"{value!r} is not a {name}; write it as {examples[name]}")
+    if problem := contact_problem(name, value):
+        raise OrgError(problem)
     return value
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from intake_service.contacts import CONTACTS, contact_problem
 from intake_service.settings_table import SETTINGS, Setting
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -71,6 +72,9 @@ class Settings:
     smtp_password: str
     smtp_timeout: float
     smtp_connect_timeout: float
+    support_phone: str
+    support_email: str
+    support_website: str
     mail_from: str
     maildir: str
     email_confirm_hours: float
@@ -171,6 +175,10 @@ def load(
                 f"smtp_ca_file (POS_SMTP_CA_FILE): {settings.smtp_ca_file} is not a readable "
                 f"PEM file of certificates ({exc})"
             ) from None
+    for kind in CONTACTS:
+        value = getattr(settings, f"support_{kind}").strip()
+        if value and (problem := contact_problem(kind, value)):
+            raise SettingsError(f"support_{kind} (POS_SUPPORT_{kind.upper()}): {problem}")
     if settings.deadline_days not in ("working", "calendar"):
         raise SettingsError("deadline_days (POS_DEADLINE_DAYS) must be working or calendar")
     if not re.fullmatch(r"[A-Za-z0-9]{0,4}", settings.node):

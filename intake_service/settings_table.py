@@ -254,6 +254,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds each step of opening an SMTP connection may take — the TCP connect, the server's greeting, EHLO, TLS, the login — before the mail sink counts failing and the mail is retried; short, since no mail has been handed over yet (a server that accepts and never greets is known within seconds, not `POS_SMTP_TIMEOUT`).",
     ),
     Setting(
+        "support_phone",
+        "",
+        "The service's own phone for citizens, shown where no organisation answers (a site's "
+        "ПОС banner with an id no organisation has), e.g. `+7 (4942) 00-00-00`.",
+    ),
+    Setting("support_email", "", "The service's own e-mail for citizens, shown beside it."),
+    Setting("support_website", "", "The service's own website for citizens, https://…"),
+    Setting(
         "mail_from",
         "pos-intake@localhost",
         "Sender address of every e-mail, e.g. `Обратная связь <noreply@example.ru>`.",

@@ -30,6 +30,8 @@ from intake_service.settings import Settings, SettingsError, load
 from intake_service.store import open_database, transaction
 
 DEMO_SLUG = "demo"
+# A made-up ПОС id for the demo organisation: examples/pos-banner.html calls Widget(…, it).
+DEMO_POS_ID = 100000
 DEMO_NAME = "Демонстрационная организация"
 DEMO_ORIGINS = ["http://localhost:*", "http://127.0.0.1:*"]
 DEMO_ADMIN = "admin@demo.example.ru"
@@ -158,7 +160,7 @@ def _run_with_examples(settings: Settings, base: str, examples_port: int) -> Non
     loop, _ = server_stack()
     examples = uvicorn.Server(
         uvicorn.Config(
-            create_examples_app(base),
+            create_examples_app(base, default_pos_id=DEMO_POS_ID),
             host=settings.host,
             port=examples_port,
             log_level="warning",

@@ -1,5 +1,6 @@
 """The appeal form: its page (page.py), its token renewed (renewal.py), the appeals already
-filed at the place chosen (similar.py) and its submission (submission.py), with the loader."""
+filed at the place chosen (similar.py) and its submission (submission.py), with the loader
+and the old ПОС banner's ids (pos_banner.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from starlette.routing import Route
 
 from intake_service.assets import embed_js
 from intake_service.form.page import form_page
+from intake_service.form.pos_banner import ROUTES as POS_BANNER_ROUTES
 from intake_service.form.renewal import renew_token
 from intake_service.form.similar import follow, similar
 from intake_service.form.submission import submit
@@ -18,4 +20,5 @@ ROUTES = [
     Route("/w/{org}/similar", similar, methods=["POST"]),
     Route("/w/{org}/follow", follow, methods=["POST"]),
     Route("/w/{org}/appeals", submit, methods=["POST"]),
+    *POS_BANNER_ROUTES,
 ]

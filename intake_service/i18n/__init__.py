@@ -282,6 +282,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Организации «{org}» нет на платформе.",
         "en": "There is no organisation '{org}' on the platform.",
     },
+    "detail.pos-id-unknown": {
+        "ru": "Ни у одной организации на платформе нет номера ПОС {pos_id}.",
+        "en": "No organisation on the platform has the ПОС number {pos_id}.",
+    },
     # For webmasters and API callers (the problem's detail); citizens read "unavailable.*" and
     # "gone.*" instead.
     "detail.origin-not-allowed": {

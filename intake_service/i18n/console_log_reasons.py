@@ -24,6 +24,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "log.why.not-found": {"ru": "нет такой страницы", "en": "no such page"},
     "log.why.appeal-unknown": {"ru": "нет такого обращения", "en": "no such appeal"},
     "log.why.org-unknown": {"ru": "нет такой организации", "en": "no such organisation"},
+    "log.why.pos-id-unknown": {
+        "ru": "баннер ПОС с номером, которого нет ни у одной организации",
+        "en": "a ПОС banner with a number no organisation has",
+    },
     "log.why.tracking": {"ru": "ссылка на обращение не подходит", "en": "a bad tracking link"},
     "log.why.token": {"ru": "форма недействительна", "en": "the form is not valid"},
     "log.why.confirm": {

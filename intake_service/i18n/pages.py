@@ -22,6 +22,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "loader.open-one": {"ru": "{n} опрос открыт", "en": "{n} poll open"},
     "loader.open-few": {"ru": "{n} опроса открыто", "en": "{n} polls open"},
     "loader.open-many": {"ru": "{n} опросов открыто", "en": "{n} polls open"},
+    # data-mode="banner": a wide block with a slogan, a line (data-text replaces it) and a button
+    "loader.slogan": {"ru": "Решаем вместе", "en": "Solving it together"},
+    "loader.banner": {
+        "ru": "Не горит фонарь, яма на дороге, не вывезли мусор?",
+        "en": "A street lamp out, a pothole, rubbish not collected?",
+    },
+    "loader.banner-small": {
+        "ru": "Сообщите о проблеме — вам ответят и расскажут, что сделано.",
+        "en": "Report it: you will get an answer saying what was done.",
+    },
+    "loader.report": {"ru": "Сообщить о проблеме", "en": "Report a problem"},
     # the form
     "form.title": {"ru": "Сообщить о проблеме", "en": "Report a problem"},
     "form.to": {"ru": "Адресат: {org}", "en": "To: {org}"},
@@ -207,6 +218,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     "unavailable.kept": {
         "ru": "Ваш текст не потерян — вот он. Скопируйте его, чтобы отправить другим способом:",
         "en": "Your text is not lost — here it is. Copy it to send it another way:",
+    },
+    # a ПОС banner whose id no organisation has (form/pos_banner.py)
+    "pos-unknown.title": {
+        "ru": "Обратная связь на этом сайте ещё не подключена",
+        "en": "Feedback is not set up on this site yet",
+    },
+    "pos-unknown.text": {
+        "ru": "Баннер на этом сайте передал номер организации {id}, но организации с таким номером "
+        "на платформе пока нет, поэтому написать обращение здесь нельзя. Сообщите об этом "
+        "администратору сайта или обратитесь в поддержку платформы.",
+        "en": "The banner on this site gave the organisation number {id}, but no organisation "
+        "on the platform has that number yet, so an appeal cannot be written here. Please tell "
+        "the site's administrator, or contact the platform's support.",
+    },
+    "pos-unknown.contacts": {"ru": "Поддержка платформы", "en": "The platform's support"},
+    "pos-unknown.none": {
+        "ru": "Обратитесь в организацию по контактам на её официальном сайте.",
+        "en": "Please contact the organisation through its official website.",
     },
     "gone.title": {"ru": "Обращение не отправлено", "en": "Your appeal was not sent"},
     "gone.text": {
