@@ -141,7 +141,7 @@ def read_rows(data: bytes) -> Parsed:
             parsed.refused.add(cells[0].strip())
             continue
         named = dict(zip(HEADER, (c.strip() for c in cells), strict=True))
-        if named["slug"] in seen:
+        if named["slug"] and named["slug"] in seen:
             parsed.problems.append(
                 (line, f"{named['slug']} is already on line {seen[named['slug']]}")
             )
@@ -166,6 +166,8 @@ def _header_problem(header: list[str]) -> str:
         what.append("unknown column(s) " + ", ".join(repr(h[:40]) for h in unknown))
     if not what:
         what.append("the columns are in another order")
+    if len(got) == 1 and ";" in got[0]:
+        what = ["the cells are separated by ';': save the file as CSV with commas"]
     return f"{'; '.join(what)}; the header must be exactly {','.join(HEADER)}"
 
 
