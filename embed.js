@@ -266,7 +266,7 @@ button:focus-visible{outline:3px solid #111;outline-offset:2px}
   doc.addEventListener('touchend', e => targets[WRAP] && e.target.closest && e.target.closest(WRAP) &&
     e.stopPropagation(), true);
 
-  // The ПОС banner (decision 0114). Sites that carry it call Widget("https://pos.gosuslugi.ru/form",
+  // The ПОС banner (decision 0115). Sites that carry it call Widget("https://pos.gosuslugi.ru/form",
   // 224510) after the ПОС script; with our loader in that script's place (or after it), the call
   // binds the banner — the whole #js-show-iframe-wrapper block, as the old script did — to our
   // dialog for the organisation with that ПОС id (`org set --pos-id`). The banner's markup and

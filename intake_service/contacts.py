@@ -38,5 +38,6 @@ def contact_problem(kind: str, value: str) -> str | None:
     if problem := plain_problem(value):
         return problem
     if not _PATTERNS[kind].match(value):
-        return f"{value!r} is not a {kind}; write it as {_EXAMPLES[kind]}"
+        article = "an" if kind == "email" else "a"
+        return f"{value!r} is not {article} {kind}; write it as {_EXAMPLES[kind]}"
     return None

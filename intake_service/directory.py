@@ -47,6 +47,7 @@ class OrgDirectory:
         self._version = -1
         self._orgs_by_id: dict[int, Org] = {}
         self._orgs_by_slug: dict[str, Org] = {}
+        self._orgs_by_pos_id: dict[int, Org] = {}
         self._keys: dict[str, _Key] = {}
         self._catalogues: dict[int, dict[str, Category]] = {}
         self._fast_track: dict[int, frozenset[str]] = {}
@@ -75,6 +76,7 @@ class OrgDirectory:
         orgs = list_orgs(self._conn)
         self._orgs_by_id = {o.id: o for o in orgs}
         self._orgs_by_slug = {o.slug: o for o in orgs}
+        self._orgs_by_pos_id = {o.pos_id: o for o in orgs if o.pos_id is not None}
         self._catalogues = {
             o.id: {c.code: c for c in org_catalogue(self._conn, o.id)} for o in orgs
         }
@@ -110,6 +112,12 @@ class OrgDirectory:
     def org_by_slug(self, slug: str) -> Org | None:
         self.refresh()
         return self._orgs_by_slug.get(slug)
+
+    def by_pos_id(self, pos_id: int) -> Org | None:
+        """The organisation the old ПОС widget called `pos_id` (`org set --pos-id`), for a
+        site that kept its ПОС banner and loads this service's script instead."""
+        self.refresh()
+        return self._orgs_by_pos_id.get(pos_id)
 
     def orgs(self) -> list[Org]:
         self.refresh()

@@ -14,7 +14,9 @@ import json
 import re
 import secrets
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from intake_service.categories import DEFAULT_CATALOGUE
 from intake_service.i18n import t
@@ -45,6 +47,9 @@ class Org:
     origins: list[str] = field(default_factory=list)
     settings: dict[str, object] = field(default_factory=dict)
     created_at: str = ""
+    # the number the old ПОС widget called it by (`Widget("https://pos.gosuslugi.ru/form",
+    # 224510)`), so a banner left on a site finds it (unique, migration 23)
+    pos_id: int | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -52,6 +57,7 @@ class Org:
             "name": self.name,
             "parent": self.parent,
             "origins": self.origins,
+            "pos_id": self.pos_id,
             "created_at": self.created_at,
         }
 
@@ -98,6 +104,7 @@ def _row_to_org(conn: sqlite3.Connection, row: sqlite3.Row) -> Org:
         origins=origins,
         settings=json.loads(row["settings"]),
         created_at=row["created_at"],
+        pos_id=row["pos_id"],
     )
 
 
@@ -112,6 +119,64 @@ def list_orgs(conn: sqlite3.Connection) -> list[Org]:
     return [_row_to_org(conn, row) for row in conn.execute("SELECT * FROM orgs ORDER BY slug")]
 
 
+def check_slug(slug: str) -> None:
+    """A new organisation's slug: the one rule `org add` and `org import` share."""
+    if not _SLUG.match(slug):
+        raise OrgError(
+            f"{slug[:60]!r} cannot be a slug: use 2–40 lower-case Latin letters, digits and "
+            "hyphens, e.g. mo-manturovo"
+        )
+    if slug == "all":
+        raise OrgError("'all' is reserved: `pos-intake org sink all …` names the default sinks")
+
+
+def normalise_origins(origins: Iterable[str]) -> list[str]:
+    """The stored (ASCII) form of each new origin pattern, or OrgError naming the first that
+    the rules of origins.py refuse."""
+    try:
+        return [normalise_pattern(o) for o in origins]
+    except OriginError as exc:
+        raise OrgError(str(exc)) from None
+
+
+POS_ID_MAX_DIGITS = 12
+
+
+def parse_pos_id(text: str) -> int:
+    """The ПОС widget's numeric id as a person copies it from `Widget(url, 224510)`."""
+    value = text.strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > POS_ID_MAX_DIGITS:
+        raise OrgError(
+            f"{value[:20]!r} is not a ПОС id: write the number the old widget is called with, "
+            'e.g. 224510 from Widget("https://pos.gosuslugi.ru/form", 224510)'
+        )
+    if int(value) == 0:
+        raise OrgError("a ПОС id is a positive number")
+    return int(value)
+
+
+def pos_id_holder(conn: sqlite3.Connection, pos_id: int) -> str | None:
+    """The slug of the organisation that has this ПОС id, if any."""
+    row = conn.execute("SELECT slug FROM orgs WHERE pos_id = ?", (pos_id,)).fetchone()
+    return row[0] if row else None
+
+
+def set_pos_id(conn: sqlite3.Connection, slug: str, pos_id: int | None) -> Org:
+    """Give the organisation the old ПОС widget's id (None clears it). One id names one
+    organisation (a UNIQUE column): an id another already has is refused, naming that one."""
+    with transaction(conn):
+        org = get_org(conn, slug)
+        holder = pos_id_holder(conn, pos_id) if pos_id is not None else None
+        if holder is not None and holder != slug:
+            raise OrgError(
+                f"the ПОС id {pos_id} already belongs to {holder}; clear it there first: "
+                f"pos-intake org set {holder} --pos-id none"
+            )
+        if org.pos_id != pos_id:  # an unchanged id moves no config version
+            conn.execute("UPDATE orgs SET pos_id = ? WHERE id = ?", (pos_id, org.id))
+    return get_org(conn, slug)
+
+
 def create_org(
     conn: sqlite3.Connection,
     slug: str,
@@ -120,19 +185,10 @@ def create_org(
     origins: list[str] = (),  # type: ignore[assignment]
     parent: str | None = None,
 ) -> Org:
-    if not _SLUG.match(slug):
-        raise OrgError(
-            f"{slug!r} cannot be a slug: use 2–40 lower-case Latin letters, digits and hyphens, "
-            "e.g. mo-manturovo"
-        )
-    if slug == "all":
-        raise OrgError("'all' is reserved: `pos-intake org sink all …` names the default sinks")
+    check_slug(slug)
     if not name.strip():
         raise OrgError("the organisation needs a name (--name)")
-    try:
-        normalised = [normalise_pattern(o) for o in origins]
-    except OriginError as exc:
-        raise OrgError(str(exc)) from None
+    normalised = normalise_origins(origins)
     with transaction(conn):
         if conn.execute("SELECT 1 FROM orgs WHERE slug = ?", (slug,)).fetchone():
             raise OrgError(f"the organisation {slug!r} already exists")
@@ -151,10 +207,7 @@ def create_org(
 
 
 def add_origin(conn: sqlite3.Connection, slug: str, origin: str) -> Org:
-    try:
-        normalised = normalise_pattern(origin)
-    except OriginError as exc:
-        raise OrgError(str(exc)) from None
+    (normalised,) = normalise_origins([origin])
     org = get_org(conn, slug)
     conn.execute(
         "INSERT INTO org_origins (org_id, origin) VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -285,6 +338,15 @@ def revoke_key(conn: sqlite3.Connection, slug: str, key_id: str) -> None:
 
 
 OFFSET_MAX = 400  # the loader's cap on data-offset, in pixels
+
+
+def check_base_url(base_url: str) -> None:
+    """The service's public URL a snippet points at: `org snippet` and `org snippets` share it."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise OrgError(
+            f"--base-url {base_url!r} must be an http(s) URL such as https://pos.example.ru"
+        )
 
 
 def snippet(base_url: str, slug: str, *, fallback: bool = False, offset: int = 0) -> str:

@@ -53,6 +53,8 @@ READING_COMMANDS = {
     ("org", "list"),
     ("org", "show"),
     ("org", "snippet"),
+    ("org", "snippets"),
+    ("org", "export"),
     ("user", "list"),
     ("queue", "dead"),
 }

@@ -65,6 +65,7 @@ def test_admin_creates_org_with_origins_gets_key_and_snippet(db):
             "name": "Администрация городского округа Мантурово",
             "parent": None,
             "origins": ["https://*.kostroma.ru", "https://mo-manturovo.ru"],
+            "pos_id": None,
             "created_at": listed[0]["created_at"],
         }
     ]

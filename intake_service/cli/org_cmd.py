@@ -6,25 +6,27 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from intake_service.areas import area_text, set_area
 from intake_service.categories import org_catalogue
-from intake_service.cli import attribute_cmd, route_cmd, sink_cmd
+from intake_service.cli import attribute_cmd, org_csv_cmd, route_cmd, sink_cmd
 from intake_service.cli.database import database
-from intake_service.org_settings import SETTINGS, describe, update_settings
+from intake_service.org_settings import SETTINGS, check_setting, describe, update_settings
 from intake_service.orgs import (
     OFFSET_MAX,
     OrgError,
     add_origin,
+    check_base_url,
     create_key,
     create_org,
     get_org,
     list_keys,
     list_orgs,
+    parse_pos_id,
     remove_origin,
     revoke_key,
     set_category,
+    set_pos_id,
     snippet,
 )
 from intake_service.origins import display_origin, normalise_origin
@@ -113,13 +115,19 @@ def add_parser(commands: argparse._SubParsersAction, common: Callable[..., None]
 
     p = sub.add_parser(
         "set",
-        help="time zone, public contacts, embedded queue on/off",
+        help="time zone, public contacts, ОКТМО, ПОС id, embedded queue on/off",
         description="Change an organisation's own settings; an empty value restores the default.",
     )
     p.add_argument("slug")
     for setting in SETTINGS:
         flag = "--" + setting.name.replace("_", "-")
         p.add_argument(flag, dest=setting.name, metavar="VALUE", help=setting.help)
+    p.add_argument(
+        "--pos-id",
+        metavar="NUMBER",
+        help="the id the old ПОС widget called it by, e.g. 224510 from "
+        'Widget("https://pos.gosuslugi.ru/form", 224510); none: clear it',
+    )
     p.add_argument("--json", action="store_true", help="print the settings as one JSON document")
     p.set_defaults(handler=_set)
 
@@ -139,12 +147,15 @@ def add_parser(commands: argparse._SubParsersAction, common: Callable[..., None]
     sink_cmd.add_parser(sub, common)
     route_cmd.add_parser(sub, common)
     attribute_cmd.add_parser(sub, common)
+    org_csv_cmd.add_parsers(sub, common)
 
 
 def _print_org(org_dict: dict[str, object]) -> None:
     print(f"{org_dict['slug']}  {org_dict['name']}")
     if org_dict.get("parent"):
         print(f"  parent:  {org_dict['parent']}")
+    if org_dict.get("pos_id") is not None:
+        print(f"  ПОС id:  {org_dict['pos_id']}")
     origins = [display_origin(o) for o in org_dict.get("origins") or []]  # type: ignore[attr-defined]
     print(
         "  origins: "
@@ -244,11 +255,7 @@ def _key(args: argparse.Namespace) -> int:
 
 
 def _snippet(args: argparse.Namespace) -> int:
-    parts = urlsplit(args.base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise OrgError(
-            f"--base-url {args.base_url!r} must be an http(s) URL such as https://pos.example.ru"
-        )
+    check_base_url(args.base_url)
     if not 0 <= args.offset <= OFFSET_MAX:
         raise OrgError(f"--offset {args.offset} must be 0 to {OFFSET_MAX} pixels")
     with database(args) as conn:
@@ -284,13 +291,20 @@ def _print_settings(settings: dict[str, object]) -> None:
 
 def _set(args: argparse.Namespace) -> int:
     changes = {s.name: getattr(args, s.name) for s in SETTINGS if getattr(args, s.name) is not None}
+    for name, value in changes.items():
+        check_setting(name, value)  # all checked before the ПОС id is stored
     with database(args) as conn:
+        if args.pos_id is not None:
+            clear = args.pos_id.strip().lower() in ("none", "")
+            set_pos_id(conn, args.slug, None if clear else parse_pos_id(args.pos_id))
         org = update_settings(conn, args.slug, changes) if changes else get_org(conn, args.slug)
     settings = describe(org)
     if args.json:
         print(json.dumps(settings, ensure_ascii=False, indent=2))
         return 0
     print(f"{org.slug}  {org.name}")
+    if org.pos_id is not None or args.pos_id is not None:
+        print(f"  {'ПОС id:':<16}{org.pos_id if org.pos_id is not None else '-'}")
     _print_settings(settings)
     if changes.get("embedded_queue") is not None and not settings["embedded_queue"]:
         print(

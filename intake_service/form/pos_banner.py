@@ -1,4 +1,4 @@
-"""The old ПОС banner's organisation ids: `/w/pos/{id}/…` (decision 0114).
+"""The old ПОС banner's organisation ids: `/w/pos/{id}/…` (decision 0115).
 
 Sites that carry the ПОС banner call `Widget(url, 224510)`. The loader, in the old script's
 place, sends that number as it is, in the path, and the service maps it to the organisation

@@ -12,7 +12,8 @@ an appeal counts on is its organisation's local day), `register_reads` (18: the 
 that were slow at a million appeals), `taken_channels` (19: the day counts' columns for the
 channels an operator takes appeals from), `due_counts` (20: the open appeals' answer dates
 counted per cell, for the board's overdue count), `follows` (21: citizens following an appeal
-another filed), `polls` (22: polls, votes and public discussions).
+another filed), `polls` (22: polls, votes and public discussions), `pos_ids` (23: the old ПОС widget's id of
+an organisation).
 Importing this package registers them all in MIGRATIONS.
 
 PostgreSQL starts from a baseline of migration 12 (postgres/schema.py) and applies the later
@@ -37,6 +38,7 @@ from intake_service.migrations import (  # noqa: F401
     local_days,
     open311,
     polls,
+    pos_ids,
     register,
     register_reads,
     spine,
