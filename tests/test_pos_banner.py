@@ -8,6 +8,9 @@ demo organisation has the made-up ПОС id 100000 (`pos-intake demo`)."""
 
 from __future__ import annotations
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 from playwright.sync_api import Page, expect
 from test_badge import FRAME, accepted_event, fill, send
@@ -42,6 +45,38 @@ def demo_site(tmp_path_factory):
     )
     yield site
     stop_demo(site)
+
+
+@pytest.fixture(scope="module")
+def school_site(demo_site):
+    """Another site on this machine (any 127.0.0.1 port is among the demo's origins) serving the
+    pages `banner_page` writes, by name: /{old_script}-{ours_async}.html. A page Playwright
+    fulfils itself would count as a public address and could not load the loader from the
+    loopback service."""
+    pages = {
+        f"/{old}-{late}.html": banner_page(
+            demo_site.service, str(DEMO_POS_ID), old_script=old, ours_async=late
+        ).encode()
+        for old in (False, True)
+        for late in (False, True)
+    }
+
+    class Pages(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = pages.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
 
 
 def watch_errors(page: Page) -> list[str]:
@@ -105,19 +140,15 @@ def test_a_number_no_organisation_has_shows_whom_to_ask_and_is_logged(page, demo
     ids=["ours-in-place", "ours-after-theirs", "ours-async-after-the-call"],
 )
 def test_one_dialog_whatever_the_order_and_the_old_window_never_opens(
-    page, demo_site, old_script, ours_async
+    page, school_site, old_script, ours_async
 ):
-    host = demo_site.examples + "/school.html"
+    # the old ПОС script, as the double above, for its real address (nothing leaves the machine)
     page.route(
         "https://pos.gosuslugi.ru/**",
         lambda route: route.fulfill(body=OLD_SCRIPT, content_type="text/javascript"),
     )
-    html = banner_page(
-        demo_site.service, str(DEMO_POS_ID), old_script=old_script, ours_async=ours_async
-    )
-    page.route(host, lambda route: route.fulfill(body=html, content_type="text/html"))
     problems = watch_errors(page)
-    page.goto(host)
+    page.goto(f"{school_site}/{old_script}-{ours_async}.html")
     page.wait_for_function("() => window.PosIntake && window.PosIntake.v")
     page.get_by_role("button", name="Сообщить о проблеме").click()
     expect(page.frame_locator(FRAME).locator("#appeal")).to_be_visible()

@@ -25,7 +25,15 @@ from intake_service.console.accounts import (
 from intake_service.examples_site import create_examples_app
 from intake_service.forward.mailer import Mailer
 from intake_service.lifecycle.deadlines import CalendarError, load_calendar
-from intake_service.orgs import OrgError, create_key, create_org, get_org, snippet
+from intake_service.orgs import (
+    OrgError,
+    create_key,
+    create_org,
+    get_org,
+    pos_id_holder,
+    set_pos_id,
+    snippet,
+)
 from intake_service.settings import Settings, SettingsError, load
 from intake_service.store import open_database, transaction
 
@@ -208,6 +216,8 @@ def ensure_demo_org(conn: sqlite3.Connection) -> bool:
         return False
     except OrgError:
         create_org(conn, DEMO_SLUG, DEMO_NAME, origins=DEMO_ORIGINS)
+        if pos_id_holder(conn, DEMO_POS_ID) is None:
+            set_pos_id(conn, DEMO_SLUG, DEMO_POS_ID)
         return True
 
 
