@@ -14,7 +14,7 @@ import io
 import sqlite3
 from collections.abc import Iterable
 
-from intake_service.org_import import HEADER, SETTING_COLUMNS
+from intake_service.org_rows import HEADER, SETTING_COLUMNS
 from intake_service.orgs import Org, check_base_url, list_orgs, snippet
 
 SNIPPET_HEADER = ("slug", "name", "snippet", "email", "phone", "website")

@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 from intake_service.cli.database import database
 from intake_service.org_export import export_csv, snippets_csv
-from intake_service.org_import import FILE_MAX, HEADER, Change, import_orgs
+from intake_service.org_import import Change, import_orgs
+from intake_service.org_rows import FILE_MAX, HEADER
 from intake_service.orgs import OrgError
 
 
