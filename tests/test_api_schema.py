@@ -13,6 +13,10 @@ names them, so that the success answers are held to their schemas too. Requests 
 `Sec-Fetch-Site: same-origin`, as the service's own pages' do, so that the forms those pages
 post are reached too.
 
+Open311's operations are sent once more without the key, as a citizen's app sends them (an
+app checks the status of the requests it filed with no key): what it meets there must be
+documented too.
+
 Generated traffic is not a flood, so the limits are off there. They are tested on a service of
 their own whose limits the setup has already spent: exactly the operations that document a 429
 answer one, in a documented content type and with `Retry-After`."""
@@ -102,6 +106,7 @@ class Known:
             "category": "street_lighting",
             "id": self.request_id,
             "appeal": self.request_id,
+            "service_request_id": self.request_id,
             "token": self.token,
         }
 
@@ -110,9 +115,10 @@ class Known:
         return {**bearer(self.org.key), **SAME_ORIGIN}
 
 
-def _with_known_values(case: Any, known: Known) -> Any | None:
-    """The case with each parameter that names something replaced by what exists; None when
-    it names nothing (sending it again would test nothing new)."""
+def _with_known_values(case: Any, known: Known, *, keyless: bool = False) -> Any | None:
+    """The case with each parameter that names something replaced by what exists (`keyless`:
+    but an `api_key`, which is left out); None when it names nothing (sending it again would
+    test nothing new)."""
     values = known.values()
 
     def swapped(container: dict[str, Any]) -> dict[str, Any]:
@@ -121,6 +127,8 @@ def _with_known_values(case: Any, known: Known) -> Any | None:
         }
 
     query, path = swapped(case.query or {}), swapped(case.path_parameters or {})
+    if keyless:
+        query.pop("api_key", None)
     body = swapped(case.body) if isinstance(case.body, dict) else case.body
     if isinstance(body, dict) and "attributes" in body:  # the questions of street_lighting
         body["attributes"] = {"lamp": "led"}
@@ -225,6 +233,21 @@ def test_every_documented_operation_answers_as_documented(case, live):
     )
 
 
+@schema.include(path_regex="^/open311/", method="GET").parametrize()
+@bounded
+def test_open311_answers_as_documented_without_a_key(case, live):
+    """As an app without the organisation's key reads them: no Authorization header, and
+    again with the values that exist but no `api_key` (the status check of a filed request)."""
+    url = live.service.url
+    checked = [*CHECKS]
+    if case.operation.label not in REFUSES_VALID_DATA:
+        checked.append(positive_data_acceptance)
+    case.call_and_validate(base_url=url, timeout=30, checks=CHECKS)
+    again = _with_known_values(case, live, keyless=True)
+    if again is not None:
+        again.call_and_validate(base_url=url, timeout=30, checks=checked)
+
+
 def _request(known: Known, method: str, path: str, operation: dict[str, Any]) -> httpx.Response:
     """A request to the operation with the values that exist in its path and an empty body
     of its kind: the limits are checked before the body is."""
@@ -258,3 +281,14 @@ def test_exactly_the_operations_that_document_a_rate_limit_answer_429(flooded):
                 if media_type not in operation["responses"]["429"]["content"]:
                     wrong.append(f"{method.upper()} {path}: 429 as {media_type}")
     assert wrong == []
+
+
+def test_the_status_check_without_a_key_is_limited_too(flooded):
+    """`GET requests` with ids and no key spends the client address's budget, as
+    `requests/{id}` does: 429 in Open311's shape, with `Retry-After`."""
+    url = f"{flooded.service.url}/open311/v2/requests.json"
+    answers = [httpx.get(url, params={"service_request_id": flooded.request_id}) for _ in range(2)]
+    limited = [a for a in answers if a.status_code == 429]
+    assert limited, [a.status_code for a in answers]
+    assert limited[0].headers["retry-after"].isdigit()
+    assert limited[0].json()[0]["code"] == 429

@@ -376,8 +376,78 @@ OPERATIONS = sentences(
         ),
         ("Stored (after the commit).", "Сохранено (после записи в базу)."),
         (
-            "Open311: the organisation's service requests (its api_key)",
-            "Open311: заявки организации (по её api_key)",
+            "Open311: service requests by their ids (no key needed), or the organisation's "
+            "(its api_key)",
+            "Open311: заявки по их идентификаторам (без ключа) или все заявки организации "
+            "(по её api_key)",
+        ),
+        (
+            "The organisation's API key: needed without service_request_id; with it, the "
+            "whole of the organisation's requests.",
+            "Ключ API организации: нужен, если не передан service_request_id; с ним заявки "
+            "организации видны целиком.",
+        ),
+        (
+            "Optional: the organisation's slug. With a key, one of the key's (403); without "
+            "one, the requests must be with it.",
+            "Необязательный: код организации. С ключом — одна из организаций ключа (иначе 403); "
+            "без ключа — показываются только заявки этой организации.",
+        ),
+        (
+            "Comma-separated, at most 50: the status check of the requests an app filed, "
+            "without a key too. Each is answered as requests/{id} answers it, those that do "
+            "not exist are left out; the other parameters are then not read.",
+            "Через запятую, не больше 50: проверка статуса заявок, которые подало приложение, "
+            "в том числе без ключа. Каждая показана так же, как в requests/{id}; "
+            "несуществующие пропускаются; остальные параметры тогда не учитываются.",
+        ),
+        (
+            "A bad start_date, end_date or status, a period over 90 days, or more than 50 ids.",
+            "Неверные start_date, end_date или status, период больше 90 дней или больше 50 "
+            "идентификаторов.",
+        ),
+        (
+            "No api_key and no service_request_id, a wrong key, or a jurisdiction_id not the "
+            "key's own.",
+            "Нет ни api_key, ни service_request_id; неверный ключ; или jurisdiction_id не "
+            "организации ключа.",
+        ),
+        ("Not .json or .xml.", "Формат не .json и не .xml."),
+        (
+            "No such jurisdiction_id, or not .json or .xml.",
+            "Нет такой организации (jurisdiction_id) или формат не .json и не .xml.",
+        ),
+        ("No jurisdiction_id.", "Не указан jurisdiction_id."),
+        (
+            "No such jurisdiction_id or service, or not .json or .xml.",
+            "Нет такой организации или услуги, или формат не .json и не .xml.",
+        ),
+        (
+            "A parameter missing or not as the service takes it (an answer to its questions "
+            "too), or a body that is not a form.",
+            "Параметр не передан или неверен (в том числе ответ на вопрос услуги), или тело "
+            "запроса — не форма.",
+        ),
+        (
+            "No api_key, a wrong one, or a jurisdiction_id not the key's own.",
+            "Нет api_key, ключ неверен, или jurisdiction_id не организации ключа.",
+        ),
+        (
+            "No such jurisdiction_id or service_code, or not .json or .xml.",
+            "Нет такой организации или услуги (service_code), или формат не .json и не .xml.",
+        ),
+        ("A wrong api_key.", "Неверный api_key."),
+        (
+            "No such request (with the jurisdiction_id, if one is sent), no such "
+            "jurisdiction_id, or not .json or .xml.",
+            "Нет такой заявки (у организации jurisdiction_id, если он передан), нет такой "
+            "организации, или формат не .json и не .xml.",
+        ),
+        (
+            "No such token (with the jurisdiction_id, if one is sent), no such "
+            "jurisdiction_id, or not .json or .xml.",
+            "Нет такого токена (у организации jurisdiction_id, если он передан), нет такой "
+            "организации, или формат не .json и не .xml.",
         ),
         (
             "The organisation's API key (pos-intake org key SLUG).",

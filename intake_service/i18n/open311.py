@@ -64,8 +64,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "status is open or closed (comma-separated for both).",
     },
     "open311.key-needed": {
-        "ru": "Список обращений доступен только организации: передайте её api_key.",
-        "en": "The list of requests is the organisation's own: send its api_key.",
+        "ru": "Список обращений доступен только организации: передайте её api_key. Статус "
+        "своих заявок можно узнать и без ключа, перечислив их в service_request_id.",
+        "en": "The list of requests is the organisation's own: send its api_key. The status "
+        "of the requests you filed needs no key: name them in service_request_id.",
+    },
+    "open311.ids-too-many": {
+        "ru": "Не больше {max} заявок за один запрос (через запятую).",
+        "en": "At most {max} requests at a time (comma-separated).",
     },
     "open311.key-missing": {
         "ru": "Передайте api_key — ключ API организации (его выдаёт её администратор).",

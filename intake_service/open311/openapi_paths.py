@@ -19,6 +19,7 @@ from intake_service.input_schemas import (
     url_schema,
 )
 from intake_service.open311 import PREFIX
+from intake_service.open311.queries import MAX_IDS
 from intake_service.openapi.answers import open311_answer
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -195,9 +196,16 @@ def _ok(schema: str, description: str, *, many: bool = False) -> dict[str, Any]:
     }
 
 
-def _errors(*codes: int) -> dict[str, Any]:
-    """A resource's own refusals; those every operation shares come from openapi/answers.py."""
-    return {str(code): open311_answer(code) for code in codes}
+def _errors(**why: str) -> dict[str, Any]:
+    """A resource's own refusals (`e400="…"`: what 400 answers), each said for a client that
+    reads the document before it meets one; those every operation shares come from
+    openapi/answers.py."""
+    return {name[1:]: open311_answer(int(name[1:]), text) for name, text in why.items()}
+
+
+# every resource answers 404 to a format other than .json and .xml
+_NO_FORMAT = "Not .json or .xml."
+_NO_JURISDICTION = "No such jurisdiction_id, or not .json or .xml."
 
 
 # ISO 8601 with an offset, as open311/formats.py's parse_datetime takes it: years 1901-8999
@@ -208,6 +216,8 @@ _DATE = (
     "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
 )
 _STATUSES = "^(?:open|closed)(?:,(?:open|closed))*$"
+# at most MAX_IDS items between commas, counted as open311/requests.py's _ids counts them
+_IDS = f"^[^,]*(?:,[^,]*){{0,{MAX_IDS - 1}}}$"
 _PLACE = {"pattern": SIGNIFICANT}
 
 
@@ -258,7 +268,10 @@ def paths() -> dict[str, dict[str, Any]]:
                 "summary": "Open311: where this endpoint is and what it speaks",
                 "tags": ["Open311"],
                 "parameters": [_FMT],
-                "responses": {**_ok("Open311Discovery", "The discovery document."), **_errors(404)},
+                "responses": {
+                    **_ok("Open311Discovery", "The discovery document."),
+                    **_errors(e404=_NO_FORMAT),
+                },
             }
         },
         PREFIX + "/services.{fmt}": {
@@ -268,7 +281,7 @@ def paths() -> dict[str, dict[str, Any]]:
                 "parameters": [_FMT, _JURISDICTION],
                 "responses": {
                     **_ok("Open311Service", "The services.", many=True),
-                    **_errors(400, 404),
+                    **_errors(e400="No jurisdiction_id.", e404=_NO_JURISDICTION),
                 },
             }
         },
@@ -283,7 +296,10 @@ def paths() -> dict[str, dict[str, Any]]:
                 ],
                 "responses": {
                     **_ok("Open311ServiceDefinition", "The questions."),
-                    **_errors(400, 404),
+                    **_errors(
+                        e400="No jurisdiction_id.",
+                        e404="No such jurisdiction_id or service, or not .json or .xml.",
+                    ),
                 },
             }
         },
@@ -301,17 +317,40 @@ def paths() -> dict[str, dict[str, Any]]:
                 },
                 "responses": {
                     **_ok("Open311Created", "Stored (after the commit)."),
-                    **_errors(400, 403, 404),
+                    **_errors(
+                        e400="A parameter missing or not as the service takes it (an answer to "
+                        "its questions too), or a body that is not a form.",
+                        e403="No api_key, a wrong one, or a jurisdiction_id not the key's own.",
+                        e404="No such jurisdiction_id or service_code, or not .json or .xml.",
+                    ),
                 },
             },
             "get": {
-                "summary": "Open311: the organisation's service requests (its api_key)",
+                "summary": "Open311: service requests by their ids (no key needed), or the "
+                "organisation's (its api_key)",
                 "tags": ["Open311"],
                 "parameters": [
                     _FMT,
-                    _API_KEY,
-                    {**_JURISDICTION, "required": False},
-                    {"name": "service_request_id", "in": "query", "schema": list_param},
+                    {
+                        **_API_KEY,
+                        "description": "The organisation's API key: needed without "
+                        "service_request_id; with it, the whole of the organisation's requests.",
+                    },
+                    {
+                        **_JURISDICTION,
+                        "required": False,
+                        "description": "Optional: the organisation's slug. With a key, one of "
+                        "the key's (403); without one, the requests must be with it.",
+                    },
+                    {
+                        "name": "service_request_id",
+                        "in": "query",
+                        "schema": {**list_param, "pattern": _IDS},
+                        "description": f"Comma-separated, at most {MAX_IDS}: the status check "
+                        "of the requests an app filed, without a key too. Each is answered as "
+                        "requests/{id} answers it, those that do not exist are left out; the "
+                        "other parameters are then not read.",
+                    },
                     {"name": "service_code", "in": "query", "schema": list_param},
                     {
                         "name": "start_date",
@@ -334,7 +373,13 @@ def paths() -> dict[str, dict[str, Any]]:
                 ],
                 "responses": {
                     **_ok("Open311Requests", "Newest first, at most 1000, 90 days at most."),
-                    **_errors(400, 403, 404),
+                    **_errors(
+                        e400=f"A bad start_date, end_date or status, a period over 90 days, "
+                        f"or more than {MAX_IDS} ids.",
+                        e403="No api_key and no service_request_id, a wrong key, or a "
+                        "jurisdiction_id not the key's own.",
+                        e404=_NO_JURISDICTION,
+                    ),
                 },
             },
         },
@@ -350,7 +395,11 @@ def paths() -> dict[str, dict[str, Any]]:
                 ],
                 "responses": {
                     **_ok("Open311Requests", "The request."),
-                    **_errors(403, 404),
+                    **_errors(
+                        e403="A wrong api_key.",
+                        e404="No such request (with the jurisdiction_id, if one is sent), "
+                        "no such jurisdiction_id, or not .json or .xml.",
+                    ),
                 },
             }
         },
@@ -363,7 +412,13 @@ def paths() -> dict[str, dict[str, Any]]:
                     _FMT,
                     _JURISDICTION_CHECKED,
                 ],
-                "responses": {**_ok("Open311Tokens", "The request's id."), **_errors(404)},
+                "responses": {
+                    **_ok("Open311Tokens", "The request's id."),
+                    **_errors(
+                        e404="No such token (with the jurisdiction_id, if one is sent), no such "
+                        "jurisdiction_id, or not .json or .xml."
+                    ),
+                },
             }
         },
     }

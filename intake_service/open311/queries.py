@@ -10,6 +10,11 @@ from collections.abc import Iterable
 from intake_service.statuses import STATUS_TYPES, Status, StatusType
 
 MAX_RESULTS = 1000
+MAX_IDS = 50
+"""How many comma-separated `service_request_id` one `GET requests` may name: an app checks
+the requests it filed in batches; a longer list is refused (400), not cut short, so that the
+app knows why some are missing. Counted as sent (`a,,b` is three), as the schema's pattern
+counts them (openapi_paths.py)."""
 
 _COLUMNS = (
     "SELECT a.id, a.number, a.status, a.category, a.text, a.address, a.lat, a.lon, "

@@ -5,10 +5,16 @@ A filed request goes through the same checks and the same acceptance as a JSON A
 (channel `open311`), so it is numbered, logged, queued, forwarded and shown in the console
 like any other. Decisions where the specification leaves room (ARCHITECTURE.md):
 - `service_request_id` is the appeal's id (a UUIDv7 nobody can guess), not its number;
-- the list is the organisation's own: `GET requests` takes its `api_key` (appeals are
-  personal data, not a public map), and never carries contacts;
+- the list by period is the organisation's own: `GET requests` without ids takes its
+  `api_key` (appeals are personal data, not a public map), and never carries contacts;
 - `requests/{id}` without a key tells only what the tracking page's link tells of status —
   no text, address or place; with the organisation's key, the whole request;
+- `GET requests?service_request_id=a,b,c` is the status check an app makes of the requests it
+  filed, and Python's Open311 client sends no key there: each id is answered as `requests/{id}`
+  answers it — whole to a key whose organisation sees the request, its public fields to anyone
+  else (a routed request included, and a caller without a key) —, the ids that do not exist
+  are left out. The ids are UUIDv7s nobody can guess, so the list tells no more than asking
+  for each one in turn would; at most `queries.MAX_IDS` of them, with a key or without;
 - `token` is the citizen's tracking token: `tokens/{token}` names the request, and the same
   token opens the tracking page.
 """
@@ -258,33 +264,62 @@ def _list(params: Any, name: str) -> list[str]:
     return [v.strip() for v in (params.get(name) or "").split(",") if v.strip()]
 
 
+def _ids(params: Any) -> list[str]:
+    """The `service_request_id` asked for (at most queries.MAX_IDS, refused beyond)."""
+    if (params.get("service_request_id") or "").count(",") >= queries.MAX_IDS:
+        raise BadParameter(
+            [("service_request_id", "open311.ids-too-many", {"max": queries.MAX_IDS})]
+        )
+    return _list(params, "service_request_id")
+
+
+def _named(request: Request, ids: list[str]) -> list[sqlite3.Row]:
+    """Of these ids, those that exist (within the organisation a `jurisdiction_id` names, if
+    one is sent: an unknown one is 404), newest first, as `requests/{id}` finds each."""
+    runtime = runtime_of(request)
+    slug = (request.query_params.get("jurisdiction_id") or "").strip()
+    found = queries.find_by_ids(runtime.reader, ids)
+    if not slug:
+        return found
+    family = runtime.directory.family(jurisdiction(request, slug).id)
+    return [r for r in found if sees_appeal(family, r["target_org_id"])]
+
+
 async def get_requests(request: Request) -> Response:
-    """GET /open311/v2/requests.{fmt}: the organisation's requests (its api_key), filtered."""
+    """GET /open311/v2/requests.{fmt}: the requests a list of ids names, each as
+    `requests/{id}` shows it (whole to the organisation that sees it, its public fields to
+    anyone else, a caller without a key included); without ids, the organisation's requests
+    (its api_key), filtered."""
     fmt = asked_format(request)
     runtime = runtime_of(request)
     params = request.query_params
     caller = _caller(request, params)
-    if caller is None:
+    if caller is None:  # a key's request spends the address budget in authenticate
+        runtime.address_limiter.check(client_address(request))
+    ids = _ids(params)
+    if caller is None and not ids:
         raise Unauthorized("open311.key-needed", reason="key-missing")
-    scope = _scope(request, caller, params.get("jurisdiction_id"))
+    # a key's jurisdiction_id must be its own or below it (403); without a key, nobody's
+    scope = _scope(request, caller, params.get("jurisdiction_id")) if caller else frozenset()
     lang = page_language(request)
-    ids = _list(params, "service_request_id")
     if ids:  # the specification: a list of ids overrides every other parameter
-        found = queries.find_by_ids(runtime.reader, ids)
-        rows = [r for r in found if sees_appeal(scope, r["target_org_id"])]
-    else:
-        asked_status = _list(params, "status")
-        if any(s not in ("open", "closed") for s in asked_status):
-            raise BadParameter([("status", "open311.status", {})])
-        since, until = _period(params)
-        rows = queries.find_requests(
-            runtime.reader,
-            scope,
-            since=since,
-            until=until,
-            categories=_list(params, "service_code") or None,
-            statuses=queries.statuses_of(asked_status) if asked_status else None,
-        )
+        listed = [
+            request_view(runtime, r, lang, full=sees_appeal(scope, r["target_org_id"]))
+            for r in _named(request, ids)
+        ]
+        return respond(fmt, "service_requests", listed, headers={"Content-Language": lang})
+    asked_status = _list(params, "status")
+    if any(s not in ("open", "closed") for s in asked_status):
+        raise BadParameter([("status", "open311.status", {})])
+    since, until = _period(params)
+    rows = queries.find_requests(
+        runtime.reader,
+        scope,
+        since=since,
+        until=until,
+        categories=_list(params, "service_code") or None,
+        statuses=queries.statuses_of(asked_status) if asked_status else None,
+    )
     listed = [request_view(runtime, r, lang, full=True) for r in rows]
     return respond(fmt, "service_requests", listed, headers={"Content-Language": lang})
 
