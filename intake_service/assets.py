@@ -8,7 +8,8 @@ The loader is served with its strings taken from the one message catalogue (the 
 `/*i18n*/` and `/*end*/` is replaced once at start), without its comment lines (lines whose first
 characters are `//`: they explain the source to us and would cost host pages about a sixth
 more; served, the loader is about 3.4 KB gzipped since the phone tab, decision 0111, and
-4.7 KB since the polls' tab, count and inline block, decision 0112), an ETag over the served
+4.7 KB since the polls' tab, count and inline block, decision 0112, and 5.9 KB since the
+banner and the ПОС banner's `Widget`, decision 0115), an ETag over the served
 bytes, and a short public cache so that a fixed loader reaches every host page within minutes.
 """
 

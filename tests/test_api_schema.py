@@ -251,7 +251,7 @@ def test_open311_answers_as_documented_without_a_key(case, live):
 def _request(known: Known, method: str, path: str, operation: dict[str, Any]) -> httpx.Response:
     """A request to the operation with the values that exist in its path and an empty body
     of its kind: the limits are checked before the body is."""
-    values = {**known.values(), "fmt": "json", "n": "1", "poll_id": "no-such-poll"}
+    values = {**known.values(), "fmt": "json", "n": "1", "poll_id": "no-such-poll", "pos_id": "1"}
     url = known.service.url + re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)
     bodies = operation.get("requestBody", {}).get("content", {})
     kwargs: dict[str, Any] = {}

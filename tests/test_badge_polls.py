@@ -316,9 +316,10 @@ def test_the_badge_still_opens_on_the_form_with_a_poll_open(page, demo_site):
 
 def test_the_loader_stays_small():
     """Every page view of every host site loads it: the polls' tab, count and inline block took
-    it from 3.4 to about 4.7 KB in gzip (decision 0112); 5 KB is the budget."""
+    it from 3.4 to about 4.7 KB in gzip (decision 0112), the banner and the ПОС banner's
+    `Widget` to about 5.9 KB (decision 0115); 6 KB is the budget."""
     _, zipped, _ = loader()
-    assert len(zipped) <= 5 * 1024, len(zipped)
+    assert len(zipped) <= 6 * 1024, len(zipped)
 
 
 def test_a_resident_votes_through_the_badges_tab_without_leaving_the_site(page, demo_site):

@@ -61,6 +61,15 @@ def test_secret_key_never_shows_in_a_repr():
         ({"POS_CONFIG": "/nonexistent/pos.toml"}, "cannot read config file"),
         ({"POS_NODE": "node-1"}, "node (POS_NODE) must be up to 4 Latin letters or digits"),
         ({"POS_QUEUE_RETENTION": "0"}, "queue_retention (POS_QUEUE_RETENTION) must be at least 1"),
+        (
+            {"POS_SUPPORT_EMAIL": "help at pos"},
+            "support_email (POS_SUPPORT_EMAIL): 'help at pos' is not an email",
+        ),
+        (
+            {"POS_SUPPORT_WEBSITE": "javascript:alert(1)"},
+            "support_website (POS_SUPPORT_WEBSITE): 'javascript:alert(1)' is not a website",
+        ),
+        ({"POS_SUPPORT_PHONE": "+7 900\u202e"}, "support_phone (POS_SUPPORT_PHONE): "),
     ],
 )
 def test_bad_settings_are_refused_with_the_name_of_the_setting(environ, message):

@@ -20,7 +20,7 @@ from intake_service.api.requests import client_address, runtime_of
 from intake_service.contacts import CONTACTS
 from intake_service.errors import NotFound
 from intake_service.pages import contact_links, page_language, render
-from intake_service.problems import error_page
+from intake_service.problems import problem_response
 
 # What a banner's id leads to: the loader asks for nothing else under /w/pos/{id}/.
 _PAGES = ("form", "polls", "polls.json")
@@ -37,7 +37,7 @@ async def by_pos_id(request: Request) -> Response:
         error = NotFound("detail.pos-id-unknown", reason=f"pos-id-unknown {pos_id}", pos_id=pos_id)
         await runtime.reject(request, error)
         if page == "polls.json":
-            return error_page(error, request)
+            return problem_response(error, request)
         settings = runtime.settings
         contacts = {k: getattr(settings, f"support_{k}").strip() for k in CONTACTS}
         return render(

@@ -261,6 +261,31 @@ OPERATIONS = sentences(
             "Источник (origin) встраивающей страницы; он должен быть разрешён.",
         ),
         ("Loader version.", "Версия загрузчика."),
+        # the old ПОС banner's numbers (openapi/form_paths.py)
+        (
+            "The number the old POS banner's Widget(url, id) call gives.",
+            "Номер, с которым баннер ПОС вызывает Widget(url, id).",
+        ),
+        (
+            "The same page under the organisation's slug, with the same query.",
+            "Та же страница по короткому имени организации, с теми же параметрами.",
+        ),
+        (
+            "No organisation has the number: whom to ask instead.",
+            "Ни у одной организации нет такого номера: страница говорит, к кому обратиться.",
+        ),
+        (
+            "The appeal form of the organisation with a POS number",
+            "Форма обращения организации по номеру ПОС",
+        ),
+        (
+            "The framed polls of the organisation with a POS number",
+            "Опросы организации во фрейме по номеру ПОС",
+        ),
+        (
+            "The count of open polls of the organisation with a POS number",
+            "Число открытых опросов организации по номеру ПОС",
+        ),
         ("The form.", "Форма."),
         (
             "The origin is not allowed: the page says what to do.",

@@ -19,6 +19,7 @@ from intake_service.openapi.examples import Example, Values, add_examples
 from intake_service.openapi.form_paths import (
     follow_appeal,
     form_submission,
+    pos_banner_paths,
     similar_at_place,
     token_renewal,
 )
@@ -351,6 +352,7 @@ def openapi_document(base_url: str, settings: Settings) -> dict[str, Any]:
             "/w/{org}/similar": similar_at_place(),
             "/w/{org}/follow": follow_appeal(),
             "/w/{org}/appeals": form_submission(),
+            **pos_banner_paths(),
             "/healthz": {
                 "get": {
                     "summary": "Liveness",

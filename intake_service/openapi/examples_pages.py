@@ -5,7 +5,7 @@ description itself."""
 from __future__ import annotations
 
 from intake_service import __version__
-from intake_service.openapi.examples import MORE, Answer, Example, Values
+from intake_service.openapi.examples import MORE, PROBLEM_JSON, Answer, Example, Values
 
 HTML = "text/html"
 PAGE = '<!doctype html>\n<html lang="ru">'
@@ -24,6 +24,35 @@ def examples(v: Values) -> list[Example]:
             Answer(200, media_type=HTML, excerpt=PAGE),
             params={"org": v.org},
             query={"origin": v.origin},
+        ),
+        Example(
+            "get",
+            "/w/pos/{pos_id}/form",
+            Answer(404, media_type=HTML, excerpt=PAGE),
+            params={"pos_id": "987654"},
+        ),
+        Example(
+            "get",
+            "/w/pos/{pos_id}/polls",
+            Answer(404, media_type=HTML, excerpt=PAGE),
+            params={"pos_id": "987654"},
+        ),
+        Example(
+            "get",
+            "/w/pos/{pos_id}/polls.json",
+            Answer(
+                404,
+                {
+                    "type": "tag:pos-intake,2026:problem/not-found",
+                    "title": "Не найдено",
+                    "status": 404,
+                    "detail": "Ни у одной организации на платформе нет номера ПОС 987654.",
+                    "instance": "/w/pos/987654/polls.json",
+                    "request_id": "0f3c9a1b2d4e5f60",
+                },
+                media_type=PROBLEM_JSON,
+            ),
+            params={"pos_id": "987654"},
         ),
         Example(
             "post",

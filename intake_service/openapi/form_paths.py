@@ -279,3 +279,42 @@ def follow_appeal() -> dict[str, Any]:
             },
         }
     }
+
+
+def pos_banner_paths() -> dict[str, Any]:
+    """/w/pos/{pos_id}/…: what a site's old ПОС banner asks for through the loader (decision
+    0115): the same page under the organisation's slug, or, for an id nobody has, a page with
+    the service's contacts (the count, a problem)."""
+    pos_id = {
+        "name": "pos_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0},
+        "description": "The number the old POS banner's Widget(url, id) call gives.",
+    }
+    moved = {
+        "description": "The same page under the organisation's slug, with the same query.",
+        "headers": {"Location": {"schema": {"type": "string"}}},
+    }
+
+    def page(summary: str, *, json: bool = False) -> dict[str, Any]:
+        unknown = (
+            problem_responses(404)
+            if json
+            else {"404": html_response("No organisation has the number: whom to ask instead.")}
+        )
+        return {
+            "get": {
+                "summary": summary,
+                "parameters": [pos_id, *([] if json else [LANG_PARAM])],
+                "responses": {"307": moved, **unknown},
+            }
+        }
+
+    return {
+        "/w/pos/{pos_id}/form": page("The appeal form of the organisation with a POS number"),
+        "/w/pos/{pos_id}/polls": page("The framed polls of the organisation with a POS number"),
+        "/w/pos/{pos_id}/polls.json": page(
+            "The count of open polls of the organisation with a POS number", json=True
+        ),
+    }
