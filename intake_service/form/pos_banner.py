@@ -19,6 +19,7 @@ from starlette.routing import Route
 from intake_service.api.requests import client_address, runtime_of
 from intake_service.contacts import CONTACTS
 from intake_service.errors import NotFound
+from intake_service.orgs import POS_ID_MAX_DIGITS
 from intake_service.pages import contact_links, page_language, render
 from intake_service.problems import problem_response
 
@@ -30,9 +31,14 @@ async def by_pos_id(request: Request) -> Response:
     """GET /w/pos/{pos_id}/{form|polls|polls.json} — the same under the organisation's slug."""
     runtime = runtime_of(request)
     runtime.address_limiter.check(client_address(request))
-    pos_id: int = request.path_params["pos_id"]
+    raw: str = request.path_params["pos_id"]
     page = request.url.path.rsplit("/", 1)[1]
-    org = runtime.directory.by_pos_id(pos_id)
+    # ASCII digits, as many as an id has, before anything reads them as a number: Starlette's
+    # int convertor takes any length, and int() of 5,000 digits raises
+    pos_id = raw[:20]
+    org = None
+    if raw.isascii() and raw.isdigit() and len(raw) <= POS_ID_MAX_DIGITS:
+        org = runtime.directory.by_pos_id(int(raw))
     if org is None:
         error = NotFound("detail.pos-id-unknown", reason=f"pos-id-unknown {pos_id}", pos_id=pos_id)
         await runtime.reject(request, error)
@@ -55,4 +61,4 @@ async def by_pos_id(request: Request) -> Response:
     return RedirectResponse(target, status_code=307, headers=headers)
 
 
-ROUTES = [Route(f"/w/pos/{{pos_id:int}}/{page}", by_pos_id, methods=["GET"]) for page in _PAGES]
+ROUTES = [Route(f"/w/pos/{{pos_id}}/{page}", by_pos_id, methods=["GET"]) for page in _PAGES]

@@ -289,7 +289,7 @@ def pos_banner_paths() -> dict[str, Any]:
         "name": "pos_id",
         "in": "path",
         "required": True,
-        "schema": {"type": "integer", "minimum": 0},
+        "schema": {"type": "string"},
         "description": "The number the old POS banner's Widget(url, id) call gives.",
     }
     moved = {
