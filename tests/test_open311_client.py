@@ -16,6 +16,7 @@ import open311_spec as spec
 import pytest
 import requests
 from georeport import GeoReport
+from test_open311_edges import file_request
 
 from conftest import Org, Service, bearer, events, make_org
 
@@ -35,17 +36,7 @@ def other(module_service: Service) -> Iterator[Org]:
 
 def _file(service: Service, org: Org, **changes: str) -> str:
     """A request filed by the app with the organisation's key; its service_request_id."""
-    data = {
-        "api_key": org.key,
-        "service_code": "roads",
-        "lat": "58.3265",
-        "long": "44.7652",
-        "first_name": "Анна",
-        "email": "anna@example.ru",
-        "description": "Яма на дороге у дома 5 по улице Ленина.",
-        **changes,
-    }
-    filed = httpx.post(f"{service.url}{V2}/requests.json", data=data, timeout=10)
+    filed = file_request(service, org, **changes)
     assert filed.status_code == 200, filed.text
     return filed.json()[0]["service_request_id"]
 

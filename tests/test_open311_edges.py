@@ -26,7 +26,8 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, Or
     service.stop()
 
 
-def _file(service: Service, org: Org, fmt: str = "json", **changes: str) -> httpx.Response:
+def file_request(service: Service, org: Org, fmt: str = "json", **changes: str) -> httpx.Response:
+    """A request filed by an app with the organisation's key, as Open311 answers it."""
     data = {
         "api_key": org.key,
         "service_code": "roads",
@@ -43,7 +44,7 @@ def _file(service: Service, org: Org, fmt: str = "json", **changes: str) -> http
 def test_xml_stays_well_formed_whatever_the_text_holds(town):
     service, org, _ = town
     # U+FFFF is valid UTF-8 and passes the form's checks, but XML 1.0 cannot carry it
-    filed = _file(service, org, description="Яма на дороге \uffff у дома 5 по улице Ленина.")
+    filed = file_request(service, org, description="Яма на дороге \uffff у дома 5 по улице Ленина.")
     assert filed.status_code == 200, filed.text
     [receipt] = filed.json()
     shown = httpx.get(
@@ -96,7 +97,7 @@ def test_dates_at_the_ends_of_the_calendar_are_400_not_a_server_error(town):
 
 def test_a_start_date_alone_lists_the_ninety_days_from_it(town):
     service, org, _ = town
-    filed = _file(service, org)
+    filed = file_request(service, org)
     assert filed.status_code == 200, filed.text
     request_id = filed.json()[0]["service_request_id"]
     base = f"{service.url}{V2}/requests.json"
@@ -122,8 +123,8 @@ def test_a_start_date_alone_lists_the_ninety_days_from_it(town):
 def test_the_log_records_the_status_the_app_was_answered(town):
     service, org, _ = town
     # a check of the appeal (422 in the JSON API) and a wrong key (401 there)
-    short = _file(service, org, description="Яма")
-    wrong = _file(service, org, api_key="pos_nope_nope")
+    short = file_request(service, org, description="Яма")
+    wrong = file_request(service, org, api_key="pos_nope_nope")
     assert (short.status_code, wrong.status_code) == (400, 403)
     rejected = [e for e in events(service.db) if e["type"] == "rejected"]
     by_reason = {e["reason"]: e["data"]["status"] for e in rejected}
@@ -133,7 +134,7 @@ def test_the_log_records_the_status_the_app_was_answered(town):
 
 def test_a_jurisdiction_sent_with_one_request_or_token_is_checked(town):
     service, org, other = town
-    filed = _file(service, org)
+    filed = file_request(service, org)
     assert filed.status_code == 200, filed.text
     [receipt] = filed.json()
     one = f"{service.url}{V2}/requests/{receipt['service_request_id']}"
