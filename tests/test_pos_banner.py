@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 from test_badge import FRAME, accepted_event, fill, send
@@ -185,3 +186,23 @@ def test_banner_mode_draws_a_wide_block_that_opens_the_form(
         expect(page.frame_locator(FRAME).locator("#appeal")).to_be_visible()
     finally:
         context.close()
+
+
+def test_the_number_leads_to_the_same_form_under_the_same_origin_rules(demo_site):
+    """The banner's number is only a way to the organisation's own form: a site that is not
+    among its origins gets the same refusal page as with the badge, and the count of open polls
+    is the organisation's, readable from any site."""
+    base = f"{demo_site.service}/w/pos/{DEMO_POS_ID}"
+    with httpx.Client(follow_redirects=True, timeout=10) as client:
+        allowed = client.get(f"{base}/form", params={"origin": demo_site.examples})
+        assert allowed.status_code == 200
+        assert allowed.url.path == "/w/demo/form"
+        assert f"frame-ancestors {demo_site.examples}" in allowed.headers["content-security-policy"]
+        stranger = client.get(f"{base}/form", params={"origin": "https://school-3.example.ru"})
+        assert stranger.status_code == 403
+        assert "Форма недоступна на этом сайте" in stranger.text
+        count = client.get(f"{base}/polls.json", headers={"Origin": "https://school-3.example.ru"})
+        assert count.json() == {"open": 0}
+        assert count.history[0].headers["access-control-allow-origin"] == "*"
+    refused = [e for e in events(demo_site.db) if e["type"] == "rejected"]
+    assert any(e["reason"] == "origin-not-allowed https://school-3.example.ru" for e in refused)
