@@ -184,7 +184,9 @@ def test_an_organisations_own_admin_finds_no_such_page(db, service, request):
             assert console.post_form(path, data).status_code == 404, path
     with signed_in(service.url, platform_admin(db, request)) as console:
         page = console.get("/console/orgs", params={"q": region.slug.rsplit("-", 1)[1]}).text
+        english = console.get("/console/orgs", params={"q": region.slug, "lang": "en"}).text
     assert "Переименована" not in page and unique(request, "mine") not in page
+    assert "No appeals yet" in card(english, region.slug)
 
 
 @pytest.mark.same_on_every_engine("the page's layout and axe; the stories above run on both")
