@@ -2,12 +2,12 @@
 (/console/orgs): how many appeals each organisation has received and when the last came, and
 adding or editing one organisation with the SITE_CHANGED event that records who did it.
 
-The counts are the board's kept counts (`appeal_day_counts`, kept by triggers in the
-transaction that files or forwards an appeal), summed per organisation: the table has a row per
-organisation, local day and category that ever had an appeal, far fewer than the appeals. The
-last appeal's time is one index seek per organisation (`appeals_by_target_time`: the newest
-entry of the organisation's range), never a walk over its appeals. Both count an appeal where
-it is now (its target after routing and forwards), as the board and statistics do.
+The counts are kept, not counted: `appeal_org_counts` (migration 24) has one row per
+organisation, moved by triggers in the transaction that files or forwards an appeal. The last
+appeal's time is one index seek per organisation (`appeals_by_target_time`: the newest entry of
+the organisation's range). So the page reads a few hundred rows and seeks, never the appeals
+themselves; both count an appeal where it is now (its target after routing and forwards), as
+the board and statistics do.
 
 The changes reuse the registry's checks (orgs.check_slug, orgs.normalise_origins,
 orgs.parse_pos_id, org_settings.check_setting), so a refusal reads as the CLI's does; the
@@ -50,13 +50,11 @@ class Received:
 
 
 def received(conn: sqlite3.Connection) -> dict[int, Received]:
-    """Every organisation's appeals: two grouped reads of kept counts and index ends (see the
+    """Every organisation's appeals: its kept count and its index's newest entry (see the
     module's docstring), not a scan of the appeals."""
     counts = {
-        int(row[0]): int(row[1] or 0)
-        for row in conn.execute(
-            "SELECT target_org_id, sum(n) FROM appeal_day_counts GROUP BY target_org_id"
-        )
+        int(row[0]): int(row[1])
+        for row in conn.execute("SELECT target_org_id, n FROM appeal_org_counts WHERE n > 0")
     }
     result = {}
     for row in conn.execute(
