@@ -15,7 +15,7 @@ import httpx
 import pytest
 from console_helpers import PASSWORD, add_user, own_org, signed_in, unique
 
-from conftest import appeal, bearer, serious_violations
+from conftest import appeal, bearer, events, serious_violations
 
 pytestmark = pytest.mark.shared_service(POS_RATE_LIMIT_KEY="0", POS_RATE_LIMIT_ORG="0")
 SITE = "https://region.example.ru"
@@ -94,6 +94,15 @@ def test_a_platform_admin_adds_an_org_and_sees_its_first_appeal(db, service, req
         never = console.get("/console/orgs", params={"q": mark, "never": "1"}).text
         assert card(never, town) == ""
         assert "Обращений не было" in card(never, region.slug)
+    audit = [
+        (e["data"].get("by"), e["data"].get("change"), e["data"].get("fields"))
+        for e in events(db, "--org", town)
+        if e["type"] == "site_changed" and e["data"].get("slug") == town
+    ]
+    assert audit == [
+        (root, "org-added", None),
+        (root, "org-edited", ["name", "phone", "origins"]),
+    ]
 
 
 def test_a_search_by_pos_id_shows_the_org_under_its_ancestors(db, service, request):

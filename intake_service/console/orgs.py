@@ -248,8 +248,8 @@ async def save(request: Request) -> Response:
             await runtime.writer.submit(op)
         except queries.FieldRefused as exc:
             errors = exc.errors
-        except OrgError as exc:
-            errors = {"name": str(exc)}
+        except OrgError as exc:  # e.g. the parent removed by the CLI meanwhile
+            errors = {"form": str(exc)}
     if errors:
         return _form_page(request, operator, editing, typed, errors, status=422)
     done = "added" if editing is None else "saved"
