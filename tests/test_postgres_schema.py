@@ -131,6 +131,16 @@ def test_the_triggers_keep_the_board_counts_and_the_registry_version(postgres_ur
         counts = conn.execute("SELECT state, n FROM outbox_counts ORDER BY state").fetchall()
         assert counts == [("done", 1), ("pending", 0)]
 
+        # the appeals each organisation received (migration 24) follow a forward
+        by_org = "SELECT target_org_id, n FROM appeal_org_counts ORDER BY target_org_id"
+        assert conn.execute(by_org).fetchall() == [(org, 1)]
+        other = conn.execute(
+            "INSERT INTO orgs (slug, name, created_at) VALUES ('sharya', 'Шарья', %s) RETURNING id",
+            (now,),
+        ).fetchone()[0]
+        conn.execute("UPDATE appeals SET target_org_id = %s WHERE id = 'a1'", (other,))
+        assert conn.execute(by_org).fetchall() == [(org, 0), (other, 1)]
+
 
 def test_the_cli_manages_organisations_on_postgresql_as_on_sqlite(postgres_url):
     run_cli(postgres_url, "org", "add", "demo", "--name", "Администрация", "--origin",

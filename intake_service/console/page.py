@@ -15,18 +15,19 @@ from intake_service.pages import page_language, render
 if TYPE_CHECKING:  # a renderer loads nothing of the store (pyproject.toml, [tool.importlinter])
     from intake_service.console.auth import Operator
 
-# (path, message key, admins only)
-NAVIGATION: tuple[tuple[str, str, bool], ...] = (
-    ("/console", "console.nav.register", False),
-    ("/console/log", "console.nav.log", False),
-    ("/console/board", "console.nav.board", False),
-    ("/console/map", "console.nav.map", False),
-    ("/console/stats", "console.nav.stats", False),
-    ("/console/polls", "console.nav.polls", False),
-    ("/console/site", "console.nav.site", False),
-    ("/console/users", "console.nav.users", True),
-    ("/console/templates", "console.nav.templates", True),
-    ("/console/settings", "console.nav.settings", True),
+# (path, message key, who sees it: "" everyone, "admin" admins, "platform" platform admins)
+NAVIGATION: tuple[tuple[str, str, str], ...] = (
+    ("/console", "console.nav.register", ""),
+    ("/console/log", "console.nav.log", ""),
+    ("/console/board", "console.nav.board", ""),
+    ("/console/map", "console.nav.map", ""),
+    ("/console/stats", "console.nav.stats", ""),
+    ("/console/polls", "console.nav.polls", ""),
+    ("/console/site", "console.nav.site", ""),
+    ("/console/orgs", "console.nav.orgs", "platform"),
+    ("/console/users", "console.nav.users", "admin"),
+    ("/console/templates", "console.nav.templates", "admin"),
+    ("/console/settings", "console.nav.settings", "admin"),
 )
 
 
@@ -59,8 +60,10 @@ def console_page(
     if operator is not None and not operator.user.must_change:
         nav = [
             {"href": href, "key": key, "current": href == section}
-            for href, key, admin_only in NAVIGATION
-            if operator.is_admin or not admin_only
+            for href, key, who in NAVIGATION
+            if who == ""
+            or (who == "admin" and operator.is_admin)
+            or (who == "platform" and operator.user.platform)
         ]
     other = "en" if lang == "ru" else "ru"
     query = dict(request.query_params)

@@ -12,6 +12,7 @@ from intake_service.console import (
     board,
     log,
     map,
+    orgs,
     polls,
     register,
     settings,
@@ -30,6 +31,7 @@ ROUTES: list[BaseRoute] = [
     *register.ROUTES,
     *log.ROUTES,
     *site.ROUTES,
+    *orgs.ROUTES,
     *settings.ROUTES,
     *users.ROUTES,
     *taken.ROUTES,  # before the appeal's own: `new` is no appeal id

@@ -13,7 +13,7 @@ that were slow at a million appeals), `taken_channels` (19: the day counts' colu
 channels an operator takes appeals from), `due_counts` (20: the open appeals' answer dates
 counted per cell, for the board's overdue count), `follows` (21: citizens following an appeal
 another filed), `polls` (22: polls, votes and public discussions), `pos_ids` (23: the old ПОС widget's id of
-an organisation).
+an organisation), `org_counts` (24: the appeals each organisation has received, counted).
 Importing this package registers them all in MIGRATIONS.
 
 PostgreSQL starts from a baseline of migration 12 (postgres/schema.py) and applies the later
@@ -37,6 +37,7 @@ from intake_service.migrations import (  # noqa: F401
     idempotency_scopes,
     local_days,
     open311,
+    org_counts,
     polls,
     pos_ids,
     register,
