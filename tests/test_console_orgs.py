@@ -146,8 +146,8 @@ def test_bad_values_are_refused_beside_their_fields_and_nothing_is_written(db, s
         assert refused.status_code == 422
         assert "Не сохранено" in refused.text
         assert "ftp://bad.example.ru" in error_of(refused.text, "origins")
-        assert "is not a time zone name" in error_of(refused.text, "timezone")
-        assert "is not an ОКТМО code" in error_of(refused.text, "oktmo")
+        assert "Часового пояса «Mars/Olympus» нет" in error_of(refused.text, "timezone")
+        assert "ОКТМО «123» не подходит" in error_of(refused.text, "oktmo")
         assert error_of(refused.text, "name") == ""
         assert 'value="Больница"' in refused.text  # what was typed stays
         # the store's check: the ПОС id is the child's (the others pass now)
@@ -156,7 +156,7 @@ def test_bad_values_are_refused_beside_their_fields_and_nothing_is_written(db, s
             {"slug": newcomer, "name": "Больница", "parent": region.slug, "pos_id": taken},
         )
         assert refused.status_code == 422
-        assert f"already belongs to {child}" in error_of(refused.text, "pos_id")
+        assert f"уже у организации {child}" in error_of(refused.text, "pos_id")
         assert card(console.get("/console/orgs", params={"q": newcomer}).text, newcomer) == ""
 
         # the region under its own child closes a circle

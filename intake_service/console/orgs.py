@@ -31,9 +31,11 @@ from intake_service.console.settings import ZONES
 from intake_service.console.state import console_of
 from intake_service.directory import OrgDirectory
 from intake_service.errors import NotFound
+from intake_service.i18n import t
 from intake_service.org_settings import timezone_of
 from intake_service.orgs import Org, OrgError
 from intake_service.origins import display_origin
+from intake_service.pages import page_language
 
 SECTION = "/console/orgs"
 QUERY_MAX = 100
@@ -187,15 +189,16 @@ def _form_page(
     operator: Operator,
     editing: Org | None,
     typed: dict[str, str],
-    errors: dict[str, str] | None = None,
+    errors: dict[str, queries.Refusal] | None = None,
     *,
     status: int = 200,
 ) -> Response:
     directory = console_of(request).runtime.directory
+    lang = page_language(request)
     context = {
         "editing": editing,
         "typed": typed,
-        "errors": errors or {},
+        "errors": {k: t(key, lang, **values) for k, (key, values) in (errors or {}).items()},
         "parents": _parent_choices(directory, editing),
         "zones": sorted({*ZONES, typed.get("timezone") or ""} - {""}),
         "action": SECTION + ("/new" if editing is None else f"/{quote(editing.slug)}/edit"),
@@ -248,8 +251,8 @@ async def save(request: Request) -> Response:
             await runtime.writer.submit(op)
         except queries.FieldRefused as exc:
             errors = exc.errors
-        except OrgError as exc:  # e.g. the parent removed by the CLI meanwhile
-            errors = {"form": str(exc)}
+        except OrgError:  # e.g. the organisation or its parent removed by the CLI meanwhile
+            errors = {"form": ("console.orgs.bad.form", {})}
     if errors:
         return _form_page(request, operator, editing, typed, errors, status=422)
     done = "added" if editing is None else "saved"

@@ -67,12 +67,18 @@ def received(conn: sqlite3.Connection) -> dict[int, Received]:
     return result
 
 
+# Why a field is refused, in the console's words: a catalogue key (console.orgs.bad.*) and what
+# fills it in. The registry's own messages are the CLI's, in English; the page says the rule in
+# the operator's language and names what was typed.
+Refusal = tuple[str, dict[str, object]]
+
+
 class FieldRefused(OrgError):
     """A posted organisation refused, each reason under the form field it is about."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: dict[str, Refusal]) -> None:
         self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        super().__init__("; ".join(f"{k}: {v[0]}" for k, v in errors.items()))
 
 
 @dataclass
@@ -85,40 +91,47 @@ class Posted:
     origins: list[str]
     settings: dict[str, str]  # as typed; "" clears
     pos_id: int | None
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, Refusal] = field(default_factory=dict)
 
 
-def _check(errors: dict[str, str], name: str, check: Callable[[], Any]) -> Any:
+def _check(errors: dict[str, Refusal], name: str, typed: str, check: Callable[[], Any]) -> Any:
     try:
         return check()
-    except OrgError as exc:
-        errors[name] = str(exc)
+    except OrgError:
+        errors[name] = (f"console.orgs.bad.{name}", {"value": typed[:80]})
         return None
 
 
 def read_form(form: dict[str, str], slug: str | None) -> Posted:
     """The posted fields with each one's own check (the registry's); `slug` is the edited
     organisation's (None: a new one, whose slug is posted)."""
-    errors: dict[str, str] = {}
+    errors: dict[str, Refusal] = {}
     new_slug = form.get("slug", "").strip() if slug is None else slug
     if slug is None:
-        _check(errors, "slug", lambda: check_slug(new_slug))
+        _check(errors, "slug", new_slug, lambda: check_slug(new_slug))
     name = form.get("name", "").strip()
     if not name:
-        errors["name"] = "the organisation needs a name (--name)"
+        errors["name"] = ("console.orgs.bad.name", {})
     lines = [line.strip() for line in form.get("origins", "").splitlines() if line.strip()]
     origins: list[str] = []
     if len(lines) > ORIGINS_MAX:
-        errors["origins"] = f"at most {ORIGINS_MAX} origins, one a line"
+        errors["origins"] = ("console.orgs.bad.origins-many", {"max": ORIGINS_MAX})
     else:
-        origins = _check(errors, "origins", lambda: normalise_origins(lines)) or []
+        for line in lines:  # each on its own, so that the page names the one refused
+            checked = _check(errors, "origins", line, lambda x=line: normalise_origins([x]))
+            if checked is None:
+                origins = []
+                break
+            origins += checked
     settings = {}
     for name_ in SETTING_FIELDS:
         typed = form.get(name_, "")
         settings[name_] = typed
-        _check(errors, name_, lambda n=name_, v=typed: check_setting(n, v))
+        _check(errors, name_, typed, lambda n=name_, v=typed: check_setting(n, v))
     typed_pos = form.get("pos_id", "").strip()
-    pos_id = _check(errors, "pos_id", lambda: parse_pos_id(typed_pos)) if typed_pos else None
+    pos_id = (
+        _check(errors, "pos_id", typed_pos, lambda: parse_pos_id(typed_pos)) if typed_pos else None
+    )
     return Posted(
         slug=new_slug,
         name=name,
@@ -133,16 +146,16 @@ def read_form(form: dict[str, str], slug: str | None) -> Posted:
 def _store_checks(conn: sqlite3.Connection, posted: Posted, editing: Org | None) -> None:
     """What the store decides — a slug taken, a parent missing or closing a circle, a ПОС id
     another organisation keeps — as FieldRefused."""
-    errors: dict[str, str] = {}
+    errors: dict[str, Refusal] = {}
     if (
         editing is None
         and conn.execute("SELECT 1 FROM orgs WHERE slug = ?", (posted.slug,)).fetchone()
     ):
-        errors["slug"] = f"the organisation {posted.slug!r} already exists"
+        errors["slug"] = ("console.orgs.bad.slug-taken", {"value": posted.slug})
     if posted.parent is not None:
         parents = {row[0]: row[1] for row in conn.execute(_PARENTS)}
         if posted.parent not in parents:
-            errors["parent"] = f"there is no organisation {posted.parent[:60]!r}"
+            errors["parent"] = ("console.orgs.bad.parent-missing", {"value": posted.parent[:60]})
         elif editing is not None:
             ring = _ring(parents, editing.slug, posted.parent)
             if ring:
@@ -151,8 +164,8 @@ def _store_checks(conn: sqlite3.Connection, posted: Posted, editing: Org | None)
         holder = pos_id_holder(conn, posted.pos_id)
         if holder is not None and holder != posted.slug:
             errors["pos_id"] = (
-                f"the ПОС id {posted.pos_id} already belongs to {holder}; clear it there first: "
-                f"pos-intake org set {holder} --pos-id none"
+                "console.orgs.bad.pos-taken",
+                {"value": posted.pos_id, "holder": holder},
             )
     if errors:
         raise FieldRefused(errors)
@@ -161,11 +174,11 @@ def _store_checks(conn: sqlite3.Connection, posted: Posted, editing: Org | None)
 _PARENTS = "SELECT o.slug, p.slug FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id"
 
 
-def _ring(parents: dict[str, str | None], slug: str, parent: str) -> str | None:
-    """Why `slug` cannot go under `parent` (it would close a circle), in `org import`'s words,
-    or None."""
+def _ring(parents: dict[str, str | None], slug: str, parent: str) -> Refusal | None:
+    """Why `slug` cannot go under `parent` (it would close a circle: the chain, as `org import`
+    shows it), or None."""
     if parent == slug:
-        return f"{slug} cannot be its own parent"
+        return ("console.orgs.bad.parent-self", {})
     chain = [slug, parent]
     up = parents.get(parent)
     while up is not None and up not in chain:
@@ -173,7 +186,7 @@ def _ring(parents: dict[str, str | None], slug: str, parent: str) -> str | None:
         up = parents.get(up)
     if up != slug:
         return None
-    return "the parents go round in a circle: " + " → ".join([*chain, slug])
+    return ("console.orgs.bad.parent-circle", {"chain": " → ".join([*chain, slug])})
 
 
 def _settings_json(settings: dict[str, object]) -> str:

@@ -94,4 +94,82 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.orgs.back": {"ru": "К списку организаций", "en": "Back to the organisations"},
     "console.orgs.done-added": {"ru": "Организация добавлена.", "en": "Organisation added."},
     "console.orgs.done-saved": {"ru": "Сохранено.", "en": "Saved."},
+    # why a field is refused (console/orgs_queries.py): the rule in words, with what was typed
+    "console.orgs.bad.slug": {
+        "ru": "Код «{value}» не подходит: от 2 до 40 строчных латинских букв, цифр и дефисов, "
+        "например mo-manturovo (код all занят).",
+        "en": "The code '{value}' will not do: 2 to 40 lower-case Latin letters, digits and "
+        "hyphens, e.g. mo-manturovo (all is reserved).",
+    },
+    "console.orgs.bad.slug-taken": {
+        "ru": "Организация с кодом «{value}» уже есть.",
+        "en": "There already is an organisation '{value}'.",
+    },
+    "console.orgs.bad.name": {
+        "ru": "Укажите название организации.",
+        "en": "Give the organisation a name.",
+    },
+    "console.orgs.bad.origins-many": {
+        "ru": "Не больше {max} адресов, по одному на строку.",
+        "en": "At most {max} addresses, one a line.",
+    },
+    "console.orgs.bad.origins": {
+        "ru": "Адрес «{value}» не подходит. Пишите адрес сайта без пути: https://manturovo.ru, "
+        "https://*.manturovo.ru (все поддомены) или http://localhost:8080; звёздочка не может "
+        "стоять прямо перед .ru или другим общим доменом.",
+        "en": "The address '{value}' will not do. Write the site's address without a path: "
+        "https://manturovo.ru, https://*.manturovo.ru (every subdomain) or "
+        "http://localhost:8080; a star cannot stand right before .ru or another public suffix.",
+    },
+    "console.orgs.bad.timezone": {
+        "ru": "Часового пояса «{value}» нет: выберите из списка, например Europe/Moscow, "
+        "Europe/Samara или Asia/Yekaterinburg.",
+        "en": "There is no time zone '{value}': pick one from the list, e.g. Europe/Moscow, "
+        "Europe/Samara or Asia/Yekaterinburg.",
+    },
+    "console.orgs.bad.phone": {
+        "ru": "Телефон «{value}» не подходит: цифры, пробелы, скобки и дефисы, например "
+        "+7 (49442) 2-12-34.",
+        "en": "The phone '{value}' will not do: digits, spaces, brackets and hyphens, e.g. "
+        "+7 (49442) 2-12-34.",
+    },
+    "console.orgs.bad.email": {
+        "ru": "Адрес почты «{value}» не подходит: например priemnaya@manturovo.ru.",
+        "en": "The e-mail '{value}' will not do: e.g. priemnaya@manturovo.ru.",
+    },
+    "console.orgs.bad.website": {
+        "ru": "Сайт «{value}» не подходит: полный адрес с https://, например https://manturovo.ru.",
+        "en": "The website '{value}' will not do: a whole address with https://, e.g. "
+        "https://manturovo.ru.",
+    },
+    "console.orgs.bad.oktmo": {
+        "ru": "ОКТМО «{value}» не подходит: 8 цифр (34714000) или 11 (34714000001).",
+        "en": "The ОКТМО code '{value}' will not do: 8 digits (34714000) or 11 (34714000001).",
+    },
+    "console.orgs.bad.pos_id": {
+        "ru": "Номер ПОС «{value}» не подходит: целое положительное число до 12 цифр, например "
+        "224510.",
+        "en": "The ПОС number '{value}' will not do: a positive whole number of up to 12 "
+        "digits, e.g. 224510.",
+    },
+    "console.orgs.bad.pos-taken": {
+        "ru": "Номер ПОС {value} уже у организации {holder}: сначала уберите его там.",
+        "en": "The ПОС number {value} already belongs to {holder}: remove it there first.",
+    },
+    "console.orgs.bad.parent-missing": {
+        "ru": "Организации «{value}» нет.",
+        "en": "There is no organisation '{value}'.",
+    },
+    "console.orgs.bad.parent-self": {
+        "ru": "Организация не может быть вышестоящей для самой себя.",
+        "en": "An organisation cannot be above itself.",
+    },
+    "console.orgs.bad.parent-circle": {
+        "ru": "Так организации замкнутся в круг: {chain}.",
+        "en": "The organisations would go round in a circle: {chain}.",
+    },
+    "console.orgs.bad.form": {
+        "ru": "Не сохранено: организацию только что изменили в другом месте. Откройте форму заново.",
+        "en": "Not saved: the organisation was changed elsewhere just now. Open the form again.",
+    },
 }
