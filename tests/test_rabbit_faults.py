@@ -176,7 +176,9 @@ def store_down(db: Path | str) -> Iterator[None]:
     another process holds the write lock (a long transaction in a shell, a stuck backup), so
     every batch fails after the busy timeout."""
     if isinstance(db, Path):
-        holder = sqlite3.connect(db, timeout=0, isolation_level=None)
+        # it waits its turn for the lock: the service may be in the middle of a write (a mail
+        # outcome, a checkpoint) when the outage begins — it failed once on "database is locked"
+        holder = sqlite3.connect(db, timeout=30, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         try:
             yield

@@ -40,6 +40,7 @@ from intake_service.pages import page_language
 SECTION = "/console/orgs"
 QUERY_MAX = 100
 TYPED_MAX = 4000  # a posted field longer than this is cut before any check reads it
+DEPTH_MAX = 50  # levels of the tree shown; a region has four or five
 
 
 def platform_admin(request: Request) -> Operator:
@@ -109,7 +110,9 @@ def tree(
     def build(parent: str | None, seen: frozenset[str]) -> list[Node]:
         nodes = []
         for org in sorted(children.get(parent, ()), key=lambda o: (o.name.casefold(), o.slug)):
-            if org.slug not in shown or org.slug in seen:
+            # a chain deeper than any region's (as the parent choices stop) ends here rather
+            # than at Python's recursion limit
+            if org.slug not in shown or org.slug in seen or len(seen) > DEPTH_MAX:
                 continue
             got = received.get(org.id, queries.Received())
             nodes.append(
@@ -163,7 +166,7 @@ def _parent_choices(directory: OrgDirectory, editing: Org | None) -> list[tuple[
 
     def walk(parent: str | None, depth: int) -> None:
         for org in sorted(children.get(parent, ()), key=lambda o: (o.name.casefold(), o.slug)):
-            if org.id in below or depth > 50:
+            if org.id in below or depth > DEPTH_MAX:
                 continue
             result.append((org, depth))
             walk(org.slug, depth + 1)
