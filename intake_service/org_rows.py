@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from intake_service.org_settings import check_setting
-from intake_service.orgs import OrgError, check_slug, normalise_origins, parse_pos_id
+from intake_service.orgs import (
+    OrgError,
+    check_name,
+    check_slug,
+    normalise_origins,
+    parse_pos_id,
+)
 
 HEADER = (
     "slug", "name", "parent", "oktmo", "origins", "timezone", "phone", "email", "website", "pos_id",
@@ -150,7 +156,7 @@ def _row(line: int, cells: dict[str, str]) -> Row:
     return Row(
         line=line,
         slug=cells["slug"],
-        name=cells["name"] or None,
+        name=_cell("name", lambda: check_name(cells["name"])) if cells["name"] else None,
         parent=cells["parent"] or None,
         origins=origins,
         settings=settings,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from intake_service.categories import DEFAULT_CATALOGUE
+from intake_service.contacts import plain_problem
 from intake_service.i18n import t
 from intake_service.origins import (
     OriginError,
@@ -119,6 +120,24 @@ def list_orgs(conn: sqlite3.Connection) -> list[Org]:
     return [_row_to_org(conn, row) for row in conn.execute("SELECT * FROM orgs ORDER BY slug")]
 
 
+NAME_MAX = 300  # characters of an organisation's name («Муниципальное бюджетное …» runs long)
+
+
+def check_name(name: str) -> str:
+    """An organisation's name as it is kept: stripped, not empty, not longer than NAME_MAX, and
+    plain text — a control character (NUL, which PostgreSQL cannot store) or a direction mark
+    (which makes a name shown on the form read as another) is refused. The one rule `org add`,
+    `org import` and the console share."""
+    name = name.strip()
+    if not name:
+        raise OrgError("the organisation needs a name (--name)")
+    if len(name) > NAME_MAX:
+        raise OrgError(f"a name has at most {NAME_MAX} characters")
+    if problem := plain_problem(name):
+        raise OrgError(problem)
+    return name
+
+
 def check_slug(slug: str) -> None:
     """A new organisation's slug: the one rule `org add` and `org import` share."""
     if not _SLUG.match(slug):
@@ -186,8 +205,7 @@ def create_org(
     parent: str | None = None,
 ) -> Org:
     check_slug(slug)
-    if not name.strip():
-        raise OrgError("the organisation needs a name (--name)")
+    name = check_name(name)
     normalised = normalise_origins(origins)
     with transaction(conn):
         if conn.execute("SELECT 1 FROM orgs WHERE slug = ?", (slug,)).fetchone():

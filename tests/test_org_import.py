@@ -164,6 +164,8 @@ BAD_ROWS = {
     "region,,district,,,,,,,": "line 17: parent: the parents go round in a circle: "
     "region → district → region",
     "short,Мало": "line 18: 2 cells, the header has 10",
+    # a direction mark would make the name read as another on the form
+    "rlo,Школа\u202eанмок,,,,,,,,": "line 19: name: 'Школа\\u202eанмок' has control or direction",
 }
 
 

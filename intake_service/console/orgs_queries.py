@@ -28,6 +28,7 @@ from intake_service.org_settings import check_setting
 from intake_service.orgs import (
     Org,
     OrgError,
+    check_name,
     check_slug,
     get_org,
     normalise_origins,
@@ -109,9 +110,8 @@ def read_form(form: dict[str, str], slug: str | None) -> Posted:
     new_slug = form.get("slug", "").strip() if slug is None else slug
     if slug is None:
         _check(errors, "slug", new_slug, lambda: check_slug(new_slug))
-    name = form.get("name", "").strip()
-    if not name:
-        errors["name"] = ("console.orgs.bad.name", {})
+    typed_name = form.get("name", "")
+    name = _check(errors, "name", typed_name.strip(), lambda: check_name(typed_name)) or ""
     lines = [line.strip() for line in form.get("origins", "").splitlines() if line.strip()]
     origins: list[str] = []
     if len(lines) > ORIGINS_MAX:

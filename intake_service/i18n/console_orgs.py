@@ -106,8 +106,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "There already is an organisation '{value}'.",
     },
     "console.orgs.bad.name": {
-        "ru": "Укажите название организации.",
-        "en": "Give the organisation a name.",
+        "ru": "Укажите название организации обычным текстом, не длиннее 300 знаков.",
+        "en": "Give the organisation a name in plain text, up to 300 characters.",
     },
     "console.orgs.bad.origins-many": {
         "ru": "Не больше {max} адресов, по одному на строку.",
