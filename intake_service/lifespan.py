@@ -1,6 +1,6 @@
 """The service's life from start to stop: the database opened (and migrated), the writer and
 the `Runtime` built, the background jobs every node runs started — forwarding, housekeeping of
-the queue, the loop watch — and all of it torn down again in order.
+the queue, the loop watch, the scheduled backups (backup_schedule.py) — and all of it torn down again in order.
 
 Apart from `runtime.py` because the jobs take the `Runtime` they run on. When both were one
 module, it also started the follow-up's jobs, and the runtime and those jobs imported each
@@ -16,8 +16,9 @@ import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 
-from intake_service import declension
+from intake_service import backup_schedule, declension
 from intake_service.access_log import access_log
 from intake_service.appeals import forget_idempotency_op
 from intake_service.directory import OrgDirectory
@@ -118,6 +119,14 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
     forwarding = asyncio.create_task(runtime.forwarder.run(), name="pos-intake-forwarder")
     jobs = [declining, housekeeping, forwarding]
     jobs.append(asyncio.create_task(runtime.metrics.loop.run(), name="pos-intake-loop-watch"))
+    if settings.backup_dir:
+        runtime.backups = await asyncio.to_thread(
+            backup_schedule.newest_state, Path(settings.backup_dir), settings.backup_every
+        )
+        job = backup_schedule.run(
+            runtime.backups, settings.db, runtime.media_root, key, settings.backup_keep
+        )
+        jobs.append(asyncio.create_task(job, name="pos-intake-backups"))
     try:
         yield runtime
     finally:

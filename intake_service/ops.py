@@ -32,7 +32,8 @@ async def healthz(request: Request) -> Response:
 async def readyz(request: Request) -> Response:
     """Ready when the writer is alive, can take the write lock and commit, and the last real
     write (an appeal, a delivery's outcome) was not refused; degraded (still 200) when a sink or
-    the SMTP server fails, the outbox is full or the mail backlog long."""
+    the SMTP server fails, the outbox is full or the mail backlog long, or the scheduled
+    backups fail or are late."""
     runtime = request.app.state.runtime
     checks: dict[str, str] = {}
 
@@ -93,6 +94,13 @@ async def readyz(request: Request) -> Response:
             or forwarder.mail_backlog >= settings.mail_limit
         ):
             body["status"] = "degraded"
+    backups = runtime.backups
+    if backups is not None:
+        # a backup that failed, or none for two periods, does not stop intake: degraded
+        checks["backup"] = backups.check()
+        body["backup"] = backups.details()
+        if ready and checks["backup"] in ("failing", "late"):
+            body["status"] = "degraded"
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
@@ -134,6 +142,8 @@ async def metrics(request: Request) -> Response:
     sinks_up = forwarder.sinks_up() if forwarder is not None else []
     mail_backlog = forwarder.mail_backlog if forwarder is not None else None
     text = runtime.metrics.render(depth(runtime.reader), sinks_up, mail_backlog)
+    if runtime.backups is not None:
+        text += runtime.backups.metrics()
     return PlainTextResponse(text, media_type="text/plain; version=0.0.4")
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from starlette.requests import Request
 
 from intake_service.appeals import Accepted, Idempotency, NewAppeal, accept_op
+from intake_service.backup_schedule import BackupState
 from intake_service.directory import OrgDirectory
 from intake_service.errors import IntakeError, Unavailable
 from intake_service.events import EventType, insert_event
@@ -59,6 +60,7 @@ class Runtime:
     calendar: Calendar = field(default_factory=Calendar)
     mailer: Mailer | None = None
     forwarder: Forwarder | None = None
+    backups: BackupState | None = None  # the scheduled backups, when POS_BACKUP_DIR is set
     queue_signals: defaultdict[int, asyncio.Event] = field(
         default_factory=lambda: defaultdict(asyncio.Event)
     )

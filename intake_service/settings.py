@@ -92,6 +92,9 @@ class Settings:
     digest_hour: int
     shutdown_grace: float
     log_level: str
+    backup_dir: str
+    backup_every: float
+    backup_keep: int
 
     def __repr__(self) -> str:
         shown = []
@@ -163,6 +166,10 @@ def load(
             "queue_retention (POS_QUEUE_RETENTION) must be at least 1 second: messages nobody "
             "acknowledges must expire, or a queue nobody reads grows without bound"
         )
+    if not settings.backup_every >= 1:  # NaN fails here too
+        raise SettingsError("backup_every (POS_BACKUP_EVERY) must be at least 1 second")
+    if settings.backup_keep < 1:
+        raise SettingsError("backup_keep (POS_BACKUP_KEEP) must be at least 1")
     if not 0 <= settings.shutdown_grace <= 3600:  # NaN fails here too
         raise SettingsError("shutdown_grace (POS_SHUTDOWN_GRACE) must be 0 to 3600 seconds")
     if settings.smtp_security not in ("starttls", "tls", "none"):

@@ -347,4 +347,22 @@ SETTINGS: tuple[Setting, ...] = (
         "sees as a broken transfer. Queue long-polls and live streams end at once.",
     ),
     Setting("log_level", "info", "Log level of the server: debug, info, warning, error."),
+    Setting(
+        "backup_dir",
+        "",
+        "Folder the service writes scheduled backups into (`pos-intake backup`, docs/data.md); "
+        "empty means no scheduled backups. It may not be inside the store's own folder.",
+    ),
+    Setting(
+        "backup_every",
+        86400.0,
+        "Seconds between two scheduled backups (at least 1); the first is taken at start when "
+        "the newest one in the folder is older than this.",
+    ),
+    Setting(
+        "backup_keep",
+        7,
+        "Scheduled backups kept in the folder (at least 1): the oldest beyond this are removed "
+        "after each good backup.",
+    ),
 )

@@ -1,4 +1,4 @@
-"""The `pos-intake` command: serve, demo, org, user, log, queue, migrate, copy.
+"""The `pos-intake` command: serve, demo, org, user, log, queue, migrate, copy, backup, restore.
 
 Every command takes `--db` (env POS_DB). Errors a person can act on are printed as one line,
 `pos-intake: <what is wrong>`, with exit code 1; wrong usage exits 2 with argparse's message.
@@ -12,7 +12,15 @@ from collections.abc import Sequence
 
 from intake_service import __version__
 from intake_service.category_attributes import QuestionError
-from intake_service.cli import copy_cmd, log_cmd, migrate_cmd, org_cmd, queue_cmd, user_cmd
+from intake_service.cli import (
+    backup_cmd,
+    copy_cmd,
+    log_cmd,
+    migrate_cmd,
+    org_cmd,
+    queue_cmd,
+    user_cmd,
+)
 from intake_service.console.accounts import AccountError
 from intake_service.orgs import OrgError
 from intake_service.settings import SettingsError, help_table
@@ -72,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     user_cmd.add_parser(commands, _common)
     migrate_cmd.add_parser(commands, _common)
     copy_cmd.add_parser(commands, _common)
+    backup_cmd.add_parsers(commands, _common)
     return parser
 
 
