@@ -140,10 +140,7 @@ def _fill(
         if integrity != "ok":
             raise BackupError(f"the copy of {db} is damaged ({integrity}); no backup was kept")
         database = DATABASE
-    photos = 0
-    if media_root.is_dir():
-        shutil.copytree(media_root, folder / MEDIA)
-        photos = sum(1 for p in (folder / MEDIA).rglob("*") if p.is_file())
+    photos = _copy_photos(media_root, folder / MEDIA) if media_root.is_dir() else 0
     if key:
         (folder / KEY).touch(mode=0o600)
         (folder / KEY).write_text(key + "\n", encoding="utf-8")
@@ -164,6 +161,23 @@ def _fill(
         json.dumps(asdict(manifest), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     return manifest
+
+
+def _copy_photos(root: Path, target: Path) -> int:
+    """Copy the photo folder as it is now; the files copied. Intake goes on meanwhile: a file
+    removed while this walks (a held appeal dropped, a failed write's photos) is skipped, not a
+    failed backup — its appeal is not in the copy."""
+    copied = 0
+    for folder, _subfolders, files in os.walk(root):  # a folder gone meanwhile is skipped
+        into = target / Path(folder).relative_to(root)
+        into.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            try:
+                shutil.copy2(Path(folder) / name, into / name)
+            except FileNotFoundError:
+                continue
+            copied += 1
+    return copied
 
 
 def _check_copy(path: Path) -> tuple[str, int]:
@@ -196,6 +210,8 @@ def store_key(db: str, configured: str) -> str | None:
     conn = connect(db)
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'secret_key'").fetchone()
+    except sqlite3.Error as exc:
+        raise BackupError(f"{redacted(db)} is not a pos-intake store ({exc})") from None
     finally:
         conn.close()
     return row[0] if row else None

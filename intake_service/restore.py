@@ -46,6 +46,7 @@ def restore(source: Path, db: str, media_root: Path) -> Restored:
         raise BackupError(f"{target.parent} is not a folder")
     partial_db = target.with_name(f".{target.name}.partial")
     partial_media = media_root.with_name(f".{media_root.name}.partial")
+    shutil.rmtree(partial_media, ignore_errors=True)  # what an earlier, killed restore left
     try:
         _copy_database(copy, partial_db, key)
         if media is not None:
