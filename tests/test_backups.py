@@ -20,10 +20,14 @@ from waiting import wait_until
 from conftest import PostgresDatabase, Service, appeal, bearer, run_cli
 
 NO_LIMITS = {"POS_RATE_LIMIT_KEY": "0", "POS_RATE_LIMIT_ADDRESS": "0"}
+KEY = "a key kept in the deployment's settings"
 
 
 @pytest.mark.sqlite_only("the database's copy is SQLite's; on PostgreSQL pg_dump takes it")
-@pytest.mark.service_env(**NO_LIMITS)
+# the key set by POS_SECRET_KEY, so not in the store: the tracking links work on the restored
+# store (started without it) only if the backup carried the key; the operator's backup runs
+# with the deployment's settings
+@pytest.mark.service_env(**NO_LIMITS, POS_SECRET_KEY=KEY)
 def test_backup_while_eight_clients_file_then_restored_store_serves_their_tracking_links(
     service, org, tmp_path_factory
 ):
@@ -48,7 +52,7 @@ def test_backup_while_eight_clients_file_then_restored_store_serves_their_tracki
         began = time.monotonic()
         before = [answer for at, answer in list(acknowledged) if at < began]
         dest = tmp_path_factory.mktemp("backups") / "monday"
-        taken = run_cli(service.db, "backup", str(dest))
+        taken = run_cli(service.db, "backup", str(dest), POS_SECRET_KEY=KEY)
         ended = time.monotonic()
         during = [answer for at, answer in list(acknowledged) if began <= at < ended]
     finally:
@@ -60,7 +64,7 @@ def test_backup_while_eight_clients_file_then_restored_store_serves_their_tracki
     assert during, "intake stopped while the backup ran"
     manifest = json.loads((dest / "manifest.json").read_text())
     assert manifest["integrity"] == "ok"
-    assert manifest["appeals"] >= len(before)
+    assert manifest["appeals"] >= len(before) >= 40
     assert (dest / "secret_key").is_file()
 
     restored = tmp_path_factory.mktemp("restored") / "pos-intake.db"
