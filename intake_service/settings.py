@@ -130,6 +130,21 @@ def _coerce(setting: Setting, value: Any) -> Any:
         ) from None
 
 
+def _check_backup_dir(settings: Settings) -> None:
+    """Scheduled backups inside the SQLite store's own folder would die with the disk they
+    should outlive (and `pos-intake backup` refuses such a folder): said at start, not at the
+    first backup a day later."""
+    if not settings.backup_dir or "://" in settings.db:
+        return
+    folder = Path(settings.backup_dir).resolve()
+    store = Path(settings.db).resolve().parent
+    if folder == store or folder.is_relative_to(store):
+        raise SettingsError(
+            f"backup_dir (POS_BACKUP_DIR): {settings.backup_dir} is inside {store}, the store's "
+            "own folder: put backups on another disk or at least another folder"
+        )
+
+
 def load(
     overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
@@ -170,6 +185,7 @@ def load(
         raise SettingsError("backup_every (POS_BACKUP_EVERY) must be at least 1 second")
     if settings.backup_keep < 1:
         raise SettingsError("backup_keep (POS_BACKUP_KEEP) must be at least 1")
+    _check_backup_dir(settings)
     if not 0 <= settings.shutdown_grace <= 3600:  # NaN fails here too
         raise SettingsError("shutdown_grace (POS_SHUTDOWN_GRACE) must be 0 to 3600 seconds")
     if settings.smtp_security not in ("starttls", "tls", "none"):

@@ -165,6 +165,9 @@ def test_bad_destinations_and_bad_backups_are_refused_leaving_nothing(db, org, t
     assert inside.returncode == 1
     assert "inside" in inside.stderr and "the live store's folder" in inside.stderr
     assert not (db.parent / "backup").exists()
+    scheduled = run_cli(db, "migrate", check=False, POS_BACKUP_DIR=str(db.parent / "backups"))
+    assert scheduled.returncode == 1
+    assert "backup_dir (POS_BACKUP_DIR)" in scheduled.stderr and "inside" in scheduled.stderr
     unwritable = run_cli(db, "backup", "/proc/pos-intake-backup", check=False)
     assert unwritable.returncode == 1
     assert "cannot write the backup into /proc" in unwritable.stderr
