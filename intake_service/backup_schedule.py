@@ -50,12 +50,12 @@ class BackupState:
         return time.time() - self.last_good_at if self.last_good_at is not None else float("inf")
 
     def details(self) -> dict[str, object]:
-        shown: dict[str, object] = {"folder": str(self.folder), "every_seconds": self.every}
+        """For /readyz, which anyone may read: the last good backup's name and age, never the
+        folder or why a backup failed (the service's log has those)."""
+        shown: dict[str, object] = {"every_seconds": self.every, "failures": self.failures}
         if self.last_good_at is not None:
             shown["last_good"] = self.last_good
             shown["last_good_age_seconds"] = round(self.age(), 1)
-        if self.last_error is not None:
-            shown["last_error"] = self.last_error
         return shown
 
     def metrics(self) -> str:

@@ -124,6 +124,29 @@ def test_scheduled_backups_rotate_and_the_last_good_ones_age_is_shown(db, org, t
         assert "integrity ok" in out
 
 
+def test_a_scheduled_backup_that_fails_degrades_the_node_and_says_why_in_the_log(
+    db, org, tmp_path_factory
+):
+    blocker = tmp_path_factory.mktemp("taken") / "a-file-not-a-folder"
+    blocker.write_text("")
+    env = {"POS_BACKUP_DIR": str(blocker), "POS_BACKUP_EVERY": "3600"}
+    service = Service(db, env=env).start()
+    try:
+        wait_until(lambda: "scheduled backup failed" in service.log(), what="the failure logged")
+        ready = httpx.get(service.url + "/readyz", timeout=5)
+        metrics = httpx.get(service.url + "/metrics", timeout=5).text
+    finally:
+        service.stop()
+    assert f"{blocker} is not a folder" in service.log()
+    assert ready.status_code == 200  # intake goes on
+    body = ready.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["backup"] == "failing"
+    assert body["backup"] == {"every_seconds": 3600.0, "failures": 1}  # no path, no error text
+    assert "pos_backup_failures_total 1" in metrics
+    assert not [m for m in metrics.splitlines() if m.startswith("pos_backup_last_good_age")]
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
