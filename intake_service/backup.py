@@ -98,7 +98,8 @@ def take(db: str, media_root: Path, key: str | None, dest: Path) -> Manifest:
     started = time.monotonic()
     partial = dest.parent / f".{dest.name}.partial-{os.getpid()}"
     try:
-        partial.mkdir()
+        # the copy holds every citizen's personal data: only the service's own user may read it
+        partial.mkdir(mode=0o700)
     except OSError as exc:
         raise BackupError(f"cannot write the backup into {dest.parent}: {exc.strerror}") from None
     try:

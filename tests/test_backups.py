@@ -65,6 +65,7 @@ def test_backup_while_eight_clients_file_then_restored_store_serves_their_tracki
     manifest = json.loads((dest / "manifest.json").read_text())
     assert manifest["integrity"] == "ok"
     assert manifest["appeals"] >= len(before) >= 40
+    assert dest.stat().st_mode & 0o777 == 0o700  # every citizen's data: the service's user only
     assert (dest / "secret_key").is_file()
 
     restored = tmp_path_factory.mktemp("restored") / "pos-intake.db"
