@@ -35,7 +35,7 @@ from pathlib import Path
 
 from intake_service import photos
 from intake_service.appeals import ERASED_MESSAGE
-from intake_service.dialect import is_sqlite
+from intake_service.dialect import is_sqlite, row_locks
 from intake_service.events import EventType, insert_event
 from intake_service.forward.outbox import OutboxState
 from intake_service.store import now_iso
@@ -95,8 +95,11 @@ def erase(
 ) -> Erased | None:
     """Erase one appeal inside the caller's transaction; None if there is no such appeal."""
     at = now_iso(now)
+    # PostgreSQL: a retention job and a request erasing the same appeal take turns, and the
+    # second sees it erased
     row = conn.execute(
-        "SELECT seq, number, target_org_id, text, address, erased_at FROM appeals WHERE id = ?",
+        "SELECT seq, number, target_org_id, text, address, erased_at FROM appeals WHERE id = ?"
+        + row_locks(conn, "appeals"),
         (appeal_id,),
     ).fetchone()
     if row is None:

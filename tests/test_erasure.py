@@ -85,6 +85,8 @@ def test_an_erased_citizen_is_gone_from_the_bytes_the_search_and_told_to_the_que
     with signed_in(service.url, duty) as console:
         assert searched(console, "штукатурка") == []
         assert searched(console, "лужа") == [other["number"]]  # the other citizen stays
+        site = console.get("/console/site", params={"org": own.slug})
+        assert "Персональные данные в обращениях хранятся 5 лет после закрытия" in site.text
     erased = [m for m in pull(service.url, own.key) if m["message_id"].startswith("erased:")]
     assert sorted(m["message_id"] for m in erased) == sorted(f"erased:{h['id']}" for h in hers)
     assert {m["body"]["schema"] for m in erased} == {"pos-intake/erased@1"}
