@@ -144,8 +144,17 @@ def test_an_export_holds_every_appeal_of_the_person_and_nobody_elses(db, service
 def test_a_phone_two_people_gave_is_refused_until_narrowed(db, service, request):
     own = own_org(db, request, "family")
     email = unique(request, "galina@example.ru")
-    galina = file(service.url, own.key, "Галина Сосновая", email, "+7 902 123-45-67", "Текст один")
-    file(service.url, own.key, "Денис Сосновый", None, "+7 902 123-45-67", "Текст два")
+    galina = file(
+        service.url,
+        own.key,
+        "Галина Сосновая",
+        email,
+        "+7 902 123-45-67",
+        "Текст первого обращения",
+    )
+    file(
+        service.url, own.key, "Денис Сосновый", None, "+7 902 123-45-67", "Текст второго обращения"
+    )
     args = ("citizen", "erase", "--phone", "+79021234567", "--org", own.slug, "--reason", "r")
 
     refused = run_cli(db, *args, check=False)
@@ -164,7 +173,14 @@ def test_a_phone_two_people_gave_is_refused_until_narrowed(db, service, request)
 def test_retention_erases_only_appeals_closed_long_ago(db, service):
     key = run_cli(db, "org", "key", "demo").stdout.strip().splitlines()[-1]
     old_closed, old_open, new_closed = (
-        file(service.url, key, f"Житель {n}", None, "+7 903 000-00-0" + str(n), f"Текст {n}")
+        file(
+            service.url,
+            key,
+            f"Житель {n}",
+            None,
+            "+7 903 000-00-0" + str(n),
+            f"Текст обращения номер {n}",
+        )
         for n in (1, 2, 3)
     )
     service.stop()
@@ -185,7 +201,7 @@ def test_retention_erases_only_appeals_closed_long_ago(db, service):
         assert [e["appeal_id"] for e in erased] == [old_closed["id"]]
         assert erased[0]["data"]["why"] == "retention"
         with store(db) as conn:
-            contacts = dict(conn.execute("SELECT number, contact FROM appeals").fetchall())
+            contacts = {r[0]: r[1] for r in conn.execute("SELECT number, contact FROM appeals")}
         assert contacts[old_closed["number"]] == "{}"
         assert "Житель 2" in contacts[old_open["number"]]
         assert "Житель 3" in contacts[new_closed["number"]]
