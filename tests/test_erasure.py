@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 
 import httpx
@@ -16,9 +17,20 @@ from processes import Service
 from stores import PostgresDatabase, store, store_dump
 from waiting import wait_until
 
-from conftest import appeal, bearer, events, run_cli
+from conftest import (
+    A_PERSON_WRITES,
+    DEMO_FORM_MIN_SECONDS,
+    appeal,
+    bearer,
+    events,
+    form_token,
+    run_cli,
+)
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
 pytestmark = pytest.mark.shared_service(
+    POS_FORM_MIN_SECONDS=str(DEMO_FORM_MIN_SECONDS),
     POS_RATE_LIMIT_KEY="0",
     POS_RATE_LIMIT_ADDRESS="0",
     POS_RATE_LIMIT_ORG="0",
@@ -139,6 +151,43 @@ def test_an_export_holds_every_appeal_of_the_person_and_nobody_elses(db, service
         db, "citizen", "export", "--phone", "+7 901 999-88-77", "--org", elsewhere.slug, check=False
     )
     assert nobody.returncode == 1 and "no appeal matches" in nobody.stderr
+
+
+def test_the_photos_come_with_the_export_and_go_with_the_erasure(db, service, org, request):
+    email = unique(request, "lidia@example.ru")
+    token = form_token(service.url, "https://demo.example.ru")
+    time.sleep(A_PERSON_WRITES)  # the form's robot check: a person takes longer to write
+    reply = httpx.post(
+        f"{service.url}/w/demo/appeals",
+        data={
+            "token": token,
+            "kind": "message",
+            "category": "roads",
+            "text": "Яма у подъезда, фото прилагаю.",
+            "name": "Лидия Ясенева",
+            "email": email,
+            "consent": "on",
+        },
+        files=[("photos", ("hole.png", PNG, "image/png"))],
+        headers={"Origin": service.url, "Accept": "application/json"},
+    )
+    assert reply.status_code == 201, reply.text
+    filed = reply.json()
+    photo = f"{service.url}/api/v1/appeals/{filed['id']}/photos/1"
+    assert httpx.get(photo, headers=bearer(org.key)).content == PNG
+
+    out = db.with_suffix(f".{unique(request, 'photos')}.zip")
+    run_cli(db, "citizen", "export", "--email", email, "--output", str(out))
+    with zipfile.ZipFile(out) as archive:
+        name = filed["number"].replace("/", "-")
+        assert archive.read(f"photos/{name}/1.png") == PNG
+
+    # the file itself, beside the SQLite file (on PostgreSQL in the service's working folder)
+    folder = None if isinstance(db, PostgresDatabase) else db.parent / f"{db.stem}-media"
+    assert folder is None or (folder / filed["id"] / "1.png").read_bytes() == PNG
+    run_cli(db, "citizen", "erase", "--email", email, "--reason", "заявление 18")
+    assert httpx.get(photo, headers=bearer(org.key)).status_code == 404
+    assert folder is None or not (folder / filed["id"]).exists()
 
 
 def test_a_phone_two_people_gave_is_refused_until_narrowed(db, service, request):
