@@ -187,6 +187,23 @@ def _tell_sinks(
     return targets
 
 
+def forget_address(conn: sqlite3.Connection, email: str) -> tuple[int, list[str]]:
+    """A person's e-mail beyond their own appeals, on their request: the appeals of others they
+    follow by it (`follows`) and forms of theirs still held for the confirmation link or expired
+    unconfirmed (`held_appeals`: the whole form). How many follows went, and the held forms' ids
+    (their photo folders go after COMMIT, as `remove_files` does for appeals)."""
+    folded = email.strip().lower()
+    follows = conn.execute("DELETE FROM follows WHERE lower(email) = ?", (folded,)).rowcount
+    held = [
+        row[0]
+        for row in conn.execute(
+            "DELETE FROM held_appeals WHERE lower(email) = ? AND state != 'confirmed' RETURNING id",
+            (folded,),
+        ).fetchall()
+    ]
+    return follows, held
+
+
 def remove_files(media_root: Path, erased: list[Erased]) -> None:
     """After COMMIT: the photos' files of the appeals just erased."""
     for done in erased:

@@ -85,6 +85,13 @@ def test_an_erased_citizen_is_gone_from_the_bytes_the_search_and_told_to_the_que
         wait_until(lambda: len(searched(console, "штукатурка")) == 2, what="the indexer")
     assert {m["message_id"] for m in pull(service.url, own.key)} >= {h["id"] for h in hers}
 
+    with store(db) as conn:  # she also follows the other appeal (as a confirmed link leaves it)
+        conn.execute(
+            "INSERT INTO follows (appeal_id, email, lang, created_at, confirmed_at) "
+            "VALUES (?, ?, 'ru', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
+            (other["id"], email.lower()),
+        )
+
     found = run_cli(db, "citizen", "find", "--email", email.upper()).stdout
     assert hers[0]["number"] in found and hers[1]["number"] in found
     assert other["number"] not in found
@@ -93,6 +100,7 @@ def test_an_erased_citizen_is_gone_from_the_bytes_the_search_and_told_to_the_que
 
     done = run_cli(db, "citizen", "erase", "--email", email, "--reason", "заявление 17").stdout
     assert "2 appeal(s) erased" in done and "embedded" in done
+    assert "1 follow(s) by this e-mail" in done
 
     with signed_in(service.url, duty) as console:
         assert searched(console, "штукатурка") == []
