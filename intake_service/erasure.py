@@ -8,8 +8,9 @@ the confirmed e-mail — and the rows that exist only because of them: the searc
 e-mails recorded for the citizen (notices, with their undelivered `mail` rows withdrawn), the
 followers' addresses, the held row the appeal was confirmed from. The citizen's words in the
 log (`clarified` text, `rated` comment) leave their events too — the one place the log is
-rewritten, because the law asks for it. Kept: organisations, topic, kind, channel, dates,
-statuses, severity, the rating, the operators' answers and notes.
+rewritten, because the law asks for it — and so does the network address the citizen's own
+requests were logged with (`accepted`, `clarified`, `rated`, `repeated`). Kept: organisations,
+topic, kind, channel, dates, statuses, severity, the rating, the operators' answers and notes.
 
 Then it writes an `erased` event (who, why, the reason given — never the data) and one outbox
 row per sink that received the appeal (`outbox.message = 'erased'`; not `mail`), so that each
@@ -42,6 +43,14 @@ from intake_service.store import now_iso
 
 # the citizen's words some events carry, by event type: dropped from the event's data
 _WORDS_IN_EVENTS = {EventType.CLARIFIED: "text", EventType.RATED: "comment"}
+# the events the citizen's own requests wrote: their address (the filing's, an answer's, a
+# verdict's) is the citizen's too; operators' events keep theirs
+_CITIZENS_EVENTS = (
+    EventType.ACCEPTED,
+    EventType.CLARIFIED,
+    EventType.RATED,
+    EventType.REPEATED,
+)
 _UNDELIVERED = (OutboxState.PENDING, OutboxState.FAILED, OutboxState.INFLIGHT)
 
 
@@ -126,7 +135,7 @@ def erase(
     conn.execute("DELETE FROM notices WHERE appeal_id = ?", (appeal_id,))
     conn.execute("DELETE FROM follows WHERE appeal_id = ?", (appeal_id,))
     conn.execute("DELETE FROM held_appeals WHERE number = ?", (row["number"],))
-    _forget_words(conn, appeal_id)
+    _forget_in_log(conn, appeal_id)
     sinks = _tell_sinks(conn, appeal_id, now, at)
     insert_event(
         conn,
@@ -146,7 +155,14 @@ def erase(
     return Erased(appeal_id, row["number"], already=False, sinks=tuple(s for s, _ in sinks))
 
 
-def _forget_words(conn: sqlite3.Connection, appeal_id: str) -> None:
+def _forget_in_log(conn: sqlite3.Connection, appeal_id: str) -> None:
+    """The citizen's words and network address out of the appeal's events."""
+    marks = ",".join("?" * len(_CITIZENS_EVENTS))
+    conn.execute(
+        f"UPDATE events SET remote_addr = NULL WHERE appeal_id = ? AND type IN ({marks}) "
+        "AND remote_addr IS NOT NULL",
+        (appeal_id, *[str(k) for k in _CITIZENS_EVENTS]),
+    )
     kinds = list(_WORDS_IN_EVENTS)
     rows = conn.execute(
         "SELECT id, type, data FROM events WHERE appeal_id = ? "

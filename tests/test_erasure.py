@@ -115,6 +115,9 @@ def test_an_erased_citizen_is_gone_from_the_bytes_the_search_and_told_to_the_que
     assert len(logged) == 2
     assert {e["data"]["why"] for e in logged} == {"request"}
     assert email.lower() not in json.dumps(logged, ensure_ascii=False).lower()
+    accepted = [e for e in events(db, "--org", own.slug) if e["type"] == "accepted"]
+    assert {e["remote_addr"] for e in accepted if e["appeal_id"] == other["id"]} == {"127.0.0.1"}
+    assert {e["remote_addr"] for e in accepted if e["appeal_id"] != other["id"]} == {None}
 
     if isinstance(db, PostgresDatabase):  # the rows; dead tuples wait for VACUUM (docs/data.md)
         dump = store_dump(db)
