@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 import time
 import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -135,6 +137,48 @@ def test_an_erased_citizen_is_gone_from_the_bytes_the_search_and_told_to_the_que
     gone = run_cli(db, "citizen", "erase", "--email", email, "--reason", "r", check=False)
     assert gone.returncode == 1 and "no appeal matches" in gone.stderr
     assert len([e for e in events(db, "--org", own.slug) if e["type"] == "erased"]) == 2
+
+
+class Receiver:
+    """A webhook's receiver: what it was sent, by message id."""
+
+    def __init__(self) -> None:
+        self.got: dict[str, dict] = {}
+        got = self.got
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                got[self.headers["X-Pos-Message-Id"]] = json.loads(body)
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_a_webhook_that_got_the_appeal_is_told_of_its_erasure(db, service, request):
+    own = own_org(db, request, "hooked")
+    receiver = Receiver()
+    try:
+        run_cli(db, "org", "sink", own.slug, "add", "webhook", "--url", receiver.url,
+                "--secret", "a-secret-of-sixteen-chars")  # fmt: skip
+        name = "Ефим Рябинин"
+        filed = file(service.url, own.key, name, None, "+7 904 100-20-30", "Нет воды в доме с утра")
+        wait_until(lambda: filed["id"] in receiver.got, what="the appeal at the webhook")
+        run_cli(db, "citizen", "erase", "--number", filed["number"], "--reason", "заявление 19")
+        told = f"erased:{filed['id']}"
+        wait_until(lambda: told in receiver.got, what="the erasure at the webhook")
+        assert receiver.got[told]["schema"] == "pos-intake/erased@1"
+        assert receiver.got[told]["number"] == filed["number"]
+        assert name not in json.dumps(receiver.got[told], ensure_ascii=False)
+    finally:
+        receiver.server.shutdown()
+        receiver.server.server_close()
 
 
 def test_an_export_holds_every_appeal_of_the_person_and_nobody_elses(db, service, request):
