@@ -68,6 +68,8 @@ def type_text(schema: dict[str, Any]) -> str:
     """A schema in a few characters: its name, its values, or its type with its limits."""
     if name := ref_name(schema):
         return name
+    if "oneOf" in schema:  # the queue's body: an appeal's document or its erasure
+        return " | ".join(type_text(one) for one in schema["oneOf"])
     if "const" in schema:
         return json.dumps(schema["const"], ensure_ascii=False)
     if "enum" in schema:

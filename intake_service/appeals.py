@@ -34,6 +34,9 @@ from intake_service.store import now_iso
 # @2: the contact may carry the name in parts (surname, first_name, patronymic) and a postal
 # address; `name` is still the whole name, so a reader of @1 reads @2 unchanged
 DOCUMENT_SCHEMA = "pos-intake/appeal@2"
+# what a sink receives when the citizen's data left an appeal (erasure.py): erase your copy
+ERASED_SCHEMA = "pos-intake/erased@1"
+ERASED_MESSAGE = "erased"  # outbox.message of such a row (NULL: the appeal's document)
 
 
 @dataclass(frozen=True)
@@ -302,6 +305,7 @@ _APPEAL_COLUMNS = (
     "a.id, a.number, a.kind, a.category, a.text, a.address, a.lat, a.lon, a.contact, a.page_url, "
     "a.channel, a.embed_origin, a.loader_version, a.status, a.created_at, "
     "a.answer, a.answered_at, a.status_reason, a.duplicate_of, a.attributes, a.media_url, "
+    "a.erased_at, "
     "t.slug AS org_slug, t.name AS org_name, o.slug AS origin_slug, o.name AS origin_name"
 )
 _APPEAL_FROM = (
@@ -352,3 +356,21 @@ def document(
         },
         "created_at": row["created_at"],
     }
+
+
+def erased_document(row: sqlite3.Row) -> dict[str, Any]:
+    """The message telling a consumer that the citizen's data left this appeal (erasure.py):
+    it names the appeal and nothing of the person; the consumer erases its own copy."""
+    return {
+        "schema": ERASED_SCHEMA,
+        "id": row["id"],
+        "number": row["number"],
+        "org": {"slug": row["org_slug"], "name": row["org_name"]},
+        "erased_at": row["erased_at"],
+    }
+
+
+def message_id(appeal_id: str, message: str | None) -> str:
+    """A message's id at its sink: the appeal's id for its document, `erased:<id>` for the
+    erasure, so that a consumer dropping repeats by id does not drop the erasure."""
+    return f"{message}:{appeal_id}" if message else appeal_id

@@ -50,6 +50,10 @@ class EventType(StrEnum):
     CLARIFIED = "clarified"  # the citizen's answer to it; data: text
     EXTENDED = "extended"  # the answer deadline extended once; data: from, to, reason (public)
     RATED = "rated"  # the citizen's verdict; data: solved, rating, comment
+    # the citizen's personal data left the appeal (erasure.py); data: number, why (retention |
+    # request), by, sinks told — never the data itself; `reason` the reason given
+    ERASED = "erased"
+    CITIZEN_EXPORTED = "citizen_exported"  # a citizen's appeals exported; data: appeals, by
     REPEATED = "repeated"  # on the first appeal: a repeat was filed; data: repeat (its number)
     NOTIFIED = "notified"  # an e-mail of a notice handed to the SMTP server; data: notice, sink
     # polls, votes and discussions (participation/); data: poll (its id) and what happened

@@ -18,7 +18,7 @@ import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from intake_service import backup_schedule, declension
+from intake_service import backup_schedule, declension, retention
 from intake_service.access_log import access_log
 from intake_service.appeals import forget_idempotency_op
 from intake_service.directory import OrgDirectory
@@ -118,6 +118,8 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
     housekeeping = asyncio.create_task(_housekeeping(runtime))
     forwarding = asyncio.create_task(runtime.forwarder.run(), name="pos-intake-forwarder")
     jobs = [declining, housekeeping, forwarding]
+    # the citizen's data of appeals closed longer ago than POS_RETENTION_YEARS (retention.py)
+    jobs.append(asyncio.create_task(retention.run(runtime), name="pos-intake-retention"))
     jobs.append(asyncio.create_task(runtime.metrics.loop.run(), name="pos-intake-loop-watch"))
     if settings.backup_dir:
         runtime.backups = await asyncio.to_thread(

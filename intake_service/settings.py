@@ -84,6 +84,7 @@ class Settings:
     oidc_scopes: str
     deadline_days: str
     holidays_file: str
+    retention_years: int
     verdict_days: int
     repeat_days: int
     clarify_days: int
@@ -176,6 +177,10 @@ def load(
     settings = Settings(**{s.name: _coerce(s, values[s.name]) for s in SETTINGS})
     if settings.synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
         raise SettingsError("synchronous (POS_SYNCHRONOUS) must be FULL, NORMAL or EXTRA")
+    if settings.retention_years < 0:
+        raise SettingsError(
+            "retention_years (POS_RETENTION_YEARS) must be 0 (keep for ever) or more years"
+        )
     if settings.queue_retention < 1:
         raise SettingsError(
             "queue_retention (POS_QUEUE_RETENTION) must be at least 1 second: messages nobody "

@@ -310,6 +310,11 @@ SETTINGS: tuple[Setting, ...] = (
         "File of non-working days, one ISO date (2026-01-07) per line, `#` comments; empty means the shipped Russian calendar. A working Saturday is written `+2026-11-07`.",
     ),
     Setting(
+        "retention_years",
+        5,
+        "Years after an appeal is closed that the citizen's personal data in it is kept; then a background job erases it (name, contacts, text, address, photos), keeping what statistics need. 0 keeps it for ever.",
+    ),
+    Setting(
         "verdict_days",
         14,
         "Days after the answer in which the citizen may say solved or not solved; with no word by then the appeal counts as resolved.",

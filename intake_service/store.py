@@ -51,6 +51,9 @@ def connect(
             if mode.lower() != "wal":
                 raise StoreError(f"{path}: WAL mode is not available (journal_mode={mode})")
             conn.execute(f"PRAGMA synchronous = {synchronous.upper()}")
+            # deleted and overwritten content is zeroed in the file, not left in free space:
+            # a citizen's erased data (erasure.py) must leave the bytes, not only the rows
+            conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot open the database {path}: {exc}") from None

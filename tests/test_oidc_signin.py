@@ -4,8 +4,10 @@ citizen's appeals, and a cancelled or tampered sign-in is a readable page and a 
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from html import unescape
 
 import httpx
@@ -88,8 +90,25 @@ def test_my_appeals_lists_only_the_signed_in_citizens(city):
         assert numbers["citizen-anna"] in page and numbers["citizen-boris"] not in page
         link = re.search(r'href="(/s/[^"]+)"', page).group(1)
         assert numbers["citizen-anna"] in browser.get(link).text
+        # everything held about her, as one archive: her appeal, nobody else's (152-ФЗ art. 14)
+        assert "Скачать всё, что о вас хранится" in page
+        archive = browser.get("/my/export.zip")
+        assert archive.status_code == 200
+        assert archive.headers["content-type"] == "application/zip"
+        assert "attachment" in archive.headers["content-disposition"]
+        with zipfile.ZipFile(io.BytesIO(archive.content)) as files:
+            names = files.namelist()
+            [document] = [json.loads(files.read(n)) for n in names if n.startswith("appeals/")]
+        assert names == [f"appeals/{numbers['citizen-anna']}.json"]
+        assert document["number"] == numbers["citizen-anna"]
+        exported = [e for e in events(_db) if e["type"] == "citizen_exported"]
+        assert [(e["data"]["number"], e["data"]["by"]) for e in exported] == [
+            (numbers["citizen-anna"], "citizen")
+        ]
         browser.post("/my/signout", headers={"Origin": service.url})
         assert numbers["citizen-anna"] not in browser.get("/my").text
+        # signed out: no archive, back to the sign-in
+        assert browser.get("/my/export.zip").status_code == 303
 
 
 def test_my_appeals_list_those_confirmed_by_email_from_the_verified_address(city, mail_server):

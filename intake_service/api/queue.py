@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 
 from intake_service import photos
 from intake_service.api.requests import authenticate, read_json, runtime_of
-from intake_service.appeals import document, load_appeals
+from intake_service.appeals import document, erased_document, load_appeals, message_id
 from intake_service.errors import BadParameter, QueueOff
 from intake_service.forward.embedded import ack_op, claim_op
 from intake_service.forward.outbox import embedded_waiting
@@ -103,10 +103,12 @@ async def pull(request: Request) -> Response:
     catalogue = runtime.directory.catalogue(org_id)
     messages = [
         {
-            "message_id": c.appeal_id,
+            "message_id": message_id(c.appeal_id, c.message),
             "receipt": c.receipt,
             "delivery_count": c.delivery_count,
-            "body": document(rows[c.appeal_id], catalogue, pictures[c.appeal_id]),
+            "body": erased_document(rows[c.appeal_id])
+            if c.message
+            else document(rows[c.appeal_id], catalogue, pictures[c.appeal_id]),
         }
         for c in claimed
     ]

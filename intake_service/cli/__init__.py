@@ -1,4 +1,5 @@
-"""The `pos-intake` command: serve, demo, org, user, log, queue, migrate, copy, backup, restore.
+"""The `pos-intake` command: serve, demo, org, user, log, queue, citizen, migrate, copy, backup,
+restore.
 
 Every command takes `--db` (env POS_DB). Errors a person can act on are printed as one line,
 `pos-intake: <what is wrong>`, with exit code 1; wrong usage exits 2 with argparse's message.
@@ -12,8 +13,10 @@ from collections.abc import Sequence
 
 from intake_service import __version__
 from intake_service.category_attributes import QuestionError
+from intake_service.citizen import CitizenError
 from intake_service.cli import (
     backup_cmd,
+    citizen_cmd,
     copy_cmd,
     log_cmd,
     migrate_cmd,
@@ -77,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     org_cmd.add_parser(commands, _common)
     log_cmd.add_parsers(commands, _common)
     queue_cmd.add_parsers(commands, _common)
+    citizen_cmd.add_parser(commands, _common)
     user_cmd.add_parser(commands, _common)
     migrate_cmd.add_parser(commands, _common)
     copy_cmd.add_parser(commands, _common)
@@ -89,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)
-    except (AccountError, OrgError, QuestionError, SettingsError, StoreError) as exc:
+    except (AccountError, CitizenError, OrgError, QuestionError, SettingsError, StoreError) as exc:
         print(f"pos-intake: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -29,6 +29,7 @@ import snowballstemmer
 
 from intake_service.console.reads import ReaderPool
 from intake_service.dialect import is_sqlite, lock_name
+from intake_service.erasure import also_erase
 from intake_service.events import SHARED_LOOKBACK_IDS
 from intake_service.store import log_failure
 from intake_service.writer import Writer, WriterStopped
@@ -273,3 +274,22 @@ async def keep_indexed(reads: ReaderPool, writer: Writer) -> None:
             log_failure("search index: a batch failed; trying again")
             added = 0
         await asyncio.sleep(PAUSE_BETWEEN_BATCHES if added else IDLE_POLL)
+
+
+@also_erase
+def unindex(conn: sqlite3.Connection, appeal: sqlite3.Row) -> None:
+    """An erased appeal's stems out of the index (erasure.py), inside the erasure's transaction.
+    SQLite's table is contentless: a row leaves by FTS5's `delete` command with the values it
+    was indexed with, as in `move_indexed`; one the indexer has not reached yet it will index
+    blank. (SQLite before 3.42 has no FTS5 `secure-delete`: the deleted stems may stay in the
+    index's segments until FTS5 merges them — docs/data.md.)"""
+    seq = appeal["seq"]
+    if not is_sqlite(conn):
+        conn.execute("DELETE FROM appeal_search WHERE seq = ?", (seq,))
+        return
+    if seq > indexed_up_to(conn):
+        return
+    conn.execute(
+        "INSERT INTO appeal_search (appeal_search, rowid, orgs, body) VALUES ('delete', ?, ?, ?)",
+        (seq, org_token(appeal["target_org_id"]), indexed_body(appeal["text"], appeal["address"])),
+    )

@@ -58,6 +58,17 @@ def managed_org(runtime: Runtime, operator: Operator, slug: object) -> Org:
     return org
 
 
+def retention_key(years: int) -> str:
+    """The catalogue's line for POS_RETENTION_YEARS, in the Russian count's form."""
+    if years <= 0:
+        return "console.site.retention.off"
+    if years % 10 == 1 and years % 100 != 11:
+        return "console.site.retention.one"
+    if years % 10 in (2, 3, 4) and years % 100 not in (12, 13, 14):
+        return "console.site.retention.few"
+    return "console.site.retention.many"
+
+
 async def _page(
     request: Request,
     operator: Operator,
@@ -76,6 +87,8 @@ async def _page(
         "new_key": new_key,
         "done": request.query_params.get("done") == "1" and error is None,
         "refusals_shown": queries.REFUSALS_SHOWN,
+        "retention_key": retention_key(runtime.settings.retention_years),
+        "retention_years": runtime.settings.retention_years,
     }
     if org is not None:
         manages = operator.manages(org.id)

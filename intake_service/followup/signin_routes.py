@@ -13,14 +13,19 @@ Cancelled sign-ins and provider errors are readable pages and `rejected` events.
 from __future__ import annotations
 
 import re
+import sqlite3
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from intake_service.api.requests import client_address, runtime_of
+from intake_service.citizen import Held, export_zip
 from intake_service.errors import Forbidden, NotFound
+from intake_service.events import EventType, insert_event
 from intake_service.followup.cabinet import appeals_of
 from intake_service.followup.oidc import OidcClient, SignInFailed
 from intake_service.followup.state import followup_of
@@ -28,6 +33,7 @@ from intake_service.form.submission import check_sender
 from intake_service.i18n import t
 from intake_service.org_settings import DEFAULT_TIMEZONE
 from intake_service.pages import human_date, local_time, other_language, page_language, render
+from intake_service.store import connect
 from intake_service.tokens import POLL_IDENTITY_COOKIE
 
 STATE_COOKIE = "pos_signin"
@@ -178,6 +184,56 @@ async def my_appeals(request: Request) -> Response:
     return response
 
 
+async def my_export(request: Request) -> Response:
+    """GET /my/export.zip: everything held about the signed-in citizen (152-ФЗ art. 14) — their
+    cabinet's appeals, as the archive an organisation's admin or `pos-intake citizen export`
+    gives (citizen.py), nothing of anyone else's. Built on a worker thread with a connection of
+    its own (photos are read and zipped: not on the event loop); each appeal exported is an
+    event in the intake log, by «citizen». Without a session: back to /my to sign in."""
+    runtime = runtime_of(request)
+    runtime.address_limiter.check(client_address(request))
+    session = _cabinet_session(request)
+    if session is None:
+        return RedirectResponse(f"/my?lang={page_language(request)}", status_code=303)
+    rows = appeals_of(runtime.reader, *session, limit=1000)
+    held = [
+        Held(r["id"], r["number"], "", r["created_at"], r["status"], False, "", "") for r in rows
+    ]
+    settings = runtime.settings
+
+    def build() -> bytes:
+        conn = connect(settings.db, synchronous=settings.synchronous, readonly=True)
+        try:
+            return export_zip(conn, held, runtime.media_root)
+        finally:
+            conn.close()
+
+    archive = await run_in_threadpool(build)
+
+    def logged(conn: sqlite3.Connection) -> None:
+        for row in rows:
+            insert_event(
+                conn,
+                EventType.CITIZEN_EXPORTED,
+                org_id=row["target_org_id"],
+                appeal_id=row["id"],
+                data={"number": row["number"], "by": "citizen"},
+                returning=False,
+            )
+
+    if rows:
+        await runtime.writer.submit(logged)
+    day = datetime.now(UTC).strftime("%Y-%m-%d")
+    return Response(
+        archive,
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="my-appeals-{day}.zip"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
 def _zone():
     from zoneinfo import ZoneInfo
 
@@ -197,5 +253,6 @@ ROUTES = [
     Route("/id/start", start, methods=["GET"]),
     Route("/id/callback", callback, methods=["GET"]),
     Route("/my", my_appeals, methods=["GET"]),
+    Route("/my/export.zip", my_export, methods=["GET"]),
     Route("/my/signout", sign_out, methods=["POST"]),
 ]

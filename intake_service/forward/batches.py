@@ -19,7 +19,14 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from intake_service import photos
-from intake_service.appeals import DOCUMENT_SCHEMA, document, load_appeals
+from intake_service.appeals import (
+    DOCUMENT_SCHEMA,
+    ERASED_SCHEMA,
+    document,
+    erased_document,
+    load_appeals,
+    message_id,
+)
 from intake_service.directory import OrgDirectory
 from intake_service.forward.mail_render import NoticeRenderer
 from intake_service.forward.mailer import Mailer
@@ -132,6 +139,16 @@ def _outgoing(
     appeal: sqlite3.Row,
     pictures: dict[str, list[dict[str, object]]],
 ) -> Outgoing:
+    if row["message"]:  # the erasure of the citizen's data (erasure.py)
+        return Outgoing(
+            outbox_id=row["id"],
+            appeal_id=row["appeal_id"],
+            org_slug=appeal["org_slug"],
+            kind=appeal["kind"],
+            schema=ERASED_SCHEMA,
+            body=json.dumps(erased_document(appeal), ensure_ascii=False).encode(),
+            message_id=message_id(row["appeal_id"], row["message"]),
+        )
     catalogue = directory.catalogue(row["org_id"])
     body = document(appeal, catalogue, pictures[row["appeal_id"]])
     return Outgoing(

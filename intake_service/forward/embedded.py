@@ -34,6 +34,7 @@ class Claimed:
     appeal_id: str
     receipt: str
     delivery_count: int
+    message: str | None = None  # outbox.message: None for the appeal's document
 
 
 def claim_op(
@@ -53,7 +54,7 @@ def claim_op(
         at = now_iso(now)
         # the literals match the partial index's WHERE, so SQLite may use it
         rows = conn.execute(
-            "SELECT x.id, x.appeal_id, x.attempts, a.number, a.target_org_id FROM outbox x "
+            "SELECT x.id, x.appeal_id, x.attempts, x.message, a.number, a.target_org_id FROM outbox x "
             "JOIN appeals a ON a.id = x.appeal_id "
             "WHERE x.org_id = ? AND x.sink = 'embedded' AND x.state IN ('pending', 'inflight') "
             "AND x.next_attempt_at <= ? ORDER BY x.next_attempt_at LIMIT ?"
@@ -83,7 +84,7 @@ def claim_op(
                 data={"number": row["number"], "sink": EMBEDDED_SINK, "delivery": count},
                 at=at,
             )
-            claimed.append(Claimed(row["id"], row["appeal_id"], receipt, count))
+            claimed.append(Claimed(row["id"], row["appeal_id"], receipt, count, row["message"]))
         return claimed
 
     return op

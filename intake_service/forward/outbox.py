@@ -165,7 +165,7 @@ def due_rows(
     due ones, so this reads at most limit + len(skip) entries, whatever the backlog."""
     marks = ",".join("?" * len(skip))
     return conn.execute(
-        "SELECT x.id, x.appeal_id, x.org_id, x.sink, x.notice_id FROM outbox x "
+        "SELECT x.id, x.appeal_id, x.org_id, x.sink, x.notice_id, x.message FROM outbox x "
         "WHERE x.sink = ? AND x.state IN ('pending', 'failed') AND x.sink != 'embedded' "
         f"AND x.next_attempt_at <= ? AND x.id NOT IN ({marks}) "
         "ORDER BY x.next_attempt_at LIMIT ?",
@@ -186,7 +186,7 @@ def claim_due_rows(
         "SELECT x.id FROM outbox x WHERE x.sink = ? AND x.state IN ('pending', 'failed') "
         "AND x.sink != 'embedded' AND x.next_attempt_at <= ? "
         "ORDER BY x.next_attempt_at LIMIT ? FOR UPDATE OF x SKIP LOCKED) "
-        "RETURNING id, appeal_id, org_id, sink, notice_id",
+        "RETURNING id, appeal_id, org_id, sink, notice_id, message",
         (now + lease, sink, now, limit),
     ).fetchall()
 

@@ -102,7 +102,7 @@ class RabbitPublisher:
                         content_type="application/json",
                         content_encoding="utf-8",
                         delivery_mode=PERSISTENT,
-                        message_id=message.appeal_id,
+                        message_id=message.message_id or message.appeal_id,
                         headers={
                             "org": message.org_slug,
                             "kind": message.kind,

@@ -17,6 +17,7 @@ class Outgoing:
     kind: str
     schema: str
     body: bytes  # the versioned JSON document, the same as the embedded queue's `body`
+    message_id: str = ""  # the id consumers drop repeats by; empty: the appeal's id
 
 
 class Publisher(Protocol):

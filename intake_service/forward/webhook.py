@@ -49,7 +49,7 @@ class WebhookPoster:
                 "Content-Type": "application/json",
                 TIMESTAMP_HEADER: str(now),
                 SIGNATURE_HEADER: signature(secret, now, message.body),
-                MESSAGE_ID_HEADER: message.appeal_id,
+                MESSAGE_ID_HEADER: message.message_id or message.appeal_id,
             }
             try:
                 reply = await self._client.post(

@@ -104,6 +104,12 @@ MESSAGES = sentences(
             "The versioned appeal document, schema `pos-intake/appeal@2`.",
             "Документ обращения с версией схемы `pos-intake/appeal@2`.",
         ),
+        (
+            "The citizen's personal data left this appeal: erase your copy. Schema "
+            "`pos-intake/erased@1`; its message_id is `erased:` and the appeal's id.",
+            "Персональные данные гражданина удалены из этого обращения: удалите свою копию. "
+            "Схема `pos-intake/erased@1`; message_id такого сообщения — `erased:` и id обращения.",
+        ),
         ("Relative to the service; Bearer key.", "Относительно адреса сервиса; с ключом Bearer."),
         (
             "A photo the citizen's app keeps (Open311 media_url), not fetched.",

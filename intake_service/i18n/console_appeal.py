@@ -228,6 +228,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Отозвано из очереди: передано другой организации",
         "en": "Withdrawn from the queue: forwarded elsewhere",
     },
+    "console.event.erased": {
+        "ru": "Персональные данные удалены",
+        "en": "Personal data erased",
+    },
+    "console.event.citizen_exported": {
+        "ru": "Данные гражданина выгружены",
+        "en": "Citizen's data exported",
+    },
     "console.event.status": {"ru": "Статус", "en": "Status"},
     "console.event.answered": {"ru": "Ответ", "en": "Answer"},
     "console.event.assigned": {"ru": "Назначение", "en": "Assignment"},

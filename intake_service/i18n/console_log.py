@@ -72,6 +72,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "log.type.dead": {"ru": "Не доставлено", "en": "Dead"},
     "log.type.expired": {"ru": "Истекло в очереди", "en": "Expired"},
     "log.type.withdrawn": {"ru": "Отозвано из очереди", "en": "Withdrawn"},
+    "log.type.erased": {"ru": "Персональные данные удалены", "en": "Personal data erased"},
+    "log.type.citizen_exported": {
+        "ru": "Выгрузка данных гражданина",
+        "en": "Citizen's data exported",
+    },
     "log.type.status": {"ru": "Смена статуса", "en": "Status changed"},
     "log.type.answered": {"ru": "Дан ответ", "en": "Answered"},
     "log.type.assigned": {"ru": "Назначено", "en": "Assigned"},

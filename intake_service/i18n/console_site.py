@@ -10,6 +10,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Operator console — for organisations' staff",
     },
     "console.site.title": {"ru": "Сайт и виджет", "en": "Site and badge"},
+    # how long the citizen's data is kept (POS_RETENTION_YEARS, retention.py): Russian counts
+    # 1 год, 2–4 года, 5 лет (console/site.py picks the form)
+    "console.site.retention.one": {
+        "ru": "Персональные данные в обращениях хранятся {years} год после закрытия",
+        "en": "Personal data in appeals is kept for {years} year after closing",
+    },
+    "console.site.retention.few": {
+        "ru": "Персональные данные в обращениях хранятся {years} года после закрытия",
+        "en": "Personal data in appeals is kept for {years} years after closing",
+    },
+    "console.site.retention.many": {
+        "ru": "Персональные данные в обращениях хранятся {years} лет после закрытия",
+        "en": "Personal data in appeals is kept for {years} years after closing",
+    },
+    "console.site.retention.off": {
+        "ru": "Персональные данные в обращениях хранятся бессрочно",
+        "en": "Personal data in appeals is kept with no time limit",
+    },
     "console.site.org": {"ru": "Организация", "en": "Organisation"},
     "console.site.choose": {"ru": "Показать", "en": "Show"},
     "console.site.pick": {

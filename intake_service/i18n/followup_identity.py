@@ -73,4 +73,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "my.filed": {"ru": "подано", "en": "filed"},
     "my.signout": {"ru": "Выйти", "en": "Sign out"},
+    "my.export": {
+        "ru": "Скачать всё, что о вас хранится",
+        "en": "Download everything held about you",
+    },
+    "my.export.what": {
+        "ru": "(архив ZIP: ваши обращения, фотографии и ответы на них)",
+        "en": "(a ZIP archive: your appeals, their photos and the answers)",
+    },
 }

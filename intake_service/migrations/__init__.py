@@ -13,7 +13,8 @@ that were slow at a million appeals), `taken_channels` (19: the day counts' colu
 channels an operator takes appeals from), `due_counts` (20: the open appeals' answer dates
 counted per cell, for the board's overdue count), `follows` (21: citizens following an appeal
 another filed), `polls` (22: polls, votes and public discussions), `pos_ids` (23: the old ПОС widget's id of
-an organisation), `org_counts` (24: the appeals each organisation has received, counted).
+an organisation), `org_counts` (24: the appeals each organisation has received, counted), `erasure` (25: when a
+citizen's data left an appeal, and what an outbox row carries).
 Importing this package registers them all in MIGRATIONS.
 
 PostgreSQL starts from a baseline of migration 12 (postgres/schema.py) and applies the later
@@ -31,6 +32,7 @@ __all__ = ["MIGRATIONS"]
 from intake_service.migrations import (  # noqa: F401
     console,
     due_counts,
+    erasure,
     follow_through,
     follow_through_links,
     follows,

@@ -26,6 +26,7 @@ from intake_service.openapi.form_paths import (
 from intake_service.openapi.schemas import (
     CREATED,
     DOCUMENT,
+    ERASED,
     HELD,
     LANG_PARAM,
     ORG_REF,
@@ -129,6 +130,7 @@ def openapi_document(base_url: str, settings: Settings) -> dict[str, Any]:
                 "AppealCreated": CREATED,
                 "AppealHeld": HELD,
                 "AppealDocument": DOCUMENT,
+                "ErasedDocument": ERASED,
                 "OrgRef": ORG_REF,
                 "Status": STATUS,
                 **open311.SCHEMAS,
@@ -232,7 +234,12 @@ def openapi_document(base_url: str, settings: Settings) -> dict[str, Any]:
                                                 "message_id": {"type": "string"},
                                                 "receipt": {"type": "string"},
                                                 "delivery_count": {"type": "integer"},
-                                                "body": schema_ref("AppealDocument"),
+                                                "body": {
+                                                    "oneOf": [
+                                                        schema_ref("AppealDocument"),
+                                                        schema_ref("ErasedDocument"),
+                                                    ]
+                                                },
                                             },
                                         },
                                     }

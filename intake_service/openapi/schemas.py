@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from intake_service.appeals import DOCUMENT_SCHEMA
+from intake_service.appeals import DOCUMENT_SCHEMA, ERASED_SCHEMA
 from intake_service.followup.openapi_paths import STATUS_FIELDS
 from intake_service.openapi.answers import problem_answer
 
@@ -62,6 +62,19 @@ HELD = {
 ORG_REF = {
     "type": "object",
     "properties": {"slug": {"type": "string"}, "name": {"type": "string"}},
+}
+
+ERASED = {
+    "type": "object",
+    "description": f"The citizen's personal data left this appeal: erase your copy. Schema `{ERASED_SCHEMA}`; its message_id is `erased:` and the appeal's id.",
+    "required": ["schema", "id", "number", "org", "erased_at"],
+    "properties": {
+        "schema": {"const": ERASED_SCHEMA},
+        "id": {"type": "string", "format": "uuid"},
+        "number": {"type": "string"},
+        "org": ORG_REF,
+        "erased_at": {"type": "string", "format": "date-time"},
+    },
 }
 
 DOCUMENT = {
