@@ -53,6 +53,7 @@ def pages_of(ids: list[str]) -> list[str]:
         "/console/stats",
         "/console/site",
         "/console/users",
+        "/console/citizen",
         "/console/templates",
         "/console/password",
     ]

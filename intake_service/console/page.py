@@ -26,6 +26,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/console/site", "console.nav.site", ""),
     ("/console/orgs", "console.nav.orgs", "platform"),
     ("/console/users", "console.nav.users", "admin"),
+    ("/console/citizen", "console.nav.citizen", "admin"),
     ("/console/templates", "console.nav.templates", "admin"),
     ("/console/settings", "console.nav.settings", "admin"),
 )

@@ -10,6 +10,7 @@ from starlette.staticfiles import StaticFiles
 from intake_service.console import (
     appeal,
     board,
+    citizen_requests,
     log,
     map,
     orgs,
@@ -34,6 +35,7 @@ ROUTES: list[BaseRoute] = [
     *orgs.ROUTES,
     *settings.ROUTES,
     *users.ROUTES,
+    *citizen_requests.ROUTES,
     *taken.ROUTES,  # before the appeal's own: `new` is no appeal id
     *appeal.ROUTES,
     *templates_admin.ROUTES,
