@@ -52,6 +52,9 @@ _CITIZENS_EVENTS = (
     EventType.REPEATED,
 )
 _UNDELIVERED = (OutboxState.PENDING, OutboxState.FAILED, OutboxState.INFLIGHT)
+# an appeal's document: not sent (withdrawn on erasure), or possibly with its consumer (told)
+_NOT_SENT = (OutboxState.PENDING, OutboxState.FAILED, OutboxState.DEAD)
+_MAY_HAVE_REACHED = (OutboxState.DONE, OutboxState.INFLIGHT, OutboxState.EXPIRED)
 
 
 # What capabilities keep of an appeal's text elsewhere, erased in the same transaction: each
@@ -182,14 +185,22 @@ def _forget_in_log(conn: sqlite3.Connection, appeal_id: str) -> None:
 def _tell_sinks(
     conn: sqlite3.Connection, appeal_id: str, now: float, at: str
 ) -> list[tuple[str, int]]:
-    """One `erased` row per sink and organisation the appeal's document went to (or waits
-    for), e-mail aside: its consumer erases its copy."""
+    """One `erased` row per sink and organisation the appeal's document may have reached
+    (delivered, being delivered, or pulled and left unacknowledged), e-mail aside: its consumer
+    erases its copy. A document not sent yet (waiting, failing, dead) is withdrawn instead: it
+    would go out blank, and its sink never had the citizen's data."""
+    conn.execute(
+        "UPDATE outbox SET state = ?, receipt = NULL, updated_at = ? WHERE appeal_id = ? "
+        "AND notice_id IS NULL AND message IS NULL AND state IN (?, ?, ?)",
+        (OutboxState.WITHDRAWN, at, appeal_id, *_NOT_SENT),
+    )
+    marks = ",".join("?" * len(_MAY_HAVE_REACHED))
     targets = [
         (r["sink"], r["org_id"])
         for r in conn.execute(
             "SELECT DISTINCT sink, org_id FROM outbox WHERE appeal_id = ? AND notice_id IS NULL "
-            "AND message IS NULL AND sink != 'mail' AND state != ? ORDER BY sink, org_id",
-            (appeal_id, OutboxState.WITHDRAWN),
+            f"AND message IS NULL AND sink != 'mail' AND state IN ({marks}) ORDER BY sink, org_id",
+            (appeal_id, *_MAY_HAVE_REACHED),
         )
     ]
     conn.executemany(

@@ -311,3 +311,14 @@ def test_retention_erases_only_appeals_closed_long_ago(db, service):
         assert "Житель 3" in contacts[new_closed["number"]]
     finally:
         again.stop()
+
+
+def test_an_appeal_erased_before_its_document_left_sends_nothing(db, service, request):
+    """The agency had not pulled it yet: the waiting document is withdrawn (it would go out
+    blank), and no `erased` message follows, since the agency never had the citizen's data."""
+    own = own_org(db, request, "early", "https://early.example.ru")
+    email = unique(request, "early@example.ru")
+    filed = file(service.url, own.key, "Ранний Гражданин", email, "+7 900 000-00-01",
+                 "Не вывезли мусор со двора дома 3.")  # fmt: skip
+    run_cli(db, "citizen", "erase", "--number", filed["number"], "--reason", "заявление 18")
+    assert pull(service.url, own.key) == []
