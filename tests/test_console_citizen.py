@@ -21,21 +21,26 @@ SITE = "https://citizen.example.ru"
 
 
 def file_as(service, org, name: str, email: str, text: str) -> str:
+    return filed_as(service, org, name, email, text)["number"]
+
+
+def filed_as(service, org, name: str, email: str, text: str) -> dict:
     reply = httpx.post(
         f"{service.url}/api/v1/appeals",
         json=appeal(text=text, contact={"name": name, "email": email, "phone": "+7 900 111-22-33"}),
         headers=bearer(org.key),
     )
     assert reply.status_code == 201, reply.text
-    return reply.json()["number"]
+    return reply.json()
 
 
 def test_an_admin_finds_exports_and_erases_one_persons_appeals(db, service, request):
     org = own_org(db, request, "town", SITE)
     other = own_org(db, request, "other", "https://other.example.ru")
     email = unique(request, "maria@example.ru")
+    first = filed_as(service, org, "Мария Ивановна", email, "Не горит фонарь у дома 7 по Садовой.")
     mine = [
-        file_as(service, org, "Мария Ивановна", email, "Не горит фонарь у дома 7 по Садовой."),
+        first["number"],
         file_as(service, org, "Мария Ивановна", email, "Яма на дороге у дома 7 по Садовой."),
     ]
     theirs = file_as(service, other, "Мария Ивановна", email, "Обращение в другую организацию.")
@@ -72,6 +77,16 @@ def test_an_admin_finds_exports_and_erases_one_persons_appeals(db, service, requ
         assert again.status_code == 422 and "ничего нет" in again.text
         by_number = console.post_form("/console/citizen", {"action": "find", "number": mine[0]})
         assert "данные уже стёрты" in by_number.text
+    # her tracking link still shows the number and status, says the data is gone, and takes no
+    # more of her words
+    token = first["tracking_url"].rsplit("/", 1)[1]
+    page = httpx.get(f"{service.url}/s/{token}", headers={"Accept": "text/html"})
+    assert first["number"] in page.text and "Мария" not in page.text
+    assert "Персональные данные этого обращения стёрты" in page.text
+    more = httpx.post(
+        f"{service.url}/api/v1/status/{token}/repeat", json={"text": "Фонарь снова не горит."}
+    )
+    assert more.status_code == 409, more.text
     log = events(db)
     exported = [e for e in log if e["type"] == "citizen_exported" and e["data"]["by"] == admin]
     assert sorted(e["data"]["number"] for e in exported) == sorted(mine)

@@ -119,8 +119,15 @@ def _page(
         "error": error,
         "errors": fields or {},
         "typed": typed or {},
+        "erased": _erased(runtime.reader, appeal_id),
     }
     return render("status.html", lang, context, status=status)
+
+
+def _erased(conn: Any, appeal_id: str) -> bool:
+    """Whether the citizen's data has left the appeal (erasure.py): it takes no more of it."""
+    row = conn.execute("SELECT erased_at FROM appeals WHERE id = ?", (appeal_id,)).fetchone()
+    return row is not None and row[0] is not None
 
 
 async def appeal_status(request: Request) -> Response:
@@ -198,6 +205,8 @@ async def _apply(request: Request, appeal_id: str, action: str, data: dict[str, 
     """Do the action; returns the appeal whose page comes next (a repeat's own)."""
     runtime = runtime_of(request)
     lang = page_language(request)
+    if _erased(runtime.reader, appeal_id):  # no new words of the citizen's on an erased appeal
+        raise TrackingRefused("erased")
     try:
         if action == "clarification":
             text = checked_text(data.get("text"), min_len=0, max_len=MAX_NOTE)

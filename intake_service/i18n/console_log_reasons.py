@@ -28,6 +28,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "баннер ПОС с номером, которого нет ни у одной организации",
         "en": "a ПОС banner with a number no organisation has",
     },
+    "log.why.tracking-erased": {
+        "ru": "обращение с уже стёртыми данными",
+        "en": "an appeal whose data is erased",
+    },
     "log.why.tracking": {"ru": "ссылка на обращение не подходит", "en": "a bad tracking link"},
     "log.why.token": {"ru": "форма недействительна", "en": "the form is not valid"},
     "log.why.confirm": {

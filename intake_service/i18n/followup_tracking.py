@@ -74,6 +74,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Вопрос уже закрыт: ответ не требуется.",
         "en": "The question is closed: no answer is needed.",
     },
+    "track.refused.erased": {
+        "ru": "Персональные данные этого обращения стёрты: добавить к нему ничего нельзя. Если "
+        "проблема не решена, напишите новое обращение.",
+        "en": "This appeal's personal data has been erased: nothing can be added to it. If the "
+        "problem is not solved, write a new appeal.",
+    },
+    "track.erased": {
+        "ru": "Персональные данные этого обращения стёрты (по запросу или по истечении срока "
+        "хранения): остались номер, тема, даты и статус.",
+        "en": "This appeal's personal data has been erased (on request or when its keeping "
+        "period ended): its number, topic, dates and status remain.",
+    },
     "track.refused.rating": {
         "ru": "Выберите оценку от 1 до 5.",
         "en": "Choose a rating from 1 to 5.",
