@@ -31,7 +31,8 @@ from intake_service.erasure import Why, erase_op, remove_files
 from intake_service.errors import NotFound
 from intake_service.events import EventType, insert_event
 from intake_service.i18n import t
-from intake_service.pages import page_language
+from intake_service.org_settings import timezone_of
+from intake_service.pages import human_date, page_language
 
 SECTION = "/console/citizen"
 FIELDS = ("email", "phone", "number", "subject")
@@ -67,10 +68,21 @@ async def _held(request: Request, operator: Operator, criteria: Criteria) -> lis
     return one_person(_theirs(request, operator, found), criteria)
 
 
+def _day(request: Request, held: Held) -> str:
+    """The day the appeal was filed, on its organisation's clock, in words."""
+    org = console_of(request).runtime.directory.org_by_slug(held.org)
+    moment = datetime.fromisoformat(held.created_at.replace("Z", "+00:00"))
+    local = moment.astimezone(timezone_of(org)) if org is not None else moment
+    return human_date(local.date().isoformat(), page_language(request))
+
+
 def _page(
     request: Request, operator: Operator, context: dict[str, Any], *, status: int = 200
 ) -> Response:
-    base = {"typed": {}, "held": [], "error": None, "erased": None, "reason": ""}
+    base = {
+        "typed": {}, "held": [], "error": None, "erased": None, "reason": "",
+        "day": lambda held: _day(request, held),
+    }  # fmt: skip
     return console_page(
         request, operator, "console/citizen.html", {**base, **context}, status=status,
         section=SECTION,
