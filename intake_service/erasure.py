@@ -214,11 +214,21 @@ def _tell_sinks(
     return targets
 
 
-def forget_address(conn: sqlite3.Connection, email: str) -> tuple[int, list[str]]:
+@dataclass(frozen=True)
+class Forgotten:
+    """What went of a person's e-mail beyond their own appeals."""
+
+    follows: int  # their follows of others' appeals
+    held: list[str]  # their forms held for (or expired without) the confirmation link: ids
+    comments: int  # their comments in public discussions (and the moderators' replies to them)
+
+
+def forget_address(conn: sqlite3.Connection, email: str) -> Forgotten:
     """A person's e-mail beyond their own appeals, on their request: the appeals of others they
-    follow by it (`follows`) and forms of theirs still held for the confirmation link or expired
-    unconfirmed (`held_appeals`: the whole form). How many follows went, and the held forms' ids
-    (their photo folders go after COMMIT, as `remove_files` does for appeals)."""
+    follow by it (`follows`), forms of theirs still held for the confirmation link or expired
+    unconfirmed (`held_appeals`: the whole form; their photo folders go after COMMIT, as
+    `remove_files` does for appeals), and their comments in discussions (`poll_comments`: their
+    name, address and words; a ballot is a keyed hash and stays, so results do not move)."""
     folded = email.strip().lower()
     follows = conn.execute("DELETE FROM follows WHERE lower(email) = ?", (folded,)).rowcount
     held = [
@@ -228,7 +238,8 @@ def forget_address(conn: sqlite3.Connection, email: str) -> tuple[int, list[str]
             (folded,),
         ).fetchall()
     ]
-    return follows, held
+    comments = conn.execute("DELETE FROM poll_comments WHERE lower(email) = ?", (folded,)).rowcount
+    return Forgotten(follows, held, comments)
 
 
 def remove_files(media_root: Path, erased: list[Erased]) -> None:

@@ -13,6 +13,7 @@ import zipfile
 import httpx
 import pytest
 from console_helpers import add_user, own_org, signed_in, unique
+from test_polls_api import courtyard_vote
 
 from conftest import appeal, bearer, events
 
@@ -45,11 +46,25 @@ def test_an_admin_finds_exports_and_erases_one_persons_appeals(db, service, requ
     ]
     theirs = file_as(service, other, "Мария Ивановна", email, "Обращение в другую организацию.")
     stranger = file_as(service, org, "Пётр", unique(request, "petr@example.ru"), "Мусор у дома.")
+    # she also spoke in one of the town's public discussions
+    made = httpx.post(
+        f"{service.url}/api/v1/polls",
+        json=courtyard_vote(kind="discussion", questions=None, title="Парк у школы",
+                            description="Обсуждаем проект парка."),
+        headers=bearer(org.key),
+    )  # fmt: skip
+    assert made.status_code == 201, made.text
+    said = httpx.post(
+        f"{service.url}/api/v1/polls/{made.json()['id']}/comments",
+        json={"author": "Мария Ивановна", "email": email, "text": "Нужны фонари у школы."},
+    )
+    assert said.status_code == 202, said.text
     admin = add_user(db, unique(request, "admin@town.ru"), org.slug, role="admin")
     with signed_in(service.url, admin) as console:
         assert 'href="/console/citizen"' in console.get("/console").text
         found = console.post_form("/console/citizen", {"action": "find", "email": email.upper()})
         assert found.status_code == 200
+        assert "Нужны фонари у школы" in console.get("/console/polls/moderation").text
         assert all(n in found.text for n in mine)
         assert theirs not in found.text and stranger not in found.text  # not this admin's
 
@@ -72,6 +87,8 @@ def test_an_admin_finds_exports_and_erases_one_persons_appeals(db, service, requ
         )
         assert erased.status_code == 200
         assert "Данные стёрты в обращениях: 2." in erased.text
+        # her comment in the discussion went with her address
+        assert "Нужны фонари у школы" not in console.get("/console/polls/moderation").text
 
         again = console.post_form("/console/citizen", {"action": "find", "email": email})
         assert again.status_code == 422 and "ничего нет" in again.text

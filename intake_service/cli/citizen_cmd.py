@@ -18,7 +18,14 @@ from collections.abc import Callable
 import intake_service.console.search  # noqa: F401
 from intake_service.citizen import CitizenError, Criteria, export_zip, find, one_person
 from intake_service.cli.database import open_for
-from intake_service.erasure import Why, erase_op, forget_address, remove_files, truncate_wal
+from intake_service.erasure import (
+    Forgotten,
+    Why,
+    erase_op,
+    forget_address,
+    remove_files,
+    truncate_wal,
+)
 from intake_service.events import EventType, insert_event
 from intake_service.orgs import get_org
 from intake_service.photos import discard, media_root
@@ -124,16 +131,16 @@ def _erase(args: argparse.Namespace) -> int:
             get_org(conn, args.org)
         criteria = _criteria(args)
         held = one_person(find(conn, criteria), criteria)
-        follows, held_forms = 0, []
+        forgotten = Forgotten(0, [], 0)
         with transaction(conn):
             erased = erase_op(
                 [h.id for h in held], why=Why.REQUEST, by=_by(), reason=args.reason.strip()
             )(conn)
             if args.email:  # the address beyond the person's own appeals
-                follows, held_forms = forget_address(conn, args.email)
+                forgotten = forget_address(conn, args.email)
         media = media_root(settings.db, settings.media_dir)
         remove_files(media, erased)
-        for held_id in held_forms:
+        for held_id in forgotten.held:
             discard(media / held_id)
         truncate_wal(conn)
     finally:
@@ -144,8 +151,11 @@ def _erase(args: argparse.Namespace) -> int:
         print(f"{done.number}  {state}")
     fresh = sum(not d.already for d in erased)
     print(f"\n{fresh} appeal(s) erased, {len(erased) - fresh} erased before")
-    if follows or held_forms:
-        print(f"also: {follows} follow(s) by this e-mail, {len(held_forms)} unconfirmed form(s)")
+    if forgotten.follows or forgotten.held or forgotten.comments:
+        print(
+            f"also: {forgotten.follows} follow(s) by this e-mail, {len(forgotten.held)} "
+            f"unconfirmed form(s), {forgotten.comments} discussion comment(s)"
+        )
     return 0
 
 

@@ -15,6 +15,7 @@ through the writer, the photos' files are removed after it commits.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,11 +24,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from intake_service import photos
 from intake_service.citizen import CitizenError, Criteria, Held, export_zip, find, one_person
 from intake_service.console.auth import Operator, changing, operator_of
 from intake_service.console.page import console_page
 from intake_service.console.state import console_of
-from intake_service.erasure import Why, erase_op, remove_files
+from intake_service.erasure import Erased, Forgotten, Why, erase_op, forget_address, remove_files
 from intake_service.errors import NotFound
 from intake_service.events import EventType, insert_event
 from intake_service.i18n import t
@@ -158,9 +160,17 @@ async def _erase(
         key = "console.citizen.reason-needed" if not reason else "console.citizen.confirm-needed"
         return _page(request, operator, {**context, "error": t(key, lang)}, status=422)
     runtime = console_of(request).runtime
-    op = erase_op([h.id for h in held], why=Why.REQUEST, by=operator.user.email, reason=reason)
-    erased = await runtime.writer.submit(op)
+    appeals = erase_op([h.id for h in held], why=Why.REQUEST, by=operator.user.email, reason=reason)
+    email = typed.get("email")
+
+    def op(conn: sqlite3.Connection) -> tuple[list[Erased], Forgotten | None]:
+        # with the e-mail, the address beyond the person's own appeals too, as the CLI does
+        return appeals(conn), forget_address(conn, email) if email else None
+
+    erased, forgotten = await runtime.writer.submit(op)
     await asyncio.to_thread(remove_files, runtime.media_root, erased)
+    for held_id in forgotten.held if forgotten else ():
+        await asyncio.to_thread(photos.discard, runtime.media_root / held_id)
     return _page(request, operator, {**context, "held": [], "erased": erased})
 
 
