@@ -13,6 +13,7 @@ from __future__ import annotations
 from intake_service.i18n import (
     api_docs,
     api_docs_fields,
+    api_docs_open311,
     api_docs_polls,
     console,
     console_appeal,
@@ -360,6 +361,7 @@ _merge(
     open311.MESSAGES,
     api_docs.MESSAGES,
     api_docs_fields.MESSAGES,
+    api_docs_open311.MESSAGES,
     api_docs_polls.MESSAGES,
     polls.MESSAGES,
     polls_pages.MESSAGES,
