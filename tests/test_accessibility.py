@@ -76,8 +76,11 @@ def test_front_page(page, demo_site):
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_api_docs_for_developers(browser, demo_site, lang):
-    """/docs on a desktop and on a phone: no serious problem, nothing scrolls sideways."""
-    for viewport in ({"width": 1280, "height": 800}, {"width": 375, "height": 740}):
+    """/docs on a desktop and on a phone: no serious problem, nothing scrolls sideways. The
+    English page has the same layout and longer-word Russian is the narrower test, so English
+    is checked on the desktop only (the page is the heaviest axe run of the suite)."""
+    sizes = [{"width": 1280, "height": 800}, {"width": 375, "height": 740}]
+    for viewport in sizes if lang == "ru" else sizes[:1]:
         context = browser.new_context(locale="ru-RU", viewport=viewport)
         page = context.new_page()
         page.goto(f"{demo_site.service}/docs?lang={lang}")
