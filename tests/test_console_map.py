@@ -131,6 +131,9 @@ def test_nobody_sees_another_organisations_districts_or_points(db, service, requ
         assert other.slug not in page
 
 
+@pytest.mark.same_on_every_engine(
+    "the page's layout and axe; the map's reads on PostgreSQL: the other stories here"
+)
 def test_the_map_page_fits_passes_axe_and_draws_districts_and_points(
     browser, db, service, request, tmp_path
 ):

@@ -319,6 +319,9 @@ def test_a_form_sent_after_the_session_ran_out_signs_in_again_and_returns_to_its
     assert away.headers["location"] == "/console"
 
 
+@pytest.mark.same_on_every_engine(
+    "the browser's idle timer and notice; sessions' expiry on PostgreSQL: the other stories here"
+)
 @pytest.mark.service_env(POS_CONSOLE_SESSION_IDLE="8")
 def test_before_the_session_runs_out_a_notice_offers_to_stay_signed_in(
     db, org, service, browser, request
@@ -355,6 +358,9 @@ def test_before_the_session_runs_out_a_notice_offers_to_stay_signed_in(
         context.close()
 
 
+@pytest.mark.same_on_every_engine(
+    "the tab's own storage of a draft; sessions on PostgreSQL: the other stories here"
+)
 @pytest.mark.service_env(POS_CONSOLE_SESSION_IDLE="10")
 def test_what_was_typed_in_the_panel_outlives_the_session_and_a_save_clears_it(
     db, org, service, browser, request

@@ -212,6 +212,9 @@ BLOCKS = 6  # alternating blocks of load per service
 ROUNDS = 10  # appeals each citizen files in a block
 
 
+@pytest.mark.same_on_every_engine(
+    "a mail server that never answers, against the mailer; mail's outbox on PostgreSQL: test_notices_mail.py"
+)
 def test_an_smtp_tarpit_neither_slows_nor_refuses_another_organisations_appeals(
     db, webhook, request
 ):
