@@ -56,7 +56,7 @@ from conftest import (
 
 pytestmark = pytest.mark.follows_engine  # the module's store (`live`) is the engine's
 
-EXAMPLES = 5  # per operation: ~60 operations, a few hundred requests in all (each sent twice)
+EXAMPLES = 4  # per operation: ~60 operations, a few hundred requests in all (each sent twice)
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -245,6 +245,9 @@ def test_the_one_part_status_form_still_keeps_its_note(db, org, service, request
     assert move["note"] == "Позвонить в ЖЭУ" and move["reason"] == "Начали работу"
 
 
+@pytest.mark.same_on_every_engine(
+    "the appeal page's panel in the browser; the handling it sends is the stories above, on PostgreSQL too"
+)
 def test_an_operator_answers_in_the_browser(db, org, service, browser, request, tmp_path):
     shots = Path(os.environ.get("POS_SCREENSHOTS", tmp_path))
     boss = add_user(db, unique(request, "boss@demo.example.ru"), "demo", role="admin")

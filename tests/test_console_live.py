@@ -178,6 +178,9 @@ def test_live_streams_are_capped_per_session_and_address_and_a_closed_one_frees_
     }
 
 
+@pytest.mark.same_on_every_engine(
+    "the page's pause in the browser; the live log on PostgreSQL: the story of a new appeal in the open log"
+)
 def test_pause_holds_new_rows_announces_them_and_keeps_the_focused_row_in_place(
     db, service, browser, request
 ):

@@ -127,17 +127,17 @@ def test_three_nodes_share_one_sequence_and_drain_a_killed_nodes_appeals(
     victim = nodes[2]
     citizens = Citizens(org.key)
     try:
-        for _cycle in range(3):
+        for _cycle in range(2):
             citizens.start([n.url for n in nodes], threads=6)
             citizens.wait_for(25, "appeals taken")
             victim.kill()  # SIGKILL under load: its answers in flight are lost with it
             citizens.wait_for(10, "appeals the other nodes take meanwhile")
             citizens.stop()
-            if _cycle < 2:
+            if _cycle < 1:
                 victim.start()
         # the victim stays dead: what it stored and did not forward is the others' to send
         citizens.send_again(nodes[0].url)
-        assert len(citizens.acknowledged) >= 105
+        assert len(citizens.acknowledged) >= 70
         messages = rabbit.receive(len(citizens.acknowledged), timeout=90)
     finally:
         for node in nodes:
