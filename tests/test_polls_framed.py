@@ -12,6 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 from test_polls_pages import COURTYARDS, ORIGIN, PHONE, api_results, create, page_post
+from waiting import wait_until
 
 from conftest import events, screenshot, serious_violations
 
@@ -98,7 +99,11 @@ def test_the_badges_framed_pages_only_on_the_organisations_sites(
     page.get_by_label("Двор дома 12 по ул. Мира").check()
     page.get_by_role("button", name="Проголосовать").click()
     expect(page.locator("#poll-outcome")).to_contain_text("Ваш голос учтён")
-    page.wait_for_function("localStorage.getItem('pos_voter')")  # the deferred script kept it
+    # the deferred script kept it; asked from here, not polled inside the page: the page's CSP
+    # (no 'unsafe-eval') refuses the string predicate wait_for_function would poll with there
+    wait_until(
+        lambda: page.evaluate("() => localStorage.getItem('pos_voter')"), what="the stored voter"
+    )
     context.clear_cookies()
     page.goto(service.url + link)
     page.get_by_label("Двор дома 5 по ул. Ленина").check()
