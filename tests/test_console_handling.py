@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from console_helpers import PASSWORD, add_user, signed_in, unique
 from test_console_appeal import file_appeal, tracking, tracking_json
+from waiting import wait_until
 
 from conftest import (
     events,
@@ -287,7 +288,8 @@ def test_an_operator_answers_in_the_browser(db, org, service, browser, request, 
         tab.click("#panel button.primary")
         tab.wait_for_selector("text=Ответ отправлен заявителю.")
         # the notice says what was saved and holds the focus, in view
-        assert tab.evaluate("document.activeElement.id") == "notice"
+        # the page's script moves the focus once it has run: looked for, not assumed at load
+        wait_until(lambda: tab.evaluate("document.activeElement.id") == "notice", what="focus")
         assert tab.evaluate("document.getElementById('notice').getBoundingClientRect().top") >= 0
         assert tab.text_content("#notice") == "Исполнитель изменён. Ответ отправлен заявителю."
         assert tab.text_content("#appeal-status") == "Дан ответ"
