@@ -21,6 +21,7 @@ from typing import Any
 
 from intake_service.appeals import document, load_appeals
 from intake_service.categories import org_catalogue
+from intake_service.events import EventType, insert_event
 from intake_service.photos import listed_for, path_of
 
 
@@ -171,3 +172,19 @@ def export_zip(conn: sqlite3.Connection, held: list[Held], media_root: Path) -> 
                 if path.exists():
                     archive.write(path, f"photos/{name}/{path.name}")
     return out.getvalue()
+
+
+def log_export(
+    conn: sqlite3.Connection, exported: list[tuple[str, str, int]], by: str, reason: str = ""
+) -> None:
+    """One `citizen_exported` event per appeal (id, number, organisation id) handed to the
+    person: the CLI, the console and the citizen's own download write the same."""
+    for appeal_id, number, org_id in exported:
+        insert_event(
+            conn,
+            EventType.CITIZEN_EXPORTED,
+            org_id=org_id,
+            appeal_id=appeal_id,
+            data={"number": number, "by": by, **({"reason": reason} if reason else {})},
+            returning=False,
+        )

@@ -16,7 +16,14 @@ from collections.abc import Callable
 
 # the console's search registers its stems with the erasure (erasure.also_erase)
 import intake_service.console.search  # noqa: F401
-from intake_service.citizen import CitizenError, Criteria, export_zip, find, one_person
+from intake_service.citizen import (
+    CitizenError,
+    Criteria,
+    export_zip,
+    find,
+    log_export,
+    one_person,
+)
 from intake_service.cli.database import open_for
 from intake_service.erasure import (
     Forgotten,
@@ -26,7 +33,6 @@ from intake_service.erasure import (
     remove_files,
     truncate_wal,
 )
-from intake_service.events import EventType, insert_event
 from intake_service.orgs import get_org
 from intake_service.photos import discard, media_root
 from intake_service.settings import load
@@ -100,15 +106,8 @@ def _export(args: argparse.Namespace) -> int:
         held = one_person(find(conn, criteria), criteria)
         archive = export_zip(conn, held, media_root(settings.db, settings.media_dir))
         with transaction(conn):
-            for h in held:
-                insert_event(
-                    conn,
-                    EventType.CITIZEN_EXPORTED,
-                    org_id=_org_id(conn, h.id),
-                    appeal_id=h.id,
-                    data={"number": h.number, "by": _by(), **_reason(args)},
-                    returning=False,
-                )
+            exported = [(h.id, h.number, _org_id(conn, h.id)) for h in held]
+            log_export(conn, exported, _by(), (args.reason or "").strip())
     finally:
         conn.close()
     if args.output == "-":

@@ -25,13 +25,20 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from intake_service import photos
-from intake_service.citizen import CitizenError, Criteria, Held, export_zip, find, one_person
+from intake_service.citizen import (
+    CitizenError,
+    Criteria,
+    Held,
+    export_zip,
+    find,
+    log_export,
+    one_person,
+)
 from intake_service.console.auth import Operator, changing, operator_of
 from intake_service.console.page import console_page
 from intake_service.console.state import console_of
 from intake_service.erasure import Erased, Forgotten, Why, erase_op, forget_address, remove_files
 from intake_service.errors import NotFound
-from intake_service.events import EventType, insert_event
 from intake_service.i18n import t
 from intake_service.org_settings import timezone_of
 from intake_service.pages import human_date, page_language
@@ -127,16 +134,10 @@ async def _export(request: Request, operator: Operator, held: list[Held]) -> Res
     archive = await console_of(request).reads.run(export_zip, held, runtime.media_root)
     by = operator.user.email
 
-    def logged(conn) -> None:
-        for h in held:
-            insert_event(
-                conn,
-                EventType.CITIZEN_EXPORTED,
-                org_id=runtime.directory.org_by_slug(h.org).id,
-                appeal_id=h.id,
-                data={"number": h.number, "by": by},
-                returning=False,
-            )
+    exported = [(h.id, h.number, runtime.directory.org_by_slug(h.org).id) for h in held]
+
+    def logged(conn: sqlite3.Connection) -> None:
+        log_export(conn, exported, by)
 
     await runtime.writer.submit(logged)
     day = datetime.now(UTC).strftime("%Y-%m-%d")

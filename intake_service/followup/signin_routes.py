@@ -23,9 +23,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from intake_service.api.requests import client_address, runtime_of
-from intake_service.citizen import Held, export_zip
+from intake_service.citizen import Held, export_zip, log_export
 from intake_service.errors import Forbidden, NotFound
-from intake_service.events import EventType, insert_event
 from intake_service.followup.cabinet import appeals_of
 from intake_service.followup.oidc import OidcClient, SignInFailed
 from intake_service.followup.state import followup_of
@@ -211,15 +210,7 @@ async def my_export(request: Request) -> Response:
     archive = await run_in_threadpool(build)
 
     def logged(conn: sqlite3.Connection) -> None:
-        for row in rows:
-            insert_event(
-                conn,
-                EventType.CITIZEN_EXPORTED,
-                org_id=row["target_org_id"],
-                appeal_id=row["id"],
-                data={"number": row["number"], "by": "citizen"},
-                returning=False,
-            )
+        log_export(conn, [(r["id"], r["number"], r["target_org_id"]) for r in rows], "citizen")
 
     if rows:
         await runtime.writer.submit(logged)
