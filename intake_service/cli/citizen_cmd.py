@@ -162,7 +162,3 @@ def _org_id(conn: sqlite3.Connection, appeal_id: str) -> int:
     return int(
         conn.execute("SELECT target_org_id FROM appeals WHERE id = ?", (appeal_id,)).fetchone()[0]
     )
-
-
-def _reason(args: argparse.Namespace) -> dict[str, str]:
-    return {"reason": args.reason.strip()} if (args.reason or "").strip() else {}
