@@ -29,6 +29,7 @@ from intake_service.polls import pages_framed as poll_pages_framed
 from intake_service.polls.state import running as polls_running
 from intake_service.problems import EXCEPTION_HANDLERS, answer_under
 from intake_service.settings import Settings
+from intake_service.worker_link import Link, Role
 
 
 class ServiceApp(Starlette):
@@ -44,11 +45,14 @@ class ServiceApp(Starlette):
         )
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, role: Role = Role.INLINE, link: Link | None = None) -> Starlette:
+    """The service. `role` and `link`: which of the service's processes this is, and its line
+    to the other one (worker.py); the worker process runs only the lifespan, serving nothing."""
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with (
-            running(settings) as runtime,
+            running(settings, role, link) as runtime,
             followup_running(runtime) as followup_state,
             console_running(runtime) as console_state,
             polls_running(runtime) as polls_state,

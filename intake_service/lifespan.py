@@ -36,6 +36,7 @@ from intake_service.runtime import Runtime
 from intake_service.settings import Settings
 from intake_service.store import connect, instance_id, log_failure, open_database, secret_key
 from intake_service.tokens import Tokens
+from intake_service.worker_link import Link, Role
 from intake_service.writer import Writer, WriterStopped
 
 log = logging.getLogger("pos_intake")
@@ -51,11 +52,17 @@ EXPIRY_BATCH = 100
 EXPIRY_PAUSE_SECONDS = 0.01
 EXPIRY_PAUSE_FACTOR = 2.0
 EXPIRY_MAX_SECONDS = 60.0  # longest pause between two looks for expired queue messages
+REPORT_SECONDS = 0.25  # how often the worker tells the web process of the mail sink, if changed
+# which sinks' rows each role's forwarder sends (forwarder.py): every row has one sender
+_FORWARDS = {Role.INLINE: "all", Role.WEB: "appeals", Role.WORKER: "mail"}
 
 
 @contextlib.asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[Runtime]:
-    """Open the database (migrating it), start the writer, and tear both down at the end."""
+async def running(
+    settings: Settings, role: Role = Role.INLINE, link: Link | None = None
+) -> AsyncIterator[Runtime]:
+    """Open the database (migrating it), start the writer and the jobs of this process's
+    `role` (worker_link.py), and tear them down at the end."""
     setup = open_database(settings.db, synchronous=settings.synchronous)
     try:
         key = secret_key(setup, settings.secret_key)
@@ -74,6 +81,8 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
         # a batch that changed the registry (the console's site page, routing by hand): the
         # next look at the directory reads it again, at once
         config_changed=directory.invalidate,
+        # WAL checkpoints are the web process's (or the one process's): one checkpointer a store
+        checkpoints=role.serves,
     )
     await writer.start()
     runtime = Runtime(
@@ -90,8 +99,9 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
         media_root=media_root(settings.db, settings.media_dir),
         calendar=load_calendar(settings.deadline_days, settings.holidays_file),
         mailer=Mailer(settings),
+        role=role,
     )
-    if settings.config:
+    if settings.config and role.serves:
         _apply_config_sinks(settings)
     runtime.forwarder = Forwarder(
         settings,
@@ -101,27 +111,37 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
         metrics=runtime.metrics,
         mailer=runtime.mailer,
         renderer=NoticeRenderer(settings, runtime.tokens),
+        handles=_FORWARDS[role],
+        on_wake=link.poke if link is not None else None,
     )
-    if runtime.directory.sinks() and not settings.base_url:
+    if link is not None:
+        link.attach(on_poke=runtime.forwarder.look_soon, on_report=runtime.forwarder.heard)
+    if role.serves and runtime.directory.sinks() and not settings.base_url:
         log.warning(
             "POS_BASE_URL is not set: photo links in appeals forwarded to RabbitMQ or webhooks "
             "are paths without a host, which their consumers cannot fetch"
         )
-    log.info("mail: %s", runtime.mailer.target if runtime.mailer else "off")
-    # Every page template compiled (or loaded from the cache: ~50 ms) before the first request,
-    # in a thread: compiling on the loop held it up to 0.4 s for everyone (the console's
-    # appeal page).
-    await asyncio.to_thread(warm_templates)
+    if role.runs_background:
+        log.info("mail: %s", runtime.mailer.target if runtime.mailer else "off")
+    if role.serves:
+        # Every page template compiled (or loaded from the cache: ~50 ms) before the first
+        # request, in a thread: compiling on the loop held it up to 0.4 s for everyone (the
+        # console's appeal page).
+        await asyncio.to_thread(warm_templates)
     # the dictionary that words the citizen's e-mails (declension.py): loaded beside serving,
     # not on the loop by the first notice
     declining = asyncio.create_task(_warm_then_freeze(), name="pos-intake-words")
-    housekeeping = asyncio.create_task(_housekeeping(runtime))
     forwarding = asyncio.create_task(runtime.forwarder.run(), name="pos-intake-forwarder")
-    jobs = [declining, housekeeping, forwarding]
-    # the citizen's data of appeals closed longer ago than POS_RETENTION_YEARS (retention.py)
-    jobs.append(asyncio.create_task(retention.run(runtime), name="pos-intake-retention"))
-    jobs.append(asyncio.create_task(runtime.metrics.loop.run(), name="pos-intake-loop-watch"))
-    if settings.backup_dir:
+    jobs = [declining, forwarding]
+    if role.serves:
+        jobs.append(asyncio.create_task(_housekeeping(runtime), name="pos-intake-housekeeping"))
+        jobs.append(asyncio.create_task(runtime.metrics.loop.run(), name="pos-intake-loop-watch"))
+    if role.runs_background:
+        # the citizen's data of appeals closed longer ago than POS_RETENTION_YEARS (retention.py)
+        jobs.append(asyncio.create_task(retention.run(runtime), name="pos-intake-retention"))
+    if role is Role.WORKER and link is not None:
+        jobs.append(asyncio.create_task(_report(runtime, link), name="pos-intake-worker-report"))
+    if settings.backup_dir and role.serves:
         runtime.backups = await asyncio.to_thread(
             backup_schedule.newest_state, Path(settings.backup_dir), settings.backup_every
         )
@@ -137,6 +157,8 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await runtime.forwarder.close()
+        if link is not None:
+            link.detach()
         runtime.stop_waiting()
         await writer.stop()
         reader.close()
@@ -152,6 +174,20 @@ async def _warm_then_freeze() -> None:
     await asyncio.to_thread(declension.warm)
     gc.collect()
     gc.freeze()
+
+
+async def _report(runtime: Runtime, link: Link) -> None:
+    """The worker's side of /readyz and /metrics: the mail sink's health and the e-mails
+    settled since the last report, sent when something changed (worker_link.py)."""
+    forwarder = runtime.forwarder
+    assert forwarder is not None
+    last: object = None
+    while True:
+        report = forwarder.report()
+        if report != last or report.get("deliveries"):
+            link.report(report)
+            last = report
+        await asyncio.sleep(REPORT_SECONDS)
 
 
 def _apply_config_sinks(settings: Settings) -> None:

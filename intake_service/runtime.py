@@ -39,6 +39,7 @@ from intake_service.routing import routed_event
 from intake_service.settings import Settings
 from intake_service.store import log_failure
 from intake_service.tokens import Tokens
+from intake_service.worker_link import Role
 from intake_service.writer import Writer, WriterStopped
 
 log = logging.getLogger("pos_intake")
@@ -61,6 +62,7 @@ class Runtime:
     mailer: Mailer | None = None
     forwarder: Forwarder | None = None
     backups: BackupState | None = None  # the scheduled backups, when POS_BACKUP_DIR is set
+    role: Role = Role.INLINE  # which of the service's processes this is (worker_link.py)
     queue_signals: defaultdict[int, asyncio.Event] = field(
         default_factory=lambda: defaultdict(asyncio.Event)
     )

@@ -34,6 +34,7 @@ class Settings:
     secret_key: str
     synchronous: str
     writer_max_batch: int
+    worker: str
     max_body_bytes: int
     rate_limit_key: int
     rate_limit_address: int
@@ -177,6 +178,8 @@ def load(
     settings = Settings(**{s.name: _coerce(s, values[s.name]) for s in SETTINGS})
     if settings.synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
         raise SettingsError("synchronous (POS_SYNCHRONOUS) must be FULL, NORMAL or EXTRA")
+    if settings.worker not in ("process", "inline"):
+        raise SettingsError("worker (POS_WORKER) must be process or inline")
     if settings.retention_years < 0:
         raise SettingsError(
             "retention_years (POS_RETENTION_YEARS) must be 0 (keep for ever) or more years"

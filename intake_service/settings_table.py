@@ -60,6 +60,15 @@ SETTINGS: tuple[Setting, ...] = (
         "SQLite synchronous mode of the writer: FULL survives power loss, NORMAL only a crash.",
     ),
     Setting("writer_max_batch", 256, "Most writes the single writer commits in one transaction."),
+    Setting(
+        "worker",
+        "process",
+        "Where the background work runs — the citizens' e-mails rendered and sent, the search "
+        "index kept, the periods, digests and retention: `process` in a worker process `serve` "
+        "starts beside the web process (and starts again if it dies), so none of it takes the "
+        "core appeals are answered on; `inline` in the web process itself, one process in all "
+        "(`serve --inline`; for tiny installs).",
+    ),
     Setting("max_body_bytes", 65536, "Largest JSON request body accepted, in bytes."),
     Setting(
         "rate_limit_key",

@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
         _common(sub)
         sub.add_argument("--host", help="listen address (env POS_HOST, default 127.0.0.1)")
         sub.add_argument("--port", type=int, help="listen port (env POS_PORT, default 8000)")
+        sub.add_argument(
+            "--inline",
+            action="store_true",
+            help="do the background work (e-mails, search index, periods) in this process "
+            "instead of a worker process beside it (env POS_WORKER=inline)",
+        )
         sub.set_defaults(handler=_demo if name == "demo" else _serve)
 
     org_cmd.add_parser(commands, _common)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import socket
 import sqlite3
+from collections.abc import Iterator
 
 import uvicorn
 
+from intake_service import worker
 from intake_service.access_log import LINE_FORMAT
 from intake_service.app import create_app
 from intake_service.areas import set_area
@@ -36,6 +39,8 @@ from intake_service.orgs import (
 )
 from intake_service.settings import Settings, SettingsError, load
 from intake_service.store import open_database, transaction
+from intake_service.worker import WorkerHandle
+from intake_service.worker_link import Role
 
 DEMO_SLUG = "demo"
 # A made-up ПОС id for the demo organisation: examples/pos-banner.html calls Widget(…, it).
@@ -48,7 +53,10 @@ DEMO_ADMIN = "admin@demo.example.ru"
 def settings_from(args: argparse.Namespace) -> Settings:
     """The settings, with the holidays file read once here: a line that is not a date stops
     the start with the file and line named, not a traceback from inside the server."""
-    settings = load({name: getattr(args, name, None) for name in ("db", "config", "host", "port")})
+    overrides = {name: getattr(args, name, None) for name in ("db", "config", "host", "port")}
+    if getattr(args, "inline", False):
+        overrides["worker"] = "inline"
+    settings = load(overrides)
     try:
         load_calendar(settings.deadline_days, settings.holidays_file)
     except CalendarError as exc:
@@ -136,10 +144,15 @@ def stack_line() -> str:
     return line
 
 
-def _service_config(settings: Settings) -> uvicorn.Config:
+def _service_config(settings: Settings, handle: WorkerHandle | None) -> uvicorn.Config:
     loop, http = server_stack()
+    app = (
+        create_app(settings)
+        if handle is None
+        else create_app(settings, role=Role.WEB, link=handle.link)
+    )
     return uvicorn.Config(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         loop=loop,
@@ -153,10 +166,25 @@ def _service_config(settings: Settings) -> uvicorn.Config:
     )
 
 
+@contextlib.contextmanager
+def _worker(settings: Settings) -> Iterator[WorkerHandle | None]:
+    """The worker process beside this one (worker.py), unless POS_WORKER=inline; stopped when
+    the server has stopped. Started before uvicorn makes its loop: fork copies one thread."""
+    if settings.worker != "process":
+        yield None
+        return
+    handle = worker.start(settings)
+    try:
+        yield handle
+    finally:
+        handle.stop()
+
+
 def _run(settings: Settings) -> None:
     _configure_logging(settings.log_level)
     logging.getLogger("pos_intake").info("serving with %s", stack_line())
-    _Server(_service_config(settings)).run()
+    with _worker(settings) as handle:
+        _Server(_service_config(settings, handle)).run()
 
 
 def _run_with_examples(settings: Settings, base: str, examples_port: int) -> None:
@@ -175,17 +203,18 @@ def _run_with_examples(settings: Settings, base: str, examples_port: int) -> Non
             server_header=False,
         )
     )
-    service = _Server(_service_config(settings))
+    with _worker(settings) as handle:
+        service = _Server(_service_config(settings, handle))
 
-    async def both() -> None:
-        await asyncio.gather(examples.serve(), service.serve())
+        async def both() -> None:
+            await asyncio.gather(examples.serve(), service.serve())
 
-    if loop == "uvloop":
-        import uvloop
+        if loop == "uvloop":
+            import uvloop
 
-        uvloop.run(both())
-    else:
-        asyncio.run(both())
+            uvloop.run(both())
+        else:
+            asyncio.run(both())
 
 
 def require_mail_base_url(settings: Settings) -> None:

@@ -62,15 +62,20 @@ async def running(runtime: Runtime) -> AsyncIterator[ConsoleState]:
         lockout=AccountLockout(settings.console_signin_account, LOCKOUT_SECONDS),
         streams=StreamSlots(settings.console_live_per_session, settings.console_live_per_address),
     )
-    upkeep = asyncio.create_task(_upkeep(state), name="pos-intake-console-upkeep")
-    indexer = asyncio.create_task(
-        keep_indexed(state.reads, runtime.writer), name="pos-intake-search-indexer"
-    )
+    jobs = []
+    if runtime.role.serves:
+        jobs.append(asyncio.create_task(_upkeep(state), name="pos-intake-console-upkeep"))
+    if runtime.role.runs_background:  # the index is kept by the worker process (worker.py)
+        jobs.append(
+            asyncio.create_task(
+                keep_indexed(state.reads, runtime.writer), name="pos-intake-search-indexer"
+            )
+        )
     try:
         yield state
     finally:
         state.stopping = True
-        for task in (upkeep, indexer):
+        for task in jobs:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

@@ -35,8 +35,10 @@ def followup_of(request: Request) -> FollowupState:
 @contextlib.asynccontextmanager
 async def running(runtime: Runtime) -> AsyncIterator[FollowupState]:
     settings = runtime.settings
-    jobs = [asyncio.create_task(periods.run(runtime), name="pos-intake-periods")]
-    replies = ReplyQueue(runtime) if settings.reply_amqp_url else None
+    jobs = []
+    if runtime.role.runs_background:  # in the worker process, beside the web (worker.py)
+        jobs.append(asyncio.create_task(periods.run(runtime), name="pos-intake-periods"))
+    replies = ReplyQueue(runtime) if settings.reply_amqp_url and runtime.role.serves else None
     if replies is not None:
         jobs.append(asyncio.create_task(replies.run(), name="pos-intake-replies"))
     try:

@@ -26,7 +26,9 @@ import logging
 import sqlite3
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from intake_service.appeals import load_appeals
 from intake_service.dialect import is_sqlite
@@ -85,6 +87,11 @@ class Forwarder:
     metrics: Metrics = field(default_factory=Metrics)
     mailer: Mailer | None = None  # the `mail` sink: notices' e-mails
     renderer: NoticeRenderer | None = None
+    # Whose rows this forwarder sends: "all"; "appeals" (every sink but mail: the web process
+    # beside its worker) or "mail" (the worker). On SQLite rows being sent are known only to
+    # the process sending them, so each row must have exactly one sender (worker.py).
+    handles: str = "all"
+    on_wake: Callable[[], None] | None = None  # pokes the other process (worker_link.py)
     backlog: int = 0  # appeals' undelivered rows: counted once a second, kept current in between
     waiting: int = 0  # of those, the ones due now (pacing): the same way
     mail_backlog: int = 0  # e-mails not yet sent, apart: never a reason to refuse or pace intake
@@ -92,6 +99,8 @@ class Forwarder:
     unrecorded: Unrecorded = field(init=False)  # answered; the store refused the outcome
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _kick_scheduled: bool = False
+    _poke_scheduled: bool = False
+    _reported: Counter[str] = field(default_factory=Counter)  # mail outcomes told the web process
     _closing: bool = False
     _progress: asyncio.Event = field(default_factory=asyncio.Event)
     _publishing: Counter[str] = field(default_factory=Counter)  # batches publishing, by sink
@@ -120,6 +129,50 @@ class Forwarder:
         self.backlog += new_rows
         self.waiting += new_rows
         self._look_soon()
+        if self.on_wake is not None and not self._poke_scheduled:
+            # the wakes of one turn of the loop (a committed batch) share one poke
+            self._poke_scheduled = True
+            asyncio.get_running_loop().call_soon(self._poke)
+
+    def _poke(self) -> None:
+        self._poke_scheduled = False
+        if self.on_wake is not None:
+            self.on_wake()
+
+    def look_soon(self) -> None:
+        """The other process wrote rows this one sends (a poke on the worker link)."""
+        self._look_soon()
+
+    def _sends(self, sink_name: str) -> bool:
+        if self.handles == "all":
+            return True
+        return (sink_name == MAIL_SINK) == (self.handles == "mail")
+
+    def report(self) -> dict[str, object]:
+        """What the worker tells the web process of the mail sink (worker_link.py): its health
+        and the e-mails settled since the last report, by outcome."""
+        health = self.health[MAIL_HEALTH]
+        settled = {
+            outcome: count - self._reported[outcome]
+            for (sink, outcome), count in self.metrics.deliveries.items()
+            if sink == MAIL_SINK and count != self._reported[outcome]
+        }
+        for outcome, count in settled.items():
+            self._reported[outcome] += count
+        return {
+            "mail": [health.last_ok, health.last_error, health.last_error_at],
+            "deliveries": settled,
+        }
+
+    def heard(self, report: dict[str, Any]) -> None:
+        """The worker's report, in the web process: the mail sink's health for /readyz and
+        /metrics, and the e-mails it settled for the delivery counts."""
+        mail = report.get("mail")
+        if isinstance(mail, list) and len(mail) == 3:
+            health = self.health[MAIL_HEALTH]
+            health.last_ok, health.last_error, health.last_error_at = mail
+        for outcome, count in (report.get("deliveries") or {}).items():
+            self.metrics.deliveries[(MAIL_SINK, str(outcome))] += int(count)
 
     def _look_soon(self) -> None:
         if not self._kick_scheduled and not self._closing:
@@ -238,6 +291,8 @@ class Forwarder:
         now = time.time()
         by_sink: dict[str, list[sqlite3.Row]] = {}
         for sink_name in external_backlog(self.reader):
+            if not self._sends(sink_name):
+                continue
             if self._publishing[sink_name] >= SLOTS_PER_SINK:
                 continue  # the end of a publish wakes us again
             if self._shared:

@@ -1,0 +1,209 @@
+"""`pos-intake serve` answers in one process and sends the citizens' e-mails from a worker process
+beside it: an appeal's answer never waits for its e-mail, a dead worker is started again and
+sends what waited, and no worker outlives its service. `--inline` keeps one process."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from waiting import wait_until
+
+from conftest import Service, appeal, bearer, events, make_org
+
+
+def _soon(look, timeout: float, what: str):
+    """What `look()` returns once it returns something, looking every 50 ms."""
+    found = []
+    wait_until(lambda: found.append(look()) or found[-1], timeout=timeout, what=what)
+    return found[-1]
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # pid (comm) state ppid …; comm may hold spaces and brackets: split after the last ")"
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def _worker_of(service: Service) -> tuple[int, int]:
+    """(supervisor, worker) under the service's web process, once both run."""
+    assert service.process is not None
+    web = service.process.pid
+
+    def both() -> tuple[int, int] | None:
+        supervisors = _children(web)
+        if len(supervisors) != 1:
+            return None
+        workers = _children(supervisors[0])
+        return (supervisors[0], workers[0]) if len(workers) == 1 else None
+
+    return _soon(both, timeout=20, what="the supervisor and the worker process")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _file(service: Service, key: str, email: str) -> dict:
+    reply = httpx.post(
+        service.url + "/api/v1/appeals",
+        json=appeal(contact={"name": "Анна", "email": email}),
+        headers=bearer(key),
+        timeout=10,
+    )
+    assert reply.status_code == 201, reply.text
+    return reply.json()
+
+
+def test_the_worker_sends_the_mail_and_the_answer_does_not_wait_for_it(tmp_path, mail_server):
+    db = tmp_path / "pos.db"
+    org = make_org(db, "manturovo", "https://manturovo.example.ru")
+    service = Service(db, env=mail_server.env).start()
+    try:
+        _, worker = _worker_of(service)
+        first = _file(service, org.key, "anna@example.ru")
+        [mail] = mail_server.wait_for("anna@example.ru")
+        assert first["number"] in mail["Subject"]
+
+        # The worker stopped (not dead, just not running): appeals are still answered at once,
+        # the e-mail waits in the store and leaves as soon as the worker runs again.
+        os.kill(worker, signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            second = _file(service, org.key, "boris@example.ru")
+            assert time.monotonic() - started < 5
+            ready = httpx.get(service.url + "/readyz", timeout=5)
+            assert ready.status_code == 200, ready.text
+            time.sleep(0.5)  # long enough for an e-mail the web process would have sent itself
+            assert mail_server.to("boris@example.ru") == []
+        finally:
+            os.kill(worker, signal.SIGCONT)
+        [mail] = mail_server.wait_for("boris@example.ru")
+        assert second["number"] in mail["Subject"]
+        metrics = httpx.get(service.url + "/metrics", timeout=5).text
+        assert 'pos_deliveries_total{sink="mail",outcome="notified"} 2' in metrics
+    finally:
+        service.stop()
+    assert "worker process" in service.log() and "stopped" in service.log()
+
+
+def test_a_killed_worker_is_started_again_and_sends_what_waited(tmp_path, mail_server):
+    db = tmp_path / "pos.db"
+    org = make_org(db, "manturovo", "https://manturovo.example.ru")
+    service = Service(db, env=mail_server.env).start()
+    try:
+        supervisor, worker = _worker_of(service)
+        os.kill(worker, signal.SIGKILL)
+        filed = [_file(service, org.key, f"z{i}z@example.ru") for i in range(5)]
+        _, again = _worker_of(service)
+        assert again != worker
+        for i, one in enumerate(filed):
+            [mail] = mail_server.wait_for(f"z{i}z@example.ru")
+            assert one["number"] in mail["Subject"]
+        assert "the worker process ended (killed by SIGKILL); starting it again" in service.log()
+        assert _children(service.process.pid) == [supervisor]
+    finally:
+        service.stop()
+
+
+def test_no_worker_outlives_its_service_and_nothing_waiting_is_lost(tmp_path, mail_server):
+    """kill -9 of the web process takes the worker with it; the e-mail of an appeal answered
+    just before is sent by the next start — once."""
+    db = tmp_path / "pos.db"
+    org = make_org(db, "manturovo", "https://manturovo.example.ru")
+    service = Service(db, env=mail_server.env).start()
+    supervisor, worker = _worker_of(service)
+    os.kill(worker, signal.SIGSTOP)  # the e-mail of the next appeal cannot leave before the kill
+    filed = _file(service, org.key, "anna@example.ru")
+    service.kill()
+    wait_until(
+        lambda: not _alive(supervisor) and not _alive(worker),
+        timeout=10,
+        what="the supervisor and the worker to end with their service",
+    )
+    assert mail_server.to("anna@example.ru") == []
+    service.start()
+    try:
+        [mail] = mail_server.wait_for("anna@example.ru")
+        assert filed["number"] in mail["Subject"]
+        time.sleep(1)  # a second look of the worker must not send it again
+        assert len(mail_server.to("anna@example.ru")) == 1
+    finally:
+        service.stop()
+
+
+@pytest.mark.parametrize("victims", ["worker", "both"])
+def test_kill_9_under_load_loses_no_appeal_and_no_email(tmp_path, mail_server, victims):
+    """Appeals filed without a pause while the worker (or the worker and the web process
+    together) is killed with -9: every acknowledged appeal is stored and its citizen gets the
+    e-mail; one sent twice is possible only for a batch the SMTP server had taken when the
+    worker died (at-least-once, docs/mail.md), never more."""
+    db = tmp_path / "pos.db"
+    org = make_org(db, "manturovo", "https://manturovo.example.ru")
+    service = Service(db, env=mail_server.env).start()
+    acknowledged: list[str] = []
+    try:
+        for _cycle in range(2):
+            _, worker = _worker_of(service)
+            with httpx.Client(base_url=service.url, headers=bearer(org.key)) as client:
+                for i in range(30):
+                    if i == 15:
+                        os.kill(worker, signal.SIGKILL)
+                        if victims == "both":
+                            service.kill()
+                            break
+                    n = len(acknowledged)
+                    address = f"z{n}z@example.ru"  # no address a part of another
+                    body = appeal(contact={"name": "Анна", "email": address})
+                    reply = client.post("/api/v1/appeals", json=body)
+                    assert reply.status_code == 201, reply.text
+                    acknowledged.append(address)
+            if victims == "both":
+                service.start()
+        stored = [e for e in events(db) if e["type"] == "accepted"]
+        assert len(stored) == len(acknowledged)
+        for address in acknowledged:
+            mail_server.wait_for(address)
+        twice = [a for a in acknowledged if len(mail_server.to(a)) > 1]
+        assert len(twice) <= 2 * 16, twice  # at most the batch in flight at each kill
+    finally:
+        service.stop()
+
+
+def test_inline_is_one_process_that_sends_its_own_mail(tmp_path):
+    db = tmp_path / "pos.db"
+    org = make_org(db, "manturovo", "https://manturovo.example.ru")
+    maildir = tmp_path / "mail"
+    service = Service(db, env={"POS_WORKER": "inline", "POS_MAILDIR": str(maildir)}).start()
+    try:
+        filed = _file(service, org.key, "anna@example.ru")
+        [name] = _soon(
+            lambda: [p.name for p in (maildir / "new").glob("*")] or None,
+            timeout=10,
+            what="the e-mail in the Maildir",
+        )
+        assert filed["number"]
+        # the Maildir's file name carries the pid of the process that wrote it
+        assert re.search(rf"P{service.process.pid}Q", name), name
+        assert _children(service.process.pid) == []
+    finally:
+        service.stop()
