@@ -22,9 +22,15 @@ run's appeals are in the console's search index, the other work left behind) and
 rates: appeals acknowledged per second of load, and appeals per second with that work done (load
 time plus the drain). The next run starts only then: all servers share one core.
 
-Prints appeals/s, p50 and p99 for each and the ratios against the targets (durable ≥ 0.5 ×
-plain; p99 at 70 % ≤ 2 × plain's p99 at that rate; full store within 10 % of empty), with the
-durable / bare ratio beside them for what storage alone costs.
+`durable` is `pos-intake serve` as deployed, with its worker process (worker.py: the e-mails
+are rendered and sent there); `inline` the same with POS_WORKER=inline, one process doing it
+all, side by side. Both are pinned to core 0 with everything they start, so the worker shares
+the web process's core: what moves is when the work is done, not how much of it there is.
+
+Prints appeals/s, p50 and p99 for each and the ratios against issue 30's targets (durable ≥ 0.3 ×
+plain; p99 at 70 % ≤ 20 ms with every notice sent within 5 s; CPU per lone appeal ≤ 500 µs;
+full store within 10 % of empty), with the durable / bare ratio beside them for what storage
+alone costs.
 Installs Debian's wrk when it is missing. Non-2xx answers make the run fail.
 
 Run: python bench/intake.py [--seconds 10] [--rounds 3] [--connections 64] [--stored 1000000]
@@ -60,10 +66,27 @@ from harness import (
 )
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def cpu_seconds(pid: int) -> float:
-    """User and system CPU time the process has used so far (all its threads)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User and system CPU time the process and the processes under it (the worker process
+    `serve` starts, and its supervisor) have used so far, all their threads."""
+    tree, total = {pid}, 0.0
+    for entry in sorted(
+        Path("/proc").iterdir(), key=lambda e: int(e.name) if e.name.isdigit() else 0
+    ):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = _stat(int(entry.name))
+        except OSError:
+            continue
+        if int(entry.name) in tree or int(fields[1]) in tree:
+            tree.add(int(entry.name))
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 @dataclass
@@ -237,16 +260,20 @@ def main() -> int:
         log = tmp / "servers.log"
         durable_db, bare_db = tmp / "durable.db", tmp / "bare.db"
         durable_key, bare_key = prepare(durable_db), prepare(bare_db)
+        inline_db = tmp / "inline.db"
+        inline_key = prepare(inline_db)
 
         with (
             served(plain(), {}, log) as plain_url,
             served(bare(bare_db), {}, log) as bare_url,
             served(durable(durable_db), {}, log) as durable_url,
+            served(durable(inline_db), {"POS_WORKER": "inline"}, log) as inline_url,
         ):
             targets: dict[str, tuple[str, str, Path | None]] = {
                 "plain": (plain_url, bare_key, None),
                 "bare": (bare_url, bare_key, None),
                 "durable": (durable_url, durable_key, durable_db),
+                "inline": (inline_url, inline_key, inline_db),
             }
             peaks = alternate(wrk, targets, args.rounds, seconds, conns)
             peak = {
@@ -273,9 +300,11 @@ def main() -> int:
                 print(run.row(f"{name}, round {i}"))
         rate_ratio = peak["durable"].rate / peak["plain"].rate
         bare_ratio = peak["durable"].rate / peak["bare"].rate
+        inline_ratio = peak["inline"].rate / peak["plain"].rate
         print(
-            f"\ndurable / plain rate: **{rate_ratio:.2f}** "
-            f"(target ≥ 0.5: {verdict(rate_ratio >= 0.5)}); with its notices sent: "
+            f"\ndurable (worker process) / plain rate: **{rate_ratio:.2f}** "
+            f"(target ≥ 0.3: {verdict(rate_ratio >= 0.3)}); inline / plain: {inline_ratio:.2f}; "
+            "with its notices sent: "
             f"{kept_up / peak['plain'].rate:.2f}; durable / bare: {bare_ratio:.2f}; "
             f"bare / plain: {peak['bare'].rate / peak['plain'].rate:.2f}\n"
         )
@@ -287,10 +316,13 @@ def main() -> int:
         print(TABLE_HEAD.format(what="handler"))
         for name, run in paced.items():
             print(run.row(name))
-        p99_ratio = paced["durable"].p99_ms / paced["plain"].p99_ms
+        p99 = paced["durable"].p99_ms
+        p99_ratio = p99 / paced["plain"].p99_ms
         print(
-            f"\ndurable / plain p99: **{p99_ratio:.2f}** (target ≤ 2: {verdict(p99_ratio <= 2)}); "
-            f"durable / bare p99: {paced['durable'].p99_ms / paced['bare'].p99_ms:.2f}\n"
+            f"\ndurable p99 at 70 %: **{p99:.1f} ms** (target ≤ 20 ms: {verdict(p99 <= 20)}); "
+            f"inline: {paced['inline'].p99_ms:.1f} ms; durable / plain p99: {p99_ratio:.2f}; "
+            f"notices all sent {paced['durable'].drain_seconds:.1f} s after the load ended "
+            f"(target: within 5 s: {verdict(paced['durable'].drain_seconds <= 5)})\n"
         )
 
         print("### One appeal at a time: server CPU per appeal (one connection)\n")
@@ -305,6 +337,11 @@ def main() -> int:
         for contact, what in (("phone", "a phone only"), ("email", "e-mail, its notice sent")):
             storage = lone[("durable", contact)].cpu_us - lone[("bare", contact)].cpu_us
             print(f"\ndurable − bare, {what}: **{storage:,.0f} µs** of CPU per lone appeal")
+        lone_us = lone[("durable", "phone")].cpu_us
+        print(
+            f"\nCPU per lone durable appeal (a phone only, both processes): **{lone_us:,.0f} µs** "
+            f"(target ≤ 500 µs: {verdict(lone_us <= 500)})"
+        )
         print()
 
         store_runs: dict[str, list[Load]] = {"empty": [], "full": []}
@@ -356,12 +393,12 @@ def main() -> int:
                 f"{wal.db_mb:,.0f} MB; samples every second\n"
             )
 
-        all_runs = [*peaks["plain"], *peaks["bare"], *peaks["durable"], *paced.values()]
+        all_runs = [*(run for runs in peaks.values() for run in runs), *paced.values()]
         all_runs += [*store_runs["empty"], *store_runs["full"]]
         if any(run.errors for run in all_runs):
             print("\nsome requests failed: the figures above are not valid", file=sys.stderr)
             return 1
-    met = rate_ratio >= 0.5 and p99_ratio <= 2 and abs(1 - store_ratio) <= 0.10
+    met = rate_ratio >= 0.3 and p99 <= 20 and abs(1 - store_ratio) <= 0.10
     return 0 if met else 1  # like bench/forward.py: a missed target is a failed run
 
 
