@@ -39,6 +39,7 @@ import socket
 import time
 from dataclasses import dataclass
 
+from intake_service.access_log import LINE_FORMAT
 from intake_service.settings import Settings
 from intake_service.worker_link import Link, Role
 
@@ -48,6 +49,7 @@ RESTART_PAUSE_MAX = 10.0  # the pause doubles while the worker keeps dying, up t
 HEALTHY_SECONDS = 30.0  # a worker that lived this long resets the pause
 STOP_SECONDS = 15.0  # how long a stopping web process waits for its worker to finish
 _PR_SET_PDEATHSIG = 1
+WORKER_LINE_FORMAT = LINE_FORMAT.replace("%(name)s", "%(name)s[worker]")
 
 
 @dataclass
@@ -155,6 +157,14 @@ def _supervise(settings: Settings, sock: socket.socket) -> int:
     return 0
 
 
+def _mark_log_lines() -> None:
+    """The worker's log lines say they are the worker's (`pos_intake[worker]: …`): both
+    processes write to the same stream, and a line such as "the store refuses to record
+    delivery outcomes" may come from either, each about the rows it sends."""
+    for handler in logging.getLogger("pos_intake").handlers:
+        handler.setFormatter(logging.Formatter(WORKER_LINE_FORMAT))
+
+
 def _how_it_ended(status: int) -> str:
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
@@ -165,6 +175,7 @@ def _how_it_ended(status: int) -> str:
 def _run_worker(settings: Settings, sock: socket.socket) -> int:
     """The worker's life: the service's lifespan in the WORKER role until SIGTERM."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _mark_log_lines()
     try:
         import uvloop
     except ImportError:

@@ -362,9 +362,14 @@ def test_appeals_acknowledged_across_12_kill_9_cycles_all_reach_the_consumer(db,
                     pass
 
         posters = [threading.Thread(target=citizens) for _ in range(4)]
+        before = len(acknowledged)
         for poster in posters:
             poster.start()
-        time.sleep(0.3)
+        # killed mid-stream, after a few answers (not after a fixed time: on a loaded machine
+        # a just-started service answered only a couple in 0.3 s)
+        wait_until(
+            lambda before=before: len(acknowledged) >= before + 10, timeout=20, what="ten answers"
+        )
         service.kill()
         stop.set()
         for poster in posters:

@@ -63,6 +63,7 @@ PACING_WAIT_SECONDS = 1.0  # longest an appeal's answer waits for the forwarder 
 PACING_BACKLOG = 64  # healthy deliveries waiting above which intake lets the forwarder catch up
 DUE_COUNT_CAP = 16 * PACING_BACKLOG  # due rows are counted per sink up to this, not further
 CLAIM_LEASE_SECONDS = 10.0  # PostgreSQL: rows taken by a node that died come due after this
+CLOSE_GRACE_SECONDS = 5.0  # a stopping forwarder waits this long for batches under way
 
 
 @dataclass
@@ -246,7 +247,12 @@ class Forwarder:
             self._wake.clear()
 
     async def close(self) -> None:
+        """Stop: batches the sink already has are given CLOSE_GRACE_SECONDS to be answered and
+        settled (so a stopping process does not send them again at its next start), then cut
+        off; no new batch starts."""
         self._closing = True  # a delivery ending now must not start the next one
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=CLOSE_GRACE_SECONDS)
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):
