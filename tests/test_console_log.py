@@ -10,11 +10,14 @@ import re
 import sqlite3
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from console_helpers import add_user, own_org, signed_in, unique
+
+from intake_service.org_settings import DEFAULT_TIMEZONE
 
 from conftest import appeal, bearer, events, run_cli, store
 
@@ -144,7 +147,9 @@ def test_each_filter_narrows_the_log(db, service, request):
     road = file(service.url, own.key, category="roads", text="Яма на дороге")["number"]
     official = file(service.url, own.key, kind="official", category="roads")["number"]
     httpx.post(service.url + "/api/v1/appeals", json=appeal(text=""), headers=bearer(own.key))
-    today = datetime.now(UTC).date()
+    # the log's dates are the organisation's days (Moscow unless set): from 21:00 UTC on,
+    # UTC's today is its yesterday
+    today = datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date()
     with signed_in(service.url, duty) as console:
         assert set(numbers(console)) >= {light, road, official}
         assert numbers(console, category="roads") == [official, road]
