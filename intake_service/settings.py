@@ -35,6 +35,7 @@ class Settings:
     synchronous: str
     writer_max_batch: int
     worker: str
+    worker_nice: int
     max_body_bytes: int
     rate_limit_key: int
     rate_limit_address: int
@@ -180,6 +181,8 @@ def load(
         raise SettingsError("synchronous (POS_SYNCHRONOUS) must be FULL, NORMAL or EXTRA")
     if settings.worker not in ("process", "inline"):
         raise SettingsError("worker (POS_WORKER) must be process or inline")
+    if not 0 <= settings.worker_nice <= 19:
+        raise SettingsError("worker_nice (POS_WORKER_NICE) must be 0 to 19")
     if settings.retention_years < 0:
         raise SettingsError(
             "retention_years (POS_RETENTION_YEARS) must be 0 (keep for ever) or more years"

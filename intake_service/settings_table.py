@@ -69,6 +69,13 @@ SETTINGS: tuple[Setting, ...] = (
         "core appeals are answered on; `inline` in the web process itself, one process in all "
         "(`serve --inline`; for tiny installs).",
     ),
+    Setting(
+        "worker_nice",
+        10,
+        "Niceness the worker process runs at (0 to 19): with the web process on the same core, "
+        "an appeal's answer goes first and the e-mails and the index follow in the time it "
+        "leaves; 0 shares the core evenly.",
+    ),
     Setting("max_body_bytes", 65536, "Largest JSON request body accepted, in bytes."),
     Setting(
         "rate_limit_key",

@@ -176,6 +176,8 @@ def _run_worker(settings: Settings, sock: socket.socket) -> int:
     """The worker's life: the service's lifespan in the WORKER role until SIGTERM."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _mark_log_lines()
+    with contextlib.suppress(OSError):  # intake goes first on a shared core (POS_WORKER_NICE)
+        os.nice(settings.worker_nice)
     try:
         import uvloop
     except ImportError:

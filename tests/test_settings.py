@@ -70,6 +70,8 @@ def test_secret_key_never_shows_in_a_repr():
             "support_website (POS_SUPPORT_WEBSITE): 'javascript:alert(1)' is not a website",
         ),
         ({"POS_SUPPORT_PHONE": "+7 900\u202e"}, "support_phone (POS_SUPPORT_PHONE): "),
+        ({"POS_WORKER": "thread"}, "worker (POS_WORKER) must be process or inline"),
+        ({"POS_WORKER_NICE": "-5"}, "worker_nice (POS_WORKER_NICE) must be 0 to 19"),
     ],
 )
 def test_bad_settings_are_refused_with_the_name_of_the_setting(environ, message):
