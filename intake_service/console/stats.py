@@ -159,7 +159,8 @@ def _view(
         "total": stats.total,
         "answered": stats.answered,
         "answered_share": f"{round(100 * stats.answered / scanned) if scanned else 0} %",
-        "median": _duration(stats.median_answer_seconds, lang),
+        "median": ("≥ " if stats.median_at_least else "")
+        + _duration(stats.median_answer_seconds, lang),
         "per_day": per_day,
         "per_week": per_week,
         "sections": sections,

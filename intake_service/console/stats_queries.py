@@ -67,6 +67,8 @@ class Stats:
     total: int = 0
     answered: int = 0
     median_answer_seconds: float | None = None
+    # the median is in the last bucket, which holds every time of a year or longer
+    median_at_least: bool = False
 
 
 def period_stats(conn: sqlite3.Connection, scope: Scope) -> Stats:
@@ -105,13 +107,14 @@ def period_stats(conn: sqlite3.Connection, scope: Scope) -> Stats:
             ).fetchall()
         )
     stats.median_answer_seconds = _median_answer(conn, scope) if stats.answered else None
+    stats.median_at_least = (stats.median_answer_seconds or 0) >= LONGEST_SECONDS
     return stats
 
 
 # The buckets of the answer times (migration 26, migrations/stats_counts.py): one a minute under
 # an hour, one per 0.1 hour under two days, one per 0.1 day beyond — the steps the page shows a
 # duration in (stats.py `_duration`).
-_MINUTE_BUCKETS, _HOUR_BUCKETS_END = 60, 530
+_MINUTE_BUCKETS, _HOUR_BUCKETS_END, _LAST_BUCKET = 60, 530, 4170
 # the organisation and topic of the rows counting every organisation, every topic
 EVERY_ORG, EVERY_CATEGORY = 0, ""
 
@@ -124,6 +127,9 @@ def bucket_seconds(bucket: int) -> int:
     if bucket <= _HOUR_BUCKETS_END:
         return 3600 + (bucket - _MINUTE_BUCKETS) * 360
     return 172800 + (bucket - _HOUR_BUCKETS_END) * 8640
+
+
+LONGEST_SECONDS = bucket_seconds(_LAST_BUCKET)  # about a year: longer times count as this
 
 
 def _median_answer(conn: sqlite3.Connection, scope: Scope) -> float | None:
