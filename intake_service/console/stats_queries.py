@@ -1,7 +1,7 @@
 """The statistics' reads for a period: counts per day, organisation, category, channel and
 status, and the answered, from the counts the triggers keep per organisation and day (migration
-26) or, for one topic, per organisation, topic and day (migration 9), and the median time to the first answer from the answer times the triggers count
-in buckets (migration 26).
+26) or, for one topic, per organisation, topic and day (migration 9), and the median time to the
+first answer from the answer times the triggers count in buckets (migration 26).
 
 Every read takes the organisations to count (already narrowed to what the operator sees) and an
 optional category; the period is whole local days, `first` and `last` included: each appeal
@@ -134,9 +134,9 @@ LONGEST_SECONDS = bucket_seconds(_LAST_BUCKET)  # about a year: longer times cou
 
 def _median_answer(conn: sqlite3.Connection, scope: Scope) -> float | None:
     """The middle of the answered appeals' times from filing to the first answer (seconds),
-    rounded to the step the page shows it in (decision 0120); of an even number, the mean of the two middle
-    ones. Reads the period's bucket counts of the organisations counted (every organisation:
-    the rows of organisation 0), one row per day and bucket each, summed per bucket."""
+    rounded to the step the page shows it in (decision 0120); of an even number, the mean of
+    the two middle ones. Reads the period's bucket counts of the organisations counted (every
+    organisation: the rows of organisation 0), a row per day and bucket, summed per bucket."""
     orgs = [EVERY_ORG] if scope.org_ids is None else sorted(scope.org_ids)
     counts = conn.execute(
         "SELECT bucket, sum(n) FROM appeal_answer_counts "
