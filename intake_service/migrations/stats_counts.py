@@ -23,8 +23,9 @@ to that step, so the median read is the exact one rounded as the page rounds it 
 Each answered appeal counts in four rows: its own organisation and topic, its organisation over
 every topic (category ''), every organisation over its topic (organisation 0) and everything
 (0, ''): whatever the page is filtered by, the median reads one contiguous range per
-organisation counted — for a platform, 30 days are a few thousand rows of (0, ''), not one per
-answered appeal. Rows that fall to zero are deleted.
+organisation counted — for a platform, 30 days are at most 30 × the buckets in use (14,265
+rows of (0, '') at bench/board.py's 1,000,000 appeals, against 122,620 answered appeals, read
+without computing or sorting a time). Rows that fall to zero are deleted.
 
 The day is the one the day counts use (migration 17: the time of filing moved by the
 organisation's offset then), so the median covers the same appeals as the day's counts, and an
