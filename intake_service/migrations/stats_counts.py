@@ -9,7 +9,7 @@ counts (one topic's rows). Kept by triggers like the day counts, filled from the
 
 The median read the period's answered appeals from the partial index `appeals_answered`,
 computed each one's time and sorted them: at 1,000,000 appeals a platform's 30 days are about
-110,000 of them, most of the statistics page's 0.4-0.8 s. Here `appeal_answer_counts` holds,
+120,000 of them, most of the statistics page's 0.4-0.8 s. Here `appeal_answer_counts` holds,
 per (organisation, topic, day, bucket of the time taken), how many appeals took that long, kept
 by triggers in the transaction that changes an appeal, like the other counts (migration 9). The
 median is found walking the buckets of the period in order.
