@@ -220,7 +220,9 @@ async def board_page(request: Request) -> Response:
     every = request.query_params.get("every", "")
     low, high = PAGE_SECONDS_RANGE
     seconds = min(high, max(low, int(every))) if every.isdigit() else PAGE_SECONDS
-    return console_page(
+    # rendered on a reader thread too, as the statistics are: a platform's board is 500 cells
+    return await console_of(request).reads.run(
+        _rendered,
         request,
         operator,
         "console/board.html",
@@ -240,6 +242,15 @@ async def board_json(request: Request) -> Response:
     """GET /console/board.json: the board's data, for the page's refresh (and scripts)."""
     operator = operator_of(request)
     data = await _board(request, operator)
+    # encoded on a reader thread: a platform's board is 500 cells with their labels and links
+    return await console_of(request).reads.run(_encoded, data)
+
+
+def _rendered(_: sqlite3.Connection, *args: Any, **kwargs: Any) -> Response:
+    return console_page(*args, **kwargs)
+
+
+def _encoded(_: sqlite3.Connection, data: dict[str, Any]) -> Response:
     return JSONResponse(data, headers={"Cache-Control": "no-store"})
 
 
