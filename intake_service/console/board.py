@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -131,7 +131,11 @@ def _tension_view(index: Tension, lang: str) -> dict[str, Any]:
     }
 
 
-async def _board(request: Request, operator: Operator) -> dict[str, Any]:
+async def _board(
+    request: Request, operator: Operator, finish: Callable[[dict[str, Any]], Response]
+) -> Response:
+    """The board's data made into a response by `finish` (a page, JSON) in one trip to a reader
+    thread: each trip waits for a niced thread's turn on a busy core."""
     state = console_of(request)
     directory = state.runtime.directory
     focus = request.query_params.get("org") or None
@@ -139,7 +143,9 @@ async def _board(request: Request, operator: Operator) -> dict[str, Any]:
     now = datetime.now(UTC)
     zones = zone_groups(directory.orgs(), operator.org_ids)
     lang = page_language(request)
-    return await state.reads.run(_assemble, directory, operator, rows, focus, now, zones, lang)
+    return await state.reads.run(
+        lambda conn: finish(_assemble(conn, directory, operator, rows, focus, now, zones, lang))
+    )
 
 
 def _assemble(
@@ -214,44 +220,40 @@ def _assemble(
 async def board_page(request: Request) -> Response:
     """GET /console/board (and /console/board/wall): the board; `?wall=1` for a wall monitor."""
     operator = operator_of(request)
-    data = await _board(request, operator)
     wall = request.url.path.endswith("/wall") or request.query_params.get("wall") == "1"
-    query = {"org": data["focus"]} if data["focus"] else {}
     every = request.query_params.get("every", "")
     low, high = PAGE_SECONDS_RANGE
     seconds = min(high, max(low, int(every))) if every.isdigit() else PAGE_SECONDS
-    # rendered on a reader thread too, as the statistics are: a platform's board is 500 cells
-    return await console_of(request).reads.run(
-        _rendered,
-        request,
-        operator,
-        "console/board.html",
-        {
-            "board": data,
-            "wall": wall,
-            "page_ms": seconds * 1000,
-            "targets": TARGET_DAYS,
-            "json_url": "/console/board.json" + ("?" + urlencode(query) if query else ""),
-            "wall_url": "/console/board/wall" + ("?" + urlencode(query) if query else ""),
-        },
-        section="/console/board",
-    )
+
+    def page(data: dict[str, Any]) -> Response:
+        # rendered on the reader thread too, as the statistics are: a platform's 500 cells
+        query = {"org": data["focus"]} if data["focus"] else {}
+        return console_page(
+            request,
+            operator,
+            "console/board.html",
+            {
+                "board": data,
+                "wall": wall,
+                "page_ms": seconds * 1000,
+                "targets": TARGET_DAYS,
+                "json_url": "/console/board.json" + ("?" + urlencode(query) if query else ""),
+                "wall_url": "/console/board/wall" + ("?" + urlencode(query) if query else ""),
+            },
+            section="/console/board",
+        )
+
+    return await _board(request, operator, page)
 
 
 async def board_json(request: Request) -> Response:
-    """GET /console/board.json: the board's data, for the page's refresh (and scripts)."""
-    operator = operator_of(request)
-    data = await _board(request, operator)
-    # encoded on a reader thread: a platform's board is 500 cells with their labels and links
-    return await console_of(request).reads.run(_encoded, data)
-
-
-def _rendered(_: sqlite3.Connection, *args: Any, **kwargs: Any) -> Response:
-    return console_page(*args, **kwargs)
-
-
-def _encoded(_: sqlite3.Connection, data: dict[str, Any]) -> Response:
-    return JSONResponse(data, headers={"Cache-Control": "no-store"})
+    """GET /console/board.json: the board's data, for the page's refresh (and scripts),
+    encoded on the reader thread."""
+    return await _board(
+        request,
+        operator_of(request),
+        lambda data: JSONResponse(data, headers={"Cache-Control": "no-store"}),
+    )
 
 
 async def _changes(
