@@ -230,3 +230,75 @@ def test_the_periods_polls_and_their_participants_are_part_of_the_statistics(db,
     part = page[page.index('id="stats-polls"') :]
     assert "Благоустройство дворов" in part and "Чужой опрос" not in part
     assert "участников голосований: 2" in part
+
+
+def median_shown(console: httpx.Client, **params: str) -> str:
+    page = console.get("/console/stats", params=params).text
+    return re.search(r'<dd id="stats-median">([^<]*)</dd>', page).group(1)
+
+
+def test_the_median_follows_answers_reopening_forwarding_erasure_and_deletion(db, service, request):
+    """The median is read from the answer times the triggers count in buckets (migration 26),
+    not from the appeals: each change to an answered appeal must move its count, or the page
+    drifts from what the appeals say. Three appeals of a topic no other story here answers
+    (snow), answered 2, 4 and 10 hours after filing; the organisation's operators, and the
+    platform's over the topic (its rows of every organisation), read the median after each
+    change."""
+    here, there = own_org(db, request, "median-here"), own_org(db, request, "median-there")
+    ours = add_user(db, unique(request, "here@example.ru"), here.slug)
+    theirs = add_user(db, unique(request, "there@example.ru"), there.slug)
+    platform = add_user(db, unique(request, "root@example.ru"), platform=True)
+    email = unique(request, "snow@example.ru")
+    contact = {"name": "Ирина Снегова", "email": email, "phone": "+7 900 321-00-00"}
+    two, four, ten = (
+        file(service.url, here.key, 1, category="snow", contact=contact)[0] for _ in range(3)
+    )
+    # A story cannot wait hours: the times of filing move back before the console answers
+    # (an unanswered appeal's filing time counts in no bucket).
+    with store(db) as conn:
+        for appeal_id, hours in ((two, 2), (four, 4), (ten, 10)):
+            filed = datetime.now(UTC) - timedelta(hours=hours)
+            conn.execute(
+                "UPDATE appeals SET created_at = ? WHERE id = ?",
+                (filed.strftime("%Y-%m-%dT%H:%M:%S.000Z"), appeal_id),
+            )
+
+    def seen() -> tuple[str, str, str]:
+        with (
+            signed_in(service.url, ours) as mine,
+            signed_in(service.url, theirs) as neighbour,
+            signed_in(service.url, platform) as root,
+        ):
+            return median_shown(mine), median_shown(neighbour), median_shown(root, category="snow")
+
+    with signed_in(service.url, ours) as console:
+        for appeal_id in (two, four, ten):
+            answer = console.post_form(f"/console/appeals/{appeal_id}/answer", {"text": "Убрали."})
+            assert answer.status_code == 303, answer.text
+    assert seen() == ("4,0 ч", "—", "4,0 ч")
+
+    # Reopened and answered again: the first answer's time stays the one counted, once
+    with signed_in(service.url, ours) as console:
+        for action, data in (("status", {"status": "in_progress"}), ("answer", {"text": "Ещё."})):
+            assert console.post_form(f"/console/appeals/{two}/{action}", data).status_code == 303
+        page = console.get("/console/stats").text
+    assert '<dd id="stats-answered">3 (100 %)</dd>' in page
+    assert seen() == ("4,0 ч", "—", "4,0 ч")
+
+    # Reopened and forwarded to another organisation: its time goes with it
+    with signed_in(service.url, ours) as console:
+        reopened = console.post_form(f"/console/appeals/{ten}/status", {"status": "in_progress"})
+        assert reopened.status_code == 303
+    with signed_in(service.url, platform) as console:
+        moved = console.post_form(f"/console/appeals/{ten}/forward", {"to": there.slug})
+        assert moved.status_code == 303, moved.text
+    assert seen() == ("3,0 ч", "10,0 ч", "4,0 ч")  # the middle of 2 and 4 hours here
+
+    # The citizen's data erased: the appeals and their times stay counted
+    run_cli(db, "citizen", "erase", "--email", email, "--reason", "заявление 5")
+    assert seen() == ("3,0 ч", "10,0 ч", "4,0 ч")
+
+    # An appeal deleted behind the service's back (an administrator's SQL): its time goes
+    with store(db) as conn:
+        conn.execute("DELETE FROM appeals WHERE id = ?", (four,))
+    assert seen() == ("2,0 ч", "10,0 ч", "6,0 ч")

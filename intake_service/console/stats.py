@@ -118,8 +118,19 @@ def _statistics(
     return view
 
 
-def _page(_: sqlite3.Connection, *args: Any, **kwargs: Any) -> Response:
-    return console_page(*args, **kwargs)
+def _page(
+    conn: sqlite3.Connection,
+    figures: tuple[Scope, dict[int, str], dict[str, str], str],
+    request: Request,
+    operator: Operator,
+    template: str,
+    context: dict[str, Any],
+    **kwargs: Any,
+) -> Response:
+    """The statistics (`figures`: `_statistics`' arguments) and the page that shows them."""
+    return console_page(
+        request, operator, template, {**context, "view": _statistics(conn, *figures)}, **kwargs
+    )
 
 
 def _view(
@@ -159,7 +170,8 @@ def _view(
         "total": stats.total,
         "answered": stats.answered,
         "answered_share": f"{round(100 * stats.answered / scanned) if scanned else 0} %",
-        "median": _duration(stats.median_answer_seconds, lang),
+        "median": ("≥ " if stats.median_at_least else "")
+        + _duration(stats.median_answer_seconds, lang),
         "per_day": per_day,
         "per_week": per_week,
         "sections": sections,
@@ -190,16 +202,16 @@ async def stats_page(request: Request) -> Response:
         for code, cat in directory.catalogue(org.id).items():
             titles.setdefault(code, cat.title(lang))
     names = {org.id: org.name for org in directory.orgs()}
-    view = await state.reads.run(_statistics, scope, names, titles, lang)
-    # The page itself (a few hundred SVG elements and table rows for a platform) is rendered on
-    # a reader thread too: on the loop it held intake up for tens of milliseconds a page.
+    # The figures and the page (a few hundred SVG elements and table rows for a platform) are
+    # made in one trip to a reader thread: on the loop the rendering held intake up for tens of
+    # milliseconds a page, and each trip waits for a niced thread's turn on a busy core.
     return await state.reads.run(
         _page,
+        (scope, names, titles, lang),
         request,
         operator,
         "console/stats.html",
         {
-            "view": view,
             "first": first.isoformat(),
             "last": last.isoformat(),
             "zones": zone_names,

@@ -1,12 +1,12 @@
 """The statistics' reads for a period: counts per day, organisation, category, channel and
-status, and the answered, from the day counts the triggers keep (migration 9) — one range of a
-small table — and the median time to the first answer from the partial index of answered
-appeals.
+status, and the answered, from the counts the triggers keep per organisation and day (migration
+26) or, for one topic, per organisation, topic and day (migration 9), and the median time to the
+first answer from the answer times the triggers count in buckets (migration 26).
 
 Every read takes the organisations to count (already narrowed to what the operator sees) and an
 optional category; the period is whole local days, `first` and `last` included: each appeal
-counts on its organisation's local day (`appeals.local_offset`, migration 17), and the median reads
-the appeals filed between each zone's local midnights (`Scope.zones`).
+counts on its organisation's local day (`appeals.local_offset`, migration 17), the median's
+answer times too.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from intake_service.dialect import ids_in_json, index_hint, seconds_between
+from intake_service.dialect import ids_in_json
 from intake_service.statuses import Status
 
 # The channels and statuses the day counts keep a column for (migrations 9, 12 and 19); an
@@ -33,7 +33,7 @@ class Scope:
     first: date
     last: date
     # the organisations counted, per zone; one zone with None: every organisation counted is in
-    # it (the median's bounds are that zone's midnights, no list of organisations needed)
+    # it (the polls of the period are read between the first zone's midnights, `_bounds`)
     zones: tuple[tuple[ZoneInfo, frozenset[int] | None], ...] = ((ZoneInfo("UTC"), None),)
 
     def _bounds(self, zone: ZoneInfo) -> list[object]:
@@ -43,24 +43,11 @@ class Scope:
             for day in (self.first, self.last + timedelta(days=1))
         ]
 
-    def where(
-        self, conn: sqlite3.Connection, *, day_column: str | None = None
-    ) -> tuple[str, list[object]]:
-        """The WHERE clause for the day table (`day_column`) or the appeals table."""
-        if day_column:
-            clauses = [f"{day_column} BETWEEN ? AND ?"]
-            args: list[object] = [self.first.isoformat(), self.last.isoformat()]
-        elif len(self.zones) == 1:
-            clauses = ["created_at >= ?", "created_at < ?"]
-            args = self._bounds(self.zones[0][0])
-        else:
-            parts, args = [], []
-            for zone, ids in self.zones:
-                parts.append(
-                    f"(target_org_id IN {ids_in_json(conn)} AND created_at >= ? AND created_at < ?)"
-                )
-                args += [json.dumps(sorted(ids or ())), *self._bounds(zone)]
-            clauses = ["(" + " OR ".join(parts) + ")"]
+    def where(self, conn: sqlite3.Connection) -> tuple[str, list[object]]:
+        """The WHERE clause for the day counts: the period's local days (each organisation's
+        appeals are counted on its own zone's days, migration 17), its organisations, a topic."""
+        clauses = ["day BETWEEN ? AND ?"]
+        args: list[object] = [self.first.isoformat(), self.last.isoformat()]
         if self.org_ids is not None:
             clauses.append(f"target_org_id IN {ids_in_json(conn)}")
             args.append(json.dumps(sorted(self.org_ids)))
@@ -80,23 +67,27 @@ class Stats:
     total: int = 0
     answered: int = 0
     median_answer_seconds: float | None = None
+    # the median is in the last bucket, which holds every time of a year or longer
+    median_at_least: bool = False
 
 
 def period_stats(conn: sqlite3.Connection, scope: Scope) -> Stats:
+    """The period's figures, summed by the database from the counts the triggers keep: per
+    organisation and day (migration 26) — a platform's 30 days are 1,500 rows — or, for one
+    topic, the day counts of that topic; the topics from the day counts. What comes back is a
+    row per organisation, per day and per topic: a few hundred."""
     stats = Stats()
-    where, args = scope.where(conn, day_column="day")
+    where, args = scope.where(conn)
+    table = "appeal_day_counts" if scope.category else "appeal_org_day_counts"
     channels = ", ".join(f"sum(via_{c})" for c in CHANNELS)
     statuses = ", ".join(f"sum(st_{s})" for s in STATUSES)
-    for day, org_id, category, n, answered, *by in conn.execute(
-        f"SELECT day, target_org_id, category, sum(n), sum(answered), {channels}, {statuses} "
-        "FROM appeal_day_counts"
+    for org_id, n, answered, *by in conn.execute(
+        f"SELECT target_org_id, sum(n), sum(answered), {channels}, {statuses} FROM {table}"
         + where
-        + " GROUP BY day, target_org_id, category HAVING sum(n) > 0",
+        + " GROUP BY target_org_id HAVING sum(n) > 0",
         args,
     ):
-        stats.per_day[day] = stats.per_day.get(day, 0) + n
-        stats.per_org[org_id] = stats.per_org.get(org_id, 0) + n
-        stats.per_category[category] = stats.per_category.get(category, 0) + n
+        stats.per_org[org_id] = n
         stats.total += n
         stats.answered += answered
         for name, count in zip((*CHANNELS, *STATUSES), by, strict=True):
@@ -107,26 +98,60 @@ def period_stats(conn: sqlite3.Connection, scope: Scope) -> Stats:
             stats.per_channel["other"] = stats.per_channel.get("other", 0) + other
     stats.per_channel = {k: v for k, v in stats.per_channel.items() if v}
     stats.per_status = {k: v for k, v in stats.per_status.items() if v}
-    where, args = scope.where(conn)
-    stats.median_answer_seconds = _median_answer(conn, where, args, stats.answered)
+    for key, per in (("day", stats.per_day), ("category", stats.per_category)):
+        source = table if key == "day" else "appeal_day_counts"
+        per.update(
+            conn.execute(
+                f"SELECT {key}, sum(n) FROM {source}{where} GROUP BY {key} HAVING sum(n) > 0",
+                args,
+            ).fetchall()
+        )
+    stats.median_answer_seconds = _median_answer(conn, scope) if stats.answered else None
+    stats.median_at_least = (stats.median_answer_seconds or 0) >= LONGEST_SECONDS
     return stats
 
 
-def _median_answer(
-    conn: sqlite3.Connection, where: str, args: list[object], answered: int
-) -> float | None:
-    """The middle of the answered appeals' times from filing to the first answer (seconds);
-    of an even number, the mean of the two middle ones. Reads the partial index of answered
-    appeals alone (migration 9)."""
+# The buckets of the answer times (migration 26, migrations/stats_counts.py): one a minute under
+# an hour, one per 0.1 hour under two days, one per 0.1 day beyond — the steps the page shows a
+# duration in (stats.py `_duration`).
+_MINUTE_BUCKETS, _HOUR_BUCKETS_END, _LAST_BUCKET = 60, 530, 4170
+# the organisation and topic of the rows counting every organisation, every topic
+EVERY_ORG, EVERY_CATEGORY = 0, ""
+
+
+def bucket_seconds(bucket: int) -> int:
+    """A bucket's value: the time from filing to the first answer, seconds, rounded to the step
+    the page shows it in (the times counted in it are within half a step of it)."""
+    if bucket <= _MINUTE_BUCKETS:
+        return bucket * 60
+    if bucket <= _HOUR_BUCKETS_END:
+        return 3600 + (bucket - _MINUTE_BUCKETS) * 360
+    return 172800 + (bucket - _HOUR_BUCKETS_END) * 8640
+
+
+LONGEST_SECONDS = bucket_seconds(_LAST_BUCKET)  # about a year: longer times count as this
+
+
+def _median_answer(conn: sqlite3.Connection, scope: Scope) -> float | None:
+    """The middle of the answered appeals' times from filing to the first answer (seconds),
+    rounded to the step the page shows it in (decision 0120); of an even number, the mean of
+    the two middle ones. Reads the period's bucket counts of the organisations counted (every
+    organisation: the rows of organisation 0), a row per day and bucket, summed per bucket."""
+    orgs = [EVERY_ORG] if scope.org_ids is None else sorted(scope.org_ids)
+    counts = conn.execute(
+        "SELECT bucket, sum(n) FROM appeal_answer_counts "
+        f"WHERE target_org_id IN {ids_in_json(conn)} AND category = ? AND day BETWEEN ? AND ? "
+        "GROUP BY bucket ORDER BY bucket",
+        [json.dumps(orgs), scope.category or EVERY_CATEGORY, str(scope.first), str(scope.last)],
+    ).fetchall()
+    answered = sum(n for _, n in counts)
     if not answered:
         return None
-    middle = conn.execute(
-        f"SELECT {seconds_between(conn, 'created_at', 'answered_at')} AS took "
-        f"FROM appeals{index_hint(conn, 'appeals_answered')}"
-        + where
-        + " AND answered_at IS NOT NULL ORDER BY took LIMIT ? OFFSET ?",
-        [*args, 1 if answered % 2 else 2, (answered - 1) // 2],
-    ).fetchall()
-    if not middle:
-        return None
-    return sum(row[0] for row in middle) / len(middle)
+    wanted = {(answered - 1) // 2, answered // 2}  # the middle one, or the two middle ones
+    middle, seen = [], 0
+    for bucket, n in counts:
+        middle += [bucket_seconds(bucket)] * sum(1 for i in wanted if seen <= i < seen + n)
+        seen += n
+        if seen > answered // 2:
+            break
+    return sum(middle) / len(middle)

@@ -28,7 +28,8 @@ TABLES = (
     "routing_rules", "sinks", "users", "appeals", "appeal_photos", "org_sequences", "events",
     "outbox", "outbox_counts", "idempotency", "form_nonces", "console_sessions",
     "answer_templates", "held_appeals", "notices", "appeal_day_counts", "appeal_open_counts",
-    "appeal_hour_counts", "appeal_due_counts", "appeal_org_counts", "follows", "polls", "poll_ballots",
+    "appeal_hour_counts", "appeal_due_counts", "appeal_org_counts", "appeal_org_day_counts",
+    "appeal_answer_counts", "follows", "polls", "poll_ballots",
     "poll_counts", "poll_comments", "poll_files",
 )  # fmt: skip
 IDENTITIES = {
