@@ -5,17 +5,18 @@ The writer operation alone (`appeals.accept_op`), in-process, on real SQLite fil
 `synchronous=FULL` as the service opens them (`store.connect`), without the request path around
 it. One store per variant, each a copy of the same store filled with `--prefill` appeals (so the
 indexes have the depth of a used store, not of an empty one); a variant drops one index or
-trigger from its copy, or changes what the operation writes. Rounds go through the variants in
-turn, `--appeals` appeals each in writer batches of `--batch` (a savepoint per operation, one
-COMMIT per batch), WAL copied back between rounds, untimed; the best round counts.
+trigger from its copy, or changes what the operation writes. The variants take turns, `--turn`
+appeals each, `--appeals` in all, in writer batches of `--batch` (a savepoint per operation,
+one COMMIT per batch, the WAL copied back after it, untimed, as checkpoints.py does).
 
-A component's cost is the full schema's time minus the time without it. Times are CPU time of
-the thread that runs them (`time.thread_time`: what the server pays, and not moved by what else
-the machine runs). Columns: the operation (its statements, on the loop), the COMMIT's share per
+A component's cost is the full schema's time minus the time without it: the median of the
+differences of paired turns, so that a moment the shared machine was busy elsewhere falls on
+both sides. Times are CPU time of the thread that runs them (`time.thread_time`: what the
+server pays); a loaded machine still inflates them (cache misses), so compare within one run. Columns: the operation (its statements, on the loop), the COMMIT's share per
 appeal (writing the pages the operation dirtied to the WAL; the fsync's wait is not CPU), and
 their sum.
 
-Run: python bench/accept_sql.py [--appeals 1000] [--rounds 3] [--prefill 5000] [--batch 64]
+Run: python bench/accept_sql.py [--appeals 2000] [--prefill 5000] [--batch 200] [--turn 20]
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ BEFORE_26 = Variant(
     create=(
         f"CREATE INDEX appeals_open ON appeals (target_org_id, seq) WHERE status IN {_OPEN}",
         "CREATE INDEX appeals_to_erase ON appeals (updated_at) WHERE erased_at IS NULL",
+        "CREATE INDEX notices_by_appeal ON notices (appeal_id) WHERE appeal_id IS NOT NULL",
     ),
 )
 
@@ -187,24 +189,32 @@ def run(
     start: int,
     appeals: int,
     batch: int,
+    turn: int,
 ) -> tuple[list[list[float]], list[list[float]]]:
-    """Every appeal through every variant in turn, so that whatever else the machine does at
-    that moment falls on all of them alike: (operation times, COMMIT times per appeal), one list
-    per variant, paired by position."""
+    """The variants take turns, `turn` appeals each, so that whatever else the machine does
+    falls on all of them alike, while each turn runs on caches warm with its own store (one
+    appeal a turn measured the cache misses of switching between stores instead). Returns
+    (operation times, COMMIT times) per appeal, one list per variant, paired by position: an
+    operation's time is its turn's mean, a COMMIT's its batch's share."""
     ops_times: list[list[float]] = [[] for _ in chosen]
     commit_times: list[list[float]] = [[] for _ in chosen]
-    for first in range(start, start + appeals, batch):
+    end = start + appeals
+    for first in range(start, end, batch):
         for conn in conns:
             conn.execute("BEGIN IMMEDIATE")
-        for n in range(first, min(first + batch, start + appeals)):
+        for chunk in range(first, min(first + batch, end), turn):
+            numbers = range(chunk, min(chunk + turn, first + batch, end))
             for i, (variant, conn) in enumerate(zip(chosen, conns, strict=True)):
-                op = operation(orgs, n, email=variant.email)
+                ops = [operation(orgs, n, email=variant.email) for n in numbers]
+                spent = 0.0
                 with notice_without_outbox_row(not variant.notice_outbox):
-                    conn.execute("SAVEPOINT op")
-                    began = time.thread_time()
-                    op(conn)
-                    ops_times[i].append(time.thread_time() - began)
-                    conn.execute("RELEASE op")
+                    for op in ops:
+                        conn.execute("SAVEPOINT op")
+                        began = time.thread_time()
+                        op(conn)
+                        spent += time.thread_time() - began
+                        conn.execute("RELEASE op")
+                ops_times[i].append(spent / len(ops))
         for i, conn in enumerate(conns):
             began = time.thread_time()
             conn.execute("COMMIT")
@@ -215,8 +225,8 @@ def run(
 
 
 def paired(full: list[float], other: list[float]) -> float:
-    """The median of the per-appeal differences, in µs: robust to the moments the machine was
-    busy elsewhere, which the pairing puts on both sides."""
+    """The median of the paired differences, in µs: robust to the moments the machine was busy
+    elsewhere, which the pairing puts on both sides."""
     return statistics.median(a - b for a, b in zip(full, other, strict=True)) * 1e6
 
 
@@ -239,10 +249,12 @@ def main() -> None:
     parser.add_argument("--appeals", type=int, default=2000, help="appeals through each variant")
     parser.add_argument("--prefill", type=int, default=5000, help="appeals stored before")
     parser.add_argument("--batch", type=int, default=200, help="appeals per writer batch")
+    parser.add_argument("--turn", type=int, default=20, help="appeals a variant runs in turn")
     args = parser.parse_args()
     print(
         f"sqlite {sqlite3.sqlite_version}; {args.prefill:,} appeals stored before; "
-        f"{args.appeals:,} appeals through every variant, in batches of {args.batch}"
+        f"{args.appeals:,} appeals through every variant, {args.turn} a turn, "
+        f"in batches of {args.batch}"
     )
     with tempfile.TemporaryDirectory(prefix="accept-sql-", dir=ROOT / "bench") as tmp:
         folder = Path(tmp)
@@ -255,7 +267,7 @@ def main() -> None:
             skipped += not_entered
         chosen = variants(indexes, others)
         conns = [prepare(folder, source, v, i) for i, v in enumerate(chosen)]
-        ops, commits = run(conns, chosen, orgs, args.prefill, args.appeals, args.batch)
+        ops, commits = run(conns, chosen, orgs, args.prefill, args.appeals, args.batch, args.turn)
         for conn in conns:
             conn.close()
     print()

@@ -14,8 +14,8 @@ channels an operator takes appeals from), `due_counts` (20: the open appeals' an
 counted per cell, for the board's overdue count), `follows` (21: citizens following an appeal
 another filed), `polls` (22: polls, votes and public discussions), `pos_ids` (23: the old ПОС widget's id of
 an organisation), `org_counts` (24: the appeals each organisation has received, counted), `erasure` (25: when a
-citizen's data left an appeal, and what an outbox row carries), `intake_indexes` (26: two index
-entries fewer for every appeal filed).
+citizen's data left an appeal, and what an outbox row carries), `intake_indexes` (26: three index
+entries fewer for an appeal filed).
 Importing this package registers them all in MIGRATIONS.
 
 PostgreSQL starts from a baseline of migration 12 (postgres/schema.py) and applies the later
