@@ -12,9 +12,10 @@ one COMMIT per batch, the WAL copied back after it, untimed, as checkpoints.py d
 A component's cost is the full schema's time minus the time without it: the median of the
 differences of paired turns, so that a moment the shared machine was busy elsewhere falls on
 both sides. Times are CPU time of the thread that runs them (`time.thread_time`: what the
-server pays); a loaded machine still inflates them (cache misses), so compare within one run. Columns: the operation (its statements, on the loop), the COMMIT's share per
-appeal (writing the pages the operation dirtied to the WAL; the fsync's wait is not CPU), and
-their sum.
+server pays); a loaded machine still inflates them (cache misses), so compare within one run.
+Columns: the operation (its statements, on the loop), the COMMIT's share per appeal (writing
+the pages the operation dirtied to the WAL; the fsync's wait is not CPU), and their sum. The
+first table also holds the schema before migration 26 (`BEFORE_26`) against the current one.
 
 Run: python bench/accept_sql.py [--appeals 2000] [--prefill 5000] [--batch 200] [--turn 20]
 """
