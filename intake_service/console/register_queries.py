@@ -2,8 +2,9 @@
 filtered, paged by keyset, and the visible appeals among ids a bulk form sent.
 
 A page is read per organisation the operator sees: one sub-query each, ordered and limited on
-an index of migration 16 (`appeals_open`, `appeals_open_due`, `appeals_unassigned`,
-`appeals_closed`, `appeals_by_status`) or an older one (`appeals_by_target`,
+an index of migration 16 (`appeals_open_due`, `appeals_unassigned`, `appeals_closed`,
+`appeals_by_status`), of migration 18 (`appeals_open_seq_due`: the open view, newest first —
+migration 27 dropped `appeals_open`, a prefix of it) or an older one (`appeals_by_target`,
 `appeals_by_target_time`), put together with UNION ALL and merged — never a scan of the
 appeals, and a deep page costs what the first does. "Mine" starts from `appeals_by_assignee`
 instead, a search from the full-text index (console/search.py). The rows keep to the one rule

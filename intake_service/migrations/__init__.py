@@ -15,7 +15,8 @@ counted per cell, for the board's overdue count), `follows` (21: citizens follow
 another filed), `polls` (22: polls, votes and public discussions), `pos_ids` (23: the old ПОС widget's id of
 an organisation), `org_counts` (24: the appeals each organisation has received, counted), `erasure` (25: when a
 citizen's data left an appeal, and what an outbox row carries), `stats_counts` (26: the statistics'
-counts per organisation and day, and the times to the first answer counted in buckets).
+counts per organisation and day, and the times to the first answer counted in buckets),
+`intake_indexes` (27: three index entries fewer for an appeal filed).
 Importing this package registers them all in MIGRATIONS.
 
 PostgreSQL starts from a baseline of migration 12 (postgres/schema.py) and applies the later
@@ -38,6 +39,7 @@ from intake_service.migrations import (  # noqa: F401
     follow_through_links,
     follows,
     idempotency_scopes,
+    intake_indexes,
     local_days,
     open311,
     org_counts,
