@@ -32,7 +32,7 @@ from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from intake_service.api.appeals import _created, _idempotency
+from intake_service.api.appeals import _created, idempotency
 from intake_service.api.requests import (
     authenticate,
     client_address,
@@ -67,7 +67,7 @@ async def create_appeal_bare(request: Request) -> Response:
     caller = authenticate(request)
     org = caller.org
     parsed = await read_json(request)
-    _idempotency(request, parsed)  # header check only: looking up a first answer is storage
+    idempotency(request, parsed)  # header check only: looking up a first answer is storage
     appeal_input = validate_appeal(parsed, runtime.directory.catalogue(org.id))
     appeal_id, tracking_url = runtime.new_appeal_id(request)
     NewAppeal(

@@ -144,7 +144,7 @@ def stack_line() -> str:
     return line
 
 
-def _service_config(settings: Settings, handle: WorkerHandle | None) -> uvicorn.Config:
+def _service_config(settings: Settings, handle: WorkerHandle | None = None) -> uvicorn.Config:
     loop, http = server_stack()
     app = (
         create_app(settings)
