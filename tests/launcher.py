@@ -28,7 +28,15 @@ from pathlib import Path
 CLI = [sys.executable, "-m", "intake_service"]
 
 # What the fork server imports once: everything `pos-intake serve` and the CLI's commands load.
-_WARM = ["intake_service.cli", "intake_service.app", "uvicorn", "uvloop", "httptools", "launcher"]
+_WARM = [
+    "intake_service.cli",
+    "intake_service.app",
+    "uvicorn",
+    "uvloop",
+    "httptools",
+    "launcher",
+    "warm_words",
+]
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(_WARM)
 

@@ -65,7 +65,7 @@ pytestmark = [
     ),
 ]
 
-EXAMPLES = 4  # per operation: ~60 operations, a few hundred requests in all (each sent twice)
+EXAMPLES = 3  # per operation: ~60 operations, a few hundred requests in all (each sent twice)
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -322,7 +322,7 @@ def test_a_form_sent_after_the_session_ran_out_signs_in_again_and_returns_to_its
 @pytest.mark.same_on_every_engine(
     "the browser's idle timer and notice; sessions' expiry on PostgreSQL: the other stories here"
 )
-@pytest.mark.service_env(POS_CONSOLE_SESSION_IDLE="8")
+@pytest.mark.service_env(POS_CONSOLE_SESSION_IDLE="12")
 def test_before_the_session_runs_out_a_notice_offers_to_stay_signed_in(
     db, org, service, browser, request
 ):
@@ -334,10 +334,9 @@ def test_before_the_session_runs_out_a_notice_offers_to_stay_signed_in(
         page = context.new_page()
         sign_in_page(page, service.url, ops, then="/console/stats")
         warning = page.locator("#idle-warning")
-        warning.wait_for(state="visible", timeout=10_000)
+        warning.wait_for(state="visible", timeout=15_000)
         assert "Сеанс скоро завершится" in warning.inner_text()
         assert page.evaluate("document.activeElement.id") == "idle-stay"
-        assert serious_violations(page) == []
         page.screenshot(path="/tmp/clock-idle-1280.png")
         seen = (
             "SELECT max(seen_at) FROM console_sessions WHERE user_id = "
@@ -351,9 +350,12 @@ def test_before_the_session_runs_out_a_notice_offers_to_stay_signed_in(
             after = conn.execute(seen, (ops,)).fetchone()[0]
         assert after > before  # the idle time starts again from the click
         page.set_viewport_size({"width": 390, "height": 800})
-        warning.wait_for(state="visible", timeout=10_000)
+        warning.wait_for(state="visible", timeout=15_000)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.screenshot(path="/tmp/clock-idle-390.png")
+        # checked on the second notice, once «stay» was pressed in time on the first: on a
+        # loaded machine the checker alone outlasted the notice's few seconds
+        assert serious_violations(page) == []
     finally:
         context.close()
 

@@ -36,13 +36,15 @@ def _children(pid: int) -> list[int]:
         except OSError:
             continue
         # pid (comm) state ppid …; comm may hold spaces and brackets: split after the last ")"
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+        if int(ppid) == pid and state != "Z":  # a zombie is dead, waiting to be reaped
             found.append(int(entry.name))
     return found
 
 
-def _worker_of(service: Service) -> tuple[int, int]:
-    """(supervisor, worker) under the service's web process, once both run."""
+def _worker_of(service: Service, not_: int = 0) -> tuple[int, int]:
+    """(supervisor, worker) under the service's web process, once both run (a worker other
+    than `not_`: one killed a moment ago)."""
     assert service.process is not None
     web = service.process.pid
 
@@ -50,7 +52,7 @@ def _worker_of(service: Service) -> tuple[int, int]:
         supervisors = _children(web)
         if len(supervisors) != 1:
             return None
-        workers = _children(supervisors[0])
+        workers = [pid for pid in _children(supervisors[0]) if pid != not_]
         return (supervisors[0], workers[0]) if len(workers) == 1 else None
 
     return _soon(both, timeout=20, what="the supervisor and the worker process")
@@ -135,8 +137,7 @@ def test_a_killed_worker_is_started_again_and_sends_what_waited(tmp_path, mail_s
         supervisor, worker = _worker_of(service)
         os.kill(worker, signal.SIGKILL)
         filed = [_file(service, org.key, f"z{i}z@example.ru") for i in range(5)]
-        _, again = _worker_of(service)
-        assert again != worker
+        _worker_of(service, not_=worker)  # a new one, started by the supervisor
         for i, one in enumerate(filed):
             [mail] = mail_server.wait_for(f"z{i}z@example.ru")
             assert one["number"] in mail["Subject"]
@@ -175,7 +176,19 @@ def test_no_worker_outlives_its_service_and_no_email_is_lost_or_doubled(tmp_path
         service.stop()
 
 
-@pytest.mark.parametrize("victims", ["worker", "both"])
+@pytest.mark.parametrize(
+    "victims",
+    [
+        pytest.param(
+            "worker",
+            marks=pytest.mark.same_on_every_engine(
+                "the worker's restart is the engine's business nowhere; PostgreSQL's leases of a "
+                "killed sender: the `both` story"
+            ),
+        ),
+        "both",
+    ],
+)
 def test_kill_9_under_load_loses_no_appeal_and_no_email(db, mail_server, victims):
     """Appeals filed without a pause while the worker (or the worker and the web process
     together) is killed with -9: every acknowledged appeal is stored and its citizen gets the
@@ -186,8 +199,9 @@ def test_kill_9_under_load_loses_no_appeal_and_no_email(db, mail_server, victims
     service = Service(db, env=mail_server.env).start()
     acknowledged: list[str] = []
     try:
+        worker = 0
         for _cycle in range(2):
-            _, worker = _worker_of(service)
+            _, worker = _worker_of(service, not_=worker)
             with httpx.Client(base_url=service.url, headers=bearer(org.key)) as client:
                 for i in range(30):
                     if i == 15:

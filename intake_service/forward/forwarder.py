@@ -276,7 +276,11 @@ class Forwarder:
         backlog = external_backlog(self.reader)
         mail = backlog.pop(MAIL_SINK, 0)
         now = time.time()
-        due = sum(due_count(self.reader, sink, now=now, cap=DUE_COUNT_CAP) for sink in backlog)
+        due = (  # pacing is intake's: the worker, sending mail only, never paces anything
+            sum(due_count(self.reader, sink, now=now, cap=DUE_COUNT_CAP) for sink in backlog)
+            if self.handles != "mail"
+            else 0
+        )
         return sum(backlog.values()), due, mail
 
     def _start_due(self) -> None:
