@@ -72,6 +72,10 @@ def _configure_logging(level: str) -> None:
     logger.handlers[:] = [handler]
     logger.setLevel(level.upper())
     logger.propagate = False
+    # psycopg warns once per failed pipelined batch ("error ignored terminating <Pipeline>");
+    # the writer already reports a store refusing writes, one line a minute (decision 0101),
+    # and with a worker process beside the web process those warnings came twice as often
+    logging.getLogger("psycopg").setLevel(logging.ERROR)
 
 
 # How long idle keep-alive connections stay open once shutdown begins: a request a client sends
