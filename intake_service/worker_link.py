@@ -64,10 +64,6 @@ class Link:
         sock.setblocking(False)
         self._sock = sock
         self._attached: asyncio.AbstractEventLoop | None = None
-        self.peer_gone = False
-
-    def fileno(self) -> int:
-        return self._sock.fileno()
 
     def attach(
         self, on_poke: Callable[[], None], on_report: Callable[[dict[str, Any]], None]
@@ -87,7 +83,6 @@ class Link:
                 except OSError:
                     message = b""
                 if not message:  # the other process is gone (a dead worker is started again)
-                    self.peer_gone = True
                     loop.remove_reader(self._sock.fileno())
                     break
                 if message == POKE:
@@ -120,7 +115,3 @@ class Link:
         message = json.dumps(data, separators=(",", ":")).encode()
         with contextlib.suppress(BlockingIOError, InterruptedError, OSError):
             self._sock.send(message)
-
-    def close(self) -> None:
-        self.detach()
-        self._sock.close()
