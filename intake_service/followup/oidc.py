@@ -45,13 +45,19 @@ class OidcClient:
         self.settings = settings
         self._metadata: dict[str, Any] | None = None
         self._keys: KeySet | None = None
+        # One TLS context for every call: httpx builds one per client otherwise, loading the CA
+        # bundle each time — about 20 ms of CPU on the event loop, twice per sign-in.
+        self._tls = httpx.create_ssl_context() if self.configured else None
+
+    def _client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(timeout=TIMEOUT, verify=self._tls or True)
 
     @property
     def configured(self) -> bool:
         return bool(self.settings.oidc_issuer and self.settings.oidc_client_id)
 
     async def _get(self, url: str) -> dict[str, Any]:
-        async with httpx.AsyncClient(timeout=TIMEOUT) as client:
+        async with self._client() as client:
             reply = await client.get(url)
         if reply.status_code != 200:
             raise SignInFailed(f"HTTP {reply.status_code} from {url}")
@@ -86,7 +92,7 @@ class OidcClient:
     async def finish(self, code: str, redirect_uri: str, kept: dict[str, str]) -> Citizen:
         meta = await self.metadata()
         s = self.settings
-        async with httpx.AsyncClient(timeout=TIMEOUT) as client:
+        async with self._client() as client:
             reply = await client.post(
                 meta["token_endpoint"],
                 data={
