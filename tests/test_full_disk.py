@@ -186,7 +186,17 @@ class Figures:
         )
 
 
-def refusal_story(
+def refusal_story(*args, **kwargs) -> None:
+    """`_refusal_story`, its keeper of the refusal stopped however it ends (a keeper left
+    filling after the story would fill the folder under the unmounted disk)."""
+    kept = threading.Event()
+    try:
+        _refusal_story(*args, kept=kept, **kwargs)
+    finally:
+        kept.set()
+
+
+def _refusal_story(
     service: Service,
     org: Org,
     db: Path | str,
@@ -197,14 +207,24 @@ def refusal_story(
     accept,
     reason: str,
     keep_refusing=lambda: None,
+    kept: threading.Event,
 ) -> None:
     """The shared story: load; the store stops taking writes (`refuse()`, kept so by
     `keep_refusing()` while the story watches) while the webhook's answers are on their way;
     nothing is sent again; `accept()`; everything is recorded once."""
     loader = Loader(service, org)
+    # Kept refusing every few milliseconds, not only when the story looks: space SQLite frees
+    # (a WAL truncated) was taken by the next write in between, and the held outcomes with it.
+
+    def keep() -> None:
+        while not kept.wait(0.005):
+            keep_refusing()
+
+    keeper = threading.Thread(target=keep, daemon=True)
     try:
         wait_until(lambda: len(loader.accepted) >= 20, 60, "appeals accepted under load")
         refuse()
+        keeper.start()
         wait_until(lambda: loader.statuses[503] >= 3, 60, "intake to answer 503")
     finally:
         loader.stop()
@@ -266,6 +286,8 @@ def refusal_story(
     assert reason in web[0]
 
     # space again: the held outcomes are recorded, nothing is sent twice
+    kept.set()
+    keeper.join(5)
     accept()
     wait_until(
         lambda: set(outbox(db)) == {"hook:done", "mail:done"}, 90, "every delivery recorded done"
