@@ -115,7 +115,7 @@ async def running(
         on_wake=link.poke if link is not None else None,
     )
     if link is not None:
-        link.attach(on_poke=runtime.forwarder.look_soon, on_report=runtime.forwarder.heard)
+        link.attach(on_poke=runtime.forwarder.look_soon, on_report=runtime.forwarder.health.heard)
     if role.serves and runtime.directory.sinks() and not settings.base_url:
         log.warning(
             "POS_BASE_URL is not set: photo links in appeals forwarded to RabbitMQ or webhooks "
@@ -188,7 +188,7 @@ async def _report(runtime: Runtime, link: Link) -> None:
     assert forwarder is not None
     last: object = None
     while True:
-        report = forwarder.report()
+        report = forwarder.health.report()
         if report != last or report.get("deliveries"):
             link.report(report)
             last = report

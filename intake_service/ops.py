@@ -73,7 +73,7 @@ async def readyz(request: Request) -> Response:
     if forwarder is not None:
         # A sink that is down does not stop intake — appeals wait in the outbox — so the node
         # stays in rotation (200) and says it is degraded.
-        failing = forwarder.failing_sinks()
+        failing = forwarder.health.failing_sinks()
         checks["sinks"] = "ok" if not failing else "failing"
         body["outbox_backlog"] = forwarder.backlog
         if forwarder.unrecorded:
@@ -83,7 +83,7 @@ async def readyz(request: Request) -> Response:
             body["failing_sinks"] = failing
         # Mail apart: the citizens' e-mails wait without holding up appeals, so a failing SMTP
         # server or a long mail backlog degrades the node but never counts as the outbox's.
-        mail_failing = forwarder.mail_failing()
+        mail_failing = forwarder.health.mail_failing()
         checks["mail"] = "failing" if mail_failing else "ok"
         body["mail_backlog"] = forwarder.mail_backlog
         settings = runtime.settings
@@ -139,7 +139,7 @@ async def metrics(request: Request) -> Response:
     _check_metrics_access(request)
     runtime = request.app.state.runtime
     forwarder = runtime.forwarder
-    sinks_up = forwarder.sinks_up() if forwarder is not None else []
+    sinks_up = forwarder.health.sinks_up() if forwarder is not None else []
     mail_backlog = forwarder.mail_backlog if forwarder is not None else None
     text = runtime.metrics.render(depth(runtime.reader), sinks_up, mail_backlog)
     if runtime.backups is not None:

@@ -14,8 +14,8 @@ sends (`outbox.claim_due_rows`: SKIP LOCKED, a lease), so the nodes split the wo
 node's rows are sent by the others when the lease ends. Consumers may therefore see a message
 twice, never zero times; `message_id` (the appeal id) lets them drop repeats.
 
-Here: which rows go when, the publishing slots, pacing, settling and the sinks' health; what a
-batch becomes at its sink (documents, e-mails) is batches.py.
+Here: which rows go when, the publishing slots, pacing and settling; the sinks' health is
+health.py, what a batch becomes at its sink (documents, e-mails) batches.py.
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ import contextlib
 import logging
 import sqlite3
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from intake_service.appeals import load_appeals
 from intake_service.dialect import is_sqlite
 from intake_service.directory import OrgDirectory
-from intake_service.forward.batches import MAIL_HEALTH, send_appeals, send_notices
+from intake_service.forward.batches import send_appeals, send_notices
+from intake_service.forward.health import SinksHealth
 from intake_service.forward.mail_render import NoticeRenderer
 from intake_service.forward.mailer import Mailer
 from intake_service.forward.outbox import (
@@ -67,19 +67,6 @@ CLOSE_GRACE_SECONDS = 5.0  # a stopping forwarder waits this long for batches un
 
 
 @dataclass
-class SinkHealth:
-    """What /readyz and `queue stats` say of a sink: its last delivery and its last error."""
-
-    last_ok: float | None = None
-    last_error: str | None = None
-    last_error_at: float | None = None
-
-    @property
-    def failing(self) -> bool:
-        return self.last_error_at is not None and (self.last_ok or 0) < self.last_error_at
-
-
-@dataclass
 class Forwarder:
     settings: Settings
     writer: Writer
@@ -96,12 +83,11 @@ class Forwarder:
     backlog: int = 0  # appeals' undelivered rows: counted once a second, kept current in between
     waiting: int = 0  # of those, the ones due now (pacing): the same way
     mail_backlog: int = 0  # e-mails not yet sent, apart: never a reason to refuse or pace intake
-    health: dict[int, SinkHealth] = field(default_factory=lambda: defaultdict(SinkHealth))
+    health: SinksHealth = field(init=False)  # /readyz's and /metrics' view of the sinks
     unrecorded: Unrecorded = field(init=False)  # answered; the store refused the outcome
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _kick_scheduled: bool = False
     _poke_scheduled: bool = False
-    _reported: Counter[str] = field(default_factory=Counter)  # mail outcomes told the web process
     _closing: bool = False
     _progress: asyncio.Event = field(default_factory=asyncio.Event)
     _publishing: Counter[str] = field(default_factory=Counter)  # batches publishing, by sink
@@ -110,7 +96,8 @@ class Forwarder:
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.unrecorded = Unrecorded(self._record, self.metrics, released=self._look_soon)
+        self.unrecorded = Unrecorded(self._record, self.metrics, released=self.look_soon)
+        self.health = SinksHealth(self.directory, self.metrics, self.mailer is not None)
 
     @property
     def _shared(self) -> bool:
@@ -129,7 +116,7 @@ class Forwarder:
         after-commit hook); the wakes of one committed batch share one look."""
         self.backlog += new_rows
         self.waiting += new_rows
-        self._look_soon()
+        self.look_soon()
         if self.on_wake is not None and not self._poke_scheduled:
             # the wakes of one turn of the loop (a committed batch) share one poke
             self._poke_scheduled = True
@@ -140,42 +127,14 @@ class Forwarder:
         if self.on_wake is not None:
             self.on_wake()
 
-    def look_soon(self) -> None:
-        """The other process wrote rows this one sends (a poke on the worker link)."""
-        self._look_soon()
-
     def _sends(self, sink_name: str) -> bool:
         if self.handles == "all":
             return True
         return (sink_name == MAIL_SINK) == (self.handles == "mail")
 
-    def report(self) -> dict[str, object]:
-        """What the worker tells the web process of the mail sink (worker_link.py): its health
-        and the e-mails settled since the last report, by outcome."""
-        health = self.health[MAIL_HEALTH]
-        settled = {
-            outcome: count - self._reported[outcome]
-            for (sink, outcome), count in self.metrics.deliveries.items()
-            if sink == MAIL_SINK and count != self._reported[outcome]
-        }
-        for outcome, count in settled.items():
-            self._reported[outcome] += count
-        return {
-            "mail": [health.last_ok, health.last_error, health.last_error_at],
-            "deliveries": settled,
-        }
-
-    def heard(self, report: dict[str, Any]) -> None:
-        """The worker's report, in the web process: the mail sink's health for /readyz and
-        /metrics, and the e-mails it settled for the delivery counts."""
-        mail = report.get("mail")
-        if isinstance(mail, list) and len(mail) == 3:
-            health = self.health[MAIL_HEALTH]
-            health.last_ok, health.last_error, health.last_error_at = mail
-        for outcome, count in (report.get("deliveries") or {}).items():
-            self.metrics.deliveries[(MAIL_SINK, str(outcome))] += int(count)
-
-    def _look_soon(self) -> None:
+    def look_soon(self) -> None:
+        """Look for due rows in the next turn of the loop: a commit here, a poke from the other
+        process (worker_link.py), a held outcome recorded at last."""
         if not self._kick_scheduled and not self._closing:
             self._kick_scheduled = True
             asyncio.get_running_loop().call_soon(self._kick)
@@ -196,7 +155,7 @@ class Forwarder:
         part of this: an appeal's answer never waits for an e-mail to be sent."""
         if self.waiting <= PACING_BACKLOG:
             return False
-        return not any(h.failing for key, h in self.health.items() if key != MAIL_HEALTH)
+        return not self.health.appeals_sink_failing()
 
     async def catch_up(self) -> None:
         """Wait (at most a second) for the next settled batch. Intake calls this when `behind`,
@@ -205,31 +164,6 @@ class Forwarder:
         progress = self._progress
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(progress.wait(), PACING_WAIT_SECONDS)
-
-    def sinks_up(self) -> list[tuple[str, str, bool]]:
-        """(sink, kind, up) for /metrics and /readyz: every configured sink, down while its last
-        delivery failed. From the registry as last read: never a read of the store, which may
-        be the very thing that is down."""
-        configured = [
-            (s.name, s.kind, not (s.id in self.health and self.health[s.id].failing))
-            for s in self.directory.sinks_as_last_read()
-        ]
-        if self.mailer is not None:
-            configured.append((MAIL_SINK, "mail", not self.health[MAIL_HEALTH].failing))
-        return configured
-
-    def failing_sinks(self) -> list[str]:
-        """Appeals' sinks whose last delivery failed, for /readyz: by outbox name and kind only.
-        /readyz answers anyone who can reach it, so broker hosts, webhook URLs and error texts
-        stay in the CLI (`pos-intake queue stats`) and the log. Mail is `mail_failing`."""
-        return [
-            f"{name} ({kind})" for name, kind, up in self.sinks_up() if not up and name != MAIL_SINK
-        ]
-
-    def mail_failing(self) -> bool:
-        """The SMTP server (or Maildir) failed the last attempt to send: refused the connection,
-        said nothing within the connect timeout, or failed the exchange."""
-        return self.mailer is not None and self.health[MAIL_HEALTH].failing
 
     async def run(self) -> None:
         counted = 0.0
@@ -357,7 +291,7 @@ class Forwarder:
         try:
             if sink_name == MAIL_SINK:
                 settled = await send_notices(
-                    self.reader, rows, self.mailer, self.renderer, self._note_health
+                    self.reader, rows, self.mailer, self.renderer, self.health.note
                 )
             else:
                 settled = await send_appeals(
@@ -367,12 +301,12 @@ class Forwarder:
                     sink_name,
                     rows,
                     self._publisher,
-                    self._note_health,
+                    self.health.note,
                 )
             # the sink has answered: the next batch may go out while this one is settled
             self._publishing[sink_name] -= 1
             slot_held = False
-            self._look_soon()
+            self.look_soon()
             await self._settle(sink_name, settled)
         except asyncio.CancelledError:
             raise
@@ -386,7 +320,7 @@ class Forwarder:
             if slot_held:
                 self._publishing[sink_name] -= 1
             self._in_flight.difference_update(r["id"] for r in rows)
-            self._look_soon()
+            self.look_soon()
 
     async def _settle(self, sink_name: str, settled: list[Settled]) -> None:
         """Write the sink's answers back; if the store refuses, hold them (unrecorded.py)."""
@@ -450,13 +384,3 @@ class Forwarder:
             )
         except Exception:
             log.exception("forwarder: could not record the failure; the rows stay due")
-
-    def _note_health(self, sink_id: int, errors: list[str | None]) -> None:
-        """Per sink id; the mail sink's health is kept under MAIL_HEALTH."""
-        health = self.health[sink_id]
-        now = time.time()
-        failures = [e for e in errors if e is not None]
-        if len(failures) < len(errors):
-            health.last_ok = now
-        if failures:
-            health.last_error, health.last_error_at = failures[-1], now
