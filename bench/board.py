@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from console_helpers import add_user, sign_in  # noqa: E402
-from harness import plain, served  # noqa: E402
+from harness import caught_up, plain, served  # noqa: E402
 
 from intake_service.categories import DEFAULT_CATALOGUE  # noqa: E402
 from intake_service.orgs import create_org  # noqa: E402
@@ -158,6 +158,10 @@ def main() -> int:
                 [sys.executable, "-m", "intake_service", "serve", "--db", str(db)], {}, log
             ) as url,
         ):
+            indexed, dated = caught_up(db)
+            print(
+                f"background work of the filled store done: index {indexed:.0f} s, due dates {dated:.0f} s"
+            )
             reference = plain_times(plain_url, args.n)
             for email, label in (
                 ("root@bench.example.ru", "platform admin, 50 × 10"),

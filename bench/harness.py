@@ -236,6 +236,34 @@ def measured(
     return run
 
 
+def caught_up(db: Path, limit: float = 3600) -> tuple[float, float]:
+    """Seconds until a started server's background work on a store filled outside it is done:
+    the search index over every appeal (its mark in `meta`) and the due dates of appeals filed
+    without them (due_backfill.py's flag) — what an upgraded deployment does once. A read
+    measured before would share the machine with that work (the due dates of 1,000,000 appeals
+    are written a batch at a time for minutes)."""
+    started = time.monotonic()
+    index = dates = None
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        while time.monotonic() - started < limit:
+            newest = conn.execute("SELECT max(seq) FROM appeals").fetchone()[0] or 0
+            mark = conn.execute(
+                "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_indexed_seq'"
+            ).fetchone()
+            if index is None and mark and mark[0] >= newest:
+                index = time.monotonic() - started
+            flag = conn.execute("SELECT 1 FROM meta WHERE key = 'due_dates_backfilled'").fetchone()
+            if dates is None and flag:
+                dates = time.monotonic() - started
+            if index is not None and dates is not None:
+                return index, dates
+            time.sleep(1)
+    finally:
+        conn.close()
+    raise SystemExit("the server's background work did not catch up")
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:

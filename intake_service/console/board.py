@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
@@ -163,8 +163,12 @@ def _assemble(
     counts = board_counts(conn, operator.org_ids, now, zones)
     categories = _categories(directory, rows, counts, lang)
     out_rows = []
+    # each cell links to the log filtered by its row and column: the query's parts quoted once
+    # per column and row, not once per cell (a platform's board is 500 cells)
+    quoted = {category["code"]: quote_plus(category["code"]) for category in categories}
     for row in rows:
         name = t("board.own", lang, org=row.org.name) if row.own_only else row.org.name
+        log_of_row = "/console?org=" + quote_plus(row.org.slug) + "&category="
         total = CellCounts()
         cells = {}
         for category in categories:
@@ -189,7 +193,7 @@ def _assemble(
                 "heat": h.level,
                 "score": h.score,
                 "parts": h.parts,
-                "log": "/console?" + urlencode({"org": row.org.slug, "category": category["code"]}),
+                "log": log_of_row + quoted[category["code"]],
             }
         index = tension(total)
         out_rows.append(
