@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import httpx
 import pytest
@@ -344,3 +345,45 @@ def test_the_pages_forms_are_read_within_the_body_limit_and_too_many_fields_is_a
     assert "Форма пришла с полями, которых в ней нет" in crowded.text
     reasons = [e["reason"] for e in events(db) if e["type"] == "rejected"]
     assert "payload-too-large" in reasons
+
+
+def test_a_backlog_of_answers_past_their_period_is_resolved_in_small_batches(city):
+    """After an upgrade (or a stopped service) many answers may be past the citizen's period at
+    once: they are resolved a few at a time (each batch a short write beside intake's), the
+    next batch soon after a full one, and the log says so in one line, not one a batch."""
+    db, org, service = city
+    filed = [_file(service, org.key) for _ in range(25)]
+    with httpx.Client(base_url=service.url, headers=bearer(org.key), timeout=10) as client:
+        for n, appeal_filed in enumerate(filed):
+            path = f"/api/v1/appeals/{appeal_filed['id']}"
+            for step, body in (("status", {"status": "in_progress"}), ("answer", {"text": "Ok"})):
+                reply = client.post(
+                    f"{path}/{step}", json=body, headers={"Idempotency-Key": f"{step}-{n}"}
+                )
+                assert reply.status_code == 200, reply.text
+    long_ago = (datetime.now(UTC) - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with store(db) as conn:  # every answer past its period at once
+        conn.execute("UPDATE appeals SET answered_at = ?, updated_at = ?", (long_ago, long_ago))
+    started = time.monotonic()
+    deadline = started + 20
+    while time.monotonic() < deadline and any(
+        _status(service, f)["status"] != "resolved" for f in filed
+    ):
+        time.sleep(0.2)
+    assert [_status(service, f)["status"] for f in filed] == ["resolved"] * 25
+    # three batches (10, 10, 5), a quarter of a second apart: seconds, not a look every 2 s each
+    assert time.monotonic() - started < 8
+    wait_for_line = time.monotonic() + 5
+    while "periods: 25 answer(s)" not in service.log() and time.monotonic() < wait_for_line:
+        time.sleep(0.1)
+    lines = [line for line in service.log().splitlines() if "answer(s) now resolved" in line]
+    assert len(lines) == 1 and "periods: 25 answer(s) now resolved" in lines[0], lines
+    # the batches, by the times of the system's status events: groups a pause apart
+    times = sorted(
+        datetime.fromisoformat(e["at"].replace("Z", "+00:00"))
+        for e in events(db)
+        if e["type"] == "status" and e["data"].get("by") == "system"
+    )
+    assert len(times) == 25
+    pauses = [b - a for a, b in pairwise(times) if b - a > timedelta(seconds=0.15)]
+    assert len(pauses) >= 2, times

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from intake_service.runtime import Runtime
 
 log = logging.getLogger("pos_intake")
-BATCH = 500
+# Appeals dated an operation: 1,000,000 took 89 s (~90 µs each, the due-count triggers
+# included), so a batch of 100 holds intake's commits ~9 ms where 500 held them ~45 ms.
+BATCH = 100
 DONE_KEY = "due_dates_backfilled"
 
 

@@ -158,15 +158,16 @@ def any_expired(conn: sqlite3.Connection, now: float) -> bool:
     )
 
 
-def expire_op(now: float) -> Callable[[sqlite3.Connection], list[str]]:
+def expire_op(now: float, batch: int) -> Callable[[sqlite3.Connection], list[str]]:
     """Held appeals past their link's life: expired, their content dropped, an `unconfirmed`
-    event each. Returns their ids (whose photos the caller removes)."""
+    event each, at most `batch` an operation. Returns their ids (whose photos the caller
+    removes)."""
 
     def op(conn: sqlite3.Connection) -> list[str]:
         rows = conn.execute(
             "SELECT id, org_id FROM held_appeals WHERE state = 'waiting' AND expires_at < ? "
-            "LIMIT 200",
-            (now,),
+            "LIMIT ?",
+            (now, batch),
         ).fetchall()
         for row in rows:
             conn.execute(

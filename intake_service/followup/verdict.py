@@ -149,19 +149,20 @@ def verdicts_due(conn: sqlite3.Connection, verdict_days: int) -> bool:
     )
 
 
-def settle_verdicts_op(verdict_days: int) -> Callable[[sqlite3.Connection], int]:
+def settle_verdicts_op(verdict_days: int, batch: int) -> Callable[[sqlite3.Connection], int]:
     """Answered appeals whose citizen said nothing within the period count as resolved (a
     status event by "system", the closing notice).
 
     The period runs from the answer the citizen reads: `answered_at` keeps the FIRST answer's
     time (for the statistics), so an appeal reopened and answered again is measured by
-    `updated_at` too, which its latest answer set and later changes only move on."""
+    `updated_at` too, which its latest answer set and later changes only move on. At most
+    `batch` appeals an operation (periods.py says why)."""
 
     def op(conn: sqlite3.Connection) -> int:
         limit = verdict_limit(verdict_days)
         rows = conn.execute(
-            f"SELECT id FROM appeals WHERE {_PAST_PERIOD} ORDER BY answered_at LIMIT 200",
-            (limit, limit),
+            f"SELECT id FROM appeals WHERE {_PAST_PERIOD} ORDER BY answered_at LIMIT ?",
+            (limit, limit, batch),
         ).fetchall()
         for found in rows:
             row = current(conn, found["id"])

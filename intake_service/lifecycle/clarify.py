@@ -96,14 +96,16 @@ def questions_due(conn: sqlite3.Connection, latest_today: str) -> bool:
     )
 
 
-def expire_op(today_by_org: dict[int, str]) -> Op:
-    """Close every appeal whose question is unanswered past its date (today in its org's
-    zone, given per organisation): `not_clarified`, a status event by "system", a notice."""
+def expire_op(today_by_org: dict[int, str], batch: int) -> Op:
+    """Close the appeals whose question is unanswered past its date (today in its org's zone,
+    given per organisation), at most `batch` an operation: `not_clarified`, a status event by
+    "system", a notice."""
 
     def op(conn: sqlite3.Connection) -> int:
         rows = conn.execute(
             "SELECT id, target_org_id, clarify_due FROM appeals WHERE status = 'clarifying' "
-            "AND clarify_due IS NOT NULL ORDER BY clarify_due LIMIT 200"
+            "AND clarify_due IS NOT NULL ORDER BY clarify_due LIMIT ?",
+            (batch,),
         ).fetchall()
         closed = 0
         for due_row in rows:
