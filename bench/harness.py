@@ -27,6 +27,10 @@ from typing import Any
 
 import httpx
 
+# the service's own reads of its background work's marks in `meta`
+from intake_service.console.search import indexed_up_to
+from intake_service.followup.due_backfill import is_done as due_dates_done
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 LUA = BENCH / "post_appeal.lua"
@@ -198,10 +202,7 @@ def work_waiting(db: Path) -> tuple[int, int]:
             "SELECT count(*) FROM outbox WHERE sink = 'mail' AND state IN "
             "('pending', 'inflight', 'failed')"
         ).fetchone()[0]
-        indexed = conn.execute(
-            "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta "
-            "WHERE key = 'search_indexed_seq'), 0)"
-        ).fetchone()[0]
+        indexed = indexed_up_to(conn)
         unindexed = conn.execute("SELECT count(*) FROM appeals WHERE seq > ?", (indexed,))
         return mail, unindexed.fetchone()[0]
     finally:
@@ -248,13 +249,9 @@ def caught_up(db: Path, limit: float = 3600) -> tuple[float, float]:
     try:
         while time.monotonic() - started < limit:
             newest = conn.execute("SELECT max(seq) FROM appeals").fetchone()[0] or 0
-            mark = conn.execute(
-                "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'search_indexed_seq'"
-            ).fetchone()
-            if index is None and mark and mark[0] >= newest:
+            if index is None and indexed_up_to(conn) >= newest:
                 index = time.monotonic() - started
-            flag = conn.execute("SELECT 1 FROM meta WHERE key = 'due_dates_backfilled'").fetchone()
-            if dates is None and flag:
+            if dates is None and due_dates_done(conn):
                 dates = time.monotonic() - started
             if index is not None and dates is not None:
                 return index, dates
